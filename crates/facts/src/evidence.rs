@@ -1,0 +1,80 @@
+//! Building [`Evidence`] and [`Location`]s from tree-sitter nodes.
+
+use crate::types::{Evidence, Location};
+use tree_sitter::Node;
+
+/// Longest normalised text kept in evidence.
+pub const MAX_TEXT: usize = 240;
+
+/// 1-based column in Unicode scalar values of a byte offset within its line.
+fn char_col(src: &str, line_start_byte: usize, byte: usize) -> u32 {
+    let end = byte.min(src.len());
+    let start = line_start_byte.min(end);
+    src.get(start..end).map(|s| s.chars().count()).unwrap_or(end - start) as u32 + 1
+}
+
+/// The location of a node.
+pub fn location(path: &str, node: Node<'_>, src: &str) -> Location {
+    let sp = node.start_position();
+    let ep = node.end_position();
+    let sb = node.start_byte();
+    let eb = node.end_byte();
+    Location {
+        path: path.to_string(),
+        start_line: sp.row as u32 + 1,
+        start_col: char_col(src, sb - sp.column, sb),
+        end_line: ep.row as u32 + 1,
+        end_col: char_col(src, eb.saturating_sub(ep.column), eb),
+    }
+}
+
+/// A location spanning whole lines (for facts from non-tree formats).
+pub fn line_location(path: &str, src: &str, line: u32) -> Location {
+    let text = src.lines().nth(line.saturating_sub(1) as usize).unwrap_or("");
+    let indent = text.chars().take_while(|c| c.is_whitespace()).count() as u32;
+    Location {
+        path: path.to_string(),
+        start_line: line,
+        start_col: indent + 1,
+        end_line: line,
+        end_col: text.chars().count() as u32 + 1,
+    }
+}
+
+/// Collapse runs of whitespace to one space and cap the length, so the
+/// text is stable across re-indentation and reformatting.
+pub fn normalise(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(MAX_TEXT));
+    let mut space = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            space = !out.is_empty();
+            continue;
+        }
+        if space {
+            out.push(' ');
+            space = false;
+        }
+        out.push(c);
+        if out.len() >= MAX_TEXT {
+            out.push('…');
+            break;
+        }
+    }
+    out
+}
+
+/// Evidence for a node inside `symbol`.
+pub fn evidence(path: &str, node: Node<'_>, src: &str, symbol: &str) -> Evidence {
+    Evidence {
+        location: location(path, node, src),
+        text: normalise(src.get(node.byte_range()).unwrap_or("")),
+        symbol: symbol.to_string(),
+    }
+}
+
+/// Evidence for a line of a non-tree file.
+pub fn line_evidence(path: &str, src: &str, line: u32, symbol: &str) -> Evidence {
+    let text = src.lines().nth(line.saturating_sub(1) as usize).unwrap_or("");
+    Evidence { location: line_location(path, src, line), text: normalise(text), symbol: symbol.to_string() }
+}

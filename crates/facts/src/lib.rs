@@ -1,0 +1,58 @@
+//! Per-file extraction: one file in, [`FileFacts`] out.
+//!
+//! Each language or format is one module. Extraction is pure (bytes in,
+//! facts out), runs per file in parallel, and never keeps a tree: the
+//! extractor walks the tree once, pulls out facts with evidence, function
+//! summaries and the import table, and drops it.
+//!
+//! Data flow inside a function (sources, sinks, sanitisers, propagators)
+//! is driven by the [`flowspec::FlowSpec`] data files in `rules/flow/`, so a
+//! team adds a sink for its own wrapper without writing Rust.
+
+pub mod evidence;
+pub mod flowspec;
+pub mod taint;
+pub mod types;
+pub mod vocab;
+
+mod docker;
+mod ignores;
+mod javascript;
+mod manifests;
+mod python;
+pub mod secrets;
+mod yaml;
+
+pub use types::*;
+
+use bw_files::Lang;
+use flowspec::FlowSpec;
+
+/// Extract the facts of one file. `text` is the whole file, already known
+/// to be UTF-8. Never panics on bad input: a file that does not parse
+/// yields what its partial tree shows, with `partial` set.
+pub fn extract(path: &str, lang: Lang, text: &str, spec: &FlowSpec) -> Result<FileFacts, bw_lang::ParseError> {
+    let mut out = match lang {
+        Lang::Python => python::extract(path, text, spec)?,
+        Lang::JavaScript | Lang::TypeScript | Lang::Tsx => javascript::extract(path, lang, text, spec)?,
+        Lang::Dockerfile => docker::extract(path, text)?,
+        Lang::Yaml => yaml::extract(path, text),
+        Lang::Requirements | Lang::PackageJson | Lang::Pyproject => manifests::extract(path, lang, text),
+        Lang::Lockfile | Lang::Config => FileFacts { path: path.to_string(), lang: lang.name().into(), ..Default::default() },
+    };
+    out.path = path.to_string();
+    out.lang = lang.name().to_string();
+    // Secrets are looked for in every text file, code or config; lockfiles hold hashes, not secrets.
+    if lang != Lang::Lockfile {
+        out.facts.extend(secrets::scan(path, lang, text));
+    }
+    if out.ignores.is_empty() {
+        out.ignores = ignores::scan(path, text);
+    }
+    out.facts.sort_by(|a, b| {
+        (a.evidence.location.start_line, a.evidence.location.start_col, a.subject, &a.kind)
+            .cmp(&(b.evidence.location.start_line, b.evidence.location.start_col, b.subject, &b.kind))
+    });
+    out.facts.dedup();
+    Ok(out)
+}

@@ -1,0 +1,179 @@
+//! The taint lattice shared by every language's intraprocedural analysis.
+//!
+//! A [`Taint`] describes where a value may have come from: outside sources
+//! (with the path it took), the enclosing function's parameters (linked
+//! across calls by the engine), or somewhere unknown. A value built only
+//! from literals is constant and safe. Sanitisers clear taint for the sink
+//! kinds they protect.
+
+use crate::types::{ArgFlow, Flow, FlowState, Location, Source, Step};
+use std::collections::BTreeSet;
+
+/// Longest path kept between a source and a sink.
+const MAX_STEPS: usize = 8;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Taint {
+    /// Outside sources reaching this value (the first one is reported).
+    pub sources: Vec<Source>,
+    /// Hops taken since the first source.
+    pub steps: Vec<Step>,
+    /// Parameters of the enclosing function this value derives from.
+    pub params: BTreeSet<u32>,
+    /// Part of the value is non-literal with unknown origin.
+    pub unknown: bool,
+    /// Sink kinds this value was sanitised for (`*` = all).
+    pub sanitized: Vec<String>,
+}
+
+impl Taint {
+    /// A literal: safe everywhere.
+    pub fn constant() -> Taint {
+        Taint::default()
+    }
+    /// Non-literal, origin unknown.
+    pub fn unknown() -> Taint {
+        Taint { unknown: true, ..Taint::default() }
+    }
+    pub fn source(src: Source) -> Taint {
+        Taint { sources: vec![src], ..Taint::default() }
+    }
+    pub fn param(index: u32) -> Taint {
+        Taint { params: BTreeSet::from([index]), ..Taint::default() }
+    }
+
+    /// True when nothing non-literal flows into the value.
+    pub fn is_constant(&self) -> bool {
+        self.sources.is_empty() && self.params.is_empty() && !self.unknown
+    }
+
+    /// Combine two values flowing into one (concatenation, containers, calls).
+    pub fn join(&mut self, other: &Taint) {
+        if other.is_constant() {
+            return;
+        }
+        if self.is_constant() {
+            *self = other.clone();
+            return;
+        }
+        self.sanitized.retain(|k| other.sanitized.contains(k) || other.sanitized.iter().any(|o| o == "*"));
+        for s in &other.sources {
+            if self.sources.len() < 3 && !self.sources.contains(s) {
+                self.sources.push(s.clone());
+            }
+        }
+        if self.steps.is_empty() {
+            self.steps = other.steps.clone();
+        }
+        self.params.extend(other.params.iter().copied());
+        self.unknown |= other.unknown;
+    }
+
+    pub fn joined(mut self, other: &Taint) -> Taint {
+        self.join(other);
+        self
+    }
+
+    /// Record a hop (assignment, call, string building) on the path.
+    pub fn step(mut self, location: Location, label: impl Into<String>) -> Taint {
+        if !self.sources.is_empty() && self.steps.len() < MAX_STEPS {
+            let step = Step { location, label: label.into() };
+            if self.steps.last() != Some(&step) {
+                self.steps.push(step);
+            }
+        }
+        self
+    }
+
+    /// Sanitise for the given sink kinds (`*` = all kinds).
+    pub fn sanitize(mut self, kinds: &[String]) -> Taint {
+        if kinds.iter().any(|k| k == "*") {
+            return Taint::constant();
+        }
+        for k in kinds {
+            if !self.sanitized.contains(k) {
+                self.sanitized.push(k.clone());
+            }
+        }
+        self
+    }
+
+    fn safe_for(&self, kind: &str) -> bool {
+        self.sanitized.iter().any(|k| k == kind || k == "*")
+    }
+
+    /// The verdict for a sink of `kind`.
+    pub fn state_for(&self, kind: &str) -> FlowState {
+        if self.is_constant() || self.safe_for(kind) {
+            FlowState::Safe
+        } else if !self.sources.is_empty() {
+            FlowState::Tainted
+        } else if !self.params.is_empty() {
+            FlowState::FromParams
+        } else {
+            FlowState::Unknown
+        }
+    }
+
+    /// The flow recorded on a sink fact of `kind`.
+    pub fn to_flow(&self, kind: &str) -> Flow {
+        let state = self.state_for(kind);
+        Flow {
+            state,
+            source: if state == FlowState::Tainted { self.sources.first().cloned() } else { None },
+            steps: if state == FlowState::Tainted { self.steps.clone() } else { vec![] },
+            params: if state == FlowState::FromParams { self.params.iter().copied().collect() } else { vec![] },
+        }
+    }
+
+    /// The argument record of a call site (sanitisation is per sink kind,
+    /// so an argument sanitised for anything is kept as-is here and the
+    /// callee's sink decides; we err on the side of the sanitiser only for `*`).
+    pub fn to_arg(&self) -> ArgFlow {
+        let state = if self.is_constant() {
+            FlowState::Safe
+        } else if !self.sources.is_empty() && self.sanitized.is_empty() {
+            FlowState::Tainted
+        } else if !self.params.is_empty() {
+            FlowState::FromParams
+        } else if !self.sources.is_empty() {
+            // Sanitised for some kinds only: not proven dangerous downstream.
+            FlowState::Unknown
+        } else {
+            FlowState::Unknown
+        };
+        ArgFlow {
+            state,
+            source: if state == FlowState::Tainted { self.sources.first().cloned() } else { None },
+            params: self.params.iter().copied().collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn loc(line: u32) -> Location {
+        Location { path: "a.py".into(), start_line: line, start_col: 1, end_line: line, end_col: 2 }
+    }
+
+    #[test]
+    fn lattice() {
+        let src = Source { kind: "request".into(), location: loc(1), label: "request.args".into() };
+        let t = Taint::source(src);
+        assert_eq!(t.state_for("sql"), FlowState::Tainted);
+        assert_eq!(Taint::constant().state_for("sql"), FlowState::Safe);
+        assert_eq!(Taint::unknown().state_for("sql"), FlowState::Unknown);
+        assert_eq!(Taint::param(0).state_for("sql"), FlowState::FromParams);
+        let s = t.clone().sanitize(&["sql".into()]);
+        assert_eq!(s.state_for("sql"), FlowState::Safe);
+        assert_eq!(s.state_for("exec"), FlowState::Tainted);
+        assert_eq!(t.clone().sanitize(&["*".into()]).state_for("exec"), FlowState::Safe);
+        // constant joined with tainted stays tainted; sanitised joined with raw is raw
+        assert_eq!(Taint::constant().joined(&t).state_for("sql"), FlowState::Tainted);
+        assert_eq!(s.joined(&t).state_for("sql"), FlowState::Tainted);
+        let stepped = t.step(loc(2), "assigned to q");
+        assert_eq!(stepped.to_flow("sql").steps.len(), 1);
+    }
+}

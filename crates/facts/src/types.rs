@@ -1,0 +1,291 @@
+//! The fact types every extractor produces and every later stage reads.
+//!
+//! A [`Fact`] is something found in one file: a route, a SQL call, a
+//! Dockerfile `USER`. It has a [`Subject`] (what sort of thing it is), a
+//! `kind` within that subject (`sql`, `postgres`, `flask`…), typed
+//! properties, and [`Evidence`]. Which kinds and properties exist is fixed
+//! by the vocabulary in [`crate::vocab`]; rules are checked against it at
+//! load time, so a rule cannot name a property no extractor produces.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A place in a file. Lines and columns are 1-based; columns count
+/// Unicode scalar values.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+pub struct Location {
+    pub path: String,
+    pub start_line: u32,
+    pub start_col: u32,
+    pub end_line: u32,
+    pub end_col: u32,
+}
+
+/// Where a fact was found and what the code says there.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+pub struct Evidence {
+    pub location: Location,
+    /// The exact text of the matched node, whitespace-normalised and capped.
+    /// Used to order several matches in one symbol and to fingerprint.
+    pub text: String,
+    /// Qualified enclosing symbol (`UserView.get`, `create_app.upload`), or
+    /// `<module>` for top-level code.
+    pub symbol: String,
+}
+
+/// What sort of thing a fact describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Subject {
+    /// An HTTP route, an MCP tool/resource, an LLM agent tool.
+    Entry,
+    /// A router mounted under a prefix (blueprints, include_router, app.use('/x', r)).
+    Mount,
+    /// App-wide middleware (auth, rate limiting, CORS, CSRF…).
+    Middleware,
+    /// A dangerous operation whose argument may carry data from outside.
+    Sink,
+    /// A security-relevant setting or call that needs no data flow
+    /// (debug on, TLS verification off, weak hash…).
+    Setting,
+    /// A data store the code talks to.
+    Store,
+    /// An outbound network call.
+    Outbound,
+    /// A call to a large language model.
+    Llm,
+    /// A message queue producer or consumer.
+    Queue,
+    /// A hard-coded secret (masked).
+    Secret,
+    /// A Dockerfile's image.
+    Container,
+    /// A docker-compose service.
+    ComposeService,
+    /// A Kubernetes workload (Deployment, Pod, StatefulSet, …).
+    Workload,
+    /// A Kubernetes Service.
+    K8sService,
+    /// A Kubernetes Ingress.
+    Ingress,
+    /// A package root (package.json, pyproject.toml, requirements.txt).
+    Package,
+}
+
+impl Subject {
+    pub fn name(self) -> &'static str {
+        match self {
+            Subject::Entry => "entry",
+            Subject::Mount => "mount",
+            Subject::Middleware => "middleware",
+            Subject::Sink => "sink",
+            Subject::Setting => "setting",
+            Subject::Store => "store",
+            Subject::Outbound => "outbound",
+            Subject::Llm => "llm",
+            Subject::Queue => "queue",
+            Subject::Secret => "secret",
+            Subject::Container => "container",
+            Subject::ComposeService => "compose-service",
+            Subject::Workload => "workload",
+            Subject::K8sService => "k8s-service",
+            Subject::Ingress => "ingress",
+            Subject::Package => "package",
+        }
+    }
+}
+
+/// A property value. Lists are sorted and de-duplicated by the producer.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Prop {
+    Bool(bool),
+    Int(i64),
+    Str(String),
+    List(Vec<String>),
+}
+
+impl Prop {
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Prop::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Prop::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+    pub fn as_list(&self) -> Option<&[String]> {
+        match self {
+            Prop::List(l) => Some(l),
+            _ => None,
+        }
+    }
+}
+
+pub type Props = BTreeMap<String, Prop>;
+
+/// One thing found in one file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Fact {
+    pub subject: Subject,
+    pub kind: String,
+    pub evidence: Evidence,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub props: Props,
+    /// For sinks: how the dangerous argument got its value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flow: Option<Flow>,
+}
+
+impl Fact {
+    pub fn new(subject: Subject, kind: impl Into<String>, evidence: Evidence) -> Self {
+        Fact { subject, kind: kind.into(), evidence, props: Props::new(), flow: None }
+    }
+    pub fn with(mut self, key: &str, value: Prop) -> Self {
+        self.props.insert(key.to_string(), value);
+        self
+    }
+    pub fn str(&self, key: &str) -> Option<&str> {
+        self.props.get(key).and_then(Prop::as_str)
+    }
+    pub fn flag(&self, key: &str) -> bool {
+        self.props.get(key).and_then(Prop::as_bool).unwrap_or(false)
+    }
+    pub fn list(&self, key: &str) -> &[String] {
+        self.props.get(key).and_then(Prop::as_list).unwrap_or(&[])
+    }
+}
+
+/// How sure we are that outside data reaches a sink.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum FlowState {
+    /// A path from a source to the sink was found.
+    Tainted,
+    /// The argument is built from the enclosing function's parameters; the
+    /// engine links callers across files to decide.
+    FromParams,
+    /// A non-literal argument of unknown origin.
+    Unknown,
+    /// Provably constant (literals only) or sanitised: safe.
+    Safe,
+}
+
+/// A step on a source-to-sink path.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+pub struct Step {
+    pub location: Location,
+    /// What happens here ("request.args.get('q') read", "passed to build_query()").
+    pub label: String,
+}
+
+/// Where tainted data came from.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+pub struct Source {
+    /// `request`, `llm-output`, `retrieved`, `tool-input`, `env`, `file`.
+    pub kind: String,
+    pub location: Location,
+    /// The source expression as written (`request.args.get("q")`).
+    pub label: String,
+}
+
+/// The data-flow verdict for a sink's dangerous argument.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Flow {
+    pub state: FlowState,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+    /// Hops from the source to the sink, in order (excluding both ends).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<Step>,
+    /// For `FromParams`: which parameters (0-based) of the enclosing
+    /// function the argument derives from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub params: Vec<u32>,
+}
+
+/// An import binding: `local` names `module`'s `name` (or the module itself).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+pub struct Import {
+    pub local: String,
+    /// Python: absolute dotted module (`app.db`, relative imports resolved).
+    /// JS/TS: a bare package (`express`) or a repo path without extension
+    /// (`src/db`) for relative imports.
+    pub module: String,
+    /// The imported member, `None` for `import x` / default-less namespace imports.
+    pub name: Option<String>,
+}
+
+/// One argument at a call into (possibly) repository code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ArgFlow {
+    pub state: FlowState,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub params: Vec<u32>,
+}
+
+/// A call site, recorded so the engine can link flows across functions and files.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct CallSite {
+    /// The callee resolved through the import table: `app.db.run_query`
+    /// (Python), `src/db::runQuery` (JS/TS), or a bare local name.
+    pub callee: String,
+    pub location: Location,
+    pub args: Vec<ArgFlow>,
+}
+
+/// What a function does with its inputs, so callers in other files can be
+/// linked without reopening this file's tree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct FunctionSummary {
+    /// Qualified symbol within the file (`UserService.find`).
+    pub symbol: String,
+    /// Name callers use, qualified by module: `app.db.run_query`, `src/db::runQuery`.
+    pub export_name: String,
+    pub params: Vec<String>,
+    pub location: Location,
+    /// Parameters whose data reaches the return value.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub returns_params: Vec<u32>,
+    /// A source read inside the function that reaches the return value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub returns_source: Option<Source>,
+    /// Calls made by this function.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub calls: Vec<CallSite>,
+}
+
+/// Everything extracted from one file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct FileFacts {
+    pub path: String,
+    pub lang: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub facts: Vec<Fact>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub imports: Vec<Import>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub functions: Vec<FunctionSummary>,
+    /// Inline ignores: `breakwater: ignore[rule-id] reason` comments.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ignores: Vec<InlineIgnore>,
+    /// The tree had syntax errors; facts come from a partial tree.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub partial: bool,
+}
+
+/// An inline ignore comment. A missing reason is kept (and reported) but
+/// does not silence anything.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+pub struct InlineIgnore {
+    pub location: Location,
+    pub rules: Vec<String>,
+    pub reason: String,
+}

@@ -1,0 +1,218 @@
+//! What a file is: its language and its class, from its path and (for
+//! minified and generated code) its first bytes.
+
+use serde::{Deserialize, Serialize};
+
+/// Languages and file formats breakwater reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Lang {
+    Python,
+    JavaScript,
+    TypeScript,
+    Tsx,
+    Dockerfile,
+    /// YAML: docker-compose, Kubernetes manifests, CI files.
+    Yaml,
+    /// `requirements*.txt`.
+    Requirements,
+    /// `package.json`.
+    PackageJson,
+    /// `pyproject.toml`.
+    Pyproject,
+    /// A lockfile (package-lock.json, yarn.lock, poetry.lock, …): only
+    /// its presence matters.
+    Lockfile,
+    /// Configuration text read only for secrets (.env, .ini, .json, .toml, .properties).
+    Config,
+}
+
+impl Lang {
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::Python => "python",
+            Lang::JavaScript => "javascript",
+            Lang::TypeScript => "typescript",
+            Lang::Tsx => "tsx",
+            Lang::Dockerfile => "dockerfile",
+            Lang::Yaml => "yaml",
+            Lang::Requirements => "requirements",
+            Lang::PackageJson => "package-json",
+            Lang::Pyproject => "pyproject",
+            Lang::Lockfile => "lockfile",
+            Lang::Config => "config",
+        }
+    }
+
+    /// Source code parsed with tree-sitter for code facts.
+    pub fn is_code(self) -> bool {
+        matches!(self, Lang::Python | Lang::JavaScript | Lang::TypeScript | Lang::Tsx)
+    }
+}
+
+const LOCKFILES: &[&str] = &[
+    "package-lock.json",
+    "npm-shrinkwrap.json",
+    "yarn.lock",
+    "pnpm-lock.yaml",
+    "bun.lockb",
+    "poetry.lock",
+    "Pipfile.lock",
+    "uv.lock",
+    "pdm.lock",
+];
+
+/// The language of a path, or `None` when breakwater does not read it.
+pub fn detect_lang(path: &str) -> Option<Lang> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let lower = name.to_ascii_lowercase();
+    if LOCKFILES.contains(&name) {
+        return Some(Lang::Lockfile);
+    }
+    if name == "package.json" {
+        return Some(Lang::PackageJson);
+    }
+    if name == "pyproject.toml" {
+        return Some(Lang::Pyproject);
+    }
+    if lower.starts_with("requirements") && lower.ends_with(".txt") {
+        return Some(Lang::Requirements);
+    }
+    if lower == "dockerfile"
+        || lower == "containerfile"
+        || lower.starts_with("dockerfile.")
+        || lower.ends_with(".dockerfile")
+    {
+        return Some(Lang::Dockerfile);
+    }
+    let ext = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    match ext {
+        "py" | "pyi" => Some(Lang::Python),
+        "js" | "mjs" | "cjs" | "jsx" => Some(Lang::JavaScript),
+        "ts" | "mts" | "cts" => {
+            if lower.ends_with(".d.ts") {
+                None
+            } else {
+                Some(Lang::TypeScript)
+            }
+        }
+        "tsx" => Some(Lang::Tsx),
+        "yaml" | "yml" => Some(Lang::Yaml),
+        "env" | "ini" | "cfg" | "properties" | "toml" | "json" | "conf" => Some(Lang::Config),
+        _ if lower == ".env" || lower.starts_with(".env.") => Some(Lang::Config),
+        _ => None,
+    }
+}
+
+/// The class of a file: whether its findings describe the product.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FileClass {
+    Source,
+    Test,
+    Vendored,
+    Minified,
+    Generated,
+}
+
+const VENDOR_DIRS: &[&str] = &[
+    "node_modules",
+    "vendor",
+    "vendors",
+    "third_party",
+    "third-party",
+    "site-packages",
+    ".venv",
+    "venv",
+    "bower_components",
+    "jspm_packages",
+];
+const GENERATED_DIRS: &[&str] = &["dist", "build", "out", ".next", "__generated__", "coverage"];
+const TEST_DIRS: &[&str] = &["test", "tests", "__tests__", "spec", "specs", "__mocks__", "testing", "e2e"];
+
+/// Classify a file from its path and its first bytes.
+pub fn classify(path: &str, head: &[u8]) -> FileClass {
+    let parts: Vec<&str> = path.split('/').collect();
+    let dirs = &parts[..parts.len().saturating_sub(1)];
+    let name = parts.last().copied().unwrap_or("");
+    if dirs.iter().any(|d| VENDOR_DIRS.contains(d)) {
+        return FileClass::Vendored;
+    }
+    let lower = name.to_ascii_lowercase();
+    if lower.contains(".min.") || lower.ends_with("-min.js") || lower.ends_with(".bundle.js") {
+        return FileClass::Minified;
+    }
+    if dirs.iter().any(|d| GENERATED_DIRS.contains(d))
+        || lower.ends_with("_pb2.py")
+        || lower.ends_with("_pb2_grpc.py")
+        || lower.ends_with(".generated.ts")
+        || lower.ends_with(".gen.ts")
+    {
+        return FileClass::Generated;
+    }
+    let stem = lower.split('.').next().unwrap_or("");
+    if dirs.iter().any(|d| TEST_DIRS.contains(d))
+        || stem.starts_with("test_")
+        || stem.ends_with("_test")
+        || stem.ends_with("_tests")
+        || lower == "conftest.py"
+        || lower.contains(".test.")
+        || lower.contains(".spec.")
+        || lower.contains(".stories.")
+    {
+        return FileClass::Test;
+    }
+    let head = &head[..head.len().min(2048)];
+    let text = String::from_utf8_lossy(head);
+    let first_lines: String = text.lines().take(5).collect::<Vec<_>>().join("\n");
+    if first_lines.contains("@generated")
+        || first_lines.contains("DO NOT EDIT")
+        || first_lines.contains("Code generated by")
+        || first_lines.contains("autogenerated")
+        || first_lines.contains("auto-generated")
+    {
+        return FileClass::Generated;
+    }
+    // Minified: a long first line with little whitespace, in a code file.
+    if matches!(detect_lang(path), Some(Lang::JavaScript | Lang::TypeScript)) {
+        if let Some(first) = text.lines().next() {
+            if first.len() >= 1000 || (head.len() == 2048 && !text.contains('\n')) {
+                return FileClass::Minified;
+            }
+        }
+    }
+    FileClass::Source
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn languages() {
+        assert_eq!(detect_lang("app/main.py"), Some(Lang::Python));
+        assert_eq!(detect_lang("src/index.tsx"), Some(Lang::Tsx));
+        assert_eq!(detect_lang("src/types.d.ts"), None);
+        assert_eq!(detect_lang("Dockerfile"), Some(Lang::Dockerfile));
+        assert_eq!(detect_lang("api/Dockerfile.prod"), Some(Lang::Dockerfile));
+        assert_eq!(detect_lang("deploy/app.yaml"), Some(Lang::Yaml));
+        assert_eq!(detect_lang("requirements-dev.txt"), Some(Lang::Requirements));
+        assert_eq!(detect_lang("web/package-lock.json"), Some(Lang::Lockfile));
+        assert_eq!(detect_lang(".env.production"), Some(Lang::Config));
+        assert_eq!(detect_lang("README.md"), None);
+    }
+
+    #[test]
+    fn classes() {
+        assert_eq!(classify("app/views.py", b"import os\n"), FileClass::Source);
+        assert_eq!(classify("tests/test_views.py", b""), FileClass::Test);
+        assert_eq!(classify("app/test_views.py", b""), FileClass::Test);
+        assert_eq!(classify("src/user.spec.ts", b""), FileClass::Test);
+        assert_eq!(classify("node_modules/x/index.js", b""), FileClass::Vendored);
+        assert_eq!(classify("static/app.min.js", b""), FileClass::Minified);
+        assert_eq!(classify("api/pb/user_pb2.py", b""), FileClass::Generated);
+        assert_eq!(classify("src/api.ts", b"// Code generated by openapi. DO NOT EDIT.\n"), FileClass::Generated);
+        let long = format!("var a={};\n", "x".repeat(1200));
+        assert_eq!(classify("static/app.js", long.as_bytes()), FileClass::Minified);
+    }
+}

@@ -1,0 +1,304 @@
+//! The file-source seam: every byte breakwater analyses comes through a
+//! [`FileSource`]. The CLI walks the file system ([`FsSource`]); tests, the
+//! editor (unsaved buffers) and `diff` (git blobs of another revision) feed
+//! the same pipeline through [`MemorySource`] or their own implementation.
+//!
+//! This crate also decides what a file *is* before anything parses it:
+//! its language ([`Lang`]), its class (source, test, vendored, minified,
+//! generated — see [`FileClass`]) and whether it can be read at all
+//! ([`SkipReason`]). Nothing is skipped silently: every file that is not
+//! analysed is returned with the reason.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+mod classify;
+pub use classify::{FileClass, Lang, classify, detect_lang};
+
+/// Files larger than this are skipped (`SkipReason::TooLarge`) unless the
+/// caller raises the limit. Real source files beyond 2 MB are almost always
+/// generated or bundled.
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 2 * 1024 * 1024;
+
+/// Why a file was not analysed. Reported in every output.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "reason")]
+pub enum SkipReason {
+    /// Larger than the size limit.
+    TooLarge { bytes: u64, limit: u64 },
+    /// Contains NUL bytes: not text.
+    Binary,
+    /// Not valid UTF-8.
+    InvalidUtf8,
+    /// A symbolic link: never followed, so nothing outside the tree is read.
+    Symlink,
+    /// The operating system refused to read it.
+    Unreadable { error: String },
+    /// Test code: classified and reported apart, not analysed for threats.
+    Test,
+    /// Vendored third-party code (node_modules, vendor/, site-packages).
+    Vendored,
+    /// Minified code (very long lines).
+    Minified,
+    /// Generated code (a generated-file marker in its head).
+    Generated,
+    /// Parsing took longer than the per-file time budget.
+    Timeout { millis: u64 },
+}
+
+impl SkipReason {
+    /// A short word for summaries ("3 skipped: 2 test, 1 too-large").
+    pub fn label(&self) -> &'static str {
+        match self {
+            SkipReason::TooLarge { .. } => "too-large",
+            SkipReason::Binary => "binary",
+            SkipReason::InvalidUtf8 => "invalid-utf8",
+            SkipReason::Symlink => "symlink",
+            SkipReason::Unreadable { .. } => "unreadable",
+            SkipReason::Test => "test",
+            SkipReason::Vendored => "vendored",
+            SkipReason::Minified => "minified",
+            SkipReason::Generated => "generated",
+            SkipReason::Timeout { .. } => "timeout",
+        }
+    }
+
+    /// A sentence for a person: what happened and what to do.
+    pub fn message(&self) -> String {
+        match self {
+            SkipReason::TooLarge { bytes, limit } => format!(
+                "{bytes} bytes is over the {limit}-byte limit; raise it with --max-file-size if this is hand-written code"
+            ),
+            SkipReason::Binary => "contains NUL bytes, so it is not text".into(),
+            SkipReason::InvalidUtf8 => "is not valid UTF-8; re-encode it as UTF-8 to analyse it".into(),
+            SkipReason::Symlink => "is a symbolic link; links are never followed".into(),
+            SkipReason::Unreadable { error } => format!("could not be read: {error}"),
+            SkipReason::Test => "is test code".into(),
+            SkipReason::Vendored => "is vendored third-party code".into(),
+            SkipReason::Minified => "looks minified (very long lines)".into(),
+            SkipReason::Generated => "carries a generated-code marker".into(),
+            SkipReason::Timeout { millis } => {
+                format!("took longer than {millis} ms to parse and was abandoned")
+            }
+        }
+    }
+
+    /// True when the file failed (as opposed to being deliberately left out).
+    /// Failed files make a scan incomplete (exit code 3).
+    pub fn is_failure(&self) -> bool {
+        matches!(
+            self,
+            SkipReason::Unreadable { .. } | SkipReason::InvalidUtf8 | SkipReason::Timeout { .. }
+        )
+    }
+}
+
+/// One file the source offers, with its repository-relative path
+/// (always `/`-separated).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Entry {
+    pub path: String,
+    pub size: u64,
+}
+
+/// What a source lists: the files to consider, and what it refused to
+/// offer (symlinks, unreadable directories) with the reason.
+#[derive(Debug, Default, Clone)]
+pub struct Listing {
+    pub files: Vec<Entry>,
+    pub skipped: Vec<(String, SkipReason)>,
+}
+
+/// Errors of the file source itself (the root is missing, …).
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error("{path}: no such directory; pass the path of a repository to scan")]
+    NoRoot { path: String },
+    #[error("{path}: could not read: {error}")]
+    Io { path: String, error: String },
+    #[error("{path}: not in this source")]
+    Missing { path: String },
+}
+
+/// The seam every reader of files goes through.
+pub trait FileSource: Send + Sync {
+    /// Every candidate file, sorted by path, plus what was refused.
+    fn list(&self) -> Result<Listing, SourceError>;
+    /// The bytes of one listed file.
+    fn read(&self, path: &str) -> Result<Vec<u8>, SourceError>;
+}
+
+/// Options for walking a directory.
+#[derive(Debug, Clone)]
+pub struct WalkOptions {
+    /// Honour .gitignore, .ignore and global git excludes.
+    pub respect_gitignore: bool,
+    /// Skip files larger than this.
+    pub max_file_bytes: u64,
+}
+
+impl Default for WalkOptions {
+    fn default() -> Self {
+        WalkOptions { respect_gitignore: true, max_file_bytes: DEFAULT_MAX_FILE_BYTES }
+    }
+}
+
+/// A directory on disk. Links are never followed: a symlink, whether it
+/// points inside or outside the tree, is listed as skipped.
+pub struct FsSource {
+    root: PathBuf,
+    opts: WalkOptions,
+}
+
+impl FsSource {
+    pub fn new(root: impl Into<PathBuf>, opts: WalkOptions) -> Result<Self, SourceError> {
+        let root = root.into();
+        if !root.is_dir() {
+            return Err(SourceError::NoRoot { path: root.display().to_string() });
+        }
+        Ok(FsSource { root, opts })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+}
+
+fn rel_path(root: &Path, p: &Path) -> String {
+    let rel = p.strip_prefix(root).unwrap_or(p);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+impl FileSource for FsSource {
+    fn list(&self) -> Result<Listing, SourceError> {
+        let mut listing = Listing::default();
+        let walker = ignore::WalkBuilder::new(&self.root)
+            .follow_links(false)
+            .hidden(false)
+            .git_ignore(self.opts.respect_gitignore)
+            .git_global(self.opts.respect_gitignore)
+            .git_exclude(self.opts.respect_gitignore)
+            .ignore(self.opts.respect_gitignore)
+            .require_git(false)
+            .filter_entry(|e| {
+                // Never descend into VCS metadata or our own cache.
+                let name = e.file_name();
+                !(e.depth() > 0 && (name == ".git" || name == ".hg" || name == ".svn"))
+            })
+            .build();
+        for item in walker {
+            let entry = match item {
+                Ok(e) => e,
+                Err(err) => {
+                    let path = match &err {
+                        ignore::Error::WithPath { path, .. } => rel_path(&self.root, path),
+                        _ => String::from("."),
+                    };
+                    listing.skipped.push((path, SkipReason::Unreadable { error: err.to_string() }));
+                    continue;
+                }
+            };
+            let Some(ft) = entry.file_type() else { continue };
+            let rel = rel_path(&self.root, entry.path());
+            if ft.is_symlink() {
+                listing.skipped.push((rel, SkipReason::Symlink));
+                continue;
+            }
+            if !ft.is_file() {
+                continue;
+            }
+            let size = match entry.metadata() {
+                Ok(m) => m.len(),
+                Err(err) => {
+                    listing.skipped.push((rel, SkipReason::Unreadable { error: err.to_string() }));
+                    continue;
+                }
+            };
+            if size > self.opts.max_file_bytes && detect_lang(&rel).is_some() {
+                listing
+                    .skipped
+                    .push((rel, SkipReason::TooLarge { bytes: size, limit: self.opts.max_file_bytes }));
+                continue;
+            }
+            listing.files.push(Entry { path: rel, size });
+        }
+        listing.files.sort();
+        listing.skipped.sort();
+        Ok(listing)
+    }
+
+    fn read(&self, path: &str) -> Result<Vec<u8>, SourceError> {
+        let full = self.root.join(path);
+        // Refuse anything that resolves through a link: the listing never
+        // offers links, but a path could be handed in from elsewhere.
+        match std::fs::symlink_metadata(&full) {
+            Ok(m) if m.file_type().is_symlink() => {
+                return Err(SourceError::Io { path: path.into(), error: "is a symbolic link".into() });
+            }
+            Ok(m) if m.len() > self.opts.max_file_bytes => {
+                return Err(SourceError::Io {
+                    path: path.into(),
+                    error: format!("larger than {} bytes", self.opts.max_file_bytes),
+                });
+            }
+            Err(e) => return Err(SourceError::Io { path: path.into(), error: e.to_string() }),
+            _ => {}
+        }
+        std::fs::read(&full).map_err(|e| SourceError::Io { path: path.into(), error: e.to_string() })
+    }
+}
+
+/// Files held in memory: tests, editor buffers, blobs read from git.
+#[derive(Debug, Default, Clone)]
+pub struct MemorySource {
+    files: BTreeMap<String, Vec<u8>>,
+}
+
+impl MemorySource {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    pub fn with(mut self, path: &str, text: impl Into<Vec<u8>>) -> Self {
+        self.insert(path, text);
+        self
+    }
+    pub fn insert(&mut self, path: &str, text: impl Into<Vec<u8>>) {
+        self.files.insert(path.trim_start_matches("./").to_string(), text.into());
+    }
+}
+
+impl FileSource for MemorySource {
+    fn list(&self) -> Result<Listing, SourceError> {
+        Ok(Listing {
+            files: self
+                .files
+                .iter()
+                .map(|(p, b)| Entry { path: p.clone(), size: b.len() as u64 })
+                .collect(),
+            skipped: vec![],
+        })
+    }
+    fn read(&self, path: &str) -> Result<Vec<u8>, SourceError> {
+        self.files.get(path).cloned().ok_or_else(|| SourceError::Missing { path: path.into() })
+    }
+}
+
+/// Content hash used for caching and fingerprints (hex SHA-256).
+pub fn content_hash(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Decode bytes as text, or say why not.
+pub fn decode_text(bytes: Vec<u8>) -> Result<String, SkipReason> {
+    let head = &bytes[..bytes.len().min(8192)];
+    if head.contains(&0) {
+        return Err(SkipReason::Binary);
+    }
+    String::from_utf8(bytes).map_err(|_| SkipReason::InvalidUtf8)
+}

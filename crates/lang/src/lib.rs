@@ -1,0 +1,99 @@
+//! tree-sitter grammars and bounded parsing.
+//!
+//! Grammars are looked up by [`bw_files::Lang`]; parsing is bounded in time
+//! (a progress callback abandons a parse that runs past its budget) so one
+//! pathological file cannot stall a scan. Trees are meant to be short-lived:
+//! extractors pull facts out and drop them.
+
+use bw_files::Lang;
+use std::ops::ControlFlow;
+use std::time::{Duration, Instant};
+use tree_sitter::{Language, Node, ParseOptions, Parser, Tree};
+
+/// Default time budget for parsing one file.
+pub const DEFAULT_PARSE_BUDGET: Duration = Duration::from_secs(5);
+
+/// The tree-sitter grammar for a language, if it has one.
+pub fn grammar(lang: Lang) -> Option<Language> {
+    Some(match lang {
+        Lang::Python => tree_sitter_python::LANGUAGE.into(),
+        Lang::JavaScript => tree_sitter_javascript::LANGUAGE.into(),
+        Lang::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
+        Lang::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
+        Lang::Dockerfile => tree_sitter_containerfile::LANGUAGE.into(),
+        _ => return None,
+    })
+}
+
+/// Why a parse produced no tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParseError {
+    NoGrammar,
+    Timeout { millis: u64 },
+    Failed,
+}
+
+/// Parse `text` as `lang`, giving up after `budget`.
+///
+/// Trees with error nodes are returned as they are: extractors work on
+/// partial trees (modern syntax some grammars do not know yet).
+pub fn parse(lang: Lang, text: &str, budget: Duration) -> Result<Tree, ParseError> {
+    let language = grammar(lang).ok_or(ParseError::NoGrammar)?;
+    let mut parser = Parser::new();
+    parser.set_language(&language).map_err(|_| ParseError::Failed)?;
+    let start = Instant::now();
+    let mut timed_out = false;
+    let mut progress = |_: &tree_sitter::ParseState| {
+        if start.elapsed() > budget {
+            timed_out = true;
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    };
+    let bytes = text.as_bytes();
+    let mut read = |offset: usize, _: tree_sitter::Point| -> &[u8] {
+        if offset < bytes.len() { &bytes[offset..] } else { &[] }
+    };
+    let tree = parser.parse_with_options(
+        &mut read,
+        None,
+        Some(ParseOptions::new().progress_callback(&mut progress)),
+    );
+    match tree {
+        Some(t) => Ok(t),
+        None if timed_out => Err(ParseError::Timeout { millis: budget.as_millis() as u64 }),
+        None => Err(ParseError::Failed),
+    }
+}
+
+/// The text of a node.
+pub fn text<'a>(node: Node<'_>, src: &'a str) -> &'a str {
+    src.get(node.byte_range()).unwrap_or("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_each_grammar() {
+        for (lang, src) in [
+            (Lang::Python, "def f(x):\n    return x\n"),
+            (Lang::JavaScript, "function f(x) { return x }\n"),
+            (Lang::TypeScript, "function f(x: number): number { return x }\n"),
+            (Lang::Tsx, "const A = () => <div/>;\n"),
+            (Lang::Dockerfile, "FROM python:3.12\nUSER app\n"),
+        ] {
+            let tree = parse(lang, src, DEFAULT_PARSE_BUDGET).unwrap();
+            assert!(!tree.root_node().has_error(), "{lang:?}");
+        }
+    }
+
+    #[test]
+    fn deep_nesting_does_not_crash() {
+        let src = format!("x = {}1{}\n", "[".repeat(5000), "]".repeat(5000));
+        let tree = parse(Lang::Python, &src, DEFAULT_PARSE_BUDGET).unwrap();
+        assert!(tree.root_node().child_count() > 0);
+    }
+}
