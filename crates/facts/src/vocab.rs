@@ -99,7 +99,7 @@ pub const VOCABULARY: &[SubjectDef] = &[
         doc: "A dangerous operation; `flow` says whether outside data reaches it.",
         kinds: &[
             "sql", "nosql", "exec", "eval", "deserialize", "path", "template", "html", "redirect", "ssrf",
-            "prompt", "xpath", "ldap", "header", "log", "regex",
+            "prompt", "xpath", "ldap", "header", "log", "regex", "merge",
         ],
         props: &[
             p("callee", Str, "the resolved callee (`subprocess.run`, `child_process.exec`, `*.execute`)"),
@@ -115,7 +115,8 @@ pub const VOCABULARY: &[SubjectDef] = &[
             "debug-enabled", "tls-verify-disabled", "cors-wildcard", "cors-credentials-wildcard",
             "cookie-insecure", "csrf-disabled", "jwt-verify-disabled", "jwt-none-alg", "jwt-no-expiry-check",
             "weak-hash", "weak-random", "weak-cipher", "bind-all-interfaces", "secret-key-weak",
-            "session-cookie-insecure", "mass-assignment", "llm-no-max-tokens", "llm-output-html",
+            "session-cookie-insecure", "mass-assignment", "insecure-temp-file", "permissive-file-mode",
+            "xxe-enabled",
         ],
         props: &[
             p("callee", Str, "the call or setting as written"),
