@@ -115,12 +115,18 @@ impl Taint {
         }
     }
 
+    /// The most dangerous source reaching the value (request data first,
+    /// configuration last), so a sink reports the source an attacker controls.
+    pub fn primary_source(&self) -> Option<&Source> {
+        self.sources.iter().min_by_key(|s| source_rank(&s.kind))
+    }
+
     /// The flow recorded on a sink fact of `kind`.
     pub fn to_flow(&self, kind: &str) -> Flow {
         let state = self.state_for(kind);
         Flow {
             state,
-            source: if state == FlowState::Tainted { self.sources.first().cloned() } else { None },
+            source: if state == FlowState::Tainted { self.primary_source().cloned() } else { None },
             steps: if state == FlowState::Tainted { self.steps.clone() } else { vec![] },
             params: if state == FlowState::FromParams { self.params.iter().copied().collect() } else { vec![] },
         }
@@ -144,9 +150,23 @@ impl Taint {
         };
         ArgFlow {
             state,
-            source: if state == FlowState::Tainted { self.sources.first().cloned() } else { None },
+            source: if state == FlowState::Tainted { self.primary_source().cloned() } else { None },
             params: self.params.iter().copied().collect(),
         }
+    }
+}
+
+/// Order of source kinds by how directly an attacker controls them.
+pub fn source_rank(kind: &str) -> u8 {
+    match kind {
+        "request" => 0,
+        "tool-input" => 1,
+        "llm-output" => 2,
+        "retrieved" => 3,
+        "file" => 4,
+        "secret" => 5,
+        "env" => 6,
+        _ => 7,
     }
 }
 
