@@ -1,0 +1,1421 @@
+//! Python extractor: one walk over the tree produces the import table,
+//! entries (routes, MCP and agent tools), stores, outbound calls, LLM calls,
+//! queues, settings, sinks with intraprocedural taint, and function
+//! summaries for cross-file linking.
+//!
+//! Recursion is bounded by [`MAX_DEPTH`]; deeper subtrees are treated as
+//! values of unknown origin and not looked into.
+
+mod detect;
+mod names;
+mod routes;
+
+use crate::evidence;
+use crate::flowspec::{FlowSpec, FlowSpecFile, SinkSpec};
+use crate::taint::Taint;
+use crate::types::*;
+use names::*;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::rc::Rc;
+use tree_sitter::Node;
+
+pub(crate) const MAX_DEPTH: usize = 300;
+
+/// Literal keyword arguments of a constructor, kept on the variable it is
+/// assigned to (`llm = ChatOpenAI(model="x", max_tokens=100)`).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CtorInfo {
+    pub model: Option<String>,
+    pub max_tokens: bool,
+    pub tools: bool,
+    pub timeout: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Var {
+    pub taint: Taint,
+    /// Resolved dotted path of the object (`openai.OpenAI()`), if known.
+    pub ty: Option<String>,
+    pub ctor: Option<Rc<CtorInfo>>,
+}
+
+/// What a function body does, for entry properties.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FnInfo {
+    pub caps: BTreeSet<String>,
+    pub audit_log: bool,
+    pub confirmation: bool,
+    pub id_lookup: bool,
+    pub user_check: bool,
+    pub mass_assign: bool,
+    pub method_write: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Scope {
+    pub symbol: String,
+    pub class: Option<String>,
+    pub vars: HashMap<String, Var>,
+    pub outer: Rc<HashMap<String, Var>>,
+    pub is_module: bool,
+    pub cond: u32,
+    pub returns: Taint,
+    pub calls: Vec<CallSite>,
+    pub info: FnInfo,
+    pub path_params: Vec<String>,
+    pub framework: Option<String>,
+}
+
+pub(crate) struct Arg<'t> {
+    pub kw: Option<String>,
+    pub node: Node<'t>,
+    pub taint: Taint,
+    /// 0 plain, 1 `*x`, 2 `**x`.
+    pub splat: u8,
+}
+
+pub(crate) struct Call<'t> {
+    pub node: Node<'t>,
+    /// Resolved callee path (`subprocess.run`, `openai.OpenAI().chat.completions.create`).
+    pub path: String,
+    pub method: Option<String>,
+    pub recv: Option<Node<'t>>,
+    pub recv_taint: Taint,
+    pub recv_ctor: Option<Rc<CtorInfo>>,
+    pub args: Vec<Arg<'t>>,
+}
+
+impl<'t> Call<'t> {
+    pub fn kw(&self, name: &str) -> Option<&Arg<'t>> {
+        self.args.iter().find(|a| a.kw.as_deref() == Some(name))
+    }
+    pub fn pos(&self, i: usize) -> Option<&Arg<'t>> {
+        self.args.iter().filter(|a| a.kw.is_none() && a.splat == 0).nth(i)
+    }
+    /// Positional argument `i`, or keyword `name`.
+    pub fn arg(&self, i: usize, name: &str) -> Option<&Arg<'t>> {
+        self.kw(name).or_else(|| self.pos(i))
+    }
+    pub fn last(&self) -> &str {
+        self.path.rsplit('.').next().unwrap_or(&self.path)
+    }
+}
+
+/// An entry whose handler is named, not decorated (Starlette `Route`,
+/// LangChain `Tool(func=)`, `add_url_rule`): resolved at the end.
+pub(crate) struct Deferred {
+    pub draft: routes::EntryDraft,
+    pub func: String,
+}
+
+pub(crate) struct Ctx<'s> {
+    pub path: &'s str,
+    pub src: &'s str,
+    pub spec: &'s FlowSpecFile,
+    pub module: String,
+    pub imports: Imports,
+    pub defs: HashSet<String>,
+    pub globals: HashMap<String, Var>,
+    pub self_types: HashMap<String, Var>,
+    pub facts: Vec<Fact>,
+    pub functions: Vec<FunctionSummary>,
+    pub fn_infos: HashMap<String, (String, FnInfo)>,
+    pub returns: HashMap<String, (Vec<u32>, Option<Source>, usize)>,
+    pub fn_params: HashMap<String, Vec<String>>,
+    pub deferred: Vec<Deferred>,
+    pub tool_funcs: HashSet<String>,
+    pub seen_store: HashSet<String>,
+    pub module_settings: HashMap<String, (bool, Evidence)>,
+    pub assign_target: Option<String>,
+    pub last_ctor: Option<Rc<CtorInfo>>,
+    pub is_settings: bool,
+    pub is_config: bool,
+}
+
+pub fn extract(path: &str, text: &str, spec: &FlowSpec) -> Result<FileFacts, bw_lang::ParseError> {
+    let tree = bw_lang::parse(bw_files::Lang::Python, text, bw_lang::DEFAULT_PARSE_BUDGET)?;
+    let root = tree.root_node();
+    let file = path.rsplit('/').next().unwrap_or(path);
+    let mut cx = Ctx {
+        path,
+        src: text,
+        spec: &spec.python,
+        module: module_of(path),
+        imports: Imports::default(),
+        defs: HashSet::new(),
+        globals: HashMap::new(),
+        self_types: HashMap::new(),
+        facts: Vec::new(),
+        functions: Vec::new(),
+        fn_infos: HashMap::new(),
+        returns: HashMap::new(),
+        fn_params: HashMap::new(),
+        deferred: Vec::new(),
+        tool_funcs: HashSet::new(),
+        seen_store: HashSet::new(),
+        module_settings: HashMap::new(),
+        assign_target: None,
+        last_ctor: None,
+        is_settings: file.starts_with("settings") || path.contains("/settings/"),
+        is_config: file.starts_with("config") || file.starts_with("settings") || path.contains("/settings/"),
+    };
+    cx.prescan(root, 0);
+    let mut sc = Scope { symbol: "<module>".into(), is_module: true, ..Default::default() };
+    cx.block(root, &mut sc, 0);
+    cx.finish();
+    Ok(FileFacts {
+        path: path.to_string(),
+        lang: "python".into(),
+        facts: cx.facts,
+        imports: cx.imports.list,
+        functions: cx.functions,
+        ignores: Vec::new(),
+        partial: root.has_error(),
+    })
+}
+
+impl<'s> Ctx<'s> {
+    pub fn text(&self, n: Node<'_>) -> &'s str {
+        text(n, self.src)
+    }
+    pub fn ev(&self, n: Node<'_>, symbol: &str) -> Evidence {
+        evidence::evidence(self.path, n, self.src, symbol)
+    }
+    pub fn loc(&self, n: Node<'_>) -> Location {
+        evidence::location(self.path, n, self.src)
+    }
+    /// Evidence from the start of `a` to the end of `b`.
+    pub fn ev_span(&self, a: Node<'_>, b: Node<'_>, symbol: &str) -> Evidence {
+        let mut e = self.ev(a, symbol);
+        let end = self.loc(b);
+        e.location.end_line = end.end_line;
+        e.location.end_col = end.end_col;
+        e.text = evidence::normalise(self.src.get(a.start_byte()..b.end_byte().max(a.start_byte())).unwrap_or(""));
+        e
+    }
+    pub fn imports_root(&self, root: &str) -> bool {
+        self.imports.map.values().any(|m| m == root || m.starts_with(&format!("{root}.")))
+    }
+    pub fn push(&mut self, f: Fact) {
+        self.facts.push(f);
+    }
+
+    // ---------------------------------------------------------------- prescan
+
+    /// Imports, top-level definitions and functions registered as tools by
+    /// name, gathered before the walk so resolution does not depend on order.
+    fn prescan(&mut self, n: Node<'_>, depth: usize) {
+        if depth > 40 {
+            return;
+        }
+        for c in named_kids(n) {
+            match c.kind() {
+                "import_statement" | "import_from_statement" => self.imports.add_statement(c, self.src, self.path),
+                "function_definition" | "class_definition" if depth == 0 => {
+                    if let Some(name) = c.child_by_field_name("name") {
+                        self.defs.insert(self.text(name).to_string());
+                    }
+                }
+                "decorated_definition" if depth == 0 => {
+                    if let Some(d) = c.child_by_field_name("definition")
+                        && let Some(name) = d.child_by_field_name("name")
+                    {
+                        self.defs.insert(self.text(name).to_string());
+                    }
+                }
+                "if_statement" | "try_statement" | "block" | "else_clause" | "except_clause" | "finally_clause"
+                | "elif_clause" => self.prescan_nested(c, depth + 1),
+                "expression_statement" => self.prescan_tools(c, depth + 1),
+                _ => {}
+            }
+        }
+    }
+
+    fn prescan_nested(&mut self, n: Node<'_>, depth: usize) {
+        if depth > 40 {
+            return;
+        }
+        for c in named_kids(n) {
+            match c.kind() {
+                "import_statement" | "import_from_statement" => self.imports.add_statement(c, self.src, self.path),
+                "block" | "else_clause" | "except_clause" | "finally_clause" | "elif_clause" | "if_statement"
+                | "try_statement" => self.prescan_nested(c, depth + 1),
+                _ => {}
+            }
+        }
+    }
+
+    fn prescan_tools(&mut self, n: Node<'_>, depth: usize) {
+        if depth > 30 {
+            return;
+        }
+        if n.kind() == "keyword_argument"
+            && let (Some(k), Some(v)) = (n.child_by_field_name("name"), n.child_by_field_name("value"))
+            && matches!(self.text(k), "func" | "fn" | "coroutine")
+            && v.kind() == "identifier"
+        {
+            self.tool_funcs.insert(self.text(v).to_string());
+        }
+        for c in named_kids(n) {
+            self.prescan_tools(c, depth + 1);
+        }
+    }
+
+    // ---------------------------------------------------------------- statements
+
+    pub fn block(&mut self, n: Node<'_>, sc: &mut Scope, depth: usize) {
+        for c in named_kids(n) {
+            self.stmt(c, sc, depth + 1);
+        }
+    }
+
+    fn cond_block(&mut self, n: Option<Node<'_>>, sc: &mut Scope, depth: usize) {
+        if let Some(b) = n {
+            sc.cond += 1;
+            self.block(b, sc, depth);
+            sc.cond -= 1;
+        }
+    }
+
+    pub(crate) fn stmt(&mut self, n: Node<'_>, sc: &mut Scope, depth: usize) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        match n.kind() {
+            "expression_statement" => {
+                for c in named_kids(n) {
+                    match c.kind() {
+                        "assignment" => self.assign(c, sc, depth + 1),
+                        "augmented_assignment" => self.aug_assign(c, sc, depth + 1),
+                        _ => {
+                            self.eval(c, sc, depth + 1);
+                        }
+                    }
+                }
+            }
+            "return_statement" => {
+                for c in named_kids(n) {
+                    let t = self.eval(c, sc, depth + 1);
+                    sc.returns.join(&t);
+                }
+            }
+            "if_statement" => self.if_stmt(n, sc, depth),
+            "for_statement" => {
+                let t = n.child_by_field_name("right").map(|r| self.eval(r, sc, depth + 1)).unwrap_or_default();
+                let ty = n.child_by_field_name("right").and_then(|r| self.path_of(r, sc, depth + 1));
+                if let Some(l) = n.child_by_field_name("left") {
+                    let t = t.step(self.loc(l), format!("iterated as `{}`", self.text(l)));
+                    self.bind(l, t, ty.map(|p| format!("{p}[]")), None, sc, depth + 1);
+                }
+                self.cond_block(n.child_by_field_name("body"), sc, depth);
+                if let Some(a) = n.child_by_field_name("alternative") {
+                    self.cond_block(a.child_by_field_name("body"), sc, depth);
+                }
+            }
+            "while_statement" => {
+                if let Some(c) = n.child_by_field_name("condition") {
+                    self.eval(c, sc, depth + 1);
+                }
+                self.cond_block(n.child_by_field_name("body"), sc, depth);
+                if let Some(a) = n.child_by_field_name("alternative") {
+                    self.cond_block(a.child_by_field_name("body"), sc, depth);
+                }
+            }
+            "try_statement" => {
+                for c in named_kids(n) {
+                    match c.kind() {
+                        "block" => self.block(c, sc, depth + 1),
+                        "except_clause" | "else_clause" | "finally_clause" | "except_group_clause" => {
+                            for b in named_kids(c) {
+                                if b.kind() == "block" {
+                                    self.cond_block(Some(b), sc, depth + 1);
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            "with_statement" => {
+                for c in named_kids(n) {
+                    if c.kind() == "with_clause" {
+                        for item in named_kids(c) {
+                            let Some(v) = item.child_by_field_name("value") else { continue };
+                            if v.kind() == "as_pattern" {
+                                let expr = named_kids(v).into_iter().next();
+                                let alias = v.child_by_field_name("alias");
+                                if let Some(e) = expr {
+                                    let t = self.eval(e, sc, depth + 1);
+                                    let ty = self.path_of(e, sc, depth + 1);
+                                    let ctor = self.last_ctor.take();
+                                    if let Some(a) = alias {
+                                        let target = named_kids(a).into_iter().next().unwrap_or(a);
+                                        self.bind(target, t, ty, ctor, sc, depth + 1);
+                                    }
+                                }
+                            } else {
+                                self.eval(v, sc, depth + 1);
+                            }
+                        }
+                    }
+                }
+                if let Some(b) = n.child_by_field_name("body") {
+                    self.block(b, sc, depth + 1);
+                }
+            }
+            "function_definition" => self.def_function(n, &[], sc, None, depth + 1),
+            "class_definition" => self.def_class(n, &[], sc, depth + 1),
+            "decorated_definition" => {
+                let decs: Vec<Node<'_>> = named_kids(n).into_iter().filter(|c| c.kind() == "decorator").collect();
+                if let Some(d) = n.child_by_field_name("definition") {
+                    match d.kind() {
+                        "function_definition" => self.def_function(d, &decs, sc, None, depth + 1),
+                        "class_definition" => self.def_class(d, &decs, sc, depth + 1),
+                        _ => {}
+                    }
+                }
+            }
+            "import_statement" | "import_from_statement" => {
+                if !sc.is_module {
+                    self.imports.add_statement(n, self.src, self.path);
+                }
+            }
+            "raise_statement" | "assert_statement" | "delete_statement" | "print_statement" | "exec_statement" => {
+                for c in named_kids(n) {
+                    self.eval(c, sc, depth + 1);
+                }
+            }
+            "match_statement" => {
+                if let Some(s) = n.child_by_field_name("subject") {
+                    self.eval(s, sc, depth + 1);
+                }
+                if let Some(b) = n.child_by_field_name("body") {
+                    for case in named_kids(b) {
+                        if let Some(cb) = case.child_by_field_name("consequence") {
+                            self.cond_block(Some(cb), sc, depth + 1);
+                        }
+                    }
+                }
+            }
+            "block" | "module" => self.block(n, sc, depth + 1),
+            _ => {}
+        }
+    }
+
+    fn if_stmt(&mut self, n: Node<'_>, sc: &mut Scope, depth: usize) {
+        let cond = n.child_by_field_name("condition");
+        if let Some(c) = cond {
+            self.eval(c, sc, depth + 1);
+        }
+        // `if x in ALLOWED:` -> x is clean inside; `if x not in ALLOWED: return` -> clean after.
+        let guard = cond.and_then(|c| self.allowlist_guard(c));
+        let cons = n.child_by_field_name("consequence");
+        match &guard {
+            Some((name, false)) => {
+                let saved = self.lookup(name, sc);
+                if let Some(v) = &saved {
+                    let mut clean = v.clone();
+                    clean.taint = Taint::constant();
+                    sc.vars.insert(name.clone(), clean);
+                }
+                self.cond_block(cons, sc, depth);
+                if let Some(v) = saved {
+                    sc.vars.insert(name.clone(), v);
+                }
+            }
+            _ => self.cond_block(cons, sc, depth),
+        }
+        let mut cur = n.walk();
+        let alts: Vec<Node<'_>> = n.children_by_field_name("alternative", &mut cur).collect();
+        for a in alts {
+            if let Some(c) = a.child_by_field_name("condition") {
+                self.eval(c, sc, depth + 1);
+            }
+            let body = a.child_by_field_name("consequence").or_else(|| a.child_by_field_name("body"));
+            self.cond_block(body, sc, depth);
+        }
+        if let (Some((name, true)), Some(cons)) = (guard, cons)
+            && block_exits(cons, self.src)
+            && let Some(v) = self.lookup(&name, sc)
+        {
+            let mut clean = v;
+            clean.taint = Taint::constant();
+            sc.vars.insert(name, clean);
+        }
+    }
+
+    /// `x in ALLOWED` / `x not in ALLOWED` with a constant right side:
+    /// returns the checked variable and whether the test is negated.
+    fn allowlist_guard(&self, cond: Node<'_>) -> Option<(String, bool)> {
+        let c = if cond.kind() == "parenthesized_expression" { named_kids(cond).into_iter().next()? } else { cond };
+        if c.kind() != "comparison_operator" {
+            return None;
+        }
+        let ops: Vec<&str> = kids(c).into_iter().filter(|k| !k.is_named()).map(|k| self.text(k)).collect();
+        let parts = named_kids(c);
+        if parts.len() != 2 || parts[0].kind() != "identifier" {
+            return None;
+        }
+        let negated = match ops.as_slice() {
+            ["not", "in"] | ["not in"] => true,
+            ["in"] => false,
+            _ => return None,
+        };
+        let rhs = parts[1];
+        let constant = match rhs.kind() {
+            "list" | "tuple" | "set" | "dictionary" => named_kids(rhs).iter().all(|k| {
+                matches!(k.kind(), "string" | "integer" | "pair") && !self.text(*k).contains('{')
+            }),
+            "identifier" | "attribute" => {
+                let t = self.text(rhs);
+                let last = t.rsplit('.').next().unwrap_or(t);
+                last.chars().all(|ch| ch.is_uppercase() || ch == '_' || ch.is_ascii_digit())
+            }
+            _ => false,
+        };
+        constant.then(|| (self.text(parts[0]).to_string(), negated))
+    }
+
+    // ---------------------------------------------------------------- assignment
+
+    fn assign(&mut self, n: Node<'_>, sc: &mut Scope, depth: usize) {
+        let (Some(left), Some(right)) = (n.child_by_field_name("left"), n.child_by_field_name("right")) else {
+            if let Some(l) = n.child_by_field_name("left")
+                && let Some(ty) = n.child_by_field_name("type")
+            {
+                // annotated declaration without value: `x: Foo`
+                let _ = (l, ty);
+            }
+            return;
+        };
+        let target_name = self.text(left).to_string();
+        self.assign_target = Some(target_name.clone());
+        self.last_ctor = None;
+        let t = if right.kind() == "assignment" {
+            self.assign(right, sc, depth + 1);
+            right.child_by_field_name("left").map(|l| self.eval(l, sc, depth + 1)).unwrap_or_default()
+        } else {
+            self.eval(right, sc, depth + 1)
+        };
+        let ctor = self.last_ctor.take().filter(|_| matches!(right.kind(), "call" | "await")).or_else(|| self.ctor_of(right, sc, depth + 1));
+        self.assign_target = None;
+        let ty = self.path_of(right, sc, depth + 1).filter(|p| p.contains('.') || p.contains('('));
+        self.assign_settings(left, right, sc);
+        if left.kind() == "subscript" {
+            self.subscript_store(left, right, &t, sc, depth + 1);
+        }
+        // Tuple unpacking of a tuple literal: pair the elements.
+        if matches!(left.kind(), "pattern_list" | "tuple_pattern" | "list_pattern")
+            && matches!(right.kind(), "expression_list" | "tuple" | "list")
+        {
+            let ls = named_kids(left);
+            let rs = named_kids(right);
+            if ls.len() == rs.len() {
+                for (l, r) in ls.into_iter().zip(rs) {
+                    let rt = self.eval(r, sc, depth + 1);
+                    let rt = rt.step(self.loc(l), format!("assigned to `{}`", self.text(l)));
+                    self.bind(l, rt, None, None, sc, depth + 1);
+                }
+                return;
+            }
+        }
+        let t = t.step(self.loc(left), format!("assigned to `{target_name}`"));
+        self.bind(left, t, ty, ctor, sc, depth + 1);
+    }
+
+    fn aug_assign(&mut self, n: Node<'_>, sc: &mut Scope, depth: usize) {
+        let (Some(left), Some(right)) = (n.child_by_field_name("left"), n.child_by_field_name("right")) else {
+            return;
+        };
+        let rt = self.eval(right, sc, depth + 1);
+        let lt = self.eval(left, sc, depth + 1);
+        let t = lt.joined(&rt).step(self.loc(left), format!("appended to `{}`", self.text(left)));
+        if left.kind() == "identifier" {
+            let name = self.text(left).to_string();
+            let mut v = self.lookup(&name, sc).unwrap_or_default();
+            v.taint = t;
+            self.set_var(name, v, sc);
+        } else if left.kind() == "attribute" {
+            self.bind(left, t, None, None, sc, depth + 1);
+        }
+        // Django: `urlpatterns += router.urls`
+        if self.text(left) == "urlpatterns" {
+            self.urlpatterns_extend(right, sc);
+        }
+    }
+
+    fn set_var(&mut self, name: String, mut v: Var, sc: &mut Scope) {
+        if sc.cond > 0
+            && let Some(old) = sc.vars.get(&name).or_else(|| if sc.is_module { self.globals.get(&name) } else { None })
+        {
+            let mut t = old.taint.clone();
+            t.join(&v.taint);
+            // a sanitiser inside a branch keeps the clean value when the old one was clean too
+            v.taint = t;
+            if v.ty.is_none() {
+                v.ty = old.ty.clone();
+            }
+        }
+        if sc.is_module {
+            self.globals.insert(name, v);
+        } else {
+            sc.vars.insert(name, v);
+        }
+    }
+
+    /// Bind a target pattern to a value.
+    pub fn bind(
+        &mut self,
+        target: Node<'_>,
+        t: Taint,
+        ty: Option<String>,
+        ctor: Option<Rc<CtorInfo>>,
+        sc: &mut Scope,
+        depth: usize,
+    ) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        match target.kind() {
+            "identifier" => {
+                let name = self.text(target).to_string();
+                self.set_var(name, Var { taint: t, ty, ctor }, sc);
+            }
+            "pattern_list" | "tuple_pattern" | "list_pattern" | "tuple" | "list" | "expression_list" => {
+                for c in named_kids(target) {
+                    self.bind(c, t.clone(), None, None, sc, depth + 1);
+                }
+            }
+            "list_splat_pattern" | "parenthesized_expression" => {
+                for c in named_kids(target) {
+                    self.bind(c, t.clone(), None, None, sc, depth + 1);
+                }
+            }
+            "attribute" => {
+                let obj = target.child_by_field_name("object");
+                let attr = target.child_by_field_name("attribute").map(|a| self.text(a).to_string());
+                if let (Some(o), Some(a)) = (obj, attr)
+                    && self.text(o) == "self"
+                    && let Some(cls) = sc.class.clone()
+                {
+                    self.self_types.insert(format!("{cls}.{a}"), Var { taint: t, ty, ctor });
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub fn lookup(&self, name: &str, sc: &Scope) -> Option<Var> {
+        sc.vars.get(name).or_else(|| sc.outer.get(name)).or_else(|| self.globals.get(name)).cloned()
+    }
+
+    /// The constructor info an expression carries (`llm`, `prompt | llm`).
+    fn ctor_of(&self, n: Node<'_>, sc: &Scope, depth: usize) -> Option<Rc<CtorInfo>> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        match n.kind() {
+            "identifier" => self.lookup(self.text(n), sc).and_then(|v| v.ctor),
+            "binary_operator" => n
+                .child_by_field_name("right")
+                .and_then(|r| self.ctor_of(r, sc, depth + 1))
+                .or_else(|| n.child_by_field_name("left").and_then(|l| self.ctor_of(l, sc, depth + 1))),
+            "parenthesized_expression" => named_kids(n).into_iter().next().and_then(|c| self.ctor_of(c, sc, depth + 1)),
+            _ => None,
+        }
+    }
+
+    // ---------------------------------------------------------------- paths
+
+    /// The resolved dotted path of an expression, through the import table
+    /// and known object types.
+    pub fn path_of(&self, n: Node<'_>, sc: &Scope, depth: usize) -> Option<String> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        match n.kind() {
+            "identifier" => {
+                let name = self.text(n);
+                if let Some(v) = sc.vars.get(name).or_else(|| sc.outer.get(name)) {
+                    return Some(v.ty.clone().unwrap_or_else(|| name.to_string()));
+                }
+                if let Some(m) = self.imports.map.get(name) {
+                    return Some(m.clone());
+                }
+                if let Some(v) = self.globals.get(name) {
+                    return Some(v.ty.clone().unwrap_or_else(|| name.to_string()));
+                }
+                if self.defs.contains(name) {
+                    return Some(if self.module.is_empty() { name.to_string() } else { format!("{}.{name}", self.module) });
+                }
+                Some(name.to_string())
+            }
+            "attribute" => {
+                let obj = n.child_by_field_name("object")?;
+                let attr = self.text(n.child_by_field_name("attribute")?);
+                if obj.kind() == "identifier" && self.text(obj) == "self" {
+                    if let Some(cls) = &sc.class {
+                        if let Some(v) = self.self_types.get(&format!("{cls}.{attr}"))
+                            && let Some(ty) = &v.ty
+                        {
+                            return Some(ty.clone());
+                        }
+                        if attr == "request" && (self.imports_root("django") || self.imports_root("rest_framework")) {
+                            return Some("django.request".into());
+                        }
+                    }
+                    return Some(format!("self.{attr}"));
+                }
+                Some(format!("{}.{attr}", self.path_of(obj, sc, depth + 1)?))
+            }
+            "call" => Some(format!("{}()", self.path_of(n.child_by_field_name("function")?, sc, depth + 1)?)),
+            "subscript" => Some(format!("{}[]", self.path_of(n.child_by_field_name("value")?, sc, depth + 1)?)),
+            "await" | "parenthesized_expression" => self.path_of(named_kids(n).into_iter().next()?, sc, depth + 1),
+            "binary_operator" => {
+                // LangChain pipes: `prompt | llm` behaves like its last stage.
+                let op = n.child_by_field_name("operator").map(|o| self.text(o));
+                if op != Some("|") {
+                    return None;
+                }
+                let right = n.child_by_field_name("right").and_then(|r| self.path_of(r, sc, depth + 1));
+                let llmish = |p: &str| p.contains("Chat") || p.contains("LLM") || p.contains("OpenAI") || p.contains(".llms.");
+                if right.as_deref().is_some_and(llmish) {
+                    return right;
+                }
+                let left = n.child_by_field_name("left").and_then(|l| self.path_of(l, sc, depth + 1));
+                if left.as_deref().is_some_and(llmish) { left } else { right }
+            }
+            _ => None,
+        }
+    }
+
+    // ---------------------------------------------------------------- expressions
+
+    fn src_taint(&self, kind: &str, n: Node<'_>) -> Taint {
+        Taint::source(Source { kind: kind.to_string(), location: self.loc(n), label: evidence::normalise(self.text(n)) })
+    }
+
+    /// The source kind of a resolved path, if it is a source.
+    fn source_kind(&self, path: &str) -> Option<String> {
+        for s in &self.spec.sources {
+            if s.names.iter().any(|nm| source_matches(nm, path)) {
+                return Some(s.kind.clone());
+            }
+        }
+        None
+    }
+
+    /// Environment reads: `secret` when the variable name looks like a secret.
+    fn env_kind(&self, key: Option<String>) -> &'static str {
+        match key {
+            Some(k) => {
+                let up = k.to_ascii_uppercase();
+                if ["KEY", "SECRET", "TOKEN", "PASSWORD", "PASSWD", "CREDENTIAL"].iter().any(|w| up.contains(w)) {
+                    "secret"
+                } else {
+                    "env"
+                }
+            }
+            None => "env",
+        }
+    }
+
+    pub fn eval(&mut self, n: Node<'_>, sc: &mut Scope, depth: usize) -> Taint {
+        if depth > MAX_DEPTH {
+            return Taint::unknown();
+        }
+        match n.kind() {
+            "string" => {
+                let mut t = Taint::constant();
+                for c in named_kids(n) {
+                    if c.kind() == "interpolation"
+                        && let Some(e) = c.child_by_field_name("expression")
+                    {
+                        let it = self.eval(e, sc, depth + 1);
+                        t.join(&it);
+                    }
+                }
+                t
+            }
+            "integer" | "float" | "true" | "false" | "none" | "ellipsis" | "comment" | "lambda" | "slice"
+            | "type" => Taint::constant(),
+            "identifier" => {
+                let name = self.text(n);
+                match self.lookup(name, sc) {
+                    Some(v) => v.taint,
+                    None => Taint::constant(),
+                }
+            }
+            "attribute" => {
+                let path = self.path_of(n, sc, depth + 1);
+                if let Some(p) = &path {
+                    if p == "ssl.CERT_NONE" {
+                        self.setting(n, sc, "tls-verify-disabled", "ssl.CERT_NONE", Some("CERT_NONE"), None);
+                    }
+                    if let Some(k) = self.source_kind(p) {
+                        // `os.environ` as a whole
+                        return self.src_taint(&k, n);
+                    }
+                }
+                let obj = n.child_by_field_name("object");
+                if let Some(o) = obj
+                    && self.text(o) == "self"
+                    && let Some(cls) = &sc.class
+                    && let Some(a) = n.child_by_field_name("attribute")
+                {
+                    return self
+                        .self_types
+                        .get(&format!("{cls}.{}", self.text(a)))
+                        .map(|v| v.taint.clone())
+                        .unwrap_or_default();
+                }
+                obj.map(|o| self.eval(o, sc, depth + 1)).unwrap_or_default()
+            }
+            "subscript" => {
+                let path = self.path_of(n, sc, depth + 1);
+                let idx: Vec<Node<'_>> = {
+                    let mut cur = n.walk();
+                    n.children_by_field_name("subscript", &mut cur).collect()
+                };
+                for i in &idx {
+                    self.eval(*i, sc, depth + 1);
+                }
+                if let Some(p) = &path
+                    && let Some(k) = self.source_kind(p)
+                {
+                    let k = if k == "env" { self.env_kind(idx.first().and_then(|i| lit_str(*i, self.src))) } else { &k };
+                    let k = k.to_string();
+                    return self.src_taint(&k, n);
+                }
+                n.child_by_field_name("value").map(|v| self.eval(v, sc, depth + 1)).unwrap_or_default()
+            }
+            "call" => self.eval_call(n, sc, depth + 1),
+            "comparison_operator" | "not_operator" => {
+                let txt = self.text(n);
+                if n.kind() == "comparison_operator" {
+                    if ["request.user", "current_user", "user_id", "g.user", "user.id", "owner"]
+                        .iter()
+                        .any(|w| txt.contains(w))
+                    {
+                        sc.info.user_check = true;
+                    }
+                    if txt.contains("request.method")
+                        && ["\"POST\"", "'POST'", "\"PUT\"", "'PUT'", "\"DELETE\"", "'DELETE'", "\"PATCH\"", "'PATCH'"]
+                            .iter()
+                            .any(|w| txt.contains(w))
+                    {
+                        sc.info.method_write = true;
+                    }
+                }
+                for c in named_kids(n) {
+                    self.eval(c, sc, depth + 1);
+                }
+                Taint::constant()
+            }
+            "list_comprehension" | "set_comprehension" | "generator_expression" | "dictionary_comprehension" => {
+                for c in named_kids(n) {
+                    if c.kind() == "for_in_clause" {
+                        let right = c.child_by_field_name("right");
+                        let t = right.map(|r| self.eval(r, sc, depth + 1)).unwrap_or_default();
+                        if let Some(l) = c.child_by_field_name("left") {
+                            self.bind(l, t, None, None, sc, depth + 1);
+                        }
+                    } else if c.kind() == "if_clause" {
+                        for k in named_kids(c) {
+                            self.eval(k, sc, depth + 1);
+                        }
+                    }
+                }
+                n.child_by_field_name("body").map(|b| self.eval(b, sc, depth + 1)).unwrap_or_default()
+            }
+            "conditional_expression" => {
+                let parts = named_kids(n);
+                let mut t = Taint::constant();
+                for (i, c) in parts.iter().enumerate() {
+                    let ct = self.eval(*c, sc, depth + 1);
+                    if i != 1 {
+                        t.join(&ct);
+                    }
+                }
+                t
+            }
+            "named_expression" => {
+                let t = n.child_by_field_name("value").map(|v| self.eval(v, sc, depth + 1)).unwrap_or_default();
+                if let Some(name) = n.child_by_field_name("name") {
+                    self.bind(name, t.clone(), None, None, sc, depth + 1);
+                }
+                t
+            }
+            "keyword_argument" => n.child_by_field_name("value").map(|v| self.eval(v, sc, depth + 1)).unwrap_or_default(),
+            "pair" => {
+                let mut t = Taint::constant();
+                if let Some(k) = n.child_by_field_name("key") {
+                    t.join(&self.eval(k, sc, depth + 1));
+                }
+                if let Some(v) = n.child_by_field_name("value") {
+                    t.join(&self.eval(v, sc, depth + 1));
+                }
+                t
+            }
+            _ => {
+                // Containers, operators, f-string parts, await, parentheses:
+                // the value carries the taint of every part.
+                let mut t = Taint::constant();
+                for c in named_kids(n) {
+                    let ct = self.eval(c, sc, depth + 1);
+                    t.join(&ct);
+                }
+                t
+            }
+        }
+    }
+
+    fn eval_call(&mut self, n: Node<'_>, sc: &mut Scope, depth: usize) -> Taint {
+        let Some(func) = n.child_by_field_name("function") else { return Taint::unknown() };
+        let path = self.path_of(func, sc, depth + 1).unwrap_or_default();
+        let (method, recv) = if func.kind() == "attribute" {
+            (func.child_by_field_name("attribute").map(|a| self.text(a).to_string()), func.child_by_field_name("object"))
+        } else {
+            (None, None)
+        };
+        let target = self.assign_target.take();
+        let recv_taint = recv.map(|r| self.eval(r, sc, depth + 1)).unwrap_or_default();
+        let recv_ctor = match recv {
+            Some(r) if r.kind() == "identifier" => self.lookup(self.text(r), sc).and_then(|v| v.ctor),
+            Some(r) if r.kind() == "attribute" && self.text(r).starts_with("self.") => sc
+                .class
+                .as_ref()
+                .and_then(|c| self.self_types.get(&format!("{c}.{}", self.text(r).trim_start_matches("self."))))
+                .and_then(|v| v.ctor.clone()),
+            _ => None,
+        };
+        let mut args = Vec::new();
+        if let Some(al) = n.child_by_field_name("arguments") {
+            if al.kind() == "generator_expression" {
+                let t = self.eval(al, sc, depth + 1);
+                args.push(Arg { kw: None, node: al, taint: t, splat: 0 });
+            } else {
+                for a in named_kids(al) {
+                    match a.kind() {
+                        "comment" => {}
+                        "keyword_argument" => {
+                            let name = a.child_by_field_name("name").map(|k| self.text(k).to_string());
+                            let Some(v) = a.child_by_field_name("value") else { continue };
+                            if name.as_deref().is_some_and(|k| k.contains("user") || k.contains("owner"))
+                                || ["request.user", "current_user", "g.user"].iter().any(|w| self.text(v).contains(w))
+                            {
+                                sc.info.user_check = true;
+                            }
+                            let t = self.eval(v, sc, depth + 1);
+                            args.push(Arg { kw: name, node: v, taint: t, splat: 0 });
+                        }
+                        "list_splat" | "dictionary_splat" => {
+                            let inner = named_kids(a).into_iter().next().unwrap_or(a);
+                            let t = self.eval(inner, sc, depth + 1);
+                            let splat = if a.kind() == "list_splat" { 1 } else { 2 };
+                            args.push(Arg { kw: None, node: inner, taint: t, splat });
+                        }
+                        _ => {
+                            let t = self.eval(a, sc, depth + 1);
+                            args.push(Arg { kw: None, node: a, taint: t, splat: 0 });
+                        }
+                    }
+                }
+            }
+        }
+        self.assign_target = target.clone();
+        let call = Call { node: n, path, method, recv, recv_taint, recv_ctor, args };
+
+        // Result taint.
+        let mut all = Taint::constant();
+        for a in &call.args {
+            all.join(&a.taint);
+        }
+        let callee_opt = (!call.path.is_empty()).then_some(call.path.as_str());
+        let method_opt = call.method.as_deref();
+        let result_path = format!("{}()", call.path);
+        let mut result = if let Some(k) = self.call_source(&call, &result_path) {
+            self.src_taint(&k, n)
+        } else if let Some(kinds) = self.sanitizes(callee_opt, method_opt) {
+            let kinds = kinds.to_vec();
+            let mut t = all.clone();
+            if call.method.is_some() && !self.imports.map.contains_key(call.path.split('.').next().unwrap_or("")) {
+                t.join(&call.recv_taint);
+            }
+            t.sanitize(&kinds)
+        } else if call.method.is_some() {
+            let mut t = all.clone();
+            if self.spec.propagates(callee_opt, method_opt) || call.recv.is_some_and(|r| r.kind() == "string") {
+                t.join(&call.recv_taint);
+            }
+            t
+        } else {
+            self.local_call_result(&call, &all)
+        };
+        // Steps through calls into named functions.
+        if call.method.is_none() && !result.sources.is_empty() && !self.spec.propagates(callee_opt, None) {
+            let short = self.text(func).to_string();
+            if self.defs.contains(&short) || self.imports.map.contains_key(short.split('.').next().unwrap_or("")) {
+                result = result.step(self.loc(n), format!("passed to `{short}()`"));
+            }
+        }
+
+        self.sinks(&call, sc);
+        self.detect(&call, sc, target.as_deref());
+        self.record_call(&call, sc);
+        self.last_ctor = Some(Rc::new(self.ctor_info(&call)));
+        result
+    }
+
+    fn call_source(&self, call: &Call<'_>, result_path: &str) -> Option<String> {
+        if matches!(call.path.as_str(), "os.getenv" | "os.environ.get" | "os.environ.setdefault" | "os.getenvb") {
+            return Some(self.env_kind(call.pos(0).and_then(|a| lit_str(a.node, self.src))).to_string());
+        }
+        if let Some(k) = self.source_kind(result_path) {
+            return Some(k);
+        }
+        let m = call.method.as_deref()?;
+        self.spec.sources.iter().find(|s| s.methods.iter().any(|x| x == m)).map(|s| s.kind.clone())
+    }
+
+    fn sanitizes(&self, callee: Option<&str>, method: Option<&str>) -> Option<&'s [String]> {
+        self.spec
+            .sanitizers
+            .iter()
+            .find(|s| {
+                callee.is_some_and(|c| s.callees.iter().any(|x| name_matches(x, c)))
+                    || method.is_some_and(|m| s.methods.iter().any(|x| x == m))
+            })
+            .map(|s| s.kinds.as_slice())
+    }
+
+    /// A call of a plain function: same-file functions with a known
+    /// summary pass on the taint of the parameters that reach their
+    /// return value; anything else passes on all its arguments.
+    fn local_call_result(&self, call: &Call<'_>, all: &Taint) -> Taint {
+        if let Some((rp, rs, nparams)) = self.returns.get(&call.path) {
+            let mut t = Taint::constant();
+            if let Some(s) = rs {
+                t.join(&Taint::source(s.clone()));
+            }
+            let pos: Vec<&Arg<'_>> = call.args.iter().filter(|a| a.kw.is_none()).collect();
+            let params = self.fn_params.get(&call.path);
+            for &i in rp {
+                let i = i as usize;
+                if let Some(a) = pos.get(i) {
+                    t.join(&a.taint);
+                } else if let Some(p) = params.and_then(|ps| ps.get(i))
+                    && let Some(a) = call.kw(p)
+                {
+                    t.join(&a.taint);
+                }
+                if pos.iter().any(|a| a.splat > 0) || call.args.iter().any(|a| a.splat == 2) {
+                    t.join(all);
+                }
+            }
+            let _ = nparams;
+            return t;
+        }
+        all.clone()
+    }
+
+    /// The literal keyword arguments of a call, for objects it constructs.
+    fn ctor_info(&self, call: &Call<'_>) -> CtorInfo {
+        let mut c = call.recv_ctor.as_deref().cloned().unwrap_or_default();
+        for a in &call.args {
+            match a.kw.as_deref() {
+                Some("model" | "model_name" | "model_id") => {
+                    if let Some(s) = lit_str(a.node, self.src) {
+                        c.model = Some(s);
+                    }
+                }
+                Some("max_tokens" | "max_completion_tokens" | "max_output_tokens" | "num_predict" | "max_new_tokens") => {
+                    if a.node.kind() != "none" {
+                        c.max_tokens = true;
+                    }
+                }
+                Some("timeout") => {
+                    if a.node.kind() != "none" {
+                        c.timeout = true;
+                    }
+                }
+                Some("tools" | "functions") => c.tools = true,
+                _ => {}
+            }
+        }
+        if matches!(call.method.as_deref(), Some("bind_tools" | "bind_functions")) {
+            c.tools = true;
+        }
+        c
+    }
+
+    /// Record a call site for cross-file linking.
+    fn record_call(&mut self, call: &Call<'_>, sc: &mut Scope) {
+        if sc.is_module || call.path.is_empty() {
+            return;
+        }
+        let root = call.path.split(['.', '(', '[']).next().unwrap_or("");
+        let local_def = call.path.starts_with(&format!("{}.", self.module))
+            && self.defs.contains(call.path[self.module.len() + 1..].split(['.', '(']).next().unwrap_or(""));
+        let imported = self.imports.map.values().any(|m| m.split('.').next() == Some(root)) && !is_library(root);
+        if !(local_def || imported) {
+            return;
+        }
+        let mut args: Vec<ArgFlow> = Vec::new();
+        let mut callee = call.path.clone();
+        // `Class().method(...)`: the callee is `Class.method`, with `self` first.
+        if let Some(i) = callee.find("().") {
+            let cls = callee[..i].rsplit('.').next().unwrap_or("");
+            if cls.chars().next().is_some_and(|c| c.is_uppercase()) && !callee[i + 3..].contains('(') {
+                callee = format!("{}.{}", &callee[..i], &callee[i + 3..]);
+                args.push(Taint::constant().to_arg());
+            } else {
+                return;
+            }
+        }
+        if callee.contains('(') || callee.contains('[') {
+            return;
+        }
+        let params = self.fn_params.get(&callee).cloned();
+        let mut kw: Vec<(usize, ArgFlow)> = Vec::new();
+        for a in &call.args {
+            if a.kw.is_none() {
+                args.push(a.taint.to_arg());
+            } else if let Some(ps) = &params
+                && let Some(i) = ps.iter().position(|p| Some(p.as_str()) == a.kw.as_deref())
+            {
+                kw.push((i, a.taint.to_arg()));
+            } else {
+                kw.push((usize::MAX, a.taint.to_arg()));
+            }
+        }
+        for (i, af) in kw {
+            if i != usize::MAX && i >= args.len() {
+                while args.len() < i {
+                    args.push(Taint::constant().to_arg());
+                }
+                args.push(af);
+            } else {
+                args.push(af);
+            }
+        }
+        sc.calls.push(CallSite { callee, location: self.loc(call.node), args });
+    }
+
+    // ---------------------------------------------------------------- sinks
+
+    fn sink_matches(spec: &SinkSpec, call: &Call<'_>) -> bool {
+        (!call.path.is_empty() && spec.callees.iter().any(|c| name_matches(c, &call.path)))
+            || call.method.as_deref().is_some_and(|m| spec.methods.iter().any(|x| x == m))
+    }
+
+    fn is_sink_call(&self, n: Node<'_>, kind: &str, sc: &Scope) -> bool {
+        if n.kind() != "call" {
+            return false;
+        }
+        let Some(f) = n.child_by_field_name("function") else { return false };
+        let path = self.path_of(f, sc, 0).unwrap_or_default();
+        let method = if f.kind() == "attribute" {
+            f.child_by_field_name("attribute").map(|a| self.text(a).to_string())
+        } else {
+            None
+        };
+        self.spec.sinks.iter().any(|s| {
+            s.kind == kind
+                && ((!path.is_empty() && s.callees.iter().any(|c| name_matches(c, &path)))
+                    || method.as_deref().is_some_and(|m| s.methods.iter().any(|x| x == m)))
+        })
+    }
+
+    fn sinks(&mut self, call: &Call<'_>, sc: &mut Scope) {
+        let specs: Vec<&SinkSpec> = self.spec.sinks.iter().filter(|s| Self::sink_matches(s, call)).collect();
+        let mut done: HashSet<String> = HashSet::new();
+        for spec in specs {
+            if done.contains(&spec.kind) {
+                continue;
+            }
+            if let Some(req) = &spec.requires_keyword
+                && !call.kw(req).is_some_and(|a| lit_bool(a.node) == Some(true))
+            {
+                continue;
+            }
+            if self.sink_excluded(spec, call) {
+                done.insert(spec.kind.clone());
+                continue;
+            }
+            let mut t = Taint::constant();
+            let all = spec.args.is_empty() && spec.keywords.is_empty();
+            let mut positional = 0u32;
+            for a in &call.args {
+                let take = if all {
+                    true
+                } else if let Some(k) = &a.kw {
+                    spec.keywords.iter().any(|x| x == k)
+                } else if a.splat > 0 {
+                    true
+                } else {
+                    let i = positional;
+                    positional += 1;
+                    spec.args.contains(&i)
+                };
+                if a.kw.is_none() && a.splat == 0 && all {
+                    positional += 1;
+                }
+                if !take {
+                    continue;
+                }
+                if self.is_sink_call(a.node, &spec.kind, sc) {
+                    continue; // `execute(text(q))`: the inner call is the sink
+                }
+                if spec.kind == "nosql" && a.node.kind() == "dictionary" {
+                    t.join(&self.nosql_dict_taint(a.node, sc));
+                    continue;
+                }
+                t.join(&a.taint);
+            }
+            if spec.kind == "path" && call.path.starts_with("pathlib.Path(") {
+                t.join(&call.recv_taint);
+            }
+            let write = spec.write_mode_arg.map(|i| {
+                let mode = call.arg(i as usize, "mode").and_then(|a| lit_str(a.node, self.src));
+                mode.is_some_and(|m| m.contains(['w', 'a', 'x', '+']))
+            });
+            let write = write.or_else(|| {
+                (spec.kind == "path").then(|| {
+                    let last = call.last();
+                    last.starts_with("write")
+                        || matches!(
+                            last,
+                            "unlink" | "rmdir" | "remove" | "rmtree" | "move" | "copy" | "copyfile" | "copy2" | "rename"
+                                | "makedirs" | "mkdir" | "touch" | "save"
+                        )
+                })
+            });
+            let shell = spec
+                .shell_keyword
+                .as_ref()
+                .map(|k| call.kw(k).is_some_and(|a| lit_bool(a.node) == Some(true)))
+                .or_else(|| (spec.kind == "exec").then(|| matches!(call.path.as_str(), "os.system" | "os.popen" | "commands.getoutput" | "commands.getstatusoutput" | "subprocess.getoutput" | "subprocess.getstatusoutput")));
+            // Capabilities reached, whatever the flow.
+            match spec.kind.as_str() {
+                "exec" => {
+                    sc.info.caps.insert("exec".into());
+                }
+                "eval" => {
+                    sc.info.caps.insert("eval".into());
+                }
+                "path" if write == Some(true) => {
+                    sc.info.caps.insert("file-write".into());
+                }
+                "sql" if self.sql_writes(call) => {
+                    sc.info.caps.insert("sql-write".into());
+                }
+                "ssrf" => {
+                    sc.info.caps.insert("http".into());
+                }
+                _ => {}
+            }
+            done.insert(spec.kind.clone());
+            let flow = t.to_flow(&spec.kind);
+            if flow.state == FlowState::Safe {
+                continue;
+            }
+            let callee = if call.path.is_empty() || call.path.contains("()") && !spec.callees.iter().any(|c| name_matches(c, &call.path)) {
+                format!("*.{}", call.method.clone().unwrap_or_default())
+            } else {
+                call.path.clone()
+            };
+            let mut f = Fact::new(Subject::Sink, spec.kind.clone(), self.ev(call.node, &sc.symbol)).with("callee", Prop::Str(callee));
+            if let Some(s) = shell {
+                f = f.with("shell", Prop::Bool(s));
+            }
+            if let Some(w) = write {
+                f = f.with("write", Prop::Bool(w));
+            }
+            if let Some(fw) = &sc.framework {
+                f = f.with("framework", Prop::Str(fw.clone()));
+            }
+            f.flow = Some(flow);
+            self.push(f);
+        }
+    }
+
+    fn nosql_dict_taint(&mut self, d: Node<'_>, sc: &mut Scope) -> Taint {
+        let mut t = Taint::constant();
+        for p in named_kids(d) {
+            match p.kind() {
+                "pair" => {
+                    let key = p.child_by_field_name("key").and_then(|k| lit_str(k, self.src));
+                    if key.as_deref().is_some_and(|k| matches!(k, "$where" | "$function" | "$accumulator" | "$expr")) {
+                        if let Some(v) = p.child_by_field_name("value") {
+                            t.join(&self.eval(v, sc, 0));
+                        }
+                    } else if key.is_none()
+                        && let Some(k) = p.child_by_field_name("key")
+                    {
+                        t.join(&self.eval(k, sc, 0));
+                    }
+                }
+                "dictionary_splat" => {
+                    t.join(&self.eval(p, sc, 0));
+                }
+                _ => {}
+            }
+        }
+        t
+    }
+
+    fn sink_excluded(&self, spec: &SinkSpec, call: &Call<'_>) -> bool {
+        match call.path.as_str() {
+            "yaml.load" | "yaml.load_all" => {
+                let loader = call.arg(1, "Loader").map(|a| self.text(a.node)).unwrap_or("");
+                loader.contains("SafeLoader") || loader.contains("BaseLoader")
+            }
+            "torch.load" => call.kw("weights_only").is_some_and(|a| lit_bool(a.node) == Some(true)),
+            _ => {
+                // LangChain retrievers take a query, not a prompt.
+                spec.kind == "prompt" && (call.path.contains("retriever") || call.path.contains("as_retriever"))
+            }
+        }
+    }
+
+    fn sql_writes(&self, call: &Call<'_>) -> bool {
+        let Some(a) = call.pos(0) else { return false };
+        let s = lit_prefix(a.node, self.src).unwrap_or_default().trim_start().to_ascii_lowercase();
+        ["insert", "update", "delete", "drop", "alter", "create", "truncate", "replace", "merge"]
+            .iter()
+            .any(|w| s.starts_with(w))
+    }
+
+    // ---------------------------------------------------------------- functions
+
+    pub fn def_function(
+        &mut self,
+        n: Node<'_>,
+        decs: &[Node<'_>],
+        parent: &mut Scope,
+        class: Option<&routes::ClassCtx>,
+        depth: usize,
+    ) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        let Some(name_node) = n.child_by_field_name("name") else { return };
+        let name = self.text(name_node).to_string();
+        let symbol = match class {
+            Some(c) => format!("{}.{name}", c.symbol),
+            None if parent.is_module => name.clone(),
+            None => format!("{}.{name}", parent.symbol),
+        };
+        let params = routes::params_of(n, self.src);
+        let role = self.role_of(n, decs, &name, &symbol, &params, class, parent);
+        let mut sc = Scope {
+            symbol: symbol.clone(),
+            class: class.map(|c| c.symbol.clone()).or_else(|| parent.class.clone()),
+            outer: if parent.is_module {
+                Rc::new(HashMap::new())
+            } else {
+                let mut o = (*parent.outer).clone();
+                o.extend(parent.vars.iter().map(|(k, v)| (k.clone(), v.clone())));
+                Rc::new(o)
+            },
+            path_params: role.path_params.clone(),
+            framework: role.framework.clone(),
+            ..Default::default()
+        };
+        for (i, p) in params.iter().enumerate() {
+            let v = self.param_var(i, p, &role, class.is_some(), n);
+            sc.vars.insert(p.name.clone(), v);
+        }
+        if let Some(body) = n.child_by_field_name("body") {
+            self.block(body, &mut sc, depth + 1);
+        }
+        // Summary.
+        let export_name = if self.module.is_empty() { symbol.clone() } else { format!("{}.{symbol}", self.module) };
+        let returns_params: Vec<u32> = sc.returns.params.iter().copied().collect();
+        let returns_source = sc.returns.primary_source().cloned();
+        let header_end = n.child_by_field_name("parameters").unwrap_or(name_node);
+        let location = self.ev_span(n, header_end, &symbol).location;
+        self.returns.insert(export_name.clone(), (returns_params.clone(), returns_source.clone(), params.len()));
+        self.fn_params.insert(export_name.clone(), params.iter().map(|p| p.name.clone()).collect());
+        self.functions.push(FunctionSummary {
+            symbol: symbol.clone(),
+            export_name,
+            params: params.iter().map(|p| p.name.clone()).collect(),
+            location,
+            returns_params,
+            returns_source,
+            calls: std::mem::take(&mut sc.calls),
+        });
+        let info = std::mem::take(&mut sc.info);
+        self.emit_entries(&role, &info, &symbol, n);
+        if parent.is_module || class.is_some() {
+            self.fn_infos.insert(name.clone(), (symbol.clone(), info.clone()));
+        }
+        self.fn_infos.insert(symbol.clone(), (symbol, info.clone()));
+        // Capabilities and markers of nested functions count for the enclosing one.
+        if !parent.is_module {
+            parent.info.caps.extend(info.caps);
+            parent.info.audit_log |= info.audit_log;
+            parent.info.confirmation |= info.confirmation;
+        }
+    }
+
+    fn param_var(&self, i: usize, p: &routes::Param, role: &routes::Role, method: bool, _def: Node<'_>) -> Var {
+        let django = self.imports_root("django") || self.imports_root("rest_framework");
+        if method && i == 0 && (p.name == "self" || p.name == "cls") {
+            return Var::default();
+        }
+        let ann = p.ann.clone().unwrap_or_default();
+        let ann_path = self.imports.map.get(ann.split(['[', '.']).next().unwrap_or("")).cloned().unwrap_or_default();
+        if ann == "Request" && (ann_path.starts_with("starlette") || ann_path.starts_with("fastapi"))
+            || ann.ends_with("requests.Request") && self.imports_root("starlette")
+            || (p.name == "request" && (self.imports_root("starlette") || self.imports_root("fastapi")) && !django)
+        {
+            return Var { taint: Taint::constant(), ty: Some("starlette.request".into()), ctor: None };
+        }
+        if ann == "WebSocket" {
+            return Var { taint: Taint::constant(), ty: Some("starlette.websocket".into()), ctor: None };
+        }
+        if p.name == "request" && django {
+            return Var { taint: Taint::constant(), ty: Some("django.request".into()), ctor: None };
+        }
+        let loc = p.loc(self.path, self.src);
+        match role.params.get(&p.name) {
+            Some(routes::ParamRole::Request(label)) => Var {
+                taint: Taint::source(Source { kind: "request".into(), location: loc, label: label.clone() }),
+                ty: None,
+                ctor: None,
+            },
+            Some(routes::ParamRole::ToolInput) => Var {
+                taint: Taint::source(Source {
+                    kind: "tool-input".into(),
+                    location: loc,
+                    label: format!("tool parameter `{}`", p.name),
+                }),
+                ty: None,
+                ctor: None,
+            },
+            Some(routes::ParamRole::Inert) => Var::default(),
+            None => Var { taint: Taint::param(i as u32), ty: None, ctor: None },
+        }
+    }
+
+    fn finish(&mut self) {
+        self.finish_deferred();
+        self.finish_settings();
+    }
+}
+
+/// Does a block end by leaving the function (return/raise/abort)?
+fn block_exits(b: Node<'_>, src: &str) -> bool {
+    let Some(last) = named_kids(b).into_iter().rfind(|c| c.kind() != "comment") else { return false };
+    match last.kind() {
+        "return_statement" | "raise_statement" | "continue_statement" | "break_statement" => true,
+        "expression_statement" => {
+            let t = text(last, src);
+            t.starts_with("abort(") || t.starts_with("flask.abort(") || t.contains("HttpResponseBadRequest") || t.starts_with("sys.exit(")
+        }
+        _ => false,
+    }
+}

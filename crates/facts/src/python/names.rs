@@ -1,0 +1,382 @@
+//! Module names, the import table, literal helpers and name matching.
+
+use crate::types::Import;
+use std::collections::HashMap;
+use tree_sitter::Node;
+
+/// The dotted module of a file: its path minus `.py`, `/` -> `.`, `__init__` dropped.
+pub fn module_of(path: &str) -> String {
+    let p = path.trim_start_matches("./");
+    let p = p.strip_suffix(".py").or_else(|| p.strip_suffix(".pyi")).unwrap_or(p);
+    let mut parts: Vec<&str> = p.split('/').filter(|s| !s.is_empty()).collect();
+    if parts.last() == Some(&"__init__") {
+        parts.pop();
+    }
+    parts.join(".")
+}
+
+/// The package a relative import is resolved against.
+fn package_of(path: &str) -> String {
+    let module = module_of(path);
+    let is_init = path.ends_with("__init__.py");
+    if is_init {
+        module
+    } else {
+        match module.rfind('.') {
+            Some(i) => module[..i].to_string(),
+            None => String::new(),
+        }
+    }
+}
+
+/// Resolve a relative module (`level` dots, then `rest`) in `path`.
+pub fn resolve_relative(path: &str, level: usize, rest: &str) -> String {
+    let mut pkg: Vec<String> = package_of(path).split('.').filter(|s| !s.is_empty()).map(String::from).collect();
+    for _ in 1..level {
+        pkg.pop();
+    }
+    if !rest.is_empty() {
+        pkg.push(rest.to_string());
+    }
+    pkg.join(".")
+}
+
+pub fn text<'a>(n: Node<'_>, src: &'a str) -> &'a str {
+    src.get(n.byte_range()).unwrap_or("")
+}
+
+pub fn named_kids<'t>(n: Node<'t>) -> Vec<Node<'t>> {
+    let mut out = Vec::new();
+    for i in 0..n.named_child_count() {
+        if let Some(c) = n.named_child(i as u32) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+pub fn kids<'t>(n: Node<'t>) -> Vec<Node<'t>> {
+    let mut out = Vec::new();
+    for i in 0..n.child_count() {
+        if let Some(c) = n.child(i) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The import table of a file.
+#[derive(Default)]
+pub struct Imports {
+    pub map: HashMap<String, String>,
+    pub list: Vec<Import>,
+}
+
+impl Imports {
+    pub fn add_statement(&mut self, n: Node<'_>, src: &str, path: &str) {
+        match n.kind() {
+            "import_statement" => {
+                for c in named_kids(n) {
+                    match c.kind() {
+                        "dotted_name" => {
+                            let full = text(c, src).to_string();
+                            let local = full.split('.').next().unwrap_or("").to_string();
+                            self.map.insert(local.clone(), local.clone());
+                            self.list.push(Import { local, module: full, name: None });
+                        }
+                        "aliased_import" => {
+                            let (Some(name), Some(alias)) =
+                                (c.child_by_field_name("name"), c.child_by_field_name("alias"))
+                            else {
+                                continue;
+                            };
+                            let full = text(name, src).to_string();
+                            let local = text(alias, src).to_string();
+                            self.map.insert(local.clone(), full.clone());
+                            self.list.push(Import { local, module: full, name: None });
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            "import_from_statement" => {
+                let Some(m) = n.child_by_field_name("module_name") else { return };
+                let module = if m.kind() == "relative_import" {
+                    let mut level = 0;
+                    let mut rest = String::new();
+                    for c in named_kids(m) {
+                        match c.kind() {
+                            "import_prefix" => level = text(c, src).chars().filter(|&ch| ch == '.').count(),
+                            "dotted_name" => rest = text(c, src).to_string(),
+                            _ => {}
+                        }
+                    }
+                    resolve_relative(path, level.max(1), &rest)
+                } else {
+                    text(m, src).to_string()
+                };
+                let mut cur = n.walk();
+                for c in n.children_by_field_name("name", &mut cur) {
+                    let (name, local) = match c.kind() {
+                        "dotted_name" => (text(c, src).to_string(), text(c, src).to_string()),
+                        "aliased_import" => {
+                            let (Some(nm), Some(al)) = (c.child_by_field_name("name"), c.child_by_field_name("alias"))
+                            else {
+                                continue;
+                            };
+                            (text(nm, src).to_string(), text(al, src).to_string())
+                        }
+                        _ => continue,
+                    };
+                    let full = if module.is_empty() { name.clone() } else { format!("{module}.{name}") };
+                    self.map.insert(local.clone(), full);
+                    self.list.push(Import { local, module: module.clone(), name: Some(name) });
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The value of a plain string literal (no interpolation), without quotes.
+pub fn lit_str(n: Node<'_>, src: &str) -> Option<String> {
+    match n.kind() {
+        "string" => {
+            let mut out = String::new();
+            for c in named_kids(n) {
+                match c.kind() {
+                    "string_content" => out.push_str(text(c, src)),
+                    "interpolation" => return None,
+                    _ => {}
+                }
+            }
+            Some(out)
+        }
+        "concatenated_string" => {
+            let mut out = String::new();
+            for c in named_kids(n) {
+                out.push_str(&lit_str(c, src)?);
+            }
+            Some(out)
+        }
+        "parenthesized_expression" => named_kids(n).first().and_then(|c| lit_str(*c, src)),
+        _ => None,
+    }
+}
+
+/// The leading literal part of a string or f-string (`f"https://x/{a}"` -> `https://x/`).
+pub fn lit_prefix(n: Node<'_>, src: &str) -> Option<String> {
+    match n.kind() {
+        "string" => {
+            let mut out = String::new();
+            for c in named_kids(n) {
+                match c.kind() {
+                    "string_content" => out.push_str(text(c, src)),
+                    "interpolation" => break,
+                    _ => {}
+                }
+            }
+            Some(out)
+        }
+        "concatenated_string" | "binary_operator" => named_kids(n).first().and_then(|c| lit_prefix(*c, src)),
+        _ => None,
+    }
+}
+
+pub fn lit_bool(n: Node<'_>) -> Option<bool> {
+    match n.kind() {
+        "true" => Some(true),
+        "false" => Some(false),
+        _ => None,
+    }
+}
+
+pub fn lit_int(n: Node<'_>, src: &str) -> Option<i64> {
+    if n.kind() != "integer" {
+        return None;
+    }
+    let t = text(n, src).replace('_', "").to_ascii_lowercase();
+    if let Some(o) = t.strip_prefix("0o") {
+        i64::from_str_radix(o, 8).ok()
+    } else if let Some(h) = t.strip_prefix("0x") {
+        i64::from_str_radix(h, 16).ok()
+    } else if let Some(b) = t.strip_prefix("0b") {
+        i64::from_str_radix(b, 2).ok()
+    } else {
+        t.parse().ok()
+    }
+}
+
+/// String literals of a list/tuple/set literal.
+pub fn lit_list(n: Node<'_>, src: &str) -> Vec<String> {
+    match n.kind() {
+        "list" | "tuple" | "set" => named_kids(n).into_iter().filter_map(|c| lit_str(c, src)).collect(),
+        _ => lit_str(n, src).into_iter().collect(),
+    }
+}
+
+/// Does a resolved dotted path match a spec name? `*.x.y` matches any path
+/// ending in `.x.y` (or equal to `x.y`).
+pub fn name_matches(pattern: &str, path: &str) -> bool {
+    if let Some(rest) = pattern.strip_prefix("*.") {
+        path == rest || (path.ends_with(rest) && path[..path.len() - rest.len()].ends_with('.'))
+    } else {
+        pattern == path
+    }
+}
+
+fn boundary(rest: &str) -> bool {
+    rest.is_empty() || rest.starts_with(['.', '[', '('])
+}
+
+/// Is `path` the source name `pattern` or something read from it?
+pub fn source_matches(pattern: &str, path: &str) -> bool {
+    if let Some(rest) = pattern.strip_prefix("*.") {
+        let needle = format!(".{rest}");
+        if path.starts_with(rest) && boundary(&path[rest.len()..]) {
+            return true;
+        }
+        let mut from = 0;
+        while let Some(i) = path[from..].find(&needle) {
+            let end = from + i + needle.len();
+            if boundary(&path[end..]) {
+                return true;
+            }
+            from = from + i + 1;
+        }
+        false
+    } else {
+        path.starts_with(pattern) && boundary(&path[pattern.len()..])
+    }
+}
+
+/// Split a name into lower-case words (on non-alphanumerics and camelCase).
+pub fn words(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if !c.is_alphanumeric() {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            prev_lower = false;
+            continue;
+        }
+        if c.is_uppercase() && prev_lower && !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
+        prev_lower = c.is_lowercase() || c.is_ascii_digit();
+        cur.extend(c.to_lowercase());
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+const AUTH_WORDS: &[&str] = &[
+    "auth", "user", "token", "login", "session", "permission", "jwt", "verify", "require", "current_user", "api_key",
+    "admin_only",
+];
+const NOT_AUTH: &[&str] = &[
+    "require_http_methods", "require_get", "require_post", "require_safe", "requires_csrf_token", "csrf_exempt",
+    "session_maker", "sessionmaker", "get_session", "get_db_session", "db_session",
+];
+
+/// Does a decorator/dependency name look like an auth control?
+pub fn authish(name: &str) -> bool {
+    let last = name.rsplit('.').next().unwrap_or(name).to_ascii_lowercase();
+    if NOT_AUTH.contains(&last.as_str()) {
+        return false;
+    }
+    AUTH_WORDS.iter().any(|w| last.contains(w))
+}
+
+/// Does a route or handler name mark an admin/internal surface?
+pub fn adminish(name: &str) -> bool {
+    words(name).iter().any(|w| matches!(w.as_str(), "admin" | "internal" | "debug" | "manage" | "superuser"))
+}
+
+/// Path parameters of a route (`<int:id>`, `{id}`, `<pk>`, `(?P<pk>...)`).
+pub fn path_params(route: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let b = route.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let (open, close) = match b[i] {
+            b'<' => (i, b'>'),
+            b'{' => (i, b'}'),
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        let Some(rel) = route[open + 1..].bytes().position(|c| c == close) else { break };
+        let inner = &route[open + 1..open + 1 + rel];
+        let name = inner.rsplit(':').next().unwrap_or(inner);
+        let name = if open > 0 && b[open - 1] == b'P' { inner } else { name };
+        let name: String = name.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+        if !name.is_empty() && !out.contains(&name) {
+            out.push(name);
+        }
+        i = open + 2 + rel;
+    }
+    out
+}
+
+/// Top-level modules of well-known libraries (calls into them are not
+/// recorded as call sites for cross-file linking).
+pub fn is_library(module_root: &str) -> bool {
+    const LIBS: &[&str] = &[
+        "os", "sys", "re", "json", "subprocess", "shlex", "pickle", "marshal", "shelve", "yaml", "logging", "hashlib",
+        "hmac", "random", "secrets", "base64", "time", "datetime", "uuid", "typing", "pathlib", "shutil", "tempfile",
+        "functools", "itertools", "collections", "dataclasses", "enum", "abc", "asyncio", "contextlib", "html",
+        "urllib", "http", "socket", "ssl", "xml", "lxml", "ldap", "ldap3", "sqlite3", "csv", "io", "math", "string",
+        "textwrap", "traceback", "warnings", "copy", "inspect", "threading", "multiprocessing", "glob", "fnmatch",
+        "zipfile", "tarfile", "gzip", "struct", "decimal", "fractions", "statistics", "operator", "unittest", "pytest",
+        "flask", "werkzeug", "jinja2", "markupsafe", "django", "rest_framework", "fastapi", "starlette", "pydantic",
+        "sqlalchemy", "flask_sqlalchemy", "flask_login", "flask_jwt_extended", "flask_limiter", "flask_cors",
+        "flask_wtf", "slowapi", "requests", "httpx", "aiohttp", "urllib3", "psycopg", "psycopg2", "asyncpg",
+        "pymysql", "mysql", "MySQLdb", "redis", "pymongo", "motor", "boto3", "botocore", "google", "openai",
+        "anthropic", "ollama", "langchain", "langchain_core", "langchain_openai", "langchain_anthropic",
+        "langchain_community", "langchain_ollama", "llama_index", "mcp", "fastmcp", "chromadb", "pinecone",
+        "qdrant_client", "weaviate", "elasticsearch", "celery", "kafka", "pika", "jwt", "jose", "bleach", "dill",
+        "jsonpickle", "torch", "numpy", "pandas", "uvicorn", "gunicorn", "Crypto", "Cryptodome", "cryptography",
+        "passlib", "bcrypt", "argon2", "corsheaders", "dotenv", "click", "typer", "tenacity", "structlog",
+    ];
+    LIBS.contains(&module_root)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn modules_and_relative_imports() {
+        assert_eq!(module_of("app/api/views.py"), "app.api.views");
+        assert_eq!(module_of("app/__init__.py"), "app");
+        assert_eq!(resolve_relative("app/api/views.py", 1, "db"), "app.api.db");
+        assert_eq!(resolve_relative("app/api/views.py", 2, "db"), "app.db");
+        assert_eq!(resolve_relative("app/api/__init__.py", 1, "db"), "app.api.db");
+        assert_eq!(resolve_relative("app/api/views.py", 1, ""), "app.api");
+    }
+
+    #[test]
+    fn matching() {
+        assert!(name_matches("*.chat.completions.create", "openai.OpenAI().chat.completions.create"));
+        assert!(!name_matches("*.chat.completions.create", "xchat.completions.create"));
+        assert!(source_matches("flask.request.args", "flask.request.args.get()"));
+        assert!(!source_matches("flask.request.args", "flask.request.argsx"));
+        assert!(source_matches("*.chat.completions.create()", "openai.OpenAI().chat.completions.create().choices[]"));
+        assert_eq!(path_params("/users/<int:user_id>/posts/<slug>"), vec!["user_id", "slug"]);
+        assert_eq!(path_params("/items/{item_id}"), vec!["item_id"]);
+        assert_eq!(path_params(r"^orders/(?P<pk>\d+)/$"), vec!["pk"]);
+        assert!(authish("get_current_user"));
+        assert!(authish("jwt_required"));
+        assert!(!authish("require_http_methods"));
+        assert!(adminish("/admin/users"));
+        assert!(adminish("delete_user_internal"));
+        assert!(!adminish("/administrator-guide"));
+    }
+}

@@ -1,0 +1,723 @@
+//! Entries: routes, views, MCP and agent tools; their handler parameters.
+
+use super::names::*;
+use super::{Ctx, Deferred, FnInfo, Scope};
+use crate::evidence;
+use crate::types::*;
+use std::collections::HashMap;
+use tree_sitter::Node;
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct EntryDraft {
+    pub kind: &'static str,
+    pub framework: String,
+    pub method: Option<String>,
+    pub route: Option<String>,
+    pub router: Option<String>,
+    pub auth: Vec<String>,
+    pub public: bool,
+    pub csrf_exempt: bool,
+    pub rate_limit: Vec<String>,
+    pub body_model: Option<String>,
+    pub description: Option<String>,
+    pub handler: Option<String>,
+    pub ev: Option<Evidence>,
+    pub path_params: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum ParamRole {
+    Request(String),
+    ToolInput,
+    Inert,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Role {
+    pub entries: Vec<EntryDraft>,
+    pub params: HashMap<String, ParamRole>,
+    pub path_params: Vec<String>,
+    pub framework: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum ViewKind {
+    #[default]
+    None,
+    Django,
+    Drf,
+    DrfViewSet,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ClassCtx {
+    pub symbol: String,
+    pub view: ViewKind,
+    pub auth: Vec<String>,
+    pub public: bool,
+    pub csrf_exempt: bool,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Param {
+    pub name: String,
+    pub ann: Option<String>,
+    pub default: Option<String>,
+    pub start: (usize, usize),
+    pub star: bool,
+}
+
+impl Param {
+    pub fn loc(&self, path: &str, src: &str) -> Location {
+        let (s, e) = self.start;
+        let line_start = src[..s.min(src.len())].rfind('\n').map(|i| i + 1).unwrap_or(0);
+        let line = src[..s.min(src.len())].matches('\n').count() as u32 + 1;
+        let col = src.get(line_start..s).map(|t| t.chars().count()).unwrap_or(0) as u32 + 1;
+        let ecol = col + src.get(s..e).map(|t| t.chars().count()).unwrap_or(0) as u32;
+        Location { path: path.to_string(), start_line: line, start_col: col, end_line: line, end_col: ecol }
+    }
+}
+
+/// The parameters of a function definition.
+pub(crate) fn params_of(def: Node<'_>, src: &str) -> Vec<Param> {
+    let mut out = Vec::new();
+    let Some(ps) = def.child_by_field_name("parameters") else { return out };
+    for p in named_kids(ps) {
+        let (name_node, ann, default, star) = match p.kind() {
+            "identifier" => (Some(p), None, None, false),
+            "typed_parameter" => {
+                let id = named_kids(p).into_iter().find(|c| {
+                    matches!(c.kind(), "identifier" | "list_splat_pattern" | "dictionary_splat_pattern")
+                });
+                let star = id.is_some_and(|i| i.kind() != "identifier");
+                let id = id.map(|i| if i.kind() == "identifier" { i } else { named_kids(i).into_iter().next().unwrap_or(i) });
+                (id, p.child_by_field_name("type"), None, star)
+            }
+            "default_parameter" => (p.child_by_field_name("name"), None, p.child_by_field_name("value"), false),
+            "typed_default_parameter" => {
+                (p.child_by_field_name("name"), p.child_by_field_name("type"), p.child_by_field_name("value"), false)
+            }
+            "list_splat_pattern" | "dictionary_splat_pattern" => (named_kids(p).into_iter().next(), None, None, true),
+            _ => (None, None, None, false),
+        };
+        let Some(nn) = name_node else { continue };
+        out.push(Param {
+            name: text(nn, src).to_string(),
+            ann: ann.map(|a| text(a, src).to_string()),
+            default: default.map(|d| text(d, src).to_string()),
+            start: (nn.start_byte(), nn.end_byte()),
+            star,
+        });
+    }
+    out
+}
+
+/// The dependency named in `Depends(x)` / `Security(x)` / `Annotated[T, Depends(x)]`.
+fn depends_name(s: &str) -> Option<String> {
+    for key in ["Depends(", "Security("] {
+        if let Some(i) = s.find(key) {
+            let rest = &s[i + key.len()..];
+            let name: String =
+                rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '.').collect();
+            return Some(if name.is_empty() { key.trim_end_matches('(').to_string() } else { name });
+        }
+    }
+    None
+}
+
+const INERT_TYPES: &[&str] = &[
+    "Request", "Response", "Session", "AsyncSession", "BackgroundTasks", "WebSocket", "SecurityScopes",
+    "HTTPConnection", "Context", "RunContextWrapper",
+];
+
+fn http_method_of_action(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "get" | "list" | "retrieve" => "GET",
+        "post" | "create" => "POST",
+        "put" | "update" => "PUT",
+        "patch" | "partial_update" => "PATCH",
+        "delete" | "destroy" => "DELETE",
+        "head" => "HEAD",
+        "options" => "OPTIONS",
+        _ => return None,
+    })
+}
+
+struct Dec<'t> {
+    node: Node<'t>,
+    path: String,
+    written: String,
+    call: Option<Node<'t>>,
+}
+
+impl<'s> Ctx<'s> {
+    fn dec_args<'t>(&self, call: Node<'t>) -> (Vec<Node<'t>>, Vec<(String, Node<'t>)>) {
+        let mut pos = Vec::new();
+        let mut kw = Vec::new();
+        if let Some(al) = call.child_by_field_name("arguments") {
+            for a in named_kids(al) {
+                if a.kind() == "keyword_argument" {
+                    if let (Some(k), Some(v)) = (a.child_by_field_name("name"), a.child_by_field_name("value")) {
+                        kw.push((self.text(k).to_string(), v));
+                    }
+                } else if a.kind() != "comment" {
+                    pos.push(a);
+                }
+            }
+        }
+        (pos, kw)
+    }
+
+    fn is_router_ty(&self, ty: &str, fw: &str) -> bool {
+        match fw {
+            "flask" => ty.starts_with("flask.Flask()") || ty.starts_with("flask.Blueprint()") || ty.contains("Flask()"),
+            "fastapi" => ty.starts_with("fastapi.FastAPI()") || ty.starts_with("fastapi.APIRouter()") || ty.starts_with("fastapi.routing.APIRouter()"),
+            _ => false,
+        }
+    }
+
+    /// Auth names in a list of permission/dependency expressions.
+    fn auth_in_list(&self, n: Node<'_>) -> (Vec<String>, bool) {
+        let mut auth = Vec::new();
+        let mut public = false;
+        let items = if matches!(n.kind(), "list" | "tuple") { named_kids(n) } else { vec![n] };
+        for it in items {
+            let t = self.text(it);
+            if let Some(d) = depends_name(t) {
+                if authish(&d) {
+                    auth.push(d);
+                }
+                continue;
+            }
+            let last = t.rsplit('.').next().unwrap_or(t).trim_end_matches("()");
+            if last == "AllowAny" {
+                public = true;
+            } else if !last.is_empty() && (last.starts_with("Is") || authish(last) || last.contains("Permission")) {
+                auth.push(last.to_string());
+            }
+        }
+        (auth, public)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn role_of(
+        &mut self,
+        def: Node<'_>,
+        decs: &[Node<'_>],
+        name: &str,
+        symbol: &str,
+        params: &[Param],
+        class: Option<&ClassCtx>,
+        parent: &Scope,
+    ) -> Role {
+        let mut role = Role::default();
+        let mut auth: Vec<String> = Vec::new();
+        let mut public = false;
+        let mut csrf_exempt = false;
+        let mut rate_limit: Vec<String> = Vec::new();
+        let mut django_methods: Vec<String> = Vec::new();
+        let mut api_view = false;
+        let mut tool = false;
+        let mut drafts: Vec<EntryDraft> = Vec::new();
+        let decs: Vec<Dec<'_>> = decs
+            .iter()
+            .filter_map(|d| {
+                let e = named_kids(*d).into_iter().next()?;
+                let (f, call) = if e.kind() == "call" { (e.child_by_field_name("function")?, Some(e)) } else { (e, None) };
+                Some(Dec { node: *d, path: self.path_of(f, parent, 0).unwrap_or_default(), written: self.text(f).to_string(), call })
+            })
+            .collect();
+        let fastapi_file = self.imports_root("fastapi");
+        let flask_file = self.imports_root("flask");
+        for d in &decs {
+            let last = d.path.rsplit('.').next().unwrap_or("").to_string();
+            let recv_ty = d.path.rsplit_once('.').map(|(a, _)| a.to_string()).unwrap_or_default();
+            let recv_written = d.written.rsplit_once('.').map(|(a, _)| a.to_string()).unwrap_or_default();
+            let (pos, kw) = d.call.map(|c| self.dec_args(c)).unwrap_or_default();
+            let kwv = |k: &str| kw.iter().find(|(n, _)| n == k).map(|(_, v)| *v);
+            let ev = self.ev(d.node, symbol);
+            let is_route_method =
+                matches!(last.as_str(), "get" | "post" | "put" | "patch" | "delete" | "head" | "options" | "api_route" | "websocket" | "route");
+            if is_route_method && d.call.is_some() && !recv_written.is_empty() {
+                let fw = if self.is_router_ty(&recv_ty, "fastapi") {
+                    "fastapi"
+                } else if self.is_router_ty(&recv_ty, "flask") {
+                    "flask"
+                } else if fastapi_file {
+                    "fastapi"
+                } else if flask_file {
+                    "flask"
+                } else {
+                    ""
+                };
+                if !fw.is_empty() && !(last == "route" && fw == "fastapi" && !self.is_router_ty(&recv_ty, "fastapi")) {
+                    let route = pos.first().and_then(|p| lit_str(*p, self.src)).or_else(|| kwv("path").and_then(|v| lit_str(v, self.src)));
+                    let methods: Vec<String> = if last == "route" || last == "api_route" {
+                        let m: Vec<String> =
+                            kwv("methods").map(|v| lit_list(v, self.src)).unwrap_or_default().iter().map(|s| s.to_uppercase()).collect();
+                        if m.is_empty() { vec!["GET".into()] } else { m }
+                    } else if last == "websocket" {
+                        vec!["GET".into()]
+                    } else {
+                        vec![last.to_uppercase()]
+                    };
+                    let mut dauth = Vec::new();
+                    if let Some(v) = kwv("dependencies") {
+                        dauth = self.auth_in_list(v).0;
+                    }
+                    for m in methods {
+                        drafts.push(EntryDraft {
+                            kind: "http",
+                            framework: fw.into(),
+                            method: Some(m),
+                            route: route.clone(),
+                            router: Some(recv_written.clone()),
+                            auth: dauth.clone(),
+                            ev: Some(ev.clone()),
+                            path_params: route.as_deref().map(path_params).unwrap_or_default(),
+                            ..Default::default()
+                        });
+                    }
+                    role.framework = Some(fw.into());
+                    continue;
+                }
+            }
+            // MCP
+            if (last == "tool" || last == "resource" || last == "call_tool")
+                && (recv_ty.contains("FastMCP") || recv_ty.starts_with("mcp.") || recv_ty.starts_with("fastmcp."))
+            {
+                let kind = if last == "resource" { "mcp-resource" } else { "mcp-tool" };
+                let route = if last == "resource" {
+                    pos.first().and_then(|p| lit_str(*p, self.src)).or_else(|| kwv("uri").and_then(|v| lit_str(v, self.src)))
+                } else {
+                    kwv("name").and_then(|v| lit_str(v, self.src)).or_else(|| Some(name.to_string()))
+                };
+                drafts.push(EntryDraft {
+                    kind,
+                    framework: "mcp".into(),
+                    route,
+                    router: Some(recv_written.clone()),
+                    description: kwv("description").and_then(|v| lit_str(v, self.src)),
+                    ev: Some(ev.clone()),
+                    ..Default::default()
+                });
+                tool = true;
+                role.framework = Some("mcp".into());
+                continue;
+            }
+            // LangChain @tool
+            if last == "tool" && (d.path.starts_with("langchain") || d.path.starts_with("langchain_core")) {
+                let route = pos.first().and_then(|p| lit_str(*p, self.src)).unwrap_or_else(|| name.to_string());
+                drafts.push(EntryDraft {
+                    kind: "agent-tool",
+                    framework: "langchain".into(),
+                    route: Some(route),
+                    ev: Some(ev.clone()),
+                    ..Default::default()
+                });
+                tool = true;
+                role.framework = Some("langchain".into());
+                continue;
+            }
+            // Celery tasks
+            if (last == "task" && (recv_ty.contains("Celery()") || self.imports_root("celery")))
+                || d.path == "celery.shared_task"
+            {
+                self.push(
+                    Fact::new(Subject::Queue, "celery", ev.clone())
+                        .with("library", Prop::Str("celery".into()))
+                        .with("role", Prop::Str("consumer".into()))
+                        .with("topic", Prop::Str(name.to_string())),
+                );
+                continue;
+            }
+            match last.as_str() {
+                "csrf_exempt" | "exempt" if last == "csrf_exempt" || recv_written.contains("csrf") => {
+                    csrf_exempt = true;
+                    continue;
+                }
+                "limit" | "shared_limit" if recv_written.to_ascii_lowercase().contains("limit") || recv_ty.contains("Limiter") => {
+                    rate_limit.push(d.written.clone());
+                    continue;
+                }
+                "api_view" => {
+                    api_view = true;
+                    django_methods = pos.first().map(|p| lit_list(*p, self.src)).unwrap_or_default();
+                    if django_methods.is_empty() {
+                        django_methods.push("GET".into());
+                    }
+                    continue;
+                }
+                "permission_classes" => {
+                    if let Some(p) = pos.first() {
+                        let (a, pb) = self.auth_in_list(*p);
+                        auth.extend(a);
+                        public |= pb;
+                    }
+                    continue;
+                }
+                "require_http_methods" => {
+                    django_methods = pos.first().map(|p| lit_list(*p, self.src)).unwrap_or_default();
+                    continue;
+                }
+                "require_POST" => {
+                    django_methods = vec!["POST".into()];
+                    continue;
+                }
+                "require_GET" | "require_safe" => {
+                    django_methods = vec!["GET".into()];
+                    continue;
+                }
+                "action" if class.is_some_and(|c| c.view == ViewKind::DrfViewSet) => {
+                    let ms: Vec<String> = kwv("methods").map(|v| lit_list(v, self.src)).unwrap_or_default();
+                    let ms = if ms.is_empty() { vec!["GET".to_string()] } else { ms };
+                    let route = kwv("url_path").and_then(|v| lit_str(v, self.src)).unwrap_or_else(|| name.to_string());
+                    for m in ms {
+                        drafts.push(EntryDraft {
+                            kind: "http",
+                            framework: "drf".into(),
+                            method: Some(m.to_uppercase()),
+                            route: Some(route.clone()),
+                            ev: Some(self.def_ev(def, symbol)),
+                            ..Default::default()
+                        });
+                    }
+                    continue;
+                }
+                "method_decorator" => {
+                    if let Some(p) = pos.first() {
+                        let t = self.text(*p);
+                        if t.contains("csrf_exempt") {
+                            csrf_exempt = true;
+                        } else if authish(t) {
+                            auth.push(t.to_string());
+                        }
+                    }
+                    continue;
+                }
+                _ => {}
+            }
+            if authish(&d.written) || authish(&last) {
+                auth.push(d.written.clone());
+            }
+        }
+        if let Some(c) = class {
+            auth.extend(c.auth.iter().cloned());
+            public |= c.public;
+            csrf_exempt |= c.csrf_exempt;
+        }
+
+        let django = self.imports_root("django") || self.imports_root("rest_framework");
+        // Django function views and class-based view methods.
+        if drafts.is_empty() && django {
+            let fbv = class.is_none() && parent.is_module && params.first().is_some_and(|p| p.name == "request");
+            let cbv = class.is_some_and(|c| c.view != ViewKind::None)
+                && params.get(1).is_some_and(|p| p.name == "request")
+                && http_method_of_action(name).is_some()
+                && !(class.is_some_and(|c| c.view != ViewKind::DrfViewSet) && matches!(name, "list" | "create" | "retrieve" | "update" | "partial_update" | "destroy"));
+            if fbv || cbv || api_view {
+                let fw = if api_view || class.is_some_and(|c| matches!(c.view, ViewKind::Drf | ViewKind::DrfViewSet)) {
+                    "drf"
+                } else {
+                    "django"
+                };
+                let methods: Vec<String> = if cbv {
+                    vec![http_method_of_action(name).unwrap_or("ANY").to_string()]
+                } else if django_methods.is_empty() {
+                    vec!["ANY".into()]
+                } else {
+                    django_methods.iter().map(|m| m.to_uppercase()).collect()
+                };
+                let router = class.map(|c| c.symbol.clone()).unwrap_or_else(|| name.to_string());
+                for m in methods {
+                    drafts.push(EntryDraft {
+                        kind: "http",
+                        framework: fw.into(),
+                        method: Some(m),
+                        router: Some(router.clone()),
+                        ev: Some(self.def_ev(def, symbol)),
+                        ..Default::default()
+                    });
+                }
+            }
+        }
+        // DRF @action drafts get the class as router.
+        for d in drafts.iter_mut() {
+            if d.framework == "drf" && d.router.is_none() {
+                d.router = class.map(|c| c.symbol.clone());
+            }
+        }
+        if self.tool_funcs.contains(name) && parent.is_module {
+            tool = true;
+        }
+
+        // Parameters.
+        let skip_first = class.is_some();
+        let is_http = drafts.iter().any(|d| d.kind == "http");
+        let fw = drafts.first().map(|d| d.framework.clone()).unwrap_or_default();
+        let route_params: Vec<String> = drafts.iter().flat_map(|d| d.path_params.clone()).collect();
+        let mut body_model = None;
+        for (i, p) in params.iter().enumerate() {
+            if skip_first && i == 0 {
+                continue;
+            }
+            let ann = p.ann.clone().unwrap_or_default();
+            let ann_last = ann.rsplit('.').next().unwrap_or(&ann).to_string();
+            if tool {
+                let inert = INERT_TYPES.iter().any(|t| ann_last == *t || ann.starts_with(&format!("{t}[")))
+                    || p.name == "ctx" && ann.is_empty();
+                role.params.insert(p.name.clone(), if inert { ParamRole::Inert } else { ParamRole::ToolInput });
+                continue;
+            }
+            if !is_http {
+                continue;
+            }
+            match fw.as_str() {
+                "flask" => {
+                    role.params.insert(p.name.clone(), ParamRole::Request(format!("path parameter `{}`", p.name)));
+                }
+                "fastapi" => {
+                    let dep = p.default.as_deref().and_then(depends_name).or_else(|| depends_name(&ann));
+                    if let Some(d) = dep {
+                        if authish(&d) {
+                            auth.push(d);
+                        }
+                        role.params.insert(p.name.clone(), ParamRole::Inert);
+                        continue;
+                    }
+                    if INERT_TYPES.iter().any(|t| ann_last == *t) {
+                        role.params.insert(p.name.clone(), ParamRole::Inert);
+                        continue;
+                    }
+                    let in_path = route_params.contains(&p.name);
+                    let label = if in_path { format!("path parameter `{}`", p.name) } else { format!("parameter `{}`", p.name) };
+                    role.params.insert(p.name.clone(), ParamRole::Request(label));
+                    let scalar = ["str", "int", "float", "bool", "bytes", "UUID", "Optional", "list", "List", "dict", "Dict", "Union", "Annotated", "UploadFile", "datetime", "date"];
+                    if !in_path
+                        && !ann.is_empty()
+                        && ann.chars().next().is_some_and(|c| c.is_uppercase())
+                        && !scalar.iter().any(|s| ann.starts_with(s))
+                        && body_model.is_none()
+                    {
+                        body_model = Some(ann.clone());
+                    }
+                }
+                "django" | "drf" => {
+                    if p.name == "request" || p.star {
+                        continue;
+                    }
+                    role.params.insert(p.name.clone(), ParamRole::Request(format!("path parameter `{}`", p.name)));
+                    if !role.path_params.contains(&p.name) {
+                        role.path_params.push(p.name.clone());
+                    }
+                }
+                _ => {}
+            }
+        }
+        for p in &route_params {
+            if !role.path_params.contains(p) {
+                role.path_params.push(p.clone());
+            }
+        }
+        let pp = role.path_params.clone();
+        for d in drafts.iter_mut() {
+            d.auth.extend(auth.iter().cloned());
+            d.public |= public;
+            d.csrf_exempt |= csrf_exempt;
+            d.rate_limit.extend(rate_limit.iter().cloned());
+            if d.kind == "http" {
+                if d.body_model.is_none() {
+                    d.body_model = body_model.clone();
+                }
+                d.path_params = pp.clone();
+            }
+        }
+        if role.framework.is_none() && !fw.is_empty() {
+            role.framework = Some(fw);
+        }
+        role.entries = drafts;
+        role
+    }
+
+    /// Evidence of a definition's header line (`def get(self, request, pk):`).
+    pub(crate) fn def_ev(&self, def: Node<'_>, symbol: &str) -> Evidence {
+        let end = def.child_by_field_name("parameters").or_else(|| def.child_by_field_name("name")).unwrap_or(def);
+        self.ev_span(def, end, symbol)
+    }
+
+    pub(crate) fn emit_entries(&mut self, role: &Role, info: &FnInfo, symbol: &str, def: Node<'_>) {
+        for d in &role.entries {
+            self.emit_entry(d, info, symbol, Some(def));
+        }
+    }
+
+    pub(crate) fn emit_entry(&mut self, d: &EntryDraft, info: &FnInfo, symbol: &str, def: Option<Node<'_>>) {
+        let Some(ev) = d.ev.clone().or_else(|| def.map(|n| self.def_ev(n, symbol))) else { return };
+        let handler = d.handler.clone().unwrap_or_else(|| symbol.to_string());
+        let mut f = Fact::new(Subject::Entry, d.kind, ev)
+            .with("framework", Prop::Str(d.framework.clone()))
+            .with("handler", Prop::Str(handler.clone()));
+        if let Some(m) = &d.method {
+            f = f.with("method", Prop::Str(m.clone()));
+        }
+        if let Some(r) = &d.route {
+            f = f.with("route", Prop::Str(r.clone()));
+        }
+        if let Some(r) = &d.router {
+            f = f.with("router", Prop::Str(r.clone()));
+        }
+        let list = |v: &[String]| {
+            let mut v = v.to_vec();
+            v.sort();
+            v.dedup();
+            Prop::List(v)
+        };
+        if !d.auth.is_empty() {
+            f = f.with("auth", list(&d.auth));
+        }
+        if d.public {
+            f = f.with("public", Prop::Bool(true));
+        }
+        if d.csrf_exempt {
+            f = f.with("csrf_exempt", Prop::Bool(true));
+        }
+        if !d.rate_limit.is_empty() {
+            f = f.with("rate_limit", list(&d.rate_limit));
+        }
+        if let Some(desc) = &d.description {
+            f = f.with("description", Prop::Str(evidence::normalise(desc)));
+        }
+        if d.kind == "http" {
+            let pp = if d.path_params.is_empty() { d.route.as_deref().map(path_params).unwrap_or_default() } else { d.path_params.clone() };
+            if !pp.is_empty() {
+                f = f.with("path_params", list(&pp));
+            }
+            if let Some(b) = &d.body_model {
+                f = f.with("body_model", Prop::Str(b.clone()));
+            }
+            let short = handler.rsplit('.').next().unwrap_or(&handler);
+            let admin = d.route.as_deref().is_some_and(adminish) || adminish(short);
+            f = f.with("admin", Prop::Bool(admin));
+            let sc = d.method.as_deref().is_some_and(|m| matches!(m, "POST" | "PUT" | "PATCH" | "DELETE")) || info.method_write;
+            f = f.with("state_changing", Prop::Bool(sc));
+            f = f.with("audit_log", Prop::Bool(info.audit_log));
+            if info.id_lookup && !info.user_check {
+                f = f.with("id_param_lookup", Prop::Bool(true));
+            }
+            if info.mass_assign {
+                f = f.with("mass_assign", Prop::Bool(true));
+            }
+        } else {
+            if !info.caps.is_empty() {
+                f = f.with("writes", Prop::List(info.caps.iter().cloned().collect()));
+            }
+            f = f.with("confirmation", Prop::Bool(info.confirmation));
+        }
+        self.push(f);
+    }
+
+    pub(crate) fn def_class(&mut self, n: Node<'_>, decs: &[Node<'_>], parent: &mut Scope, depth: usize) {
+        self.def_class_in(n, decs, parent, None, depth)
+    }
+
+    fn def_class_in(&mut self, n: Node<'_>, decs: &[Node<'_>], parent: &mut Scope, outer: Option<&str>, depth: usize) {
+        if depth > super::MAX_DEPTH {
+            return;
+        }
+        let Some(name) = n.child_by_field_name("name").map(|x| self.text(x).to_string()) else { return };
+        let symbol = match outer {
+            Some(o) => format!("{o}.{name}"),
+            None if parent.is_module => name.clone(),
+            None => format!("{}.{name}", parent.symbol),
+        };
+        let mut cx = ClassCtx { symbol: symbol.clone(), ..Default::default() };
+        let django = self.imports_root("django") || self.imports_root("rest_framework");
+        if let Some(sup) = n.child_by_field_name("superclasses") {
+            for b in named_kids(sup) {
+                if b.kind() == "keyword_argument" {
+                    continue;
+                }
+                let p = self.path_of(b, parent, 0).unwrap_or_default();
+                let last = p.rsplit('.').next().unwrap_or("").to_string();
+                if p.starts_with("rest_framework.viewsets") || last.ends_with("ViewSet") {
+                    cx.view = ViewKind::DrfViewSet;
+                } else if (p.starts_with("rest_framework") || last.ends_with("APIView")) && cx.view != ViewKind::DrfViewSet {
+                    cx.view = ViewKind::Drf;
+                } else if (p.starts_with("django.views") || (django && last.ends_with("View"))) && cx.view == ViewKind::None {
+                    cx.view = ViewKind::Django;
+                }
+                if matches!(last.as_str(), "LoginRequiredMixin" | "PermissionRequiredMixin" | "UserPassesTestMixin")
+                    || (last.ends_with("Mixin") && authish(&last))
+                {
+                    cx.auth.push(last.clone());
+                }
+            }
+        }
+        for d in decs {
+            let t = self.text(*d);
+            if t.contains("method_decorator") {
+                if t.contains("csrf_exempt") {
+                    cx.csrf_exempt = true;
+                } else if authish(t.trim_start_matches("@method_decorator")) {
+                    let inner = t.trim_start_matches("@method_decorator(").split([',', ')']).next().unwrap_or("").trim();
+                    cx.auth.push(inner.to_string());
+                }
+            } else if t.contains("csrf_exempt") {
+                cx.csrf_exempt = true;
+            }
+        }
+        let Some(body) = n.child_by_field_name("body") else { return };
+        // Class attributes first: permission classes apply to every method.
+        for st in named_kids(body) {
+            if st.kind() != "expression_statement" {
+                continue;
+            }
+            for a in named_kids(st) {
+                if a.kind() != "assignment" {
+                    continue;
+                }
+                let (Some(l), Some(r)) = (a.child_by_field_name("left"), a.child_by_field_name("right")) else { continue };
+                if self.text(l) == "permission_classes" {
+                    let (au, pb) = self.auth_in_list(r);
+                    cx.auth.extend(au);
+                    cx.public |= pb;
+                }
+            }
+        }
+        let mut csc = Scope { symbol: symbol.clone(), class: Some(symbol.clone()), ..Default::default() };
+        for st in named_kids(body) {
+            match st.kind() {
+                "function_definition" => self.def_function(st, &[], parent, Some(&cx), depth + 1),
+                "decorated_definition" => {
+                    let ds: Vec<Node<'_>> = named_kids(st).into_iter().filter(|c| c.kind() == "decorator").collect();
+                    if let Some(d) = st.child_by_field_name("definition") {
+                        if d.kind() == "function_definition" {
+                            self.def_function(d, &ds, parent, Some(&cx), depth + 1);
+                        } else if d.kind() == "class_definition" {
+                            self.def_class_in(d, &ds, parent, Some(&symbol), depth + 1);
+                        }
+                    }
+                }
+                "class_definition" => self.def_class_in(st, &[], parent, Some(&symbol), depth + 1),
+                _ => self.stmt(st, &mut csc, depth + 1),
+            }
+        }
+    }
+
+    /// Entries whose handler is named: resolve against analysed functions.
+    pub(crate) fn finish_deferred(&mut self) {
+        let deferred = std::mem::take(&mut self.deferred);
+        for Deferred { mut draft, func } in deferred {
+            let short = func.rsplit('.').next().unwrap_or(&func).to_string();
+            let (symbol, info) = match self.fn_infos.get(&func).or_else(|| self.fn_infos.get(&short)) {
+                Some((s, i)) => (s.clone(), i.clone()),
+                None => (func.clone(), FnInfo::default()),
+            };
+            if draft.route.is_none() && draft.kind != "http" {
+                draft.route = Some(short.clone());
+            }
+            draft.handler = Some(symbol.clone());
+            self.emit_entry(&draft, &info, &symbol, None);
+        }
+    }
+}
