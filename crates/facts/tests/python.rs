@@ -1,0 +1,289 @@
+//! Python extractor tests: focused cases plus snapshots of small sample apps.
+
+use bw_facts::flowspec::FlowSpec;
+use bw_facts::{Fact, FileFacts, FlowState, Subject};
+use std::path::{Path, PathBuf};
+
+fn extract(path: &str, src: &str) -> FileFacts {
+    bw_facts::extract(path, bw_files::Lang::Python, src, &FlowSpec::builtin()).expect("parses")
+}
+
+fn sinks<'a>(ff: &'a FileFacts, kind: &str) -> Vec<&'a Fact> {
+    ff.facts.iter().filter(|f| f.subject == Subject::Sink && f.kind == kind).collect()
+}
+
+fn state(f: &Fact) -> FlowState {
+    f.flow.as_ref().map(|fl| fl.state).unwrap_or(FlowState::Safe)
+}
+
+fn line(f: &Fact) -> u32 {
+    f.evidence.location.start_line
+}
+
+#[test]
+fn alias_resolution() {
+    let src = r#"
+from subprocess import run as r
+import requests as rq
+from flask import request
+
+def view():
+    q = request.args.get("q")
+    r(q, shell=True)
+    rq.get(q)
+"#;
+    let ff = extract("app/views.py", src);
+    let exec = sinks(&ff, "exec");
+    assert_eq!(exec.len(), 1);
+    assert_eq!(exec[0].str("callee"), Some("subprocess.run"));
+    assert!(exec[0].flag("shell"));
+    assert_eq!(state(exec[0]), FlowState::Tainted);
+    let ssrf = sinks(&ff, "ssrf");
+    assert_eq!(ssrf[0].str("callee"), Some("requests.get"));
+    let src = ssrf[0].flow.as_ref().unwrap().source.as_ref().unwrap();
+    assert_eq!(src.kind, "request");
+    assert_eq!(src.label, "request.args.get(\"q\")");
+}
+
+#[test]
+fn relative_import_resolves_module_and_call_sites() {
+    let src = "from .db import run_query\nfrom .. import models\n\ndef handler(x):\n    return run_query(x)\n";
+    let ff = extract("app/api/views.py", src);
+    let imp = ff.imports.iter().find(|i| i.local == "run_query").unwrap();
+    assert_eq!(imp.module, "app.api.db");
+    assert_eq!(imp.name.as_deref(), Some("run_query"));
+    let m = ff.imports.iter().find(|i| i.local == "models").unwrap();
+    assert_eq!(m.module, "app");
+    let f = &ff.functions[0];
+    assert_eq!(f.export_name, "app.api.views.handler");
+    assert_eq!(f.calls[0].callee, "app.api.db.run_query");
+    assert_eq!(f.calls[0].args[0].state, FlowState::FromParams);
+    assert_eq!(f.calls[0].args[0].params, vec![0]);
+    assert_eq!(f.returns_params, vec![0]);
+}
+
+#[test]
+fn taint_through_fstring_format_join_and_containers() {
+    let src = r#"
+from flask import request
+
+def view(cur):
+    name = request.form["name"]
+    a = f"SELECT * FROM users WHERE name = '{name}'"
+    cur.execute(a)
+    b = "SELECT * FROM users WHERE name = '{}'".format(name)
+    cur.execute(b)
+    c = " ".join(["SELECT", name])
+    cur.execute(c)
+    d = {"q": name}
+    cur.execute(d["q"])
+    parts = [name, "x"]
+    for p in parts:
+        cur.execute(p)
+    e = "SELECT %s" % name
+    cur.execute(e)
+    f, g = name, "const"
+    cur.execute(f)
+    cur.execute(g)
+"#;
+    let ff = extract("app.py", src);
+    let sql = sinks(&ff, "sql");
+    let lines: Vec<u32> = sql.iter().map(|f| line(f)).collect();
+    assert_eq!(lines, vec![7, 9, 11, 13, 16, 18, 20], "{sql:#?}");
+    assert!(sql.iter().all(|f| state(f) == FlowState::Tainted));
+    // steps recorded through assignments
+    let steps = &sql[0].flow.as_ref().unwrap().steps;
+    assert!(steps.iter().any(|s| s.label == "assigned to `a`"), "{steps:?}");
+}
+
+#[test]
+fn sanitisers_stop_taint() {
+    let src = r#"
+import os, shlex, html
+from flask import request
+from markupsafe import Markup
+from werkzeug.utils import secure_filename
+
+ALLOWED = {"asc", "desc"}
+
+def view(cur):
+    n = int(request.args["n"])
+    cur.execute("SELECT * FROM t LIMIT " + str(n))
+    os.system("ls " + shlex.quote(request.args["dir"]))
+    Markup(html.escape(request.args["msg"]))
+    open(os.path.join("/srv", secure_filename(request.args["f"])))
+    order = request.args["order"]
+    if order not in ALLOWED:
+        return "bad"
+    cur.execute("SELECT * FROM t ORDER BY " + order)
+    os.system("echo " + html.escape(request.args["x"]))
+"#;
+    let ff = extract("app.py", src);
+    assert!(sinks(&ff, "sql").is_empty(), "{:#?}", sinks(&ff, "sql"));
+    assert!(sinks(&ff, "html").is_empty());
+    assert!(sinks(&ff, "path").is_empty());
+    // html.escape does not protect a shell command
+    let exec = sinks(&ff, "exec");
+    assert_eq!(exec.len(), 1);
+    assert_eq!(line(exec[0]), 19);
+}
+
+#[test]
+fn yaml_safe_loader_is_not_a_sink() {
+    let src = r#"
+import yaml, pickle
+from flask import request
+
+def view():
+    body = request.get_data()
+    a = yaml.load(body, Loader=yaml.SafeLoader)
+    b = yaml.safe_load(body)
+    c = yaml.load(body)
+    d = pickle.loads(body)
+"#;
+    let ff = extract("app.py", src);
+    let des = sinks(&ff, "deserialize");
+    let lines: Vec<u32> = des.iter().map(|f| line(f)).collect();
+    assert_eq!(lines, vec![9, 10]);
+}
+
+#[test]
+fn params_of_plain_functions_are_from_params_and_constants_are_safe() {
+    let src = r#"
+import subprocess
+
+def run(cmd, flag):
+    subprocess.run(["git", cmd])
+    subprocess.run("git status", shell=True)
+    subprocess.run(f"git {flag}", shell=True)
+"#;
+    let ff = extract("tools.py", src);
+    let exec = sinks(&ff, "exec");
+    assert_eq!(exec.len(), 2);
+    assert_eq!(state(exec[0]), FlowState::FromParams);
+    assert_eq!(exec[0].flow.as_ref().unwrap().params, vec![0]);
+    assert!(!exec[0].flag("shell"));
+    assert!(exec[1].flag("shell"));
+    assert_eq!(exec[1].flow.as_ref().unwrap().params, vec![1]);
+}
+
+#[test]
+fn deep_nesting_does_not_crash() {
+    let src = format!("import os\nx = {}1{}\nos.system(x)\ny = {}\n", "[".repeat(5000), "]".repeat(5000), "(".repeat(5000));
+    let ff = extract("deep.py", &src);
+    assert!(ff.partial);
+    let src = format!("def f(a):\n    return {}a{}\n", "(".repeat(5000), ")".repeat(5000));
+    let _ = extract("deep2.py", &src);
+    let src = format!("x = {}\n", vec!["a"; 5000].join(" + "));
+    let _ = extract("deep3.py", &src);
+}
+
+#[test]
+fn invalid_syntax_is_partial_and_still_extracts() {
+    let src = r#"
+import os
+from flask import Flask, request
+
+app = Flask(__name__)
+
+def broken(:
+    pass
+
+@app.route("/run")
+def run():
+    os.system(request.args["cmd"])
+"#;
+    let ff = extract("app.py", src);
+    assert!(ff.partial);
+    assert!(ff.facts.iter().any(|f| f.subject == Subject::Entry && f.str("route") == Some("/run")));
+    assert_eq!(sinks(&ff, "exec").len(), 1);
+}
+
+#[test]
+fn fastapi_params_and_depends_auth() {
+    let src = r#"
+from fastapi import APIRouter, Depends, Request
+from .auth import get_current_user
+from .db import get_db
+
+router = APIRouter(prefix="/items", dependencies=[Depends(verify_api_key)])
+
+@router.get("/{item_id}")
+def read(item_id: int, q: str, db=Depends(get_db), user=Depends(get_current_user)):
+    db.execute(f"SELECT * FROM items WHERE name = '{q}'")
+    return db.get(Item, item_id)
+"#;
+    let ff = extract("app/items.py", src);
+    let e = ff.facts.iter().find(|f| f.subject == Subject::Entry).unwrap();
+    assert_eq!(e.str("framework"), Some("fastapi"));
+    assert_eq!(e.list("auth"), ["get_current_user"]);
+    assert_eq!(e.list("path_params"), ["item_id"]);
+    let m = ff.facts.iter().find(|f| f.subject == Subject::Mount).unwrap();
+    assert_eq!(m.str("prefix"), Some("/items"));
+    assert_eq!(m.list("auth"), ["verify_api_key"]);
+    assert_eq!(state(sinks(&ff, "sql")[0]), FlowState::Tainted);
+}
+
+#[test]
+fn every_fact_of_every_fixture_satisfies_the_vocabulary() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut files = Vec::new();
+    for dir in ["rules/tests", "fixtures/python"] {
+        collect(&root.join(dir), &mut files);
+    }
+    assert!(!files.is_empty());
+    let spec = FlowSpec::builtin();
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let rel = f.strip_prefix(&root).unwrap().to_string_lossy().to_string();
+        let ff = bw_facts::extract(&rel, bw_files::Lang::Python, &text, &spec).unwrap();
+        for fact in &ff.facts {
+            if let Err(e) = bw_facts::vocab::check_fact(fact) {
+                panic!("{rel}:{}: {e}", fact.evidence.location.start_line);
+            }
+        }
+    }
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            collect(&p, out);
+        } else if p.extension().is_some_and(|e| e == "py") {
+            out.push(p);
+        }
+    }
+}
+
+fn snapshot_app(app: &str) -> Vec<FileFacts> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut files = Vec::new();
+    collect(&root.join("fixtures/python").join(app), &mut files);
+    let spec = FlowSpec::builtin();
+    files
+        .iter()
+        .map(|f| {
+            let text = std::fs::read_to_string(f).unwrap();
+            let rel = f.strip_prefix(root.join("fixtures/python").join(app)).unwrap().to_string_lossy().to_string();
+            bw_facts::extract(&rel, bw_files::Lang::Python, &text, &spec).unwrap()
+        })
+        .collect()
+}
+
+#[test]
+fn snapshot_flask_app() {
+    insta::assert_json_snapshot!(snapshot_app("flask_app"));
+}
+
+#[test]
+fn snapshot_fastapi_app() {
+    insta::assert_json_snapshot!(snapshot_app("fastapi_app"));
+}
+
+#[test]
+fn snapshot_django_app() {
+    insta::assert_json_snapshot!(snapshot_app("django_app"));
+}
