@@ -269,11 +269,21 @@ impl<'s> Ctx<'s> {
         }
     }
 
+    /// A block that may or may not run: afterwards each variable it
+    /// assigned holds the join of its value before and after the block.
     fn cond_block(&mut self, n: Option<Node<'_>>, sc: &mut Scope, depth: usize) {
-        if let Some(b) = n {
-            sc.cond += 1;
-            self.block(b, sc, depth);
-            sc.cond -= 1;
+        let Some(b) = n else { return };
+        let before = if sc.is_module { self.globals.clone() } else { sc.vars.clone() };
+        sc.cond += 1;
+        self.block(b, sc, depth);
+        sc.cond -= 1;
+        let after = if sc.is_module { &mut self.globals } else { &mut sc.vars };
+        for (k, v) in after.iter_mut() {
+            if let Some(old) = before.get(k) {
+                let mut t = old.taint.clone();
+                t.join(&v.taint);
+                v.taint = t;
+            }
         }
     }
 
@@ -544,18 +554,7 @@ impl<'s> Ctx<'s> {
         }
     }
 
-    fn set_var(&mut self, name: String, mut v: Var, sc: &mut Scope) {
-        if sc.cond > 0
-            && let Some(old) = sc.vars.get(&name).or_else(|| if sc.is_module { self.globals.get(&name) } else { None })
-        {
-            let mut t = old.taint.clone();
-            t.join(&v.taint);
-            // a sanitiser inside a branch keeps the clean value when the old one was clean too
-            v.taint = t;
-            if v.ty.is_none() {
-                v.ty = old.ty.clone();
-            }
-        }
+    fn set_var(&mut self, name: String, v: Var, sc: &mut Scope) {
         if sc.is_module {
             self.globals.insert(name, v);
         } else {
@@ -960,7 +959,12 @@ impl<'s> Ctx<'s> {
             }
         }
 
-        self.sinks(&call, sc);
+        // The result of a sink call is not reported again downstream
+        // (`stmt = text(q); db.execute(stmt)`, `HttpResponse(mark_safe(x))`).
+        let kinds = self.sinks(&call, sc);
+        if !kinds.is_empty() {
+            result = result.sanitize(&kinds);
+        }
         self.detect(&call, sc, target.as_deref());
         self.record_call(&call, sc);
         self.last_ctor = Some(Rc::new(self.ctor_info(&call)));
@@ -1127,7 +1131,7 @@ impl<'s> Ctx<'s> {
         })
     }
 
-    fn sinks(&mut self, call: &Call<'_>, sc: &mut Scope) {
+    fn sinks(&mut self, call: &Call<'_>, sc: &mut Scope) -> Vec<String> {
         let specs: Vec<&SinkSpec> = self.spec.sinks.iter().filter(|s| Self::sink_matches(s, call)).collect();
         let mut done: HashSet<String> = HashSet::new();
         for spec in specs {
@@ -1238,6 +1242,7 @@ impl<'s> Ctx<'s> {
             f.flow = Some(flow);
             self.push(f);
         }
+        done.into_iter().filter(|k| k != "prompt").collect()
     }
 
     fn nosql_dict_taint(&mut self, d: Node<'_>, sc: &mut Scope) -> Taint {

@@ -1,0 +1,34 @@
+import ast
+
+from flask import Flask, jsonify, request
+
+app = Flask(__name__)
+
+
+@app.route("/calc")
+def calc():
+    expression = request.args.get("expr", "1+1")
+    value = eval(expression)  # ruleid: code-injection
+    return jsonify({"value": value})
+
+
+@app.route("/calc/safe")
+def calc_safe():
+    expression = request.args.get("expr", "[]")
+    value = ast.literal_eval(expression)  # ok: code-injection
+    return jsonify({"value": value})
+
+
+@app.route("/hook", methods=["POST"])
+def hook():
+    source = request.form["code"]
+    exec(compile(source, "<hook>", "exec"))  # ruleid: code-injection
+    return "done"
+
+
+def run_plugin(plugin_source):
+    exec(plugin_source)  # ruleid: code-injection
+
+
+def version():
+    return eval("1 + 2")  # ok: code-injection

@@ -1,0 +1,43 @@
+import os
+import shlex
+import subprocess
+from subprocess import run as run_cmd
+
+from flask import Flask, request
+
+from tasks import archive_directory
+
+app = Flask(__name__)
+
+
+@app.route("/ping")
+def ping():
+    host = request.args.get("host", "localhost")
+    out = subprocess.check_output(f"ping -c 1 {host}", shell=True)  # ruleid: command-injection
+    return out
+
+
+@app.route("/lookup")
+def lookup():
+    domain = request.args["domain"]
+    os.system("nslookup " + domain)  # ruleid: command-injection
+    return "ok"
+
+
+@app.route("/lookup/safe")
+def lookup_safe():
+    domain = request.args["domain"]
+    os.system("nslookup " + shlex.quote(domain))  # ok: command-injection
+    return "ok"
+
+
+@app.route("/uptime")
+def uptime():
+    result = run_cmd("uptime", shell=True, capture_output=True)  # ok: command-injection
+    return result.stdout
+
+
+@app.route("/archive", methods=["POST"])
+def archive():
+    archive_directory(request.form["path"])
+    return "queued"

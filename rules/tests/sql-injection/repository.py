@@ -1,0 +1,21 @@
+import sqlite3
+
+DB_PATH = "/var/lib/shop/shop.db"
+
+
+def find_orders_by_status(status):
+    conn = sqlite3.connect(DB_PATH)
+    sql = "SELECT id, total FROM orders WHERE status = '%s'" % status
+    return conn.execute(sql).fetchall()  # ruleid: sql-injection
+
+
+def count_orders(status):
+    conn = sqlite3.connect(DB_PATH)
+    # Only ever called with a constant status.
+    sql = "SELECT count(*) FROM orders WHERE status = '" + status + "'"
+    return conn.execute(sql).fetchone()  # ok: sql-injection
+
+
+def purge_customer(conn, customer_id):
+    # Never called in this repository: the parameter reaches the query.
+    conn.execute("DELETE FROM customers WHERE id = " + customer_id)  # ruleid: sql-injection
