@@ -747,6 +747,9 @@ impl<'s> Ctx<'s> {
             }
             "attribute" => {
                 let path = self.path_of(n, sc, depth + 1);
+                let obj = n.child_by_field_name("object");
+                // Evaluate the object first: it may hold calls (sinks, LLM calls).
+                let obj_taint = obj.map(|o| self.eval(o, sc, depth + 1)).unwrap_or_default();
                 if let Some(p) = &path {
                     if p == "ssl.CERT_NONE" {
                         self.setting(n, sc, "tls-verify-disabled", "ssl.CERT_NONE", Some("CERT_NONE"), None);
@@ -756,7 +759,6 @@ impl<'s> Ctx<'s> {
                         return self.src_taint(&k, n);
                     }
                 }
-                let obj = n.child_by_field_name("object");
                 if let Some(o) = obj
                     && self.text(o) == "self"
                     && let Some(cls) = &sc.class
@@ -768,7 +770,7 @@ impl<'s> Ctx<'s> {
                         .map(|v| v.taint.clone())
                         .unwrap_or_default();
                 }
-                obj.map(|o| self.eval(o, sc, depth + 1)).unwrap_or_default()
+                obj_taint
             }
             "subscript" => {
                 let path = self.path_of(n, sc, depth + 1);
@@ -779,6 +781,7 @@ impl<'s> Ctx<'s> {
                 for i in &idx {
                     self.eval(*i, sc, depth + 1);
                 }
+                let val_taint = n.child_by_field_name("value").map(|v| self.eval(v, sc, depth + 1)).unwrap_or_default();
                 if let Some(p) = &path
                     && let Some(k) = self.source_kind(p)
                 {
@@ -786,7 +789,7 @@ impl<'s> Ctx<'s> {
                     let k = k.to_string();
                     return self.src_taint(&k, n);
                 }
-                n.child_by_field_name("value").map(|v| self.eval(v, sc, depth + 1)).unwrap_or_default()
+                val_taint
             }
             "call" => self.eval_call(n, sc, depth + 1),
             "comparison_operator" | "not_operator" => {
