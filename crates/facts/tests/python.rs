@@ -9,11 +9,17 @@ fn extract(path: &str, src: &str) -> FileFacts {
 }
 
 fn sinks<'a>(ff: &'a FileFacts, kind: &str) -> Vec<&'a Fact> {
-    ff.facts.iter().filter(|f| f.subject == Subject::Sink && f.kind == kind).collect()
+    ff.facts
+        .iter()
+        .filter(|f| f.subject == Subject::Sink && f.kind == kind)
+        .collect()
 }
 
 fn state(f: &Fact) -> FlowState {
-    f.flow.as_ref().map(|fl| fl.state).unwrap_or(FlowState::Safe)
+    f.flow
+        .as_ref()
+        .map(|fl| fl.state)
+        .unwrap_or(FlowState::Safe)
 }
 
 fn line(f: &Fact) -> u32 {
@@ -93,7 +99,10 @@ def view(cur):
     assert!(sql.iter().all(|f| state(f) == FlowState::Tainted));
     // steps recorded through assignments
     let steps = &sql[0].flow.as_ref().unwrap().steps;
-    assert!(steps.iter().any(|s| s.label == "assigned to `a`"), "{steps:?}");
+    assert!(
+        steps.iter().any(|s| s.label == "assigned to `a`"),
+        "{steps:?}"
+    );
 }
 
 #[test]
@@ -169,10 +178,19 @@ def run(cmd, flag):
 
 #[test]
 fn deep_nesting_does_not_crash() {
-    let src = format!("import os\nx = {}1{}\nos.system(x)\ny = {}\n", "[".repeat(5000), "]".repeat(5000), "(".repeat(5000));
+    let src = format!(
+        "import os\nx = {}1{}\nos.system(x)\ny = {}\n",
+        "[".repeat(5000),
+        "]".repeat(5000),
+        "(".repeat(5000)
+    );
     let ff = extract("deep.py", &src);
     assert!(ff.partial);
-    let src = format!("def f(a):\n    return {}a{}\n", "(".repeat(5000), ")".repeat(5000));
+    let src = format!(
+        "def f(a):\n    return {}a{}\n",
+        "(".repeat(5000),
+        ")".repeat(5000)
+    );
     let _ = extract("deep2.py", &src);
     let src = format!("x = {}\n", vec!["a"; 5000].join(" + "));
     let _ = extract("deep3.py", &src);
@@ -195,7 +213,11 @@ def run():
 "#;
     let ff = extract("app.py", src);
     assert!(ff.partial);
-    assert!(ff.facts.iter().any(|f| f.subject == Subject::Entry && f.str("route") == Some("/run")));
+    assert!(
+        ff.facts
+            .iter()
+            .any(|f| f.subject == Subject::Entry && f.str("route") == Some("/run"))
+    );
     assert_eq!(sinks(&ff, "exec").len(), 1);
 }
 
@@ -214,11 +236,19 @@ def read(item_id: int, q: str, db=Depends(get_db), user=Depends(get_current_user
     return db.get(Item, item_id)
 "#;
     let ff = extract("app/items.py", src);
-    let e = ff.facts.iter().find(|f| f.subject == Subject::Entry).unwrap();
+    let e = ff
+        .facts
+        .iter()
+        .find(|f| f.subject == Subject::Entry)
+        .unwrap();
     assert_eq!(e.str("framework"), Some("fastapi"));
     assert_eq!(e.list("auth"), ["get_current_user"]);
     assert_eq!(e.list("path_params"), ["item_id"]);
-    let m = ff.facts.iter().find(|f| f.subject == Subject::Mount).unwrap();
+    let m = ff
+        .facts
+        .iter()
+        .find(|f| f.subject == Subject::Mount)
+        .unwrap();
     assert_eq!(m.str("prefix"), Some("/items"));
     assert_eq!(m.list("auth"), ["verify_api_key"]);
     assert_eq!(state(sinks(&ff, "sql")[0]), FlowState::Tainted);
@@ -246,7 +276,9 @@ fn every_fact_of_every_fixture_satisfies_the_vocabulary() {
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
     entries.sort();
     for p in entries {
@@ -267,7 +299,11 @@ fn snapshot_app(app: &str) -> Vec<FileFacts> {
         .iter()
         .map(|f| {
             let text = std::fs::read_to_string(f).unwrap();
-            let rel = f.strip_prefix(root.join("fixtures/python").join(app)).unwrap().to_string_lossy().to_string();
+            let rel = f
+                .strip_prefix(root.join("fixtures/python").join(app))
+                .unwrap()
+                .to_string_lossy()
+                .to_string();
             bw_facts::extract(&rel, bw_files::Lang::Python, &text, &spec).unwrap()
         })
         .collect()

@@ -90,7 +90,10 @@ impl<'t> Call<'t> {
         self.args.iter().find(|a| a.kw.as_deref() == Some(name))
     }
     pub fn pos(&self, i: usize) -> Option<&Arg<'t>> {
-        self.args.iter().filter(|a| a.kw.is_none() && a.splat == 0).nth(i)
+        self.args
+            .iter()
+            .filter(|a| a.kw.is_none() && a.splat == 0)
+            .nth(i)
     }
     /// Positional argument `i`, or keyword `name`.
     pub fn arg(&self, i: usize, name: &str) -> Option<&Arg<'t>> {
@@ -132,7 +135,28 @@ pub(crate) struct Ctx<'s> {
     pub is_config: bool,
 }
 
+/// Stack for the walk: recursion is bounded by [`MAX_DEPTH`], but a few
+/// hundred nested frames of the analysis need more than a default
+/// worker thread's 2 MiB in unoptimised builds.
+const WALK_STACK: usize = 64 << 20;
+
 pub fn extract(path: &str, text: &str, spec: &FlowSpec) -> Result<FileFacts, bw_lang::ParseError> {
+    std::thread::scope(|s| {
+        match std::thread::Builder::new()
+            .stack_size(WALK_STACK)
+            .spawn_scoped(s, || extract_inner(path, text, spec))
+        {
+            Ok(h) => h.join().unwrap_or(Err(bw_lang::ParseError::Failed)),
+            Err(_) => extract_inner(path, text, spec),
+        }
+    })
+}
+
+fn extract_inner(
+    path: &str,
+    text: &str,
+    spec: &FlowSpec,
+) -> Result<FileFacts, bw_lang::ParseError> {
     let tree = bw_lang::parse(bw_files::Lang::Python, text, bw_lang::DEFAULT_PARSE_BUDGET)?;
     let root = tree.root_node();
     let file = path.rsplit('/').next().unwrap_or(path);
@@ -157,10 +181,16 @@ pub fn extract(path: &str, text: &str, spec: &FlowSpec) -> Result<FileFacts, bw_
         assign_target: None,
         last_ctor: None,
         is_settings: file.starts_with("settings") || path.contains("/settings/"),
-        is_config: file.starts_with("config") || file.starts_with("settings") || path.contains("/settings/"),
+        is_config: file.starts_with("config")
+            || file.starts_with("settings")
+            || path.contains("/settings/"),
     };
     cx.prescan(root, 0);
-    let mut sc = Scope { symbol: "<module>".into(), is_module: true, ..Default::default() };
+    let mut sc = Scope {
+        symbol: "<module>".into(),
+        is_module: true,
+        ..Default::default()
+    };
     cx.block(root, &mut sc, 0);
     cx.finish();
     Ok(FileFacts {
@@ -190,11 +220,18 @@ impl<'s> Ctx<'s> {
         let end = self.loc(b);
         e.location.end_line = end.end_line;
         e.location.end_col = end.end_col;
-        e.text = evidence::normalise(self.src.get(a.start_byte()..b.end_byte().max(a.start_byte())).unwrap_or(""));
+        e.text = evidence::normalise(
+            self.src
+                .get(a.start_byte()..b.end_byte().max(a.start_byte()))
+                .unwrap_or(""),
+        );
         e
     }
     pub fn imports_root(&self, root: &str) -> bool {
-        self.imports.map.values().any(|m| m == root || m.starts_with(&format!("{root}.")))
+        self.imports
+            .map
+            .values()
+            .any(|m| m == root || m.starts_with(&format!("{root}.")))
     }
     pub fn push(&mut self, f: Fact) {
         self.facts.push(f);
@@ -210,7 +247,9 @@ impl<'s> Ctx<'s> {
         }
         for c in named_kids(n) {
             match c.kind() {
-                "import_statement" | "import_from_statement" => self.imports.add_statement(c, self.src, self.path),
+                "import_statement" | "import_from_statement" => {
+                    self.imports.add_statement(c, self.src, self.path)
+                }
                 "function_definition" | "class_definition" if depth == 0 => {
                     if let Some(name) = c.child_by_field_name("name") {
                         self.defs.insert(self.text(name).to_string());
@@ -223,8 +262,8 @@ impl<'s> Ctx<'s> {
                         self.defs.insert(self.text(name).to_string());
                     }
                 }
-                "if_statement" | "try_statement" | "block" | "else_clause" | "except_clause" | "finally_clause"
-                | "elif_clause" => self.prescan_nested(c, depth + 1),
+                "if_statement" | "try_statement" | "block" | "else_clause" | "except_clause"
+                | "finally_clause" | "elif_clause" => self.prescan_nested(c, depth + 1),
                 "expression_statement" => self.prescan_tools(c, depth + 1),
                 _ => {}
             }
@@ -237,9 +276,11 @@ impl<'s> Ctx<'s> {
         }
         for c in named_kids(n) {
             match c.kind() {
-                "import_statement" | "import_from_statement" => self.imports.add_statement(c, self.src, self.path),
-                "block" | "else_clause" | "except_clause" | "finally_clause" | "elif_clause" | "if_statement"
-                | "try_statement" => self.prescan_nested(c, depth + 1),
+                "import_statement" | "import_from_statement" => {
+                    self.imports.add_statement(c, self.src, self.path)
+                }
+                "block" | "else_clause" | "except_clause" | "finally_clause" | "elif_clause"
+                | "if_statement" | "try_statement" => self.prescan_nested(c, depth + 1),
                 _ => {}
             }
         }
@@ -250,7 +291,10 @@ impl<'s> Ctx<'s> {
             return;
         }
         if n.kind() == "keyword_argument"
-            && let (Some(k), Some(v)) = (n.child_by_field_name("name"), n.child_by_field_name("value"))
+            && let (Some(k), Some(v)) = (
+                n.child_by_field_name("name"),
+                n.child_by_field_name("value"),
+            )
             && matches!(self.text(k), "func" | "fn" | "coroutine")
             && v.kind() == "identifier"
         {
@@ -273,11 +317,19 @@ impl<'s> Ctx<'s> {
     /// assigned holds the join of its value before and after the block.
     fn cond_block(&mut self, n: Option<Node<'_>>, sc: &mut Scope, depth: usize) {
         let Some(b) = n else { return };
-        let before = if sc.is_module { self.globals.clone() } else { sc.vars.clone() };
+        let before = if sc.is_module {
+            self.globals.clone()
+        } else {
+            sc.vars.clone()
+        };
         sc.cond += 1;
         self.block(b, sc, depth);
         sc.cond -= 1;
-        let after = if sc.is_module { &mut self.globals } else { &mut sc.vars };
+        let after = if sc.is_module {
+            &mut self.globals
+        } else {
+            &mut sc.vars
+        };
         for (k, v) in after.iter_mut() {
             if let Some(old) = before.get(k) {
                 let mut t = old.taint.clone();
@@ -311,8 +363,13 @@ impl<'s> Ctx<'s> {
             }
             "if_statement" => self.if_stmt(n, sc, depth),
             "for_statement" => {
-                let t = n.child_by_field_name("right").map(|r| self.eval(r, sc, depth + 1)).unwrap_or_default();
-                let ty = n.child_by_field_name("right").and_then(|r| self.path_of(r, sc, depth + 1));
+                let t = n
+                    .child_by_field_name("right")
+                    .map(|r| self.eval(r, sc, depth + 1))
+                    .unwrap_or_default();
+                let ty = n
+                    .child_by_field_name("right")
+                    .and_then(|r| self.path_of(r, sc, depth + 1));
                 if let Some(l) = n.child_by_field_name("left") {
                     let t = t.step(self.loc(l), format!("iterated as `{}`", self.text(l)));
                     self.bind(l, t, ty.map(|p| format!("{p}[]")), None, sc, depth + 1);
@@ -335,7 +392,10 @@ impl<'s> Ctx<'s> {
                 for c in named_kids(n) {
                     match c.kind() {
                         "block" => self.block(c, sc, depth + 1),
-                        "except_clause" | "else_clause" | "finally_clause" | "except_group_clause" => {
+                        "except_clause"
+                        | "else_clause"
+                        | "finally_clause"
+                        | "except_group_clause" => {
                             for b in named_kids(c) {
                                 if b.kind() == "block" {
                                     self.cond_block(Some(b), sc, depth + 1);
@@ -350,7 +410,9 @@ impl<'s> Ctx<'s> {
                 for c in named_kids(n) {
                     if c.kind() == "with_clause" {
                         for item in named_kids(c) {
-                            let Some(v) = item.child_by_field_name("value") else { continue };
+                            let Some(v) = item.child_by_field_name("value") else {
+                                continue;
+                            };
                             if v.kind() == "as_pattern" {
                                 let expr = named_kids(v).into_iter().next();
                                 let alias = v.child_by_field_name("alias");
@@ -376,7 +438,10 @@ impl<'s> Ctx<'s> {
             "function_definition" => self.def_function(n, &[], sc, None, depth + 1),
             "class_definition" => self.def_class(n, &[], sc, depth + 1),
             "decorated_definition" => {
-                let decs: Vec<Node<'_>> = named_kids(n).into_iter().filter(|c| c.kind() == "decorator").collect();
+                let decs: Vec<Node<'_>> = named_kids(n)
+                    .into_iter()
+                    .filter(|c| c.kind() == "decorator")
+                    .collect();
                 if let Some(d) = n.child_by_field_name("definition") {
                     match d.kind() {
                         "function_definition" => self.def_function(d, &decs, sc, None, depth + 1),
@@ -390,7 +455,8 @@ impl<'s> Ctx<'s> {
                     self.imports.add_statement(n, self.src, self.path);
                 }
             }
-            "raise_statement" | "assert_statement" | "delete_statement" | "print_statement" | "exec_statement" => {
+            "raise_statement" | "assert_statement" | "delete_statement" | "print_statement"
+            | "exec_statement" => {
                 for c in named_kids(n) {
                     self.eval(c, sc, depth + 1);
                 }
@@ -441,7 +507,9 @@ impl<'s> Ctx<'s> {
             if let Some(c) = a.child_by_field_name("condition") {
                 self.eval(c, sc, depth + 1);
             }
-            let body = a.child_by_field_name("consequence").or_else(|| a.child_by_field_name("body"));
+            let body = a
+                .child_by_field_name("consequence")
+                .or_else(|| a.child_by_field_name("body"));
             self.cond_block(body, sc, depth);
         }
         if let (Some((name, true)), Some(cons)) = (guard, cons)
@@ -457,11 +525,19 @@ impl<'s> Ctx<'s> {
     /// `x in ALLOWED` / `x not in ALLOWED` with a constant right side:
     /// returns the checked variable and whether the test is negated.
     fn allowlist_guard(&self, cond: Node<'_>) -> Option<(String, bool)> {
-        let c = if cond.kind() == "parenthesized_expression" { named_kids(cond).into_iter().next()? } else { cond };
+        let c = if cond.kind() == "parenthesized_expression" {
+            named_kids(cond).into_iter().next()?
+        } else {
+            cond
+        };
         if c.kind() != "comparison_operator" {
             return None;
         }
-        let ops: Vec<&str> = kids(c).into_iter().filter(|k| !k.is_named()).map(|k| self.text(k)).collect();
+        let ops: Vec<&str> = kids(c)
+            .into_iter()
+            .filter(|k| !k.is_named())
+            .map(|k| self.text(k))
+            .collect();
         let parts = named_kids(c);
         if parts.len() != 2 || parts[0].kind() != "identifier" {
             return None;
@@ -479,7 +555,8 @@ impl<'s> Ctx<'s> {
             "identifier" | "attribute" => {
                 let t = self.text(rhs);
                 let last = t.rsplit('.').next().unwrap_or(t);
-                last.chars().all(|ch| ch.is_uppercase() || ch == '_' || ch.is_ascii_digit())
+                last.chars()
+                    .all(|ch| ch.is_uppercase() || ch == '_' || ch.is_ascii_digit())
             }
             _ => false,
         };
@@ -489,7 +566,10 @@ impl<'s> Ctx<'s> {
     // ---------------------------------------------------------------- assignment
 
     fn assign(&mut self, n: Node<'_>, sc: &mut Scope, depth: usize) {
-        let (Some(left), Some(right)) = (n.child_by_field_name("left"), n.child_by_field_name("right")) else {
+        let (Some(left), Some(right)) = (
+            n.child_by_field_name("left"),
+            n.child_by_field_name("right"),
+        ) else {
             if let Some(l) = n.child_by_field_name("left")
                 && let Some(ty) = n.child_by_field_name("type")
             {
@@ -503,20 +583,31 @@ impl<'s> Ctx<'s> {
         self.last_ctor = None;
         let t = if right.kind() == "assignment" {
             self.assign(right, sc, depth + 1);
-            right.child_by_field_name("left").map(|l| self.eval(l, sc, depth + 1)).unwrap_or_default()
+            right
+                .child_by_field_name("left")
+                .map(|l| self.eval(l, sc, depth + 1))
+                .unwrap_or_default()
         } else {
             self.eval(right, sc, depth + 1)
         };
-        let ctor = self.last_ctor.take().filter(|_| matches!(right.kind(), "call" | "await")).or_else(|| self.ctor_of(right, sc, depth + 1));
+        let ctor = self
+            .last_ctor
+            .take()
+            .filter(|_| matches!(right.kind(), "call" | "await"))
+            .or_else(|| self.ctor_of(right, sc, depth + 1));
         self.assign_target = None;
-        let ty = self.path_of(right, sc, depth + 1).filter(|p| p.contains('.') || p.contains('('));
+        let ty = self
+            .path_of(right, sc, depth + 1)
+            .filter(|p| p.contains('.') || p.contains('('));
         self.assign_settings(left, right, sc);
         if left.kind() == "subscript" {
             self.subscript_store(left, right, &t, sc, depth + 1);
         }
         // Tuple unpacking of a tuple literal: pair the elements.
-        if matches!(left.kind(), "pattern_list" | "tuple_pattern" | "list_pattern")
-            && matches!(right.kind(), "expression_list" | "tuple" | "list")
+        if matches!(
+            left.kind(),
+            "pattern_list" | "tuple_pattern" | "list_pattern"
+        ) && matches!(right.kind(), "expression_list" | "tuple" | "list")
         {
             let ls = named_kids(left);
             let rs = named_kids(right);
@@ -534,12 +625,17 @@ impl<'s> Ctx<'s> {
     }
 
     fn aug_assign(&mut self, n: Node<'_>, sc: &mut Scope, depth: usize) {
-        let (Some(left), Some(right)) = (n.child_by_field_name("left"), n.child_by_field_name("right")) else {
+        let (Some(left), Some(right)) = (
+            n.child_by_field_name("left"),
+            n.child_by_field_name("right"),
+        ) else {
             return;
         };
         let rt = self.eval(right, sc, depth + 1);
         let lt = self.eval(left, sc, depth + 1);
-        let t = lt.joined(&rt).step(self.loc(left), format!("appended to `{}`", self.text(left)));
+        let t = lt
+            .joined(&rt)
+            .step(self.loc(left), format!("appended to `{}`", self.text(left)));
         if left.kind() == "identifier" {
             let name = self.text(left).to_string();
             let mut v = self.lookup(&name, sc).unwrap_or_default();
@@ -580,7 +676,8 @@ impl<'s> Ctx<'s> {
                 let name = self.text(target).to_string();
                 self.set_var(name, Var { taint: t, ty, ctor }, sc);
             }
-            "pattern_list" | "tuple_pattern" | "list_pattern" | "tuple" | "list" | "expression_list" => {
+            "pattern_list" | "tuple_pattern" | "list_pattern" | "tuple" | "list"
+            | "expression_list" => {
                 for c in named_kids(target) {
                     self.bind(c, t.clone(), None, None, sc, depth + 1);
                 }
@@ -592,12 +689,15 @@ impl<'s> Ctx<'s> {
             }
             "attribute" => {
                 let obj = target.child_by_field_name("object");
-                let attr = target.child_by_field_name("attribute").map(|a| self.text(a).to_string());
+                let attr = target
+                    .child_by_field_name("attribute")
+                    .map(|a| self.text(a).to_string());
                 if let (Some(o), Some(a)) = (obj, attr)
                     && self.text(o) == "self"
                     && let Some(cls) = sc.class.clone()
                 {
-                    self.self_types.insert(format!("{cls}.{a}"), Var { taint: t, ty, ctor });
+                    self.self_types
+                        .insert(format!("{cls}.{a}"), Var { taint: t, ty, ctor });
                 }
             }
             _ => {}
@@ -605,7 +705,11 @@ impl<'s> Ctx<'s> {
     }
 
     pub fn lookup(&self, name: &str, sc: &Scope) -> Option<Var> {
-        sc.vars.get(name).or_else(|| sc.outer.get(name)).or_else(|| self.globals.get(name)).cloned()
+        sc.vars
+            .get(name)
+            .or_else(|| sc.outer.get(name))
+            .or_else(|| self.globals.get(name))
+            .cloned()
     }
 
     /// The constructor info an expression carries (`llm`, `prompt | llm`).
@@ -618,8 +722,14 @@ impl<'s> Ctx<'s> {
             "binary_operator" => n
                 .child_by_field_name("right")
                 .and_then(|r| self.ctor_of(r, sc, depth + 1))
-                .or_else(|| n.child_by_field_name("left").and_then(|l| self.ctor_of(l, sc, depth + 1))),
-            "parenthesized_expression" => named_kids(n).into_iter().next().and_then(|c| self.ctor_of(c, sc, depth + 1)),
+                .or_else(|| {
+                    n.child_by_field_name("left")
+                        .and_then(|l| self.ctor_of(l, sc, depth + 1))
+                }),
+            "parenthesized_expression" => named_kids(n)
+                .into_iter()
+                .next()
+                .and_then(|c| self.ctor_of(c, sc, depth + 1)),
             _ => None,
         }
     }
@@ -645,7 +755,11 @@ impl<'s> Ctx<'s> {
                     return Some(v.ty.clone().unwrap_or_else(|| name.to_string()));
                 }
                 if self.defs.contains(name) {
-                    return Some(if self.module.is_empty() { name.to_string() } else { format!("{}.{name}", self.module) });
+                    return Some(if self.module.is_empty() {
+                        name.to_string()
+                    } else {
+                        format!("{}.{name}", self.module)
+                    });
                 }
                 Some(name.to_string())
             }
@@ -659,7 +773,9 @@ impl<'s> Ctx<'s> {
                         {
                             return Some(ty.clone());
                         }
-                        if attr == "request" && (self.imports_root("django") || self.imports_root("rest_framework")) {
+                        if attr == "request"
+                            && (self.imports_root("django") || self.imports_root("rest_framework"))
+                        {
                             return Some("django.request".into());
                         }
                     }
@@ -667,22 +783,43 @@ impl<'s> Ctx<'s> {
                 }
                 Some(format!("{}.{attr}", self.path_of(obj, sc, depth + 1)?))
             }
-            "call" => Some(format!("{}()", self.path_of(n.child_by_field_name("function")?, sc, depth + 1)?)),
-            "subscript" => Some(format!("{}[]", self.path_of(n.child_by_field_name("value")?, sc, depth + 1)?)),
-            "await" | "parenthesized_expression" => self.path_of(named_kids(n).into_iter().next()?, sc, depth + 1),
+            "call" => Some(format!(
+                "{}()",
+                self.path_of(n.child_by_field_name("function")?, sc, depth + 1)?
+            )),
+            "subscript" => Some(format!(
+                "{}[]",
+                self.path_of(n.child_by_field_name("value")?, sc, depth + 1)?
+            )),
+            "await" | "parenthesized_expression" => {
+                self.path_of(named_kids(n).into_iter().next()?, sc, depth + 1)
+            }
             "binary_operator" => {
                 // LangChain pipes: `prompt | llm` behaves like its last stage.
                 let op = n.child_by_field_name("operator").map(|o| self.text(o));
                 if op != Some("|") {
                     return None;
                 }
-                let right = n.child_by_field_name("right").and_then(|r| self.path_of(r, sc, depth + 1));
-                let llmish = |p: &str| p.contains("Chat") || p.contains("LLM") || p.contains("OpenAI") || p.contains(".llms.");
+                let right = n
+                    .child_by_field_name("right")
+                    .and_then(|r| self.path_of(r, sc, depth + 1));
+                let llmish = |p: &str| {
+                    p.contains("Chat")
+                        || p.contains("LLM")
+                        || p.contains("OpenAI")
+                        || p.contains(".llms.")
+                };
                 if right.as_deref().is_some_and(llmish) {
                     return right;
                 }
-                let left = n.child_by_field_name("left").and_then(|l| self.path_of(l, sc, depth + 1));
-                if left.as_deref().is_some_and(llmish) { left } else { right }
+                let left = n
+                    .child_by_field_name("left")
+                    .and_then(|l| self.path_of(l, sc, depth + 1));
+                if left.as_deref().is_some_and(llmish) {
+                    left
+                } else {
+                    right
+                }
             }
             _ => None,
         }
@@ -691,7 +828,11 @@ impl<'s> Ctx<'s> {
     // ---------------------------------------------------------------- expressions
 
     fn src_taint(&self, kind: &str, n: Node<'_>) -> Taint {
-        Taint::source(Source { kind: kind.to_string(), location: self.loc(n), label: evidence::normalise(self.text(n)) })
+        Taint::source(Source {
+            kind: kind.to_string(),
+            location: self.loc(n),
+            label: evidence::normalise(self.text(n)),
+        })
     }
 
     /// The source kind of a resolved path, if it is a source.
@@ -709,7 +850,10 @@ impl<'s> Ctx<'s> {
         match key {
             Some(k) => {
                 let up = k.to_ascii_uppercase();
-                if ["KEY", "SECRET", "TOKEN", "PASSWORD", "PASSWD", "CREDENTIAL"].iter().any(|w| up.contains(w)) {
+                if ["KEY", "SECRET", "TOKEN", "PASSWORD", "PASSWD", "CREDENTIAL"]
+                    .iter()
+                    .any(|w| up.contains(w))
+                {
                     "secret"
                 } else {
                     "env"
@@ -736,8 +880,8 @@ impl<'s> Ctx<'s> {
                 }
                 t
             }
-            "integer" | "float" | "true" | "false" | "none" | "ellipsis" | "comment" | "lambda" | "slice"
-            | "type" => Taint::constant(),
+            "integer" | "float" | "true" | "false" | "none" | "ellipsis" | "comment" | "lambda"
+            | "slice" | "type" => Taint::constant(),
             "identifier" => {
                 let name = self.text(n);
                 match self.lookup(name, sc) {
@@ -752,7 +896,14 @@ impl<'s> Ctx<'s> {
                 let obj_taint = obj.map(|o| self.eval(o, sc, depth + 1)).unwrap_or_default();
                 if let Some(p) = &path {
                     if p == "ssl.CERT_NONE" {
-                        self.setting(n, sc, "tls-verify-disabled", "ssl.CERT_NONE", Some("CERT_NONE"), None);
+                        self.setting(
+                            n,
+                            sc,
+                            "tls-verify-disabled",
+                            "ssl.CERT_NONE",
+                            Some("CERT_NONE"),
+                            None,
+                        );
                     }
                     if let Some(k) = self.source_kind(p) {
                         // `os.environ` as a whole
@@ -781,11 +932,18 @@ impl<'s> Ctx<'s> {
                 for i in &idx {
                     self.eval(*i, sc, depth + 1);
                 }
-                let val_taint = n.child_by_field_name("value").map(|v| self.eval(v, sc, depth + 1)).unwrap_or_default();
+                let val_taint = n
+                    .child_by_field_name("value")
+                    .map(|v| self.eval(v, sc, depth + 1))
+                    .unwrap_or_default();
                 if let Some(p) = &path
                     && let Some(k) = self.source_kind(p)
                 {
-                    let k = if k == "env" { self.env_kind(idx.first().and_then(|i| lit_str(*i, self.src))) } else { &k };
+                    let k = if k == "env" {
+                        self.env_kind(idx.first().and_then(|i| lit_str(*i, self.src)))
+                    } else {
+                        &k
+                    };
                     let k = k.to_string();
                     return self.src_taint(&k, n);
                 }
@@ -795,16 +953,32 @@ impl<'s> Ctx<'s> {
             "comparison_operator" | "not_operator" => {
                 let txt = self.text(n);
                 if n.kind() == "comparison_operator" {
-                    if ["request.user", "current_user", "user_id", "g.user", "user.id", "owner"]
-                        .iter()
-                        .any(|w| txt.contains(w))
+                    if [
+                        "request.user",
+                        "current_user",
+                        "user_id",
+                        "g.user",
+                        "user.id",
+                        "owner",
+                    ]
+                    .iter()
+                    .any(|w| txt.contains(w))
                     {
                         sc.info.user_check = true;
                     }
                     if txt.contains("request.method")
-                        && ["\"POST\"", "'POST'", "\"PUT\"", "'PUT'", "\"DELETE\"", "'DELETE'", "\"PATCH\"", "'PATCH'"]
-                            .iter()
-                            .any(|w| txt.contains(w))
+                        && [
+                            "\"POST\"",
+                            "'POST'",
+                            "\"PUT\"",
+                            "'PUT'",
+                            "\"DELETE\"",
+                            "'DELETE'",
+                            "\"PATCH\"",
+                            "'PATCH'",
+                        ]
+                        .iter()
+                        .any(|w| txt.contains(w))
                     {
                         sc.info.method_write = true;
                     }
@@ -814,11 +988,16 @@ impl<'s> Ctx<'s> {
                 }
                 Taint::constant()
             }
-            "list_comprehension" | "set_comprehension" | "generator_expression" | "dictionary_comprehension" => {
+            "list_comprehension"
+            | "set_comprehension"
+            | "generator_expression"
+            | "dictionary_comprehension" => {
                 for c in named_kids(n) {
                     if c.kind() == "for_in_clause" {
                         let right = c.child_by_field_name("right");
-                        let t = right.map(|r| self.eval(r, sc, depth + 1)).unwrap_or_default();
+                        let t = right
+                            .map(|r| self.eval(r, sc, depth + 1))
+                            .unwrap_or_default();
                         if let Some(l) = c.child_by_field_name("left") {
                             self.bind(l, t, None, None, sc, depth + 1);
                         }
@@ -828,7 +1007,9 @@ impl<'s> Ctx<'s> {
                         }
                     }
                 }
-                n.child_by_field_name("body").map(|b| self.eval(b, sc, depth + 1)).unwrap_or_default()
+                n.child_by_field_name("body")
+                    .map(|b| self.eval(b, sc, depth + 1))
+                    .unwrap_or_default()
             }
             "conditional_expression" => {
                 let parts = named_kids(n);
@@ -842,13 +1023,19 @@ impl<'s> Ctx<'s> {
                 t
             }
             "named_expression" => {
-                let t = n.child_by_field_name("value").map(|v| self.eval(v, sc, depth + 1)).unwrap_or_default();
+                let t = n
+                    .child_by_field_name("value")
+                    .map(|v| self.eval(v, sc, depth + 1))
+                    .unwrap_or_default();
                 if let Some(name) = n.child_by_field_name("name") {
                     self.bind(name, t.clone(), None, None, sc, depth + 1);
                 }
                 t
             }
-            "keyword_argument" => n.child_by_field_name("value").map(|v| self.eval(v, sc, depth + 1)).unwrap_or_default(),
+            "keyword_argument" => n
+                .child_by_field_name("value")
+                .map(|v| self.eval(v, sc, depth + 1))
+                .unwrap_or_default(),
             "pair" => {
                 let mut t = Taint::constant();
                 if let Some(k) = n.child_by_field_name("key") {
@@ -873,21 +1060,34 @@ impl<'s> Ctx<'s> {
     }
 
     fn eval_call(&mut self, n: Node<'_>, sc: &mut Scope, depth: usize) -> Taint {
-        let Some(func) = n.child_by_field_name("function") else { return Taint::unknown() };
+        let Some(func) = n.child_by_field_name("function") else {
+            return Taint::unknown();
+        };
         let path = self.path_of(func, sc, depth + 1).unwrap_or_default();
         let (method, recv) = if func.kind() == "attribute" {
-            (func.child_by_field_name("attribute").map(|a| self.text(a).to_string()), func.child_by_field_name("object"))
+            (
+                func.child_by_field_name("attribute")
+                    .map(|a| self.text(a).to_string()),
+                func.child_by_field_name("object"),
+            )
         } else {
             (None, None)
         };
         let target = self.assign_target.take();
-        let recv_taint = recv.map(|r| self.eval(r, sc, depth + 1)).unwrap_or_default();
+        let recv_taint = recv
+            .map(|r| self.eval(r, sc, depth + 1))
+            .unwrap_or_default();
         let recv_ctor = match recv {
-            Some(r) if r.kind() == "identifier" => self.lookup(self.text(r), sc).and_then(|v| v.ctor),
+            Some(r) if r.kind() == "identifier" => {
+                self.lookup(self.text(r), sc).and_then(|v| v.ctor)
+            }
             Some(r) if r.kind() == "attribute" && self.text(r).starts_with("self.") => sc
                 .class
                 .as_ref()
-                .and_then(|c| self.self_types.get(&format!("{c}.{}", self.text(r).trim_start_matches("self."))))
+                .and_then(|c| {
+                    self.self_types
+                        .get(&format!("{c}.{}", self.text(r).trim_start_matches("self.")))
+                })
                 .and_then(|v| v.ctor.clone()),
             _ => None,
         };
@@ -895,38 +1095,74 @@ impl<'s> Ctx<'s> {
         if let Some(al) = n.child_by_field_name("arguments") {
             if al.kind() == "generator_expression" {
                 let t = self.eval(al, sc, depth + 1);
-                args.push(Arg { kw: None, node: al, taint: t, splat: 0 });
+                args.push(Arg {
+                    kw: None,
+                    node: al,
+                    taint: t,
+                    splat: 0,
+                });
             } else {
                 for a in named_kids(al) {
                     match a.kind() {
                         "comment" => {}
                         "keyword_argument" => {
-                            let name = a.child_by_field_name("name").map(|k| self.text(k).to_string());
-                            let Some(v) = a.child_by_field_name("value") else { continue };
-                            if name.as_deref().is_some_and(|k| k.contains("user") || k.contains("owner"))
-                                || ["request.user", "current_user", "g.user"].iter().any(|w| self.text(v).contains(w))
+                            let name = a
+                                .child_by_field_name("name")
+                                .map(|k| self.text(k).to_string());
+                            let Some(v) = a.child_by_field_name("value") else {
+                                continue;
+                            };
+                            if name
+                                .as_deref()
+                                .is_some_and(|k| k.contains("user") || k.contains("owner"))
+                                || ["request.user", "current_user", "g.user"]
+                                    .iter()
+                                    .any(|w| self.text(v).contains(w))
                             {
                                 sc.info.user_check = true;
                             }
                             let t = self.eval(v, sc, depth + 1);
-                            args.push(Arg { kw: name, node: v, taint: t, splat: 0 });
+                            args.push(Arg {
+                                kw: name,
+                                node: v,
+                                taint: t,
+                                splat: 0,
+                            });
                         }
                         "list_splat" | "dictionary_splat" => {
                             let inner = named_kids(a).into_iter().next().unwrap_or(a);
                             let t = self.eval(inner, sc, depth + 1);
                             let splat = if a.kind() == "list_splat" { 1 } else { 2 };
-                            args.push(Arg { kw: None, node: inner, taint: t, splat });
+                            args.push(Arg {
+                                kw: None,
+                                node: inner,
+                                taint: t,
+                                splat,
+                            });
                         }
                         _ => {
                             let t = self.eval(a, sc, depth + 1);
-                            args.push(Arg { kw: None, node: a, taint: t, splat: 0 });
+                            args.push(Arg {
+                                kw: None,
+                                node: a,
+                                taint: t,
+                                splat: 0,
+                            });
                         }
                     }
                 }
             }
         }
         self.assign_target = target.clone();
-        let call = Call { node: n, path, method, recv, recv_taint, recv_ctor, args };
+        let call = Call {
+            node: n,
+            path,
+            method,
+            recv,
+            recv_taint,
+            recv_ctor,
+            args,
+        };
 
         // Result taint.
         let mut all = Taint::constant();
@@ -941,13 +1177,20 @@ impl<'s> Ctx<'s> {
         } else if let Some(kinds) = self.sanitizes(callee_opt, method_opt) {
             let kinds = kinds.to_vec();
             let mut t = all.clone();
-            if call.method.is_some() && !self.imports.map.contains_key(call.path.split('.').next().unwrap_or("")) {
+            if call.method.is_some()
+                && !self
+                    .imports
+                    .map
+                    .contains_key(call.path.split('.').next().unwrap_or(""))
+            {
                 t.join(&call.recv_taint);
             }
             t.sanitize(&kinds)
         } else if call.method.is_some() {
             let mut t = all.clone();
-            if self.spec.propagates(callee_opt, method_opt) || call.recv.is_some_and(|r| r.kind() == "string") {
+            if self.spec.propagates(callee_opt, method_opt)
+                || call.recv.is_some_and(|r| r.kind() == "string")
+            {
                 t.join(&call.recv_taint);
             }
             t
@@ -955,9 +1198,17 @@ impl<'s> Ctx<'s> {
             self.local_call_result(&call, &all)
         };
         // Steps through calls into named functions.
-        if call.method.is_none() && !result.sources.is_empty() && !self.spec.propagates(callee_opt, None) {
+        if call.method.is_none()
+            && !result.sources.is_empty()
+            && !self.spec.propagates(callee_opt, None)
+        {
             let short = self.text(func).to_string();
-            if self.defs.contains(&short) || self.imports.map.contains_key(short.split('.').next().unwrap_or("")) {
+            if self.defs.contains(&short)
+                || self
+                    .imports
+                    .map
+                    .contains_key(short.split('.').next().unwrap_or(""))
+            {
                 result = result.step(self.loc(n), format!("passed to `{short}()`"));
             }
         }
@@ -975,14 +1226,24 @@ impl<'s> Ctx<'s> {
     }
 
     fn call_source(&self, call: &Call<'_>, result_path: &str) -> Option<String> {
-        if matches!(call.path.as_str(), "os.getenv" | "os.environ.get" | "os.environ.setdefault" | "os.getenvb") {
-            return Some(self.env_kind(call.pos(0).and_then(|a| lit_str(a.node, self.src))).to_string());
+        if matches!(
+            call.path.as_str(),
+            "os.getenv" | "os.environ.get" | "os.environ.setdefault" | "os.getenvb"
+        ) {
+            return Some(
+                self.env_kind(call.pos(0).and_then(|a| lit_str(a.node, self.src)))
+                    .to_string(),
+            );
         }
         if let Some(k) = self.source_kind(result_path) {
             return Some(k);
         }
         let m = call.method.as_deref()?;
-        self.spec.sources.iter().find(|s| s.methods.iter().any(|x| x == m)).map(|s| s.kind.clone())
+        self.spec
+            .sources
+            .iter()
+            .find(|s| s.methods.iter().any(|x| x == m))
+            .map(|s| s.kind.clone())
     }
 
     fn sanitizes(&self, callee: Option<&str>, method: Option<&str>) -> Option<&'s [String]> {
@@ -1036,7 +1297,13 @@ impl<'s> Ctx<'s> {
                         c.model = Some(s);
                     }
                 }
-                Some("max_tokens" | "max_completion_tokens" | "max_output_tokens" | "num_predict" | "max_new_tokens") => {
+                Some(
+                    "max_tokens"
+                    | "max_completion_tokens"
+                    | "max_output_tokens"
+                    | "num_predict"
+                    | "max_new_tokens",
+                ) => {
                     if a.node.kind() != "none" {
                         c.max_tokens = true;
                     }
@@ -1050,7 +1317,10 @@ impl<'s> Ctx<'s> {
                 _ => {}
             }
         }
-        if matches!(call.method.as_deref(), Some("bind_tools" | "bind_functions")) {
+        if matches!(
+            call.method.as_deref(),
+            Some("bind_tools" | "bind_functions")
+        ) {
             c.tools = true;
         }
         c
@@ -1063,8 +1333,18 @@ impl<'s> Ctx<'s> {
         }
         let root = call.path.split(['.', '(', '[']).next().unwrap_or("");
         let local_def = call.path.starts_with(&format!("{}.", self.module))
-            && self.defs.contains(call.path[self.module.len() + 1..].split(['.', '(']).next().unwrap_or(""));
-        let imported = self.imports.map.values().any(|m| m.split('.').next() == Some(root)) && !is_library(root);
+            && self.defs.contains(
+                call.path[self.module.len() + 1..]
+                    .split(['.', '('])
+                    .next()
+                    .unwrap_or(""),
+            );
+        let imported = self
+            .imports
+            .map
+            .values()
+            .any(|m| m.split('.').next() == Some(root))
+            && !is_library(root);
         if !(local_def || imported) {
             return;
         }
@@ -1073,14 +1353,20 @@ impl<'s> Ctx<'s> {
         // `Class().method(...)`: the callee is `Class.method`, with `self` first.
         if let Some(i) = callee.find("().") {
             let cls = callee[..i].rsplit('.').next().unwrap_or("");
-            if cls.chars().next().is_some_and(|c| c.is_uppercase()) && !callee[i + 3..].contains('(') {
+            if cls.chars().next().is_some_and(|c| c.is_uppercase())
+                && !callee[i + 3..].contains('(')
+            {
                 callee = format!("{}.{}", &callee[..i], &callee[i + 3..]);
                 args.push(Taint::constant().to_arg());
             } else {
                 return;
             }
         }
-        if callee.contains('(') || callee.contains('[') {
+        if callee.contains('(')
+            || callee.contains('[')
+            || callee.contains(".objects.")
+            || callee.contains(".query.")
+        {
             return;
         }
         let params = self.fn_params.get(&callee).cloned();
@@ -1106,36 +1392,53 @@ impl<'s> Ctx<'s> {
                 args.push(af);
             }
         }
-        sc.calls.push(CallSite { callee, location: self.loc(call.node), args });
+        sc.calls.push(CallSite {
+            callee,
+            location: self.loc(call.node),
+            args,
+        });
     }
 
     // ---------------------------------------------------------------- sinks
 
     fn sink_matches(spec: &SinkSpec, call: &Call<'_>) -> bool {
         (!call.path.is_empty() && spec.callees.iter().any(|c| name_matches(c, &call.path)))
-            || call.method.as_deref().is_some_and(|m| spec.methods.iter().any(|x| x == m))
+            || call
+                .method
+                .as_deref()
+                .is_some_and(|m| spec.methods.iter().any(|x| x == m))
     }
 
     fn is_sink_call(&self, n: Node<'_>, kind: &str, sc: &Scope) -> bool {
         if n.kind() != "call" {
             return false;
         }
-        let Some(f) = n.child_by_field_name("function") else { return false };
+        let Some(f) = n.child_by_field_name("function") else {
+            return false;
+        };
         let path = self.path_of(f, sc, 0).unwrap_or_default();
         let method = if f.kind() == "attribute" {
-            f.child_by_field_name("attribute").map(|a| self.text(a).to_string())
+            f.child_by_field_name("attribute")
+                .map(|a| self.text(a).to_string())
         } else {
             None
         };
         self.spec.sinks.iter().any(|s| {
             s.kind == kind
                 && ((!path.is_empty() && s.callees.iter().any(|c| name_matches(c, &path)))
-                    || method.as_deref().is_some_and(|m| s.methods.iter().any(|x| x == m)))
+                    || method
+                        .as_deref()
+                        .is_some_and(|m| s.methods.iter().any(|x| x == m)))
         })
     }
 
     fn sinks(&mut self, call: &Call<'_>, sc: &mut Scope) -> Vec<String> {
-        let specs: Vec<&SinkSpec> = self.spec.sinks.iter().filter(|s| Self::sink_matches(s, call)).collect();
+        let specs: Vec<&SinkSpec> = self
+            .spec
+            .sinks
+            .iter()
+            .filter(|s| Self::sink_matches(s, call))
+            .collect();
         let mut done: HashSet<String> = HashSet::new();
         for spec in specs {
             if done.contains(&spec.kind) {
@@ -1184,7 +1487,9 @@ impl<'s> Ctx<'s> {
                 t.join(&call.recv_taint);
             }
             let write = spec.write_mode_arg.map(|i| {
-                let mode = call.arg(i as usize, "mode").and_then(|a| lit_str(a.node, self.src));
+                let mode = call
+                    .arg(i as usize, "mode")
+                    .and_then(|a| lit_str(a.node, self.src));
                 mode.is_some_and(|m| m.contains(['w', 'a', 'x', '+']))
             });
             let write = write.or_else(|| {
@@ -1193,8 +1498,19 @@ impl<'s> Ctx<'s> {
                     last.starts_with("write")
                         || matches!(
                             last,
-                            "unlink" | "rmdir" | "remove" | "rmtree" | "move" | "copy" | "copyfile" | "copy2" | "rename"
-                                | "makedirs" | "mkdir" | "touch" | "save"
+                            "unlink"
+                                | "rmdir"
+                                | "remove"
+                                | "rmtree"
+                                | "move"
+                                | "copy"
+                                | "copyfile"
+                                | "copy2"
+                                | "rename"
+                                | "makedirs"
+                                | "mkdir"
+                                | "touch"
+                                | "save"
                         )
                 })
             });
@@ -1202,7 +1518,19 @@ impl<'s> Ctx<'s> {
                 .shell_keyword
                 .as_ref()
                 .map(|k| call.kw(k).is_some_and(|a| lit_bool(a.node) == Some(true)))
-                .or_else(|| (spec.kind == "exec").then(|| matches!(call.path.as_str(), "os.system" | "os.popen" | "commands.getoutput" | "commands.getstatusoutput" | "subprocess.getoutput" | "subprocess.getstatusoutput")));
+                .or_else(|| {
+                    (spec.kind == "exec").then(|| {
+                        matches!(
+                            call.path.as_str(),
+                            "os.system"
+                                | "os.popen"
+                                | "commands.getoutput"
+                                | "commands.getstatusoutput"
+                                | "subprocess.getoutput"
+                                | "subprocess.getstatusoutput"
+                        )
+                    })
+                });
             // Capabilities reached, whatever the flow.
             match spec.kind.as_str() {
                 "exec" => {
@@ -1227,12 +1555,20 @@ impl<'s> Ctx<'s> {
             if flow.state == FlowState::Safe {
                 continue;
             }
-            let callee = if call.path.is_empty() || call.path.contains("()") && !spec.callees.iter().any(|c| name_matches(c, &call.path)) {
+            let callee = if call.path.is_empty()
+                || call.path.contains("()")
+                    && !spec.callees.iter().any(|c| name_matches(c, &call.path))
+            {
                 format!("*.{}", call.method.clone().unwrap_or_default())
             } else {
                 call.path.clone()
             };
-            let mut f = Fact::new(Subject::Sink, spec.kind.clone(), self.ev(call.node, &sc.symbol)).with("callee", Prop::Str(callee));
+            let mut f = Fact::new(
+                Subject::Sink,
+                spec.kind.clone(),
+                self.ev(call.node, &sc.symbol),
+            )
+            .with("callee", Prop::Str(callee));
             if let Some(s) = shell {
                 f = f.with("shell", Prop::Bool(s));
             }
@@ -1253,8 +1589,12 @@ impl<'s> Ctx<'s> {
         for p in named_kids(d) {
             match p.kind() {
                 "pair" => {
-                    let key = p.child_by_field_name("key").and_then(|k| lit_str(k, self.src));
-                    if key.as_deref().is_some_and(|k| matches!(k, "$where" | "$function" | "$accumulator" | "$expr")) {
+                    let key = p
+                        .child_by_field_name("key")
+                        .and_then(|k| lit_str(k, self.src));
+                    if key.as_deref().is_some_and(|k| {
+                        matches!(k, "$where" | "$function" | "$accumulator" | "$expr")
+                    }) {
                         if let Some(v) = p.child_by_field_name("value") {
                             t.join(&self.eval(v, sc, 0));
                         }
@@ -1276,23 +1616,34 @@ impl<'s> Ctx<'s> {
     fn sink_excluded(&self, spec: &SinkSpec, call: &Call<'_>) -> bool {
         match call.path.as_str() {
             "yaml.load" | "yaml.load_all" => {
-                let loader = call.arg(1, "Loader").map(|a| self.text(a.node)).unwrap_or("");
+                let loader = call
+                    .arg(1, "Loader")
+                    .map(|a| self.text(a.node))
+                    .unwrap_or("");
                 loader.contains("SafeLoader") || loader.contains("BaseLoader")
             }
-            "torch.load" => call.kw("weights_only").is_some_and(|a| lit_bool(a.node) == Some(true)),
+            "torch.load" => call
+                .kw("weights_only")
+                .is_some_and(|a| lit_bool(a.node) == Some(true)),
             _ => {
                 // LangChain retrievers take a query, not a prompt.
-                spec.kind == "prompt" && (call.path.contains("retriever") || call.path.contains("as_retriever"))
+                spec.kind == "prompt"
+                    && (call.path.contains("retriever") || call.path.contains("as_retriever"))
             }
         }
     }
 
     fn sql_writes(&self, call: &Call<'_>) -> bool {
         let Some(a) = call.pos(0) else { return false };
-        let s = lit_prefix(a.node, self.src).unwrap_or_default().trim_start().to_ascii_lowercase();
-        ["insert", "update", "delete", "drop", "alter", "create", "truncate", "replace", "merge"]
-            .iter()
-            .any(|w| s.starts_with(w))
+        let s = lit_prefix(a.node, self.src)
+            .unwrap_or_default()
+            .trim_start()
+            .to_ascii_lowercase();
+        [
+            "insert", "update", "delete", "drop", "alter", "create", "truncate", "replace", "merge",
+        ]
+        .iter()
+        .any(|w| s.starts_with(w))
     }
 
     // ---------------------------------------------------------------- functions
@@ -1308,7 +1659,9 @@ impl<'s> Ctx<'s> {
         if depth > MAX_DEPTH {
             return;
         }
-        let Some(name_node) = n.child_by_field_name("name") else { return };
+        let Some(name_node) = n.child_by_field_name("name") else {
+            return;
+        };
         let name = self.text(name_node).to_string();
         let symbol = match class {
             Some(c) => format!("{}.{name}", c.symbol),
@@ -1319,7 +1672,9 @@ impl<'s> Ctx<'s> {
         let role = self.role_of(n, decs, &name, &symbol, &params, class, parent);
         let mut sc = Scope {
             symbol: symbol.clone(),
-            class: class.map(|c| c.symbol.clone()).or_else(|| parent.class.clone()),
+            class: class
+                .map(|c| c.symbol.clone())
+                .or_else(|| parent.class.clone()),
             outer: if parent.is_module {
                 Rc::new(HashMap::new())
             } else {
@@ -1339,13 +1694,23 @@ impl<'s> Ctx<'s> {
             self.block(body, &mut sc, depth + 1);
         }
         // Summary.
-        let export_name = if self.module.is_empty() { symbol.clone() } else { format!("{}.{symbol}", self.module) };
+        let export_name = if self.module.is_empty() {
+            symbol.clone()
+        } else {
+            format!("{}.{symbol}", self.module)
+        };
         let returns_params: Vec<u32> = sc.returns.params.iter().copied().collect();
         let returns_source = sc.returns.primary_source().cloned();
         let header_end = n.child_by_field_name("parameters").unwrap_or(name_node);
         let location = self.ev_span(n, header_end, &symbol).location;
-        self.returns.insert(export_name.clone(), (returns_params.clone(), returns_source.clone(), params.len()));
-        self.fn_params.insert(export_name.clone(), params.iter().map(|p| p.name.clone()).collect());
+        self.returns.insert(
+            export_name.clone(),
+            (returns_params.clone(), returns_source.clone(), params.len()),
+        );
+        self.fn_params.insert(
+            export_name.clone(),
+            params.iter().map(|p| p.name.clone()).collect(),
+        );
         self.functions.push(FunctionSummary {
             symbol: symbol.clone(),
             export_name,
@@ -1358,7 +1723,8 @@ impl<'s> Ctx<'s> {
         let info = std::mem::take(&mut sc.info);
         self.emit_entries(&role, &info, &symbol, n);
         if parent.is_module || class.is_some() {
-            self.fn_infos.insert(name.clone(), (symbol.clone(), info.clone()));
+            self.fn_infos
+                .insert(name.clone(), (symbol.clone(), info.clone()));
         }
         self.fn_infos.insert(symbol.clone(), (symbol, info.clone()));
         // Capabilities and markers of nested functions count for the enclosing one.
@@ -1369,29 +1735,60 @@ impl<'s> Ctx<'s> {
         }
     }
 
-    fn param_var(&self, i: usize, p: &routes::Param, role: &routes::Role, method: bool, _def: Node<'_>) -> Var {
+    fn param_var(
+        &self,
+        i: usize,
+        p: &routes::Param,
+        role: &routes::Role,
+        method: bool,
+        _def: Node<'_>,
+    ) -> Var {
         let django = self.imports_root("django") || self.imports_root("rest_framework");
         if method && i == 0 && (p.name == "self" || p.name == "cls") {
             return Var::default();
         }
         let ann = p.ann.clone().unwrap_or_default();
-        let ann_path = self.imports.map.get(ann.split(['[', '.']).next().unwrap_or("")).cloned().unwrap_or_default();
-        if ann == "Request" && (ann_path.starts_with("starlette") || ann_path.starts_with("fastapi"))
+        let ann_path = self
+            .imports
+            .map
+            .get(ann.split(['[', '.']).next().unwrap_or(""))
+            .cloned()
+            .unwrap_or_default();
+        if ann == "Request"
+            && (ann_path.starts_with("starlette") || ann_path.starts_with("fastapi"))
             || ann.ends_with("requests.Request") && self.imports_root("starlette")
-            || (p.name == "request" && (self.imports_root("starlette") || self.imports_root("fastapi")) && !django)
+            || (p.name == "request"
+                && (self.imports_root("starlette") || self.imports_root("fastapi"))
+                && !django)
         {
-            return Var { taint: Taint::constant(), ty: Some("starlette.request".into()), ctor: None };
+            return Var {
+                taint: Taint::constant(),
+                ty: Some("starlette.request".into()),
+                ctor: None,
+            };
         }
         if ann == "WebSocket" {
-            return Var { taint: Taint::constant(), ty: Some("starlette.websocket".into()), ctor: None };
+            return Var {
+                taint: Taint::constant(),
+                ty: Some("starlette.websocket".into()),
+                ctor: None,
+            };
         }
         if p.name == "request" && django {
-            return Var { taint: Taint::constant(), ty: Some("django.request".into()), ctor: None };
+            return Var {
+                taint: Taint::constant(),
+                ty: Some("django.request".into()),
+                ctor: None,
+            };
         }
         let loc = p.loc(self.path, self.src);
         match role.params.get(&p.name) {
             Some(routes::ParamRole::Request(label)) => Var {
-                taint: Taint::source(Source { kind: "request".into(), location: loc, label: label.clone() }),
+                taint: Taint::source(Source {
+                    kind: "request".into(),
+                    location: loc,
+                    label: label.clone(),
+                }),
                 ty: None,
                 ctor: None,
             },
@@ -1405,7 +1802,11 @@ impl<'s> Ctx<'s> {
                 ctor: None,
             },
             Some(routes::ParamRole::Inert) => Var::default(),
-            None => Var { taint: Taint::param(i as u32), ty: None, ctor: None },
+            None => Var {
+                taint: Taint::param(i as u32),
+                ty: None,
+                ctor: None,
+            },
         }
     }
 
@@ -1417,12 +1818,17 @@ impl<'s> Ctx<'s> {
 
 /// Does a block end by leaving the function (return/raise/abort)?
 fn block_exits(b: Node<'_>, src: &str) -> bool {
-    let Some(last) = named_kids(b).into_iter().rfind(|c| c.kind() != "comment") else { return false };
+    let Some(last) = named_kids(b).into_iter().rfind(|c| c.kind() != "comment") else {
+        return false;
+    };
     match last.kind() {
         "return_statement" | "raise_statement" | "continue_statement" | "break_statement" => true,
         "expression_statement" => {
             let t = text(last, src);
-            t.starts_with("abort(") || t.starts_with("flask.abort(") || t.contains("HttpResponseBadRequest") || t.starts_with("sys.exit(")
+            t.starts_with("abort(")
+                || t.starts_with("flask.abort(")
+                || t.contains("HttpResponseBadRequest")
+                || t.starts_with("sys.exit(")
         }
         _ => false,
     }

@@ -7,7 +7,10 @@ use tree_sitter::Node;
 /// The dotted module of a file: its path minus `.py`, `/` -> `.`, `__init__` dropped.
 pub fn module_of(path: &str) -> String {
     let p = path.trim_start_matches("./");
-    let p = p.strip_suffix(".py").or_else(|| p.strip_suffix(".pyi")).unwrap_or(p);
+    let p = p
+        .strip_suffix(".py")
+        .or_else(|| p.strip_suffix(".pyi"))
+        .unwrap_or(p);
     let mut parts: Vec<&str> = p.split('/').filter(|s| !s.is_empty()).collect();
     if parts.last() == Some(&"__init__") {
         parts.pop();
@@ -31,7 +34,11 @@ fn package_of(path: &str) -> String {
 
 /// Resolve a relative module (`level` dots, then `rest`) in `path`.
 pub fn resolve_relative(path: &str, level: usize, rest: &str) -> String {
-    let mut pkg: Vec<String> = package_of(path).split('.').filter(|s| !s.is_empty()).map(String::from).collect();
+    let mut pkg: Vec<String> = package_of(path)
+        .split('.')
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect();
     for _ in 1..level {
         pkg.pop();
     }
@@ -82,31 +89,44 @@ impl Imports {
                             let full = text(c, src).to_string();
                             let local = full.split('.').next().unwrap_or("").to_string();
                             self.map.insert(local.clone(), local.clone());
-                            self.list.push(Import { local, module: full, name: None });
+                            self.list.push(Import {
+                                local,
+                                module: full,
+                                name: None,
+                            });
                         }
                         "aliased_import" => {
-                            let (Some(name), Some(alias)) =
-                                (c.child_by_field_name("name"), c.child_by_field_name("alias"))
-                            else {
+                            let (Some(name), Some(alias)) = (
+                                c.child_by_field_name("name"),
+                                c.child_by_field_name("alias"),
+                            ) else {
                                 continue;
                             };
                             let full = text(name, src).to_string();
                             let local = text(alias, src).to_string();
                             self.map.insert(local.clone(), full.clone());
-                            self.list.push(Import { local, module: full, name: None });
+                            self.list.push(Import {
+                                local,
+                                module: full,
+                                name: None,
+                            });
                         }
                         _ => {}
                     }
                 }
             }
             "import_from_statement" => {
-                let Some(m) = n.child_by_field_name("module_name") else { return };
+                let Some(m) = n.child_by_field_name("module_name") else {
+                    return;
+                };
                 let module = if m.kind() == "relative_import" {
                     let mut level = 0;
                     let mut rest = String::new();
                     for c in named_kids(m) {
                         match c.kind() {
-                            "import_prefix" => level = text(c, src).chars().filter(|&ch| ch == '.').count(),
+                            "import_prefix" => {
+                                level = text(c, src).chars().filter(|&ch| ch == '.').count()
+                            }
                             "dotted_name" => rest = text(c, src).to_string(),
                             _ => {}
                         }
@@ -120,17 +140,27 @@ impl Imports {
                     let (name, local) = match c.kind() {
                         "dotted_name" => (text(c, src).to_string(), text(c, src).to_string()),
                         "aliased_import" => {
-                            let (Some(nm), Some(al)) = (c.child_by_field_name("name"), c.child_by_field_name("alias"))
-                            else {
+                            let (Some(nm), Some(al)) = (
+                                c.child_by_field_name("name"),
+                                c.child_by_field_name("alias"),
+                            ) else {
                                 continue;
                             };
                             (text(nm, src).to_string(), text(al, src).to_string())
                         }
                         _ => continue,
                     };
-                    let full = if module.is_empty() { name.clone() } else { format!("{module}.{name}") };
+                    let full = if module.is_empty() {
+                        name.clone()
+                    } else {
+                        format!("{module}.{name}")
+                    };
                     self.map.insert(local.clone(), full);
-                    self.list.push(Import { local, module: module.clone(), name: Some(name) });
+                    self.list.push(Import {
+                        local,
+                        module: module.clone(),
+                        name: Some(name),
+                    });
                 }
             }
             _ => {}
@@ -178,7 +208,9 @@ pub fn lit_prefix(n: Node<'_>, src: &str) -> Option<String> {
             }
             Some(out)
         }
-        "concatenated_string" | "binary_operator" => named_kids(n).first().and_then(|c| lit_prefix(*c, src)),
+        "concatenated_string" | "binary_operator" => {
+            named_kids(n).first().and_then(|c| lit_prefix(*c, src))
+        }
         _ => None,
     }
 }
@@ -210,7 +242,10 @@ pub fn lit_int(n: Node<'_>, src: &str) -> Option<i64> {
 /// String literals of a list/tuple/set literal.
 pub fn lit_list(n: Node<'_>, src: &str) -> Vec<String> {
     match n.kind() {
-        "list" | "tuple" | "set" => named_kids(n).into_iter().filter_map(|c| lit_str(c, src)).collect(),
+        "list" | "tuple" | "set" => named_kids(n)
+            .into_iter()
+            .filter_map(|c| lit_str(c, src))
+            .collect(),
         _ => lit_str(n, src).into_iter().collect(),
     }
 }
@@ -276,12 +311,31 @@ pub fn words(name: &str) -> Vec<String> {
 }
 
 const AUTH_WORDS: &[&str] = &[
-    "auth", "user", "token", "login", "session", "permission", "jwt", "verify", "require", "current_user", "api_key",
+    "auth",
+    "user",
+    "token",
+    "login",
+    "session",
+    "permission",
+    "jwt",
+    "verify",
+    "require",
+    "current_user",
+    "api_key",
     "admin_only",
 ];
 const NOT_AUTH: &[&str] = &[
-    "require_http_methods", "require_get", "require_post", "require_safe", "requires_csrf_token", "csrf_exempt",
-    "session_maker", "sessionmaker", "get_session", "get_db_session", "db_session",
+    "require_http_methods",
+    "require_get",
+    "require_post",
+    "require_safe",
+    "requires_csrf_token",
+    "csrf_exempt",
+    "session_maker",
+    "sessionmaker",
+    "get_session",
+    "get_db_session",
+    "db_session",
 ];
 
 /// Does a decorator/dependency name look like an auth control?
@@ -295,7 +349,12 @@ pub fn authish(name: &str) -> bool {
 
 /// Does a route or handler name mark an admin/internal surface?
 pub fn adminish(name: &str) -> bool {
-    words(name).iter().any(|w| matches!(w.as_str(), "admin" | "internal" | "debug" | "manage" | "superuser"))
+    words(name).iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "admin" | "internal" | "debug" | "manage" | "superuser"
+        )
+    })
 }
 
 /// Path parameters of a route (`<int:id>`, `{id}`, `<pk>`, `(?P<pk>...)`).
@@ -312,11 +371,20 @@ pub fn path_params(route: &str) -> Vec<String> {
                 continue;
             }
         };
-        let Some(rel) = route[open + 1..].bytes().position(|c| c == close) else { break };
+        let Some(rel) = route[open + 1..].bytes().position(|c| c == close) else {
+            break;
+        };
         let inner = &route[open + 1..open + 1 + rel];
         let name = inner.rsplit(':').next().unwrap_or(inner);
-        let name = if open > 0 && b[open - 1] == b'P' { inner } else { name };
-        let name: String = name.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+        let name = if open > 0 && b[open - 1] == b'P' {
+            inner
+        } else {
+            name
+        };
+        let name: String = name
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
         if !name.is_empty() && !out.contains(&name) {
             out.push(name);
         }
@@ -329,21 +397,145 @@ pub fn path_params(route: &str) -> Vec<String> {
 /// recorded as call sites for cross-file linking).
 pub fn is_library(module_root: &str) -> bool {
     const LIBS: &[&str] = &[
-        "os", "sys", "re", "json", "subprocess", "shlex", "pickle", "marshal", "shelve", "yaml", "logging", "hashlib",
-        "hmac", "random", "secrets", "base64", "time", "datetime", "uuid", "typing", "pathlib", "shutil", "tempfile",
-        "functools", "itertools", "collections", "dataclasses", "enum", "abc", "asyncio", "contextlib", "html",
-        "urllib", "http", "socket", "ssl", "xml", "lxml", "ldap", "ldap3", "sqlite3", "csv", "io", "math", "string",
-        "textwrap", "traceback", "warnings", "copy", "inspect", "threading", "multiprocessing", "glob", "fnmatch",
-        "zipfile", "tarfile", "gzip", "struct", "decimal", "fractions", "statistics", "operator", "unittest", "pytest",
-        "flask", "werkzeug", "jinja2", "markupsafe", "django", "rest_framework", "fastapi", "starlette", "pydantic",
-        "sqlalchemy", "flask_sqlalchemy", "flask_login", "flask_jwt_extended", "flask_limiter", "flask_cors",
-        "flask_wtf", "slowapi", "requests", "httpx", "aiohttp", "urllib3", "psycopg", "psycopg2", "asyncpg",
-        "pymysql", "mysql", "MySQLdb", "redis", "pymongo", "motor", "boto3", "botocore", "google", "openai",
-        "anthropic", "ollama", "langchain", "langchain_core", "langchain_openai", "langchain_anthropic",
-        "langchain_community", "langchain_ollama", "llama_index", "mcp", "fastmcp", "chromadb", "pinecone",
-        "qdrant_client", "weaviate", "elasticsearch", "celery", "kafka", "pika", "jwt", "jose", "bleach", "dill",
-        "jsonpickle", "torch", "numpy", "pandas", "uvicorn", "gunicorn", "Crypto", "Cryptodome", "cryptography",
-        "passlib", "bcrypt", "argon2", "corsheaders", "dotenv", "click", "typer", "tenacity", "structlog",
+        "os",
+        "sys",
+        "re",
+        "json",
+        "subprocess",
+        "shlex",
+        "pickle",
+        "marshal",
+        "shelve",
+        "yaml",
+        "logging",
+        "hashlib",
+        "hmac",
+        "random",
+        "secrets",
+        "base64",
+        "time",
+        "datetime",
+        "uuid",
+        "typing",
+        "pathlib",
+        "shutil",
+        "tempfile",
+        "functools",
+        "itertools",
+        "collections",
+        "dataclasses",
+        "enum",
+        "abc",
+        "asyncio",
+        "contextlib",
+        "html",
+        "urllib",
+        "http",
+        "socket",
+        "ssl",
+        "xml",
+        "lxml",
+        "ldap",
+        "ldap3",
+        "sqlite3",
+        "csv",
+        "io",
+        "math",
+        "string",
+        "textwrap",
+        "traceback",
+        "warnings",
+        "copy",
+        "inspect",
+        "threading",
+        "multiprocessing",
+        "glob",
+        "fnmatch",
+        "zipfile",
+        "tarfile",
+        "gzip",
+        "struct",
+        "decimal",
+        "fractions",
+        "statistics",
+        "operator",
+        "unittest",
+        "pytest",
+        "flask",
+        "werkzeug",
+        "jinja2",
+        "markupsafe",
+        "django",
+        "rest_framework",
+        "fastapi",
+        "starlette",
+        "pydantic",
+        "sqlalchemy",
+        "flask_sqlalchemy",
+        "flask_login",
+        "flask_jwt_extended",
+        "flask_limiter",
+        "flask_cors",
+        "flask_wtf",
+        "slowapi",
+        "requests",
+        "httpx",
+        "aiohttp",
+        "urllib3",
+        "psycopg",
+        "psycopg2",
+        "asyncpg",
+        "pymysql",
+        "mysql",
+        "MySQLdb",
+        "redis",
+        "pymongo",
+        "motor",
+        "boto3",
+        "botocore",
+        "google",
+        "openai",
+        "anthropic",
+        "ollama",
+        "langchain",
+        "langchain_core",
+        "langchain_openai",
+        "langchain_anthropic",
+        "langchain_community",
+        "langchain_ollama",
+        "llama_index",
+        "mcp",
+        "fastmcp",
+        "chromadb",
+        "pinecone",
+        "qdrant_client",
+        "weaviate",
+        "elasticsearch",
+        "celery",
+        "kafka",
+        "pika",
+        "jwt",
+        "jose",
+        "bleach",
+        "dill",
+        "jsonpickle",
+        "torch",
+        "numpy",
+        "pandas",
+        "uvicorn",
+        "gunicorn",
+        "Crypto",
+        "Cryptodome",
+        "cryptography",
+        "passlib",
+        "bcrypt",
+        "argon2",
+        "corsheaders",
+        "dotenv",
+        "click",
+        "typer",
+        "tenacity",
+        "structlog",
     ];
     LIBS.contains(&module_root)
 }
@@ -358,18 +550,36 @@ mod tests {
         assert_eq!(module_of("app/__init__.py"), "app");
         assert_eq!(resolve_relative("app/api/views.py", 1, "db"), "app.api.db");
         assert_eq!(resolve_relative("app/api/views.py", 2, "db"), "app.db");
-        assert_eq!(resolve_relative("app/api/__init__.py", 1, "db"), "app.api.db");
+        assert_eq!(
+            resolve_relative("app/api/__init__.py", 1, "db"),
+            "app.api.db"
+        );
         assert_eq!(resolve_relative("app/api/views.py", 1, ""), "app.api");
     }
 
     #[test]
     fn matching() {
-        assert!(name_matches("*.chat.completions.create", "openai.OpenAI().chat.completions.create"));
-        assert!(!name_matches("*.chat.completions.create", "xchat.completions.create"));
-        assert!(source_matches("flask.request.args", "flask.request.args.get()"));
+        assert!(name_matches(
+            "*.chat.completions.create",
+            "openai.OpenAI().chat.completions.create"
+        ));
+        assert!(!name_matches(
+            "*.chat.completions.create",
+            "xchat.completions.create"
+        ));
+        assert!(source_matches(
+            "flask.request.args",
+            "flask.request.args.get()"
+        ));
         assert!(!source_matches("flask.request.args", "flask.request.argsx"));
-        assert!(source_matches("*.chat.completions.create()", "openai.OpenAI().chat.completions.create().choices[]"));
-        assert_eq!(path_params("/users/<int:user_id>/posts/<slug>"), vec!["user_id", "slug"]);
+        assert!(source_matches(
+            "*.chat.completions.create()",
+            "openai.OpenAI().chat.completions.create().choices[]"
+        ));
+        assert_eq!(
+            path_params("/users/<int:user_id>/posts/<slug>"),
+            vec!["user_id", "slug"]
+        );
         assert_eq!(path_params("/items/{item_id}"), vec!["item_id"]);
         assert_eq!(path_params(r"^orders/(?P<pk>\d+)/$"), vec!["pk"]);
         assert!(authish("get_current_user"));

@@ -70,34 +70,68 @@ pub(crate) struct Param {
 impl Param {
     pub fn loc(&self, path: &str, src: &str) -> Location {
         let (s, e) = self.start;
-        let line_start = src[..s.min(src.len())].rfind('\n').map(|i| i + 1).unwrap_or(0);
+        let line_start = src[..s.min(src.len())]
+            .rfind('\n')
+            .map(|i| i + 1)
+            .unwrap_or(0);
         let line = src[..s.min(src.len())].matches('\n').count() as u32 + 1;
-        let col = src.get(line_start..s).map(|t| t.chars().count()).unwrap_or(0) as u32 + 1;
+        let col = src
+            .get(line_start..s)
+            .map(|t| t.chars().count())
+            .unwrap_or(0) as u32
+            + 1;
         let ecol = col + src.get(s..e).map(|t| t.chars().count()).unwrap_or(0) as u32;
-        Location { path: path.to_string(), start_line: line, start_col: col, end_line: line, end_col: ecol }
+        Location {
+            path: path.to_string(),
+            start_line: line,
+            start_col: col,
+            end_line: line,
+            end_col: ecol,
+        }
     }
 }
 
 /// The parameters of a function definition.
 pub(crate) fn params_of(def: Node<'_>, src: &str) -> Vec<Param> {
     let mut out = Vec::new();
-    let Some(ps) = def.child_by_field_name("parameters") else { return out };
+    let Some(ps) = def.child_by_field_name("parameters") else {
+        return out;
+    };
     for p in named_kids(ps) {
         let (name_node, ann, default, star) = match p.kind() {
             "identifier" => (Some(p), None, None, false),
             "typed_parameter" => {
                 let id = named_kids(p).into_iter().find(|c| {
-                    matches!(c.kind(), "identifier" | "list_splat_pattern" | "dictionary_splat_pattern")
+                    matches!(
+                        c.kind(),
+                        "identifier" | "list_splat_pattern" | "dictionary_splat_pattern"
+                    )
                 });
                 let star = id.is_some_and(|i| i.kind() != "identifier");
-                let id = id.map(|i| if i.kind() == "identifier" { i } else { named_kids(i).into_iter().next().unwrap_or(i) });
+                let id = id.map(|i| {
+                    if i.kind() == "identifier" {
+                        i
+                    } else {
+                        named_kids(i).into_iter().next().unwrap_or(i)
+                    }
+                });
                 (id, p.child_by_field_name("type"), None, star)
             }
-            "default_parameter" => (p.child_by_field_name("name"), None, p.child_by_field_name("value"), false),
-            "typed_default_parameter" => {
-                (p.child_by_field_name("name"), p.child_by_field_name("type"), p.child_by_field_name("value"), false)
+            "default_parameter" => (
+                p.child_by_field_name("name"),
+                None,
+                p.child_by_field_name("value"),
+                false,
+            ),
+            "typed_default_parameter" => (
+                p.child_by_field_name("name"),
+                p.child_by_field_name("type"),
+                p.child_by_field_name("value"),
+                false,
+            ),
+            "list_splat_pattern" | "dictionary_splat_pattern" => {
+                (named_kids(p).into_iter().next(), None, None, true)
             }
-            "list_splat_pattern" | "dictionary_splat_pattern" => (named_kids(p).into_iter().next(), None, None, true),
             _ => (None, None, None, false),
         };
         let Some(nn) = name_node else { continue };
@@ -117,17 +151,31 @@ fn depends_name(s: &str) -> Option<String> {
     for key in ["Depends(", "Security("] {
         if let Some(i) = s.find(key) {
             let rest = &s[i + key.len()..];
-            let name: String =
-                rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '.').collect();
-            return Some(if name.is_empty() { key.trim_end_matches('(').to_string() } else { name });
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '.')
+                .collect();
+            return Some(if name.is_empty() {
+                key.trim_end_matches('(').to_string()
+            } else {
+                name
+            });
         }
     }
     None
 }
 
 const INERT_TYPES: &[&str] = &[
-    "Request", "Response", "Session", "AsyncSession", "BackgroundTasks", "WebSocket", "SecurityScopes",
-    "HTTPConnection", "Context", "RunContextWrapper",
+    "Request",
+    "Response",
+    "Session",
+    "AsyncSession",
+    "BackgroundTasks",
+    "WebSocket",
+    "SecurityScopes",
+    "HTTPConnection",
+    "Context",
+    "RunContextWrapper",
 ];
 
 fn http_method_of_action(name: &str) -> Option<&'static str> {
@@ -157,7 +205,10 @@ impl<'s> Ctx<'s> {
         if let Some(al) = call.child_by_field_name("arguments") {
             for a in named_kids(al) {
                 if a.kind() == "keyword_argument" {
-                    if let (Some(k), Some(v)) = (a.child_by_field_name("name"), a.child_by_field_name("value")) {
+                    if let (Some(k), Some(v)) = (
+                        a.child_by_field_name("name"),
+                        a.child_by_field_name("value"),
+                    ) {
                         kw.push((self.text(k).to_string(), v));
                     }
                 } else if a.kind() != "comment" {
@@ -170,8 +221,16 @@ impl<'s> Ctx<'s> {
 
     fn is_router_ty(&self, ty: &str, fw: &str) -> bool {
         match fw {
-            "flask" => ty.starts_with("flask.Flask()") || ty.starts_with("flask.Blueprint()") || ty.contains("Flask()"),
-            "fastapi" => ty.starts_with("fastapi.FastAPI()") || ty.starts_with("fastapi.APIRouter()") || ty.starts_with("fastapi.routing.APIRouter()"),
+            "flask" => {
+                ty.starts_with("flask.Flask()")
+                    || ty.starts_with("flask.Blueprint()")
+                    || ty.contains("Flask()")
+            }
+            "fastapi" => {
+                ty.starts_with("fastapi.FastAPI()")
+                    || ty.starts_with("fastapi.APIRouter()")
+                    || ty.starts_with("fastapi.routing.APIRouter()")
+            }
             _ => false,
         }
     }
@@ -180,7 +239,11 @@ impl<'s> Ctx<'s> {
     fn auth_in_list(&self, n: Node<'_>) -> (Vec<String>, bool) {
         let mut auth = Vec::new();
         let mut public = false;
-        let items = if matches!(n.kind(), "list" | "tuple") { named_kids(n) } else { vec![n] };
+        let items = if matches!(n.kind(), "list" | "tuple") {
+            named_kids(n)
+        } else {
+            vec![n]
+        };
         for it in items {
             let t = self.text(it);
             if let Some(d) = depends_name(t) {
@@ -192,7 +255,9 @@ impl<'s> Ctx<'s> {
             let last = t.rsplit('.').next().unwrap_or(t).trim_end_matches("()");
             if last == "AllowAny" {
                 public = true;
-            } else if !last.is_empty() && (last.starts_with("Is") || authish(last) || last.contains("Permission")) {
+            } else if !last.is_empty()
+                && (last.starts_with("Is") || authish(last) || last.contains("Permission"))
+            {
                 auth.push(last.to_string());
             }
         }
@@ -223,21 +288,49 @@ impl<'s> Ctx<'s> {
             .iter()
             .filter_map(|d| {
                 let e = named_kids(*d).into_iter().next()?;
-                let (f, call) = if e.kind() == "call" { (e.child_by_field_name("function")?, Some(e)) } else { (e, None) };
-                Some(Dec { node: *d, path: self.path_of(f, parent, 0).unwrap_or_default(), written: self.text(f).to_string(), call })
+                let (f, call) = if e.kind() == "call" {
+                    (e.child_by_field_name("function")?, Some(e))
+                } else {
+                    (e, None)
+                };
+                Some(Dec {
+                    node: *d,
+                    path: self.path_of(f, parent, 0).unwrap_or_default(),
+                    written: self.text(f).to_string(),
+                    call,
+                })
             })
             .collect();
         let fastapi_file = self.imports_root("fastapi");
         let flask_file = self.imports_root("flask");
         for d in &decs {
             let last = d.path.rsplit('.').next().unwrap_or("").to_string();
-            let recv_ty = d.path.rsplit_once('.').map(|(a, _)| a.to_string()).unwrap_or_default();
-            let recv_written = d.written.rsplit_once('.').map(|(a, _)| a.to_string()).unwrap_or_default();
+            let recv_ty = d
+                .path
+                .rsplit_once('.')
+                .map(|(a, _)| a.to_string())
+                .unwrap_or_default();
+            let recv_written = d
+                .written
+                .rsplit_once('.')
+                .map(|(a, _)| a.to_string())
+                .unwrap_or_default();
             let (pos, kw) = d.call.map(|c| self.dec_args(c)).unwrap_or_default();
             let kwv = |k: &str| kw.iter().find(|(n, _)| n == k).map(|(_, v)| *v);
             let ev = self.ev(d.node, symbol);
-            let is_route_method =
-                matches!(last.as_str(), "get" | "post" | "put" | "patch" | "delete" | "head" | "options" | "api_route" | "websocket" | "route");
+            let is_route_method = matches!(
+                last.as_str(),
+                "get"
+                    | "post"
+                    | "put"
+                    | "patch"
+                    | "delete"
+                    | "head"
+                    | "options"
+                    | "api_route"
+                    | "websocket"
+                    | "route"
+            );
             if is_route_method && d.call.is_some() && !recv_written.is_empty() {
                 let fw = if self.is_router_ty(&recv_ty, "fastapi") {
                     "fastapi"
@@ -250,11 +343,22 @@ impl<'s> Ctx<'s> {
                 } else {
                     ""
                 };
-                if !fw.is_empty() && !(last == "route" && fw == "fastapi" && !self.is_router_ty(&recv_ty, "fastapi")) {
-                    let route = pos.first().and_then(|p| lit_str(*p, self.src)).or_else(|| kwv("path").and_then(|v| lit_str(v, self.src)));
+                if !fw.is_empty()
+                    && !(last == "route"
+                        && fw == "fastapi"
+                        && !self.is_router_ty(&recv_ty, "fastapi"))
+                {
+                    let route = pos
+                        .first()
+                        .and_then(|p| lit_str(*p, self.src))
+                        .or_else(|| kwv("path").and_then(|v| lit_str(v, self.src)));
                     let methods: Vec<String> = if last == "route" || last == "api_route" {
-                        let m: Vec<String> =
-                            kwv("methods").map(|v| lit_list(v, self.src)).unwrap_or_default().iter().map(|s| s.to_uppercase()).collect();
+                        let m: Vec<String> = kwv("methods")
+                            .map(|v| lit_list(v, self.src))
+                            .unwrap_or_default()
+                            .iter()
+                            .map(|s| s.to_uppercase())
+                            .collect();
                         if m.is_empty() { vec!["GET".into()] } else { m }
                     } else if last == "websocket" {
                         vec!["GET".into()]
@@ -284,13 +388,23 @@ impl<'s> Ctx<'s> {
             }
             // MCP
             if (last == "tool" || last == "resource" || last == "call_tool")
-                && (recv_ty.contains("FastMCP") || recv_ty.starts_with("mcp.") || recv_ty.starts_with("fastmcp."))
+                && (recv_ty.contains("FastMCP")
+                    || recv_ty.starts_with("mcp.")
+                    || recv_ty.starts_with("fastmcp."))
             {
-                let kind = if last == "resource" { "mcp-resource" } else { "mcp-tool" };
-                let route = if last == "resource" {
-                    pos.first().and_then(|p| lit_str(*p, self.src)).or_else(|| kwv("uri").and_then(|v| lit_str(v, self.src)))
+                let kind = if last == "resource" {
+                    "mcp-resource"
                 } else {
-                    kwv("name").and_then(|v| lit_str(v, self.src)).or_else(|| Some(name.to_string()))
+                    "mcp-tool"
+                };
+                let route = if last == "resource" {
+                    pos.first()
+                        .and_then(|p| lit_str(*p, self.src))
+                        .or_else(|| kwv("uri").and_then(|v| lit_str(v, self.src)))
+                } else {
+                    kwv("name")
+                        .and_then(|v| lit_str(v, self.src))
+                        .or_else(|| Some(name.to_string()))
                 };
                 drafts.push(EntryDraft {
                     kind,
@@ -306,8 +420,13 @@ impl<'s> Ctx<'s> {
                 continue;
             }
             // LangChain @tool
-            if last == "tool" && (d.path.starts_with("langchain") || d.path.starts_with("langchain_core")) {
-                let route = pos.first().and_then(|p| lit_str(*p, self.src)).unwrap_or_else(|| name.to_string());
+            if last == "tool"
+                && (d.path.starts_with("langchain") || d.path.starts_with("langchain_core"))
+            {
+                let route = pos
+                    .first()
+                    .and_then(|p| lit_str(*p, self.src))
+                    .unwrap_or_else(|| name.to_string());
                 drafts.push(EntryDraft {
                     kind: "agent-tool",
                     framework: "langchain".into(),
@@ -332,17 +451,25 @@ impl<'s> Ctx<'s> {
                 continue;
             }
             match last.as_str() {
-                "csrf_exempt" | "exempt" if last == "csrf_exempt" || recv_written.contains("csrf") => {
+                "csrf_exempt" | "exempt"
+                    if last == "csrf_exempt" || recv_written.contains("csrf") =>
+                {
                     csrf_exempt = true;
                     continue;
                 }
-                "limit" | "shared_limit" if recv_written.to_ascii_lowercase().contains("limit") || recv_ty.contains("Limiter") => {
+                "limit" | "shared_limit"
+                    if recv_written.to_ascii_lowercase().contains("limit")
+                        || recv_ty.contains("Limiter") =>
+                {
                     rate_limit.push(d.written.clone());
                     continue;
                 }
                 "api_view" => {
                     api_view = true;
-                    django_methods = pos.first().map(|p| lit_list(*p, self.src)).unwrap_or_default();
+                    django_methods = pos
+                        .first()
+                        .map(|p| lit_list(*p, self.src))
+                        .unwrap_or_default();
                     if django_methods.is_empty() {
                         django_methods.push("GET".into());
                     }
@@ -357,7 +484,10 @@ impl<'s> Ctx<'s> {
                     continue;
                 }
                 "require_http_methods" => {
-                    django_methods = pos.first().map(|p| lit_list(*p, self.src)).unwrap_or_default();
+                    django_methods = pos
+                        .first()
+                        .map(|p| lit_list(*p, self.src))
+                        .unwrap_or_default();
                     continue;
                 }
                 "require_POST" => {
@@ -369,9 +499,22 @@ impl<'s> Ctx<'s> {
                     continue;
                 }
                 "action" if class.is_some_and(|c| c.view == ViewKind::DrfViewSet) => {
-                    let ms: Vec<String> = kwv("methods").map(|v| lit_list(v, self.src)).unwrap_or_default();
-                    let ms = if ms.is_empty() { vec!["GET".to_string()] } else { ms };
-                    let route = kwv("url_path").and_then(|v| lit_str(v, self.src)).unwrap_or_else(|| name.to_string());
+                    let ms: Vec<String> = kwv("methods")
+                        .map(|v| lit_list(v, self.src))
+                        .unwrap_or_default();
+                    let ms = if ms.is_empty() {
+                        vec!["GET".to_string()]
+                    } else {
+                        ms
+                    };
+                    let route = kwv("url_path")
+                        .and_then(|v| lit_str(v, self.src))
+                        .unwrap_or_else(|| name.to_string());
+                    if let Some(pc) = kwv("permission_classes") {
+                        let (a, pb) = self.auth_in_list(pc);
+                        auth.extend(a);
+                        public |= pb;
+                    }
                     for m in ms {
                         drafts.push(EntryDraft {
                             kind: "http",
@@ -410,13 +553,21 @@ impl<'s> Ctx<'s> {
         let django = self.imports_root("django") || self.imports_root("rest_framework");
         // Django function views and class-based view methods.
         if drafts.is_empty() && django {
-            let fbv = class.is_none() && parent.is_module && params.first().is_some_and(|p| p.name == "request");
+            let fbv = class.is_none()
+                && parent.is_module
+                && params.first().is_some_and(|p| p.name == "request");
             let cbv = class.is_some_and(|c| c.view != ViewKind::None)
                 && params.get(1).is_some_and(|p| p.name == "request")
                 && http_method_of_action(name).is_some()
-                && !(class.is_some_and(|c| c.view != ViewKind::DrfViewSet) && matches!(name, "list" | "create" | "retrieve" | "update" | "partial_update" | "destroy"));
+                && !(class.is_some_and(|c| c.view != ViewKind::DrfViewSet)
+                    && matches!(
+                        name,
+                        "list" | "create" | "retrieve" | "update" | "partial_update" | "destroy"
+                    ));
             if fbv || cbv || api_view {
-                let fw = if api_view || class.is_some_and(|c| matches!(c.view, ViewKind::Drf | ViewKind::DrfViewSet)) {
+                let fw = if api_view
+                    || class.is_some_and(|c| matches!(c.view, ViewKind::Drf | ViewKind::DrfViewSet))
+                {
                     "drf"
                 } else {
                     "django"
@@ -428,7 +579,9 @@ impl<'s> Ctx<'s> {
                 } else {
                     django_methods.iter().map(|m| m.to_uppercase()).collect()
                 };
-                let router = class.map(|c| c.symbol.clone()).unwrap_or_else(|| name.to_string());
+                let router = class
+                    .map(|c| c.symbol.clone())
+                    .unwrap_or_else(|| name.to_string());
                 for m in methods {
                     drafts.push(EntryDraft {
                         kind: "http",
@@ -454,7 +607,10 @@ impl<'s> Ctx<'s> {
         // Parameters.
         let skip_first = class.is_some();
         let is_http = drafts.iter().any(|d| d.kind == "http");
-        let fw = drafts.first().map(|d| d.framework.clone()).unwrap_or_default();
+        let fw = drafts
+            .first()
+            .map(|d| d.framework.clone())
+            .unwrap_or_default();
         let route_params: Vec<String> = drafts.iter().flat_map(|d| d.path_params.clone()).collect();
         let mut body_model = None;
         for (i, p) in params.iter().enumerate() {
@@ -464,9 +620,18 @@ impl<'s> Ctx<'s> {
             let ann = p.ann.clone().unwrap_or_default();
             let ann_last = ann.rsplit('.').next().unwrap_or(&ann).to_string();
             if tool {
-                let inert = INERT_TYPES.iter().any(|t| ann_last == *t || ann.starts_with(&format!("{t}[")))
+                let inert = INERT_TYPES
+                    .iter()
+                    .any(|t| ann_last == *t || ann.starts_with(&format!("{t}[")))
                     || p.name == "ctx" && ann.is_empty();
-                role.params.insert(p.name.clone(), if inert { ParamRole::Inert } else { ParamRole::ToolInput });
+                role.params.insert(
+                    p.name.clone(),
+                    if inert {
+                        ParamRole::Inert
+                    } else {
+                        ParamRole::ToolInput
+                    },
+                );
                 continue;
             }
             if !is_http {
@@ -474,10 +639,17 @@ impl<'s> Ctx<'s> {
             }
             match fw.as_str() {
                 "flask" => {
-                    role.params.insert(p.name.clone(), ParamRole::Request(format!("path parameter `{}`", p.name)));
+                    role.params.insert(
+                        p.name.clone(),
+                        ParamRole::Request(format!("path parameter `{}`", p.name)),
+                    );
                 }
                 "fastapi" => {
-                    let dep = p.default.as_deref().and_then(depends_name).or_else(|| depends_name(&ann));
+                    let dep = p
+                        .default
+                        .as_deref()
+                        .and_then(depends_name)
+                        .or_else(|| depends_name(&ann));
                     if let Some(d) = dep {
                         if authish(&d) {
                             auth.push(d);
@@ -490,9 +662,31 @@ impl<'s> Ctx<'s> {
                         continue;
                     }
                     let in_path = route_params.contains(&p.name);
-                    let label = if in_path { format!("path parameter `{}`", p.name) } else { format!("parameter `{}`", p.name) };
-                    role.params.insert(p.name.clone(), ParamRole::Request(label));
-                    let scalar = ["str", "int", "float", "bool", "bytes", "UUID", "Optional", "list", "List", "dict", "Dict", "Union", "Annotated", "UploadFile", "datetime", "date"];
+                    let label = if in_path {
+                        format!("path parameter `{}`", p.name)
+                    } else {
+                        format!("parameter `{}`", p.name)
+                    };
+                    role.params
+                        .insert(p.name.clone(), ParamRole::Request(label));
+                    let scalar = [
+                        "str",
+                        "int",
+                        "float",
+                        "bool",
+                        "bytes",
+                        "UUID",
+                        "Optional",
+                        "list",
+                        "List",
+                        "dict",
+                        "Dict",
+                        "Union",
+                        "Annotated",
+                        "UploadFile",
+                        "datetime",
+                        "date",
+                    ];
                     if !in_path
                         && !ann.is_empty()
                         && ann.chars().next().is_some_and(|c| c.is_uppercase())
@@ -506,7 +700,10 @@ impl<'s> Ctx<'s> {
                     if p.name == "request" || p.star {
                         continue;
                     }
-                    role.params.insert(p.name.clone(), ParamRole::Request(format!("path parameter `{}`", p.name)));
+                    role.params.insert(
+                        p.name.clone(),
+                        ParamRole::Request(format!("path parameter `{}`", p.name)),
+                    );
                     if !role.path_params.contains(&p.name) {
                         role.path_params.push(p.name.clone());
                     }
@@ -541,7 +738,10 @@ impl<'s> Ctx<'s> {
 
     /// Evidence of a definition's header line (`def get(self, request, pk):`).
     pub(crate) fn def_ev(&self, def: Node<'_>, symbol: &str) -> Evidence {
-        let end = def.child_by_field_name("parameters").or_else(|| def.child_by_field_name("name")).unwrap_or(def);
+        let end = def
+            .child_by_field_name("parameters")
+            .or_else(|| def.child_by_field_name("name"))
+            .unwrap_or(def);
         self.ev_span(def, end, symbol)
     }
 
@@ -551,8 +751,16 @@ impl<'s> Ctx<'s> {
         }
     }
 
-    pub(crate) fn emit_entry(&mut self, d: &EntryDraft, info: &FnInfo, symbol: &str, def: Option<Node<'_>>) {
-        let Some(ev) = d.ev.clone().or_else(|| def.map(|n| self.def_ev(n, symbol))) else { return };
+    pub(crate) fn emit_entry(
+        &mut self,
+        d: &EntryDraft,
+        info: &FnInfo,
+        symbol: &str,
+        def: Option<Node<'_>>,
+    ) {
+        let Some(ev) = d.ev.clone().or_else(|| def.map(|n| self.def_ev(n, symbol))) else {
+            return;
+        };
         let handler = d.handler.clone().unwrap_or_else(|| symbol.to_string());
         let mut f = Fact::new(Subject::Entry, d.kind, ev)
             .with("framework", Prop::Str(d.framework.clone()))
@@ -588,7 +796,11 @@ impl<'s> Ctx<'s> {
             f = f.with("description", Prop::Str(evidence::normalise(desc)));
         }
         if d.kind == "http" {
-            let pp = if d.path_params.is_empty() { d.route.as_deref().map(path_params).unwrap_or_default() } else { d.path_params.clone() };
+            let pp = if d.path_params.is_empty() {
+                d.route.as_deref().map(path_params).unwrap_or_default()
+            } else {
+                d.path_params.clone()
+            };
             if !pp.is_empty() {
                 f = f.with("path_params", list(&pp));
             }
@@ -598,7 +810,11 @@ impl<'s> Ctx<'s> {
             let short = handler.rsplit('.').next().unwrap_or(&handler);
             let admin = d.route.as_deref().is_some_and(adminish) || adminish(short);
             f = f.with("admin", Prop::Bool(admin));
-            let sc = d.method.as_deref().is_some_and(|m| matches!(m, "POST" | "PUT" | "PATCH" | "DELETE")) || info.method_write;
+            let sc = d
+                .method
+                .as_deref()
+                .is_some_and(|m| matches!(m, "POST" | "PUT" | "PATCH" | "DELETE"))
+                || info.method_write;
             f = f.with("state_changing", Prop::Bool(sc));
             f = f.with("audit_log", Prop::Bool(info.audit_log));
             if info.id_lookup && !info.user_check {
@@ -616,21 +832,42 @@ impl<'s> Ctx<'s> {
         self.push(f);
     }
 
-    pub(crate) fn def_class(&mut self, n: Node<'_>, decs: &[Node<'_>], parent: &mut Scope, depth: usize) {
+    pub(crate) fn def_class(
+        &mut self,
+        n: Node<'_>,
+        decs: &[Node<'_>],
+        parent: &mut Scope,
+        depth: usize,
+    ) {
         self.def_class_in(n, decs, parent, None, depth)
     }
 
-    fn def_class_in(&mut self, n: Node<'_>, decs: &[Node<'_>], parent: &mut Scope, outer: Option<&str>, depth: usize) {
+    fn def_class_in(
+        &mut self,
+        n: Node<'_>,
+        decs: &[Node<'_>],
+        parent: &mut Scope,
+        outer: Option<&str>,
+        depth: usize,
+    ) {
         if depth > super::MAX_DEPTH {
             return;
         }
-        let Some(name) = n.child_by_field_name("name").map(|x| self.text(x).to_string()) else { return };
+        let Some(name) = n
+            .child_by_field_name("name")
+            .map(|x| self.text(x).to_string())
+        else {
+            return;
+        };
         let symbol = match outer {
             Some(o) => format!("{o}.{name}"),
             None if parent.is_module => name.clone(),
             None => format!("{}.{name}", parent.symbol),
         };
-        let mut cx = ClassCtx { symbol: symbol.clone(), ..Default::default() };
+        let mut cx = ClassCtx {
+            symbol: symbol.clone(),
+            ..Default::default()
+        };
         let django = self.imports_root("django") || self.imports_root("rest_framework");
         if let Some(sup) = n.child_by_field_name("superclasses") {
             for b in named_kids(sup) {
@@ -641,13 +878,19 @@ impl<'s> Ctx<'s> {
                 let last = p.rsplit('.').next().unwrap_or("").to_string();
                 if p.starts_with("rest_framework.viewsets") || last.ends_with("ViewSet") {
                     cx.view = ViewKind::DrfViewSet;
-                } else if (p.starts_with("rest_framework") || last.ends_with("APIView")) && cx.view != ViewKind::DrfViewSet {
+                } else if (p.starts_with("rest_framework") || last.ends_with("APIView"))
+                    && cx.view != ViewKind::DrfViewSet
+                {
                     cx.view = ViewKind::Drf;
-                } else if (p.starts_with("django.views") || (django && last.ends_with("View"))) && cx.view == ViewKind::None {
+                } else if (p.starts_with("django.views") || (django && last.ends_with("View")))
+                    && cx.view == ViewKind::None
+                {
                     cx.view = ViewKind::Django;
                 }
-                if matches!(last.as_str(), "LoginRequiredMixin" | "PermissionRequiredMixin" | "UserPassesTestMixin")
-                    || (last.ends_with("Mixin") && authish(&last))
+                if matches!(
+                    last.as_str(),
+                    "LoginRequiredMixin" | "PermissionRequiredMixin" | "UserPassesTestMixin"
+                ) || (last.ends_with("Mixin") && authish(&last))
                 {
                     cx.auth.push(last.clone());
                 }
@@ -659,14 +902,21 @@ impl<'s> Ctx<'s> {
                 if t.contains("csrf_exempt") {
                     cx.csrf_exempt = true;
                 } else if authish(t.trim_start_matches("@method_decorator")) {
-                    let inner = t.trim_start_matches("@method_decorator(").split([',', ')']).next().unwrap_or("").trim();
+                    let inner = t
+                        .trim_start_matches("@method_decorator(")
+                        .split([',', ')'])
+                        .next()
+                        .unwrap_or("")
+                        .trim();
                     cx.auth.push(inner.to_string());
                 }
             } else if t.contains("csrf_exempt") {
                 cx.csrf_exempt = true;
             }
         }
-        let Some(body) = n.child_by_field_name("body") else { return };
+        let Some(body) = n.child_by_field_name("body") else {
+            return;
+        };
         // Class attributes first: permission classes apply to every method.
         for st in named_kids(body) {
             if st.kind() != "expression_statement" {
@@ -676,7 +926,12 @@ impl<'s> Ctx<'s> {
                 if a.kind() != "assignment" {
                     continue;
                 }
-                let (Some(l), Some(r)) = (a.child_by_field_name("left"), a.child_by_field_name("right")) else { continue };
+                let (Some(l), Some(r)) = (
+                    a.child_by_field_name("left"),
+                    a.child_by_field_name("right"),
+                ) else {
+                    continue;
+                };
                 if self.text(l) == "permission_classes" {
                     let (au, pb) = self.auth_in_list(r);
                     cx.auth.extend(au);
@@ -684,12 +939,19 @@ impl<'s> Ctx<'s> {
                 }
             }
         }
-        let mut csc = Scope { symbol: symbol.clone(), class: Some(symbol.clone()), ..Default::default() };
+        let mut csc = Scope {
+            symbol: symbol.clone(),
+            class: Some(symbol.clone()),
+            ..Default::default()
+        };
         for st in named_kids(body) {
             match st.kind() {
                 "function_definition" => self.def_function(st, &[], parent, Some(&cx), depth + 1),
                 "decorated_definition" => {
-                    let ds: Vec<Node<'_>> = named_kids(st).into_iter().filter(|c| c.kind() == "decorator").collect();
+                    let ds: Vec<Node<'_>> = named_kids(st)
+                        .into_iter()
+                        .filter(|c| c.kind() == "decorator")
+                        .collect();
                     if let Some(d) = st.child_by_field_name("definition") {
                         if d.kind() == "function_definition" {
                             self.def_function(d, &ds, parent, Some(&cx), depth + 1);
@@ -709,7 +971,11 @@ impl<'s> Ctx<'s> {
         let deferred = std::mem::take(&mut self.deferred);
         for Deferred { mut draft, func } in deferred {
             let short = func.rsplit('.').next().unwrap_or(&func).to_string();
-            let (symbol, info) = match self.fn_infos.get(&func).or_else(|| self.fn_infos.get(&short)) {
+            let (symbol, info) = match self
+                .fn_infos
+                .get(&func)
+                .or_else(|| self.fn_infos.get(&short))
+            {
                 Some((s, i)) => (s.clone(), i.clone()),
                 None => (func.clone(), FnInfo::default()),
             };
