@@ -1,1 +1,4 @@
-//! placeholder
+//! Rules, their evaluation over the model, severity and threat ids.
+
+pub mod report;
+pub use report::*;
