@@ -14,7 +14,11 @@ fn main() {
                 continue;
             }
             println!("cargo:rerun-if-changed={}", cat.path().display());
-            for f in std::fs::read_dir(cat.path()).into_iter().flatten().flatten() {
+            for f in std::fs::read_dir(cat.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
                 let p = f.path();
                 if p.extension().is_some_and(|e| e == "toml") {
                     let fname = p.file_name().unwrap().to_string_lossy().into_owned();
@@ -24,9 +28,14 @@ fn main() {
         }
     }
     files.sort();
-    let mut out = String::from("/// Built-in rule files: (origin, text).\npub const BUILTIN_RULES: &[(&str, &str)] = &[\n");
+    let mut out = String::from(
+        "/// Built-in rule files: (origin, text).\npub const BUILTIN_RULES: &[(&str, &str)] = &[\n",
+    );
     for (origin, path) in &files {
-        out.push_str(&format!("    ({origin:?}, include_str!({:?})),\n", path.display().to_string()));
+        out.push_str(&format!(
+            "    ({origin:?}, include_str!({:?})),\n",
+            path.display().to_string()
+        ));
     }
     out.push_str("];\n");
     let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("builtin_rules.rs");

@@ -51,8 +51,20 @@ pub struct Built {
 }
 
 const DATASTORE_IMAGES: &[&str] = &[
-    "postgres", "mysql", "mariadb", "mongo", "redis", "memcached", "elasticsearch", "opensearch", "cassandra",
-    "couchdb", "neo4j", "clickhouse", "valkey", "influxdb",
+    "postgres",
+    "mysql",
+    "mariadb",
+    "mongo",
+    "redis",
+    "memcached",
+    "elasticsearch",
+    "opensearch",
+    "cassandra",
+    "couchdb",
+    "neo4j",
+    "clickhouse",
+    "valkey",
+    "influxdb",
 ];
 
 fn is_datastore_image(image: &str) -> bool {
@@ -67,7 +79,10 @@ fn module_ids(path: &str) -> Vec<String> {
     let mut ids = vec![no_ext.to_string()];
     if path.ends_with(".py") {
         let dotted = no_ext.replace('/', ".");
-        let dotted = dotted.strip_suffix(".__init__").map(str::to_string).unwrap_or(dotted);
+        let dotted = dotted
+            .strip_suffix(".__init__")
+            .map(str::to_string)
+            .unwrap_or(dotted);
         ids.push(dotted);
     }
     if let Some(dir) = no_ext.strip_suffix("/index") {
@@ -86,7 +101,11 @@ fn under(path: &str, dir: &str) -> bool {
 
 fn norm_dir(d: &str) -> String {
     let d = d.trim().trim_start_matches("./").trim_end_matches('/');
-    if d == "." { String::new() } else { d.to_string() }
+    if d == "." {
+        String::new()
+    } else {
+        d.to_string()
+    }
 }
 
 /// Join route pieces into one path with a single leading slash.
@@ -173,11 +192,21 @@ pub fn build(name: &str, files: &[FileFacts]) -> Built {
 
     // --- components -------------------------------------------------------
     for (_, _, f) in of(Subject::ComposeService) {
-        let name = f.str("name").unwrap_or(&f.evidence.symbol).trim_start_matches("services.").to_string();
+        let name = f
+            .str("name")
+            .unwrap_or(&f.evidence.symbol)
+            .trim_start_matches("services.")
+            .to_string();
         let dir = f.str("build").map(|b| {
             let base = dir_of(&f.evidence.location.path);
             let b = norm_dir(b);
-            norm_dir(&if base.is_empty() { b } else if b.is_empty() { base.to_string() } else { format!("{base}/{b}") })
+            norm_dir(&if base.is_empty() {
+                b
+            } else if b.is_empty() {
+                base.to_string()
+            } else {
+                format!("{base}/{b}")
+            })
         });
         let exposed = if f.flag("published_all_interfaces") {
             Some(format!("compose publishes {}", f.list("ports").join(", ")))
@@ -187,7 +216,10 @@ pub fn build(name: &str, files: &[FileFacts]) -> Built {
         comps.push(Comp {
             id: format!("component:{name}"),
             dir: dir.clone().unwrap_or_else(|| "\u{0}".into()),
-            technology: f.str("image").map(|i| i.to_string()).unwrap_or_else(|| "docker-compose".into()),
+            technology: f
+                .str("image")
+                .map(|i| i.to_string())
+                .unwrap_or_else(|| "docker-compose".into()),
             evidence: vec![f.evidence.clone()],
             exposed,
             props: f.props.clone(),
@@ -218,10 +250,13 @@ pub fn build(name: &str, files: &[FileFacts]) -> Built {
         if comps.iter().any(|c| c.dir == dir) {
             continue;
         }
-        let name = f
-            .str("name")
-            .map(str::to_string)
-            .unwrap_or_else(|| dir.rsplit('/').next().filter(|s| !s.is_empty()).unwrap_or(name).to_string());
+        let name = f.str("name").map(str::to_string).unwrap_or_else(|| {
+            dir.rsplit('/')
+                .next()
+                .filter(|s| !s.is_empty())
+                .unwrap_or(name)
+                .to_string()
+        });
         let id = format!("component:{name}");
         if let Some(c) = comps.iter_mut().find(|c| c.id == id && c.dir == "\u{0}") {
             c.dir = dir;
@@ -233,14 +268,28 @@ pub fn build(name: &str, files: &[FileFacts]) -> Built {
         comps.push(Comp {
             id,
             dir,
-            technology: if f.subject == Subject::Package { f.kind.clone() } else { "container".into() },
+            technology: if f.subject == Subject::Package {
+                f.kind.clone()
+            } else {
+                "container".into()
+            },
             evidence: vec![f.evidence.clone()],
             exposed: None,
             props: Default::default(),
         });
     }
-    let has_code = files.iter().any(|f| matches!(f.lang.as_str(), "python" | "javascript" | "typescript" | "tsx"));
-    let code_comps: Vec<usize> = comps.iter().enumerate().filter(|(_, c)| c.dir != "\u{0}").map(|(i, _)| i).collect();
+    let has_code = files.iter().any(|f| {
+        matches!(
+            f.lang.as_str(),
+            "python" | "javascript" | "typescript" | "tsx"
+        )
+    });
+    let code_comps: Vec<usize> = comps
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.dir != "\u{0}")
+        .map(|(i, _)| i)
+        .collect();
     if has_code && code_comps.is_empty() {
         comps.push(Comp {
             id: format!("component:{}", if name.is_empty() { "app" } else { name }),
@@ -253,12 +302,24 @@ pub fn build(name: &str, files: &[FileFacts]) -> Built {
     }
     // A single code component takes the exposure of a Kubernetes workload
     // that is not a datastore, when nothing maps them by name.
-    let code_comps: Vec<usize> = comps.iter().enumerate().filter(|(_, c)| c.dir != "\u{0}").map(|(i, _)| i).collect();
+    let code_comps: Vec<usize> = comps
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.dir != "\u{0}")
+        .map(|(i, _)| i)
+        .collect();
     if code_comps.len() == 1 && comps[code_comps[0]].exposed.is_none() {
         let note = comps
             .iter()
             .filter(|c| c.dir == "\u{0}" && c.technology.starts_with("kubernetes"))
-            .filter(|c| !c.props.get("images").and_then(Prop::as_list).unwrap_or(&[]).iter().any(|i| is_datastore_image(i)))
+            .filter(|c| {
+                !c.props
+                    .get("images")
+                    .and_then(Prop::as_list)
+                    .unwrap_or(&[])
+                    .iter()
+                    .any(|i| is_datastore_image(i))
+            })
             .find_map(|c| c.exposed.clone());
         comps[code_comps[0]].exposed = note;
     }
@@ -271,7 +332,9 @@ pub fn build(name: &str, files: &[FileFacts]) -> Built {
     };
     let file_comp: Vec<Option<String>> = files.iter().map(|f| component_of(&f.path)).collect();
     let comp_exposed = |id: &Option<String>| -> Option<String> {
-        id.as_ref().and_then(|id| comps.iter().find(|c| &c.id == id)).and_then(|c| c.exposed.clone())
+        id.as_ref()
+            .and_then(|id| comps.iter().find(|c| &c.id == id))
+            .and_then(|c| c.exposed.clone())
     };
 
     // --- routers, mounts, middleware ----------------------------------------
@@ -284,7 +347,9 @@ pub fn build(name: &str, files: &[FileFacts]) -> Built {
     }
     let resolve_child = |fi: usize, child: &str| -> Option<(usize, Option<String>)> {
         if let Some((module, var)) = child.split_once("::") {
-            return module_to_file.get(module).map(|&f| (f, Some(var.to_string())));
+            return module_to_file
+                .get(module)
+                .map(|&f| (f, Some(var.to_string())));
         }
         if let Some(&f) = module_to_file.get(child) {
             return Some((f, None));
@@ -297,20 +362,41 @@ pub fn build(name: &str, files: &[FileFacts]) -> Built {
         Some((fi, Some(child.to_string())))
     };
     // child router -> (parent router, prefix, controls)
-    let mut parents: BTreeMap<(usize, Option<String>), Vec<((usize, String), String, Vec<String>)>> = BTreeMap::new();
+    let mut parents: BTreeMap<
+        (usize, Option<String>),
+        Vec<((usize, String), String, Vec<String>)>,
+    > = BTreeMap::new();
     for (fi, _, f) in of(Subject::Mount) {
-        let Some(child) = f.str("child") else { continue };
-        let Some(key) = resolve_child(*fi, child) else { continue };
+        let Some(child) = f.str("child") else {
+            continue;
+        };
+        let Some(key) = resolve_child(*fi, child) else {
+            continue;
+        };
         let parent = (*fi, f.str("parent").unwrap_or("app").to_string());
-        let controls = f.list("auth").iter().map(|a| format!("{a} (mount)")).collect();
-        parents.entry(key).or_default().push((parent, f.str("prefix").unwrap_or("").to_string(), controls));
+        let controls = f
+            .list("auth")
+            .iter()
+            .map(|a| format!("{a} (mount)"))
+            .collect();
+        parents.entry(key).or_default().push((
+            parent,
+            f.str("prefix").unwrap_or("").to_string(),
+            controls,
+        ));
     }
     let mut middleware: BTreeMap<(usize, String), Vec<(String, String)>> = BTreeMap::new();
     let mut comp_middleware: BTreeMap<Option<String>, BTreeSet<String>> = BTreeMap::new();
     for (fi, _, f) in of(Subject::Middleware) {
         let router = f.str("router").unwrap_or("app").to_string();
-        middleware.entry((*fi, router)).or_default().push((f.kind.clone(), f.str("name").unwrap_or(&f.kind).to_string()));
-        comp_middleware.entry(file_comp[*fi].clone()).or_default().insert(f.kind.clone());
+        middleware
+            .entry((*fi, router))
+            .or_default()
+            .push((f.kind.clone(), f.str("name").unwrap_or(&f.kind).to_string()));
+        comp_middleware
+            .entry(file_comp[*fi].clone())
+            .or_default()
+            .insert(f.kind.clone());
     }
     // Walk up from a router: prefixes (outermost first) and controls.
     fn chain(
@@ -331,11 +417,14 @@ pub fn build(name: &str, files: &[FileFacts]) -> Built {
         if depth > 8 {
             return (vec![], controls, rate);
         }
-        let up = parents.get(&(key.0, Some(key.1.clone()))).or_else(|| parents.get(&(key.0, None)));
+        let up = parents
+            .get(&(key.0, Some(key.1.clone())))
+            .or_else(|| parents.get(&(key.0, None)));
         if let Some(list) = up {
             // First mount wins (deterministic: facts are in file order).
             if let Some((parent, prefix, ctl)) = list.first() {
-                let (mut prefixes, pctl, prate) = chain(parent.clone(), parents, middleware, depth + 1);
+                let (mut prefixes, pctl, prate) =
+                    chain(parent.clone(), parents, middleware, depth + 1);
                 prefixes.push(prefix.clone());
                 controls.extend(ctl.iter().cloned());
                 controls.extend(pctl);
@@ -374,7 +463,11 @@ pub fn build(name: &str, files: &[FileFacts]) -> Built {
         let info = EntryInfo {
             kind: f.kind.clone(),
             framework: f.str("framework").unwrap_or("").to_string(),
-            method: if f.kind == "http" { f.str("method").unwrap_or("ANY").to_ascii_uppercase() } else { "TOOL".into() },
+            method: if f.kind == "http" {
+                f.str("method").unwrap_or("ANY").to_ascii_uppercase()
+            } else {
+                "TOOL".into()
+            },
             route: route.clone(),
             handler: f.str("handler").unwrap_or(&f.evidence.symbol).to_string(),
             auth: if f.flag("public") {
@@ -388,7 +481,14 @@ pub fn build(name: &str, files: &[FileFacts]) -> Built {
             rate_limited: rate || !f.list("rate_limit").is_empty(),
             reaches: vec![],
         };
-        entries.push(Ent { fi: *fi, ki: *ki, id, route, info, comp: file_comp[*fi].clone() });
+        entries.push(Ent {
+            fi: *fi,
+            ki: *ki,
+            id,
+            route,
+            info,
+            comp: file_comp[*fi].clone(),
+        });
     }
     // Absence is established by comparison: siblings in the same component
     // (same framework, HTTP) carry an auth control and this one has none.
@@ -398,7 +498,12 @@ pub fn build(name: &str, files: &[FileFacts]) -> Built {
             sibling
                 .entry((e.comp.clone(), e.info.framework.clone()))
                 .or_default()
-                .extend(e.info.controls.iter().map(|c| c.split(" (").next().unwrap_or(c).to_string()));
+                .extend(
+                    e.info
+                        .controls
+                        .iter()
+                        .map(|c| c.split(" (").next().unwrap_or(c).to_string()),
+                );
         }
     }
     for e in entries.iter_mut() {
@@ -448,10 +553,13 @@ pub fn build(name: &str, files: &[FileFacts]) -> Built {
                 }
             }
         }
-        seen.into_iter().map(|(fi, gi)| (fi, files[fi].functions[gi].symbol.clone())).collect()
+        seen.into_iter()
+            .map(|(fi, gi)| (fi, files[fi].functions[gi].symbol.clone()))
+            .collect()
     };
     let in_fns = |fns: &BTreeSet<(usize, String)>, fi: usize, symbol: &str| -> bool {
-        fns.iter().any(|(f, s)| *f == fi && (symbol == s || symbol.starts_with(&format!("{s}."))))
+        fns.iter()
+            .any(|(f, s)| *f == fi && (symbol == s || symbol.starts_with(&format!("{s}."))))
     };
 
     // --- elements for stores, externals, LLMs, queues ------------------------------
@@ -469,14 +577,20 @@ pub fn build(name: &str, files: &[FileFacts]) -> Built {
         let Some(id) = element_id(f) else { continue };
         let (kind, tech) = match f.subject {
             Subject::Store => (ElementKind::Store, f.kind.clone()),
-            Subject::Outbound => (ElementKind::External, f.str("library").unwrap_or("http").to_string()),
+            Subject::Outbound => (
+                ElementKind::External,
+                f.str("library").unwrap_or("http").to_string(),
+            ),
             Subject::Llm => (ElementKind::LlmProvider, f.kind.clone()),
             _ => (ElementKind::Queue, f.kind.clone()),
         };
         let el = elements.entry(id.clone()).or_insert_with(|| Element {
             id: id.clone(),
             kind,
-            name: id.split_once(':').map(|(_, n)| n.to_string()).unwrap_or(id.clone()),
+            name: id
+                .split_once(':')
+                .map(|(_, n)| n.to_string())
+                .unwrap_or(id.clone()),
             component: file_comp[*fi].clone(),
             boundary: None,
             entry: None,
@@ -494,12 +608,17 @@ pub fn build(name: &str, files: &[FileFacts]) -> Built {
     }
 
     // --- per-entry reach and per-fact context ------------------------------------
-    let mut ctx: Vec<Vec<FactCtx>> = files.iter().map(|f| vec![FactCtx::default(); f.facts.len()]).collect();
+    let mut ctx: Vec<Vec<FactCtx>> = files
+        .iter()
+        .map(|f| vec![FactCtx::default(); f.facts.len()])
+        .collect();
     let mut fact_entries: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
     let mut entry_fns: Vec<BTreeSet<(usize, String)>> = vec![];
     for (ei, e) in entries.iter_mut().enumerate() {
         let fact = &files[e.fi].facts[e.ki];
-        let fns = handler_fn(e.fi, &e.info.handler, &fact.evidence.symbol).map(reach).unwrap_or_default();
+        let fns = handler_fn(e.fi, &e.info.handler, &fact.evidence.symbol)
+            .map(reach)
+            .unwrap_or_default();
         let mut reaches = BTreeSet::new();
         for (fi, ki, f) in &all {
             if in_fns(&fns, *fi, &f.evidence.symbol) {
@@ -518,19 +637,28 @@ pub fn build(name: &str, files: &[FileFacts]) -> Built {
         .filter(|(_, f)| !f.is_empty())
         .collect();
     let settings_in = |comp: &Option<String>, kind: &str| {
-        all.iter().any(|(fi, _, f)| f.subject == Subject::Setting && f.kind == kind && &file_comp[*fi] == comp)
+        all.iter().any(|(fi, _, f)| {
+            f.subject == Subject::Setting && f.kind == kind && &file_comp[*fi] == comp
+        })
     };
     for (fi, ki, f) in &all {
         let comp = file_comp[*fi].clone();
         let c = &mut ctx[*fi][*ki];
         let mw = comp_middleware.get(&comp);
-        let framework = f.str("framework").map(str::to_string).or_else(|| comp_frameworks.get(&comp).cloned());
+        let framework = f
+            .str("framework")
+            .map(str::to_string)
+            .or_else(|| comp_frameworks.get(&comp).cloned());
         c.csrf_protected = (mw.is_some_and(|m| m.contains("csrf"))
             || matches!(framework.as_deref(), Some("django" | "drf")))
             && !settings_in(&comp, "csrf-disabled");
         c.session_auth = mw.is_some_and(|m| m.contains("session"))
             || entries.iter().any(|e| {
-                e.comp == comp && e.info.controls.iter().any(|x| x.contains("login_required") || x.contains("session"))
+                e.comp == comp
+                    && e.info
+                        .controls
+                        .iter()
+                        .any(|x| x.contains("login_required") || x.contains("session"))
             });
         c.framework = framework;
         c.element = element_id(f).or_else(|| comp.clone());
@@ -538,17 +666,26 @@ pub fn build(name: &str, files: &[FileFacts]) -> Built {
         if let Some(eis) = fact_entries.get(&(*fi, *ki)) {
             c.in_entry = true;
             // The weakest auth among the entries that reach this fact.
-            let weakest = eis.iter().map(|&i| &entries[i]).max_by_key(|e| match e.info.auth {
-                AuthState::Present => 0,
-                AuthState::Unknown => 1,
-                AuthState::Public => 2,
-                AuthState::Absent => 3,
-            });
+            let weakest = eis
+                .iter()
+                .map(|&i| &entries[i])
+                .max_by_key(|e| match e.info.auth {
+                    AuthState::Present => 0,
+                    AuthState::Unknown => 1,
+                    AuthState::Public => 2,
+                    AuthState::Absent => 3,
+                });
             if let Some(e) = weakest {
                 c.auth = Some(e.info.auth);
                 c.auth_controls = e.info.controls.clone();
             }
-            c.calls_llm = eis.iter().any(|&i| entries[i].info.reaches.iter().any(|r| r.starts_with("llm:")));
+            c.calls_llm = eis.iter().any(|&i| {
+                entries[i]
+                    .info
+                    .reaches
+                    .iter()
+                    .any(|r| r.starts_with("llm:"))
+            });
             c.rate_limited = eis.iter().all(|&i| entries[i].info.rate_limited);
             if exposure.is_some() && eis.iter().any(|&i| entries[i].info.kind == "http") {
                 c.internet_exposed = true;
@@ -557,11 +694,16 @@ pub fn build(name: &str, files: &[FileFacts]) -> Built {
         }
         match f.subject {
             Subject::ComposeService | Subject::Workload => {
-                let images: Vec<String> = f.str("image").map(|i| vec![i.to_string()]).unwrap_or_else(|| f.list("images").to_vec());
+                let images: Vec<String> = f
+                    .str("image")
+                    .map(|i| vec![i.to_string()])
+                    .unwrap_or_else(|| f.list("images").to_vec());
                 c.datastore_image = images.iter().any(|i| is_datastore_image(i));
                 c.element = Some(format!(
                     "component:{}",
-                    f.str("name").unwrap_or(&f.evidence.symbol).trim_start_matches("services.")
+                    f.str("name")
+                        .unwrap_or(&f.evidence.symbol)
+                        .trim_start_matches("services.")
                 ));
             }
             Subject::Container | Subject::Package => {
@@ -580,7 +722,8 @@ pub fn build(name: &str, files: &[FileFacts]) -> Built {
         c.rate_limited = e.info.rate_limited;
         c.in_entry = true;
         c.calls_llm = e.info.reaches.iter().any(|r| r.starts_with("llm:"));
-        c.writes_store = fact.flag("state_changing") && e.info.reaches.iter().any(|r| r.starts_with("store:"));
+        c.writes_store =
+            fact.flag("state_changing") && e.info.reaches.iter().any(|r| r.starts_with("store:"));
         c.audit_logged = fact.flag("audit_log");
         if e.info.auth == AuthState::Absent {
             c.sibling_controls = sibling
@@ -598,7 +741,10 @@ pub fn build(name: &str, files: &[FileFacts]) -> Built {
     }
 
     // --- assemble -------------------------------------------------------------------
-    let mut model = SystemModel { name: name.to_string(), ..Default::default() };
+    let mut model = SystemModel {
+        name: name.to_string(),
+        ..Default::default()
+    };
     for c in &comps {
         model.elements.push(Element {
             id: c.id.clone(),
@@ -622,7 +768,11 @@ pub fn build(name: &str, files: &[FileFacts]) -> Built {
         model.elements.push(Element {
             id: e.id.clone(),
             kind: ElementKind::EntryPoint,
-            name: if e.info.kind == "http" { format!("{} {}", e.info.method, e.route) } else { e.route.clone() },
+            name: if e.info.kind == "http" {
+                format!("{} {}", e.info.method, e.route)
+            } else {
+                e.route.clone()
+            },
             component: e.comp.clone(),
             boundary: None,
             entry: Some(e.info.clone()),
@@ -650,7 +800,11 @@ pub fn build(name: &str, files: &[FileFacts]) -> Built {
     }
     // Boundaries.
     let k8s = all.iter().any(|(_, _, f)| f.subject == Subject::Workload);
-    let inner = if k8s { ("boundary:cluster", "Kubernetes cluster") } else { ("boundary:service-network", "Service network") };
+    let inner = if k8s {
+        ("boundary:cluster", "Kubernetes cluster")
+    } else {
+        ("boundary:service-network", "Service network")
+    };
     let mut internet = vec![];
     let mut inside = vec![];
     for el in model.elements.iter_mut() {
@@ -669,17 +823,32 @@ pub fn build(name: &str, files: &[FileFacts]) -> Built {
         }
     }
     if !internet.is_empty() {
-        model.boundaries.push(Boundary { id: "boundary:internet".into(), name: "Internet".into(), elements: internet });
+        model.boundaries.push(Boundary {
+            id: "boundary:internet".into(),
+            name: "Internet".into(),
+            elements: internet,
+        });
     }
     if !inside.is_empty() {
-        model.boundaries.push(Boundary { id: inner.0.into(), name: inner.1.into(), elements: inside });
+        model.boundaries.push(Boundary {
+            id: inner.0.into(),
+            name: inner.1.into(),
+            elements: inside,
+        });
     }
     // Flows.
-    let boundary_of: BTreeMap<String, Option<String>> =
-        model.elements.iter().map(|e| (e.id.clone(), e.boundary.clone())).collect();
+    let boundary_of: BTreeMap<String, Option<String>> = model
+        .elements
+        .iter()
+        .map(|e| (e.id.clone(), e.boundary.clone()))
+        .collect();
     let mut flows = BTreeSet::new();
     for e in &entries {
-        if e.info.kind == "http" && (any_exposed || comp_exposed(&e.comp).is_some() || comps.iter().all(|c| c.exposed.is_none())) {
+        if e.info.kind == "http"
+            && (any_exposed
+                || comp_exposed(&e.comp).is_some()
+                || comps.iter().all(|c| c.exposed.is_none()))
+        {
             flows.insert(DataFlow {
                 from: "actor:internet".into(),
                 to: e.id.clone(),
@@ -697,7 +866,11 @@ pub fn build(name: &str, files: &[FileFacts]) -> Built {
                 _ => ("HTTP", "requests"),
             };
             let el = model.element(r);
-            let encrypted = el.and_then(|el| el.props.get("tls")).and_then(Prop::as_bool).filter(|t| !t).map(|_| false);
+            let encrypted = el
+                .and_then(|el| el.props.get("tls"))
+                .and_then(Prop::as_bool)
+                .filter(|t| !t)
+                .map(|_| false);
             flows.insert(DataFlow {
                 from: e.id.clone(),
                 to: r.clone(),
@@ -709,7 +882,9 @@ pub fn build(name: &str, files: &[FileFacts]) -> Built {
         }
     }
     model.flows = flows.into_iter().collect();
-    model.elements.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
+    model
+        .elements
+        .sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
 
     // Questions: unknown auth, grouped per component.
     let mut questions = vec![];
@@ -720,7 +895,11 @@ pub fn build(name: &str, files: &[FileFacts]) -> Built {
         }
     }
     for (comp, list) in unknown {
-        let sample: Vec<String> = list.iter().take(3).map(|e| format!("{} {}", e.info.method, e.route)).collect();
+        let sample: Vec<String> = list
+            .iter()
+            .take(3)
+            .map(|e| format!("{} {}", e.info.method, e.route))
+            .collect();
         questions.push((
             comp.clone().unwrap_or_else(|| "component:app".into()),
             format!(
@@ -731,7 +910,11 @@ pub fn build(name: &str, files: &[FileFacts]) -> Built {
         ));
     }
     let _ = entry_fns;
-    Built { model, ctx, questions }
+    Built {
+        model,
+        ctx,
+        questions,
+    }
 }
 
 #[cfg(test)]
@@ -740,11 +923,17 @@ mod tests {
 
     #[test]
     fn routes_join_and_normalise() {
-        assert_eq!(join_route(&["/api", "users/", "/<int:id>"]), "/api/users/<int:id>");
+        assert_eq!(
+            join_route(&["/api", "users/", "/<int:id>"]),
+            "/api/users/<int:id>"
+        );
         assert_eq!(join_route(&["", "/"]), "/");
         assert_eq!(join_route(&["api/", "^users/$"]), "/api/users/");
         assert_eq!(route_id("/api/users/<int:id>"), "/api/users/{}");
-        assert_eq!(route_id("/api/users/:id/orders/{order_id}"), "/api/users/{}/orders/{}");
+        assert_eq!(
+            route_id("/api/users/:id/orders/{order_id}"),
+            "/api/users/{}/orders/{}"
+        );
         assert_eq!(route_id("/app/[slug]"), "/app/{}");
     }
 }

@@ -67,7 +67,10 @@ impl FnIndex {
     }
 
     pub fn callers_of(&self, export_name: &str) -> &[(usize, usize, usize)] {
-        self.callers.get(export_name).map(Vec::as_slice).unwrap_or(&[])
+        self.callers
+            .get(export_name)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 }
 
@@ -89,7 +92,9 @@ fn find_tainted_caller(
     for &(fi, gi, ci) in index.callers_of(&summary.export_name) {
         let call = &files[fi].functions[gi].calls[ci];
         for &p in params {
-            let Some(arg) = call.args.get(p as usize) else { continue };
+            let Some(arg) = call.args.get(p as usize) else {
+                continue;
+            };
             let step = Step {
                 location: call.location.clone(),
                 label: format!("passed to `{}()`", short_name(&summary.export_name)),
@@ -131,8 +136,9 @@ pub fn link(files: &mut [FileFacts]) {
             if flow.state != FlowState::FromParams {
                 continue;
             }
-            let found = FnIndex::enclosing(files, fi, &fact.evidence.symbol)
-                .and_then(|gi| find_tainted_caller(files, &index, (fi, gi), &flow.params, 0, &mut vec![]));
+            let found = FnIndex::enclosing(files, fi, &fact.evidence.symbol).and_then(|gi| {
+                find_tainted_caller(files, &index, (fi, gi), &flow.params, 0, &mut vec![])
+            });
             match found {
                 Some(hit) => updates.push((fi, ki, FlowState::Tainted, Some(hit))),
                 None => updates.push((fi, ki, FlowState::Unknown, None)),
@@ -140,7 +146,10 @@ pub fn link(files: &mut [FileFacts]) {
         }
     }
     for (fi, ki, state, hit) in updates {
-        let flow = files[fi].facts[ki].flow.as_mut().expect("flow checked above");
+        let flow = files[fi].facts[ki]
+            .flow
+            .as_mut()
+            .expect("flow checked above");
         flow.state = state;
         if let Some((src, mut steps)) = hit {
             // Path: source … call sites … steps inside the sink's function.
@@ -151,4 +160,3 @@ pub fn link(files: &mut [FileFacts]) {
         flow.params.clear();
     }
 }
-

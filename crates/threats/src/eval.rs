@@ -17,7 +17,9 @@ pub struct Candidate<'a> {
 }
 
 fn words(s: &str) -> impl Iterator<Item = String> + '_ {
-    s.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).map(|w| w.to_ascii_lowercase())
+    s.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_ascii_lowercase())
 }
 
 fn lang_matches(want: &str, lang: &str) -> bool {
@@ -35,7 +37,10 @@ pub fn holds(c: &Condition, cand: &Candidate<'_>) -> bool {
         Condition::Any(v) => v.iter().any(|c| holds(c, cand)),
         Condition::Not(c) => !holds(c, cand),
         Condition::Kind(k) => k.iter().any(|k| *k == fact.kind),
-        Condition::Flow(words) => fact.flow.as_ref().is_some_and(|f| words.iter().any(|w| w.matches(f.state))),
+        Condition::Flow(words) => fact
+            .flow
+            .as_ref()
+            .is_some_and(|f| words.iter().any(|w| w.matches(f.state))),
         Condition::Source(kinds) => fact
             .flow
             .as_ref()
@@ -48,7 +53,9 @@ pub fn holds(c: &Condition, cand: &Candidate<'_>) -> bool {
             Some(bw_facts::Prop::List(l)) => !l.is_empty(),
             _ => false,
         },
-        Condition::Equals(pv) => fact.str(&pv.prop).is_some_and(|v| pv.values.iter().any(|x| x == v)),
+        Condition::Equals(pv) => fact
+            .str(&pv.prop)
+            .is_some_and(|v| pv.values.iter().any(|x| x == v)),
         Condition::Contains(pv) => fact.list(&pv.prop).iter().any(|v| pv.values.contains(v)),
         Condition::Words(pv) => fact.str(&pv.prop).is_some_and(|v| {
             let want: Vec<String> = pv.values.iter().map(|w| w.to_ascii_lowercase()).collect();
@@ -104,13 +111,23 @@ fn scores(rule: &Rule, cand: &Candidate<'_>) -> (u8, u8, Vec<Reason>) {
     let mut impact = rule.impact as i8;
     let mut likelihood = rule.likelihood as i8;
     let mut reasons = vec![];
-    let mut push = |axis: &str, delta: i8, factor: &str, text: String, impact: &mut i8, likelihood: &mut i8| {
+    let mut push = |axis: &str,
+                    delta: i8,
+                    factor: &str,
+                    text: String,
+                    impact: &mut i8,
+                    likelihood: &mut i8| {
         if axis == "impact" {
             *impact += delta;
         } else {
             *likelihood += delta;
         }
-        reasons.push(Reason { axis: axis.into(), delta, factor: factor.into(), text });
+        reasons.push(Reason {
+            axis: axis.into(),
+            delta,
+            factor: factor.into(),
+            text,
+        });
     };
     let ctx = cand.ctx;
     if ctx.internet_exposed && rule.level != Level::Design {
@@ -118,19 +135,32 @@ fn scores(rule: &Rule, cand: &Candidate<'_>) -> (u8, u8, Vec<Reason>) {
             "likelihood",
             1,
             "exposure",
-            format!("reachable from the internet{}", ctx.exposure_note.as_deref().map(|n| format!(" ({n})")).unwrap_or_default()),
+            format!(
+                "reachable from the internet{}",
+                ctx.exposure_note
+                    .as_deref()
+                    .map(|n| format!(" ({n})"))
+                    .unwrap_or_default()
+            ),
             &mut impact,
             &mut likelihood,
         );
     }
-    let auth_preds = [ModelPredicate::AuthAbsent, ModelPredicate::AuthPresent, ModelPredicate::AuthUnknown];
+    let auth_preds = [
+        ModelPredicate::AuthAbsent,
+        ModelPredicate::AuthPresent,
+        ModelPredicate::AuthUnknown,
+    ];
     if !uses_model(&rule.matcher.when, &auth_preds) && ctx.in_entry {
         match ctx.auth {
             Some(AuthState::Present) => push(
                 "likelihood",
                 -1,
                 "authentication",
-                format!("callers must authenticate ({})", ctx.auth_controls.join(", ")),
+                format!(
+                    "callers must authenticate ({})",
+                    ctx.auth_controls.join(", ")
+                ),
                 &mut impact,
                 &mut likelihood,
             ),
@@ -169,14 +199,32 @@ fn scores(rule: &Rule, cand: &Candidate<'_>) -> (u8, u8, Vec<Reason>) {
     for a in &rule.adjust {
         if holds(&a.when, cand) {
             if a.impact != 0 {
-                push("impact", a.impact, "evidence", a.reason.clone(), &mut impact, &mut likelihood);
+                push(
+                    "impact",
+                    a.impact,
+                    "evidence",
+                    a.reason.clone(),
+                    &mut impact,
+                    &mut likelihood,
+                );
             }
             if a.likelihood != 0 {
-                push("likelihood", a.likelihood, "evidence", a.reason.clone(), &mut impact, &mut likelihood);
+                push(
+                    "likelihood",
+                    a.likelihood,
+                    "evidence",
+                    a.reason.clone(),
+                    &mut impact,
+                    &mut likelihood,
+                );
             }
         }
     }
-    (impact.clamp(1, 4) as u8, likelihood.clamp(1, 4) as u8, reasons)
+    (
+        impact.clamp(1, 4) as u8,
+        likelihood.clamp(1, 4) as u8,
+        reasons,
+    )
 }
 
 /// A one-line message for this match.
@@ -186,23 +234,38 @@ fn message(rule: &Rule, fact: &Fact, ctx: &FactCtx) -> String {
             let callee = fact.str("callee").unwrap_or("this call");
             match fact.flow.as_ref() {
                 Some(f) if f.state == FlowState::Tainted => match &f.source {
-                    Some(s) => format!("{} data from `{}` reaches `{callee}`", source_noun(&s.kind), s.label),
+                    Some(s) => format!(
+                        "{} data from `{}` reaches `{callee}`",
+                        source_noun(&s.kind),
+                        s.label
+                    ),
                     None => format!("outside data reaches `{callee}`"),
                 },
                 _ => format!("`{callee}` receives a non-literal value of unknown origin"),
             }
         }
         Subject::Entry => {
-            let route = ctx.route.clone().unwrap_or_else(|| fact.str("route").unwrap_or("").to_string());
+            let route = ctx
+                .route
+                .clone()
+                .unwrap_or_else(|| fact.str("route").unwrap_or("").to_string());
             match ctx.auth {
                 Some(AuthState::Absent) => format!(
                     "{route} has no authentication, while other routes of this app use {}",
-                    if ctx.sibling_controls.is_empty() { "an auth control".to_string() } else { ctx.sibling_controls.join(", ") }
+                    if ctx.sibling_controls.is_empty() {
+                        "an auth control".to_string()
+                    } else {
+                        ctx.sibling_controls.join(", ")
+                    }
                 ),
                 _ => format!("{}: {route}", rule.title),
             }
         }
-        Subject::Secret => format!("{} ({})", rule.title, fact.str("masked").unwrap_or(&fact.kind)),
+        Subject::Secret => format!(
+            "{} ({})",
+            rule.title,
+            fact.str("masked").unwrap_or(&fact.kind)
+        ),
         _ => format!("{}: `{}`", rule.title, fact.evidence.text),
     }
 }
@@ -227,7 +290,11 @@ fn fingerprint(rule: &str, fact: &Fact) -> String {
     h.update(fact.evidence.symbol.as_bytes());
     h.update([0]);
     h.update(fact.evidence.text.as_bytes());
-    h.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect()
+    h.finalize()
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Evaluate every rule over every candidate. Returns threats with ids,
@@ -243,11 +310,17 @@ pub fn evaluate(rules: &RuleSet, candidates: &[Candidate<'_>]) -> Vec<Threat> {
             let fact = cand.fact;
             let (impact, likelihood, reasons) = scores(rule, cand);
             let confidence = confidence(rule, fact);
-            let framework = fact.str("framework").map(str::to_string).or_else(|| cand.ctx.framework.clone());
+            let framework = fact
+                .str("framework")
+                .map(str::to_string)
+                .or_else(|| cand.ctx.framework.clone());
             let (fix_for, fix) = rule.fix_for(framework.as_deref());
             let base_id = match (rule.level, &cand.ctx.element) {
                 (Level::Design, Some(el)) => format!("{}@{}", rule.id, el),
-                _ => format!("{}@{}::{}", rule.id, fact.evidence.location.path, fact.evidence.symbol),
+                _ => format!(
+                    "{}@{}::{}",
+                    rule.id, fact.evidence.location.path, fact.evidence.symbol
+                ),
             };
             let threat = Threat {
                 id: base_id,
@@ -266,7 +339,11 @@ pub fn evaluate(rules: &RuleSet, candidates: &[Candidate<'_>]) -> Vec<Threat> {
                 symbol: fact.evidence.symbol.clone(),
                 element: cand.ctx.element.clone(),
                 source: fact.flow.as_ref().and_then(|f| f.source.clone()),
-                steps: fact.flow.as_ref().map(|f| f.steps.clone()).unwrap_or_default(),
+                steps: fact
+                    .flow
+                    .as_ref()
+                    .map(|f| f.steps.clone())
+                    .unwrap_or_default(),
                 message: message(rule, fact, cand.ctx),
                 attack: rule.docs.attack.trim().to_string(),
                 fix_for: fix_for.to_string(),
@@ -292,11 +369,16 @@ fn dedupe_potential(items: Vec<(Threat, String)>) -> Vec<(Threat, String)> {
         if t.confidence != Confidence::Potential {
             continue;
         }
-        let key = (t.element.clone().unwrap_or_else(|| t.id.clone()), t.stride.clone());
+        let key = (
+            t.element.clone().unwrap_or_else(|| t.id.clone()),
+            t.stride.clone(),
+        );
         match best.get(&key) {
             Some(&j) => {
                 let o = &items[j].0;
-                if (t.severity, std::cmp::Reverse(&t.rule)) > (o.severity, std::cmp::Reverse(&o.rule)) {
+                if (t.severity, std::cmp::Reverse(&t.rule))
+                    > (o.severity, std::cmp::Reverse(&o.rule))
+                {
                     best.insert(key, i);
                 }
             }
@@ -328,7 +410,8 @@ fn number(items: Vec<(Threat, String)>) -> Vec<Threat> {
             continue;
         }
         group.sort_by(|a, b| {
-            (&a.1, a.0.source.as_ref().map(|s| &s.label)).cmp(&(&b.1, b.0.source.as_ref().map(|s| &s.label)))
+            (&a.1, a.0.source.as_ref().map(|s| &s.label))
+                .cmp(&(&b.1, b.0.source.as_ref().map(|s| &s.label)))
         });
         for (n, (mut t, _)) in group.into_iter().enumerate() {
             t.id = format!("{}#{}", t.id, n + 1);
@@ -341,12 +424,19 @@ fn number(items: Vec<(Threat, String)>) -> Vec<Threat> {
 /// Severity (highest first), confidence, path, line, id.
 pub fn sort(threats: &mut [Threat]) {
     threats.sort_by(|a, b| {
-        (std::cmp::Reverse(a.severity), a.confidence, &a.location.path, a.location.start_line, &a.id).cmp(&(
-            std::cmp::Reverse(b.severity),
-            b.confidence,
-            &b.location.path,
-            b.location.start_line,
-            &b.id,
-        ))
+        (
+            std::cmp::Reverse(a.severity),
+            a.confidence,
+            &a.location.path,
+            a.location.start_line,
+            &a.id,
+        )
+            .cmp(&(
+                std::cmp::Reverse(b.severity),
+                b.confidence,
+                &b.location.path,
+                b.location.start_line,
+                &b.id,
+            ))
     });
 }

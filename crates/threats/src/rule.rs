@@ -92,7 +92,10 @@ pub enum FlowWord {
 
 impl FlowWord {
     pub fn matches(self, state: FlowState) -> bool {
-        matches!((self, state), (FlowWord::Tainted, FlowState::Tainted) | (FlowWord::Unknown, FlowState::Unknown))
+        matches!(
+            (self, state),
+            (FlowWord::Tainted, FlowState::Tainted) | (FlowWord::Unknown, FlowState::Unknown)
+        )
     }
 }
 
@@ -226,17 +229,31 @@ impl Rule {
                 return (k.as_str(), v.as_str());
             }
         }
-        let d = self.docs.fix.get("default").map(String::as_str).unwrap_or("");
+        let d = self
+            .docs
+            .fix
+            .get("default")
+            .map(String::as_str)
+            .unwrap_or("");
         ("default", d)
     }
 
     /// The docs as Markdown (for `explain`, SARIF help, hovers).
     pub fn help_markdown(&self) -> String {
-        let mut s = format!("# {} (`{}`)\n\n{}\n\n", self.title, self.id, self.docs.summary.trim());
+        let mut s = format!(
+            "# {} (`{}`)\n\n{}\n\n",
+            self.title,
+            self.id,
+            self.docs.summary.trim()
+        );
         s.push_str(&format!(
             "STRIDE: {} · CWE: {} · level: {}",
             self.stride.name(),
-            self.cwe.iter().map(|c| format!("CWE-{c}")).collect::<Vec<_>>().join(", "),
+            self.cwe
+                .iter()
+                .map(|c| format!("CWE-{c}"))
+                .collect::<Vec<_>>()
+                .join(", "),
             self.level.name()
         ));
         let owasp = self.owasp_all();
@@ -246,7 +263,11 @@ impl Rule {
         if !self.capec.is_empty() {
             s.push_str(&format!(
                 " · CAPEC: {}",
-                self.capec.iter().map(|c| format!("CAPEC-{c}")).collect::<Vec<_>>().join(", ")
+                self.capec
+                    .iter()
+                    .map(|c| format!("CAPEC-{c}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
         }
         s.push_str("\n\n## What it finds\n\n");
@@ -259,7 +280,11 @@ impl Rule {
         let mut fixes: Vec<(&String, &String)> = self.docs.fix.iter().collect();
         fixes.sort_by_key(|(k, _)| (k.as_str() != "default", k.as_str().to_string()));
         for (fw, text) in fixes {
-            s.push_str(&format!("### {}\n\n{}\n\n", framework_label(fw), text.trim()));
+            s.push_str(&format!(
+                "### {}\n\n{}\n\n",
+                framework_label(fw),
+                text.trim()
+            ));
         }
         s.push_str("## References\n\n");
         for r in &self.docs.references {
@@ -304,11 +329,20 @@ pub struct RuleError {
     pub message: String,
 }
 
-const SOURCE_KINDS: &[&str] = &["request", "llm-output", "retrieved", "tool-input", "secret", "env", "file"];
+const SOURCE_KINDS: &[&str] = &[
+    "request",
+    "llm-output",
+    "retrieved",
+    "tool-input",
+    "secret",
+    "env",
+    "file",
+];
 
 fn is_kebab(s: &str) -> bool {
     !s.is_empty()
-        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !s.starts_with('-')
         && !s.ends_with('-')
         && !s.contains("--")
@@ -316,22 +350,37 @@ fn is_kebab(s: &str) -> bool {
 
 /// Parse and validate one rule file.
 pub fn parse_rule(origin: &str, category: &str, text: &str) -> Result<Rule, RuleError> {
-    let err = |message: String| RuleError { origin: origin.to_string(), message };
+    let err = |message: String| RuleError {
+        origin: origin.to_string(),
+        message,
+    };
     let mut rule: Rule = toml::from_str(text).map_err(|e| err(e.to_string()))?;
     rule.origin = origin.to_string();
     rule.category = category.to_string();
     if !is_kebab(&rule.id) {
-        return Err(err(format!("id `{}` must be kebab-case (a-z, 0-9, -)", rule.id)));
+        return Err(err(format!(
+            "id `{}` must be kebab-case (a-z, 0-9, -)",
+            rule.id
+        )));
     }
-    let stem = origin.rsplit('/').next().unwrap_or(origin).trim_end_matches(".toml");
+    let stem = origin
+        .rsplit('/')
+        .next()
+        .unwrap_or(origin)
+        .trim_end_matches(".toml");
     if stem != rule.id {
-        return Err(err(format!("id `{}` must match the file name `{stem}.toml`", rule.id)));
+        return Err(err(format!(
+            "id `{}` must match the file name `{stem}.toml`",
+            rule.id
+        )));
     }
     if !(1..=4).contains(&rule.impact) || !(1..=4).contains(&rule.likelihood) {
         return Err(err("impact and likelihood must be 1..4".into()));
     }
     if rule.cwe.is_empty() {
-        return Err(err("cwe must list at least one CWE id (most specific first)".into()));
+        return Err(err(
+            "cwe must list at least one CWE id (most specific first)".into(),
+        ));
     }
     if rule.title.trim().is_empty() {
         return Err(err("title is empty".into()));
@@ -343,7 +392,9 @@ pub fn parse_rule(origin: &str, category: &str, text: &str) -> Result<Rule, Rule
         ("attack", &rule.docs.attack),
     ] {
         if text.trim().is_empty() {
-            return Err(err(format!("docs.{name} is empty: every heading must be filled")));
+            return Err(err(format!(
+                "docs.{name} is empty: every heading must be filled"
+            )));
         }
     }
     if rule.docs.references.is_empty() {
@@ -378,7 +429,9 @@ pub fn parse_rule(origin: &str, category: &str, text: &str) -> Result<Rule, Rule
     for (i, a) in rule.adjust.iter().enumerate() {
         check_condition(&a.when, &subjects).map_err(|m| err(format!("adjust[{i}].when: {m}")))?;
         if a.impact == 0 && a.likelihood == 0 {
-            return Err(err(format!("adjust[{i}] moves neither impact nor likelihood")));
+            return Err(err(format!(
+                "adjust[{i}] moves neither impact nor likelihood"
+            )));
         }
         if a.reason.trim().is_empty() {
             return Err(err(format!("adjust[{i}].reason is empty")));
@@ -392,7 +445,13 @@ fn check_mapping(value: &str, prefix: &str, year: &str) -> Result<(), String> {
         .strip_prefix(prefix)
         .and_then(|rest| rest.split_once(':'))
         .is_some_and(|(n, y)| y == year && n.parse::<u32>().is_ok_and(|n| (1..=10).contains(&n)));
-    if ok { Ok(()) } else { Err(format!("`{value}` is not of the form {prefix}<1-10>:{year}")) }
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{value}` is not of the form {prefix}<1-10>:{year}"
+        ))
+    }
 }
 
 fn prop_type(subjects: &[Subject], prop: &str) -> Result<PropType, String> {
@@ -400,7 +459,12 @@ fn prop_type(subjects: &[Subject], prop: &str) -> Result<PropType, String> {
     for s in subjects {
         match vocab::subject_def(*s).props.iter().find(|p| p.name == prop) {
             Some(p) => found = Some(p.ty),
-            None => return Err(format!("property `{prop}` does not exist on subject `{}`", s.name())),
+            None => {
+                return Err(format!(
+                    "property `{prop}` does not exist on subject `{}`",
+                    s.name()
+                ));
+            }
         }
     }
     found.ok_or_else(|| format!("property `{prop}`: no subject"))
@@ -412,7 +476,9 @@ fn check_condition(c: &Condition, subjects: &[Subject]) -> Result<(), String> {
         if types.contains(&ty) {
             Ok(())
         } else {
-            Err(format!("`{pred}` cannot test property `{prop}` of type {ty:?}"))
+            Err(format!(
+                "`{pred}` cannot test property `{prop}` of type {ty:?}"
+            ))
         }
     };
     match c {
@@ -425,7 +491,10 @@ fn check_condition(c: &Condition, subjects: &[Subject]) -> Result<(), String> {
         Condition::Not(c) => check_condition(c, subjects),
         Condition::Kind(kinds) => {
             for k in kinds {
-                if !subjects.iter().any(|s| vocab::subject_def(*s).kinds.contains(&k.as_str())) {
+                if !subjects
+                    .iter()
+                    .any(|s| vocab::subject_def(*s).kinds.contains(&k.as_str()))
+                {
                     return Err(format!("kind `{k}` does not exist for the rule's subjects"));
                 }
             }
@@ -435,20 +504,30 @@ fn check_condition(c: &Condition, subjects: &[Subject]) -> Result<(), String> {
             Err("`flow` and `source` apply only to sinks".into())
         }
         Condition::Flow(_) => Ok(()),
-        Condition::Source(kinds) => match kinds.iter().find(|k| !SOURCE_KINDS.contains(&k.as_str())) {
-            Some(k) => Err(format!("source kind `{k}` is not one of {}", SOURCE_KINDS.join(", "))),
-            None => Ok(()),
-        },
+        Condition::Source(kinds) => {
+            match kinds.iter().find(|k| !SOURCE_KINDS.contains(&k.as_str())) {
+                Some(k) => Err(format!(
+                    "source kind `{k}` is not one of {}",
+                    SOURCE_KINDS.join(", ")
+                )),
+                None => Ok(()),
+            }
+        }
         Condition::Is(p) => want(p, &[PropType::Bool], "is"),
         Condition::Off(p) => want(p, &[PropType::Bool], "off"),
         Condition::Set(p) => want(p, &[PropType::Str, PropType::List], "set"),
         Condition::Equals(pv) => want(&pv.prop, &[PropType::Str], "equals"),
         Condition::Words(pv) => want(&pv.prop, &[PropType::Str], "words"),
         Condition::Contains(pv) => want(&pv.prop, &[PropType::List], "contains"),
-        Condition::Framework(f) => match f.iter().find(|x| !vocab::FRAMEWORKS.contains(&x.as_str())) {
-            Some(x) => Err(format!("framework `{x}` is not one of {}", vocab::FRAMEWORKS.join(", "))),
-            None => Ok(()),
-        },
+        Condition::Framework(f) => {
+            match f.iter().find(|x| !vocab::FRAMEWORKS.contains(&x.as_str())) {
+                Some(x) => Err(format!(
+                    "framework `{x}` is not one of {}",
+                    vocab::FRAMEWORKS.join(", ")
+                )),
+                None => Ok(()),
+            }
+        }
         Condition::Language(_) | Condition::Model(_) => Ok(()),
     }
 }
@@ -500,7 +579,11 @@ impl RuleSet {
                 });
             }
         }
-        if errors.is_empty() { Ok(self) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(self)
+        } else {
+            Err(errors)
+        }
     }
 
     pub fn get(&self, id: &str) -> Option<&Rule> {
