@@ -30,6 +30,8 @@ pub struct ScanOptions {
     pub name: String,
     /// Worker threads (None: all cores).
     pub threads: Option<usize>,
+    /// The repository's `breakwater.toml`, when it has one.
+    pub model_file: Option<bw_model::modelfile::ModelFile>,
 }
 
 impl Default for ScanOptions {
@@ -37,6 +39,7 @@ impl Default for ScanOptions {
         ScanOptions {
             name: "system".into(),
             threads: None,
+            model_file: None,
         }
     }
 }
@@ -225,7 +228,28 @@ pub fn scan(
     }
 
     bw_model::link::link(&mut files);
-    let built = bw_model::build(&opts.name, &files);
+    let mut built = bw_model::build(&opts.name, &files);
+    if let Some(mf) = &opts.model_file {
+        // Declared assets raise or lower the impact of threats on the elements holding them.
+        for ctxs in built.ctx.iter_mut() {
+            for c in ctxs.iter_mut() {
+                let mut touched: Vec<&str> = c.element.iter().map(String::as_str).collect();
+                let reaches = c
+                    .element
+                    .as_deref()
+                    .and_then(|id| built.model.element(id))
+                    .and_then(|e| e.entry.as_ref())
+                    .map(|e| e.reaches.clone())
+                    .unwrap_or_default();
+                touched.extend(reaches.iter().map(String::as_str));
+                if let Some((class, names)) = mf.classification_for(touched.into_iter()) {
+                    c.classification = Some(class);
+                    c.assets = names;
+                }
+            }
+        }
+        mf.apply(&mut built.model);
+    }
 
     let cands: Vec<Candidate<'_>> = files
         .iter()
@@ -241,6 +265,14 @@ pub fn scan(
         .collect();
     let mut threats = evaluate(&lib.rules, &cands);
     apply_inline_ignores(&mut threats, &files);
+    if let Some(mf) = &opts.model_file {
+        for t in threats.iter_mut().filter(|t| t.status == Status::Open) {
+            if let Some(s) = mf.suppressions.get(&t.id) {
+                t.status = Status::Suppressed;
+                t.status_reason = Some(s.reason.clone());
+            }
+        }
+    }
     fill_excerpts(&mut threats, source, &files);
 
     let fired: BTreeSet<&str> = threats.iter().map(|t| t.rule.as_str()).collect();

@@ -7,6 +7,7 @@
 
 pub mod build;
 pub mod link;
+pub mod modelfile;
 mod types;
 pub use build::{Built, FactCtx, build};
 pub use types::*;
