@@ -159,6 +159,17 @@ pub fn scan(
     lib: &Library,
     opts: &ScanOptions,
 ) -> Result<ScanOutput, EngineError> {
+    scan_with_progress(source, lib, opts, &|_, _| {})
+}
+
+/// Scan, calling `progress(done, total)` as files are extracted (from
+/// worker threads; the callback decides how often to draw).
+pub fn scan_with_progress(
+    source: &dyn FileSource,
+    lib: &Library,
+    opts: &ScanOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<ScanOutput, EngineError> {
     let start = Instant::now();
     let listing = source.list()?;
     let candidates: Vec<(String, Lang)> = listing
@@ -167,10 +178,19 @@ pub fn scan(
         .filter_map(|e| detect_lang(&e.path).map(|l| (e.path.clone(), l)))
         .collect();
 
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let total = candidates.len();
     let run = || -> Vec<FileResult> {
         candidates
             .par_iter()
-            .map(|(path, lang)| extract_one(source, path, *lang, &lib.flow))
+            .map(|(path, lang)| {
+                let r = extract_one(source, path, *lang, &lib.flow);
+                progress(
+                    done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
+                    total,
+                );
+                r
+            })
             .collect()
     };
     // Extractors recurse (depth-bounded); give workers room.

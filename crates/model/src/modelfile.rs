@@ -109,13 +109,21 @@ pub struct ModelFileError {
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    let col = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
     (line, col)
 }
 
 /// The line of the first occurrence of a key (for semantic errors).
 fn key_line(text: &str, key: &str) -> usize {
-    text.lines().position(|l| l.contains(key)).map(|i| i + 1).unwrap_or(1)
+    text.lines()
+        .position(|l| l.contains(key))
+        .map(|i| i + 1)
+        .unwrap_or(1)
 }
 
 impl ModelFile {
@@ -123,9 +131,19 @@ impl ModelFile {
     pub fn parse(path: &str, text: &str) -> Result<ModelFile, ModelFileError> {
         let mf: ModelFile = toml::from_str(text).map_err(|e| {
             let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
-            ModelFileError { path: path.into(), line, col, message: e.message().trim().to_string() }
+            ModelFileError {
+                path: path.into(),
+                line,
+                col,
+                message: e.message().trim().to_string(),
+            }
         })?;
-        let err = |key: &str, message: String| ModelFileError { path: path.into(), line: key_line(text, key), col: 1, message };
+        let err = |key: &str, message: String| ModelFileError {
+            path: path.into(),
+            line: key_line(text, key),
+            col: 1,
+            message,
+        };
         for (id, a) in &mf.assets {
             if !CLASSIFICATIONS.contains(&a.classification.as_str()) {
                 return Err(err(
@@ -140,14 +158,22 @@ impl ModelFile {
         }
         for (id, s) in &mf.suppressions {
             if s.reason.trim().is_empty() {
-                return Err(err(id, format!("suppression `{id}` needs a reason: say why this threat does not apply")));
+                return Err(err(
+                    id,
+                    format!(
+                        "suppression `{id}` needs a reason: say why this threat does not apply"
+                    ),
+                ));
             }
         }
         for (id, e) in &mf.elements {
             if element_kind(&e.kind).is_none() {
                 return Err(err(
                     id,
-                    format!("element `{id}`: kind `{}` is not one of component, store, external, llm-provider, queue", e.kind),
+                    format!(
+                        "element `{id}`: kind `{}` is not one of component, store, external, llm-provider, queue",
+                        e.kind
+                    ),
                 ));
             }
         }
@@ -198,15 +224,23 @@ impl ModelFile {
                 description: a.description.clone(),
             });
         }
-        model.elements.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
+        model
+            .elements
+            .sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
     }
 
     /// Highest classification among assets held by any of these elements.
-    pub fn classification_for<'a>(&'a self, elements: impl Iterator<Item = &'a str> + Clone) -> Option<(String, Vec<String>)> {
+    pub fn classification_for<'a>(
+        &'a self,
+        elements: impl Iterator<Item = &'a str> + Clone,
+    ) -> Option<(String, Vec<String>)> {
         let mut best: Option<(usize, Vec<String>)> = None;
         for a in self.assets.values() {
             if a.stored_in.iter().any(|s| elements.clone().any(|e| e == s)) {
-                let rank = CLASSIFICATIONS.iter().position(|c| *c == a.classification).unwrap_or(0);
+                let rank = CLASSIFICATIONS
+                    .iter()
+                    .position(|c| *c == a.classification)
+                    .unwrap_or(0);
                 match &mut best {
                     Some((r, names)) if *r == rank => names.push(a.name.clone()),
                     Some((r, _)) if *r > rank => {}
@@ -245,24 +279,53 @@ pub fn init_text(model: &SystemModel) -> String {
     s.push_str("[system]\n");
     s.push_str(&format!("name = {}\n", toml_str(&model.name)));
     s.push_str("description = \"\"  # one or two sentences: what the system does and for whom\n\n");
-    s.push_str("# Display names for discovered elements (ids come from code and never change).\n[names]\n");
-    for el in model.elements.iter().filter(|e| matches!(e.kind, ElementKind::Component | ElementKind::Store | ElementKind::External | ElementKind::LlmProvider)) {
-        s.push_str(&format!("# {} = {}\n", toml_str(&el.id), toml_str(&el.name)));
+    s.push_str(
+        "# Display names for discovered elements (ids come from code and never change).\n[names]\n",
+    );
+    for el in model.elements.iter().filter(|e| {
+        matches!(
+            e.kind,
+            ElementKind::Component
+                | ElementKind::Store
+                | ElementKind::External
+                | ElementKind::LlmProvider
+        )
+    }) {
+        s.push_str(&format!(
+            "# {} = {}\n",
+            toml_str(&el.id),
+            toml_str(&el.name)
+        ));
     }
     s.push_str(
         "\n# Assets: data worth protecting. The classification (public, internal, confidential,\n\
          # restricted) raises or lowers the impact of threats on the elements that hold it.\n",
     );
-    for el in model.elements.iter().filter(|e| e.kind == ElementKind::Store) {
-        let short = el.id.trim_start_matches("store:").replace([':', '.', '/'], "-");
+    for el in model
+        .elements
+        .iter()
+        .filter(|e| e.kind == ElementKind::Store)
+    {
+        let short = el
+            .id
+            .trim_start_matches("store:")
+            .replace([':', '.', '/'], "-");
         s.push_str(&format!("[assets.{short}-data]\n"));
-        s.push_str(&format!("name = {}\n", toml_str(&format!("Data in {}", el.name))));
+        s.push_str(&format!(
+            "name = {}\n",
+            toml_str(&format!("Data in {}", el.name))
+        ));
         s.push_str("classification = \"confidential\"  # suggested: review it\n");
         s.push_str(&format!("stored_in = [{}]\n\n", toml_str(&el.id)));
     }
     s.push_str("# Trust boundaries discovery found:\n");
     for b in &model.boundaries {
-        s.push_str(&format!("#   {} ({}): {} element(s)\n", b.id, b.name, b.elements.len()));
+        s.push_str(&format!(
+            "#   {} ({}): {} element(s)\n",
+            b.id,
+            b.name,
+            b.elements.len()
+        ));
     }
     s.push_str(
         "# Declare more, e.g. an API gateway that authenticates every request:\n\
@@ -281,7 +344,11 @@ mod tests {
 
     #[test]
     fn errors_point_at_the_line() {
-        let e = ModelFile::parse("breakwater.toml", "[system]\nname = \"x\"\ncolour = \"red\"\n").unwrap_err();
+        let e = ModelFile::parse(
+            "breakwater.toml",
+            "[system]\nname = \"x\"\ncolour = \"red\"\n",
+        )
+        .unwrap_err();
         assert_eq!(e.line, 3, "{e}");
         assert!(e.message.contains("colour"), "{e}");
         let e = ModelFile::parse(
@@ -291,7 +358,11 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.line, 3, "{e}");
         assert!(e.message.contains("restricted"), "{e}");
-        let e = ModelFile::parse("breakwater.toml", "[suppressions.\"a@b::c\"]\nreason = \" \"\n").unwrap_err();
+        let e = ModelFile::parse(
+            "breakwater.toml",
+            "[suppressions.\"a@b::c\"]\nreason = \" \"\n",
+        )
+        .unwrap_err();
         assert!(e.message.contains("needs a reason"), "{e}");
     }
 
@@ -317,6 +388,9 @@ mod tests {
         let mf = ModelFile::parse("breakwater.toml", &text).unwrap();
         assert_eq!(mf.system.name, "shop \"eu\"");
         assert_eq!(mf.assets["postgres-data"].stored_in, vec!["store:postgres"]);
-        assert!(mf.classification_for(["store:postgres"].into_iter()).is_some());
+        assert!(
+            mf.classification_for(["store:postgres"].into_iter())
+                .is_some()
+        );
     }
 }
