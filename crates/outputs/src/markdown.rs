@@ -452,7 +452,11 @@ fn details(o: &mut String, t: &Threat, n: usize) {
     let _ = writeln!(o, "- **Id:** {}\n", code(&t.id));
     if !t.attack.trim().is_empty() {
         // Rule docs are Markdown: keep their code spans.
-        let _ = writeln!(o, "**How an attacker breaks it.** {}\n", one_line(&t.attack));
+        let _ = writeln!(
+            o,
+            "**How an attacker breaks it.** {}\n",
+            one_line(&t.attack)
+        );
     }
     if !t.fix.trim().is_empty() {
         let label = match text::framework_name(&t.fix_for) {

@@ -352,6 +352,7 @@ fn excerpt_block(cx: &mut Ctx<'_>, t: &Threat, ex: &Excerpt, gutter: usize) -> i
             && s.location.start_line >= first
             && s.location.start_line <= last
     });
+    let mut source_marked = source_here.is_some();
 
     for (i, raw) in ex.lines.iter().enumerate() {
         let n = first + i as u32;
@@ -381,9 +382,15 @@ fn excerpt_block(cx: &mut Ctx<'_>, t: &Threat, ex: &Excerpt, gutter: usize) -> i
                 SECONDARY,
             ));
         }
-        // Window long lines around the first mark.
-        let (start, shown, lead, tail) =
-            window(&chars, marks.first().map(|m| (m.from, m.to)), avail);
+        // Window long lines around all the marks if they fit together,
+        // else around the primary one.
+        let lo = marks.iter().map(|m| m.from).min();
+        let hi = marks.iter().map(|m| m.to).max();
+        let focus = match (lo, hi) {
+            (Some(lo), Some(hi)) if hi - lo + 12 <= avail => Some((lo, hi)),
+            _ => marks.first().map(|m| (m.from, m.to)),
+        };
+        let (start, shown, lead, tail) = window(&chars, focus, avail);
         let num = format!("{n:>gutter$}");
         let body: String = shown.iter().collect();
         let line = format!(
@@ -397,6 +404,13 @@ fn excerpt_block(cx: &mut Ctx<'_>, t: &Threat, ex: &Excerpt, gutter: usize) -> i
         let offset = if lead { 1 } else { 0 };
         let visible_end = shown.len() + offset;
         for m in &marks {
+            if m.from < start || m.from >= start + shown.len() {
+                // Cut off by the window: a secondary mark becomes a note.
+                if m.ch == '-' {
+                    source_marked = false;
+                }
+                continue;
+            }
             let from = (m.from.saturating_sub(start) + offset).min(visible_end);
             let to = (m.to.saturating_sub(start) + offset).min(visible_end);
             let len = to.saturating_sub(from).max(1);
@@ -433,7 +447,7 @@ fn excerpt_block(cx: &mut Ctx<'_>, t: &Threat, ex: &Excerpt, gutter: usize) -> i
         }
     }
     cx.line(&blank)?;
-    Ok(source_here.is_some())
+    Ok(source_marked)
 }
 
 fn mark_for(
@@ -475,8 +489,10 @@ fn window(
     if chars.len() <= avail {
         return (0, chars, false, false);
     }
-    let (from, _) = focus.unwrap_or((0, 0));
-    let mut start = if from + 10 < avail {
+    let (from, to) = focus.unwrap_or((0, 0));
+    // Start at the beginning when the marks fit there, else a little
+    // before them.
+    let mut start = if to < avail {
         0
     } else {
         from.saturating_sub(10)

@@ -162,3 +162,135 @@ fn empty_report_says_so() {
     let md = render_to_string(Format::Markdown, &report, &opts(100, false));
     assert!(md.contains("No confirmed or likely threats."));
 }
+
+/// Layout edge cases: a minified line with source and sink far to the right,
+/// a source in another file, a multi-line sink with tabs, a design threat
+/// with no file.
+fn edge_report() -> bw_threats::Report {
+    use bw_facts::{Location, Source, Step};
+    let mut report = common::sample_report();
+    report.threats.truncate(1);
+    let base = report.threats[0].clone();
+
+    let mut minified = base.clone();
+    let line = format!(
+        "{}var q=location.hash.slice(1);document.getElementById(\"out\").innerHTML=q;{}",
+        "a(b);".repeat(60),
+        "c(d);".repeat(20)
+    );
+    minified.id = "cross-site-scripting@static/app.min.js::<module>".into();
+    minified.rule = "cross-site-scripting".into();
+    minified.title = "HTML built from untrusted input".into();
+    minified.location = common::span(
+        "static/app.min.js",
+        1,
+        &line,
+        "document.getElementById(\"out\").innerHTML=q",
+    );
+    minified.source = Some(Source {
+        kind: "request".into(),
+        location: common::span("static/app.min.js", 1, &line, "location.hash.slice(1)"),
+        label: "location.hash".into(),
+    });
+    minified.steps = Vec::new();
+    minified.excerpt = Some(bw_threats::Excerpt {
+        start_line: 1,
+        lines: vec![line],
+    });
+    minified.message = "the URL fragment is written into the page as HTML".into();
+
+    let mut other_file = base.clone();
+    other_file.id = "sql-injection@app/db.py::find_user".into();
+    other_file.location = Location {
+        path: "app/db.py".into(),
+        start_line: 5,
+        start_col: 2,
+        end_line: 7,
+        end_col: 3,
+    };
+    other_file.excerpt = Some(bw_threats::Excerpt {
+        start_line: 4,
+        lines: vec![
+            "def find_user(name):".into(),
+            "\tcur.execute(".into(),
+            "\t\t\"SELECT * FROM users WHERE name = '%s'\" % name".into(),
+            "\t)".into(),
+        ],
+    });
+    other_file.source = Some(Source {
+        kind: "request".into(),
+        location: Location {
+            path: "app/forms.py".into(),
+            start_line: 8,
+            start_col: 12,
+            end_line: 8,
+            end_col: 31,
+        },
+        label: "request.form[\"name\"]".into(),
+    });
+    other_file.steps = vec![Step {
+        location: Location {
+            path: "app/forms.py".into(),
+            start_line: 9,
+            start_col: 5,
+            end_line: 9,
+            end_col: 20,
+        },
+        label: "passed to find_user()".into(),
+    }];
+    other_file.message = "a %-formatted string is executed as SQL".into();
+
+    let mut design = base;
+    design.id = "unauthenticated-entry-point@route:POST /chat".into();
+    design.rule = "unauthenticated-entry-point".into();
+    design.title = "Entry point with no authentication found".into();
+    design.confidence = bw_threats::Confidence::Potential;
+    design.location = Location {
+        path: String::new(),
+        start_line: 0,
+        start_col: 0,
+        end_line: 0,
+        end_col: 0,
+    };
+    design.excerpt = None;
+    design.source = None;
+    design.steps = Vec::new();
+    design.element = Some("route:POST /chat".into());
+    design.fix = String::new();
+    design.fix_for = "default".into();
+    design.reasons = Vec::new();
+
+    report.threats = vec![minified, other_file, design];
+    report.ignores.clear();
+    report.questions.clear();
+    report.files.skipped.clear();
+    report.files.partial.clear();
+    report
+}
+
+#[test]
+fn terminal_layout_edge_cases() {
+    let out = render_to_string(Format::Terminal, &edge_report(), &opts(80, true));
+    insta::assert_snapshot!("terminal_edge_cases", out);
+}
+
+#[test]
+fn sarif_and_markdown_of_edge_cases() {
+    let report = edge_report();
+    let sarif: serde_json::Value =
+        serde_json::from_str(&render_to_string(Format::Sarif, &report, &opts(80, true))).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3);
+    // The design threat has no file: a logical location, still exactly one.
+    assert_eq!(
+        results[2]["locations"][0]["logicalLocations"][0]["fullyQualifiedName"],
+        "route:POST /chat"
+    );
+    // A multi-line sink keeps its end.
+    assert_eq!(
+        results[1]["locations"][0]["physicalLocation"]["region"]["endLine"],
+        7
+    );
+    let md = render_to_string(Format::Markdown, &report, &opts(80, true));
+    assert!(md.contains("`route:POST /chat`"));
+}
