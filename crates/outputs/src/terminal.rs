@@ -492,7 +492,7 @@ fn window(
     let (from, to) = focus.unwrap_or((0, 0));
     // Start at the beginning when the marks fit there, else a little
     // before them.
-    let mut start = if to < avail {
+    let mut start = if to < avail || from + 10 < avail / 2 {
         0
     } else {
         from.saturating_sub(10)
