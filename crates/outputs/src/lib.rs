@@ -23,8 +23,10 @@ pub mod sarif;
 pub mod terminal;
 mod text;
 
-/// A way to write a report.
+/// A way to write a report. A new output format is one module with one
+/// type implementing this, plus a [`Format`] variant.
 pub trait Renderer {
+    /// Write `report` to `out`. Only I/O errors from `out` are returned.
     fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()>;
 }
 

@@ -464,6 +464,7 @@ fn threats() -> Vec<Threat> {
     vec![sql, secret, exec, debug, ignored, potential, suppressed]
 }
 
+#[allow(clippy::too_many_arguments)]
 fn rule(
     id: &str,
     title: &str,
