@@ -346,7 +346,7 @@ fn excerpt_block(cx: &mut Ctx<'_>, t: &Threat, ex: &Excerpt, gutter: usize) -> i
     cx.line(&blank)?;
     let avail = cx.width.saturating_sub(gutter + 3).max(20);
     let first = ex.start_line;
-    let last = first + ex.lines.len() as u32 - 1;
+    let last = first.saturating_add((ex.lines.len() as u32).saturating_sub(1));
     let source_here = t.source.as_ref().filter(|s| {
         s.location.path == t.location.path
             && s.location.start_line >= first
@@ -355,7 +355,7 @@ fn excerpt_block(cx: &mut Ctx<'_>, t: &Threat, ex: &Excerpt, gutter: usize) -> i
     let mut source_marked = source_here.is_some();
 
     for (i, raw) in ex.lines.iter().enumerate() {
-        let n = first + i as u32;
+        let n = first.saturating_add(i as u32);
         let (chars, cols) = text::display_line(raw);
         let mut marks = Vec::new();
         if t.location.start_line == n {

@@ -294,3 +294,56 @@ fn sarif_and_markdown_of_edge_cases() {
     let md = render_to_string(Format::Markdown, &report, &opts(80, true));
     assert!(md.contains("`route:POST /chat`"));
 }
+
+#[test]
+fn degenerate_reports_render_without_panicking() {
+    use bw_facts::Location;
+    let mut report = common::sample_report();
+    report.model = Default::default();
+    report.rules.clear();
+    report.tool = String::new();
+    for (i, t) in report.threats.iter_mut().enumerate() {
+        t.title = String::new();
+        t.message = String::new();
+        t.fix = "```\n".into();
+        t.fix_for = String::new();
+        t.location = match i % 3 {
+            0 => Location {
+                path: "x".into(),
+                start_line: u32::MAX,
+                start_col: u32::MAX,
+                end_line: 0,
+                end_col: 0,
+            },
+            1 => Location {
+                path: String::new(),
+                start_line: 0,
+                start_col: 0,
+                end_line: 0,
+                end_col: 0,
+            },
+            _ => Location {
+                path: "y z".into(),
+                start_line: 3,
+                start_col: 90,
+                end_line: 2,
+                end_col: 1,
+            },
+        };
+        if let Some(ex) = t.excerpt.as_mut() {
+            ex.start_line = if i % 2 == 0 { u32::MAX - 1 } else { 0 };
+        }
+    }
+    for format in Format::ALL {
+        for width in [0, 40, 1000] {
+            let out = render_to_string(format, &report, &opts(width, true));
+            assert!(!out.is_empty(), "{format}");
+        }
+    }
+    // SARIF stays valid even then (regions left out where they make no sense).
+    let sarif = render_to_string(Format::Sarif, &report, &opts(100, true));
+    let log: serde_json::Value = serde_json::from_str(&sarif).unwrap();
+    for r in log["runs"][0]["results"].as_array().unwrap() {
+        assert_eq!(r["locations"].as_array().unwrap().len(), 1);
+    }
+}
