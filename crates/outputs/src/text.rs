@@ -322,20 +322,21 @@ pub fn fix_parts(fix: &str) -> (String, Vec<String>) {
             prose.push_str(trimmed);
         }
     }
-    // Drop the block's common indentation.
+    // Drop the block's common indentation (counted in characters, so no
+    // slice can fall inside a multi-byte space).
     let indent = code
         .iter()
         .filter(|l| !l.trim().is_empty())
-        .map(|l| l.len() - l.trim_start().len())
+        .map(|l| l.chars().take_while(|c| c.is_whitespace()).count())
         .min()
         .unwrap_or(0);
     let code = code
         .into_iter()
         .map(|l| {
-            if l.len() >= indent {
-                l[indent..].to_string()
+            if l.trim().is_empty() {
+                String::new()
             } else {
-                l.trim_start().to_string()
+                l.chars().skip(indent).collect()
             }
         })
         .collect::<Vec<_>>();
@@ -602,6 +603,8 @@ mod tests {
             "Bind the value as a parameter; never format it into SQL."
         );
         assert_eq!(code, vec!["cur.execute(\"SELECT 1 WHERE a = %s\", (a,))"]);
+        let (_, code) = fix_parts("x\n\n```\n  \u{3000}a\n\u{3000}b\n```");
+        assert_eq!(code, vec![" \u{3000}a", "b"]);
         let (prose, code) = fix_parts("Just text.");
         assert_eq!(prose, "Just text.");
         assert!(code.is_empty());
