@@ -234,7 +234,7 @@ pub fn confidence_explanation(t: &Threat) -> String {
                 "a path from {} to this call was found",
                 source_phrase(&src.kind)
             ),
-            None => "the setting is written literally in the code".into(),
+            None => "it is written literally in the code".into(),
         },
         Confidence::Likely => {
             "the pattern is there, but where its input comes from could not be traced".into()
