@@ -534,7 +534,7 @@ fn ignored_section(cx: &mut Ctx<'_>, report: &Report) -> io::Result<()> {
             None => how.to_string(),
         };
         cx.line(&format!("  {}", one_line(&t.id)))?;
-        cx.para("      ", 6, &format!("{text} ({})", text::location_text(t)))?;
+        cx.para("      ", 6, &format!("{}: {text}", text::location_text(t)))?;
     }
     for ig in &unexplained {
         let msg = format!(
