@@ -162,3 +162,18 @@ pub(crate) fn is_open(t: &Threat) -> bool {
 pub(crate) fn is_potential(t: &Threat) -> bool {
     t.confidence == Confidence::Potential
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn format_names_round_trip() {
+        for f in Format::ALL {
+            assert_eq!(Format::parse(f.name()), Some(f));
+            assert_eq!(f.to_string(), f.name());
+        }
+        assert_eq!(Format::parse("md"), Some(Format::Markdown));
+        assert_eq!(Format::parse("xml"), None);
+    }
+}
