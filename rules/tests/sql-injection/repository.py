@@ -11,9 +11,8 @@ def find_orders_by_status(status):
 
 def count_orders(status):
     conn = sqlite3.connect(DB_PATH)
-    # Only ever called with a constant status.
-    sql = "SELECT count(*) FROM orders WHERE status = '" + status + "'"
-    return conn.execute(sql).fetchone()  # ok: sql-injection
+    sql = "SELECT count(*) FROM orders WHERE status = ?"
+    return conn.execute(sql, (status,)).fetchone()  # ok: sql-injection
 
 
 def purge_customer(conn, customer_id):
