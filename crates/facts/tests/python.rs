@@ -242,15 +242,20 @@ def read(item_id: int, q: str, db=Depends(get_db), user=Depends(get_current_user
         .find(|f| f.subject == Subject::Entry)
         .unwrap();
     assert_eq!(e.str("framework"), Some("fastapi"));
+    assert_eq!(e.str("route"), Some("/items/{item_id}"));
+    assert_eq!(e.str("router"), Some("router"));
     assert_eq!(e.list("auth"), ["get_current_user"]);
     assert_eq!(e.list("path_params"), ["item_id"]);
+    assert_eq!(e.str("body_model"), None);
+    // Router-wide dependencies are auth middleware on that router.
     let m = ff
         .facts
         .iter()
-        .find(|f| f.subject == Subject::Mount)
+        .find(|f| f.subject == Subject::Middleware)
         .unwrap();
-    assert_eq!(m.str("prefix"), Some("/items"));
-    assert_eq!(m.list("auth"), ["verify_api_key"]);
+    assert_eq!(m.kind, "auth");
+    assert_eq!(m.str("name"), Some("verify_api_key"));
+    assert_eq!(m.str("router"), Some("router"));
     assert_eq!(state(sinks(&ff, "sql")[0]), FlowState::Tainted);
 }
 

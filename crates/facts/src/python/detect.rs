@@ -1584,35 +1584,28 @@ impl<'s> Ctx<'s> {
                 return;
             }
             "flask.Blueprint" => {
-                if let Some(prefix) = call
-                    .kw("url_prefix")
-                    .and_then(|a| lit_str(a.node, self.src))
-                {
-                    let child = target.unwrap_or("").to_string();
-                    if !child.is_empty() {
-                        self.mount(call.node, sc, None, &child, Some(&prefix), &[], "flask");
-                    }
+                // The blueprint's own prefix is part of its routes' paths.
+                if let (Some(prefix), Some(t)) = (
+                    call.kw("url_prefix")
+                        .and_then(|a| lit_str(a.node, self.src)),
+                    target,
+                ) {
+                    self.router_prefix.insert(t.to_string(), prefix);
                 }
                 return;
             }
             "fastapi.APIRouter" | "fastapi.routing.APIRouter" => {
-                let prefix = call.kw("prefix").and_then(|a| lit_str(a.node, self.src));
+                let Some(t) = target else { return };
+                if let Some(prefix) = call.kw("prefix").and_then(|a| lit_str(a.node, self.src)) {
+                    self.router_prefix.insert(t.to_string(), prefix);
+                }
+                // Router-wide dependencies guard every route of the router.
                 let auth = call
                     .kw("dependencies")
                     .map(|a| self.auth_list_pub(a.node))
                     .unwrap_or_default();
-                if let Some(child) = target
-                    && (prefix.is_some() || !auth.is_empty())
-                {
-                    self.mount(
-                        call.node,
-                        sc,
-                        None,
-                        child,
-                        prefix.as_deref(),
-                        &auth,
-                        "fastapi",
-                    );
+                for a in auth {
+                    self.middleware(call.node, sc, "auth", &a, Some(t), "fastapi");
                 }
                 return;
             }

@@ -126,6 +126,8 @@ pub(crate) struct Ctx<'s> {
     pub returns: HashMap<String, (Vec<u32>, Option<Source>, usize)>,
     pub fn_params: HashMap<String, Vec<String>>,
     pub deferred: Vec<Deferred>,
+    /// Router variables with their own prefix (`APIRouter(prefix=)`, `Blueprint(url_prefix=)`).
+    pub router_prefix: HashMap<String, String>,
     pub tool_funcs: HashSet<String>,
     pub seen_store: HashSet<String>,
     pub module_settings: HashMap<String, (bool, Evidence)>,
@@ -175,6 +177,7 @@ fn extract_inner(
         returns: HashMap::new(),
         fn_params: HashMap::new(),
         deferred: Vec::new(),
+        router_prefix: HashMap::new(),
         tool_funcs: HashSet::new(),
         seen_store: HashSet::new(),
         module_settings: HashMap::new(),

@@ -352,6 +352,10 @@ impl<'s> Ctx<'s> {
                         .first()
                         .and_then(|p| lit_str(*p, self.src))
                         .or_else(|| kwv("path").and_then(|v| lit_str(v, self.src)));
+                    let route = match (self.router_prefix.get(&recv_written), route) {
+                        (Some(pre), Some(r)) => Some(format!("{}{r}", pre.trim_end_matches('/'))),
+                        (_, r) => r,
+                    };
                     let methods: Vec<String> = if last == "route" || last == "api_route" {
                         let m: Vec<String> = kwv("methods")
                             .map(|v| lit_list(v, self.src))
