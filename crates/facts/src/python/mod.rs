@@ -231,10 +231,7 @@ impl<'s> Ctx<'s> {
         e
     }
     pub fn imports_root(&self, root: &str) -> bool {
-        self.imports
-            .map
-            .values()
-            .any(|m| m == root || m.starts_with(&format!("{root}.")))
+        self.imports.roots.contains(root)
     }
     pub fn push(&mut self, f: Fact) {
         self.facts.push(f);
@@ -1671,7 +1668,7 @@ impl<'s> Ctx<'s> {
             None if parent.is_module => name.clone(),
             None => format!("{}.{name}", parent.symbol),
         };
-        let params = routes::params_of(n, self.src);
+        let params = routes::params_of(n, self.src, self.path);
         let role = self.role_of(n, decs, &name, &symbol, &params, class, parent);
         let mut sc = Scope {
             symbol: symbol.clone(),
@@ -1784,7 +1781,7 @@ impl<'s> Ctx<'s> {
                 ctor: None,
             };
         }
-        let loc = p.loc(self.path, self.src);
+        let loc = p.loc.clone();
         match role.params.get(&p.name) {
             Some(routes::ParamRole::Request(label)) => Var {
                 taint: Taint::source(Source {

@@ -77,10 +77,22 @@ pub fn kids<'t>(n: Node<'t>) -> Vec<Node<'t>> {
 pub struct Imports {
     pub map: HashMap<String, String>,
     pub list: Vec<Import>,
+    /// First segment of every imported module (`django`, `flask`).
+    pub roots: std::collections::HashSet<String>,
 }
 
 impl Imports {
     pub fn add_statement(&mut self, n: Node<'_>, src: &str, path: &str) {
+        self.add_inner(n, src, path);
+        for m in self.map.values() {
+            let root = m.split('.').next().unwrap_or("");
+            if !self.roots.contains(root) {
+                self.roots.insert(root.to_string());
+            }
+        }
+    }
+
+    fn add_inner(&mut self, n: Node<'_>, src: &str, path: &str) {
         match n.kind() {
             "import_statement" => {
                 for c in named_kids(n) {
@@ -267,17 +279,17 @@ fn boundary(rest: &str) -> bool {
 /// Is `path` the source name `pattern` or something read from it?
 pub fn source_matches(pattern: &str, path: &str) -> bool {
     if let Some(rest) = pattern.strip_prefix("*.") {
-        let needle = format!(".{rest}");
         if path.starts_with(rest) && boundary(&path[rest.len()..]) {
             return true;
         }
         let mut from = 0;
-        while let Some(i) = path[from..].find(&needle) {
-            let end = from + i + needle.len();
-            if boundary(&path[end..]) {
+        while let Some(i) = path[from..].find(rest) {
+            let start = from + i;
+            let end = start + rest.len();
+            if start > 0 && path.as_bytes()[start - 1] == b'.' && boundary(&path[end..]) {
                 return true;
             }
-            from = from + i + 1;
+            from = start + 1;
         }
         false
     } else {

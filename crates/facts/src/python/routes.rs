@@ -63,36 +63,12 @@ pub(crate) struct Param {
     pub name: String,
     pub ann: Option<String>,
     pub default: Option<String>,
-    pub start: (usize, usize),
+    pub loc: Location,
     pub star: bool,
 }
 
-impl Param {
-    pub fn loc(&self, path: &str, src: &str) -> Location {
-        let (s, e) = self.start;
-        let line_start = src[..s.min(src.len())]
-            .rfind('\n')
-            .map(|i| i + 1)
-            .unwrap_or(0);
-        let line = src[..s.min(src.len())].matches('\n').count() as u32 + 1;
-        let col = src
-            .get(line_start..s)
-            .map(|t| t.chars().count())
-            .unwrap_or(0) as u32
-            + 1;
-        let ecol = col + src.get(s..e).map(|t| t.chars().count()).unwrap_or(0) as u32;
-        Location {
-            path: path.to_string(),
-            start_line: line,
-            start_col: col,
-            end_line: line,
-            end_col: ecol,
-        }
-    }
-}
-
 /// The parameters of a function definition.
-pub(crate) fn params_of(def: Node<'_>, src: &str) -> Vec<Param> {
+pub(crate) fn params_of(def: Node<'_>, src: &str, path: &str) -> Vec<Param> {
     let mut out = Vec::new();
     let Some(ps) = def.child_by_field_name("parameters") else {
         return out;
@@ -139,7 +115,7 @@ pub(crate) fn params_of(def: Node<'_>, src: &str) -> Vec<Param> {
             name: text(nn, src).to_string(),
             ann: ann.map(|a| text(a, src).to_string()),
             default: default.map(|d| text(d, src).to_string()),
-            start: (nn.start_byte(), nn.end_byte()),
+            loc: crate::evidence::location(path, nn, src),
             star,
         });
     }
