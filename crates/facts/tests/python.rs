@@ -328,3 +328,237 @@ fn snapshot_fastapi_app() {
 fn snapshot_django_app() {
     insta::assert_json_snapshot!(snapshot_app("django_app"));
 }
+
+fn find<'a>(ff: &'a FileFacts, subject: Subject, kind: &str) -> Vec<&'a Fact> {
+    ff.facts
+        .iter()
+        .filter(|f| f.subject == subject && f.kind == kind)
+        .collect()
+}
+
+#[test]
+fn tools_mcp_and_agents() {
+    let src = r#"
+import os
+import subprocess
+from mcp.server.fastmcp import FastMCP
+from langchain.tools import Tool
+
+mcp = FastMCP("ops")
+
+@mcp.tool()
+def run(cmd: str) -> str:
+    return subprocess.check_output(cmd, shell=True).decode()
+
+@mcp.tool(name="remove")
+def rm(path: str) -> str:
+    if confirm(f"remove {path}?"):
+        os.remove(path)
+    return "ok"
+
+@mcp.resource("docs://{name}")
+def doc(name: str) -> str:
+    return open(f"/srv/docs/{name}").read()
+
+def search(q):
+    return q
+
+tools = [Tool(name="search", func=search, description="Search the wiki")]
+"#;
+    let ff = extract("server.py", src);
+    let tools = find(&ff, Subject::Entry, "mcp-tool");
+    assert_eq!(tools.len(), 2);
+    assert_eq!(tools[0].str("route"), Some("run"));
+    assert_eq!(tools[0].list("writes"), ["exec"]);
+    assert!(!tools[0].flag("confirmation"));
+    assert_eq!(line(tools[0]), 9, "evidence is the decorator line");
+    assert_eq!(tools[1].str("route"), Some("remove"));
+    assert_eq!(tools[1].list("writes"), ["file-write"]);
+    assert!(tools[1].flag("confirmation"));
+    let res = find(&ff, Subject::Entry, "mcp-resource");
+    assert_eq!(res[0].str("route"), Some("docs://{name}"));
+    let agent = find(&ff, Subject::Entry, "agent-tool");
+    assert_eq!(agent[0].str("route"), Some("search"));
+    assert_eq!(agent[0].str("handler"), Some("search"));
+    // tool parameters are tool input
+    let exec = sinks(&ff, "exec");
+    let src = exec[0].flow.as_ref().unwrap().source.as_ref().unwrap();
+    assert_eq!(src.kind, "tool-input");
+    assert_eq!(sinks(&ff, "path").len(), 2);
+}
+
+#[test]
+fn starlette_routes_mounts_and_middleware() {
+    let src = r#"
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.authentication import AuthenticationMiddleware
+from starlette.responses import RedirectResponse
+from starlette.routing import Mount, Route
+
+async def go(request):
+    return RedirectResponse(request.query_params["to"])
+
+routes = [Route("/go", go), Mount("/api", routes=[Route("/items/{id}", go, methods=["POST"])])]
+app = Starlette(routes=routes, middleware=[Middleware(AuthenticationMiddleware, backend=None)])
+"#;
+    let ff = extract("app.py", src);
+    let entries = find(&ff, Subject::Entry, "http");
+    let routes: Vec<_> = entries
+        .iter()
+        .map(|e| (e.str("method"), e.str("route"), e.str("router")))
+        .collect();
+    assert_eq!(
+        routes,
+        vec![
+            (Some("GET"), Some("/go"), Some("routes")),
+            (Some("POST"), Some("/api/items/{id}"), Some("routes"))
+        ]
+    );
+    assert_eq!(state(sinks(&ff, "redirect")[0]), FlowState::Tainted);
+    let mw = find(&ff, Subject::Middleware, "auth");
+    assert_eq!(mw[0].str("router"), Some("app"));
+    let mount = find(&ff, Subject::Mount, "prefix");
+    assert_eq!(mount[0].str("parent"), Some("app"));
+    assert_eq!(mount[0].str("child"), Some("routes"));
+}
+
+#[test]
+fn django_views_and_urls() {
+    let views = r#"
+from django.contrib.auth.decorators import login_required
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from django.shortcuts import get_object_or_404
+from .models import Order
+
+@csrf_exempt
+@require_POST
+def webhook(request):
+    return None
+
+@login_required
+def order(request, order_id):
+    return get_object_or_404(Order, pk=order_id)
+"#;
+    let ff = extract("shop/views.py", views);
+    let e = find(&ff, Subject::Entry, "http");
+    assert_eq!(e[0].str("method"), Some("POST"));
+    assert!(e[0].flag("csrf_exempt"));
+    assert!(e[0].flag("state_changing"));
+    assert_eq!(e[0].str("router"), Some("webhook"));
+    assert_eq!(e[1].list("auth"), ["login_required"]);
+    assert!(e[1].flag("id_param_lookup"));
+    assert_eq!(e[1].list("path_params"), ["order_id"]);
+    let urls = r#"
+from django.urls import include, path
+from . import views
+
+urlpatterns = [
+    path("orders/<int:order_id>/", views.order),
+    path("hooks/", include("shop.hooks.urls")),
+]
+"#;
+    let ff = extract("shop/urls.py", urls);
+    let m = find(&ff, Subject::Mount, "prefix");
+    assert_eq!(m[0].str("child"), Some("shop.views.order"));
+    assert_eq!(m[0].str("parent"), Some("shop.urls"));
+    assert_eq!(m[0].str("prefix"), Some("orders/<int:order_id>/"));
+    assert_eq!(m[1].str("child"), Some("shop.hooks.urls"));
+}
+
+#[test]
+fn llm_calls_and_their_limits() {
+    let src = r#"
+from openai import AzureOpenAI
+from langchain_openai import ChatOpenAI
+
+client = AzureOpenAI()
+llm = ChatOpenAI(model="gpt-4o", max_tokens=100).bind_tools([])
+
+def ask(q):
+    client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": q}], tools=[])
+    return llm.invoke(q).content
+"#;
+    let ff = extract("llm.py", src);
+    let az = find(&ff, Subject::Llm, "azure-openai");
+    assert_eq!(az[0].str("model"), Some("gpt-4o-mini"));
+    assert!(!az[0].flag("max_tokens"));
+    assert!(az[0].flag("tools"));
+    let lc = find(&ff, Subject::Llm, "langchain");
+    assert_eq!(lc[0].str("model"), Some("gpt-4o"));
+    assert!(lc[0].flag("max_tokens"));
+    assert!(lc[0].flag("tools"));
+    assert_eq!(
+        ff.functions[0]
+            .returns_source
+            .as_ref()
+            .map(|s| s.kind.as_str()),
+        Some("llm-output")
+    );
+}
+
+#[test]
+fn settings_only_with_their_context() {
+    let src = r#"
+import hashlib, random
+import requests
+from flask import Flask
+
+app = Flask(__name__)
+app.secret_key = "dev"
+
+def checksum(blob):
+    return hashlib.md5(blob).hexdigest()
+
+def hash_password(password):
+    return hashlib.sha1(password.encode()).hexdigest()
+
+def shuffle_cards(cards):
+    pick = random.choice(cards)
+    reset_token = random.randint(0, 10**6)
+    return pick, reset_token
+
+def fetch():
+    return requests.get("https://example.com", verify=False)
+"#;
+    let ff = extract("app.py", src);
+    let hashes = find(&ff, Subject::Setting, "weak-hash");
+    assert_eq!(hashes.len(), 1);
+    assert_eq!(hashes[0].str("context"), Some("password"));
+    let rnd = find(&ff, Subject::Setting, "weak-random");
+    assert_eq!(rnd.len(), 1);
+    assert_eq!(rnd[0].str("context"), Some("token"));
+    assert_eq!(find(&ff, Subject::Setting, "secret-key-weak").len(), 1);
+    assert_eq!(find(&ff, Subject::Setting, "tls-verify-disabled").len(), 1);
+}
+
+#[test]
+fn stores_and_outbound() {
+    let src = r#"
+import psycopg2
+import requests
+from sqlalchemy import create_engine
+
+engine = create_engine("mysql+pymysql://app:pw@db.example.com/shop")
+conn = psycopg2.connect(host="pg.internal", dbname="app")
+
+def sync():
+    requests.post("http://billing.example.com/sync", json={}, timeout=5)
+    requests.get("http://localhost:8080/health")
+"#;
+    let ff = extract("jobs.py", src);
+    let mysql = find(&ff, Subject::Store, "mysql");
+    assert_eq!(mysql[0].str("host"), Some("db.example.com"));
+    assert_eq!(mysql[0].str("library"), Some("sqlalchemy"));
+    assert_eq!(
+        find(&ff, Subject::Store, "postgres")[0].str("host"),
+        Some("pg.internal")
+    );
+    let out = find(&ff, Subject::Outbound, "http");
+    assert_eq!(out[0].str("host"), Some("billing.example.com"));
+    assert_eq!(out[0].props.get("tls"), Some(&bw_facts::Prop::Bool(false)));
+    assert!(out[0].flag("timeout"));
+    assert_eq!(out[1].props.get("tls"), None);
+    assert!(!out[1].flag("timeout"));
+}

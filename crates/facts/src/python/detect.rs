@@ -1619,6 +1619,16 @@ impl<'s> Ctx<'s> {
                 }
                 return;
             }
+            "starlette.applications.Starlette" => {
+                // `Starlette(routes=routes)`: the route list is mounted on the app.
+                if let (Some(t), Some(r)) = (target, call.kw("routes"))
+                    && r.node.kind() == "identifier"
+                {
+                    let child = self.resolved_child(r.node, sc);
+                    self.mount(call.node, sc, Some(t), &child, Some(""), &[], "starlette");
+                }
+                return;
+            }
             "starlette.middleware.Middleware" => {
                 if let Some(cls) = call.pos(0).map(|a| a.node) {
                     let router = self.enclosing_target(call.node);

@@ -1074,10 +1074,15 @@ impl<'s> Ctx<'s> {
             (None, None)
         };
         let target = self.assign_target.take();
+        self.last_ctor = None;
         let recv_taint = recv
             .map(|r| self.eval(r, sc, depth + 1))
             .unwrap_or_default();
         let recv_ctor = match recv {
+            // `ChatOpenAI(model=...).bind_tools(...)`: the receiver call just ran.
+            Some(r) if matches!(r.kind(), "call" | "await" | "parenthesized_expression") => {
+                self.last_ctor.take()
+            }
             Some(r) if r.kind() == "identifier" => {
                 self.lookup(self.text(r), sc).and_then(|v| v.ctor)
             }
