@@ -17,3 +17,10 @@ def signature(request):
     sig = request.POST["signature"]
     html = mark_safe("<footer>" + sig + "</footer>")  # ruleid: cross-site-scripting
     return HttpResponse(html)
+
+
+def profile_json(request):
+    import json
+
+    bio = request.GET.get("bio", "")
+    return HttpResponse(json.dumps({"bio": bio}), content_type="application/json")  # ok: cross-site-scripting

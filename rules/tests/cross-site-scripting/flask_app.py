@@ -14,3 +14,20 @@ def banner():
 def banner_safe():
     msg = request.args.get("msg", "")
     return Markup("<div class='banner'>" + str(escape(msg)) + "</div>")  # ok: cross-site-scripting
+
+
+@app.route("/hello")
+def hello():
+    name = request.args.get("name", "world")
+    return f"<h1>Hello {name}</h1>"  # ruleid: cross-site-scripting
+
+
+@app.route("/hello/safe")
+def hello_safe():
+    name = request.args.get("name", "world")
+    return f"<h1>Hello {escape(name)}</h1>"  # ok: cross-site-scripting
+
+
+@app.route("/hello/plain")
+def hello_plain():
+    return request.args.get("name", "world")  # ok: cross-site-scripting

@@ -27,6 +27,20 @@ def upload():
     return "stored"
 
 
+@app.route("/avatar", methods=["POST"])
+def avatar():
+    f = request.files["avatar"]
+    f.save(os.path.join(UPLOAD_DIR, "avatars", f.filename))  # ruleid: path-traversal
+    return "saved"
+
+
+@app.route("/avatar/safe", methods=["POST"])
+def avatar_safe():
+    f = request.files["avatar"]
+    f.save(os.path.join(UPLOAD_DIR, "avatars", secure_filename(f.filename)))  # ok: path-traversal
+    return "saved"
+
+
 @app.route("/upload/safe", methods=["POST"])
 def upload_safe():
     f = request.files["doc"]

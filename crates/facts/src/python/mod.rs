@@ -358,6 +358,17 @@ impl<'s> Ctx<'s> {
             "return_statement" => {
                 for c in named_kids(n) {
                     let t = self.eval(c, sc, depth + 1);
+                    if sc.framework.as_deref() == Some("flask") && self.html_literal(c, 0) {
+                        // A Flask view returning a string serves it as text/html.
+                        let flow = t.to_flow("html");
+                        if flow.state != FlowState::Safe {
+                            let mut f = Fact::new(Subject::Sink, "html", self.ev(n, &sc.symbol))
+                                .with("callee", Prop::Str("return".into()))
+                                .with("framework", Prop::Str("flask".into()));
+                            f.flow = Some(flow);
+                            self.push(f);
+                        }
+                    }
                     sc.returns.join(&t);
                 }
             }
@@ -710,6 +721,25 @@ impl<'s> Ctx<'s> {
             .or_else(|| sc.outer.get(name))
             .or_else(|| self.globals.get(name))
             .cloned()
+    }
+
+    /// A string built with literal HTML markup (`f"<p>{x}</p>"`, `"<b>" + x`).
+    fn html_literal(&self, n: Node<'_>, depth: usize) -> bool {
+        if depth > 8 {
+            return false;
+        }
+        match n.kind() {
+            "string" => named_kids(n).iter().any(|c| {
+                c.kind() == "string_content" && {
+                    let t = self.text(*c);
+                    t.contains('<') && t.contains('>')
+                }
+            }),
+            "binary_operator" | "concatenated_string" | "parenthesized_expression" => named_kids(n)
+                .into_iter()
+                .any(|c| self.html_literal(c, depth + 1)),
+            _ => false,
+        }
     }
 
     /// The constructor info an expression carries (`llm`, `prompt | llm`).
@@ -1336,35 +1366,47 @@ impl<'s> Ctx<'s> {
         if sc.is_module || call.path.is_empty() {
             return;
         }
-        let root = call.path.split(['.', '(', '[']).next().unwrap_or("");
-        let local_def = call.path.starts_with(&format!("{}.", self.module))
-            && self.defs.contains(
-                call.path[self.module.len() + 1..]
-                    .split(['.', '('])
-                    .next()
-                    .unwrap_or(""),
-            );
-        let imported = self
-            .imports
-            .map
-            .values()
-            .any(|m| m.split('.').next() == Some(root))
-            && !is_library(root);
-        if !(local_def || imported) {
-            return;
-        }
-        let mut args: Vec<ArgFlow> = Vec::new();
         let mut callee = call.path.clone();
-        // `Class().method(...)`: the callee is `Class.method`, with `self` first.
-        if let Some(i) = callee.find("().") {
-            let cls = callee[..i].rsplit('.').next().unwrap_or("");
-            if cls.chars().next().is_some_and(|c| c.is_uppercase())
-                && !callee[i + 3..].contains('(')
-            {
-                callee = format!("{}.{}", &callee[..i], &callee[i + 3..]);
-                args.push(Taint::constant().to_arg());
+        let mut self_arg = false;
+        if let (Some(rest), Some(cls)) = (call.path.strip_prefix("self."), &sc.class)
+            && !rest.contains(['.', '(', '['])
+        {
+            // `self.helper(x)`: a method of the enclosing class.
+            callee = if self.module.is_empty() {
+                format!("{cls}.{rest}")
             } else {
+                format!("{}.{cls}.{rest}", self.module)
+            };
+            self_arg = true;
+        } else {
+            let root = call.path.split(['.', '(', '[']).next().unwrap_or("");
+            let local_def = call.path.starts_with(&format!("{}.", self.module))
+                && self.defs.contains(
+                    call.path[self.module.len() + 1..]
+                        .split(['.', '('])
+                        .next()
+                        .unwrap_or(""),
+                );
+            let imported = self
+                .imports
+                .map
+                .values()
+                .any(|m| m.split('.').next() == Some(root))
+                && !is_library(root);
+            if !(local_def || imported) {
                 return;
+            }
+            // `Class().method(...)`: the callee is `Class.method`, with `self` first.
+            if let Some(i) = callee.find("().") {
+                let cls = callee[..i].rsplit('.').next().unwrap_or("");
+                if cls.chars().next().is_some_and(|c| c.is_uppercase())
+                    && !callee[i + 3..].contains('(')
+                {
+                    callee = format!("{}.{}", &callee[..i], &callee[i + 3..]);
+                    self_arg = true;
+                } else {
+                    return;
+                }
             }
         }
         if callee.contains('(')
@@ -1375,28 +1417,33 @@ impl<'s> Ctx<'s> {
             return;
         }
         let params = self.fn_params.get(&callee).cloned();
-        let mut kw: Vec<(usize, ArgFlow)> = Vec::new();
-        for a in &call.args {
-            if a.kw.is_none() {
-                args.push(a.taint.to_arg());
-            } else if let Some(ps) = &params
-                && let Some(i) = ps.iter().position(|p| Some(p.as_str()) == a.kw.as_deref())
-            {
-                kw.push((i, a.taint.to_arg()));
-            } else {
-                kw.push((usize::MAX, a.taint.to_arg()));
-            }
+        let mut slots: Vec<Option<ArgFlow>> = Vec::new();
+        if self_arg {
+            slots.push(Some(Taint::constant().to_arg()));
         }
-        for (i, af) in kw {
-            if i != usize::MAX && i >= args.len() {
-                while args.len() < i {
-                    args.push(Taint::constant().to_arg());
+        let mut extra: Vec<ArgFlow> = Vec::new();
+        for a in call.args.iter().filter(|a| a.kw.is_none()) {
+            slots.push(Some(a.taint.to_arg()));
+        }
+        for a in call.args.iter().filter(|a| a.kw.is_some()) {
+            let idx = params
+                .as_ref()
+                .and_then(|ps| ps.iter().position(|p| Some(p.as_str()) == a.kw.as_deref()));
+            match idx {
+                Some(i) if slots.get(i).is_none_or(|s| s.is_none()) => {
+                    if slots.len() <= i {
+                        slots.resize(i + 1, None);
+                    }
+                    slots[i] = Some(a.taint.to_arg());
                 }
-                args.push(af);
-            } else {
-                args.push(af);
+                _ => extra.push(a.taint.to_arg()),
             }
         }
+        let mut args: Vec<ArgFlow> = slots
+            .into_iter()
+            .map(|s| s.unwrap_or_else(|| Taint::constant().to_arg()))
+            .collect();
+        args.extend(extra);
         sc.calls.push(CallSite {
             callee,
             location: self.loc(call.node),
@@ -1630,6 +1677,14 @@ impl<'s> Ctx<'s> {
             "torch.load" => call
                 .kw("weights_only")
                 .is_some_and(|a| lit_bool(a.node) == Some(true)),
+            _ if spec.kind == "html" => {
+                // `HttpResponse(json.dumps(x), content_type="application/json")` is not HTML.
+                ["content_type", "mimetype", "media_type"].iter().any(|k| {
+                    call.kw(k)
+                        .and_then(|a| lit_str(a.node, self.src))
+                        .is_some_and(|ct| !ct.contains("html"))
+                })
+            }
             _ => {
                 // LangChain retrievers take a query, not a prompt.
                 spec.kind == "prompt"
