@@ -562,3 +562,24 @@ def sync():
     assert_eq!(out[1].props.get("tls"), None);
     assert!(!out[1].flag("timeout"));
 }
+
+#[test]
+fn fastapi_dependency_parameters_read_the_request() {
+    let src = r#"
+import logging
+from fastapi import Header
+
+log = logging.getLogger(__name__)
+
+def get_tenant(x_tenant: str = Header(...)):
+    log.info("tenant %s", x_tenant)
+    return x_tenant
+
+def plain(x):
+    log.info("value %s", x)
+"#;
+    let ff = extract("deps.py", src);
+    let logs = sinks(&ff, "log");
+    assert_eq!(state(logs[0]), FlowState::Tainted);
+    assert_eq!(state(logs[1]), FlowState::FromParams);
+}

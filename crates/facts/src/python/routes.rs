@@ -615,6 +615,27 @@ impl<'s> Ctx<'s> {
                 continue;
             }
             if !is_http {
+                // FastAPI dependencies read the request through their defaults:
+                // `authorization: str = Header(...)`.
+                if fastapi_file {
+                    let marker = |s: &str| {
+                        [
+                            "Header(", "Query(", "Cookie(", "Body(", "Form(", "File(", "Path(",
+                        ]
+                        .iter()
+                        .any(|m| {
+                            s.starts_with(m)
+                                || s.contains(&format!("[{m}"))
+                                || s.contains(&format!(", {m}"))
+                        })
+                    };
+                    if p.default.as_deref().is_some_and(marker) || marker(&ann) {
+                        role.params.insert(
+                            p.name.clone(),
+                            ParamRole::Request(format!("parameter `{}`", p.name)),
+                        );
+                    }
+                }
                 continue;
             }
             match fw.as_str() {
