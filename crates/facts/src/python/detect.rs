@@ -1035,6 +1035,7 @@ impl<'s> Ctx<'s> {
             }
         }
         if p.starts_with("random.")
+            && !p.starts_with("random.SystemRandom")
             && matches!(
                 last,
                 "random"
@@ -1399,7 +1400,11 @@ impl<'s> Ctx<'s> {
         let is_request = path.starts_with("flask.request")
             || path.starts_with("django.request")
             || path.starts_with("starlette.request");
-        let headerish = self.text(v).ends_with(".headers")
+        // A response's headers: in a handler, or on an object a response class made.
+        let responseish =
+            path.contains("Response") || path.contains("make_response") || path.contains("jsonify");
+        let headerish = (self.text(v).ends_with(".headers")
+            && (sc.framework.is_some() || responseish))
             || path.contains("HttpResponse")
             || path.contains("Response()");
         if !headerish || is_request {

@@ -925,7 +925,12 @@ impl<'s> Ctx<'s> {
                 // Evaluate the object first: it may hold calls (sinks, LLM calls).
                 let obj_taint = obj.map(|o| self.eval(o, sc, depth + 1)).unwrap_or_default();
                 if let Some(p) = &path {
-                    if p == "ssl.CERT_NONE" {
+                    // Set or passed, not compared: `ctx.verify_mode = ssl.CERT_NONE`, `cert_reqs=ssl.CERT_NONE`.
+                    if p == "ssl.CERT_NONE"
+                        && n.parent().is_some_and(|pa| {
+                            matches!(pa.kind(), "assignment" | "keyword_argument")
+                        })
+                    {
                         self.setting(
                             n,
                             sc,
@@ -1666,6 +1671,43 @@ impl<'s> Ctx<'s> {
     }
 
     fn sink_excluded(&self, spec: &SinkSpec, call: &Call<'_>) -> bool {
+        let root = call.path.split(['.', '(', '[']).next().unwrap_or("");
+        match spec.kind.as_str() {
+            // `str.find` is not a MongoDB query.
+            "nosql"
+                if !(self.imports_root("pymongo")
+                    || self.imports_root("motor")
+                    || self.imports_root("mongoengine")
+                    || self.imports_root("bson")
+                    || call.path.contains("Mongo")) =>
+            {
+                return true;
+            }
+            "sql" if call.method.is_some() => {
+                // A class's own `self.execute(...)`, or a non-database library's `execute`.
+                if call.path == format!("self.{}", call.last()) {
+                    return true;
+                }
+                let from_import = call.recv.is_some_and(|r| {
+                    r.kind() != "call"
+                        && self
+                            .imports
+                            .map
+                            .contains_key(self.text(r).split('.').next().unwrap_or(""))
+                });
+                if from_import && is_library(root) && !is_db_library(root) {
+                    return true;
+                }
+                if matches!(call.last(), "fetch" | "fetchrow" | "fetchval")
+                    && !(self.imports_root("asyncpg")
+                        || self.imports_root("databases")
+                        || call.path.contains("asyncpg"))
+                {
+                    return true;
+                }
+            }
+            _ => {}
+        }
         match call.path.as_str() {
             "yaml.load" | "yaml.load_all" => {
                 let loader = call

@@ -405,6 +405,34 @@ pub fn path_params(route: &str) -> Vec<String> {
     out
 }
 
+/// Database client libraries (their `execute` runs SQL).
+pub fn is_db_library(root: &str) -> bool {
+    matches!(
+        root,
+        "sqlite3"
+            | "psycopg"
+            | "psycopg2"
+            | "asyncpg"
+            | "pymysql"
+            | "mysql"
+            | "MySQLdb"
+            | "sqlalchemy"
+            | "django"
+            | "aiosqlite"
+            | "aiomysql"
+            | "databases"
+            | "cx_Oracle"
+            | "oracledb"
+            | "pyodbc"
+            | "duckdb"
+            | "sqlmodel"
+            | "flask_sqlalchemy"
+            | "snowflake"
+            | "clickhouse_driver"
+            | "pymssql"
+    )
+}
+
 /// Top-level modules of well-known libraries (calls into them are not
 /// recorded as call sites for cross-file linking).
 pub fn is_library(module_root: &str) -> bool {
@@ -548,6 +576,23 @@ pub fn is_library(module_root: &str) -> bool {
         "typer",
         "tenacity",
         "structlog",
+        "distutils",
+        "setuptools",
+        "concurrent",
+        "sched",
+        "email",
+        "mailbox",
+        "ftplib",
+        "smtplib",
+        "telnetlib",
+        "aiofiles",
+        "sqlmodel",
+        "databases",
+        "pymssql",
+        "pyodbc",
+        "duckdb",
+        "oracledb",
+        "cx_Oracle",
     ];
     LIBS.contains(&module_root)
 }
