@@ -134,6 +134,8 @@ pub(crate) struct Ctx<'s> {
     pub assign_target: Option<String>,
     pub last_ctor: Option<Rc<CtorInfo>>,
     pub is_settings: bool,
+    /// The file imports an LLM framework (LangChain, LlamaIndex, LangGraph).
+    pub llm_file: bool,
     pub is_config: bool,
 }
 
@@ -184,11 +186,26 @@ fn extract_inner(
         assign_target: None,
         last_ctor: None,
         is_settings: file.starts_with("settings") || path.contains("/settings/"),
+        llm_file: false,
         is_config: file.starts_with("config")
             || file.starts_with("settings")
             || path.contains("/settings/"),
     };
     cx.prescan(root, 0);
+    cx.llm_file = [
+        "langchain",
+        "langchain_core",
+        "langchain_openai",
+        "langchain_anthropic",
+        "langchain_community",
+        "langchain_ollama",
+        "langchain_google_genai",
+        "langgraph",
+        "llama_index",
+        "google",
+    ]
+    .iter()
+    .any(|r| cx.imports_root(r));
     let mut sc = Scope {
         symbol: "<module>".into(),
         is_module: true,
@@ -868,7 +885,10 @@ impl<'s> Ctx<'s> {
     /// The source kind of a resolved path, if it is a source.
     fn source_kind(&self, path: &str) -> Option<String> {
         for s in &self.spec.sources {
-            if s.names.iter().any(|nm| source_matches(nm, path)) {
+            if s.names
+                .iter()
+                .any(|nm| source_matches(nm, path) && (self.llm_file || !generic_llm_name(nm)))
+            {
                 return Some(s.kind.clone());
             }
         }
@@ -1672,7 +1692,21 @@ impl<'s> Ctx<'s> {
 
     fn sink_excluded(&self, spec: &SinkSpec, call: &Call<'_>) -> bool {
         let root = call.path.split(['.', '(', '[']).next().unwrap_or("");
+        let by_method = !spec.callees.iter().any(|c| name_matches(c, &call.path));
         match spec.kind.as_str() {
+            // `.invoke()` / `.stream()` are prompts only where an LLM framework is used.
+            "prompt" if by_method && !self.llm_file => return true,
+            // Response headers and cookies: only in web code.
+            "header"
+                if !(self.imports_root("flask")
+                    || self.imports_root("django")
+                    || self.imports_root("starlette")
+                    || self.imports_root("fastapi")
+                    || self.imports_root("werkzeug")
+                    || self.imports_root("rest_framework")) =>
+            {
+                return true;
+            }
             // `str.find` is not a MongoDB query.
             "nosql"
                 if !(self.imports_root("pymongo")
@@ -1916,6 +1950,23 @@ impl<'s> Ctx<'s> {
         self.finish_deferred();
         self.finish_settings();
     }
+}
+
+/// Source names that only mean LLM output in files using an LLM framework
+/// (`model.predict()` is scikit-learn elsewhere).
+fn generic_llm_name(name: &str) -> bool {
+    [
+        ".invoke()",
+        ".ainvoke()",
+        ".predict()",
+        ".complete()",
+        ".stream()",
+        ".generate_content()",
+    ]
+    .iter()
+    .any(|s| name.ends_with(s))
+        && name.starts_with("*.")
+        && !name.contains("as_")
 }
 
 /// Does a block end by leaving the function (return/raise/abort)?
