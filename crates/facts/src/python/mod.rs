@@ -1861,6 +1861,11 @@ impl<'s> Ctx<'s> {
         if parent.is_module || class.is_some() {
             self.fn_infos
                 .insert(name.clone(), (symbol.clone(), info.clone()));
+        } else {
+            // Nested views registered by name (`app.add_url_rule(..., view_func=upload)`).
+            self.fn_infos
+                .entry(name.clone())
+                .or_insert_with(|| (symbol.clone(), info.clone()));
         }
         self.fn_infos.insert(symbol.clone(), (symbol, info.clone()));
         // Capabilities and markers of nested functions count for the enclosing one.

@@ -698,7 +698,11 @@ impl<'s> Ctx<'s> {
                     }
                 }
                 "django" | "drf" => {
-                    if p.name == "request" || p.star {
+                    // DRF's `format=None` suffix argument is not a path parameter.
+                    if p.name == "request"
+                        || p.star
+                        || (p.name == "format" && p.default.as_deref() == Some("None"))
+                    {
                         continue;
                     }
                     role.params.insert(
