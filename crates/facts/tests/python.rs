@@ -583,3 +583,35 @@ def plain(x):
     assert_eq!(state(logs[0]), FlowState::Tainted);
     assert_eq!(state(logs[1]), FlowState::FromParams);
 }
+
+#[test]
+fn validation_guards_clean_the_checked_variable() {
+    let src = r#"
+import os
+import re
+from flask import abort, request
+
+NAME = re.compile(r"[a-z0-9_-]{1,32}")
+
+def view():
+    a = request.args["a"]
+    if not re.fullmatch(r"[a-z]+", a):
+        abort(400)
+    os.system("echo " + a)
+    b = request.args["b"]
+    if NAME.fullmatch(b):
+        os.system("echo " + b)
+    os.system("echo " + b)
+    c = request.args["c"]
+    if not c.isdigit():
+        raise ValueError("bad")
+    os.system("echo " + c)
+    d = request.args["d"]
+    if not d.isdigit():
+        print("bad")
+    os.system("echo " + d)
+"#;
+    let ff = extract("app.py", src);
+    let lines: Vec<u32> = sinks(&ff, "exec").iter().map(|f| line(f)).collect();
+    assert_eq!(lines, vec![16, 24]);
+}

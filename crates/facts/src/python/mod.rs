@@ -512,7 +512,10 @@ impl<'s> Ctx<'s> {
             self.eval(c, sc, depth + 1);
         }
         // `if x in ALLOWED:` -> x is clean inside; `if x not in ALLOWED: return` -> clean after.
-        let guard = cond.and_then(|c| self.allowlist_guard(c));
+        let guard = cond.and_then(|c| {
+            self.allowlist_guard(c)
+                .or_else(|| self.validation_guard(c, sc))
+        });
         let cons = n.child_by_field_name("consequence");
         match &guard {
             Some((name, false)) => {
@@ -548,6 +551,48 @@ impl<'s> Ctx<'s> {
             clean.taint = Taint::constant();
             sc.vars.insert(name, clean);
         }
+    }
+
+    /// `re.fullmatch(P, x)`, `PATTERN.match(x)`, `x.isdigit()` (or their
+    /// negation): returns the validated variable and whether it is negated.
+    fn validation_guard(&self, cond: Node<'_>, sc: &Scope) -> Option<(String, bool)> {
+        let mut c = cond;
+        let mut negated = false;
+        for _ in 0..4 {
+            match c.kind() {
+                "parenthesized_expression" => c = named_kids(c).into_iter().next()?,
+                "not_operator" => {
+                    negated = !negated;
+                    c = c.child_by_field_name("argument")?;
+                }
+                _ => break,
+            }
+        }
+        if c.kind() != "call" {
+            return None;
+        }
+        let f = c.child_by_field_name("function")?;
+        let args = named_kids(c.child_by_field_name("arguments")?);
+        let path = self.path_of(f, sc, 0).unwrap_or_default();
+        let method = if f.kind() == "attribute" {
+            f.child_by_field_name("attribute").map(|a| self.text(a))
+        } else {
+            None
+        };
+        let checked = match (path.as_str(), method) {
+            ("re.match" | "re.fullmatch", _) => args.get(1).copied(),
+            (p, Some("match" | "fullmatch")) if p.starts_with("re.compile(") => {
+                args.first().copied()
+            }
+            (
+                _,
+                Some(
+                    "isdigit" | "isnumeric" | "isdecimal" | "isalnum" | "isalpha" | "isidentifier",
+                ),
+            ) => f.child_by_field_name("object"),
+            _ => None,
+        }?;
+        (checked.kind() == "identifier").then(|| (self.text(checked).to_string(), negated))
     }
 
     /// `x in ALLOWED` / `x not in ALLOWED` with a constant right side:
