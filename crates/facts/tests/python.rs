@@ -615,3 +615,36 @@ def view():
     let lines: Vec<u32> = sinks(&ff, "exec").iter().map(|f| line(f)).collect();
     assert_eq!(lines, vec![16, 24]);
 }
+
+#[test]
+fn rate_limits_from_decorators_dependencies_and_classes() {
+    let src = r#"
+from fastapi import Depends, FastAPI
+from fastapi_limiter.depends import RateLimiter
+
+app = FastAPI()
+
+@app.post("/login", dependencies=[Depends(RateLimiter(times=5, seconds=60))])
+def login(username: str):
+    return {}
+"#;
+    let ff = extract("main.py", src);
+    let e = find(&ff, Subject::Entry, "http");
+    assert_eq!(e[0].list("rate_limit"), ["RateLimiter"]);
+    assert!(e[0].list("auth").is_empty());
+    let src = r#"
+from rest_framework.views import APIView
+from rest_framework.throttling import AnonRateThrottle
+
+class LoginView(APIView):
+    throttle_classes = [AnonRateThrottle]
+
+    def post(self, request):
+        return None
+"#;
+    let ff = extract("accounts/views.py", src);
+    let e = find(&ff, Subject::Entry, "http");
+    assert_eq!(e[0].str("framework"), Some("drf"));
+    assert_eq!(e[0].str("method"), Some("POST"));
+    assert_eq!(e[0].list("rate_limit"), ["throttle_classes"]);
+}

@@ -56,6 +56,7 @@ pub(crate) struct ClassCtx {
     pub auth: Vec<String>,
     pub public: bool,
     pub csrf_exempt: bool,
+    pub rate_limit: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -346,8 +347,13 @@ impl<'s> Ctx<'s> {
                         vec![last.to_uppercase()]
                     };
                     let mut dauth = Vec::new();
+                    let mut drate = Vec::new();
                     if let Some(v) = kwv("dependencies") {
                         dauth = self.auth_in_list(v).0;
+                        // fastapi-limiter: `dependencies=[Depends(RateLimiter(times=5, seconds=60))]`
+                        if self.text(v).contains("RateLimiter") {
+                            drate.push("RateLimiter".to_string());
+                        }
                     }
                     for m in methods {
                         drafts.push(EntryDraft {
@@ -357,6 +363,7 @@ impl<'s> Ctx<'s> {
                             route: route.clone(),
                             router: Some(recv_written.clone()),
                             auth: dauth.clone(),
+                            rate_limit: drate.clone(),
                             ev: Some(ev.clone()),
                             path_params: route.as_deref().map(path_params).unwrap_or_default(),
                             ..Default::default()
@@ -444,6 +451,11 @@ impl<'s> Ctx<'s> {
                     rate_limit.push(d.written.clone());
                     continue;
                 }
+                // django-ratelimit, ratelimit-style decorators
+                "ratelimit" | "rate_limit" | "throttle" | "rate_limited" | "throttle_classes" => {
+                    rate_limit.push(d.written.clone());
+                    continue;
+                }
                 "api_view" => {
                     api_view = true;
                     django_methods = pos
@@ -525,6 +537,7 @@ impl<'s> Ctx<'s> {
             }
         }
         if let Some(c) = class {
+            rate_limit.extend(c.rate_limit.iter().cloned());
             auth.extend(c.auth.iter().cloned());
             public |= c.public;
             csrf_exempt |= c.csrf_exempt;
@@ -937,6 +950,9 @@ impl<'s> Ctx<'s> {
                 ) else {
                     continue;
                 };
+                if self.text(l) == "throttle_classes" && !named_kids(r).is_empty() {
+                    cx.rate_limit.push("throttle_classes".into());
+                }
                 if self.text(l) == "permission_classes" {
                     let (au, pb) = self.auth_in_list(r);
                     cx.auth.extend(au);
