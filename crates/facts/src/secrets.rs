@@ -157,10 +157,10 @@ pub fn is_placeholder(value: &str) -> bool {
     }
     // A value that is one character repeated (`aaaaaaaa`, `00000000`).
     let mut chars = v.chars();
-    if let Some(first) = chars.next() {
-        if chars.all(|c| c == first) {
-            return true;
-        }
+    if let Some(first) = chars.next()
+        && chars.all(|c| c == first)
+    {
+        return true;
     }
     // Starts like a variable or template reference.
     v.starts_with('$') || v.starts_with('%') || (v.starts_with('{') && v.ends_with('}'))
@@ -357,19 +357,18 @@ pub fn is_literal_secret_env(name: &str, value: &str) -> bool {
         return false;
     }
     // File paths to a mounted secret are the right way to do it.
-    !(v.starts_with('/') && !v.contains(' '))
+    !v.starts_with('/') || v.contains(' ')
 }
 
 /// The kind of a known token format that `value` contains, if any.
 fn known_format_in(value: &str) -> Option<&'static str> {
     let mut found = None;
     for_each_run(value, |start, end| {
-        if found.is_none() {
-            if let Some((kind, s, e)) = match_known(value, start, end) {
-                if !is_placeholder(&value[s..e]) {
-                    found = Some(kind);
-                }
-            }
+        if found.is_none()
+            && let Some((kind, s, e)) = match_known(value, start, end)
+            && !is_placeholder(&value[s..e])
+        {
+            found = Some(kind);
         }
     });
     found

@@ -230,28 +230,27 @@ pub fn documents(text: &str) -> Vec<Node> {
     let mut start = 0usize; // byte offset of the chunk
     let mut start_line = 0u32; // lines before the chunk
     let mut offset = 0usize;
-    let mut line_no = 0u32;
     let flush = |from: usize, to: usize, before: u32, out: &mut Vec<Node>| {
         let chunk = &text[from..to];
         if chunk.trim().is_empty() {
             return;
         }
-        if let Ok(mut n) = serde_saphyr::from_str_with_options::<Node>(chunk, options()) {
-            if n.value != Value::Null {
-                n.shift(before);
-                out.push(n);
-            }
+        if let Ok(mut n) = serde_saphyr::from_str_with_options::<Node>(chunk, options())
+            && n.value != Value::Null
+        {
+            n.shift(before);
+            out.push(n);
         }
     };
-    for line in text.split_inclusive('\n') {
+    for (line_no, line) in text.split_inclusive('\n').enumerate() {
+        let line_no = u32::try_from(line_no).unwrap_or(u32::MAX);
         let l = line.trim_end();
         if l == "---" || l.starts_with("--- ") || l == "..." {
             flush(start, offset, start_line, &mut out);
             start = offset + line.len();
-            start_line = line_no + 1;
+            start_line = line_no.saturating_add(1);
         }
         offset += line.len();
-        line_no += 1;
     }
     flush(start, text.len(), start_line, &mut out);
     out
