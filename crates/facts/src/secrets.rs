@@ -147,6 +147,17 @@ pub fn is_placeholder(value: &str) -> bool {
         "notareal",
         "not_a_real",
         "foobar",
+        "replace",
+        "generate",
+        "random",
+        "-here",
+        "_here",
+        "put-",
+        "put_",
+        "enter-",
+        "enter_",
+        "some-",
+        "some_",
     ];
     if CONTAINS.iter().any(|c| lower.contains(c)) {
         return true;
@@ -557,9 +568,19 @@ pub fn scan(path: &str, lang: Lang, text: &str) -> Vec<Fact> {
     let mut out = Vec::new();
     let code = lang.is_code();
     let lines: Vec<&str> = text.lines().collect();
+    let mut triple: Option<&'static str> = None;
+    // `.env.example`, `config.sample.json`, `settings.template.yaml`: values
+    // there are documentation; only known token formats are reported.
+    let file_name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    let example_file = ["example", "sample", "template", "dist"]
+        .iter()
+        .any(|w| file_name.split(['.', '-', '_']).any(|part| part == *w));
     for (i, full) in lines.iter().enumerate() {
         let line = cut(full, MAX_LINE);
         if line.len() < 8 {
+            if lang == Lang::Python {
+                triple = track_triple_quotes(line, triple);
+            }
             continue;
         }
         let mut hits: Vec<Hit> = Vec::new();
@@ -589,7 +610,13 @@ pub fn scan(path: &str, lang: Lang, text: &str) -> Vec<Fact> {
             let t = line.trim_start();
             t.starts_with('#') || t.starts_with("//") || t.starts_with('*') || t.starts_with("/*")
         };
-        if !comment {
+        // Python docstrings and long strings hold examples (`passwd='…'` in
+        // documentation): generic assignments there are not code.
+        let in_long_string = triple.is_some();
+        if lang == Lang::Python {
+            triple = track_triple_quotes(line, triple);
+        }
+        if !comment && !in_long_string && !example_file {
             for h in assignments(line, code, lang) {
                 if !hits.iter().any(|k| h.start < k.end && k.start < h.end) {
                     hits.push(h);
@@ -660,6 +687,39 @@ pub fn scan(path: &str, lang: Lang, text: &str) -> Vec<Fact> {
         }
     }
     out
+}
+
+/// The open triple-quote delimiter after this line, given the one open
+/// before it.
+fn track_triple_quotes(line: &str, mut open: Option<&'static str>) -> Option<&'static str> {
+    let mut rest = line;
+    loop {
+        match open {
+            Some(d) => match rest.find(d) {
+                Some(p) => {
+                    rest = &rest[p + 3..];
+                    open = None;
+                }
+                None => return open,
+            },
+            None => {
+                let a = rest.find("\"\"\"");
+                let b = rest.find("'''");
+                let (p, d) = match (a, b) {
+                    (Some(a), Some(b)) if b < a => (b, "'''"),
+                    (Some(a), _) => (a, "\"\"\""),
+                    (None, Some(b)) => (b, "'''"),
+                    (None, None) => return None,
+                };
+                // A `#` before the quotes makes them part of a comment.
+                if rest[..p].contains('#') {
+                    return None;
+                }
+                rest = &rest[p + 3..];
+                open = Some(d);
+            }
+        }
+    }
 }
 
 /// The first `max` bytes of a line, cut at a character boundary.
@@ -831,17 +891,30 @@ fn assignments(line: &str, code: bool, lang: Lang) -> Vec<Hit> {
         let Some(name) = name_before(line, op) else {
             continue;
         };
+        // `name: "Type"` in Python is an annotation (a forward reference),
+        // unless the name is itself a quoted dict key.
+        if lang == Lang::Python && c == b':' && !quoted_before(line, op) {
+            continue;
+        }
         let Some(kind) = secret_name_kind(&name) else {
             continue;
         };
         let Some((vs, ve, quoted)) = value_after(line, after, unquoted_ok) else {
             continue;
         };
+        // A bare value must look like one token, not an expression or a list.
+        if !quoted
+            && line[vs..ve].contains([
+                '(', ')', ';', '[', ']', '{', '}', '"', '\'', ',', '<', '>', '`',
+            ])
+        {
+            continue;
+        }
         if code && !quoted {
             continue;
         }
         let value = &line[vs..ve];
-        if !plausible_secret_value(value) {
+        if !plausible_secret_value(value) || names_itself(value) {
             continue;
         }
         let lname = name.to_ascii_lowercase();
@@ -866,6 +939,34 @@ fn assignments(line: &str, code: bool, lang: Lang) -> Vec<Hit> {
         }
     }
     out
+}
+
+/// The character before `op` (past spaces) is a closing quote.
+fn quoted_before(line: &str, op: usize) -> bool {
+    let t = line[..op].trim_end();
+    t.ends_with('"') || t.ends_with('\'')
+}
+
+/// An identifier-like value that names a secret instead of being one:
+/// `challengePassword`, `refresh_token`, `client-secret`.
+fn names_itself(v: &str) -> bool {
+    if !v
+        .bytes()
+        .all(|b| b.is_ascii_alphabetic() || matches!(b, b'_' | b'-' | b'.'))
+    {
+        return false;
+    }
+    let joined: String = name_words(v).concat();
+    [
+        "password",
+        "passwd",
+        "secret",
+        "token",
+        "apikey",
+        "privatekey",
+    ]
+    .iter()
+    .any(|w| joined.contains(w))
 }
 
 fn is_aws_secret(v: &str) -> bool {
@@ -1184,6 +1285,43 @@ mod tests {
         assert!(
             kinds(Lang::Python, "DB_PASSWORD = Tr0ub4dor\n").is_empty(),
             "unquoted in code is a name"
+        );
+    }
+
+    #[test]
+    fn example_files_and_docstrings() {
+        let env = "SECRET_KEY=Vq8mZ2rLx7TkW4nH9cJ3\n";
+        assert_eq!(kinds(Lang::Config, env), ["generic-secret"]);
+        assert!(scan("deploy/.env.example", Lang::Config, env).is_empty());
+        assert!(scan("config.sample.env", Lang::Config, env).is_empty());
+        assert!(
+            kinds(
+                Lang::Config,
+                "SECRET_KEY=replace-with-a-long-random-string\n"
+            )
+            .is_empty()
+        );
+        let doc = "def f():\n    \"\"\"Example:\n\n        >>> login(passwd='Gz8kq2Lm9pZ!')\n    \"\"\"\n    return 1\n";
+        assert!(kinds(Lang::Python, doc).is_empty(), "docstring example");
+        let after = format!("{doc}PASSWORD = 'Gz8kq2Lm9pZ!'\n");
+        assert_eq!(
+            kinds(Lang::Python, &after),
+            ["generic-password"],
+            "code after the docstring"
+        );
+        assert!(
+            kinds(
+                Lang::Python,
+                "def f(private_key: \"_RSAPrivateKey\", data: bytes): ...\n"
+            )
+            .is_empty()
+        );
+        assert!(
+            kinds(
+                Lang::Python,
+                "OIDS = {OID.CHALLENGE_PASSWORD: \"challengePassword\"}\n"
+            )
+            .is_empty()
         );
     }
 
