@@ -91,6 +91,22 @@ pub(crate) fn image_pinned(image: &str) -> Option<bool> {
     if r.name == "scratch" {
         return Some(true);
     }
+    // PostgreSQL (10 and later) releases are MAJOR.MINOR: `postgres:16.4`
+    // names one release, unlike `python:3.12`.
+    let base = r.name.rsplit('/').next().unwrap_or(r.name);
+    if base == "postgres"
+        && let Some(tag) = r.tag
+    {
+        let v = tag.split('-').next().unwrap_or(tag);
+        let parts: Vec<&str> = v.split('.').collect();
+        if parts.len() == 2
+            && parts
+                .iter()
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Some(true);
+        }
+    }
     Some(r.tag.is_some_and(exact_tag))
 }
 
@@ -421,6 +437,9 @@ mod tests {
             ("python:latest", Some(false)),
             ("node:20.11.0-bookworm-slim", Some(true)),
             ("postgres:16-alpine", Some(false)),
+            ("postgres:16.4", Some(true)),
+            ("postgres:16.4-alpine3.20", Some(true)),
+            ("ubuntu:22.04", Some(false)),
             ("redis:7.2.4", Some(true)),
             (
                 "python@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
