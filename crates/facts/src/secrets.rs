@@ -317,7 +317,10 @@ pub fn secret_name_kind(name: &str) -> Option<&'static str> {
         return None;
     }
     let joined: String = words.concat();
-    if words.iter().any(|w| w == "pwd") || joined.contains("password") || joined.contains("passwd")
+    if words.iter().any(|w| w == "pwd")
+        || joined.contains("password")
+        || joined.contains("passwd")
+        || joined.contains("passphrase")
     {
         return Some("generic-password");
     }
@@ -329,6 +332,11 @@ pub fn secret_name_kind(name: &str) -> Option<&'static str> {
         "accesskey",
         "authkey",
         "signingkey",
+        "encryptionkey",
+        "masterkey",
+        "hmackey",
+        "sessionkey",
+        "webhooksecret",
     ];
     if SECRET.iter().any(|s| joined.contains(s)) {
         return Some("generic-secret");
@@ -823,6 +831,9 @@ fn connection_strings(line: &str) -> Vec<Hit> {
         {
             e += 1;
         }
+        while e > auth_start && !line.is_char_boundary(e) {
+            e -= 1;
+        }
         let authority = &line[auth_start..e];
         let Some(at) = authority.rfind('@') else {
             continue;
@@ -1127,6 +1138,9 @@ mod tests {
         assert_eq!(secret_name_kind("dbPassword"), Some("generic-password"));
         assert_eq!(secret_name_kind("STRIPE_API_KEY"), Some("generic-secret"));
         assert_eq!(secret_name_kind("client_secret"), Some("generic-secret"));
+        assert_eq!(secret_name_kind("ENCRYPTION_KEY"), Some("generic-secret"));
+        assert_eq!(secret_name_kind("gpgPassphrase"), Some("generic-password"));
+        assert_eq!(secret_name_kind("primary_key"), None);
         assert_eq!(secret_name_kind("POSTGRES_PASSWORD_FILE"), None);
         assert_eq!(secret_name_kind("max_tokens"), None);
         assert_eq!(secret_name_kind("token_url"), None);
@@ -1344,6 +1358,22 @@ mod tests {
         assert!(!json.contains(planted));
         assert!(!json.contains(pw));
         assert!(json.contains("github-token ghp_…(40)"));
+    }
+
+    #[test]
+    fn multibyte_text_never_splits_a_character() {
+        for pad in 0..4 {
+            let src = format!("u = 'postgres://{}{}'\n", "a".repeat(pad), "é".repeat(600));
+            let _ = scan("x.py", Lang::Python, &src);
+            let src = format!("password = '{}{}'\n", "a".repeat(pad), "ü".repeat(700));
+            let _ = scan("x.py", Lang::Python, &src);
+            let src = format!("{}{}\n", "ß".repeat(3000 + pad), "token=abc");
+            let _ = scan("x.env", Lang::Config, &src);
+        }
+        let pw = "пароль-Zq8vL2";
+        let facts = scan("x.py", Lang::Python, &format!("DB_PASSWORD = '{pw}'\n"));
+        assert_eq!(facts.len(), 1);
+        assert!(!serde_json::to_string(&facts).unwrap().contains(pw));
     }
 
     #[test]
