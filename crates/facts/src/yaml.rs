@@ -31,6 +31,15 @@ pub fn extract(path: &str, text: &str) -> FileFacts {
         let api = doc.get("apiVersion").and_then(Node::str);
         let kind = doc.get("kind").and_then(Node::str);
         match (api, kind) {
+            // `kubectl get -o yaml` output: a List of objects.
+            (Some(_), Some("List")) => {
+                for item in doc.get("items").map(Node::items).unwrap_or(&[]) {
+                    let api = item.get("apiVersion").and_then(Node::str);
+                    if let (Some(_), Some(kind)) = (api, item.get("kind").and_then(Node::str)) {
+                        kubernetes(path, text, item, kind, &mut out.facts);
+                    }
+                }
+            }
             (Some(_), Some(kind)) => kubernetes(path, text, &doc, kind, &mut out.facts),
             _ => {
                 if let Some(services) = doc.get("services").filter(|s| s.is_map()) {
@@ -625,6 +634,15 @@ mod tests {
         assert_eq!(f[2].list("hosts"), ["shop.example.com"]);
         assert_eq!(f[2].list("backends"), ["web"]);
         assert_eq!(f[2].evidence.symbol, "Ingress/web");
+    }
+
+    #[test]
+    fn kubectl_list() {
+        let src = "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: Service\n    metadata:\n      name: a\n    spec:\n      type: NodePort\n  - apiVersion: v1\n    kind: Service\n    metadata:\n      name: b\n";
+        let f = facts(src);
+        assert_eq!(f.len(), 2);
+        assert_eq!(f[0].evidence.location.start_line, 5);
+        assert_eq!(f[1].evidence.symbol, "Service/b");
     }
 
     #[test]

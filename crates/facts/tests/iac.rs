@@ -361,3 +361,101 @@ fn manifests_from_fixture() {
         "the engine sets lockfile"
     );
 }
+
+/// A small deterministic generator: no crate needed.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[(self.next() % items.len() as u64) as usize]
+    }
+}
+
+#[test]
+fn random_inputs_never_panic() {
+    let pieces = [
+        "services:",
+        "\n",
+        "  ",
+        "- ",
+        ": ",
+        "image: ",
+        "ports:",
+        "\"5432:5432\"",
+        "---\n",
+        "apiVersion: v1",
+        "kind: Pod",
+        "containers:",
+        "{",
+        "}",
+        "[",
+        "]",
+        "${X:-",
+        "{{",
+        "é",
+        "ü",
+        "\t",
+        "#",
+        "'",
+        "\"",
+        "FROM ",
+        " AS ",
+        "USER ",
+        "ENV ",
+        "ARG ",
+        "RUN ",
+        "curl ",
+        "| sh",
+        "ADD ",
+        "https://",
+        "\\\n",
+        "password=",
+        "token: ",
+        "sk-proj-",
+        "AKIA",
+        "ghp_",
+        "eyJ",
+        "-----BEGIN RSA PRIVATE KEY-----",
+        "postgres://u:",
+        "@h",
+        "==",
+        "^1.2",
+        "[project]",
+        "dependencies = [",
+        "\"name\": ",
+        "x",
+        "0",
+        "&a ",
+        "*a",
+        "<<: ",
+        "!!binary ",
+        "\u{0}",
+        "\r\n",
+    ];
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let spec = FlowSpec::builtin();
+    for _ in 0..400 {
+        let n = 1 + rng.next() % 80;
+        let text: String = (0..n).map(|_| rng.pick(&pieces)).collect();
+        for (path, lang) in [
+            ("docker-compose.yml", Lang::Yaml),
+            ("Dockerfile", Lang::Dockerfile),
+            ("requirements.txt", Lang::Requirements),
+            ("package.json", Lang::PackageJson),
+            ("pyproject.toml", Lang::Pyproject),
+            ("app.env", Lang::Config),
+            ("app.py", Lang::Python),
+        ] {
+            if let Ok(f) = extract(path, lang, &text, &spec) {
+                for fact in &f.facts {
+                    bw_facts::vocab::check_fact(fact).unwrap();
+                }
+            }
+        }
+    }
+}
