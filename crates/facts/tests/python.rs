@@ -648,3 +648,22 @@ class LoginView(APIView):
     assert_eq!(e[0].str("method"), Some("POST"));
     assert_eq!(e[0].list("rate_limit"), ["throttle_classes"]);
 }
+
+#[test]
+fn django_helpers_taking_request_are_not_views() {
+    let src = r#"
+from django.http import HttpRequest
+
+def get_client_ip(request):
+    return request.META.get("REMOTE_ADDR")
+"#;
+    let ff = extract("shop/utils.py", src);
+    assert!(find(&ff, Subject::Entry, "http").is_empty());
+    assert_eq!(
+        ff.functions[0]
+            .returns_source
+            .as_ref()
+            .map(|s| s.kind.as_str()),
+        Some("request")
+    );
+}

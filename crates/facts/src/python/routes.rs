@@ -546,8 +546,20 @@ impl<'s> Ctx<'s> {
         let django = self.imports_root("django") || self.imports_root("rest_framework");
         // Django function views and class-based view methods.
         if drafts.is_empty() && django {
+            // A function view: `request` first, in a views module or carrying a view decorator
+            // (a `get_client_ip(request)` helper in utils.py is not a view).
+            let file = self.path.rsplit('/').next().unwrap_or(self.path);
+            let views_module = file.starts_with("views")
+                || self.path.contains("/views/")
+                || matches!(file, "api.py" | "endpoints.py" | "handlers.py");
+            let view_decorated = !auth.is_empty()
+                || csrf_exempt
+                || !django_methods.is_empty()
+                || !rate_limit.is_empty();
             let fbv = class.is_none()
                 && parent.is_module
+                && !name.starts_with('_')
+                && (views_module || view_decorated)
                 && params.first().is_some_and(|p| p.name == "request");
             let cbv = class.is_some_and(|c| c.view != ViewKind::None)
                 && params.get(1).is_some_and(|p| p.name == "request")
