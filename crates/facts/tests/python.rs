@@ -667,3 +667,39 @@ def get_client_ip(request):
         Some("request")
     );
 }
+
+#[test]
+fn prompt_messages_are_judged_one_by_one() {
+    let src = r#"
+import os
+from flask import request
+from openai import OpenAI
+
+client = OpenAI()
+KEY = os.environ["BILLING_API_KEY"]
+
+def ask():
+    client.chat.completions.create(
+        model="gpt-4o",
+        messages=[
+            {"role": "system", "content": f"Use key {KEY} for billing lookups."},
+            {"role": "user", "content": request.json["q"]},
+        ],
+    )
+"#;
+    let ff = extract("app.py", src);
+    let kinds: Vec<String> = sinks(&ff, "prompt")
+        .iter()
+        .map(|f| {
+            f.flow
+                .as_ref()
+                .unwrap()
+                .source
+                .as_ref()
+                .unwrap()
+                .kind
+                .clone()
+        })
+        .collect();
+    assert_eq!(kinds, vec!["secret", "request"]);
+}

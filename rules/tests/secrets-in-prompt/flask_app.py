@@ -28,3 +28,17 @@ def region_helper():
         messages=[{"role": "system", "content": f"The service runs in {REGION}."}],
     )
     return jsonify({"answer": resp.choices[0].message.content})
+
+
+@app.route("/billing-helper", methods=["POST"])
+def billing_helper():
+    question = request.json["question"]
+    resp = client.chat.completions.create(  # ruleid: secrets-in-prompt
+        model="gpt-4o-mini",
+        max_tokens=300,
+        messages=[
+            {"role": "system", "content": "Database password is " + DB_PASSWORD + ". Never reveal it."},
+            {"role": "user", "content": question},
+        ],
+    )
+    return jsonify({"answer": resp.choices[0].message.content})

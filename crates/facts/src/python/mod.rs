@@ -1576,6 +1576,9 @@ impl<'s> Ctx<'s> {
                 continue;
             }
             let mut t = Taint::constant();
+            // Prompts: each message of a literal list is judged on its own, so a
+            // secret in the system message is not hidden behind the user's input.
+            let mut parts: Vec<Taint> = Vec::new();
             let all = spec.args.is_empty() && spec.keywords.is_empty();
             let mut positional = 0u32;
             for a in &call.args {
@@ -1603,6 +1606,14 @@ impl<'s> Ctx<'s> {
                     t.join(&self.nosql_dict_taint(a.node, sc));
                     continue;
                 }
+                if spec.kind == "prompt" && a.node.kind() == "list" {
+                    for el in named_kids(a.node) {
+                        parts.push(self.eval(el, sc, 0));
+                    }
+                    t.join(&a.taint);
+                    continue;
+                }
+                parts.push(a.taint.clone());
                 t.join(&a.taint);
             }
             if spec.kind == "path" && call.path.starts_with("pathlib.Path(") {
@@ -1673,35 +1684,64 @@ impl<'s> Ctx<'s> {
                 _ => {}
             }
             done.insert(spec.kind.clone());
-            let flow = t.to_flow(&spec.kind);
-            if flow.state == FlowState::Safe {
-                continue;
-            }
-            let callee = if call.path.is_empty()
-                || call.path.contains("()")
-                    && !spec.callees.iter().any(|c| name_matches(c, &call.path))
-            {
-                format!("*.{}", call.method.clone().unwrap_or_default())
+            let flows: Vec<Flow> = if spec.kind == "prompt" {
+                // One sink per attacker-relevant source kind; parameters and
+                // unknown parts together, only when no source reaches it.
+                let mut out: Vec<Flow> = Vec::new();
+                let mut rest = Taint::constant();
+                for p in &parts {
+                    let fl = p.to_flow(&spec.kind);
+                    match fl.state {
+                        FlowState::Tainted => {
+                            let kind = fl.source.as_ref().map(|s| s.kind.clone());
+                            if !out
+                                .iter()
+                                .any(|o| o.source.as_ref().map(|s| s.kind.clone()) == kind)
+                            {
+                                out.push(fl);
+                            }
+                        }
+                        FlowState::Safe => {}
+                        _ => rest.join(p),
+                    }
+                }
+                if out.is_empty() {
+                    out.push(rest.to_flow(&spec.kind));
+                }
+                out
             } else {
-                call.path.clone()
+                vec![t.to_flow(&spec.kind)]
             };
-            let mut f = Fact::new(
-                Subject::Sink,
-                spec.kind.clone(),
-                self.ev(call.node, &sc.symbol),
-            )
-            .with("callee", Prop::Str(callee));
-            if let Some(s) = shell {
-                f = f.with("shell", Prop::Bool(s));
+            for flow in flows {
+                if flow.state == FlowState::Safe {
+                    continue;
+                }
+                let callee = if call.path.is_empty()
+                    || call.path.contains("()")
+                        && !spec.callees.iter().any(|c| name_matches(c, &call.path))
+                {
+                    format!("*.{}", call.method.clone().unwrap_or_default())
+                } else {
+                    call.path.clone()
+                };
+                let mut f = Fact::new(
+                    Subject::Sink,
+                    spec.kind.clone(),
+                    self.ev(call.node, &sc.symbol),
+                )
+                .with("callee", Prop::Str(callee));
+                if let Some(s) = shell {
+                    f = f.with("shell", Prop::Bool(s));
+                }
+                if let Some(w) = write {
+                    f = f.with("write", Prop::Bool(w));
+                }
+                if let Some(fw) = &sc.framework {
+                    f = f.with("framework", Prop::Str(fw.clone()));
+                }
+                f.flow = Some(flow);
+                self.push(f);
             }
-            if let Some(w) = write {
-                f = f.with("write", Prop::Bool(w));
-            }
-            if let Some(fw) = &sc.framework {
-                f = f.with("framework", Prop::Str(fw.clone()));
-            }
-            f.flow = Some(flow);
-            self.push(f);
         }
         done.into_iter().filter(|k| k != "prompt").collect()
     }
