@@ -703,3 +703,40 @@ def ask():
         .collect();
     assert_eq!(kinds, vec!["secret", "request"]);
 }
+
+#[test]
+fn mutated_and_unicode_inputs_do_not_panic() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut files = Vec::new();
+    collect(&root.join("rules/tests"), &mut files);
+    let spec = FlowSpec::builtin();
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let junk = [
+        "(", ")", "[", "]", "{", "}", ":", "\"", "'", "f\"", "\n", "    ", "é", "日本", "\\", "#",
+        "@", "=", ".",
+    ];
+    for f in files.iter().take(40) {
+        let text = std::fs::read_to_string(f).unwrap();
+        for _ in 0..5 {
+            let mut t = text.clone();
+            for _ in 0..8 {
+                let mut at = (next() as usize) % (t.len() + 1);
+                while !t.is_char_boundary(at) {
+                    at -= 1;
+                }
+                let piece = junk[(next() as usize) % junk.len()];
+                t.insert_str(at, piece);
+            }
+            let _ = bw_facts::extract("m.py", bw_files::Lang::Python, &t, &spec);
+        }
+    }
+    let src = "import os\nfrom flask import request\ncafé = request.args['é']\nos.system(café)\n日本 = café.日本.x()\n";
+    let ff = bw_facts::extract("ü/ñ.py", bw_files::Lang::Python, src, &spec).unwrap();
+    assert_eq!(sinks(&ff, "exec").len(), 1);
+}

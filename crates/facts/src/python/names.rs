@@ -289,7 +289,7 @@ pub fn source_matches(pattern: &str, path: &str) -> bool {
             if start > 0 && path.as_bytes()[start - 1] == b'.' && boundary(&path[end..]) {
                 return true;
             }
-            from = start + 1;
+            from = start + path[start..].chars().next().map_or(1, char::len_utf8);
         }
         false
     } else {
