@@ -133,7 +133,7 @@ impl<'s> Ctx<'s> {
     }
 
     /// The resolved name of a router/view/module argument.
-    fn resolved_child(&self, n: Node<'_>, sc: &Scope) -> String {
+    fn resolved_child(&self, n: Node<'_>, _sc: &Scope) -> String {
         if let Some(s) = lit_str(n, self.src) {
             return s;
         }
@@ -145,7 +145,7 @@ impl<'s> Ctx<'s> {
                 .is_some_and(|a| self.text(a) == "as_view")
             && let Some(o) = f.child_by_field_name("object")
         {
-            return self.resolved_child(o, sc);
+            return self.resolved_child(o, _sc);
         }
         if n.kind() == "identifier" {
             let name = self.text(n);
@@ -164,7 +164,7 @@ impl<'s> Ctx<'s> {
             let base = if o.kind() == "identifier" && !self.imports.map.contains_key(self.text(o)) {
                 self.text(o).to_string()
             } else {
-                self.resolved_child(o, sc)
+                self.resolved_child(o, _sc)
             };
             return format!("{base}.{}", self.text(a));
         }
@@ -498,7 +498,7 @@ impl<'s> Ctx<'s> {
                 if let Some((scheme, host)) = url_parts(&u) {
                     f = f.with("host", Prop::Str(host.clone()));
                     let local = is_local_host(&host);
-                    if u.contains("sslmode=disable") && !local || scheme == "http" && !local {
+                    if !local && (u.contains("sslmode=disable") || scheme == "http") {
                         f = f.with("tls", Prop::Bool(false));
                     } else if scheme == "rediss"
                         || scheme == "https"
@@ -1160,17 +1160,17 @@ impl<'s> Ctx<'s> {
                 Some("True"),
                 None,
             ),
-            "SECRET_KEY" | "JWT_SECRET_KEY" | "JWT_SECRET" | "SECURITY_PASSWORD_SALT" => {
-                if lit_str(v, self.src).is_some_and(|s| !s.is_empty()) {
-                    self.setting(
-                        at,
-                        sc,
-                        "secret-key-weak",
-                        &format!("config[{key}]"),
-                        Some("string literal"),
-                        None,
-                    );
-                }
+            "SECRET_KEY" | "JWT_SECRET_KEY" | "JWT_SECRET" | "SECURITY_PASSWORD_SALT"
+                if lit_str(v, self.src).is_some_and(|s| !s.is_empty()) =>
+            {
+                self.setting(
+                    at,
+                    sc,
+                    "secret-key-weak",
+                    &format!("config[{key}]"),
+                    Some("string literal"),
+                    None,
+                );
             }
             "SESSION_COOKIE_SECURE"
             | "SESSION_COOKIE_HTTPONLY"
@@ -1272,17 +1272,10 @@ impl<'s> Ctx<'s> {
                     {
                         self.setting(at, sc, "debug-enabled", "DEBUG", Some("True"), None)
                     }
-                    "SECRET_KEY" | "JWT_SECRET_KEY" | "JWT_SECRET" | "SIGNING_KEY" if class_ok => {
-                        if lit_str(right, self.src).is_some_and(|s| !s.is_empty()) {
-                            self.setting(
-                                at,
-                                sc,
-                                "secret-key-weak",
-                                &lt,
-                                Some("string literal"),
-                                None,
-                            );
-                        }
+                    "SECRET_KEY" | "JWT_SECRET_KEY" | "JWT_SECRET" | "SIGNING_KEY"
+                        if class_ok && lit_str(right, self.src).is_some_and(|s| !s.is_empty()) =>
+                    {
+                        self.setting(at, sc, "secret-key-weak", &lt, Some("string literal"), None);
                     }
                     "SESSION_COOKIE_SECURE"
                     | "SESSION_COOKIE_HTTPONLY"
@@ -2012,12 +2005,11 @@ impl<'s> Ctx<'s> {
             && right
                 .child_by_field_name("attribute")
                 .is_some_and(|a| self.text(a) == "urls")
+            && let Some(o) = right.child_by_field_name("object")
         {
-            if let Some(o) = right.child_by_field_name("object") {
-                let child = self.resolved_child(o, sc);
-                let module = self.module.clone();
-                self.mount(right, sc, Some(&module), &child, Some(""), &[], "drf");
-            }
+            let child = self.resolved_child(o, sc);
+            let module = self.module.clone();
+            self.mount(right, sc, Some(&module), &child, Some(""), &[], "drf");
         }
     }
 }

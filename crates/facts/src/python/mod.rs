@@ -478,10 +478,8 @@ impl<'s> Ctx<'s> {
                     }
                 }
             }
-            "import_statement" | "import_from_statement" => {
-                if !sc.is_module {
-                    self.imports.add_statement(n, self.src, self.path);
-                }
+            "import_statement" | "import_from_statement" if !sc.is_module => {
+                self.imports.add_statement(n, self.src, self.path);
             }
             "raise_statement" | "assert_statement" | "delete_statement" | "print_statement"
             | "exec_statement" => {
@@ -1408,15 +1406,11 @@ impl<'s> Ctx<'s> {
                     | "max_output_tokens"
                     | "num_predict"
                     | "max_new_tokens",
-                ) => {
-                    if a.node.kind() != "none" {
-                        c.max_tokens = true;
-                    }
+                ) if a.node.kind() != "none" => {
+                    c.max_tokens = true;
                 }
-                Some("timeout") => {
-                    if a.node.kind() != "none" {
-                        c.timeout = true;
-                    }
+                Some("timeout") if a.node.kind() != "none" => {
+                    c.timeout = true;
                 }
                 Some("tools" | "functions") => c.tools = true,
                 _ => {}
@@ -1567,7 +1561,7 @@ impl<'s> Ctx<'s> {
                 continue;
             }
             if let Some(req) = &spec.requires_keyword
-                && !call.kw(req).is_some_and(|a| lit_bool(a.node) == Some(true))
+                && call.kw(req).is_none_or(|a| lit_bool(a.node) != Some(true))
             {
                 continue;
             }
@@ -1652,7 +1646,7 @@ impl<'s> Ctx<'s> {
                 .as_ref()
                 .map(|k| call.kw(k).is_some_and(|a| lit_bool(a.node) == Some(true)))
                 .or_else(|| {
-                    (spec.kind == "exec").then(|| {
+                    (spec.kind == "exec").then_some({
                         matches!(
                             call.path.as_str(),
                             "os.system"

@@ -320,11 +320,10 @@ impl<'s> Ctx<'s> {
                 } else {
                     ""
                 };
-                if !fw.is_empty()
-                    && !(last == "route"
-                        && fw == "fastapi"
-                        && !self.is_router_ty(&recv_ty, "fastapi"))
-                {
+                // FastAPI has no `.route` decorator of its own on a plain object.
+                let fastapi_route_on_unknown =
+                    last == "route" && fw == "fastapi" && !self.is_router_ty(&recv_ty, "fastapi");
+                if !fw.is_empty() && !fastapi_route_on_unknown {
                     let route = pos
                         .first()
                         .and_then(|p| lit_str(*p, self.src))
