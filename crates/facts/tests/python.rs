@@ -740,3 +740,30 @@ fn mutated_and_unicode_inputs_do_not_panic() {
     let ff = bw_facts::extract("ü/ñ.py", bw_files::Lang::Python, src, &spec).unwrap();
     assert_eq!(sinks(&ff, "exec").len(), 1);
 }
+
+#[test]
+fn containers_filled_after_creation_carry_taint() {
+    let src = r#"
+import os
+from flask import request
+
+def view(cur):
+    parts = []
+    parts.append(request.args["a"])
+    cur.execute(" AND ".join(parts))
+    filters = {}
+    filters["name"] = request.args["n"]
+    cur.execute("SELECT * FROM t WHERE name = '%s'" % filters["name"])
+    safe = list()
+    safe.append("x")
+    more = dict()
+    more.update(q=request.args["q"])
+    cur.execute(more["q"])
+    cur.execute(" ".join(safe))
+    os.environ.update({"A": request.args["a"]})
+    cur.execute(os.path.join("a", "b"))
+"#;
+    let ff = extract("app.py", src);
+    let lines: Vec<u32> = sinks(&ff, "sql").iter().map(|f| line(f)).collect();
+    assert_eq!(lines, vec![8, 11, 16]);
+}

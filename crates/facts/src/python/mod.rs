@@ -641,14 +641,28 @@ impl<'s> Ctx<'s> {
             n.child_by_field_name("left"),
             n.child_by_field_name("right"),
         ) else {
-            if let Some(l) = n.child_by_field_name("left")
-                && let Some(ty) = n.child_by_field_name("type")
-            {
-                // annotated declaration without value: `x: Foo`
-                let _ = (l, ty);
-            }
+            // annotated declaration without a value: `x: Foo`
             return;
         };
+        // Tuple unpacking of a tuple literal: pair the elements.
+        if matches!(
+            left.kind(),
+            "pattern_list" | "tuple_pattern" | "list_pattern"
+        ) && matches!(right.kind(), "expression_list" | "tuple" | "list")
+        {
+            let ls = named_kids(left);
+            let rs = named_kids(right);
+            if ls.len() == rs.len() {
+                for (l, r) in ls.into_iter().zip(rs) {
+                    self.assign_target = Some(self.text(l).to_string());
+                    let rt = self.eval(r, sc, depth + 1);
+                    self.assign_target = None;
+                    let rt = rt.step(self.loc(l), format!("assigned to `{}`", self.text(l)));
+                    self.bind(l, rt, None, None, sc, depth + 1);
+                }
+                return;
+            }
+        }
         let target_name = self.text(left).to_string();
         self.assign_target = Some(target_name.clone());
         self.last_ctor = None;
@@ -673,23 +687,6 @@ impl<'s> Ctx<'s> {
         self.assign_settings(left, right, sc);
         if left.kind() == "subscript" {
             self.subscript_store(left, right, &t, sc, depth + 1);
-        }
-        // Tuple unpacking of a tuple literal: pair the elements.
-        if matches!(
-            left.kind(),
-            "pattern_list" | "tuple_pattern" | "list_pattern"
-        ) && matches!(right.kind(), "expression_list" | "tuple" | "list")
-        {
-            let ls = named_kids(left);
-            let rs = named_kids(right);
-            if ls.len() == rs.len() {
-                for (l, r) in ls.into_iter().zip(rs) {
-                    let rt = self.eval(r, sc, depth + 1);
-                    let rt = rt.step(self.loc(l), format!("assigned to `{}`", self.text(l)));
-                    self.bind(l, rt, None, None, sc, depth + 1);
-                }
-                return;
-            }
         }
         let t = t.step(self.loc(left), format!("assigned to `{target_name}`"));
         self.bind(left, t, ty, ctor, sc, depth + 1);
@@ -769,9 +766,73 @@ impl<'s> Ctx<'s> {
                 {
                     self.self_types
                         .insert(format!("{cls}.{a}"), Var { taint: t, ty, ctor });
+                } else if let Some(o) = obj {
+                    // `obj.name = value`: the object now carries the value.
+                    self.taint_base(o, &t, sc);
                 }
             }
+            "subscript" => {
+                // `data["q"] = value`: the container now carries the value.
+                if let Some(v) = target.child_by_field_name("value") {
+                    self.taint_base(v, &t, sc);
+                }
+            }
+
             _ => {}
+        }
+    }
+
+    /// Weak update: join a value into the variable at the root of `n`
+    /// (`data` in `data["k"]`, `obj` in `obj.a.b`).
+    fn taint_base(&mut self, n: Node<'_>, t: &Taint, sc: &mut Scope) {
+        if t.is_constant() {
+            return;
+        }
+        let mut cur = n;
+        for _ in 0..16 {
+            match cur.kind() {
+                "identifier" => {
+                    let name = self.text(cur).to_string();
+                    if name == "self" {
+                        return;
+                    }
+                    // Only variables: never a module, function or class name.
+                    let Some(mut v) = self.lookup(&name, sc) else {
+                        return;
+                    };
+                    // Library objects (`app = Flask()`) are not data containers.
+                    let container = |ty: &str| {
+                        [
+                            "list(",
+                            "dict(",
+                            "set(",
+                            "collections.",
+                            "bytearray(",
+                            "defaultdict(",
+                            "OrderedDict(",
+                        ]
+                        .iter()
+                        .any(|c| ty.starts_with(c))
+                    };
+                    if v.ty.as_deref().is_some_and(|ty| {
+                        ty.contains("()") && !ty.ends_with("[]") && !container(ty)
+                    }) {
+                        return;
+                    }
+                    v.taint.join(t);
+                    self.set_var(name, v, sc);
+                    return;
+                }
+                "attribute" => match cur.child_by_field_name("object") {
+                    Some(o) => cur = o,
+                    None => return,
+                },
+                "subscript" => match cur.child_by_field_name("value") {
+                    Some(o) => cur = o,
+                    None => return,
+                },
+                _ => return,
+            }
         }
     }
 
@@ -1271,6 +1332,27 @@ impl<'s> Ctx<'s> {
         let mut all = Taint::constant();
         for a in &call.args {
             all.join(&a.taint);
+        }
+        // `parts.append(x)`, `params.update(x)`: the container now carries the value.
+        if let (Some(r), Some(m)) = (call.recv, call.method.as_deref())
+            && matches!(
+                m,
+                "append"
+                    | "extend"
+                    | "insert"
+                    | "add"
+                    | "update"
+                    | "setdefault"
+                    | "appendleft"
+                    | "write"
+                    | "writelines"
+            )
+            && !all.is_constant()
+            && (r.kind() == "identifier" || r.kind() == "subscript" || r.kind() == "attribute")
+            && !call.path.ends_with("__dict__.update")
+        {
+            let all2 = all.clone();
+            self.taint_base(r, &all2, sc);
         }
         let callee_opt = (!call.path.is_empty()).then_some(call.path.as_str());
         let method_opt = call.method.as_deref();
