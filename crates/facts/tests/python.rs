@@ -767,3 +767,23 @@ def view(cur):
     let lines: Vec<u32> = sinks(&ff, "sql").iter().map(|f| line(f)).collect();
     assert_eq!(lines, vec![8, 11, 16]);
 }
+
+#[test]
+fn openai_agents_function_tools() {
+    let src = r#"
+import subprocess
+from agents import Agent, function_tool
+
+@function_tool
+def run_report(name: str) -> str:
+    return subprocess.run(["report", name], capture_output=True, text=True).stdout
+
+agent = Agent(name="ops", tools=[run_report])
+"#;
+    let ff = extract("agent.py", src);
+    let t = find(&ff, Subject::Entry, "agent-tool");
+    assert_eq!(t[0].str("framework"), Some("openai"));
+    assert_eq!(t[0].str("route"), Some("run_report"));
+    assert_eq!(t[0].list("writes"), ["exec"]);
+    assert_eq!(state(sinks(&ff, "exec")[0]), FlowState::Tainted);
+}

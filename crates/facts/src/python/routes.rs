@@ -405,6 +405,22 @@ impl<'s> Ctx<'s> {
                 role.framework = Some("mcp".into());
                 continue;
             }
+            // OpenAI Agents SDK @function_tool
+            if d.path == "agents.function_tool" || d.path == "agents.tool.function_tool" {
+                let route = kwv("name_override")
+                    .and_then(|v| lit_str(v, self.src))
+                    .unwrap_or_else(|| name.to_string());
+                drafts.push(EntryDraft {
+                    kind: "agent-tool",
+                    framework: "openai".into(),
+                    route: Some(route),
+                    ev: Some(ev.clone()),
+                    ..Default::default()
+                });
+                tool = true;
+                role.framework = Some("openai".into());
+                continue;
+            }
             // LangChain @tool
             if last == "tool"
                 && (d.path.starts_with("langchain") || d.path.starts_with("langchain_core"))
