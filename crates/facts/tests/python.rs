@@ -787,3 +787,34 @@ agent = Agent(name="ops", tools=[run_report])
     assert_eq!(t[0].list("writes"), ["exec"]);
     assert_eq!(state(sinks(&ff, "exec")[0]), FlowState::Tainted);
 }
+
+#[test]
+fn flask_method_views() {
+    let src = r#"
+from flask import Flask, request
+from flask.views import MethodView
+
+app = Flask(__name__)
+
+class UserAPI(MethodView):
+    decorators = []
+
+    def get(self, user_id):
+        return db.execute(f"SELECT * FROM users WHERE id = {user_id}")
+
+    def delete(self, user_id):
+        return ""
+
+app.add_url_rule("/users/<int:user_id>", view_func=UserAPI.as_view("users"))
+"#;
+    let ff = extract("app.py", src);
+    let e = find(&ff, Subject::Entry, "http");
+    assert_eq!(e.len(), 2);
+    assert_eq!(e[0].str("router"), Some("UserAPI"));
+    assert_eq!(e[0].str("handler"), Some("UserAPI.get"));
+    assert_eq!(e[1].str("method"), Some("DELETE"));
+    let m = find(&ff, Subject::Mount, "prefix");
+    assert_eq!(m[0].str("child"), Some("app.UserAPI"));
+    assert_eq!(m[0].str("prefix"), Some("/users/<int:user_id>"));
+    assert_eq!(state(sinks(&ff, "sql")[0]), FlowState::Tainted);
+}

@@ -1911,6 +1911,20 @@ impl<'s> Ctx<'s> {
             "add_url_rule" => {
                 let rule = call.arg(0, "rule").and_then(|a| lit_str(a.node, self.src));
                 if let Some(vf) = call.arg(2, "view_func") {
+                    // `UserAPI.as_view("users")`: the class's methods are the handlers.
+                    if vf.node.kind() == "call" && self.text(vf.node).contains(".as_view(") {
+                        let child = self.resolved_child(vf.node, sc);
+                        self.mount(
+                            call.node,
+                            sc,
+                            Some(&recv),
+                            &child,
+                            rule.as_deref(),
+                            &[],
+                            "flask",
+                        );
+                        return;
+                    }
                     let func = self.text(vf.node).to_string();
                     let methods: Vec<String> = call
                         .kw("methods")

@@ -47,6 +47,8 @@ pub(crate) enum ViewKind {
     Django,
     Drf,
     DrfViewSet,
+    /// `flask.views.MethodView` / `View`.
+    Flask,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -614,6 +616,23 @@ impl<'s> Ctx<'s> {
                 }
             }
         }
+        // Flask class-based views: `get(self, user_id)` on a MethodView.
+        if drafts.is_empty()
+            && let Some(c) = class.filter(|c| c.view == ViewKind::Flask)
+            && matches!(
+                name,
+                "get" | "post" | "put" | "patch" | "delete" | "head" | "options"
+            )
+        {
+            drafts.push(EntryDraft {
+                kind: "http",
+                framework: "flask".into(),
+                method: Some(name.to_uppercase()),
+                router: Some(c.symbol.clone()),
+                ev: Some(self.def_ev(def, symbol)),
+                ..Default::default()
+            });
+        }
         // DRF @action drafts get the class as router.
         for d in drafts.iter_mut() {
             if d.framework == "drf" && d.router.is_none() {
@@ -684,6 +703,10 @@ impl<'s> Ctx<'s> {
                         p.name.clone(),
                         ParamRole::Request(format!("path parameter `{}`", p.name)),
                     );
+                    // Class views get their path parameters from the mount's rule.
+                    if class.is_some() && !p.star && !role.path_params.contains(&p.name) {
+                        role.path_params.push(p.name.clone());
+                    }
                 }
                 "fastapi" => {
                     let dep = p
@@ -927,6 +950,8 @@ impl<'s> Ctx<'s> {
                     && cx.view != ViewKind::DrfViewSet
                 {
                     cx.view = ViewKind::Drf;
+                } else if p.starts_with("flask.views") && cx.view == ViewKind::None {
+                    cx.view = ViewKind::Flask;
                 } else if (p.starts_with("django.views") || (django && last.ends_with("View")))
                     && cx.view == ViewKind::None
                 {
