@@ -818,3 +818,32 @@ app.add_url_rule("/users/<int:user_id>", view_func=UserAPI.as_view("users"))
     assert_eq!(m[0].str("prefix"), Some("/users/<int:user_id>"));
     assert_eq!(state(sinks(&ff, "sql")[0]), FlowState::Tainted);
 }
+
+#[test]
+fn flask_restful_resources_and_class_decorators() {
+    let src = r#"
+from flask import Flask
+from flask_login import login_required
+from flask_restful import Api, Resource
+
+app = Flask(__name__)
+api = Api(app)
+
+class Invoice(Resource):
+    method_decorators = [login_required]
+
+    def get(self, invoice_id):
+        return {}
+
+api.add_resource(Invoice, "/invoices/<int:invoice_id>")
+"#;
+    let ff = extract("app.py", src);
+    let e = find(&ff, Subject::Entry, "http");
+    assert_eq!(e[0].list("auth"), ["login_required"]);
+    assert_eq!(e[0].list("path_params"), ["invoice_id"]);
+    let m = find(&ff, Subject::Mount, "prefix");
+    assert_eq!(m[0].str("parent"), Some("app"));
+    assert_eq!(m[0].str("child"), Some("api"));
+    assert_eq!(m[1].str("parent"), Some("api"));
+    assert_eq!(m[1].str("child"), Some("app.Invoice"));
+}

@@ -1617,6 +1617,23 @@ impl<'s> Ctx<'s> {
                 }
                 return;
             }
+            "flask_restful.Api" | "flask_restx.Api" => {
+                // `api = Api(app)`: resources hang off the app.
+                if let (Some(t), Some(app)) = (target, call.pos(0).or_else(|| call.kw("app"))) {
+                    let parent = self.text(app.node).to_string();
+                    let prefix = call.kw("prefix").and_then(|a| lit_str(a.node, self.src));
+                    self.mount(
+                        call.node,
+                        sc,
+                        Some(&parent),
+                        t,
+                        Some(prefix.as_deref().unwrap_or("")),
+                        &[],
+                        "flask",
+                    );
+                }
+                return;
+            }
             "starlette.applications.Starlette" => {
                 // `Starlette(routes=routes)`: the route list is mounted on the app.
                 if let (Some(t), Some(r)) = (target, call.kw("routes"))
@@ -1949,6 +1966,22 @@ impl<'s> Ctx<'s> {
                             func: func.clone(),
                         });
                     }
+                }
+            }
+            // Flask-RESTful / Flask-RESTX: `api.add_resource(UserResource, "/users/<int:id>")`
+            "add_resource" => {
+                if let (Some(res), Some(url)) = (call.pos(0), call.pos(1)) {
+                    let child = self.resolved_child(res.node, sc);
+                    let prefix = lit_str(url.node, self.src);
+                    self.mount(
+                        call.node,
+                        sc,
+                        Some(&recv),
+                        &child,
+                        prefix.as_deref(),
+                        &[],
+                        "flask",
+                    );
                 }
             }
             "from_function" if p.starts_with("langchain") => {

@@ -950,7 +950,11 @@ impl<'s> Ctx<'s> {
                     && cx.view != ViewKind::DrfViewSet
                 {
                     cx.view = ViewKind::Drf;
-                } else if p.starts_with("flask.views") && cx.view == ViewKind::None {
+                } else if (p.starts_with("flask.views")
+                    || p.starts_with("flask_restful.")
+                    || p.starts_with("flask_restx."))
+                    && cx.view == ViewKind::None
+                {
                     cx.view = ViewKind::Flask;
                 } else if (p.starts_with("django.views") || (django && last.ends_with("View")))
                     && cx.view == ViewKind::None
@@ -1002,6 +1006,15 @@ impl<'s> Ctx<'s> {
                 ) else {
                     continue;
                 };
+                // Flask class views: `decorators = [login_required]`, Flask-RESTful `method_decorators`.
+                if matches!(self.text(l), "decorators" | "method_decorators") {
+                    for d in named_kids(r) {
+                        let t = self.text(d);
+                        if authish(t) {
+                            cx.auth.push(t.to_string());
+                        }
+                    }
+                }
                 if self.text(l) == "throttle_classes" && !named_kids(r).is_empty() {
                     cx.rate_limit.push("throttle_classes".into());
                 }
