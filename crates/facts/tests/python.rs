@@ -847,3 +847,27 @@ api.add_resource(Invoice, "/invoices/<int:invoice_id>")
     assert_eq!(m[1].str("parent"), Some("api"));
     assert_eq!(m[1].str("child"), Some("app.Invoice"));
 }
+
+#[test]
+fn flask_before_request_auth_hook_is_middleware() {
+    let src = r#"
+from flask import Blueprint, abort
+from flask_login import current_user
+
+admin = Blueprint("admin", __name__)
+
+@admin.before_request
+def guard():
+    if not current_user.is_authenticated:
+        abort(401)
+
+@admin.before_request
+def add_timing():
+    pass
+"#;
+    let ff = extract("admin.py", src);
+    let mw = find(&ff, Subject::Middleware, "auth");
+    assert_eq!(mw.len(), 1);
+    assert_eq!(mw[0].str("router"), Some("admin"));
+    assert_eq!(mw[0].str("name"), Some("guard"));
+}

@@ -64,7 +64,7 @@ impl<'s> Ctx<'s> {
         self.push(f);
     }
 
-    fn middleware(
+    pub(crate) fn middleware(
         &mut self,
         n: Node<'_>,
         sc: &Scope,

@@ -473,6 +473,28 @@ impl<'s> Ctx<'s> {
                     rate_limit.push(d.written.clone());
                     continue;
                 }
+                // `@app.before_request` hook that checks the user: app-wide auth.
+                "before_request" | "before_app_request" if !recv_written.is_empty() => {
+                    let body = def
+                        .child_by_field_name("body")
+                        .map(|b| self.text(b))
+                        .unwrap_or("");
+                    if authish(name)
+                        || body.contains("is_authenticated")
+                        || body.contains("abort(401")
+                        || body.contains("abort(403")
+                        || body.contains("Unauthorized")
+                    {
+                        let parent_sym = parent.symbol.clone();
+                        let mut sc = Scope {
+                            symbol: parent_sym,
+                            ..Default::default()
+                        };
+                        sc.is_module = parent.is_module;
+                        self.middleware(d.node, &sc, "auth", name, Some(&recv_written), "flask");
+                    }
+                    continue;
+                }
                 "api_view" => {
                     api_view = true;
                     django_methods = pos
