@@ -1333,6 +1333,16 @@ impl<'s> Ctx<'s> {
                                 "django",
                             );
                         }
+                        // Django 5.1+ `LoginRequiredMiddleware` (and look-alikes) guard every view.
+                        if let Some(m) = items.iter().find(|m| {
+                            let last = m.rsplit('.').next().unwrap_or(m);
+                            last != "AuthenticationMiddleware"
+                                && authish(last)
+                                && last.contains("Middleware")
+                        }) {
+                            let last = m.rsplit('.').next().unwrap_or(m).to_string();
+                            self.middleware(at, sc, "auth", &last, Some("django"), "django");
+                        }
                         if items.iter().any(|m| m.ends_with("CorsMiddleware")) {
                             self.middleware(
                                 at,
