@@ -871,3 +871,36 @@ def add_timing():
     assert_eq!(mw[0].str("router"), Some("admin"));
     assert_eq!(mw[0].str("name"), Some("guard"));
 }
+
+#[test]
+fn django_settings_middleware() {
+    let src = r#"
+MIDDLEWARE = [
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+]
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = True
+"#;
+    let ff = extract("proj/settings.py", src);
+    let kinds: Vec<(&str, Option<&str>)> = ff
+        .facts
+        .iter()
+        .filter(|f| f.subject == Subject::Middleware)
+        .map(|f| (f.kind.as_str(), f.str("name")))
+        .collect();
+    assert!(
+        kinds.contains(&("auth", Some("LoginRequiredMiddleware"))),
+        "{kinds:?}"
+    );
+    assert!(kinds.contains(&("csrf", Some("CsrfViewMiddleware"))));
+    assert!(kinds.contains(&("session", Some("SessionMiddleware"))));
+    assert_eq!(kinds.iter().filter(|k| k.0 == "auth").count(), 1);
+    assert_eq!(
+        find(&ff, Subject::Setting, "cors-credentials-wildcard").len(),
+        1
+    );
+    assert!(find(&ff, Subject::Setting, "csrf-disabled").is_empty());
+}

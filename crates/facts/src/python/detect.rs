@@ -1336,9 +1336,10 @@ impl<'s> Ctx<'s> {
                         // Django 5.1+ `LoginRequiredMiddleware` (and look-alikes) guard every view.
                         if let Some(m) = items.iter().find(|m| {
                             let last = m.rsplit('.').next().unwrap_or(m);
-                            last != "AuthenticationMiddleware"
-                                && authish(last)
-                                && last.contains("Middleware")
+                            last.contains("Middleware")
+                                && (last.contains("Login")
+                                    || last.contains("Required")
+                                    || last.contains("Permission"))
                         }) {
                             let last = m.rsplit('.').next().unwrap_or(m).to_string();
                             self.middleware(at, sc, "auth", &last, Some("django"), "django");
