@@ -10,7 +10,10 @@ pub const MAX_TEXT: usize = 240;
 fn char_col(src: &str, line_start_byte: usize, byte: usize) -> u32 {
     let end = byte.min(src.len());
     let start = line_start_byte.min(end);
-    src.get(start..end).map(|s| s.chars().count()).unwrap_or(end - start) as u32 + 1
+    src.get(start..end)
+        .map(|s| s.chars().count())
+        .unwrap_or(end - start) as u32
+        + 1
 }
 
 /// The location of a node.
@@ -30,7 +33,10 @@ pub fn location(path: &str, node: Node<'_>, src: &str) -> Location {
 
 /// A location spanning whole lines (for facts from non-tree formats).
 pub fn line_location(path: &str, src: &str, line: u32) -> Location {
-    let text = src.lines().nth(line.saturating_sub(1) as usize).unwrap_or("");
+    let text = src
+        .lines()
+        .nth(line.saturating_sub(1) as usize)
+        .unwrap_or("");
     let indent = text.chars().take_while(|c| c.is_whitespace()).count() as u32;
     Location {
         path: path.to_string(),
@@ -75,6 +81,13 @@ pub fn evidence(path: &str, node: Node<'_>, src: &str, symbol: &str) -> Evidence
 
 /// Evidence for a line of a non-tree file.
 pub fn line_evidence(path: &str, src: &str, line: u32, symbol: &str) -> Evidence {
-    let text = src.lines().nth(line.saturating_sub(1) as usize).unwrap_or("");
-    Evidence { location: line_location(path, src, line), text: normalise(text), symbol: symbol.to_string() }
+    let text = src
+        .lines()
+        .nth(line.saturating_sub(1) as usize)
+        .unwrap_or("");
+    Evidence {
+        location: line_location(path, src, line),
+        text: normalise(text),
+        symbol: symbol.to_string(),
+    }
 }

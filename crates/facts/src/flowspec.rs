@@ -104,8 +104,14 @@ pub struct FlowSpec {
 }
 
 const BUILTIN: &[(&str, &str)] = &[
-    ("rules/flow/python.toml", include_str!("../../../rules/flow/python.toml")),
-    ("rules/flow/javascript.toml", include_str!("../../../rules/flow/javascript.toml")),
+    (
+        "rules/flow/python.toml",
+        include_str!("../../../rules/flow/python.toml"),
+    ),
+    (
+        "rules/flow/javascript.toml",
+        include_str!("../../../rules/flow/javascript.toml"),
+    ),
 ];
 
 impl FlowSpec {
@@ -113,7 +119,8 @@ impl FlowSpec {
     pub fn builtin() -> FlowSpec {
         let mut spec = FlowSpec::default();
         for (name, text) in BUILTIN {
-            spec.add(name, text).unwrap_or_else(|e| panic!("built-in flow spec is invalid: {e}"));
+            spec.add(name, text)
+                .unwrap_or_else(|e| panic!("built-in flow spec is invalid: {e}"));
         }
         spec
     }
@@ -132,13 +139,20 @@ impl FlowSpec {
                 ));
             }
             if s.callees.is_empty() && s.methods.is_empty() {
-                return Err(format!("{name}: a sink of kind `{}` names no callees and no methods", s.kind));
+                return Err(format!(
+                    "{name}: a sink of kind `{}` names no callees and no methods",
+                    s.kind
+                ));
             }
         }
         let target = match file.language.as_str() {
             "python" => &mut self.python,
             "javascript" | "typescript" => &mut self.javascript,
-            other => return Err(format!("{name}: language `{other}` is not python or javascript")),
+            other => {
+                return Err(format!(
+                    "{name}: language `{other}` is not python or javascript"
+                ));
+            }
         };
         target.language = file.language.clone();
         target.sources.extend(file.sources);
@@ -151,25 +165,39 @@ impl FlowSpec {
 
 impl FlowSpecFile {
     /// The sinks a resolved callee or method name matches.
-    pub fn sinks_for<'a>(&'a self, callee: Option<&str>, method: Option<&str>) -> impl Iterator<Item = &'a SinkSpec> {
+    pub fn sinks_for<'a>(
+        &'a self,
+        callee: Option<&str>,
+        method: Option<&str>,
+    ) -> impl Iterator<Item = &'a SinkSpec> {
         let callee = callee.map(str::to_string);
         let method = method.map(str::to_string);
         self.sinks.iter().filter(move |s| {
-            callee.as_deref().is_some_and(|c| s.callees.iter().any(|x| x == c))
-                || method.as_deref().is_some_and(|m| s.methods.iter().any(|x| x == m))
+            callee
+                .as_deref()
+                .is_some_and(|c| s.callees.iter().any(|x| x == c))
+                || method
+                    .as_deref()
+                    .is_some_and(|m| s.methods.iter().any(|x| x == m))
         })
     }
 
     /// The source kind of a resolved dotted path, if it is (under) a source.
     pub fn source_for_path(&self, path: &str) -> Option<&SourceSpec> {
         self.sources.iter().find(|s| {
-            s.names.iter().any(|n| path == n || (path.starts_with(n.as_str()) && path[n.len()..].starts_with(['.', '[', '('])))
+            s.names.iter().any(|n| {
+                path == n
+                    || (path.starts_with(n.as_str())
+                        && path[n.len()..].starts_with(['.', '[', '(']))
+            })
         })
     }
 
     /// The source kind of a method call's result.
     pub fn source_for_method(&self, method: &str) -> Option<&SourceSpec> {
-        self.sources.iter().find(|s| s.methods.iter().any(|m| m == method))
+        self.sources
+            .iter()
+            .find(|s| s.methods.iter().any(|m| m == method))
     }
 
     /// The sink kinds a call sanitises, if it is a sanitiser.
@@ -206,9 +234,19 @@ mod tests {
     #[test]
     fn bad_spec_is_a_clear_error() {
         let mut spec = FlowSpec::default();
-        let err = spec.add("team.toml", "language = \"python\"\n[[sink]]\nkind = \"sqll\"\ncallees = [\"db.q\"]\n").unwrap_err();
+        let err = spec
+            .add(
+                "team.toml",
+                "language = \"python\"\n[[sink]]\nkind = \"sqll\"\ncallees = [\"db.q\"]\n",
+            )
+            .unwrap_err();
         assert!(err.contains("sink kind `sqll`"), "{err}");
-        let err = spec.add("team.toml", "language = \"python\"\n[[sink]]\nkind = \"sql\"\ncalees = [\"db.q\"]\n").unwrap_err();
+        let err = spec
+            .add(
+                "team.toml",
+                "language = \"python\"\n[[sink]]\nkind = \"sql\"\ncalees = [\"db.q\"]\n",
+            )
+            .unwrap_err();
         assert!(err.contains("calees"), "{err}");
     }
 }

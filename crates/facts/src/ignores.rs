@@ -12,17 +12,33 @@ const MARKER: &str = "breakwater: ignore[";
 pub fn scan(path: &str, text: &str) -> Vec<InlineIgnore> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
-        let Some(pos) = line.find(MARKER) else { continue };
+        let Some(pos) = line.find(MARKER) else {
+            continue;
+        };
         let before = &line[..pos];
         if !(before.contains('#') || before.contains("//")) {
             continue;
         }
         let rest = &line[pos + MARKER.len()..];
-        let Some(close) = rest.find(']') else { continue };
-        let rules: Vec<String> =
-            rest[..close].split(',').map(|r| r.trim().to_string()).filter(|r| !r.is_empty()).collect();
-        let reason = rest[close + 1..].trim().trim_end_matches("*/").trim().trim_start_matches([':', '-']).trim();
-        out.push(InlineIgnore { location: line_location(path, text, i as u32 + 1), rules, reason: reason.to_string() });
+        let Some(close) = rest.find(']') else {
+            continue;
+        };
+        let rules: Vec<String> = rest[..close]
+            .split(',')
+            .map(|r| r.trim().to_string())
+            .filter(|r| !r.is_empty())
+            .collect();
+        let reason = rest[close + 1..]
+            .trim()
+            .trim_end_matches("*/")
+            .trim()
+            .trim_start_matches([':', '-'])
+            .trim();
+        out.push(InlineIgnore {
+            location: line_location(path, text, i as u32 + 1),
+            rules,
+            reason: reason.to_string(),
+        });
     }
     out
 }

@@ -31,14 +31,27 @@ use flowspec::FlowSpec;
 /// Extract the facts of one file. `text` is the whole file, already known
 /// to be UTF-8. Never panics on bad input: a file that does not parse
 /// yields what its partial tree shows, with `partial` set.
-pub fn extract(path: &str, lang: Lang, text: &str, spec: &FlowSpec) -> Result<FileFacts, bw_lang::ParseError> {
+pub fn extract(
+    path: &str,
+    lang: Lang,
+    text: &str,
+    spec: &FlowSpec,
+) -> Result<FileFacts, bw_lang::ParseError> {
     let mut out = match lang {
         Lang::Python => python::extract(path, text, spec)?,
-        Lang::JavaScript | Lang::TypeScript | Lang::Tsx => javascript::extract(path, lang, text, spec)?,
+        Lang::JavaScript | Lang::TypeScript | Lang::Tsx => {
+            javascript::extract(path, lang, text, spec)?
+        }
         Lang::Dockerfile => docker::extract(path, text)?,
         Lang::Yaml => yaml::extract(path, text),
-        Lang::Requirements | Lang::PackageJson | Lang::Pyproject => manifests::extract(path, lang, text),
-        Lang::Lockfile | Lang::Config => FileFacts { path: path.to_string(), lang: lang.name().into(), ..Default::default() },
+        Lang::Requirements | Lang::PackageJson | Lang::Pyproject => {
+            manifests::extract(path, lang, text)
+        }
+        Lang::Lockfile | Lang::Config => FileFacts {
+            path: path.to_string(),
+            lang: lang.name().into(),
+            ..Default::default()
+        },
     };
     out.path = path.to_string();
     out.lang = lang.name().to_string();
@@ -50,8 +63,18 @@ pub fn extract(path: &str, lang: Lang, text: &str, spec: &FlowSpec) -> Result<Fi
         out.ignores = ignores::scan(path, text);
     }
     out.facts.sort_by(|a, b| {
-        (a.evidence.location.start_line, a.evidence.location.start_col, a.subject, &a.kind)
-            .cmp(&(b.evidence.location.start_line, b.evidence.location.start_col, b.subject, &b.kind))
+        (
+            a.evidence.location.start_line,
+            a.evidence.location.start_col,
+            a.subject,
+            &a.kind,
+        )
+            .cmp(&(
+                b.evidence.location.start_line,
+                b.evidence.location.start_col,
+                b.subject,
+                &b.kind,
+            ))
     });
     out.facts.dedup();
     Ok(out)

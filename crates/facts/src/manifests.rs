@@ -3,5 +3,8 @@ use crate::types::FileFacts;
 use bw_files::Lang;
 
 pub fn extract(path: &str, _lang: Lang, _text: &str) -> FileFacts {
-    FileFacts { path: path.into(), ..Default::default() }
+    FileFacts {
+        path: path.into(),
+        ..Default::default()
+    }
 }

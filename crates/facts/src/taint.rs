@@ -33,13 +33,22 @@ impl Taint {
     }
     /// Non-literal, origin unknown.
     pub fn unknown() -> Taint {
-        Taint { unknown: true, ..Taint::default() }
+        Taint {
+            unknown: true,
+            ..Taint::default()
+        }
     }
     pub fn source(src: Source) -> Taint {
-        Taint { sources: vec![src], ..Taint::default() }
+        Taint {
+            sources: vec![src],
+            ..Taint::default()
+        }
     }
     pub fn param(index: u32) -> Taint {
-        Taint { params: BTreeSet::from([index]), ..Taint::default() }
+        Taint {
+            params: BTreeSet::from([index]),
+            ..Taint::default()
+        }
     }
 
     /// True when nothing non-literal flows into the value.
@@ -56,7 +65,8 @@ impl Taint {
             *self = other.clone();
             return;
         }
-        self.sanitized.retain(|k| other.sanitized.contains(k) || other.sanitized.iter().any(|o| o == "*"));
+        self.sanitized
+            .retain(|k| other.sanitized.contains(k) || other.sanitized.iter().any(|o| o == "*"));
         for s in &other.sources {
             if self.sources.len() < 3 && !self.sources.contains(s) {
                 self.sources.push(s.clone());
@@ -77,7 +87,10 @@ impl Taint {
     /// Record a hop (assignment, call, string building) on the path.
     pub fn step(mut self, location: Location, label: impl Into<String>) -> Taint {
         if !self.sources.is_empty() && self.steps.len() < MAX_STEPS {
-            let step = Step { location, label: label.into() };
+            let step = Step {
+                location,
+                label: label.into(),
+            };
             if self.steps.last() != Some(&step) {
                 self.steps.push(step);
             }
@@ -126,9 +139,21 @@ impl Taint {
         let state = self.state_for(kind);
         Flow {
             state,
-            source: if state == FlowState::Tainted { self.primary_source().cloned() } else { None },
-            steps: if state == FlowState::Tainted { self.steps.clone() } else { vec![] },
-            params: if state == FlowState::FromParams { self.params.iter().copied().collect() } else { vec![] },
+            source: if state == FlowState::Tainted {
+                self.primary_source().cloned()
+            } else {
+                None
+            },
+            steps: if state == FlowState::Tainted {
+                self.steps.clone()
+            } else {
+                vec![]
+            },
+            params: if state == FlowState::FromParams {
+                self.params.iter().copied().collect()
+            } else {
+                vec![]
+            },
         }
     }
 
@@ -150,7 +175,11 @@ impl Taint {
         };
         ArgFlow {
             state,
-            source: if state == FlowState::Tainted { self.primary_source().cloned() } else { None },
+            source: if state == FlowState::Tainted {
+                self.primary_source().cloned()
+            } else {
+                None
+            },
             params: self.params.iter().copied().collect(),
         }
     }
@@ -175,12 +204,22 @@ mod tests {
     use super::*;
 
     fn loc(line: u32) -> Location {
-        Location { path: "a.py".into(), start_line: line, start_col: 1, end_line: line, end_col: 2 }
+        Location {
+            path: "a.py".into(),
+            start_line: line,
+            start_col: 1,
+            end_line: line,
+            end_col: 2,
+        }
     }
 
     #[test]
     fn lattice() {
-        let src = Source { kind: "request".into(), location: loc(1), label: "request.args".into() };
+        let src = Source {
+            kind: "request".into(),
+            location: loc(1),
+            label: "request.args".into(),
+        };
         let t = Taint::source(src);
         assert_eq!(t.state_for("sql"), FlowState::Tainted);
         assert_eq!(Taint::constant().state_for("sql"), FlowState::Safe);
@@ -189,9 +228,15 @@ mod tests {
         let s = t.clone().sanitize(&["sql".into()]);
         assert_eq!(s.state_for("sql"), FlowState::Safe);
         assert_eq!(s.state_for("exec"), FlowState::Tainted);
-        assert_eq!(t.clone().sanitize(&["*".into()]).state_for("exec"), FlowState::Safe);
+        assert_eq!(
+            t.clone().sanitize(&["*".into()]).state_for("exec"),
+            FlowState::Safe
+        );
         // constant joined with tainted stays tainted; sanitised joined with raw is raw
-        assert_eq!(Taint::constant().joined(&t).state_for("sql"), FlowState::Tainted);
+        assert_eq!(
+            Taint::constant().joined(&t).state_for("sql"),
+            FlowState::Tainted
+        );
         assert_eq!(s.joined(&t).state_for("sql"), FlowState::Tainted);
         let stepped = t.step(loc(2), "assigned to q");
         assert_eq!(stepped.to_flow("sql").steps.len(), 1);

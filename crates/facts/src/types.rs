@@ -13,7 +13,9 @@ use std::collections::BTreeMap;
 
 /// A place in a file. Lines and columns are 1-based; columns count
 /// Unicode scalar values.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 pub struct Location {
     pub path: String,
     pub start_line: u32,
@@ -23,7 +25,9 @@ pub struct Location {
 }
 
 /// Where a fact was found and what the code says there.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 pub struct Evidence {
     pub location: Location,
     /// The exact text of the matched node, whitespace-normalised and capped.
@@ -35,7 +39,9 @@ pub struct Evidence {
 }
 
 /// What sort of thing a fact describes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Subject {
     /// An HTTP route, an MCP tool/resource, an LLM agent tool.
@@ -97,7 +103,9 @@ impl Subject {
 }
 
 /// A property value. Lists are sorted and de-duplicated by the producer.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(untagged)]
 pub enum Prop {
     Bool(bool),
@@ -144,7 +152,13 @@ pub struct Fact {
 
 impl Fact {
     pub fn new(subject: Subject, kind: impl Into<String>, evidence: Evidence) -> Self {
-        Fact { subject, kind: kind.into(), evidence, props: Props::new(), flow: None }
+        Fact {
+            subject,
+            kind: kind.into(),
+            evidence,
+            props: Props::new(),
+            flow: None,
+        }
     }
     pub fn with(mut self, key: &str, value: Prop) -> Self {
         self.props.insert(key.to_string(), value);
@@ -162,7 +176,9 @@ impl Fact {
 }
 
 /// How sure we are that outside data reaches a sink.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum FlowState {
     /// A path from a source to the sink was found.
@@ -177,7 +193,9 @@ pub enum FlowState {
 }
 
 /// A step on a source-to-sink path.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 pub struct Step {
     pub location: Location,
     /// What happens here ("request.args.get('q') read", "passed to build_query()").
@@ -185,7 +203,9 @@ pub struct Step {
 }
 
 /// Where tainted data came from.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 pub struct Source {
     /// `request`, `llm-output`, `retrieved`, `tool-input`, `env`, `file`.
     pub kind: String,

@@ -2,5 +2,8 @@
 use crate::types::FileFacts;
 
 pub fn extract(path: &str, _text: &str) -> FileFacts {
-    FileFacts { path: path.into(), ..Default::default() }
+    FileFacts {
+        path: path.into(),
+        ..Default::default()
+    }
 }
