@@ -460,6 +460,7 @@ impl<'a> Ex<'a> {
                     stringy: self.is_stringy(right)
                         || (n.kind() == "augmented_assignment_expression" && prev.stringy),
                     ctor: self.ctor_of(right).or(prev.ctor),
+                    func: prev.func,
                 };
                 self.on_binding(&lt, right, &var);
                 self.bind(&lt, var);
@@ -583,6 +584,16 @@ impl<'a> Ex<'a> {
             joined.join(a);
         }
         let step_label = format!("passed through `{}()`", short(cx.callee));
+        if cx.is_new
+            && cx.callee == "URL"
+            && cx
+                .arg_nodes
+                .first()
+                .and_then(|a| self.lit(*a))
+                .is_some_and(|u| u.starts_with('/'))
+        {
+            return Taint::constant();
+        }
         // Sources by callee (`request.json()`, `req.get('x')`) or by method.
         if cx.root != Some(Root::Local) {
             if let Some(s) = self.source_taint(cx.callee, cx.node, self.text(cx.node)) {
@@ -688,20 +699,47 @@ impl<'a> Ex<'a> {
     }
 
     fn traits_at(&mut self, cx: &CallCx) {
-        let callee_l = cx.callee.to_ascii_lowercase();
         let last = cx
             .method
             .or_else(|| cx.callee.rsplit('.').next())
             .unwrap_or("")
             .to_string();
         let last_l = last.to_ascii_lowercase();
-        let root_word = callee_l.split(['.', '(']).next().unwrap_or("");
-        if (matches!(
-            root_word,
-            "logger" | "log" | "winston" | "pino" | "audit" | "auditlog" | "this"
-        ) && callee_l.contains("log"))
-            || last_l.starts_with("audit")
-            || root_word.starts_with("audit")
+        let auth_fn = matches!(
+            last.as_str(),
+            "getServerSession"
+                | "getSession"
+                | "auth"
+                | "currentUser"
+                | "getAuth"
+                | "verifyToken"
+                | "verifyIdToken"
+                | "getToken"
+                | "requireAuth"
+                | "requireUser"
+                | "jwtVerify"
+                | "verifySession"
+        ) || matches!(cx.callee, "jsonwebtoken.verify" | "jose.jwtVerify")
+            || cx.callee.ends_with("auth.getUser");
+        if auth_fn && !cx.is_new {
+            self.cur_traits().auth_calls.insert(last.clone());
+        }
+        if cx.func.kind() == "identifier" {
+            if let Some(sym) = self.lookup(self.text(cx.func)).and_then(|v| v.func.clone()) {
+                self.cur_traits().local_calls.insert(sym);
+            }
+        }
+        let recv_words = cx
+            .recv_node
+            .map(|r| words(self.text(r)))
+            .unwrap_or_default();
+        if recv_words.iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "logger" | "log" | "winston" | "pino" | "audit" | "auditlog"
+            )
+        }) || last_l.starts_with("audit")
+            || recv_words.iter().any(|w| w.starts_with("audit"))
         {
             self.cur_traits().audit = true;
         }
@@ -846,6 +884,14 @@ impl<'a> Ex<'a> {
                 continue;
             }
             let by_callee = s.callees.iter().any(|c| c == cx.callee);
+            // A method of the repository's own class is linked by the engine, not matched by name.
+            if !by_callee && cx.method.is_some_and(|m| !m.starts_with('$')) {
+                if let Some((_, tail)) = cx.callee.split_once("::") {
+                    if tail.matches('.').count() <= 1 {
+                        continue;
+                    }
+                }
+            }
             if !self.sink_applies(&s, cx, by_callee) {
                 continue;
             }
@@ -961,9 +1007,9 @@ impl<'a> Ex<'a> {
                     || rp.starts_with("mongoose")
                     || rp.starts_with("mongodb")
                     || rp.contains(".collection(")
-                    || words(rt).iter().any(|w| {
-                        ["collection", "coll", "col", "model", "users", "db"].contains(&w.as_str())
-                    })
+                    || words(rt)
+                        .iter()
+                        .any(|w| ["collection", "coll", "col", "model", "db"].contains(&w.as_str()))
             }
             "path" => {
                 if cx.method == Some("sendFile") {

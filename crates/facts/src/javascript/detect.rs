@@ -337,7 +337,11 @@ impl<'a> Ex<'a> {
                     "mcp-tool"
                 };
                 let handler = args.last().map(|a| strip(*a)).filter(|f| is_function(*f));
-                let desc = match args.get(1).map(|a| strip(*a)) {
+                let desc = match args
+                    .get(1)
+                    .map(|a| strip(*a))
+                    .filter(|_| kind == "mcp-tool")
+                {
                     Some(a) if a.kind() == "string" => self.lit(a),
                     Some(a) if a.kind() == "object" => {
                         self.obj_get(a, "description").and_then(|v| self.lit(v))
@@ -579,6 +583,11 @@ impl<'a> Ex<'a> {
             };
             return (handler, Some(key));
         }
+        if h.kind() == "identifier" {
+            if let Some(sym) = self.lookup(self.text(h)).and_then(|v| v.func.clone()) {
+                return (sym.clone(), Some(sym));
+            }
+        }
         match self.path_of(h) {
             Some(p) if p.root == Root::Module => {
                 let name = p
@@ -601,7 +610,23 @@ impl<'a> Ex<'a> {
         };
         let Some(last) = rest.last() else { return };
         let child = self.mount_child(*last);
-        if let (Some(child), None) = (child, self.classify_mw(*last)) {
+        let sl = strip(*last);
+        let routerish = self.require_of(sl).is_some()
+            || (sl.kind() == "call_expression" && self.text(sl).ends_with(".routes()"))
+            || self.path_of(sl).is_some_and(|p| {
+                p.root == Root::Alias
+                    && (p.text.contains("Router") || p.text.contains("koa-router"))
+            })
+            || {
+                let t = self.text(sl).to_ascii_lowercase();
+                t.ends_with("router") || t.ends_with("routes")
+            };
+        let kind = if routerish {
+            None
+        } else {
+            self.classify_mw(*last)
+        };
+        if let (Some(child), None) = (child, kind) {
             let mut auth = vec![];
             for m in &rest[..rest.len() - 1] {
                 if self.classify_mw(*m) == Some("auth") {
@@ -1959,6 +1984,16 @@ impl<'a> Ex<'a> {
                 .any(|k| body.contains(&k.to_ascii_lowercase()))
             {
                 self.next_middleware(func);
+                self.overrides.insert(
+                    func.id(),
+                    (
+                        Role::Http {
+                            aliases: &["request"],
+                            params_source: false,
+                        },
+                        None,
+                    ),
+                );
             }
         }
     }

@@ -83,6 +83,8 @@ struct Var {
     /// Holds a string built by concatenation or a template.
     stringy: bool,
     ctor: Option<Ctor>,
+    /// A nested named function: its qualified symbol.
+    func: Option<String>,
 }
 
 /// What a handler/tool function does, collected during the walk.
@@ -96,6 +98,8 @@ struct Traits {
     confirmation: bool,
     local_calls: BTreeSet<String>,
     methods: BTreeSet<String>,
+    /// Auth checked inside the handler (`getServerSession()`, `jwt.verify(...)`).
+    auth_calls: BTreeSet<String>,
 }
 
 /// The role of a function being walked, decided by its caller.
@@ -901,6 +905,7 @@ impl<'a> Ex<'a> {
                 body: self.is_whole_body(value),
                 stringy: self.is_stringy(value),
                 ctor: self.ctor_of(value),
+                func: None,
             };
             // Stores, clients and apps are recognised where they are created.
             self.on_binding(&s, value, &var);
@@ -1090,6 +1095,15 @@ impl<'a> Ex<'a> {
             Role::Plain if looks_like_handler(&param_names) => http_role_for(&param_names),
             r => r,
         };
+        if named && parent_symbol != "<module>" && self.stack.len() > 1 {
+            if let Some(nm) = &name {
+                let v = Var {
+                    func: Some(symbol.clone()),
+                    ..Var::default()
+                };
+                self.declare(nm, v);
+            }
+        }
         let summary = if named {
             let export_name = format!(
                 "{}::{}",
@@ -1463,6 +1477,14 @@ impl<'a> Ex<'a> {
                 }
             }
             if f.kind == "http" {
+                if !tr.auth_calls.is_empty() && !f.props.contains_key("auth") {
+                    let calls: Vec<String> = tr
+                        .auth_calls
+                        .iter()
+                        .map(|c| format!("{c}() in handler"))
+                        .collect();
+                    f.props.insert("auth".into(), Prop::List(calls));
+                }
                 if tr.audit {
                     f.props.insert("audit_log".into(), Prop::Bool(true));
                 }
