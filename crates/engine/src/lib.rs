@@ -1,1 +1,489 @@
-//! placeholder
+//! The only orchestrator: files → facts → model → threats → report.
+//!
+//! Front-ends (the CLI today; the editor and MCP servers later) call
+//! [`scan`] with a [`FileSource`] and get a [`Report`]. Extraction runs in
+//! parallel, one file at a time, and keeps no trees; everything after it is
+//! cheap and single-threaded, so the output order never depends on thread
+//! timing.
+
+use bw_facts::flowspec::FlowSpec;
+use bw_facts::{FileFacts, Prop, Subject};
+use bw_files::{FileClass, FileSource, Lang, SkipReason, classify, decode_text, detect_lang};
+use bw_threats::eval::{Candidate, evaluate};
+use bw_threats::{
+    Confidence, Excerpt, FileStats, Question, Report, RuleError, RuleSet, RuleSummary, Severity,
+    SkippedFile, Status, Summary, Threat,
+};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::{Duration, Instant};
+
+pub use bw_files::{FsSource, MemorySource, WalkOptions};
+
+/// Version of the JSON report format.
+pub const REPORT_VERSION: &str = "1";
+
+/// Knobs for one scan.
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    /// Name of the system (defaults to the directory name).
+    pub name: String,
+    /// Worker threads (None: all cores).
+    pub threads: Option<usize>,
+    /// The repository's `breakwater.toml`, when it has one.
+    pub model_file: Option<bw_model::modelfile::ModelFile>,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions {
+            name: "system".into(),
+            threads: None,
+            model_file: None,
+        }
+    }
+}
+
+/// Errors that stop a scan before it starts.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error(transparent)]
+    Source(#[from] bw_files::SourceError),
+    #[error("{}", .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))]
+    Rules(Vec<RuleError>),
+    #[error("{0}")]
+    FlowSpec(String),
+}
+
+/// A scan's result and how long it took.
+pub struct ScanOutput {
+    pub report: Report,
+    pub elapsed: Duration,
+    /// Some files failed (unreadable, invalid UTF-8, parse timeout).
+    pub incomplete: bool,
+}
+
+/// The rule library and flow specs for a repository: built-in plus the
+/// team's own files under `.breakwater/rules/` and `.breakwater/flow/`.
+pub struct Library {
+    pub rules: RuleSet,
+    pub flow: FlowSpec,
+}
+
+impl Library {
+    pub fn builtin() -> Result<Library, EngineError> {
+        Ok(Library {
+            rules: RuleSet::builtin().map_err(EngineError::Rules)?,
+            flow: FlowSpec::builtin(),
+        })
+    }
+
+    /// Built-in plus the repository's own rules and flow specs.
+    pub fn for_source(source: &dyn FileSource) -> Result<Library, EngineError> {
+        let mut lib = Library::builtin()?;
+        let listing = source.list()?;
+        let mut custom = vec![];
+        for e in &listing.files {
+            let in_dir = |d: &str| e.path.starts_with(d) && e.path.ends_with(".toml");
+            if in_dir(".breakwater/rules/") || in_dir(".breakwater/flow/") {
+                let text = decode_text(source.read(&e.path)?)
+                    .map_err(|r| EngineError::FlowSpec(format!("{}: {}", e.path, r.message())))?;
+                if e.path.starts_with(".breakwater/flow/") {
+                    lib.flow
+                        .add(&e.path, &text)
+                        .map_err(EngineError::FlowSpec)?;
+                } else {
+                    custom.push((e.path.clone(), text));
+                }
+            }
+        }
+        lib.rules.add_custom(&custom).map_err(EngineError::Rules)?;
+        Ok(lib)
+    }
+}
+
+enum FileResult {
+    Facts(FileFacts, u64),
+    Skipped(String, SkipReason),
+    Lockfile(String),
+}
+
+fn extract_one(source: &dyn FileSource, path: &str, lang: Lang, spec: &FlowSpec) -> FileResult {
+    let bytes = match source.read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            return FileResult::Skipped(
+                path.into(),
+                SkipReason::Unreadable {
+                    error: e.to_string(),
+                },
+            );
+        }
+    };
+    let len = bytes.len() as u64;
+    let class = classify(path, &bytes[..bytes.len().min(2048)]);
+    let reason = match class {
+        FileClass::Source => None,
+        FileClass::Test => Some(SkipReason::Test),
+        FileClass::Vendored => Some(SkipReason::Vendored),
+        FileClass::Minified => Some(SkipReason::Minified),
+        FileClass::Generated => Some(SkipReason::Generated),
+    };
+    if let Some(r) = reason {
+        return FileResult::Skipped(path.into(), r);
+    }
+    if lang == Lang::Lockfile {
+        return FileResult::Lockfile(path.into());
+    }
+    let text = match decode_text(bytes) {
+        Ok(t) => t,
+        Err(r) => return FileResult::Skipped(path.into(), r),
+    };
+    match bw_facts::extract(path, lang, &text, spec) {
+        Ok(f) => FileResult::Facts(f, len),
+        Err(bw_lang::ParseError::Timeout { millis }) => {
+            FileResult::Skipped(path.into(), SkipReason::Timeout { millis })
+        }
+        Err(e) => FileResult::Skipped(
+            path.into(),
+            SkipReason::Unreadable {
+                error: format!("parse failed: {e:?}"),
+            },
+        ),
+    }
+}
+
+/// Scan a repository.
+pub fn scan(
+    source: &dyn FileSource,
+    lib: &Library,
+    opts: &ScanOptions,
+) -> Result<ScanOutput, EngineError> {
+    scan_with_progress(source, lib, opts, &|_, _| {})
+}
+
+/// Scan, calling `progress(done, total)` as files are extracted (from
+/// worker threads; the callback decides how often to draw).
+pub fn scan_with_progress(
+    source: &dyn FileSource,
+    lib: &Library,
+    opts: &ScanOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<ScanOutput, EngineError> {
+    let start = Instant::now();
+    let listing = source.list()?;
+    let candidates: Vec<(String, Lang)> = listing
+        .files
+        .iter()
+        .filter_map(|e| detect_lang(&e.path).map(|l| (e.path.clone(), l)))
+        .collect();
+
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let total = candidates.len();
+    let run = || -> Vec<FileResult> {
+        candidates
+            .par_iter()
+            .map(|(path, lang)| {
+                let r = extract_one(source, path, *lang, &lib.flow);
+                progress(
+                    done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
+                    total,
+                );
+                r
+            })
+            .collect()
+    };
+    // Extractors recurse (depth-bounded); give workers room.
+    let mut builder = rayon::ThreadPoolBuilder::new().stack_size(32 * 1024 * 1024);
+    if let Some(n) = opts.threads {
+        builder = builder.num_threads(n);
+    }
+    let results = match builder.build() {
+        Ok(pool) => pool.install(run),
+        Err(_) => run(),
+    };
+
+    let mut files: Vec<FileFacts> = vec![];
+    let mut stats = FileStats::default();
+    let mut lockfile_dirs: BTreeSet<String> = BTreeSet::new();
+    let mut skipped: Vec<(String, SkipReason)> = listing.skipped.clone();
+    for r in results {
+        match r {
+            FileResult::Facts(f, len) => {
+                stats.analysed += 1;
+                stats.bytes += len;
+                *stats.languages.entry(f.lang.clone()).or_default() += 1;
+                if f.partial {
+                    stats.partial.push(f.path.clone());
+                }
+                files.push(f);
+            }
+            FileResult::Skipped(p, r) => skipped.push((p, r)),
+            FileResult::Lockfile(p) => {
+                stats.analysed += 1;
+                *stats.languages.entry("lockfile".into()).or_default() += 1;
+                lockfile_dirs.insert(dir_of(&p).to_string());
+            }
+        }
+    }
+    skipped.sort();
+    let incomplete = skipped.iter().any(|(_, r)| r.is_failure());
+    stats.skipped = skipped
+        .iter()
+        .map(|(p, r)| SkippedFile {
+            path: p.clone(),
+            reason: r.label().into(),
+            message: r.message(),
+            failed: r.is_failure(),
+        })
+        .collect();
+
+    // A package's lockfile sits beside its manifest.
+    for f in files.iter_mut() {
+        for fact in f.facts.iter_mut().filter(|k| k.subject == Subject::Package) {
+            let dir = dir_of(&fact.evidence.location.path).to_string();
+            fact.props
+                .insert("lockfile".into(), Prop::Bool(lockfile_dirs.contains(&dir)));
+        }
+    }
+
+    bw_model::link::link(&mut files);
+    let mut built = bw_model::build(&opts.name, &files);
+    if let Some(mf) = &opts.model_file {
+        // Declared assets raise or lower the impact of threats on the elements holding them.
+        for ctxs in built.ctx.iter_mut() {
+            for c in ctxs.iter_mut() {
+                let mut touched: Vec<&str> = c.element.iter().map(String::as_str).collect();
+                let reaches = c
+                    .element
+                    .as_deref()
+                    .and_then(|id| built.model.element(id))
+                    .and_then(|e| e.entry.as_ref())
+                    .map(|e| e.reaches.clone())
+                    .unwrap_or_default();
+                touched.extend(reaches.iter().map(String::as_str));
+                if let Some((class, names)) = mf.classification_for(touched.into_iter()) {
+                    c.classification = Some(class);
+                    c.assets = names;
+                }
+            }
+        }
+        mf.apply(&mut built.model);
+    }
+
+    let cands: Vec<Candidate<'_>> = files
+        .iter()
+        .enumerate()
+        .flat_map(|(fi, f)| {
+            let ctx = &built.ctx[fi];
+            f.facts.iter().enumerate().map(move |(ki, fact)| Candidate {
+                fact,
+                lang: &f.lang,
+                ctx: &ctx[ki],
+            })
+        })
+        .collect();
+    let mut threats = evaluate(&lib.rules, &cands);
+    apply_inline_ignores(&mut threats, &files);
+    if let Some(mf) = &opts.model_file {
+        for t in threats.iter_mut().filter(|t| t.status == Status::Open) {
+            if let Some(s) = mf.suppressions.get(&t.id) {
+                t.status = Status::Suppressed;
+                t.status_reason = Some(s.reason.clone());
+            }
+        }
+    }
+    fill_excerpts(&mut threats, source, &files);
+
+    let fired: BTreeSet<&str> = threats.iter().map(|t| t.rule.as_str()).collect();
+    let rules = lib
+        .rules
+        .rules
+        .iter()
+        .filter(|r| fired.contains(r.id.as_str()))
+        .map(|r| RuleSummary {
+            id: r.id.clone(),
+            title: r.title.clone(),
+            summary: r.docs.summary.trim().to_string(),
+            stride: r.stride.name().into(),
+            level: r.level.name().into(),
+            cwe: r.cwe.clone(),
+            capec: r.capec.clone(),
+            owasp: r.owasp_all(),
+            help: r.help_markdown(),
+            default_severity: r.default_severity(),
+        })
+        .collect();
+    let mut ignores: Vec<_> = files
+        .iter()
+        .flat_map(|f| f.ignores.iter().cloned())
+        .collect();
+    ignores.sort();
+    let summary = summarise(&threats);
+    let report = Report {
+        version: REPORT_VERSION.into(),
+        tool: "breakwater".into(),
+        tool_version: env!("CARGO_PKG_VERSION").into(),
+        model: built.model,
+        threats,
+        rules,
+        questions: built
+            .questions
+            .into_iter()
+            .map(|(element, question)| Question { element, question })
+            .collect(),
+        ignores,
+        files: stats,
+        summary,
+    };
+    Ok(ScanOutput {
+        report,
+        elapsed: start.elapsed(),
+        incomplete,
+    })
+}
+
+fn dir_of(path: &str) -> &str {
+    path.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
+}
+
+/// An inline ignore on the threat's line (or the line above) naming its
+/// rule silences it — only when it gives a reason.
+fn apply_inline_ignores(threats: &mut [Threat], files: &[FileFacts]) {
+    let by_path: BTreeMap<&str, &FileFacts> = files.iter().map(|f| (f.path.as_str(), f)).collect();
+    for t in threats.iter_mut() {
+        let Some(f) = by_path.get(t.location.path.as_str()) else {
+            continue;
+        };
+        let line = t.location.start_line;
+        let hit = f.ignores.iter().find(|i| {
+            (i.location.start_line == line || i.location.start_line + 1 == line)
+                && i.rules.iter().any(|r| r == &t.rule || r == "*")
+                && !i.reason.is_empty()
+        });
+        if let Some(i) = hit {
+            t.status = Status::Ignored;
+            t.status_reason = Some(i.reason.clone());
+        }
+    }
+}
+
+/// Up to five lines around each threat's primary location, with every line
+/// that holds a secret replaced by its masked form.
+fn fill_excerpts(threats: &mut [Threat], source: &dyn FileSource, files: &[FileFacts]) {
+    let mut masked: BTreeMap<(&str, u32), &str> = BTreeMap::new();
+    for f in files {
+        for fact in f.facts.iter().filter(|k| k.subject == Subject::Secret) {
+            masked.insert(
+                (f.path.as_str(), fact.evidence.location.start_line),
+                fact.evidence.text.as_str(),
+            );
+        }
+    }
+    let mut texts: BTreeMap<String, Option<Vec<String>>> = BTreeMap::new();
+    for t in threats.iter_mut() {
+        let lines = texts.entry(t.location.path.clone()).or_insert_with(|| {
+            source
+                .read(&t.location.path)
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok())
+                .map(|s| s.lines().map(str::to_string).collect())
+        });
+        let Some(lines) = lines else { continue };
+        let first = t.location.start_line.max(1);
+        let last = t.location.end_line.max(first).min(first + 4);
+        let mut out = vec![];
+        for n in first..=last {
+            let Some(text) = lines.get(n as usize - 1) else {
+                break;
+            };
+            match masked.get(&(t.location.path.as_str(), n)) {
+                Some(m) => out.push(format!("{m}  (secret masked)")),
+                None => out.push(text.clone()),
+            }
+        }
+        if !out.is_empty() {
+            t.excerpt = Some(Excerpt {
+                start_line: first,
+                lines: out,
+            });
+        }
+    }
+}
+
+/// Counts for the summary line.
+pub fn summarise(threats: &[Threat]) -> Summary {
+    let mut s = Summary::default();
+    for t in threats {
+        match t.status {
+            Status::Ignored => {
+                s.ignored += 1;
+                continue;
+            }
+            Status::Suppressed => {
+                s.suppressed += 1;
+                continue;
+            }
+            Status::Open => {}
+        }
+        s.threats += 1;
+        match t.confidence {
+            Confidence::Confirmed => s.confirmed += 1,
+            Confidence::Likely => s.likely += 1,
+            Confidence::Potential => s.potential += 1,
+        }
+        match t.severity {
+            Severity::Critical => s.critical += 1,
+            Severity::High => s.high += 1,
+            Severity::Medium => s.medium += 1,
+            Severity::Low => s.low += 1,
+            Severity::Info => s.info += 1,
+        }
+    }
+    s
+}
+
+/// Open threats at or above `min` that count for a gate: likely or
+/// confirmed, plus potential ones only when asked.
+pub fn gate_hits(report: &Report, min: Severity, include_potential: bool) -> usize {
+    report
+        .threats
+        .iter()
+        .filter(|t| {
+            t.status == Status::Open
+                && t.severity >= min
+                && (t.confidence != Confidence::Potential || include_potential)
+        })
+        .count()
+}
+
+/// Every fact of every file, for tests and debugging (`--dump-facts`).
+pub fn facts_of(source: &dyn FileSource, lib: &Library) -> Result<Vec<FileFacts>, EngineError> {
+    let listing = source.list()?;
+    let mut out = vec![];
+    for e in &listing.files {
+        let Some(lang) = detect_lang(&e.path) else {
+            continue;
+        };
+        if let FileResult::Facts(f, _) = extract_one(source, &e.path, lang, &lib.flow) {
+            out.push(f);
+        }
+    }
+    Ok(out)
+}
+
+/// Unused-fact guard for tests: every fact must fit the vocabulary.
+pub fn check_vocabulary(files: &[FileFacts]) -> Vec<String> {
+    let mut errs = vec![];
+    for f in files {
+        for fact in &f.facts {
+            if let Err(e) = bw_facts::vocab::check_fact(fact) {
+                errs.push(format!(
+                    "{}:{}: {e}",
+                    f.path, fact.evidence.location.start_line
+                ));
+            }
+        }
+    }
+    errs
+}

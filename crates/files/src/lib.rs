@@ -72,7 +72,9 @@ impl SkipReason {
                 "{bytes} bytes is over the {limit}-byte limit; raise it with --max-file-size if this is hand-written code"
             ),
             SkipReason::Binary => "contains NUL bytes, so it is not text".into(),
-            SkipReason::InvalidUtf8 => "is not valid UTF-8; re-encode it as UTF-8 to analyse it".into(),
+            SkipReason::InvalidUtf8 => {
+                "is not valid UTF-8; re-encode it as UTF-8 to analyse it".into()
+            }
             SkipReason::Symlink => "is a symbolic link; links are never followed".into(),
             SkipReason::Unreadable { error } => format!("could not be read: {error}"),
             SkipReason::Test => "is test code".into(),
@@ -141,7 +143,10 @@ pub struct WalkOptions {
 
 impl Default for WalkOptions {
     fn default() -> Self {
-        WalkOptions { respect_gitignore: true, max_file_bytes: DEFAULT_MAX_FILE_BYTES }
+        WalkOptions {
+            respect_gitignore: true,
+            max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+        }
     }
 }
 
@@ -156,7 +161,9 @@ impl FsSource {
     pub fn new(root: impl Into<PathBuf>, opts: WalkOptions) -> Result<Self, SourceError> {
         let root = root.into();
         if !root.is_dir() {
-            return Err(SourceError::NoRoot { path: root.display().to_string() });
+            return Err(SourceError::NoRoot {
+                path: root.display().to_string(),
+            });
         }
         Ok(FsSource { root, opts })
     }
@@ -199,11 +206,18 @@ impl FileSource for FsSource {
                         ignore::Error::WithPath { path, .. } => rel_path(&self.root, path),
                         _ => String::from("."),
                     };
-                    listing.skipped.push((path, SkipReason::Unreadable { error: err.to_string() }));
+                    listing.skipped.push((
+                        path,
+                        SkipReason::Unreadable {
+                            error: err.to_string(),
+                        },
+                    ));
                     continue;
                 }
             };
-            let Some(ft) = entry.file_type() else { continue };
+            let Some(ft) = entry.file_type() else {
+                continue;
+            };
             let rel = rel_path(&self.root, entry.path());
             if ft.is_symlink() {
                 listing.skipped.push((rel, SkipReason::Symlink));
@@ -215,14 +229,23 @@ impl FileSource for FsSource {
             let size = match entry.metadata() {
                 Ok(m) => m.len(),
                 Err(err) => {
-                    listing.skipped.push((rel, SkipReason::Unreadable { error: err.to_string() }));
+                    listing.skipped.push((
+                        rel,
+                        SkipReason::Unreadable {
+                            error: err.to_string(),
+                        },
+                    ));
                     continue;
                 }
             };
             if size > self.opts.max_file_bytes && detect_lang(&rel).is_some() {
-                listing
-                    .skipped
-                    .push((rel, SkipReason::TooLarge { bytes: size, limit: self.opts.max_file_bytes }));
+                listing.skipped.push((
+                    rel,
+                    SkipReason::TooLarge {
+                        bytes: size,
+                        limit: self.opts.max_file_bytes,
+                    },
+                ));
                 continue;
             }
             listing.files.push(Entry { path: rel, size });
@@ -238,7 +261,10 @@ impl FileSource for FsSource {
         // offers links, but a path could be handed in from elsewhere.
         match std::fs::symlink_metadata(&full) {
             Ok(m) if m.file_type().is_symlink() => {
-                return Err(SourceError::Io { path: path.into(), error: "is a symbolic link".into() });
+                return Err(SourceError::Io {
+                    path: path.into(),
+                    error: "is a symbolic link".into(),
+                });
             }
             Ok(m) if m.len() > self.opts.max_file_bytes => {
                 return Err(SourceError::Io {
@@ -246,10 +272,18 @@ impl FileSource for FsSource {
                     error: format!("larger than {} bytes", self.opts.max_file_bytes),
                 });
             }
-            Err(e) => return Err(SourceError::Io { path: path.into(), error: e.to_string() }),
+            Err(e) => {
+                return Err(SourceError::Io {
+                    path: path.into(),
+                    error: e.to_string(),
+                });
+            }
             _ => {}
         }
-        std::fs::read(&full).map_err(|e| SourceError::Io { path: path.into(), error: e.to_string() })
+        std::fs::read(&full).map_err(|e| SourceError::Io {
+            path: path.into(),
+            error: e.to_string(),
+        })
     }
 }
 
@@ -268,7 +302,8 @@ impl MemorySource {
         self
     }
     pub fn insert(&mut self, path: &str, text: impl Into<Vec<u8>>) {
-        self.files.insert(path.trim_start_matches("./").to_string(), text.into());
+        self.files
+            .insert(path.trim_start_matches("./").to_string(), text.into());
     }
 }
 
@@ -278,13 +313,19 @@ impl FileSource for MemorySource {
             files: self
                 .files
                 .iter()
-                .map(|(p, b)| Entry { path: p.clone(), size: b.len() as u64 })
+                .map(|(p, b)| Entry {
+                    path: p.clone(),
+                    size: b.len() as u64,
+                })
                 .collect(),
             skipped: vec![],
         })
     }
     fn read(&self, path: &str) -> Result<Vec<u8>, SourceError> {
-        self.files.get(path).cloned().ok_or_else(|| SourceError::Missing { path: path.into() })
+        self.files
+            .get(path)
+            .cloned()
+            .ok_or_else(|| SourceError::Missing { path: path.into() })
     }
 }
 

@@ -40,7 +40,9 @@ pub enum ParseError {
 pub fn parse(lang: Lang, text: &str, budget: Duration) -> Result<Tree, ParseError> {
     let language = grammar(lang).ok_or(ParseError::NoGrammar)?;
     let mut parser = Parser::new();
-    parser.set_language(&language).map_err(|_| ParseError::Failed)?;
+    parser
+        .set_language(&language)
+        .map_err(|_| ParseError::Failed)?;
     let start = Instant::now();
     let mut timed_out = false;
     let mut progress = |_: &tree_sitter::ParseState| {
@@ -53,7 +55,11 @@ pub fn parse(lang: Lang, text: &str, budget: Duration) -> Result<Tree, ParseErro
     };
     let bytes = text.as_bytes();
     let mut read = |offset: usize, _: tree_sitter::Point| -> &[u8] {
-        if offset < bytes.len() { &bytes[offset..] } else { &[] }
+        if offset < bytes.len() {
+            &bytes[offset..]
+        } else {
+            &[]
+        }
     };
     let tree = parser.parse_with_options(
         &mut read,
@@ -62,7 +68,9 @@ pub fn parse(lang: Lang, text: &str, budget: Duration) -> Result<Tree, ParseErro
     );
     match tree {
         Some(t) => Ok(t),
-        None if timed_out => Err(ParseError::Timeout { millis: budget.as_millis() as u64 }),
+        None if timed_out => Err(ParseError::Timeout {
+            millis: budget.as_millis() as u64,
+        }),
         None => Err(ParseError::Failed),
     }
 }
@@ -81,7 +89,10 @@ mod tests {
         for (lang, src) in [
             (Lang::Python, "def f(x):\n    return x\n"),
             (Lang::JavaScript, "function f(x) { return x }\n"),
-            (Lang::TypeScript, "function f(x: number): number { return x }\n"),
+            (
+                Lang::TypeScript,
+                "function f(x: number): number { return x }\n",
+            ),
             (Lang::Tsx, "const A = () => <div/>;\n"),
             (Lang::Dockerfile, "FROM python:3.12\nUSER app\n"),
         ] {

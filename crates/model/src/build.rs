@@ -1,0 +1,939 @@
+//! Merging per-file facts into the system model.
+//!
+//! Components come from compose services, Kubernetes workloads, package
+//! roots and Dockerfiles; every source file belongs to the component whose
+//! directory holds it. Entry points get their full route (mount prefixes
+//! applied) and an auth state; auth is *absent* only when established by
+//! comparison with sibling routes, otherwise *unknown*. Handlers are
+//! followed through the call graph to the stores, externals and LLMs they
+//! reach. The result also carries a [`FactCtx`] for every fact: what the
+//! model knows around it, which rules read through model predicates.
+
+use crate::link::FnIndex;
+use crate::types::*;
+use bw_facts::{Fact, FileFacts, Prop, Subject};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What the model knows around one fact.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FactCtx {
+    /// The element the fact belongs to (entry, store, component…).
+    pub element: Option<String>,
+    /// Auth of the entry (entries) or of the weakest entry reaching the fact.
+    pub auth: Option<AuthState>,
+    pub auth_controls: Vec<String>,
+    /// Auth controls used by sibling routes (to explain an absence).
+    pub sibling_controls: Vec<String>,
+    /// Full route of the entry (entries only).
+    pub route: Option<String>,
+    pub internet_exposed: bool,
+    pub exposure_note: Option<String>,
+    pub rate_limited: bool,
+    pub calls_llm: bool,
+    pub writes_store: bool,
+    pub in_entry: bool,
+    pub csrf_protected: bool,
+    pub session_auth: bool,
+    pub audit_logged: bool,
+    pub datastore_image: bool,
+    pub framework: Option<String>,
+    /// Highest classification of the declared assets the fact touches.
+    pub classification: Option<String>,
+    pub assets: Vec<String>,
+}
+
+/// The model plus per-fact context (`ctx[file][fact]`) and open questions.
+#[derive(Debug, Clone, Default)]
+pub struct Built {
+    pub model: SystemModel,
+    pub ctx: Vec<Vec<FactCtx>>,
+    pub questions: Vec<(String, String)>,
+}
+
+const DATASTORE_IMAGES: &[&str] = &[
+    "postgres",
+    "mysql",
+    "mariadb",
+    "mongo",
+    "redis",
+    "memcached",
+    "elasticsearch",
+    "opensearch",
+    "cassandra",
+    "couchdb",
+    "neo4j",
+    "clickhouse",
+    "valkey",
+    "influxdb",
+];
+
+fn is_datastore_image(image: &str) -> bool {
+    let base = image.rsplit('/').next().unwrap_or(image);
+    let base = base.split([':', '@']).next().unwrap_or(base);
+    DATASTORE_IMAGES.iter().any(|d| base.starts_with(d))
+}
+
+/// Python module or JS module id of a path.
+fn module_ids(path: &str) -> Vec<String> {
+    let no_ext = path.rsplit_once('.').map(|(a, _)| a).unwrap_or(path);
+    let mut ids = vec![no_ext.to_string()];
+    if path.ends_with(".py") {
+        let dotted = no_ext.replace('/', ".");
+        let dotted = dotted
+            .strip_suffix(".__init__")
+            .map(str::to_string)
+            .unwrap_or(dotted);
+        ids.push(dotted);
+    }
+    if let Some(dir) = no_ext.strip_suffix("/index") {
+        ids.push(dir.to_string());
+    }
+    ids
+}
+
+fn dir_of(path: &str) -> &str {
+    path.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
+}
+
+fn under(path: &str, dir: &str) -> bool {
+    dir.is_empty() || path == dir || path.starts_with(&format!("{dir}/"))
+}
+
+fn norm_dir(d: &str) -> String {
+    let d = d.trim().trim_start_matches("./").trim_end_matches('/');
+    if d == "." {
+        String::new()
+    } else {
+        d.to_string()
+    }
+}
+
+/// Join route pieces into one path with a single leading slash.
+pub fn join_route(parts: &[&str]) -> String {
+    let mut out = String::new();
+    for p in parts {
+        let p = p.trim();
+        if p.is_empty() || p == "/" {
+            continue;
+        }
+        let p = p.trim_start_matches('^').trim_end_matches('$');
+        if !out.ends_with('/') && !p.starts_with('/') {
+            out.push('/');
+        }
+        if out.ends_with('/') && p.starts_with('/') {
+            out.push_str(&p[1..]);
+        } else {
+            out.push_str(p);
+        }
+    }
+    if out.is_empty() {
+        out.push('/');
+    }
+    if !out.starts_with('/') {
+        out.insert(0, '/');
+    }
+    out
+}
+
+/// The id form of a route: parameters of every syntax become `{}`.
+pub fn route_id(route: &str) -> String {
+    let mut out = String::new();
+    for (i, seg) in route.split('/').enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        let is_param = seg.starts_with(':')
+            || (seg.starts_with('{') && seg.ends_with('}'))
+            || (seg.starts_with('<') && seg.ends_with('>'))
+            || (seg.starts_with('[') && seg.ends_with(']'))
+            || seg.starts_with("(?P<");
+        out.push_str(if is_param { "{}" } else { seg });
+    }
+    out
+}
+
+struct Comp {
+    id: String,
+    dir: String,
+    technology: String,
+    evidence: Vec<bw_facts::Evidence>,
+    exposed: Option<String>,
+    props: bw_facts::Props,
+}
+
+/// Build the model from linked per-file facts.
+pub fn build(name: &str, files: &[FileFacts]) -> Built {
+    let mut comps: Vec<Comp> = vec![];
+    let all: Vec<(usize, usize, &Fact)> = files
+        .iter()
+        .enumerate()
+        .flat_map(|(fi, f)| f.facts.iter().enumerate().map(move |(ki, k)| (fi, ki, k)))
+        .collect();
+    let of = |s: Subject| all.iter().filter(move |(_, _, f)| f.subject == s);
+
+    // --- exposure from infrastructure --------------------------------------
+    let mut exposed_services: BTreeSet<String> = BTreeSet::new();
+    for (_, _, f) in of(Subject::K8sService) {
+        if matches!(f.str("type"), Some("LoadBalancer" | "NodePort")) {
+            exposed_services.insert(f.str("name").unwrap_or("").to_string());
+        }
+    }
+    let mut ingress_backends: BTreeSet<String> = BTreeSet::new();
+    for (_, _, f) in of(Subject::Ingress) {
+        ingress_backends.extend(f.list("backends").iter().cloned());
+    }
+    let service_selectors: Vec<(String, Vec<String>, bool)> = of(Subject::K8sService)
+        .map(|(_, _, f)| {
+            let name = f.str("name").unwrap_or("").to_string();
+            let exposed = exposed_services.contains(&name) || ingress_backends.contains(&name);
+            (name, f.list("selector").to_vec(), exposed)
+        })
+        .collect();
+
+    // --- components -------------------------------------------------------
+    for (_, _, f) in of(Subject::ComposeService) {
+        let name = f
+            .str("name")
+            .unwrap_or(&f.evidence.symbol)
+            .trim_start_matches("services.")
+            .to_string();
+        let dir = f.str("build").map(|b| {
+            let base = dir_of(&f.evidence.location.path);
+            let b = norm_dir(b);
+            norm_dir(&if base.is_empty() {
+                b
+            } else if b.is_empty() {
+                base.to_string()
+            } else {
+                format!("{base}/{b}")
+            })
+        });
+        let exposed = if f.flag("published_all_interfaces") {
+            Some(format!("compose publishes {}", f.list("ports").join(", ")))
+        } else {
+            None
+        };
+        comps.push(Comp {
+            id: format!("component:{name}"),
+            dir: dir.clone().unwrap_or_else(|| "\u{0}".into()),
+            technology: f
+                .str("image")
+                .map(|i| i.to_string())
+                .unwrap_or_else(|| "docker-compose".into()),
+            evidence: vec![f.evidence.clone()],
+            exposed,
+            props: f.props.clone(),
+        });
+    }
+    for (_, _, f) in of(Subject::Workload) {
+        let name = f.str("name").unwrap_or(&f.evidence.symbol).to_string();
+        let labels = f.list("labels");
+        let exposed = service_selectors
+            .iter()
+            .find(|(_, sel, exp)| *exp && !sel.is_empty() && sel.iter().all(|s| labels.contains(s)))
+            .map(|(svc, _, _)| format!("Kubernetes service {svc} is exposed"));
+        let id = format!("component:{name}");
+        if comps.iter().any(|c| c.id == id) {
+            continue;
+        }
+        comps.push(Comp {
+            id,
+            dir: "\u{0}".into(),
+            technology: format!("kubernetes {}", f.kind),
+            evidence: vec![f.evidence.clone()],
+            exposed,
+            props: f.props.clone(),
+        });
+    }
+    for (_, _, f) in of(Subject::Package).chain(of(Subject::Container)) {
+        let dir = dir_of(&f.evidence.location.path).to_string();
+        if comps.iter().any(|c| c.dir == dir) {
+            continue;
+        }
+        let name = f.str("name").map(str::to_string).unwrap_or_else(|| {
+            dir.rsplit('/')
+                .next()
+                .filter(|s| !s.is_empty())
+                .unwrap_or(name)
+                .to_string()
+        });
+        let id = format!("component:{name}");
+        if let Some(c) = comps.iter_mut().find(|c| c.id == id && c.dir == "\u{0}") {
+            c.dir = dir;
+            continue;
+        }
+        if comps.iter().any(|c| c.id == id) {
+            continue;
+        }
+        comps.push(Comp {
+            id,
+            dir,
+            technology: if f.subject == Subject::Package {
+                f.kind.clone()
+            } else {
+                "container".into()
+            },
+            evidence: vec![f.evidence.clone()],
+            exposed: None,
+            props: Default::default(),
+        });
+    }
+    let has_code = files.iter().any(|f| {
+        matches!(
+            f.lang.as_str(),
+            "python" | "javascript" | "typescript" | "tsx"
+        )
+    });
+    let code_comps: Vec<usize> = comps
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.dir != "\u{0}")
+        .map(|(i, _)| i)
+        .collect();
+    if has_code && code_comps.is_empty() {
+        comps.push(Comp {
+            id: format!("component:{}", if name.is_empty() { "app" } else { name }),
+            dir: String::new(),
+            technology: String::new(),
+            evidence: vec![],
+            exposed: None,
+            props: Default::default(),
+        });
+    }
+    // A single code component takes the exposure of a Kubernetes workload
+    // that is not a datastore, when nothing maps them by name.
+    let code_comps: Vec<usize> = comps
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.dir != "\u{0}")
+        .map(|(i, _)| i)
+        .collect();
+    if code_comps.len() == 1 && comps[code_comps[0]].exposed.is_none() {
+        let note = comps
+            .iter()
+            .filter(|c| c.dir == "\u{0}" && c.technology.starts_with("kubernetes"))
+            .filter(|c| {
+                !c.props
+                    .get("images")
+                    .and_then(Prop::as_list)
+                    .unwrap_or(&[])
+                    .iter()
+                    .any(|i| is_datastore_image(i))
+            })
+            .find_map(|c| c.exposed.clone());
+        comps[code_comps[0]].exposed = note;
+    }
+    let component_of = |path: &str| -> Option<String> {
+        comps
+            .iter()
+            .filter(|c| c.dir != "\u{0}" && under(path, &c.dir))
+            .max_by_key(|c| c.dir.len())
+            .map(|c| c.id.clone())
+    };
+    let file_comp: Vec<Option<String>> = files.iter().map(|f| component_of(&f.path)).collect();
+    let comp_exposed = |id: &Option<String>| -> Option<String> {
+        id.as_ref()
+            .and_then(|id| comps.iter().find(|c| &c.id == id))
+            .and_then(|c| c.exposed.clone())
+    };
+
+    // --- routers, mounts, middleware ----------------------------------------
+    // Router key: (file index, variable). Mount child keys resolve through module ids.
+    let mut module_to_file: BTreeMap<String, usize> = BTreeMap::new();
+    for (fi, f) in files.iter().enumerate() {
+        for id in module_ids(&f.path) {
+            module_to_file.entry(id).or_insert(fi);
+        }
+    }
+    let resolve_child = |fi: usize, child: &str| -> Option<(usize, Option<String>)> {
+        if let Some((module, var)) = child.split_once("::") {
+            return module_to_file
+                .get(module)
+                .map(|&f| (f, Some(var.to_string())));
+        }
+        if let Some(&f) = module_to_file.get(child) {
+            return Some((f, None));
+        }
+        if let Some((module, var)) = child.rsplit_once('.') {
+            if let Some(&f) = module_to_file.get(module) {
+                return Some((f, Some(var.to_string())));
+            }
+        }
+        Some((fi, Some(child.to_string())))
+    };
+    // child router -> (parent router, prefix, controls)
+    let mut parents: BTreeMap<
+        (usize, Option<String>),
+        Vec<((usize, String), String, Vec<String>)>,
+    > = BTreeMap::new();
+    for (fi, _, f) in of(Subject::Mount) {
+        let Some(child) = f.str("child") else {
+            continue;
+        };
+        let Some(key) = resolve_child(*fi, child) else {
+            continue;
+        };
+        let parent = (*fi, f.str("parent").unwrap_or("app").to_string());
+        let controls = f
+            .list("auth")
+            .iter()
+            .map(|a| format!("{a} (mount)"))
+            .collect();
+        parents.entry(key).or_default().push((
+            parent,
+            f.str("prefix").unwrap_or("").to_string(),
+            controls,
+        ));
+    }
+    let mut middleware: BTreeMap<(usize, String), Vec<(String, String)>> = BTreeMap::new();
+    let mut comp_middleware: BTreeMap<Option<String>, BTreeSet<String>> = BTreeMap::new();
+    for (fi, _, f) in of(Subject::Middleware) {
+        let router = f.str("router").unwrap_or("app").to_string();
+        middleware
+            .entry((*fi, router))
+            .or_default()
+            .push((f.kind.clone(), f.str("name").unwrap_or(&f.kind).to_string()));
+        comp_middleware
+            .entry(file_comp[*fi].clone())
+            .or_default()
+            .insert(f.kind.clone());
+    }
+    // Walk up from a router: prefixes (outermost first) and controls.
+    fn chain(
+        key: (usize, String),
+        parents: &BTreeMap<(usize, Option<String>), Vec<((usize, String), String, Vec<String>)>>,
+        middleware: &BTreeMap<(usize, String), Vec<(String, String)>>,
+        depth: usize,
+    ) -> (Vec<String>, Vec<String>, bool) {
+        let mut controls = vec![];
+        let mut rate = false;
+        for (kind, name) in middleware.get(&key).into_iter().flatten() {
+            match kind.as_str() {
+                "auth" => controls.push(format!("{name} (middleware)")),
+                "rate-limit" => rate = true,
+                _ => {}
+            }
+        }
+        if depth > 8 {
+            return (vec![], controls, rate);
+        }
+        let up = parents
+            .get(&(key.0, Some(key.1.clone())))
+            .or_else(|| parents.get(&(key.0, None)));
+        if let Some(list) = up {
+            // First mount wins (deterministic: facts are in file order).
+            if let Some((parent, prefix, ctl)) = list.first() {
+                let (mut prefixes, pctl, prate) =
+                    chain(parent.clone(), parents, middleware, depth + 1);
+                prefixes.push(prefix.clone());
+                controls.extend(ctl.iter().cloned());
+                controls.extend(pctl);
+                return (prefixes, controls, rate || prate);
+            }
+        }
+        (vec![], controls, rate)
+    }
+
+    // --- entries -----------------------------------------------------------
+    struct Ent {
+        fi: usize,
+        ki: usize,
+        id: String,
+        route: String,
+        info: EntryInfo,
+        comp: Option<String>,
+    }
+    let mut entries: Vec<Ent> = vec![];
+    for (fi, ki, f) in of(Subject::Entry) {
+        let router = f.str("router").unwrap_or("app").to_string();
+        let (prefixes, mut controls, rate) = chain((*fi, router), &parents, &middleware, 0);
+        controls.splice(0..0, f.list("auth").iter().cloned());
+        let mut parts: Vec<&str> = prefixes.iter().map(String::as_str).collect();
+        let local = f.str("route").unwrap_or("");
+        let (route, id) = if f.kind == "http" {
+            parts.push(local);
+            let route = join_route(&parts);
+            let method = f.str("method").unwrap_or("ANY").to_ascii_uppercase();
+            let id = format!("route:{method} {}", route_id(&route));
+            (route, id)
+        } else {
+            let fw = f.str("framework").unwrap_or("tool");
+            (local.to_string(), format!("tool:{fw}/{local}"))
+        };
+        let info = EntryInfo {
+            kind: f.kind.clone(),
+            framework: f.str("framework").unwrap_or("").to_string(),
+            method: if f.kind == "http" {
+                f.str("method").unwrap_or("ANY").to_ascii_uppercase()
+            } else {
+                "TOOL".into()
+            },
+            route: route.clone(),
+            handler: f.str("handler").unwrap_or(&f.evidence.symbol).to_string(),
+            auth: if f.flag("public") {
+                AuthState::Public
+            } else if controls.is_empty() {
+                AuthState::Unknown
+            } else {
+                AuthState::Present
+            },
+            controls,
+            rate_limited: rate || !f.list("rate_limit").is_empty(),
+            reaches: vec![],
+        };
+        entries.push(Ent {
+            fi: *fi,
+            ki: *ki,
+            id,
+            route,
+            info,
+            comp: file_comp[*fi].clone(),
+        });
+    }
+    // Absence is established by comparison: siblings in the same component
+    // (same framework, HTTP) carry an auth control and this one has none.
+    let mut sibling: BTreeMap<(Option<String>, String), BTreeSet<String>> = BTreeMap::new();
+    for e in &entries {
+        if e.info.kind == "http" && e.info.auth == AuthState::Present {
+            sibling
+                .entry((e.comp.clone(), e.info.framework.clone()))
+                .or_default()
+                .extend(
+                    e.info
+                        .controls
+                        .iter()
+                        .map(|c| c.split(" (").next().unwrap_or(c).to_string()),
+                );
+        }
+    }
+    for e in entries.iter_mut() {
+        if e.info.kind == "http"
+            && e.info.auth == AuthState::Unknown
+            && sibling.contains_key(&(e.comp.clone(), e.info.framework.clone()))
+        {
+            e.info.auth = AuthState::Absent;
+        }
+    }
+
+    // --- reachability: handler -> functions it calls --------------------------
+    let index = FnIndex::new(files);
+    let handler_fn = |fi: usize, handler: &str, symbol: &str| -> Option<(usize, usize)> {
+        if let Some(g) = FnIndex::enclosing(files, fi, handler) {
+            if files[fi].functions[g].symbol == handler {
+                return Some((fi, g));
+            }
+        }
+        if let Some(r) = index.resolve(handler) {
+            return Some(r);
+        }
+        // `views.detail` written in a urls.py: resolve through the import table.
+        if let Some((head, tail)) = handler.split_once('.') {
+            if let Some(imp) = files[fi].imports.iter().find(|i| i.local == head) {
+                let full = match &imp.name {
+                    Some(n) => format!("{}.{}.{tail}", imp.module, n),
+                    None => format!("{}.{tail}", imp.module),
+                };
+                if let Some(r) = index.resolve(&full) {
+                    return Some(r);
+                }
+            }
+        }
+        FnIndex::enclosing(files, fi, symbol).map(|g| (fi, g))
+    };
+    let reach = |start: (usize, usize)| -> BTreeSet<(usize, String)> {
+        let mut seen: BTreeSet<(usize, usize)> = BTreeSet::new();
+        let mut stack = vec![(start, 0usize)];
+        while let Some(((fi, gi), d)) = stack.pop() {
+            if !seen.insert((fi, gi)) || d > 8 {
+                continue;
+            }
+            for call in &files[fi].functions[gi].calls {
+                if let Some(t) = index.resolve(&call.callee) {
+                    stack.push((t, d + 1));
+                }
+            }
+        }
+        seen.into_iter()
+            .map(|(fi, gi)| (fi, files[fi].functions[gi].symbol.clone()))
+            .collect()
+    };
+    let in_fns = |fns: &BTreeSet<(usize, String)>, fi: usize, symbol: &str| -> bool {
+        fns.iter()
+            .any(|(f, s)| *f == fi && (symbol == s || symbol.starts_with(&format!("{s}."))))
+    };
+
+    // --- elements for stores, externals, LLMs, queues ------------------------------
+    let element_id = |f: &Fact| -> Option<String> {
+        Some(match f.subject {
+            Subject::Store => format!("store:{}", f.kind),
+            Subject::Outbound => format!("external:{}", f.str("host").unwrap_or("dynamic")),
+            Subject::Llm => format!("llm:{}", f.kind),
+            Subject::Queue => format!("queue:{}", f.kind),
+            _ => return None,
+        })
+    };
+    let mut elements: BTreeMap<String, Element> = BTreeMap::new();
+    for (fi, _, f) in &all {
+        let Some(id) = element_id(f) else { continue };
+        let (kind, tech) = match f.subject {
+            Subject::Store => (ElementKind::Store, f.kind.clone()),
+            Subject::Outbound => (
+                ElementKind::External,
+                f.str("library").unwrap_or("http").to_string(),
+            ),
+            Subject::Llm => (ElementKind::LlmProvider, f.kind.clone()),
+            _ => (ElementKind::Queue, f.kind.clone()),
+        };
+        let el = elements.entry(id.clone()).or_insert_with(|| Element {
+            id: id.clone(),
+            kind,
+            name: id
+                .split_once(':')
+                .map(|(_, n)| n.to_string())
+                .unwrap_or(id.clone()),
+            component: file_comp[*fi].clone(),
+            boundary: None,
+            entry: None,
+            technology: tech,
+            props: Default::default(),
+            evidence: vec![],
+            declared: false,
+        });
+        if el.evidence.len() < 3 {
+            el.evidence.push(f.evidence.clone());
+        }
+        for (k, v) in &f.props {
+            el.props.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+    }
+
+    // --- per-entry reach and per-fact context ------------------------------------
+    let mut ctx: Vec<Vec<FactCtx>> = files
+        .iter()
+        .map(|f| vec![FactCtx::default(); f.facts.len()])
+        .collect();
+    let mut fact_entries: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
+    let mut entry_fns: Vec<BTreeSet<(usize, String)>> = vec![];
+    for (ei, e) in entries.iter_mut().enumerate() {
+        let fact = &files[e.fi].facts[e.ki];
+        let fns = handler_fn(e.fi, &e.info.handler, &fact.evidence.symbol)
+            .map(reach)
+            .unwrap_or_default();
+        let mut reaches = BTreeSet::new();
+        for (fi, ki, f) in &all {
+            if in_fns(&fns, *fi, &f.evidence.symbol) {
+                fact_entries.entry((*fi, *ki)).or_default().push(ei);
+                if let Some(id) = element_id(f) {
+                    reaches.insert(id);
+                }
+            }
+        }
+        e.info.reaches = reaches.into_iter().collect();
+        entry_fns.push(fns);
+    }
+    let comp_frameworks: BTreeMap<Option<String>, String> = entries
+        .iter()
+        .map(|e| (e.comp.clone(), e.info.framework.clone()))
+        .filter(|(_, f)| !f.is_empty())
+        .collect();
+    let settings_in = |comp: &Option<String>, kind: &str| {
+        all.iter().any(|(fi, _, f)| {
+            f.subject == Subject::Setting && f.kind == kind && &file_comp[*fi] == comp
+        })
+    };
+    for (fi, ki, f) in &all {
+        let comp = file_comp[*fi].clone();
+        let c = &mut ctx[*fi][*ki];
+        let mw = comp_middleware.get(&comp);
+        let framework = f
+            .str("framework")
+            .map(str::to_string)
+            .or_else(|| comp_frameworks.get(&comp).cloned());
+        c.csrf_protected = (mw.is_some_and(|m| m.contains("csrf"))
+            || matches!(framework.as_deref(), Some("django" | "drf")))
+            && !settings_in(&comp, "csrf-disabled");
+        c.session_auth = mw.is_some_and(|m| m.contains("session"))
+            || entries.iter().any(|e| {
+                e.comp == comp
+                    && e.info
+                        .controls
+                        .iter()
+                        .any(|x| x.contains("login_required") || x.contains("session"))
+            });
+        c.framework = framework;
+        c.element = element_id(f).or_else(|| comp.clone());
+        let exposure = comp_exposed(&comp);
+        if let Some(eis) = fact_entries.get(&(*fi, *ki)) {
+            c.in_entry = true;
+            // The weakest auth among the entries that reach this fact.
+            let weakest = eis
+                .iter()
+                .map(|&i| &entries[i])
+                .max_by_key(|e| match e.info.auth {
+                    AuthState::Present => 0,
+                    AuthState::Unknown => 1,
+                    AuthState::Public => 2,
+                    AuthState::Absent => 3,
+                });
+            if let Some(e) = weakest {
+                c.auth = Some(e.info.auth);
+                c.auth_controls = e.info.controls.clone();
+            }
+            c.calls_llm = eis.iter().any(|&i| {
+                entries[i]
+                    .info
+                    .reaches
+                    .iter()
+                    .any(|r| r.starts_with("llm:"))
+            });
+            c.rate_limited = eis.iter().all(|&i| entries[i].info.rate_limited);
+            if exposure.is_some() && eis.iter().any(|&i| entries[i].info.kind == "http") {
+                c.internet_exposed = true;
+                c.exposure_note = exposure.clone();
+            }
+        }
+        match f.subject {
+            Subject::ComposeService | Subject::Workload => {
+                let images: Vec<String> = f
+                    .str("image")
+                    .map(|i| vec![i.to_string()])
+                    .unwrap_or_else(|| f.list("images").to_vec());
+                c.datastore_image = images.iter().any(|i| is_datastore_image(i));
+                c.element = Some(format!(
+                    "component:{}",
+                    f.str("name")
+                        .unwrap_or(&f.evidence.symbol)
+                        .trim_start_matches("services.")
+                ));
+            }
+            Subject::Container | Subject::Package => {
+                c.element = comp.clone();
+            }
+            _ => {}
+        }
+    }
+    for (ei, e) in entries.iter().enumerate() {
+        let fact = &files[e.fi].facts[e.ki];
+        let c = &mut ctx[e.fi][e.ki];
+        c.element = Some(e.id.clone());
+        c.auth = Some(e.info.auth);
+        c.auth_controls = e.info.controls.clone();
+        c.route = Some(format!("{} {}", e.info.method, e.route));
+        c.rate_limited = e.info.rate_limited;
+        c.in_entry = true;
+        c.calls_llm = e.info.reaches.iter().any(|r| r.starts_with("llm:"));
+        c.writes_store =
+            fact.flag("state_changing") && e.info.reaches.iter().any(|r| r.starts_with("store:"));
+        c.audit_logged = fact.flag("audit_log");
+        if e.info.auth == AuthState::Absent {
+            c.sibling_controls = sibling
+                .get(&(e.comp.clone(), e.info.framework.clone()))
+                .map(|s| s.iter().take(3).cloned().collect())
+                .unwrap_or_default();
+        }
+        if e.info.kind == "http" {
+            if let Some(note) = comp_exposed(&e.comp) {
+                c.internet_exposed = true;
+                c.exposure_note = Some(note);
+            }
+        }
+        let _ = ei;
+    }
+
+    // --- assemble -------------------------------------------------------------------
+    let mut model = SystemModel {
+        name: name.to_string(),
+        ..Default::default()
+    };
+    for c in &comps {
+        model.elements.push(Element {
+            id: c.id.clone(),
+            kind: ElementKind::Component,
+            name: c.id.trim_start_matches("component:").to_string(),
+            component: None,
+            boundary: None,
+            entry: None,
+            technology: c.technology.clone(),
+            props: Default::default(),
+            evidence: c.evidence.clone(),
+            declared: false,
+        });
+    }
+    let mut seen_entries = BTreeSet::new();
+    for e in &entries {
+        if !seen_entries.insert(e.id.clone()) {
+            continue;
+        }
+        let fact = &files[e.fi].facts[e.ki];
+        model.elements.push(Element {
+            id: e.id.clone(),
+            kind: ElementKind::EntryPoint,
+            name: if e.info.kind == "http" {
+                format!("{} {}", e.info.method, e.route)
+            } else {
+                e.route.clone()
+            },
+            component: e.comp.clone(),
+            boundary: None,
+            entry: Some(e.info.clone()),
+            technology: e.info.framework.clone(),
+            props: Default::default(),
+            evidence: vec![fact.evidence.clone()],
+            declared: false,
+        });
+    }
+    model.elements.extend(elements.into_values());
+    let any_exposed = entries.iter().any(|e| comp_exposed(&e.comp).is_some());
+    if !entries.is_empty() {
+        model.elements.push(Element {
+            id: "actor:internet".into(),
+            kind: ElementKind::Actor,
+            name: "Internet users".into(),
+            component: None,
+            boundary: None,
+            entry: None,
+            technology: String::new(),
+            props: Default::default(),
+            evidence: vec![],
+            declared: false,
+        });
+    }
+    // Boundaries.
+    let k8s = all.iter().any(|(_, _, f)| f.subject == Subject::Workload);
+    let inner = if k8s {
+        ("boundary:cluster", "Kubernetes cluster")
+    } else {
+        ("boundary:service-network", "Service network")
+    };
+    let mut internet = vec![];
+    let mut inside = vec![];
+    for el in model.elements.iter_mut() {
+        let outside = match el.kind {
+            ElementKind::Actor => true,
+            ElementKind::External => !el.id.contains("localhost") && !el.id.contains("127.0.0.1"),
+            ElementKind::LlmProvider => el.id != "llm:ollama",
+            _ => false,
+        };
+        if outside {
+            el.boundary = Some("boundary:internet".into());
+            internet.push(el.id.clone());
+        } else {
+            el.boundary = Some(inner.0.into());
+            inside.push(el.id.clone());
+        }
+    }
+    if !internet.is_empty() {
+        model.boundaries.push(Boundary {
+            id: "boundary:internet".into(),
+            name: "Internet".into(),
+            elements: internet,
+        });
+    }
+    if !inside.is_empty() {
+        model.boundaries.push(Boundary {
+            id: inner.0.into(),
+            name: inner.1.into(),
+            elements: inside,
+        });
+    }
+    // Flows.
+    let boundary_of: BTreeMap<String, Option<String>> = model
+        .elements
+        .iter()
+        .map(|e| (e.id.clone(), e.boundary.clone()))
+        .collect();
+    let mut flows = BTreeSet::new();
+    for e in &entries {
+        if e.info.kind == "http"
+            && (any_exposed
+                || comp_exposed(&e.comp).is_some()
+                || comps.iter().all(|c| c.exposed.is_none()))
+        {
+            flows.insert(DataFlow {
+                from: "actor:internet".into(),
+                to: e.id.clone(),
+                protocol: "HTTP".into(),
+                label: "requests".into(),
+                crosses_boundary: true,
+                encrypted: None,
+            });
+        }
+        for r in &e.info.reaches {
+            let (protocol, label) = match r.split(':').next().unwrap_or("") {
+                "store" => ("SQL/driver", "queries"),
+                "llm" => ("LLM API", "prompts"),
+                "queue" => ("queue", "messages"),
+                _ => ("HTTP", "requests"),
+            };
+            let el = model.element(r);
+            let encrypted = el
+                .and_then(|el| el.props.get("tls"))
+                .and_then(Prop::as_bool)
+                .filter(|t| !t)
+                .map(|_| false);
+            flows.insert(DataFlow {
+                from: e.id.clone(),
+                to: r.clone(),
+                protocol: protocol.into(),
+                label: label.into(),
+                crosses_boundary: boundary_of.get(&e.id) != boundary_of.get(r),
+                encrypted,
+            });
+        }
+    }
+    model.flows = flows.into_iter().collect();
+    model
+        .elements
+        .sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
+
+    // Questions: unknown auth, grouped per component.
+    let mut questions = vec![];
+    let mut unknown: BTreeMap<Option<String>, Vec<&Ent>> = BTreeMap::new();
+    for e in &entries {
+        if e.info.kind == "http" && e.info.auth == AuthState::Unknown {
+            unknown.entry(e.comp.clone()).or_default().push(e);
+        }
+    }
+    for (comp, list) in unknown {
+        let sample: Vec<String> = list
+            .iter()
+            .take(3)
+            .map(|e| format!("{} {}", e.info.method, e.route))
+            .collect();
+        questions.push((
+            comp.clone().unwrap_or_else(|| "component:app".into()),
+            format!(
+                "{} HTTP route(s) show no authentication control (e.g. {}). Is authentication done elsewhere (gateway, proxy, middleware breakwater cannot see), or are they public? Record it in breakwater.toml.",
+                list.len(),
+                sample.join(", ")
+            ),
+        ));
+    }
+    let _ = entry_fns;
+    Built {
+        model,
+        ctx,
+        questions,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_join_and_normalise() {
+        assert_eq!(
+            join_route(&["/api", "users/", "/<int:id>"]),
+            "/api/users/<int:id>"
+        );
+        assert_eq!(join_route(&["", "/"]), "/");
+        assert_eq!(join_route(&["api/", "^users/$"]), "/api/users/");
+        assert_eq!(route_id("/api/users/<int:id>"), "/api/users/{}");
+        assert_eq!(
+            route_id("/api/users/:id/orders/{order_id}"),
+            "/api/users/{}/orders/{}"
+        );
+        assert_eq!(route_id("/app/[slug]"), "/app/{}");
+    }
+}

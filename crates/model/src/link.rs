@@ -1,0 +1,162 @@
+//! Cross-function, cross-file data flow, from per-file summaries.
+//!
+//! Extractors mark a sink `FromParams` when its argument derives from the
+//! enclosing function's parameters. Here call sites are resolved to
+//! function summaries by their export names, and a sink whose function is
+//! called with outside data becomes `Tainted` (the call site joins the
+//! path); one never called with outside data becomes `Unknown`. No tree is
+//! reopened.
+
+use bw_facts::{FileFacts, FlowState, Source, Step};
+use std::collections::BTreeMap;
+
+/// How many call levels are followed upwards from a sink.
+const MAX_DEPTH: usize = 6;
+
+/// Where a function lives: (file index, function index).
+type FnRef = (usize, usize);
+
+/// Export name -> function, with `…/index` aliases for JS directories.
+pub struct FnIndex {
+    by_name: BTreeMap<String, FnRef>,
+    /// callee export name -> call sites (file index, function index, call index).
+    callers: BTreeMap<String, Vec<(usize, usize, usize)>>,
+}
+
+impl FnIndex {
+    pub fn new(files: &[FileFacts]) -> FnIndex {
+        let mut by_name = BTreeMap::new();
+        let mut callers: BTreeMap<String, Vec<(usize, usize, usize)>> = BTreeMap::new();
+        for (fi, f) in files.iter().enumerate() {
+            for (gi, func) in f.functions.iter().enumerate() {
+                by_name.entry(func.export_name.clone()).or_insert((fi, gi));
+                if let Some((module, name)) = func.export_name.split_once("::") {
+                    if let Some(dir) = module.strip_suffix("/index") {
+                        by_name.entry(format!("{dir}::{name}")).or_insert((fi, gi));
+                    }
+                }
+            }
+        }
+        for (fi, f) in files.iter().enumerate() {
+            for (gi, func) in f.functions.iter().enumerate() {
+                for (ci, call) in func.calls.iter().enumerate() {
+                    if by_name.contains_key(&call.callee) {
+                        let target = by_name[&call.callee];
+                        let name = files[target.0].functions[target.1].export_name.clone();
+                        callers.entry(name).or_default().push((fi, gi, ci));
+                    }
+                }
+            }
+        }
+        FnIndex { by_name, callers }
+    }
+
+    /// Resolve a callee name to a function.
+    pub fn resolve(&self, callee: &str) -> Option<FnRef> {
+        self.by_name.get(callee).copied()
+    }
+
+    /// The function enclosing a symbol in a file (exact or nested).
+    pub fn enclosing(files: &[FileFacts], file: usize, symbol: &str) -> Option<usize> {
+        let fs = &files[file].functions;
+        fs.iter()
+            .enumerate()
+            .filter(|(_, f)| symbol == f.symbol || symbol.starts_with(&format!("{}.", f.symbol)))
+            .max_by_key(|(_, f)| f.symbol.len())
+            .map(|(i, _)| i)
+    }
+
+    pub fn callers_of(&self, export_name: &str) -> &[(usize, usize, usize)] {
+        self.callers
+            .get(export_name)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+}
+
+/// A source found by walking up the call graph, with the call sites passed.
+fn find_tainted_caller(
+    files: &[FileFacts],
+    index: &FnIndex,
+    func: FnRef,
+    params: &[u32],
+    depth: usize,
+    seen: &mut Vec<FnRef>,
+) -> Option<(Source, Vec<Step>)> {
+    if depth >= MAX_DEPTH || seen.contains(&func) {
+        return None;
+    }
+    seen.push(func);
+    let summary = &files[func.0].functions[func.1];
+    // Deterministic: callers are in file/function/call order.
+    for &(fi, gi, ci) in index.callers_of(&summary.export_name) {
+        let call = &files[fi].functions[gi].calls[ci];
+        for &p in params {
+            let Some(arg) = call.args.get(p as usize) else {
+                continue;
+            };
+            let step = Step {
+                location: call.location.clone(),
+                label: format!("passed to `{}()`", short_name(&summary.export_name)),
+            };
+            match arg.state {
+                FlowState::Tainted => {
+                    if let Some(src) = &arg.source {
+                        return Some((src.clone(), vec![step]));
+                    }
+                }
+                FlowState::FromParams if !arg.params.is_empty() => {
+                    if let Some((src, mut steps)) =
+                        find_tainted_caller(files, index, (fi, gi), &arg.params, depth + 1, seen)
+                    {
+                        steps.push(step);
+                        return Some((src, steps));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    None
+}
+
+fn short_name(export: &str) -> &str {
+    let tail = export.rsplit("::").next().unwrap_or(export);
+    tail.rsplit('.').next().unwrap_or(tail)
+}
+
+/// Resolve every `FromParams` sink to `Tainted` (a caller passes outside
+/// data) or `Unknown` (no such caller found).
+pub fn link(files: &mut [FileFacts]) {
+    let index = FnIndex::new(files);
+    let mut updates: Vec<(usize, usize, FlowState, Option<(Source, Vec<Step>)>)> = vec![];
+    for (fi, f) in files.iter().enumerate() {
+        for (ki, fact) in f.facts.iter().enumerate() {
+            let Some(flow) = &fact.flow else { continue };
+            if flow.state != FlowState::FromParams {
+                continue;
+            }
+            let found = FnIndex::enclosing(files, fi, &fact.evidence.symbol).and_then(|gi| {
+                find_tainted_caller(files, &index, (fi, gi), &flow.params, 0, &mut vec![])
+            });
+            match found {
+                Some(hit) => updates.push((fi, ki, FlowState::Tainted, Some(hit))),
+                None => updates.push((fi, ki, FlowState::Unknown, None)),
+            }
+        }
+    }
+    for (fi, ki, state, hit) in updates {
+        let flow = files[fi].facts[ki]
+            .flow
+            .as_mut()
+            .expect("flow checked above");
+        flow.state = state;
+        if let Some((src, mut steps)) = hit {
+            // Path: source … call sites … steps inside the sink's function.
+            steps.extend(std::mem::take(&mut flow.steps));
+            flow.steps = steps;
+            flow.source = Some(src);
+        }
+        flow.params.clear();
+    }
+}

@@ -1,0 +1,396 @@
+//! `breakwater.toml`: what people record and discovery cannot see.
+//!
+//! Code says what exists; this file says what people decided. It is read
+//! with spans so errors point at the line, and never rewritten wholesale:
+//! `init` writes a new commented file, later edits go through `toml_edit`
+//! so comments and layout survive.
+
+use crate::types::*;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The file name at the repository root.
+pub const FILE_NAME: &str = "breakwater.toml";
+/// Where editors find the schema (committed in this repository).
+pub const SCHEMA_URL: &str = "https://raw.githubusercontent.com/breakwater-dev/breakwater/main/schemas/breakwater.schema.json";
+
+/// The system as a whole.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SystemSection {
+    /// Display name of the system.
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+/// Classifications, lowest to highest.
+pub const CLASSIFICATIONS: &[&str] = &["public", "internal", "confidential", "restricted"];
+
+/// Data worth protecting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssetDecl {
+    pub name: String,
+    /// `public`, `internal`, `confidential` or `restricted`.
+    pub classification: String,
+    /// Element ids that hold or process it (`store:postgres`).
+    #[serde(default)]
+    pub stored_in: Vec<String>,
+    #[serde(default)]
+    pub description: String,
+}
+
+/// A trust boundary people declare.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BoundaryDecl {
+    pub name: String,
+    /// Element ids inside it.
+    #[serde(default)]
+    pub elements: Vec<String>,
+}
+
+/// An element discovery cannot see (a payment provider called from another service, a CDN).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ElementDecl {
+    /// `component`, `store`, `external`, `llm-provider`, `queue`.
+    pub kind: String,
+    pub name: String,
+    #[serde(default)]
+    pub component: Option<String>,
+    #[serde(default)]
+    pub technology: String,
+}
+
+/// A threat people chose to suppress, with the reason (mandatory).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Suppression {
+    pub reason: String,
+}
+
+/// The whole model file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ModelFile {
+    #[serde(default)]
+    pub system: SystemSection,
+    /// Display names for discovered elements, keyed by element id.
+    #[serde(default)]
+    pub names: BTreeMap<String, String>,
+    /// Assets keyed by a short id.
+    #[serde(default)]
+    pub assets: BTreeMap<String, AssetDecl>,
+    /// Declared trust boundaries keyed by a short id.
+    #[serde(default)]
+    pub boundaries: BTreeMap<String, BoundaryDecl>,
+    /// Declared elements keyed by element id (`external:payments`).
+    #[serde(default)]
+    pub elements: BTreeMap<String, ElementDecl>,
+    /// Suppressed threats keyed by threat id.
+    #[serde(default)]
+    pub suppressions: BTreeMap<String, Suppression>,
+}
+
+/// An error in the model file, pointing at a line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{path}:{line}:{col}: {message}")]
+pub struct ModelFileError {
+    pub path: String,
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
+    (line, col)
+}
+
+/// The line of the first occurrence of a key (for semantic errors).
+fn key_line(text: &str, key: &str) -> usize {
+    text.lines()
+        .position(|l| l.contains(key))
+        .map(|i| i + 1)
+        .unwrap_or(1)
+}
+
+impl ModelFile {
+    /// Parse and validate; errors say where and how to fix.
+    pub fn parse(path: &str, text: &str) -> Result<ModelFile, ModelFileError> {
+        let mf: ModelFile = toml::from_str(text).map_err(|e| {
+            let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
+            ModelFileError {
+                path: path.into(),
+                line,
+                col,
+                message: e.message().trim().to_string(),
+            }
+        })?;
+        let err = |key: &str, message: String| ModelFileError {
+            path: path.into(),
+            line: key_line(text, key),
+            col: 1,
+            message,
+        };
+        for (id, a) in &mf.assets {
+            if !CLASSIFICATIONS.contains(&a.classification.as_str()) {
+                return Err(err(
+                    &a.classification,
+                    format!(
+                        "asset `{id}`: classification `{}` is not one of {}",
+                        a.classification,
+                        CLASSIFICATIONS.join(", ")
+                    ),
+                ));
+            }
+        }
+        for (id, s) in &mf.suppressions {
+            if s.reason.trim().is_empty() {
+                return Err(err(
+                    id,
+                    format!(
+                        "suppression `{id}` needs a reason: say why this threat does not apply"
+                    ),
+                ));
+            }
+        }
+        for (id, e) in &mf.elements {
+            if element_kind(&e.kind).is_none() {
+                return Err(err(
+                    id,
+                    format!(
+                        "element `{id}`: kind `{}` is not one of component, store, external, llm-provider, queue",
+                        e.kind
+                    ),
+                ));
+            }
+        }
+        Ok(mf)
+    }
+
+    /// Apply to a built model: names, declared elements, boundaries, assets.
+    pub fn apply(&self, model: &mut SystemModel) {
+        if !self.system.name.is_empty() {
+            model.name = self.system.name.clone();
+        }
+        model.description = self.system.description.clone();
+        for (id, decl) in &self.elements {
+            if model.element(id).is_some() {
+                continue;
+            }
+            model.elements.push(Element {
+                id: id.clone(),
+                kind: element_kind(&decl.kind).unwrap_or(ElementKind::External),
+                name: decl.name.clone(),
+                component: decl.component.clone(),
+                boundary: None,
+                entry: None,
+                technology: decl.technology.clone(),
+                props: Default::default(),
+                evidence: vec![],
+                declared: true,
+            });
+        }
+        for el in model.elements.iter_mut() {
+            if let Some(n) = self.names.get(&el.id) {
+                el.name = n.clone();
+            }
+        }
+        for (id, b) in &self.boundaries {
+            model.boundaries.push(Boundary {
+                id: format!("boundary:{id}"),
+                name: b.name.clone(),
+                elements: b.elements.clone(),
+            });
+        }
+        for (id, a) in &self.assets {
+            model.assets.push(Asset {
+                id: format!("asset:{id}"),
+                name: a.name.clone(),
+                classification: a.classification.clone(),
+                stored_in: a.stored_in.clone(),
+                description: a.description.clone(),
+            });
+        }
+        model
+            .elements
+            .sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
+    }
+
+    /// Highest classification among assets held by any of these elements.
+    pub fn classification_for<'a>(
+        &'a self,
+        elements: impl Iterator<Item = &'a str> + Clone,
+    ) -> Option<(String, Vec<String>)> {
+        let mut best: Option<(usize, Vec<String>)> = None;
+        for a in self.assets.values() {
+            if a.stored_in.iter().any(|s| elements.clone().any(|e| e == s)) {
+                let rank = CLASSIFICATIONS
+                    .iter()
+                    .position(|c| *c == a.classification)
+                    .unwrap_or(0);
+                match &mut best {
+                    Some((r, names)) if *r == rank => names.push(a.name.clone()),
+                    Some((r, _)) if *r > rank => {}
+                    _ => best = Some((rank, vec![a.name.clone()])),
+                }
+            }
+        }
+        best.map(|(r, names)| (CLASSIFICATIONS[r].to_string(), names))
+    }
+}
+
+fn element_kind(kind: &str) -> Option<ElementKind> {
+    Some(match kind {
+        "component" => ElementKind::Component,
+        "store" => ElementKind::Store,
+        "external" => ElementKind::External,
+        "llm-provider" => ElementKind::LlmProvider,
+        "queue" => ElementKind::Queue,
+        _ => return None,
+    })
+}
+
+fn toml_str(s: &str) -> String {
+    toml_edit::Value::from(s).to_string().trim().to_string()
+}
+
+/// A commented model file pre-filled from a discovered model.
+pub fn init_text(model: &SystemModel) -> String {
+    let mut s = String::new();
+    s.push_str(&format!("#:schema {SCHEMA_URL}\n"));
+    s.push_str(
+        "# breakwater model file: what people decided about this system.\n\
+         # Discovery (`breakwater scan`) recomputes what the code contains on every run;\n\
+         # this file holds what code cannot say. It was pre-filled from discovery: correct it.\n\n",
+    );
+    s.push_str("[system]\n");
+    s.push_str(&format!("name = {}\n", toml_str(&model.name)));
+    s.push_str("description = \"\"  # one or two sentences: what the system does and for whom\n\n");
+    s.push_str(
+        "# Display names for discovered elements (ids come from code and never change).\n[names]\n",
+    );
+    for el in model.elements.iter().filter(|e| {
+        matches!(
+            e.kind,
+            ElementKind::Component
+                | ElementKind::Store
+                | ElementKind::External
+                | ElementKind::LlmProvider
+        )
+    }) {
+        s.push_str(&format!(
+            "# {} = {}\n",
+            toml_str(&el.id),
+            toml_str(&el.name)
+        ));
+    }
+    s.push_str(
+        "\n# Assets: data worth protecting. The classification (public, internal, confidential,\n\
+         # restricted) raises or lowers the impact of threats on the elements that hold it.\n",
+    );
+    for el in model
+        .elements
+        .iter()
+        .filter(|e| e.kind == ElementKind::Store)
+    {
+        let short = el
+            .id
+            .trim_start_matches("store:")
+            .replace([':', '.', '/'], "-");
+        s.push_str(&format!("[assets.{short}-data]\n"));
+        s.push_str(&format!(
+            "name = {}\n",
+            toml_str(&format!("Data in {}", el.name))
+        ));
+        s.push_str("classification = \"confidential\"  # suggested: review it\n");
+        s.push_str(&format!("stored_in = [{}]\n\n", toml_str(&el.id)));
+    }
+    s.push_str("# Trust boundaries discovery found:\n");
+    for b in &model.boundaries {
+        s.push_str(&format!(
+            "#   {} ({}): {} element(s)\n",
+            b.id,
+            b.name,
+            b.elements.len()
+        ));
+    }
+    s.push_str(
+        "# Declare more, e.g. an API gateway that authenticates every request:\n\
+         # [boundaries.gateway]\n# name = \"API gateway\"\n# elements = [\"component:api\"]\n\n\
+         # Elements discovery cannot see:\n\
+         # [elements.\"external:payments\"]\n# kind = \"external\"\n# name = \"Payment provider\"\n\n\
+         # Suppress a threat that does not apply, with the reason (mandatory):\n\
+         # [suppressions.\"debug-mode-enabled@run.py::<module>\"]\n# reason = \"run.py is only used for local development\"\n",
+    );
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_point_at_the_line() {
+        let e = ModelFile::parse(
+            "breakwater.toml",
+            "[system]\nname = \"x\"\ncolour = \"red\"\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.line, 3, "{e}");
+        assert!(e.message.contains("colour"), "{e}");
+        let e = ModelFile::parse(
+            "breakwater.toml",
+            "[assets.pii]\nname = \"PII\"\nclassification = \"secret\"\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.line, 3, "{e}");
+        assert!(e.message.contains("restricted"), "{e}");
+        let e = ModelFile::parse(
+            "breakwater.toml",
+            "[suppressions.\"a@b::c\"]\nreason = \" \"\n",
+        )
+        .unwrap_err();
+        assert!(e.message.contains("needs a reason"), "{e}");
+    }
+
+    #[test]
+    fn init_text_parses_back() {
+        let model = SystemModel {
+            name: "shop \"eu\"".into(),
+            elements: vec![Element {
+                id: "store:postgres".into(),
+                kind: ElementKind::Store,
+                name: "postgres".into(),
+                component: None,
+                boundary: None,
+                entry: None,
+                technology: "postgres".into(),
+                props: Default::default(),
+                evidence: vec![],
+                declared: false,
+            }],
+            ..Default::default()
+        };
+        let text = init_text(&model);
+        let mf = ModelFile::parse("breakwater.toml", &text).unwrap();
+        assert_eq!(mf.system.name, "shop \"eu\"");
+        assert_eq!(mf.assets["postgres-data"].stored_in, vec!["store:postgres"]);
+        assert!(
+            mf.classification_for(["store:postgres"].into_iter())
+                .is_some()
+        );
+    }
+}

@@ -1,0 +1,249 @@
+//! The result of a scan: one structure every output renders from.
+//!
+//! Field order and list order are deterministic: the same repository gives
+//! byte-identical JSON. Nothing time-dependent lives here (the wall time is
+//! handed to the terminal renderer separately).
+
+use bw_facts::{InlineIgnore, Location, Source, Step};
+use bw_model::SystemModel;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// Severity from the impact × likelihood table.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Severity {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Severity> {
+        Some(match s {
+            "info" => Severity::Info,
+            "low" => Severity::Low,
+            "medium" => Severity::Medium,
+            "high" => Severity::High,
+            "critical" => Severity::Critical,
+            _ => return None,
+        })
+    }
+    /// The documented 4×4 table (docs/rules.md).
+    pub fn from_scores(impact: u8, likelihood: u8) -> Severity {
+        use Severity::*;
+        const TABLE: [[Severity; 4]; 4] = [
+            [Info, Info, Low, Low],
+            [Info, Low, Medium, Medium],
+            [Low, Medium, High, High],
+            [Low, Medium, High, Critical],
+        ];
+        TABLE[(impact.clamp(1, 4) - 1) as usize][(likelihood.clamp(1, 4) - 1) as usize]
+    }
+    /// GitHub's `security-severity` score for SARIF.
+    pub fn security_severity(self) -> &'static str {
+        match self {
+            Severity::Critical => "9.5",
+            Severity::High => "8.0",
+            Severity::Medium => "5.5",
+            Severity::Low => "3.0",
+            Severity::Info => "0.5",
+        }
+    }
+}
+
+/// How sure breakwater is, separate from severity.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Confidence {
+    /// Found in code: a source-to-sink path, or a literal setting.
+    Confirmed,
+    /// A dangerous pattern with a non-literal of unknown origin.
+    Likely,
+    /// Design level: follows from the model, not from a line of code.
+    Potential,
+}
+
+impl Confidence {
+    pub fn name(self) -> &'static str {
+        match self {
+            Confidence::Confirmed => "confirmed",
+            Confidence::Likely => "likely",
+            Confidence::Potential => "potential",
+        }
+    }
+}
+
+/// A factor that moved a score.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Reason {
+    /// `impact` or `likelihood`.
+    pub axis: String,
+    pub delta: i8,
+    /// `exposure`, `authentication`, `data-classification`, `evidence`, `rule`.
+    pub factor: String,
+    pub text: String,
+}
+
+/// What people decided about a threat.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Open,
+    /// Silenced by an inline `breakwater: ignore[...]` with a reason.
+    Ignored,
+    /// Suppressed in breakwater.toml with a reason.
+    Suppressed,
+}
+
+/// A few lines of source around the primary location (secrets masked).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Excerpt {
+    pub start_line: u32,
+    pub lines: Vec<String>,
+}
+
+/// A rule matched at an anchor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Threat {
+    /// `<rule-id>@<path>::<symbol>[#n]` or `<rule-id>@<element-id>`.
+    pub id: String,
+    pub rule: String,
+    pub title: String,
+    pub stride: String,
+    /// Most specific first.
+    pub cwe: Vec<u32>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub owasp: Vec<String>,
+    pub severity: Severity,
+    pub impact: u8,
+    pub likelihood: u8,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<Reason>,
+    pub confidence: Confidence,
+    /// The sink, the setting, or the declaration.
+    pub location: Location,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub excerpt: Option<Excerpt>,
+    /// Enclosing symbol of the primary location.
+    pub symbol: String,
+    /// The model element it concerns, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub element: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<Step>,
+    /// One-line message specific to this match.
+    pub message: String,
+    pub attack: String,
+    /// The framework the fix is written for (`flask`, or `default`).
+    pub fix_for: String,
+    pub fix: String,
+    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_reason: Option<String>,
+    /// Hash of the rule and the normalised evidence text.
+    pub fingerprint: String,
+}
+
+/// The rule metadata outputs need (SARIF rules, Markdown details).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct RuleSummary {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    pub stride: String,
+    pub level: String,
+    pub cwe: Vec<u32>,
+    pub capec: Vec<u32>,
+    pub owasp: Vec<String>,
+    /// Full docs as Markdown.
+    pub help: String,
+    pub default_severity: Severity,
+}
+
+/// A file that was not analysed.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+pub struct SkippedFile {
+    pub path: String,
+    /// `test`, `vendored`, `too-large`, `binary`, …
+    pub reason: String,
+    pub message: String,
+    /// True when the file failed (the scan is incomplete).
+    pub failed: bool,
+}
+
+/// What was read.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct FileStats {
+    pub analysed: usize,
+    pub bytes: u64,
+    /// Files per language.
+    pub languages: std::collections::BTreeMap<String, usize>,
+    /// Files parsed from a tree with syntax errors (facts from the partial tree).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub partial: Vec<String>,
+    pub skipped: Vec<SkippedFile>,
+}
+
+/// Something discovery could not decide: asked, never asserted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Question {
+    pub element: String,
+    pub question: String,
+}
+
+/// Counts for the summary line.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Summary {
+    pub threats: usize,
+    pub critical: usize,
+    pub high: usize,
+    pub medium: usize,
+    pub low: usize,
+    pub info: usize,
+    pub confirmed: usize,
+    pub likely: usize,
+    pub potential: usize,
+    pub ignored: usize,
+    pub suppressed: usize,
+}
+
+/// The complete result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Report {
+    /// Schema version of this JSON.
+    pub version: String,
+    pub tool: String,
+    pub tool_version: String,
+    pub model: SystemModel,
+    /// Sorted: severity (highest first), confidence, path, line, id.
+    pub threats: Vec<Threat>,
+    /// Rules that produced at least one threat.
+    pub rules: Vec<RuleSummary>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub questions: Vec<Question>,
+    /// Every inline ignore found, with or without a reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ignores: Vec<InlineIgnore>,
+    pub files: FileStats,
+    pub summary: Summary,
+}
