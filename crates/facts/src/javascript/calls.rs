@@ -701,7 +701,7 @@ impl<'a> Ex<'a> {
     fn traits_at(&mut self, cx: &CallCx) {
         let last = cx
             .method
-            .or_else(|| cx.callee.rsplit('.').next())
+            .or_else(|| cx.callee.rsplit(['.', ':']).next())
             .unwrap_or("")
             .to_string();
         let last_l = last.to_ascii_lowercase();
@@ -885,7 +885,10 @@ impl<'a> Ex<'a> {
             }
             let by_callee = s.callees.iter().any(|c| c == cx.callee);
             // A method of the repository's own class is linked by the engine, not matched by name.
-            if !by_callee && cx.method.is_some_and(|m| !m.starts_with('$')) {
+            let this_field = cx
+                .recv_node
+                .is_some_and(|r| self.text(r).starts_with("this."));
+            if !by_callee && this_field && cx.method.is_some_and(|m| !m.starts_with('$')) {
                 if let Some((_, tail)) = cx.callee.split_once("::") {
                     if tail.matches('.').count() <= 1 {
                         continue;

@@ -360,15 +360,12 @@ impl<'a> Ex<'a> {
 
     fn add_import(&mut self, local: &str, module: &str, name: Option<&str>) {
         let module = module.strip_prefix("node:").unwrap_or(module);
-        let module = if module.starts_with('.') {
+        let relative = module.starts_with('.');
+        let module = if relative {
             resolve_relative(self.path, module)
         } else {
             module.to_string()
         };
-        let relative = !module.is_empty()
-            && module.contains('/')
-            && !module.starts_with('@')
-            && self.is_repo_module(&module);
         let resolved = match (name, relative) {
             (None, true) => format!("{module}::"),
             (Some("default"), true) => module.clone(),
@@ -385,11 +382,6 @@ impl<'a> Ex<'a> {
         if !self.imports.contains(&imp) {
             self.imports.push(imp);
         }
-    }
-
-    fn is_repo_module(&self, module: &str) -> bool {
-        // Relative imports were resolved into repo paths; bare packages keep their name.
-        self.imports_relative.contains(module)
     }
 
     /// Top-level scan: imports, requires, and names of functions/classes.
@@ -1505,6 +1497,28 @@ impl<'a> Ex<'a> {
                     f.props.insert("confirmation".into(), Prop::Bool(true));
                 }
             }
+        }
+        // Anonymous handlers at the top level are `<module>`: give it a summary.
+        let module_handler = self
+            .facts
+            .iter()
+            .any(|f| f.str("handler") == Some("<module>"));
+        if module_handler && !self.functions.iter().any(|f| f.symbol == "<module>") {
+            self.functions.push(FunctionSummary {
+                symbol: "<module>".into(),
+                export_name: format!("{}::<module>", self.module),
+                params: vec![],
+                location: Location {
+                    path: self.path.into(),
+                    start_line: 1,
+                    start_col: 1,
+                    end_line: 1,
+                    end_col: 1,
+                },
+                returns_params: vec![],
+                returns_source: None,
+                calls: vec![],
+            });
         }
         // Drop call-less anonymous module summary noise: keep only summaries.
         self.functions.retain(|f| !f.symbol.is_empty());
