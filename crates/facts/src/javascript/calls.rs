@@ -597,7 +597,11 @@ impl<'a> Ex<'a> {
         // Sources by callee (`request.json()`, `req.get('x')`) or by method.
         if cx.root != Some(Root::Local) {
             if let Some(s) = self.source_taint(cx.callee, cx.node, self.text(cx.node)) {
-                return s;
+                // A file read is outside data only when its path is not a constant.
+                let file_const = s.sources.iter().all(|x| x.kind == "file") && joined.is_constant();
+                if !file_const {
+                    return s;
+                }
             }
         }
         if let Some(m) = cx.method {
@@ -981,6 +985,9 @@ impl<'a> Ex<'a> {
 
     fn sink_applies(&self, s: &SinkSpec, cx: &CallCx, by_callee: bool) -> bool {
         match s.kind.as_str() {
+            "sql" if !by_callee && matches!(cx.method, Some("where" | "andWhere" | "orWhere")) => {
+                cx.arg_nodes.first().is_some_and(|a| self.is_stringy(*a)) && self.db_receiver(cx)
+            }
             "sql" if !by_callee => {
                 if cx
                     .arg_nodes
@@ -992,7 +999,11 @@ impl<'a> Ex<'a> {
                 self.db_receiver(cx)
             }
             "nosql" => {
-                if cx.arg_nodes.first().is_some_and(|a| is_function(strip(*a))) {
+                if cx
+                    .arg_nodes
+                    .first()
+                    .is_some_and(|a| is_function(strip(*a)) || self.is_stringy(*a))
+                {
                     return false;
                 }
                 if cx.props.iter().any(|(_, p)| {
@@ -1341,6 +1352,8 @@ impl<'a> Ex<'a> {
                 };
                 match k {
                     "model" | "modelName" => ctor.model = self.lit(val),
+                    "timeout" | "signal" | "timeoutMs" => ctor.timeout = true,
+                    "prefix" => ctor.prefix = self.lit(val),
                     "baseURL" | "baseUrl" | "host" | "endpoint" => {
                         ctor.host = Some(
                             self.lit(val)

@@ -506,6 +506,23 @@ impl<'a> Ex<'a> {
             }
         }
         self.anon += 1;
+        let prefix = (strip(recv).kind() == "identifier")
+            .then(|| {
+                self.lookup(self.text(strip(recv)))
+                    .and_then(|v| v.ctor.as_ref()?.prefix.clone())
+            })
+            .flatten();
+        let route = match prefix {
+            Some(p) if !p.is_empty() => format!(
+                "{}/{}",
+                p.trim_end_matches('/'),
+                route.trim_start_matches('/')
+            )
+            .trim_end_matches('/')
+            .to_string(),
+            _ => route.to_string(),
+        };
+        let route = route.as_str();
         let (handler_name, key) = self.handler_ref(handler, fw);
         let i = self.fact(Subject::Entry, "http", n);
         let admin = words(route)
@@ -1148,7 +1165,8 @@ impl<'a> Ex<'a> {
         let timeout = cx
             .props
             .iter()
-            .any(|(_, p)| matches!(p.key.as_str(), "timeout" | "signal" | "timeoutMs"));
+            .any(|(_, p)| matches!(p.key.as_str(), "timeout" | "signal" | "timeoutMs"))
+            || self.recv_ctor(cx).is_some_and(|c| c.timeout);
         let i = self.fact(Subject::Outbound, "http", cx.node);
         let f = &mut self.facts[i];
         f.props.insert("library".into(), Prop::Str(lib.into()));
@@ -1171,6 +1189,11 @@ impl<'a> Ex<'a> {
         if meth.is_some_and(|m| m != "GET" && m != "HEAD") {
             self.cur_traits().writes.insert("http".into());
         }
+    }
+
+    fn recv_ctor(&self, cx: &CallCx) -> Option<Ctor> {
+        let r = strip(cx.recv_node?);
+        self.lookup(self.text(r))?.ctor.clone()
     }
 
     fn recv_ctor_host(&self, cx: &CallCx) -> Option<String> {

@@ -72,6 +72,9 @@ struct PathRef {
 struct Ctor {
     model: Option<String>,
     host: Option<String>,
+    timeout: bool,
+    /// Router prefix (`new Router({ prefix: '/api' })`).
+    prefix: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
