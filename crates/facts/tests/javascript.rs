@@ -272,6 +272,39 @@ fn deep_nesting_does_not_crash() {
             "deep3.ts",
             format!("const y = {}0{};\n", "(1 + ".repeat(5000), ")".repeat(5000)),
         ),
+        (
+            "deep5.js",
+            format!(
+                "const z = {}req.body{};\n",
+                "{ ...".repeat(5000),
+                " }".repeat(5000)
+            ),
+        ),
+        (
+            "deep6.js",
+            format!("const m = require('m'){};\nm.a();\n", ".a".repeat(5000)),
+        ),
+        (
+            "deep7.js",
+            format!("const f = {}1;\n", "() => ".repeat(5000)),
+        ),
+        (
+            "deep8.tsx",
+            format!(
+                "const v = {}x{};\n",
+                "<div>{".repeat(3000),
+                "}</div>".repeat(3000)
+            ),
+        ),
+        (
+            "deep9.js",
+            format!(
+                "app.get('/x', {}(req, res) => res.send(req.query.q){});\n",
+                "wrap(".repeat(5000),
+                ")".repeat(5000)
+            ),
+        ),
+        ("deep10.js", format!("x{};\n", ".then(r => r)".repeat(5000))),
     ] {
         let ff = one(path, &src);
         assert_eq!(ff.path, path);

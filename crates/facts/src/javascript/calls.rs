@@ -102,7 +102,7 @@ impl<'a> Ex<'a> {
     }
 
     fn eval_node(&mut self, n: Node, d: usize) -> Taint {
-        if d > MAX_DEPTH {
+        if d > self.max_depth {
             return Taint::unknown();
         }
         match n.kind() {
@@ -735,7 +735,7 @@ impl<'a> Ex<'a> {
         }
         let recv_words = cx
             .recv_node
-            .map(|r| words(self.text(r)))
+            .map(|r| words(self.short_text(r)))
             .unwrap_or_default();
         if recv_words.iter().any(|w| {
             matches!(
@@ -785,7 +785,7 @@ impl<'a> Ex<'a> {
             if direct || where_param {
                 let recv_ok = last_l != "get"
                     || cx.recv_node.is_some_and(|r| {
-                        words(self.text(r))
+                        words(self.short_text(r))
                             .iter()
                             .any(|w| DB_WORDS.contains(&w.as_str()) || w == "repository")
                     });
@@ -1014,7 +1014,7 @@ impl<'a> Ex<'a> {
                 }
                 let Some(r) = cx.recv_node else { return false };
                 let rp = self.path_of(r).map(|p| p.text).unwrap_or_default();
-                let rt = self.text(r);
+                let rt = self.short_text(r);
                 let ident_cap = strip(r).kind() == "identifier"
                     && rt.chars().next().is_some_and(char::is_uppercase);
                 ident_cap
@@ -1056,7 +1056,7 @@ impl<'a> Ex<'a> {
                 true
             }
             "log" if !by_callee => cx.recv_node.is_some_and(|r| {
-                words(self.text(r)).iter().any(|w| {
+                words(self.short_text(r)).iter().any(|w| {
                     matches!(
                         w.as_str(),
                         "logger" | "log" | "winston" | "pino" | "console"
@@ -1311,7 +1311,9 @@ impl<'a> Ex<'a> {
             }),
             "object" => kids(v).iter().any(|k| {
                 k.kind() == "spread_element"
-                    && kids(*k).first().is_some_and(|x| self.is_whole_body(*x))
+                    && kids(*k)
+                        .first()
+                        .is_some_and(|x| strip(*x).kind() != "object" && self.is_whole_body(*x))
             }),
             _ => false,
         }

@@ -688,7 +688,11 @@ impl<'a> Ex<'a> {
                 && f.child_by_field_name("property")
                     .is_some_and(|p| self.text(p) == "routes")
             {
-                return self.mount_child(f.child_by_field_name("object")?);
+                let obj = f.child_by_field_name("object")?;
+                if strip(obj).kind() == "call_expression" {
+                    return None;
+                }
+                return self.mount_child(obj);
             }
             return None;
         }
@@ -790,17 +794,25 @@ impl<'a> Ex<'a> {
     }
 
     fn tool_name_from_context(&self, n: Node) -> Option<String> {
-        let p = n.parent()?;
-        match p.kind() {
-            "pair" => p
-                .child_by_field_name("key")
-                .map(|k| self.lit(k).unwrap_or_else(|| self.text(k).to_string())),
-            "variable_declarator" => p
-                .child_by_field_name("name")
-                .map(|k| self.text(k).to_string()),
-            "await_expression" | "parenthesized_expression" => self.tool_name_from_context(p),
-            _ => None,
+        let mut cur = n;
+        for _ in 0..8 {
+            let p = cur.parent()?;
+            match p.kind() {
+                "pair" => {
+                    return p
+                        .child_by_field_name("key")
+                        .map(|k| self.lit(k).unwrap_or_else(|| self.text(k).to_string()));
+                }
+                "variable_declarator" => {
+                    return p
+                        .child_by_field_name("name")
+                        .map(|k| self.text(k).to_string());
+                }
+                "await_expression" | "parenthesized_expression" => cur = p,
+                _ => return None,
+            }
         }
+        None
     }
 
     fn tool_entry(

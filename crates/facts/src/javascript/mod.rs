@@ -21,7 +21,11 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use tree_sitter::Node;
 
 /// Recursion bound over the tree (walk + eval frames together).
-const MAX_DEPTH: usize = 200;
+const MAX_DEPTH: usize = 300;
+
+/// Stack for the walk: deep but bounded recursion needs more than a test
+/// or pool thread's default in unoptimised builds.
+const WALK_STACK: usize = 64 << 20;
 
 pub fn extract(
     path: &str,
@@ -29,9 +33,39 @@ pub fn extract(
     text: &str,
     spec: &FlowSpec,
 ) -> Result<FileFacts, bw_lang::ParseError> {
+    let run = || extract_here(path, lang, text, &spec.javascript);
+    std::thread::scope(|s| {
+        match std::thread::Builder::new()
+            .stack_size(WALK_STACK)
+            .spawn_scoped(s, run)
+        {
+            Ok(h) => h.join().unwrap_or(Err(bw_lang::ParseError::Failed)),
+            // No thread available: walk here, with a shallower bound.
+            Err(_) => extract_with(path, lang, text, &spec.javascript, 80),
+        }
+    })
+}
+
+fn extract_here(
+    path: &str,
+    lang: Lang,
+    text: &str,
+    spec: &FlowSpecFile,
+) -> Result<FileFacts, bw_lang::ParseError> {
+    extract_with(path, lang, text, spec, MAX_DEPTH)
+}
+
+fn extract_with(
+    path: &str,
+    lang: Lang,
+    text: &str,
+    spec: &FlowSpecFile,
+    max_depth: usize,
+) -> Result<FileFacts, bw_lang::ParseError> {
     let tree = bw_lang::parse(lang, text, bw_lang::DEFAULT_PARSE_BUDGET)?;
     let root = tree.root_node();
-    let mut ex = Ex::new(path, text, &spec.javascript);
+    let mut ex = Ex::new(path, text, spec);
+    ex.max_depth = max_depth;
     ex.prepass(root);
     ex.walk(root, 0);
     ex.finish();
@@ -164,6 +198,7 @@ struct Ex<'a> {
     stores_seen: HashSet<String>,
     imports_relative: HashSet<String>,
     anon: usize,
+    max_depth: usize,
 }
 
 fn kids<'t>(n: Node<'t>) -> Vec<Node<'t>> {
@@ -294,11 +329,22 @@ impl<'a> Ex<'a> {
             stores_seen: HashSet::new(),
             imports_relative: HashSet::new(),
             anon: 0,
+            max_depth: MAX_DEPTH,
         }
     }
 
     fn text(&self, n: Node) -> &'a str {
         self.src.get(n.byte_range()).unwrap_or("")
+    }
+
+    /// The text of a small node (receivers, names); empty for long ones,
+    /// so per-call work stays constant on long method chains.
+    fn short_text(&self, n: Node) -> &'a str {
+        if n.end_byte() - n.start_byte() > 200 {
+            ""
+        } else {
+            self.text(n)
+        }
     }
 
     fn loc(&self, n: Node) -> Location {
@@ -491,7 +537,11 @@ impl<'a> Ex<'a> {
                 Some((self.lit(arg)?, None))
             }
             "member_expression" => {
-                let (m, None) = self.require_of(n.child_by_field_name("object")?)? else {
+                let obj = strip(n.child_by_field_name("object")?);
+                if obj.kind() != "call_expression" {
+                    return None;
+                }
+                let (m, None) = self.require_of(obj)? else {
                     return None;
                 };
                 Some((
@@ -698,7 +748,7 @@ impl<'a> Ex<'a> {
     // ---------------------------------------------------------------- walk
 
     fn walk(&mut self, n: Node, d: usize) {
-        if d > MAX_DEPTH {
+        if d > self.max_depth {
             return;
         }
         match n.kind() {
@@ -912,7 +962,7 @@ impl<'a> Ex<'a> {
 
     /// Bind the names of a pattern, giving members of a source path their own source.
     fn bind_pattern(&mut self, pat: Node, t: &Taint, base: Option<PathRef>, d: usize) {
-        if d > MAX_DEPTH {
+        if d > self.max_depth {
             return;
         }
         match pat.kind() {
@@ -1023,7 +1073,7 @@ impl<'a> Ex<'a> {
 
     /// Walk a function with its own scope; returns nothing (function values are constant).
     fn function(&mut self, n: Node, name: Option<String>, exported: Option<String>, d: usize) {
-        if d > MAX_DEPTH {
+        if d > self.max_depth {
             return;
         }
         let (role, forced_key, name) = match self.overrides.remove(&n.id()) {
