@@ -449,3 +449,40 @@ export async function answer(question: string) {
         FlowState::FromParams
     );
 }
+
+#[test]
+fn nest_global_guards_koa_prefix_and_mass_assignment() {
+    let ff = one(
+        "src/app.module.ts",
+        r#"import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtAuthGuard } from './auth/jwt.guard';
+@Module({ providers: [{ provide: APP_GUARD, useClass: JwtAuthGuard }] })
+export class AppModule {}
+"#,
+    );
+    let auth = of(&ff, Subject::Middleware, "auth");
+    assert_eq!(auth.len(), 1);
+    assert_eq!(auth[0].str("name"), Some("JwtAuthGuard"));
+
+    let ff = one(
+        "src/orders.js",
+        r#"const Router = require('@koa/router');
+const Order = require('./models/order');
+const router = new Router({ prefix: '/api' });
+router.get('/orders/:id', async (ctx) => {
+  ctx.body = await Order.findById(ctx.params.id);
+});
+router.post('/orders', async (ctx) => {
+  const order = new Order(ctx.request.body);
+  ctx.body = await order.save();
+});
+"#,
+    );
+    let entries = of(&ff, Subject::Entry, "http");
+    assert_eq!(entries[0].str("route"), Some("/api/orders/:id"));
+    assert_eq!(entries[0].str("framework"), Some("koa"));
+    assert!(entries[0].flag("id_param_lookup"));
+    assert!(entries[1].flag("mass_assign") && entries[1].flag("state_changing"));
+    assert_eq!(of(&ff, Subject::Setting, "mass-assignment").len(), 1);
+}

@@ -1398,6 +1398,11 @@ impl<'a> Ex<'a> {
             }
         }
         self.classes.push(info);
+        for dec in &decorators {
+            for c in kids(*dec) {
+                self.eval(c, d + 1);
+            }
+        }
         let nest = self.nest_controller(&decorators);
         let saved_class = self.stack.last().and_then(|c| c.class.clone());
         if let Some(c) = self.stack.last_mut() {
