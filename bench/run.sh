@@ -12,8 +12,8 @@ cd "$(dirname "$0")/.."
 work=bench/work
 mkdir -p "$work"
 
-DJANGO_VERSION=${DJANGO_VERSION:-5.2.8}
-NPM_PACKAGE=${NPM_PACKAGE:-@angular/compiler-cli@20.3.10}
+DJANGO_VERSION=${DJANGO_VERSION:-5.2.19}
+NPM_PACKAGE=${NPM_PACKAGE:-eslint@10.15.0}
 
 if [ ! -d "$work/django" ]; then
   pip download --quiet --no-deps --no-binary :all: "django==$DJANGO_VERSION" -d "$work/dl"

@@ -1,0 +1,36 @@
+//! One module per subcommand.
+
+pub mod explain;
+pub mod init;
+pub mod rules;
+pub mod scan;
+
+use std::path::Path;
+
+/// Print an error and what to do; return the usage/configuration exit code.
+pub fn fail(message: impl std::fmt::Display) -> u8 {
+    eprintln!("error: {message}");
+    crate::exit::USAGE
+}
+
+/// Read the repository's model file, if there is one.
+pub fn load_model_file(root: &Path) -> Result<Option<bw_model::modelfile::ModelFile>, String> {
+    let path = root.join(bw_model::modelfile::FILE_NAME);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => bw_model::modelfile::ModelFile::parse(bw_model::modelfile::FILE_NAME, &text)
+            .map(Some)
+            .map_err(|e| {
+                format!("{e}\n  = help: fix the file, or move it aside to scan without it")
+            }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(format!("{}: {e}", path.display())),
+    }
+}
+
+/// The system name: the model file's, else the directory's.
+pub fn system_name(root: &Path) -> String {
+    std::fs::canonicalize(root)
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "system".into())
+}

@@ -1,0 +1,332 @@
+//! End-to-end tests of the `breakwater` binary, as a user runs it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_breakwater"));
+    c.env_remove("NO_COLOR");
+    c
+}
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn run(args: &[&str], cwd: &Path) -> Output {
+    bin()
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("breakwater runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Times vary between runs; everything else must not.
+fn normalise_time(s: &str) -> String {
+    let mut out = String::new();
+    for line in s.lines() {
+        match line.rfind(" in ") {
+            Some(i)
+                if line.trim_end().ends_with('s')
+                    && line[i + 4..]
+                        .trim_end()
+                        .trim_end_matches('s')
+                        .parse::<f64>()
+                        .is_ok() =>
+            {
+                out.push_str(&line[..i]);
+                out.push_str(" in <time>");
+            }
+            _ => out.push_str(line),
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn validate(schema_path: &Path, json: &str) -> Vec<String> {
+    // The published SARIF schema's `language` pattern has a stray `]` that
+    // the validator's regex engine rejects; use the pattern it means (the
+    // same workaround as crates/outputs/tests/schemas.rs).
+    let text = std::fs::read_to_string(schema_path).unwrap().replace(
+        r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$""#,
+        r#""^[a-zA-Z]{2}(-[a-zA-Z]{2})?$""#,
+    );
+    let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let instance: serde_json::Value = serde_json::from_str(json).expect("valid JSON");
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    validator
+        .iter_errors(&instance)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect()
+}
+
+#[test]
+fn example_scan_terminal_snapshot() {
+    let o = run(
+        &["scan", "examples/support-desk", "--no-color"],
+        &repo_root(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    insta::assert_snapshot!("support_desk_terminal", normalise_time(&stdout(&o)));
+    let o = run(
+        &["scan", "examples/orders-service", "--compact"],
+        &repo_root(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    insta::assert_snapshot!("orders_service_compact", normalise_time(&stdout(&o)));
+}
+
+#[test]
+fn example_json_matches_our_schema_and_is_deterministic() {
+    let a = run(&["scan", "examples", "--format", "json"], &repo_root());
+    assert_eq!(a.status.code(), Some(0), "{}", stderr(&a));
+    let errors = validate(&repo_root().join("schemas/report.schema.json"), &stdout(&a));
+    assert!(errors.is_empty(), "{errors:#?}");
+    let b = run(
+        &["scan", "examples", "--format", "json", "--threads", "1"],
+        &repo_root(),
+    );
+    assert_eq!(stdout(&a), stdout(&b), "same input, same output");
+    insta::assert_snapshot!("examples_json", stdout(&a));
+}
+
+#[test]
+fn example_sarif_is_valid_sarif_2_1_0() {
+    let o = run(&["scan", "examples", "--format", "sarif"], &repo_root());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let errors = validate(
+        &repo_root().join("crates/outputs/tests/schemas/sarif-2.1.0.json"),
+        &stdout(&o),
+    );
+    assert!(errors.is_empty(), "{errors:#?}");
+    let sarif: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for r in results {
+        assert_eq!(
+            r["locations"].as_array().unwrap().len(),
+            1,
+            "exactly one primary location"
+        );
+        let uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap();
+        assert!(!uri.starts_with('/'), "repo-relative URI: {uri}");
+        assert!(r["properties"]["breakwater/id"].is_string());
+        assert!(r["partialFingerprints"].is_object());
+        assert_ne!(
+            r["properties"]["confidence"], "potential",
+            "potential threats stay out of SARIF"
+        );
+    }
+}
+
+#[test]
+fn markdown_and_mermaid_render_the_examples() {
+    let md = run(
+        &["scan", "examples/support-desk", "--format", "markdown"],
+        &repo_root(),
+    );
+    assert_eq!(md.status.code(), Some(0));
+    assert!(stdout(&md).contains("```mermaid"));
+    let mm = run(
+        &["scan", "examples/support-desk", "--format", "mermaid"],
+        &repo_root(),
+    );
+    assert!(stdout(&mm).starts_with("flowchart"), "{}", stdout(&mm));
+    assert!(stdout(&mm).contains("subgraph"));
+}
+
+fn write(root: &Path, path: &str, text: &str) {
+    let p = root.join(path);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+#[test]
+fn secrets_are_never_republished_in_any_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    // Made-up values in real key formats.
+    let openai = "sk-proj-Q7vXr2LmN9pT4kW8zB3hJ6cF1dS5gA0eY";
+    let aws = "AKIAZ7QWERT2YUIOP3LK";
+    write(
+        root,
+        "app/settings.py",
+        &format!(
+            "import os\n\nOPENAI_API_KEY = \"{openai}\"\nAWS_ACCESS_KEY_ID = \"{aws}\"\nDEBUG = os.environ.get('DEBUG') == '1'\n"
+        ),
+    );
+    write(
+        root,
+        "Dockerfile",
+        &format!("FROM python:3.12.4-slim\nENV OPENAI_API_KEY={openai}\nUSER app\n"),
+    );
+    let out_dir = tempfile::tempdir().unwrap();
+    for format in ["terminal", "json", "sarif", "markdown", "mermaid"] {
+        let out = out_dir.path().join(format!("out.{format}"));
+        let o = run(
+            &[
+                "scan",
+                ".",
+                "--format",
+                format,
+                "-o",
+                out.to_str().unwrap(),
+                "--include-potential",
+            ],
+            root,
+        );
+        assert_ne!(o.status.code(), Some(2), "{}", stderr(&o));
+        let text = std::fs::read_to_string(&out).unwrap();
+        for planted in [openai, aws] {
+            assert!(
+                !text.contains(planted),
+                "{format} output republishes a secret"
+            );
+            assert!(!stderr(&o).contains(planted));
+        }
+        if format == "json" {
+            assert!(
+                text.contains("hardcoded"),
+                "the secret is still reported: {text}"
+            );
+        }
+    }
+    let o = run(&["scan", ".", "--compact", "--no-color"], root);
+    assert!(!stdout(&o).contains(openai) && !stdout(&o).contains(aws));
+}
+
+#[test]
+fn exit_codes() {
+    let root = repo_root();
+    // 1: the gate is hit.
+    let o = run(
+        &[
+            "scan",
+            "examples/support-desk",
+            "--fail-on",
+            "high",
+            "--format",
+            "json",
+            "-o",
+            "/dev/null",
+        ],
+        &root,
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("gate:"));
+    // 2: usage errors and configuration errors.
+    let o = run(&["scan", "no/such/dir"], &root);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no such directory"), "{}", stderr(&o));
+    let o = run(&["scan", ".", "--fail-on", "severe"], &root);
+    assert_eq!(o.status.code(), Some(2));
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "breakwater.toml",
+        "[system]\nname = \"x\"\n\n[assets.pii]\nname = \"PII\"\nclasification = \"restricted\"\n",
+    );
+    write(dir.path(), "app.py", "print('hello')\n");
+    let o = run(&["scan", "."], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("breakwater.toml:6"),
+        "the error points at the line: {}",
+        stderr(&o)
+    );
+    // 0: a clean repository.
+    std::fs::remove_file(dir.path().join("breakwater.toml")).unwrap();
+    let o = run(&["scan", ".", "--fail-on", "low"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    // 3: a file could not be analysed.
+    std::fs::write(dir.path().join("broken.py"), b"name = '\xff\xfe'\n").unwrap();
+    let o = run(&["scan", "."], dir.path());
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("broken.py"));
+}
+
+#[test]
+fn init_then_scan_applies_the_model_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "run.py",
+        "from flask import Flask\n\napp = Flask(__name__)\n\nif __name__ == '__main__':\n    app.run(debug=True)\n",
+    );
+    let o = run(&["init"], root);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = std::fs::read_to_string(root.join("breakwater.toml")).unwrap();
+    assert!(text.starts_with("#:schema "));
+    // A second init refuses to overwrite.
+    assert_eq!(run(&["init"], root).status.code(), Some(2));
+    let json = stdout(&run(&["scan", ".", "--format", "json"], root));
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let threat = report["threats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["rule"] == "debug-mode-enabled")
+        .cloned();
+    let threat = threat.expect("debug mode is found");
+    let id = threat["id"].as_str().unwrap().to_string();
+    // Suppress it with a reason: it stays in the report, marked, and out of the gate.
+    std::fs::write(
+        root.join("breakwater.toml"),
+        format!("{text}\n[suppressions.\"{id}\"]\nreason = \"run.py is only used on laptops\"\n"),
+    )
+    .unwrap();
+    let json = stdout(&run(&["scan", ".", "--format", "json"], root));
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let t = report["threats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == id.as_str())
+        .unwrap();
+    assert_eq!(t["status"], "suppressed");
+    assert_eq!(
+        run(&["scan", ".", "--fail-on", "low", "-o", "/dev/null"], root)
+            .status
+            .code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn explain_and_rules() {
+    let root = repo_root();
+    let o = run(&["explain", "sql-injection"], &root);
+    assert_eq!(o.status.code(), Some(0));
+    let text = stdout(&o);
+    for heading in [
+        "## What it finds",
+        "## Why it matters",
+        "## How an attacker breaks it",
+        "## How to fix it",
+        "## References",
+    ] {
+        assert!(text.contains(heading), "{heading}");
+    }
+    let o = run(&["explain", "sql-injektion"], &root);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("did you mean"), "{}", stderr(&o));
+    let o = run(&["rules", "--stats"], &root);
+    let first = stdout(&o).lines().next().unwrap_or("").to_string();
+    let n: usize = first.split_whitespace().next().unwrap().parse().unwrap();
+    assert!(n >= 80, "at least 80 rules, found {n}");
+    let o = run(&["rules", "--owasp", "LLM01"], &root);
+    assert!(stdout(&o).contains("prompt-injection"));
+    assert!(!stdout(&o).contains("sql-injection"));
+}
