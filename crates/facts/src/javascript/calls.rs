@@ -643,6 +643,17 @@ impl<'a> Ex<'a> {
             };
             return base.sanitize(&kinds);
         }
+        if matches!(cx.method, Some("map" | "flatMap")) {
+            if let Some(f) = cx
+                .arg_nodes
+                .first()
+                .map(|a| strip(*a))
+                .filter(|a| is_function(*a))
+            {
+                let t = self.fn_returns.remove(&f.id()).unwrap_or_default();
+                return t.step(self.loc(cx.node), step_label);
+            }
+        }
         if self.spec.propagates(Some(cx.callee), cx.method) {
             return cx
                 .recv
@@ -957,6 +968,18 @@ impl<'a> Ex<'a> {
             }
             let html_ok =
                 s.kind != "html" || !by_callee_is_send(cx.callee) || self.html_send_ok(cx, &t);
+            // A redirect to a literal local path, or a request to a literal host, stays put.
+            let pinned = match s.kind.as_str() {
+                "redirect" => cx
+                    .arg_nodes
+                    .last()
+                    .is_some_and(|a| self.leading_literal(*a).is_some_and(|l| local_path(&l))),
+                "ssrf" => cx.arg_nodes.first().is_some_and(|a| self.host_pinned(*a)),
+                _ => false,
+            };
+            if pinned {
+                continue;
+            }
             let state = t.state_for(&s.kind);
             if state == crate::FlowState::Safe || !html_ok {
                 continue;
@@ -1068,6 +1091,85 @@ impl<'a> Ex<'a> {
                     .is_some_and(|p| p.text == "res" || p.text.starts_with("res."))
             }),
             _ => true,
+        }
+    }
+
+    /// The literal text a string expression starts with (`'/users/' + id`, `` `/a/${b}` ``).
+    fn leading_literal(&self, n: Node) -> Option<String> {
+        let mut cur = strip(n);
+        for _ in 0..50 {
+            match cur.kind() {
+                "string" => return self.lit(cur),
+                "template_string" => {
+                    let first = kids(cur).into_iter().next()?;
+                    return (first.kind() == "string_fragment")
+                        .then(|| self.text(first).to_string());
+                }
+                "binary_expression" => cur = strip(cur.child_by_field_name("left")?),
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    /// A URL whose scheme and host are fixed: by a literal (`https://api.x.com/…`)
+    /// or by configuration (`${API_BASE}/…`, `process.env.API + '/…'`).
+    fn host_pinned(&self, n: Node) -> bool {
+        if let Some(l) = self.leading_literal(n) {
+            if let Some((_, rest)) = l.split_once("://") {
+                return rest.contains('/') || rest.contains('?');
+            }
+            return false;
+        }
+        let s = strip(n);
+        let (head, next) = match s.kind() {
+            "template_string" => {
+                let k = kids(s);
+                let Some(sub) = k.first().filter(|x| x.kind() == "template_substitution") else {
+                    return false;
+                };
+                let Some(expr) = kids(*sub).into_iter().next() else {
+                    return false;
+                };
+                let next = k
+                    .get(1)
+                    .filter(|x| x.kind() == "string_fragment")
+                    .map(|x| self.text(*x).to_string());
+                (expr, next)
+            }
+            "binary_expression" => {
+                let Some(l) = s.child_by_field_name("left") else {
+                    return false;
+                };
+                let next = s
+                    .child_by_field_name("right")
+                    .and_then(|r| self.leading_literal(r));
+                (l, next)
+            }
+            _ => return false,
+        };
+        if !next.is_some_and(|x| x.starts_with('/')) {
+            return false;
+        }
+        // The base must come from configuration: a constant or the environment.
+        let base = strip(head);
+        let from_config = |t: &Taint| {
+            t.sources
+                .iter()
+                .all(|x| x.kind == "env" || x.kind == "secret")
+                && t.params.is_empty()
+                && !t.unknown
+        };
+        match base.kind() {
+            "identifier" => {
+                self.lookup(self.text(base))
+                    .is_some_and(|v| from_config(&v.taint))
+                    || self.import_map.contains_key(self.text(base))
+            }
+            "member_expression" => self
+                .path_of(base)
+                .is_some_and(|p| p.text.starts_with("process.env.")),
+            _ => false,
         }
     }
 
@@ -1289,11 +1391,14 @@ impl<'a> Ex<'a> {
             }
             "call_expression" => {
                 let p = self.path_of(v)?;
-                (p.root != Root::Local).then_some(p.text)
+                let data = self.spec.source_for_path(&p.text).is_some();
+                (p.root != Root::Local && !data).then_some(p.text)
             }
             "identifier" | "member_expression" => {
                 let p = self.path_of(v)?;
-                (p.root == Root::Alias || p.root == Root::Import).then_some(p.text)
+                // Request data is taint, not an alias.
+                let data = self.spec.source_for_path(&p.text).is_some();
+                ((p.root == Root::Alias || p.root == Root::Import) && !data).then_some(p.text)
             }
             _ => None,
         }
@@ -1397,6 +1502,11 @@ fn by_callee_is_send(callee: &str) -> bool {
 
 pub(super) fn is_param_label(label: &str) -> bool {
     label.contains("params") || label.starts_with("@Param(")
+}
+
+/// A path on this site: `/x`, never `//host` or `/\\host`.
+fn local_path(l: &str) -> bool {
+    l.starts_with('/') && !l.starts_with("//") && !l.starts_with("/\\")
 }
 
 fn is_write_op(m: &str) -> bool {

@@ -199,6 +199,7 @@ struct Ex<'a> {
     imports_relative: HashSet<String>,
     anon: usize,
     max_depth: usize,
+    fn_returns: HashMap<usize, Taint>,
 }
 
 fn kids<'t>(n: Node<'t>) -> Vec<Node<'t>> {
@@ -330,6 +331,7 @@ impl<'a> Ex<'a> {
             imports_relative: HashSet::new(),
             anon: 0,
             max_depth: MAX_DEPTH,
+            fn_returns: HashMap::new(),
         }
     }
 
@@ -1190,6 +1192,10 @@ impl<'a> Ex<'a> {
             }
         }
         let ctx = self.stack.pop();
+        if let (Some(c), false) = (&ctx, named) {
+            // A callback's result (`ids.map(() => '?')`) is what it returns.
+            self.fn_returns.insert(n.id(), c.returns.clone());
+        }
         if let (Some(ctx), true, Some(idx)) = (ctx, named, summary) {
             if let Some(f) = self.functions.get_mut(idx) {
                 f.returns_params = ctx.returns.params.iter().copied().collect();
