@@ -486,3 +486,63 @@ router.post('/orders', async (ctx) => {
     assert!(entries[1].flag("mass_assign") && entries[1].flag("state_changing"));
     assert_eq!(of(&ff, Subject::Setting, "mass-assignment").len(), 1);
 }
+
+#[test]
+fn pinned_hosts_local_redirects_and_map_callbacks_are_not_sinks() {
+    let ff = one(
+        "src/app.js",
+        r#"const express = require('express');
+const app = express();
+const USERS_API = process.env.USERS_API;
+app.get('/u/:id', async (req, res) => {
+  await fetch(`${USERS_API}/users/${req.params.id}`);
+  await fetch(`https://api.example.com/users/${req.params.id}`);
+  await fetch(req.query.url);
+  const ids = req.body.ids;
+  await db.query(`SELECT * FROM t WHERE id IN (${ids.map(() => '?').join(',')})`, ids);
+  await db.query(`SELECT * FROM t WHERE id IN (${ids.map((i) => i).join(',')})`);
+  res.redirect('/users/' + req.params.id);
+  res.redirect(req.query.back);
+});
+"#,
+    );
+    let lines = |kind: &str| -> Vec<u32> {
+        of(&ff, Subject::Sink, kind)
+            .iter()
+            .map(|f| f.evidence.location.start_line)
+            .collect()
+    };
+    assert_eq!(lines("ssrf"), [7]);
+    assert_eq!(lines("sql"), [10]);
+    assert_eq!(lines("redirect"), [12]);
+}
+
+#[test]
+fn nested_functions_are_linked_by_qualified_name() {
+    let ff = one(
+        "src/app.js",
+        r#"const { spawn } = require('child_process');
+function createApp(opts) {
+  function run(cmd) {
+    return spawn(cmd, [], { shell: true });
+  }
+  return run(opts.cmd);
+}
+"#,
+    );
+    let sink = &of(&ff, Subject::Sink, "exec")[0];
+    assert_eq!(sink.evidence.symbol, "createApp.run");
+    assert!(sink.flag("shell"));
+    let outer = ff
+        .functions
+        .iter()
+        .find(|f| f.symbol == "createApp")
+        .unwrap();
+    assert_eq!(outer.calls[0].callee, "src/app::createApp.run");
+    let inner = ff
+        .functions
+        .iter()
+        .find(|f| f.symbol == "createApp.run")
+        .unwrap();
+    assert_eq!(inner.export_name, "src/app::createApp.run");
+}

@@ -635,6 +635,12 @@ impl<'a> Ex<'a> {
             "identifier" | "shorthand_property_identifier" => {
                 let name = self.text(n);
                 if let Some(v) = self.lookup(name) {
+                    if let Some(sym) = &v.func {
+                        return Some(PathRef {
+                            text: format!("{}::{sym}", self.module),
+                            root: Root::Module,
+                        });
+                    }
                     return Some(match &v.alias {
                         Some(a) => PathRef {
                             text: a.clone(),
