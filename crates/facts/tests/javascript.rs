@@ -546,3 +546,25 @@ function createApp(opts) {
         .unwrap();
     assert_eq!(inner.export_name, "src/app::createApp.run");
 }
+
+#[test]
+fn truncated_files_never_panic() {
+    let spec = FlowSpec::builtin();
+    let mut files = files_under(&root().join("fixtures/js"));
+    files.extend(files_under(&root().join("rules/tests")));
+    for p in files {
+        let path = p.to_string_lossy().to_string();
+        let text = std::fs::read_to_string(&p).unwrap();
+        let lang = lang_of(&path).unwrap();
+        let mut cut = 0;
+        while cut < text.len() {
+            if text.is_char_boundary(cut) {
+                let ff = extract("a/b.ts", lang, &text[..cut], &spec).unwrap();
+                for f in &ff.facts {
+                    vocab::check_fact(f).unwrap();
+                }
+            }
+            cut += 53;
+        }
+    }
+}
