@@ -462,7 +462,6 @@ impl<'a> Ex<'a> {
                     ctor: self.ctor_of(right).or(prev.ctor),
                     func: prev.func,
                 };
-                self.on_binding(&lt, right, &var);
                 self.bind(&lt, var);
             }
             "member_expression" | "subscript_expression" => {
@@ -613,8 +612,7 @@ impl<'a> Ex<'a> {
                 });
             }
         }
-        if let Some(k) = self.llm_kind(cx) {
-            let _ = k;
+        if self.llm_kind(cx).is_some() {
             return Taint::source(Source {
                 kind: "llm-output".into(),
                 location: self.loc(cx.node),
@@ -1295,7 +1293,6 @@ impl<'a> Ex<'a> {
                 .props
                 .insert("callee".into(), Prop::Str(normalise(lt)));
         }
-        let _ = t;
     }
 
     fn jsx_attribute(&mut self, n: Node, d: usize) -> Taint {
@@ -1461,6 +1458,11 @@ impl<'a> Ex<'a> {
                     "model" | "modelName" => ctor.model = self.lit(val),
                     "timeout" | "signal" | "timeoutMs" => ctor.timeout = true,
                     "prefix" => ctor.prefix = self.lit(val),
+                    "maxTokens"
+                    | "max_tokens"
+                    | "maxOutputTokens"
+                    | "numPredict"
+                    | "maxCompletionTokens" => ctor.max_tokens = true,
                     "baseURL" | "baseUrl" | "host" | "endpoint" => {
                         ctor.host = Some(
                             self.lit(val)

@@ -927,15 +927,9 @@ impl<'a> Ex<'a> {
                     .insert("framework".into(), Prop::Str("nestjs".into()));
             }
         }
-        if let Some(t) = get("type").and_then(|v| self.lit(v)) {
-            // TypeORM options `{ type: 'postgres', ... }` in forRoot/DataSource are handled at the call.
-            let _ = t;
-        }
     }
 
     // ---------------------------------------------------------------- bindings
-
-    pub(super) fn on_binding(&mut self, _name: &str, _value: Node, _var: &Var) {}
 
     pub(super) fn store_fact(
         &mut self,
@@ -1368,18 +1362,7 @@ impl<'a> Ex<'a> {
         if model.is_none() {
             model = ctor.as_ref().and_then(|c| c.model.clone());
         }
-        if kind == "langchain" || kind == "gemini" {
-            // Token limits live on the constructor: look at its text.
-            if let Some(r) = cx.recv_node {
-                let mut root = strip(r);
-                while let Some(o) = root.child_by_field_name("object") {
-                    root = strip(o);
-                }
-                if let Some(v) = self.lookup(self.text(root)) {
-                    let _ = v;
-                }
-            }
-        }
+        max_tokens |= ctor.as_ref().is_some_and(|c| c.max_tokens);
         let i = self.fact(Subject::Llm, kind, cx.node);
         let host = ctor.and_then(|c| c.host);
         let f = &mut self.facts[i];
@@ -1594,9 +1577,6 @@ impl<'a> Ex<'a> {
                     self.setting("jwt-none-alg", cx.node, c, Some("none".into()), None);
                 }
             }
-        }
-        if c == "jsonwebtoken.decode" {
-            // Decoding without verifying is not itself a verify-disabled setting.
         }
         // Crypto
         if c == "crypto.createHash" {

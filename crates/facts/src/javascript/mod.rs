@@ -109,6 +109,8 @@ struct Ctor {
     timeout: bool,
     /// Router prefix (`new Router({ prefix: '/api' })`).
     prefix: Option<String>,
+    /// An output token limit set on the client (`new ChatOpenAI({ maxTokens })`).
+    max_tokens: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -961,7 +963,6 @@ impl<'a> Ex<'a> {
                 func: None,
             };
             // Stores, clients and apps are recognised where they are created.
-            self.on_binding(&s, value, &var);
             self.declare(&s, var);
         } else {
             self.bind_pattern(name, &t, p, d);
