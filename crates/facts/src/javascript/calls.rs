@@ -145,12 +145,11 @@ impl<'a> Ex<'a> {
                 if let Some(i) = n.child_by_field_name("index") {
                     self.eval_node(i, d + 1);
                 }
-                if let Some(p) = self.path_of(n) {
-                    if p.root != Root::Local {
-                        if let Some(s) = self.source_taint(&p.text, n, self.text(n)) {
-                            t = s;
-                        }
-                    }
+                if let Some(p) = self.path_of(n)
+                    && p.root != Root::Local
+                    && let Some(s) = self.source_taint(&p.text, n, self.text(n))
+                {
+                    t = s;
                 }
                 t
             }
@@ -336,10 +335,9 @@ impl<'a> Ex<'a> {
             if self
                 .path_of(a)
                 .is_some_and(|p| p.text == "req.method" || p.text == "request.method")
+                && let Some(m) = self.lit(b)
             {
-                if let Some(m) = self.lit(b) {
-                    self.cur_traits().methods.insert(m.to_ascii_uppercase());
-                }
+                self.cur_traits().methods.insert(m.to_ascii_uppercase());
             }
         }
     }
@@ -418,13 +416,10 @@ impl<'a> Ex<'a> {
             let name = lt.rsplit('.').next().unwrap_or(&lt).to_string();
             let exported = if lt == "module.exports" || lt == "exports.default" {
                 Some("default".to_string())
-            } else if let Some(x) = lt
-                .strip_prefix("module.exports.")
-                .or_else(|| lt.strip_prefix("exports."))
-            {
-                Some(x.to_string())
             } else {
-                None
+                lt.strip_prefix("module.exports.")
+                    .or_else(|| lt.strip_prefix("exports."))
+                    .map(|x| x.to_string())
             };
             let name = if exported.as_deref() == Some("default") {
                 "default".to_string()
@@ -450,11 +445,7 @@ impl<'a> Ex<'a> {
             "identifier" => {
                 let prev = self.lookup(&lt).cloned().unwrap_or_default();
                 let var = Var {
-                    taint: if n.kind() == "augmented_assignment_expression" {
-                        t.clone()
-                    } else {
-                        t.clone()
-                    },
+                    taint: t.clone(),
                     alias: self.alias_of(right).or(prev.alias),
                     body: self.is_whole_body(right),
                     stringy: self.is_stringy(right)
@@ -472,11 +463,11 @@ impl<'a> Ex<'a> {
                 }
                 if root.kind() == "identifier" && !t.is_constant() {
                     let name = self.text(root).to_string();
-                    if let Some(mut v) = self.lookup(&name).cloned() {
-                        if v.alias.is_none() {
-                            v.taint.join(&t);
-                            self.bind(&name, v);
-                        }
+                    if let Some(mut v) = self.lookup(&name).cloned()
+                        && v.alias.is_none()
+                    {
+                        v.taint.join(&t);
+                        self.bind(&name, v);
                     }
                 }
             }
@@ -542,10 +533,9 @@ impl<'a> Ex<'a> {
                     self.overrides
                         .insert(sa.id(), (Role::Callback(recv.clone()), None));
                 }
-                if !self.overrides.contains_key(&sa.id()) {
-                    self.overrides
-                        .insert(sa.id(), (Role::Callback(Taint::constant()), None));
-                }
+                self.overrides
+                    .entry(sa.id())
+                    .or_insert_with(|| (Role::Callback(Taint::constant()), None));
                 self.function(sa, None, None, d + 1);
                 args.push(Taint::constant());
             } else if sa.kind() == "object" {
@@ -594,23 +584,23 @@ impl<'a> Ex<'a> {
             return Taint::constant();
         }
         // Sources by callee (`request.json()`, `req.get('x')`) or by method.
-        if cx.root != Some(Root::Local) {
-            if let Some(s) = self.source_taint(cx.callee, cx.node, self.text(cx.node)) {
-                // A file read is outside data only when its path is not a constant.
-                let file_const = s.sources.iter().all(|x| x.kind == "file") && joined.is_constant();
-                if !file_const {
-                    return s;
-                }
+        if cx.root != Some(Root::Local)
+            && let Some(s) = self.source_taint(cx.callee, cx.node, self.text(cx.node))
+        {
+            // A file read is outside data only when its path is not a constant.
+            let file_const = s.sources.iter().all(|x| x.kind == "file") && joined.is_constant();
+            if !file_const {
+                return s;
             }
         }
-        if let Some(m) = cx.method {
-            if let Some(spec) = self.spec.source_for_method(m) {
-                return Taint::source(Source {
-                    kind: spec.kind.clone(),
-                    location: self.loc(cx.node),
-                    label: normalise(self.text(cx.node)),
-                });
-            }
+        if let Some(m) = cx.method
+            && let Some(spec) = self.spec.source_for_method(m)
+        {
+            return Taint::source(Source {
+                kind: spec.kind.clone(),
+                location: self.loc(cx.node),
+                label: normalise(self.text(cx.node)),
+            });
         }
         if self.llm_kind(cx).is_some() {
             return Taint::source(Source {
@@ -641,16 +631,15 @@ impl<'a> Ex<'a> {
             };
             return base.sanitize(&kinds);
         }
-        if matches!(cx.method, Some("map" | "flatMap")) {
-            if let Some(f) = cx
+        if matches!(cx.method, Some("map" | "flatMap"))
+            && let Some(f) = cx
                 .arg_nodes
                 .first()
                 .map(|a| strip(*a))
                 .filter(|a| is_function(*a))
-            {
-                let t = self.fn_returns.remove(&f.id()).unwrap_or_default();
-                return t.step(self.loc(cx.node), step_label);
-            }
+        {
+            let t = self.fn_returns.remove(&f.id()).unwrap_or_default();
+            return t.step(self.loc(cx.node), step_label);
         }
         if self.spec.propagates(Some(cx.callee), cx.method) {
             return cx
@@ -660,19 +649,19 @@ impl<'a> Ex<'a> {
                 .step(self.loc(cx.node), step_label);
         }
         // A same-file function already summarised.
-        if cx.root == Some(Root::Module) {
-            if let Some(f) = self.functions.iter().find(|f| f.export_name == cx.callee) {
-                let mut t = Taint::constant();
-                for p in &f.returns_params {
-                    if let Some(a) = cx.args.get(*p as usize) {
-                        t.join(a);
-                    }
+        if cx.root == Some(Root::Module)
+            && let Some(f) = self.functions.iter().find(|f| f.export_name == cx.callee)
+        {
+            let mut t = Taint::constant();
+            for p in &f.returns_params {
+                if let Some(a) = cx.args.get(*p as usize) {
+                    t.join(a);
                 }
-                if let Some(s) = &f.returns_source {
-                    t.join(&Taint::source(s.clone()));
-                }
-                return t.step(self.loc(cx.node), step_label);
             }
+            if let Some(s) = &f.returns_source {
+                t.join(&Taint::source(s.clone()));
+            }
+            return t.step(self.loc(cx.node), step_label);
         }
         if cx.method.is_some() && !cx.recv.is_constant() {
             return cx
@@ -702,11 +691,11 @@ impl<'a> Ex<'a> {
         if cx.callee.contains("::") && !cx.callee.contains("()") && !cx.is_new {
             let callee = cx.callee.to_string();
             self.record_call(&callee, cx.node, cx.args);
-            if cx.root == Some(Root::Module) {
-                if let Some((_, name)) = callee.split_once("::") {
-                    let name = name.to_string();
-                    self.cur_traits().local_calls.insert(name);
-                }
+            if cx.root == Some(Root::Module)
+                && let Some((_, name)) = callee.split_once("::")
+            {
+                let name = name.to_string();
+                self.cur_traits().local_calls.insert(name);
             }
         }
     }
@@ -737,10 +726,10 @@ impl<'a> Ex<'a> {
         if auth_fn && !cx.is_new {
             self.cur_traits().auth_calls.insert(last.clone());
         }
-        if cx.func.kind() == "identifier" {
-            if let Some(sym) = self.lookup(self.text(cx.func)).and_then(|v| v.func.clone()) {
-                self.cur_traits().local_calls.insert(sym);
-            }
+        if cx.func.kind() == "identifier"
+            && let Some(sym) = self.lookup(self.text(cx.func)).and_then(|v| v.func.clone())
+        {
+            self.cur_traits().local_calls.insert(sym);
         }
         let recv_words = cx
             .recv_node
@@ -901,24 +890,24 @@ impl<'a> Ex<'a> {
             let this_field = cx
                 .recv_node
                 .is_some_and(|r| self.text(r).starts_with("this."));
-            if !by_callee && this_field && cx.method.is_some_and(|m| !m.starts_with('$')) {
-                if let Some((_, tail)) = cx.callee.split_once("::") {
-                    if tail.matches('.').count() <= 1 {
-                        continue;
-                    }
-                }
+            if !by_callee
+                && this_field
+                && cx.method.is_some_and(|m| !m.starts_with('$'))
+                && let Some((_, tail)) = cx.callee.split_once("::")
+                && tail.matches('.').count() <= 1
+            {
+                continue;
             }
             if !self.sink_applies(&s, cx, by_callee) {
                 continue;
             }
-            if let Some(kw) = &s.requires_keyword {
-                if !cx
+            if let Some(kw) = &s.requires_keyword
+                && !cx
                     .props
                     .iter()
                     .any(|(_, p)| &p.key == kw && self.text(strip(p.value)) == "true")
-                {
-                    continue;
-                }
+            {
+                continue;
             }
             let mut t = Taint::constant();
             let mut any = false;
@@ -1173,14 +1162,14 @@ impl<'a> Ex<'a> {
 
     fn db_receiver(&self, cx: &CallCx) -> bool {
         let Some(r) = cx.recv_node else { return false };
-        if let Some(p) = self.path_of(r) {
-            if DB_MODULES.iter().any(|m| {
+        if let Some(p) = self.path_of(r)
+            && DB_MODULES.iter().any(|m| {
                 p.text == *m
                     || p.text.starts_with(&format!("{m}."))
                     || p.text.starts_with(&format!("{m}("))
-            }) {
-                return true;
-            }
+            })
+        {
+            return true;
         }
         let t = self.text(r);
         let last = t.rsplit('.').next().unwrap_or(t);

@@ -51,10 +51,10 @@ fn route_params(route: &str) -> Vec<String> {
             s.split(|c: char| !(c.is_alphanumeric() || c == '_'))
                 .next()
                 .unwrap_or("")
-        } else if let Some(s) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-            s
         } else {
-            ""
+            seg.strip_prefix('{')
+                .and_then(|s| s.strip_suffix('}'))
+                .unwrap_or_default()
         };
         if !name.is_empty() && !out.iter().any(|o| o == name) {
             out.push(name.to_string());
@@ -92,16 +92,16 @@ impl<'a> Ex<'a> {
 
     fn router_like(&self, recv: Node) -> bool {
         let r = strip(recv);
-        if let Some(p) = self.path_of(r) {
-            if p.root == Root::Alias || p.root == Root::Import {
-                let t = p.text.as_str();
-                return t.starts_with("express")
-                    || t.starts_with("@koa/router")
-                    || t.starts_with("koa-router")
-                    || t.starts_with("koa")
-                    || t.starts_with("fastify")
-                    || t.contains("Router");
-            }
+        if let Some(p) = self.path_of(r)
+            && (p.root == Root::Alias || p.root == Root::Import)
+        {
+            let t = p.text.as_str();
+            return t.starts_with("express")
+                || t.starts_with("@koa/router")
+                || t.starts_with("koa-router")
+                || t.starts_with("koa")
+                || t.starts_with("fastify")
+                || t.contains("Router");
         }
         if r.kind() != "identifier" && r.kind() != "member_expression" {
             return false;
@@ -261,21 +261,20 @@ impl<'a> Ex<'a> {
     ) {
         let callee = fpath.map(|p| p.text.clone()).unwrap_or_default();
         if is_new {
-            if callee.ends_with("DynamicTool") || callee.ends_with("DynamicStructuredTool") {
-                if let Some(o) = args
+            if (callee.ends_with("DynamicTool") || callee.ends_with("DynamicStructuredTool"))
+                && let Some(o) = args
                     .first()
                     .map(|a| strip(*a))
                     .filter(|a| a.kind() == "object")
-                {
-                    let name = self.obj_get(o, "name").and_then(|v| self.lit(v));
-                    let handler = self
-                        .obj_get(o, "func")
-                        .map(strip)
-                        .filter(|f| is_function(*f));
-                    if let Some(name) = name {
-                        let desc = self.obj_get(o, "description").and_then(|v| self.lit(v));
-                        self.tool_entry(n, "agent-tool", "langchain", &name, handler, desc);
-                    }
+            {
+                let name = self.obj_get(o, "name").and_then(|v| self.lit(v));
+                let handler = self
+                    .obj_get(o, "func")
+                    .map(strip)
+                    .filter(|f| is_function(*f));
+                if let Some(name) = name {
+                    let desc = self.obj_get(o, "description").and_then(|v| self.lit(v));
+                    self.tool_entry(n, "agent-tool", "langchain", &name, handler, desc);
                 }
             }
             return;
@@ -356,12 +355,11 @@ impl<'a> Ex<'a> {
             }
             "addHook" => {
                 let hook = args.first().and_then(|a| self.lit(*a)).unwrap_or_default();
-                if matches!(hook.as_str(), "onRequest" | "preHandler" | "preValidation") {
-                    if let Some(h) = args.get(1) {
-                        if self.classify_mw(*h) == Some("auth") {
-                            self.middleware(n, "auth", recv, *h, None, "fastify");
-                        }
-                    }
+                if matches!(hook.as_str(), "onRequest" | "preHandler" | "preValidation")
+                    && let Some(h) = args.get(1)
+                    && self.classify_mw(*h) == Some("auth")
+                {
+                    self.middleware(n, "auth", recv, *h, None, "fastify");
                 }
             }
             "useGlobalGuards" => {
@@ -498,12 +496,11 @@ impl<'a> Ex<'a> {
                 _ => {}
             }
         }
-        if let Some(o) = opts {
-            if let Some(c) = self.obj_get(o, "config") {
-                if self.obj_get(strip(c), "rateLimit").is_some() {
-                    rate.push("config.rateLimit".into());
-                }
-            }
+        if let Some(o) = opts
+            && let Some(c) = self.obj_get(o, "config")
+            && self.obj_get(strip(c), "rateLimit").is_some()
+        {
+            rate.push("config.rateLimit".into());
         }
         self.anon += 1;
         let prefix = (strip(recv).kind() == "identifier")
@@ -600,10 +597,10 @@ impl<'a> Ex<'a> {
             };
             return (handler, Some(key));
         }
-        if h.kind() == "identifier" {
-            if let Some(sym) = self.lookup(self.text(h)).and_then(|v| v.func.clone()) {
-                return (sym.clone(), Some(sym));
-            }
+        if h.kind() == "identifier"
+            && let Some(sym) = self.lookup(self.text(h)).and_then(|v| v.func.clone())
+        {
+            return (sym.clone(), Some(sym));
         }
         match self.path_of(h) {
             Some(p) if p.root == Root::Module => {
@@ -749,12 +746,11 @@ impl<'a> Ex<'a> {
 
     fn fastify_register(&mut self, n: Node, recv: Node, args: &[Node]) {
         let Some(plugin) = args.first() else { return };
-        match self.classify_mw(*plugin) {
-            Some(k @ ("cors" | "security-headers" | "rate-limit" | "csrf" | "session")) => {
-                self.middleware(n, k, recv, *plugin, None, "fastify");
-                return;
-            }
-            _ => {}
+        if let Some(k @ ("cors" | "security-headers" | "rate-limit" | "csrf" | "session")) =
+            self.classify_mw(*plugin)
+        {
+            self.middleware(n, k, recv, *plugin, None, "fastify");
+            return;
         }
         let sp = strip(*plugin);
         let child = match self.path_of(sp) {
@@ -887,17 +883,17 @@ impl<'a> Ex<'a> {
 
     pub(super) fn object_facts(&mut self, n: Node, keys: &[(String, Node)]) {
         let get = |k: &str| keys.iter().find(|(x, _)| x == k).map(|(_, v)| *v);
-        if let Some(v) = get("rejectUnauthorized") {
-            if self.lit_false(Some(v)) {
-                let pair = v.parent().unwrap_or(v);
-                let i = self.fact(Subject::Setting, "tls-verify-disabled", pair);
-                self.facts[i]
-                    .props
-                    .insert("callee".into(), Prop::Str("rejectUnauthorized".into()));
-                self.facts[i]
-                    .props
-                    .insert("value".into(), Prop::Str("false".into()));
-            }
+        if let Some(v) = get("rejectUnauthorized")
+            && self.lit_false(Some(v))
+        {
+            let pair = v.parent().unwrap_or(v);
+            let i = self.fact(Subject::Setting, "tls-verify-disabled", pair);
+            self.facts[i]
+                .props
+                .insert("callee".into(), Prop::Str("rejectUnauthorized".into()));
+            self.facts[i]
+                .props
+                .insert("value".into(), Prop::Str("false".into()));
         }
         // OpenAI / Anthropic tool definitions.
         let ty = get("type").and_then(|v| self.lit(v));
@@ -911,21 +907,21 @@ impl<'a> Ex<'a> {
             if let Some(name) = name {
                 self.tool_entry(n, "agent-tool", "openai", &name, None, None);
             }
-        } else if get("input_schema").is_some() {
-            if let Some(name) = get("name").and_then(|v| self.lit(v)) {
-                self.tool_entry(n, "agent-tool", "anthropic", &name, None, None);
-            }
+        } else if get("input_schema").is_some()
+            && let Some(name) = get("name").and_then(|v| self.lit(v))
+        {
+            self.tool_entry(n, "agent-tool", "anthropic", &name, None, None);
         }
-        if get("provide").is_some_and(|v| self.text(v) == "APP_GUARD") {
-            if let Some(c) = get("useClass").or_else(|| get("useExisting")) {
-                let i = self.fact(Subject::Middleware, "auth", n);
-                let name = normalise(self.text(c));
-                let f = &mut self.facts[i];
-                f.props.insert("router".into(), Prop::Str("app".into()));
-                f.props.insert("name".into(), Prop::Str(name));
-                f.props
-                    .insert("framework".into(), Prop::Str("nestjs".into()));
-            }
+        if get("provide").is_some_and(|v| self.text(v) == "APP_GUARD")
+            && let Some(c) = get("useClass").or_else(|| get("useExisting"))
+        {
+            let i = self.fact(Subject::Middleware, "auth", n);
+            let name = normalise(self.text(c));
+            let f = &mut self.facts[i];
+            f.props.insert("router".into(), Prop::Str("app".into()));
+            f.props.insert("name".into(), Prop::Str(name));
+            f.props
+                .insert("framework".into(), Prop::Str("nestjs".into()));
         }
     }
 
@@ -957,12 +953,11 @@ impl<'a> Ex<'a> {
     // ---------------------------------------------------------------- clients
 
     fn arg_host(&self, cx: &CallCx, keys: &[&str]) -> Option<String> {
-        if let Some(a) = cx.arg_nodes.first() {
-            if let Some(u) = self.lit(*a) {
-                if u.contains("://") {
-                    return Some(host_of(&u));
-                }
-            }
+        if let Some(a) = cx.arg_nodes.first()
+            && let Some(u) = self.lit(*a)
+            && u.contains("://")
+        {
+            return Some(host_of(&u));
         }
         for (_, p) in cx.props {
             if keys.contains(&p.key.as_str()) {
@@ -1397,12 +1392,11 @@ impl<'a> Ex<'a> {
                 sinks.push((p.taint.clone(), p.node));
             }
         }
-        if matches!(kind, "langchain" | "gemini") {
-            if let (Some(a), Some(t)) = (cx.arg_nodes.first(), cx.args.first()) {
-                if strip(*a).kind() != "object" {
-                    sinks.push((t.clone(), *a));
-                }
-            }
+        if matches!(kind, "langchain" | "gemini")
+            && let (Some(a), Some(t)) = (cx.arg_nodes.first(), cx.args.first())
+            && strip(*a).kind() != "object"
+        {
+            sinks.push((t.clone(), *a));
         }
         let callee = cx.callee.to_string();
         for (t, n) in sinks {
@@ -1488,15 +1482,16 @@ impl<'a> Ex<'a> {
             }
         }
         // Cookies
-        if cx.method == Some("cookie") && cx.arg_nodes.len() >= 3 {
-            if self.lit_false(prop("secure")) || self.lit_false(prop("httpOnly")) {
-                let v = if self.lit_false(prop("secure")) {
-                    "secure: false"
-                } else {
-                    "httpOnly: false"
-                };
-                self.setting("cookie-insecure", cx.node, c, Some(v.into()), None);
-            }
+        if cx.method == Some("cookie")
+            && cx.arg_nodes.len() >= 3
+            && (self.lit_false(prop("secure")) || self.lit_false(prop("httpOnly")))
+        {
+            let v = if self.lit_false(prop("secure")) {
+                "secure: false"
+            } else {
+                "httpOnly: false"
+            };
+            self.setting("cookie-insecure", cx.node, c, Some(v.into()), None);
         }
         if matches!(
             c,
@@ -1542,13 +1537,12 @@ impl<'a> Ex<'a> {
                 self.setting("secret-key-weak", cx.node, c, None, Some("token".into()));
             }
             if c.ends_with("verify") {
-                if let Some(al) = prop("algorithms") {
-                    if kids(strip(al))
+                if let Some(al) = prop("algorithms")
+                    && kids(strip(al))
                         .iter()
                         .any(|k| self.lit(*k).is_some_and(|v| v.eq_ignore_ascii_case("none")))
-                    {
-                        self.setting("jwt-none-alg", cx.node, c, Some("none".into()), None);
-                    }
+                {
+                    self.setting("jwt-none-alg", cx.node, c, Some("none".into()), None);
                 }
                 if self.lit_true(prop("ignoreExpiration")) {
                     self.setting(
@@ -1569,30 +1563,29 @@ impl<'a> Ex<'a> {
             if prop("secret").is_some_and(|s| self.lit(s).is_some()) {
                 self.setting("secret-key-weak", cx.node, c, None, Some("token".into()));
             }
-            if let Some(al) = prop("algorithms") {
-                if kids(strip(al))
+            if let Some(al) = prop("algorithms")
+                && kids(strip(al))
                     .iter()
                     .any(|k| self.lit(*k).is_some_and(|v| v.eq_ignore_ascii_case("none")))
-                {
-                    self.setting("jwt-none-alg", cx.node, c, Some("none".into()), None);
-                }
+            {
+                self.setting("jwt-none-alg", cx.node, c, Some("none".into()), None);
             }
         }
         // Crypto
-        if c == "crypto.createHash" {
-            if let Some(alg) = cx.arg_nodes.first().and_then(|a| self.lit(*a)) {
-                let a = alg.to_ascii_lowercase();
-                if matches!(a.as_str(), "md5" | "sha1" | "md4" | "sha-1" | "ripemd160") {
-                    if let Some(ctx) = self.hash_context(cx.node) {
-                        self.setting("weak-hash", cx.node, c, Some(alg), Some(ctx));
-                    }
-                }
+        if c == "crypto.createHash"
+            && let Some(alg) = cx.arg_nodes.first().and_then(|a| self.lit(*a))
+        {
+            let a = alg.to_ascii_lowercase();
+            if matches!(a.as_str(), "md5" | "sha1" | "md4" | "sha-1" | "ripemd160")
+                && let Some(ctx) = self.hash_context(cx.node)
+            {
+                self.setting("weak-hash", cx.node, c, Some(alg), Some(ctx));
             }
         }
-        if c == "Math.random" {
-            if let Some(ctx) = self.random_context(cx.node) {
-                self.setting("weak-random", cx.node, c, None, Some(ctx));
-            }
+        if c == "Math.random"
+            && let Some(ctx) = self.random_context(cx.node)
+        {
+            self.setting("weak-random", cx.node, c, None, Some(ctx));
         }
         if matches!(
             c,
@@ -1600,18 +1593,17 @@ impl<'a> Ex<'a> {
                 | "crypto.createCipher"
                 | "crypto.createDecipheriv"
                 | "crypto.createDecipher"
-        ) {
-            if let Some(alg) = cx.arg_nodes.first().and_then(|a| self.lit(*a)) {
-                let a = alg.to_ascii_lowercase();
-                if a.starts_with("des")
-                    || a.starts_with("rc4")
-                    || a.starts_with("rc2")
-                    || a.starts_with("bf")
-                    || a.starts_with("blowfish")
-                    || a.ends_with("-ecb")
-                {
-                    self.setting("weak-cipher", cx.node, c, Some(alg), None);
-                }
+        ) && let Some(alg) = cx.arg_nodes.first().and_then(|a| self.lit(*a))
+        {
+            let a = alg.to_ascii_lowercase();
+            if a.starts_with("des")
+                || a.starts_with("rc4")
+                || a.starts_with("rc2")
+                || a.starts_with("bf")
+                || a.starts_with("blowfish")
+                || a.ends_with("-ecb")
+            {
+                self.setting("weak-cipher", cx.node, c, Some(alg), None);
             }
         }
         // Network binding
@@ -1641,28 +1633,28 @@ impl<'a> Ex<'a> {
         } else {
             prop("mode")
         };
-        if let Some(m) = mode_node {
-            if chmod || c.starts_with("fs") {
-                let t = self.text(strip(m));
-                let lit = self.lit(m);
-                let v = if let Some(l) = &lit {
-                    i64::from_str_radix(l, 8).ok()
-                } else if let Some(o) = t.strip_prefix("0o").or_else(|| t.strip_prefix("0O")) {
-                    i64::from_str_radix(o, 8).ok()
-                } else if t.len() > 1 && t.starts_with('0') {
-                    i64::from_str_radix(&t[1..], 8).ok()
-                } else {
-                    t.parse::<i64>().ok()
-                };
-                if v.is_some_and(|v| v & 0o002 != 0) {
-                    self.setting(
-                        "permissive-file-mode",
-                        cx.node,
-                        c,
-                        Some(t.to_string()),
-                        None,
-                    );
-                }
+        if let Some(m) = mode_node
+            && (chmod || c.starts_with("fs"))
+        {
+            let t = self.text(strip(m));
+            let lit = self.lit(m);
+            let v = if let Some(l) = &lit {
+                i64::from_str_radix(l, 8).ok()
+            } else if let Some(o) = t.strip_prefix("0o").or_else(|| t.strip_prefix("0O")) {
+                i64::from_str_radix(o, 8).ok()
+            } else if t.len() > 1 && t.starts_with('0') {
+                i64::from_str_radix(&t[1..], 8).ok()
+            } else {
+                t.parse::<i64>().ok()
+            };
+            if v.is_some_and(|v| v & 0o002 != 0) {
+                self.setting(
+                    "permissive-file-mode",
+                    cx.node,
+                    c,
+                    Some(t.to_string()),
+                    None,
+                );
             }
         }
         // XML
@@ -1689,20 +1681,19 @@ impl<'a> Ex<'a> {
                 | "binary_expression"
                 | "template_substitution"
                 | "template_string" => {
-                    if p.kind() == "call_expression" {
-                        if let Some(f) = p.child_by_field_name("function") {
-                            if f.kind() == "member_expression"
-                                && f.child_by_field_name("property")
-                                    .is_some_and(|x| self.text(x) == "update")
-                            {
-                                if let Some(a) = p.child_by_field_name("arguments") {
-                                    ws.extend(words(self.text(a)));
-                                }
-                            }
-                            let fname = self.text(f);
-                            if !fname.contains("createHash") && !fname.contains("random") {
-                                ws.extend(words(fname.rsplit('.').next().unwrap_or("")));
-                            }
+                    if p.kind() == "call_expression"
+                        && let Some(f) = p.child_by_field_name("function")
+                    {
+                        if f.kind() == "member_expression"
+                            && f.child_by_field_name("property")
+                                .is_some_and(|x| self.text(x) == "update")
+                            && let Some(a) = p.child_by_field_name("arguments")
+                        {
+                            ws.extend(words(self.text(a)));
+                        }
+                        let fname = self.text(f);
+                        if !fname.contains("createHash") && !fname.contains("random") {
+                            ws.extend(words(fname.rsplit('.').next().unwrap_or("")));
                         }
                     }
                     cur = p;
@@ -1807,11 +1798,11 @@ impl<'a> Ex<'a> {
     fn nest_controls(&self, d: Node, c: &mut NestCtrl) {
         match self.decorator_name(d).as_str() {
             "UseGuards" => {
-                if let Some(call) = kids(d).into_iter().next() {
-                    if let Some(args) = call.child_by_field_name("arguments") {
-                        for a in kids(args) {
-                            c.auth.push(normalise(self.text(a)));
-                        }
+                if let Some(call) = kids(d).into_iter().next()
+                    && let Some(args) = call.child_by_field_name("arguments")
+                {
+                    for a in kids(args) {
+                        c.auth.push(normalise(self.text(a)));
                     }
                 }
             }
@@ -1877,10 +1868,10 @@ impl<'a> Ex<'a> {
                             }
                         }
                         "Param" => {
-                            if let Some(n) = self.decorator_first_lit(d) {
-                                if !params.contains(&n) {
-                                    params.push(n);
-                                }
+                            if let Some(n) = self.decorator_first_lit(d)
+                                && !params.contains(&n)
+                            {
+                                params.push(n);
                             }
                         }
                         _ => {}
@@ -1943,30 +1934,30 @@ impl<'a> Ex<'a> {
         let stem = strip_ext(base);
         let segs: Vec<&str> = strip_ext(path).split('/').collect();
         if is_default {
-            if let Some(pos) = segs.iter().position(|s| *s == "pages") {
-                if segs.get(pos + 1) == Some(&"api") {
-                    let mut rest: Vec<&str> = segs[pos + 1..].to_vec();
-                    if rest.last() == Some(&"index") {
-                        rest.pop();
-                    }
-                    let route = next_segments(&rest);
-                    let sym = if is_default && func.child_by_field_name("name").is_none() {
-                        "default".to_string()
-                    } else {
-                        name.to_string()
-                    };
-                    self.overrides.insert(
-                        func.id(),
-                        (
-                            Role::Http {
-                                aliases: &["req", "res"],
-                                params_source: false,
-                            },
-                            None,
-                        ),
-                    );
-                    self.next_entry(func, "ANY", &route, &sym, true);
+            if let Some(pos) = segs.iter().position(|s| *s == "pages")
+                && segs.get(pos + 1) == Some(&"api")
+            {
+                let mut rest: Vec<&str> = segs[pos + 1..].to_vec();
+                if rest.last() == Some(&"index") {
+                    rest.pop();
                 }
+                let route = next_segments(&rest);
+                let sym = if is_default && func.child_by_field_name("name").is_none() {
+                    "default".to_string()
+                } else {
+                    name.to_string()
+                };
+                self.overrides.insert(
+                    func.id(),
+                    (
+                        Role::Http {
+                            aliases: &["req", "res"],
+                            params_source: false,
+                        },
+                        None,
+                    ),
+                );
+                self.next_entry(func, "ANY", &route, &sym, true);
             }
             return;
         }
@@ -2057,15 +2048,16 @@ impl<'a> Ex<'a> {
     /// `export default handler` in a pages API file.
     pub(super) fn next_default_ident(&mut self, name: &str, n: Node) {
         let segs: Vec<&str> = strip_ext(self.path).split('/').collect();
-        if let Some(pos) = segs.iter().position(|s| *s == "pages") {
-            if segs.get(pos + 1) == Some(&"api") && self.top_names.contains(name) {
-                let mut rest: Vec<&str> = segs[pos + 1..].to_vec();
-                if rest.last() == Some(&"index") {
-                    rest.pop();
-                }
-                let route = next_segments(&rest);
-                self.next_entry(n, "ANY", &route, name, true);
+        if let Some(pos) = segs.iter().position(|s| *s == "pages")
+            && segs.get(pos + 1) == Some(&"api")
+            && self.top_names.contains(name)
+        {
+            let mut rest: Vec<&str> = segs[pos + 1..].to_vec();
+            if rest.last() == Some(&"index") {
+                rest.pop();
             }
+            let route = next_segments(&rest);
+            self.next_entry(n, "ANY", &route, name, true);
         }
     }
 

@@ -863,7 +863,7 @@ impl<'a> Ex<'a> {
             .into_iter()
             .filter(|k| k.kind() == "decorator")
             .collect();
-        let is_default = (0..n.child_count() as u32)
+        let is_default = (0..n.child_count())
             .filter_map(|i| n.child(i))
             .any(|c| c.kind() == "default");
         if let Some(decl) = n.child_by_field_name("declaration") {
@@ -1149,14 +1149,16 @@ impl<'a> Ex<'a> {
             Role::Plain if looks_like_handler(&param_names) => http_role_for(&param_names),
             r => r,
         };
-        if named && parent_symbol != "<module>" && self.stack.len() > 1 {
-            if let Some(nm) = &name {
-                let v = Var {
-                    func: Some(symbol.clone()),
-                    ..Var::default()
-                };
-                self.declare(nm, v);
-            }
+        if named
+            && parent_symbol != "<module>"
+            && self.stack.len() > 1
+            && let Some(nm) = &name
+        {
+            let v = Var {
+                func: Some(symbol.clone()),
+                ..Var::default()
+            };
+            self.declare(nm, v);
         }
         let summary = if named {
             let export_name = format!(
@@ -1203,11 +1205,11 @@ impl<'a> Ex<'a> {
             // A callback's result (`ids.map(() => '?')`) is what it returns.
             self.fn_returns.insert(n.id(), c.returns.clone());
         }
-        if let (Some(ctx), true, Some(idx)) = (ctx, named, summary) {
-            if let Some(f) = self.functions.get_mut(idx) {
-                f.returns_params = ctx.returns.params.iter().copied().collect();
-                f.returns_source = ctx.returns.primary_source().cloned();
-            }
+        if let (Some(ctx), true, Some(idx)) = (ctx, named, summary)
+            && let Some(f) = self.functions.get_mut(idx)
+        {
+            f.returns_params = ctx.returns.params.iter().copied().collect();
+            f.returns_source = ctx.returns.primary_source().cloned();
         }
     }
 
@@ -1382,32 +1384,30 @@ impl<'a> Ex<'a> {
             if m.kind() == "method_definition"
                 && m.child_by_field_name("name")
                     .is_some_and(|x| self.text(x) == "constructor")
+                && let Some(ps) = m.child_by_field_name("parameters")
             {
-                if let Some(ps) = m.child_by_field_name("parameters") {
-                    for p in kids(ps) {
-                        let (Some(pat), Some(ty)) = (
-                            p.child_by_field_name("pattern"),
-                            p.child_by_field_name("type"),
-                        ) else {
-                            continue;
-                        };
-                        let tname = self.text(ty).trim_start_matches(':').trim().to_string();
-                        let tname = tname.split('<').next().unwrap_or("").trim().to_string();
-                        if let Some(t) = self.resolve_type(&tname) {
-                            info.fields.insert(self.text(pat).to_string(), t);
-                        }
+                for p in kids(ps) {
+                    let (Some(pat), Some(ty)) = (
+                        p.child_by_field_name("pattern"),
+                        p.child_by_field_name("type"),
+                    ) else {
+                        continue;
+                    };
+                    let tname = self.text(ty).trim_start_matches(':').trim().to_string();
+                    let tname = tname.split('<').next().unwrap_or("").trim().to_string();
+                    if let Some(t) = self.resolve_type(&tname) {
+                        info.fields.insert(self.text(pat).to_string(), t);
                     }
                 }
             }
-            if m.kind() == "public_field_definition" {
-                if let (Some(fname), Some(v)) = (
+            if m.kind() == "public_field_definition"
+                && let (Some(fname), Some(v)) = (
                     m.child_by_field_name("name"),
                     m.child_by_field_name("value"),
-                ) {
-                    if let Some(a) = self.alias_of(v) {
-                        info.fields.insert(self.text(fname).to_string(), a);
-                    }
-                }
+                )
+                && let Some(a) = self.alias_of(v)
+            {
+                info.fields.insert(self.text(fname).to_string(), a);
             }
         }
         self.classes.push(info);
@@ -1531,12 +1531,13 @@ impl<'a> Ex<'a> {
             let Some(f) = self.facts.get_mut(p.fact) else {
                 continue;
             };
-            if p.method_from_checks && tr.methods.len() == 1 {
-                if let Some(m) = tr.methods.iter().next() {
-                    f.props.insert("method".into(), Prop::Str(m.clone()));
-                    if ["POST", "PUT", "PATCH", "DELETE"].contains(&m.as_str()) {
-                        f.props.insert("state_changing".into(), Prop::Bool(true));
-                    }
+            if p.method_from_checks
+                && tr.methods.len() == 1
+                && let Some(m) = tr.methods.iter().next()
+            {
+                f.props.insert("method".into(), Prop::Str(m.clone()));
+                if ["POST", "PUT", "PATCH", "DELETE"].contains(&m.as_str()) {
+                    f.props.insert("state_changing".into(), Prop::Bool(true));
                 }
             }
             if f.kind == "http" {
