@@ -640,6 +640,9 @@ impl<'a> Ex<'a> {
         } else {
             self.classify_mw(*last)
         };
+        // Without a prefix, only something that is clearly a router is mounted
+        // (`app.use(errorHandler)` is middleware, `app.use(apiRouter)` a mount).
+        let child = child.filter(|_| prefix.is_some() || routerish);
         if let (Some(child), None) = (child, kind) {
             let mut auth = vec![];
             for m in &rest[..rest.len() - 1] {
