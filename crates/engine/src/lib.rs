@@ -121,6 +121,10 @@ fn extract_one(source: &dyn FileSource, path: &str, lang: Lang, spec: &FlowSpec)
         }
     };
     let len = bytes.len() as u64;
+    // Lockfiles carry "@generated" headers; only their presence matters.
+    if lang == Lang::Lockfile {
+        return FileResult::Lockfile(path.into());
+    }
     let class = classify(path, &bytes[..bytes.len().min(2048)]);
     let reason = match class {
         FileClass::Source => None,
@@ -131,9 +135,6 @@ fn extract_one(source: &dyn FileSource, path: &str, lang: Lang, spec: &FlowSpec)
     };
     if let Some(r) = reason {
         return FileResult::Skipped(path.into(), r);
-    }
-    if lang == Lang::Lockfile {
-        return FileResult::Lockfile(path.into());
     }
     let text = match decode_text(bytes) {
         Ok(t) => t,
