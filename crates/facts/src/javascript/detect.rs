@@ -1660,11 +1660,57 @@ impl<'a> Ex<'a> {
                 );
             }
         }
+        // Predictable temporary files: a fixed name in a shared temp directory.
+        let tmp_write = matches!(
+            c,
+            "fs.writeFile"
+                | "fs.writeFileSync"
+                | "fs.createWriteStream"
+                | "fs.openSync"
+                | "fs.open"
+                | "fs/promises.writeFile"
+                | "fs.promises.writeFile"
+                | "fs/promises.open"
+        );
+        if tmp_write {
+            if let Some(p) = cx.arg_nodes.first().and_then(|a| self.fixed_temp_path(*a)) {
+                self.setting("insecure-temp-file", cx.node, c, Some(p), None);
+            }
+        }
         // XML
         if (c.starts_with("libxmljs") && (c.ends_with("parseXml") || c.ends_with("parseXmlString")))
             && self.lit_true(prop("noent"))
         {
             self.setting("xxe-enabled", cx.node, c, Some("noent: true".into()), None);
+        }
+    }
+
+    /// `'/tmp/report.csv'` or `path.join(os.tmpdir(), 'report.csv')`: a fixed
+    /// file name in a world-writable directory.
+    fn fixed_temp_path(&self, n: Node) -> Option<String> {
+        let s = strip(n);
+        if let Some(l) = self.lit(s) {
+            let fixed = (l.starts_with("/tmp/") || l.starts_with("/var/tmp/")) && l.len() > 5;
+            return fixed.then_some(l);
+        }
+        if s.kind() != "call_expression" {
+            return None;
+        }
+        let f = self.path_of(s.child_by_field_name("function")?)?;
+        if !matches!(f.text.as_str(), "path.join" | "path.resolve") {
+            return None;
+        }
+        let args = kids(s.child_by_field_name("arguments")?);
+        let first = strip(*args.first()?);
+        let tmpdir = first.kind() == "call_expression"
+            && first
+                .child_by_field_name("function")
+                .and_then(|x| self.path_of(x))
+                .is_some_and(|p| p.text == "os.tmpdir");
+        let rest: Option<Vec<String>> = args[1..].iter().map(|a| self.lit(*a)).collect();
+        match rest {
+            Some(r) if tmpdir && !r.is_empty() => Some(format!("os.tmpdir()/{}", r.join("/"))),
+            _ => None,
         }
     }
 
