@@ -1672,10 +1672,8 @@ impl<'a> Ex<'a> {
                 | "fs.promises.writeFile"
                 | "fs/promises.open"
         );
-        if tmp_write {
-            if let Some(p) = cx.arg_nodes.first().and_then(|a| self.fixed_temp_path(*a)) {
-                self.setting("insecure-temp-file", cx.node, c, Some(p), None);
-            }
+        if tmp_write && let Some(p) = cx.arg_nodes.first().and_then(|a| self.fixed_temp_path(*a)) {
+            self.setting("insecure-temp-file", cx.node, c, Some(p), None);
         }
         // XML
         if (c.starts_with("libxmljs") && (c.ends_with("parseXml") || c.ends_with("parseXmlString")))
