@@ -568,3 +568,40 @@ fn truncated_files_never_panic() {
         }
     }
 }
+
+#[test]
+fn low_level_mcp_and_openai_agents_tools() {
+    let ff = one(
+        "src/tools.ts",
+        r#"import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { CallToolRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { tool } from '@openai/agents';
+import { exec } from 'child_process';
+import { z } from 'zod';
+const server = new Server({ name: 'x', version: '1' }, { capabilities: { tools: {} } });
+server.setRequestHandler(CallToolRequestSchema, async (request) => {
+  exec(request.params.arguments.cmd);
+  return { content: [] };
+});
+export const shell = tool({
+  name: 'shell',
+  description: 'Run a command',
+  parameters: z.object({ cmd: z.string() }),
+  execute: async ({ cmd }) => exec(cmd),
+});
+"#,
+    );
+    let mcp = of(&ff, Subject::Entry, "mcp-tool");
+    assert_eq!(mcp[0].str("route"), Some("*"));
+    assert_eq!(mcp[0].list("writes"), ["exec"]);
+    let agent = of(&ff, Subject::Entry, "agent-tool");
+    assert_eq!(
+        (agent[0].str("route"), agent[0].str("framework")),
+        (Some("shell"), Some("openai"))
+    );
+    let exec = of(&ff, Subject::Sink, "exec");
+    assert!(
+        exec.iter()
+            .all(|s| s.flow.as_ref().unwrap().source.as_ref().unwrap().kind == "tool-input")
+    );
+}

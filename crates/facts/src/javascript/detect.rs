@@ -298,6 +298,24 @@ impl<'a> Ex<'a> {
             }
             return;
         }
+        if callee == "@openai/agents.tool" {
+            if let Some(o) = args
+                .first()
+                .map(|a| strip(*a))
+                .filter(|a| a.kind() == "object")
+            {
+                let name = self.obj_get(o, "name").and_then(|v| self.lit(v));
+                let handler = self
+                    .obj_get(o, "execute")
+                    .map(strip)
+                    .filter(|f| is_function(*f));
+                if let Some(name) = name {
+                    let desc = self.obj_get(o, "description").and_then(|v| self.lit(v));
+                    self.tool_entry(n, "agent-tool", "openai", &name, handler, desc);
+                }
+            }
+            return;
+        }
         if callee.starts_with("@langchain/core/tools.tool") || callee == "langchain/tools.tool" {
             let handler = args.first().map(|a| strip(*a)).filter(|f| is_function(*f));
             let opts = args
@@ -361,6 +379,16 @@ impl<'a> Ex<'a> {
                 {
                     self.middleware(n, "auth", recv, *h, None, "fastify");
                 }
+            }
+            "setRequestHandler"
+                if args
+                    .first()
+                    .is_some_and(|a| self.text(*a).ends_with("CallToolRequestSchema"))
+                    && self.file_imports("@modelcontextprotocol") =>
+            {
+                // Low-level MCP server: one handler serves every tool.
+                let handler = args.get(1).map(|a| strip(*a)).filter(|f| is_function(*f));
+                self.tool_entry(n, "mcp-tool", "mcp", "*", handler, None);
             }
             "useGlobalGuards" => {
                 for a in args {
