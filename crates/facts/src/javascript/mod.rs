@@ -6,6 +6,20 @@
 //! one summary per function so the engine can link flows across files.
 //! Sources, sinks, sanitisers and propagators come from
 //! `rules/flow/javascript.toml`.
+//!
+//! Conventions the engine relies on:
+//! - symbols: `Class.method`, `outer.inner` for nested named functions, the
+//!   const's name for arrows assigned to a const; anonymous callbacks take
+//!   the enclosing symbol (`<module>` at the top level, which then has a
+//!   summary of its own so inline route handlers can be followed).
+//! - export names: `<path without extension>::<symbol>`, `::default` for a
+//!   default export; relative imports resolve to repo paths the same way.
+//! - mounts: `child` is `src/routes/users` for a default/CommonJS import of a
+//!   router module (any router in that file), `src/routes/users::router` for
+//!   a named import, or the local variable for a router of this file.
+//! - entries: evidence is the route registration call (Express, Koa,
+//!   Fastify), the HTTP decorator (NestJS) or the exported function (Next.js);
+//!   `handler` is the handler's symbol or its resolved import name.
 
 mod calls;
 mod detect;
