@@ -605,3 +605,29 @@ export const shell = tool({
             .all(|s| s.flow.as_ref().unwrap().source.as_ref().unwrap().kind == "tool-input")
     );
 }
+
+#[test]
+fn next_server_actions_take_client_input() {
+    let ff = one(
+        "app/actions.ts",
+        r#"'use server';
+import { db } from '@/lib/db';
+
+export async function updateBio(formData: FormData) {
+  const bio = formData.get('bio');
+  await db.query(`UPDATE users SET bio = '${bio}'`);
+}
+
+export const rename = async (name: string) => {
+  await db.query("UPDATE users SET name = '" + name + "'");
+};
+"#,
+    );
+    let sql = of(&ff, Subject::Sink, "sql");
+    assert_eq!(sql.len(), 2);
+    assert!(
+        sql.iter()
+            .all(|s| s.flow.as_ref().unwrap().state == FlowState::Tainted)
+    );
+    assert_eq!(sql[1].evidence.symbol, "rename");
+}

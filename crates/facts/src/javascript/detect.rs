@@ -2004,6 +2004,10 @@ impl<'a> Ex<'a> {
 
     /// Before an exported function is walked: Next.js API routes and middleware.
     pub(super) fn next_export(&mut self, func: Node, name: &str, is_default: bool) {
+        if self.use_server {
+            self.overrides.insert(func.id(), (Role::Action, None));
+            return;
+        }
         let path = self.path;
         let base = path.rsplit('/').next().unwrap_or(path);
         let stem = strip_ext(base);

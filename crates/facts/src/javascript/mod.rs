@@ -167,6 +167,8 @@ enum Role {
     },
     /// An agent/MCP tool handler: params are tool input.
     Tool,
+    /// A Next.js server action: every parameter comes from the client.
+    Action,
     /// A callback given to a method: params carry the receiver's taint.
     Callback(Taint),
     /// A NestJS controller method.
@@ -216,6 +218,8 @@ struct Ex<'a> {
     anon: usize,
     max_depth: usize,
     fn_returns: HashMap<usize, Taint>,
+    /// The file starts with `'use server'`: its exports are server actions.
+    use_server: bool,
 }
 
 fn kids<'t>(n: Node<'t>) -> Vec<Node<'t>> {
@@ -348,6 +352,7 @@ impl<'a> Ex<'a> {
             anon: 0,
             max_depth: MAX_DEPTH,
             fn_returns: HashMap::new(),
+            use_server: false,
         }
     }
 
@@ -453,6 +458,11 @@ impl<'a> Ex<'a> {
 
     /// Top-level scan: imports, requires, and names of functions/classes.
     fn prepass(&mut self, root: Node) {
+        if let Some(first) = kids(root).into_iter().next() {
+            let t = self.text(first).trim_end_matches(';').trim();
+            self.use_server = first.kind() == "expression_statement"
+                && (t == "'use server'" || t == "\"use server\"");
+        }
         for st in kids(root) {
             let st = if st.kind() == "export_statement" {
                 st.child_by_field_name("declaration").unwrap_or(st)
@@ -1101,7 +1111,7 @@ impl<'a> Ex<'a> {
         }
         let (role, forced_key, name) = match self.overrides.remove(&n.id()) {
             Some((r, k)) => {
-                let own = if n.kind() == "method_definition" {
+                let own = if n.kind() == "method_definition" || matches!(r, Role::Action) {
                     name
                 } else {
                     n.child_by_field_name("name")
@@ -1252,9 +1262,14 @@ impl<'a> Ex<'a> {
         match role {
             Role::Plain => self.bind_pattern(pat, &Taint::param(i), None, d),
             Role::Callback(t) => self.bind_pattern(pat, t, None, d),
-            Role::Tool => {
+            Role::Tool | Role::Action => {
+                let kind = if matches!(role, Role::Tool) {
+                    "tool-input"
+                } else {
+                    "request"
+                };
                 let t = Taint::source(Source {
-                    kind: "tool-input".into(),
+                    kind: kind.into(),
                     location: self.loc(pat),
                     label: normalise(self.text(pat)),
                 });
