@@ -47,7 +47,11 @@ fn pairs(files: &[(&str, &str)]) -> Vec<(String, String)> {
         .threats
         .iter()
         .map(|t| {
-            let line = t.excerpt.as_ref().and_then(|e| e.lines.first()).map(|l| l.trim().to_string());
+            let line = t
+                .excerpt
+                .as_ref()
+                .and_then(|e| e.lines.first())
+                .map(|l| l.trim().to_string());
             (t.id.clone(), line.unwrap_or_default())
         })
         .collect();
@@ -68,7 +72,8 @@ fn id_scheme_snapshot() {
 fn ids_survive_line_shifts_and_edits_elsewhere() {
     let before = ids(&[("shop/app.py", APP)]);
     assert!(!before.is_empty());
-    let shifted = format!("\"\"\"Product search.\"\"\"\n\n# A comment that moves every line.\n\n{APP}");
+    let shifted =
+        format!("\"\"\"Product search.\"\"\"\n\n# A comment that moves every line.\n\n{APP}");
     assert_eq!(ids(&[("shop/app.py", &shifted)]), before);
     let edited = APP.replace("    return sqlite3.connect(\"shop.db\")", "    conn = sqlite3.connect(\"shop.db\")\n    conn.row_factory = sqlite3.Row\n    return conn");
     assert_eq!(ids(&[("shop/app.py", &edited)]), before);
