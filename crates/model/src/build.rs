@@ -878,6 +878,18 @@ pub fn build(name: &str, files: &[FileFacts]) -> Built {
         ..Default::default()
     };
     for c in &comps {
+        // The files a component owns: every analysed file under its directory
+        // and under no deeper component's.
+        let owned: Vec<String> = files
+            .iter()
+            .zip(&file_comp)
+            .filter(|(_, fc)| fc.as_deref() == Some(c.id.as_str()))
+            .map(|(f, _)| f.path.clone())
+            .collect();
+        let mut props = bw_facts::Props::new();
+        if !owned.is_empty() {
+            props.insert("files".into(), Prop::List(owned));
+        }
         model.elements.push(Element {
             id: c.id.clone(),
             kind: ElementKind::Component,
@@ -886,7 +898,7 @@ pub fn build(name: &str, files: &[FileFacts]) -> Built {
             boundary: None,
             entry: None,
             technology: c.technology.clone(),
-            props: Default::default(),
+            props,
             evidence: c.evidence.clone(),
             declared: false,
         });
