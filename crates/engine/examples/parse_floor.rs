@@ -13,11 +13,15 @@ fn main() {
     let listing = source.list().expect("listing");
     let mut texts = vec![];
     for e in &listing.files {
-        let Some(lang) = detect_lang(&e.path) else { continue };
+        let Some(lang) = detect_lang(&e.path) else {
+            continue;
+        };
         if bw_lang::grammar(lang).is_none() {
             continue;
         }
-        let Ok(raw) = source.read(&e.path) else { continue };
+        let Ok(raw) = source.read(&e.path) else {
+            continue;
+        };
         if classify(&e.path, &raw[..raw.len().min(2048)]) != FileClass::Source {
             continue;
         }

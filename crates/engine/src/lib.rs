@@ -250,6 +250,15 @@ pub fn scan_with_progress(
 
     bw_model::link::link(&mut files);
     let mut built = bw_model::build(&opts.name, &files);
+    // The model sees the full route (mount prefixes applied): an admin
+    // surface is one whatever file declares its last segment.
+    for (fi, f) in files.iter_mut().enumerate() {
+        for (ki, fact) in f.facts.iter_mut().enumerate() {
+            if fact.subject == Subject::Entry && built.ctx[fi][ki].admin {
+                fact.props.insert("admin".into(), Prop::Bool(true));
+            }
+        }
+    }
     if let Some(mf) = &opts.model_file {
         // Declared assets raise or lower the impact of threats on the elements holding them.
         for ctxs in built.ctx.iter_mut() {

@@ -36,6 +36,8 @@ pub struct FactCtx {
     pub session_auth: bool,
     pub audit_logged: bool,
     pub datastore_image: bool,
+    /// The entry's full route names an admin surface (`/internal/admin/…`).
+    pub admin: bool,
     pub framework: Option<String>,
     /// Highest classification of the declared assets the fact touches.
     pub classification: Option<String>,
@@ -150,6 +152,104 @@ pub fn route_id(route: &str) -> String {
         out.push_str(if is_param { "{}" } else { seg });
     }
     out
+}
+
+/// Words that make a route public by purpose anywhere in its path: the
+/// login flow itself, OAuth callbacks, signed webhooks.
+const PUBLIC_ANYWHERE: &[&str] = &[
+    "login",
+    "logout",
+    "signin",
+    "signout",
+    "signup",
+    "register",
+    "oauth",
+    "oauth2",
+    "sso",
+    "saml",
+    "oidc",
+    "callback",
+    "forgot",
+    "webhook",
+    "webhooks",
+    "well-known",
+];
+/// Words that make a route public by purpose as its last segment, when the
+/// route has no path parameter: health probes, docs, token endpoints.
+const PUBLIC_LAST: &[&str] = &[
+    "token",
+    "refresh",
+    "health",
+    "healthz",
+    "healthcheck",
+    "livez",
+    "readyz",
+    "ready",
+    "readiness",
+    "liveness",
+    "ping",
+    "status",
+    "version",
+    "metrics",
+    "openapi.json",
+    "swagger",
+    "docs",
+    "robots.txt",
+    "favicon.ico",
+    "reset",
+    "reset-password",
+    "verify",
+    "verify-email",
+];
+
+/// Whether a route is meant to be reached without a login (see the lists above).
+pub fn public_purpose(route: &str) -> bool {
+    let segs: Vec<String> = route
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| s.to_ascii_lowercase())
+        .collect();
+    let is_param = |s: &str| route_id(s) == "{}";
+    if segs.iter().any(|s| {
+        s.split(['-', '_', '.'])
+            .any(|w| PUBLIC_ANYWHERE.contains(&w))
+            && !is_param(s)
+    }) {
+        return true;
+    }
+    // `password-reset`, `forgot_password`, `recover-password`: the way back in.
+    if segs.iter().any(|s| {
+        let words: Vec<&str> = s.split(['-', '_', '.']).collect();
+        words.contains(&"password")
+            && words
+                .iter()
+                .any(|w| matches!(*w, "reset" | "forgot" | "recover" | "recovery"))
+    }) {
+        return true;
+    }
+    !segs.iter().any(|s| is_param(s))
+        && segs
+            .last()
+            .is_some_and(|s| PUBLIC_LAST.contains(&s.as_str()))
+}
+
+/// Words in a route that name an administrative surface.
+const ADMIN_WORDS: &[&str] = &[
+    "admin",
+    "internal",
+    "debug",
+    "manage",
+    "management",
+    "superuser",
+    "staff",
+    "ops",
+];
+
+/// Whether a full route (mount prefixes applied) names an admin surface.
+pub fn admin_route(route: &str) -> bool {
+    route
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| ADMIN_WORDS.contains(&w.to_ascii_lowercase().as_str()))
 }
 
 struct Comp {
@@ -387,6 +487,23 @@ pub fn build(name: &str, files: &[FileFacts]) -> Built {
     }
     let mut middleware: BTreeMap<(usize, String), Vec<(String, String)>> = BTreeMap::new();
     let mut comp_middleware: BTreeMap<Option<String>, BTreeSet<String>> = BTreeMap::new();
+    // NestJS global guards (useGlobalGuards, APP_GUARD) and Next.js
+    // middleware.ts protect every route of their app, whichever file
+    // declares the route.
+    let mut global_auth: BTreeMap<(Option<String>, String), Vec<(String, Option<String>)>> =
+        BTreeMap::new();
+    for (fi, _, f) in of(Subject::Middleware) {
+        let fw = f.str("framework").unwrap_or("");
+        if f.kind == "auth" && matches!(fw, "nestjs" | "nextjs") {
+            global_auth
+                .entry((file_comp[*fi].clone(), fw.to_string()))
+                .or_default()
+                .push((
+                    f.str("name").unwrap_or("auth").to_string(),
+                    f.str("prefix").map(str::to_string),
+                ));
+        }
+    }
     for (fi, _, f) in of(Subject::Middleware) {
         let router = f.str("router").unwrap_or("app").to_string();
         middleware
@@ -460,6 +577,17 @@ pub fn build(name: &str, files: &[FileFacts]) -> Built {
             let fw = f.str("framework").unwrap_or("tool");
             (local.to_string(), format!("tool:{fw}/{local}"))
         };
+        let fw = f.str("framework").unwrap_or("").to_string();
+        for (name, prefix) in global_auth
+            .get(&(file_comp[*fi].clone(), fw))
+            .into_iter()
+            .flatten()
+        {
+            if f.kind == "http" && prefix.as_deref().is_none_or(|p| route.starts_with(p)) {
+                controls.push(format!("{name} (global)"));
+            }
+        }
+        let public_by_purpose = f.kind == "http" && public_purpose(&route);
         let info = EntryInfo {
             kind: f.kind.clone(),
             framework: f.str("framework").unwrap_or("").to_string(),
@@ -471,6 +599,9 @@ pub fn build(name: &str, files: &[FileFacts]) -> Built {
             route: route.clone(),
             handler: f.str("handler").unwrap_or(&f.evidence.symbol).to_string(),
             auth: if f.flag("public") {
+                AuthState::Public
+            } else if controls.is_empty() && public_by_purpose {
+                // Login, health checks, webhooks: public by what they are for.
                 AuthState::Public
             } else if controls.is_empty() {
                 AuthState::Unknown
@@ -719,6 +850,7 @@ pub fn build(name: &str, files: &[FileFacts]) -> Built {
         c.auth = Some(e.info.auth);
         c.auth_controls = e.info.controls.clone();
         c.route = Some(format!("{} {}", e.info.method, e.route));
+        c.admin = e.info.kind == "http" && admin_route(&e.route);
         c.rate_limited = e.info.rate_limited;
         c.in_entry = true;
         c.calls_llm = e.info.reaches.iter().any(|r| r.starts_with("llm:"));
@@ -746,6 +878,18 @@ pub fn build(name: &str, files: &[FileFacts]) -> Built {
         ..Default::default()
     };
     for c in &comps {
+        // The files a component owns: every analysed file under its directory
+        // and under no deeper component's.
+        let owned: Vec<String> = files
+            .iter()
+            .zip(&file_comp)
+            .filter(|(_, fc)| fc.as_deref() == Some(c.id.as_str()))
+            .map(|(f, _)| f.path.clone())
+            .collect();
+        let mut props = bw_facts::Props::new();
+        if !owned.is_empty() {
+            props.insert("files".into(), Prop::List(owned));
+        }
         model.elements.push(Element {
             id: c.id.clone(),
             kind: ElementKind::Component,
@@ -754,7 +898,7 @@ pub fn build(name: &str, files: &[FileFacts]) -> Built {
             boundary: None,
             entry: None,
             technology: c.technology.clone(),
-            props: Default::default(),
+            props,
             evidence: c.evidence.clone(),
             declared: false,
         });
@@ -935,5 +1079,31 @@ mod tests {
             "/api/users/{}/orders/{}"
         );
         assert_eq!(route_id("/app/[slug]"), "/app/{}");
+    }
+
+    #[test]
+    fn public_by_purpose() {
+        for r in [
+            "/healthz",
+            "/api/auth/login",
+            "/api/password/reset",
+            "/api/auth/password-reset/confirm",
+            "/oauth/callback",
+            "/api/status",
+            "/hooks/stripe-webhook",
+        ] {
+            assert!(public_purpose(r), "{r}");
+        }
+        for r in [
+            "/api/orders/{id}/status",
+            "/api/users/<int:id>/password",
+            "/api/orders",
+            "/api/tokens/{id}",
+            "/api/registry",
+        ] {
+            assert!(!public_purpose(r), "{r}");
+        }
+        assert!(admin_route("/internal/admin/orders"));
+        assert!(!admin_route("/api/administrative-area"));
     }
 }

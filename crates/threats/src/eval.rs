@@ -355,10 +355,36 @@ pub fn evaluate(rules: &RuleSet, candidates: &[Candidate<'_>]) -> Vec<Threat> {
             out.push((threat, fact.evidence.text.clone()));
         }
     }
+    let out = dedupe_same_line(out);
     let out = dedupe_potential(out);
     let mut threats = number(out);
     sort(&mut threats);
     threats
+}
+
+/// One threat per rule and line: two weak-random calls in one expression
+/// are one finding for a person, not two.
+fn dedupe_same_line(mut items: Vec<(Threat, String)>) -> Vec<(Threat, String)> {
+    items.sort_by(|a, b| {
+        (
+            &a.0.rule,
+            &a.0.location.path,
+            a.0.location.start_line,
+            a.0.location.start_col,
+        )
+            .cmp(&(
+                &b.0.rule,
+                &b.0.location.path,
+                b.0.location.start_line,
+                b.0.location.start_col,
+            ))
+    });
+    items.dedup_by(|b, a| {
+        a.0.rule == b.0.rule
+            && a.0.location.path == b.0.location.path
+            && a.0.location.start_line == b.0.location.start_line
+    });
+    items
 }
 
 /// At most one potential threat per element and STRIDE category: the most

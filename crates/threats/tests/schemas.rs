@@ -5,7 +5,9 @@
 use std::path::Path;
 
 fn check(name: &str, schema: schemars::Schema) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schemas").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../schemas")
+        .join(name);
     let text = serde_json::to_string_pretty(&schema).unwrap() + "\n";
     if std::env::var_os("BREAKWATER_UPDATE_SCHEMAS").is_some() {
         std::fs::write(&path, &text).unwrap();
@@ -19,12 +21,18 @@ fn check(name: &str, schema: schemars::Schema) {
 
 #[test]
 fn model_file_schema_is_current() {
-    check("breakwater.schema.json", schemars::schema_for!(bw_model::modelfile::ModelFile));
+    check(
+        "breakwater.schema.json",
+        schemars::schema_for!(bw_model::modelfile::ModelFile),
+    );
 }
 
 #[test]
 fn rule_schema_is_current() {
-    check("rule.schema.json", schemars::schema_for!(bw_threats::rule::Rule));
+    check(
+        "rule.schema.json",
+        schemars::schema_for!(bw_threats::rule::Rule),
+    );
 }
 
 fn toml_to_json(text: &str) -> serde_json::Value {
@@ -46,7 +54,10 @@ fn every_builtin_rule_validates_against_the_rule_schema() {
         for f in std::fs::read_dir(cat.path()).unwrap().flatten() {
             if f.path().extension().is_some_and(|e| e == "toml") {
                 let json = toml_to_json(&std::fs::read_to_string(f.path()).unwrap());
-                let errors: Vec<String> = validator.iter_errors(&json).map(|e| e.to_string()).collect();
+                let errors: Vec<String> = validator
+                    .iter_errors(&json)
+                    .map(|e| e.to_string())
+                    .collect();
                 assert!(errors.is_empty(), "{}: {errors:?}", f.path().display());
                 n += 1;
             }
@@ -57,9 +68,13 @@ fn every_builtin_rule_validates_against_the_rule_schema() {
 
 #[test]
 fn init_file_validates_against_the_model_file_schema() {
-    let schema = serde_json::to_value(schemars::schema_for!(bw_model::modelfile::ModelFile)).unwrap();
+    let schema =
+        serde_json::to_value(schemars::schema_for!(bw_model::modelfile::ModelFile)).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
-    let model = bw_model::SystemModel { name: "shop".into(), ..Default::default() };
+    let model = bw_model::SystemModel {
+        name: "shop".into(),
+        ..Default::default()
+    };
     let json = toml_to_json(&bw_model::modelfile::init_text(&model));
     assert!(validator.is_valid(&json));
     let bad = toml_to_json("[system]\nname = 1\n");

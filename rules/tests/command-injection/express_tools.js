@@ -1,0 +1,33 @@
+const express = require('express');
+const { exec: run, execFile, spawn } = require('node:child_process');
+const { archive } = require('./archiver');
+
+const app = express();
+
+app.post('/ping', (req, res) => {
+  const host = req.body.host;
+  run(`ping -c 1 ${host}`, (err, stdout) => { // ruleid: command-injection
+    res.json({ ok: !err, output: stdout });
+  });
+});
+
+app.post('/convert', (req, res) => {
+  const child = spawn(req.body.tool, ['--version'], { shell: true }); // ruleid: command-injection
+  child.on('close', (code) => res.json({ code }));
+});
+
+app.post('/lookup', (req, res) => {
+  // ok: command-injection
+  execFile('/usr/bin/dig', ['+short', 'example.com'], (err, out) => res.send(out));
+});
+
+app.get('/uptime', (req, res) => {
+  run('uptime', (err, out) => res.json({ out })); // ok: command-injection
+});
+
+app.post('/archive', async (req, res) => {
+  await archive(req.body.dir);
+  res.status(202).end();
+});
+
+module.exports = app;

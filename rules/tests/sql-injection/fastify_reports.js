@@ -1,0 +1,20 @@
+import Fastify from 'fastify';
+import knexFactory from 'knex';
+
+const fastify = Fastify({ logger: true });
+const knex = knexFactory({ client: 'pg', connection: process.env.DATABASE_URL });
+
+fastify.get('/reports/daily', async (request, reply) => {
+  const { orderBy } = request.query;
+  return knex('reports').select('*').orderByRaw(`${orderBy} desc`); // ruleid: sql-injection
+});
+
+fastify.get('/reports/search', async (request, reply) => {
+  return knex.raw('select * from reports where title ilike ?', [`%${request.query.q}%`]); // ok: sql-injection
+});
+
+fastify.get('/reports/legacy', async (request, reply) => {
+  return knex.raw(`select * from reports where owner = '${request.query.owner}'`); // ruleid: sql-injection
+});
+
+export default fastify;
