@@ -65,7 +65,11 @@ fn ids(files: &[(&str, &str)]) -> Vec<String> {
 
 #[test]
 fn id_scheme_snapshot() {
-    insta::assert_snapshot!(ids(&[("shop/app.py", APP)]).join("\n"), @r"");
+    insta::assert_snapshot!(ids(&[("shop/app.py", APP)]).join("\n"), @r"
+    sql-injection@shop/app.py::Reports.export
+    sql-injection@shop/app.py::search_products#1
+    sql-injection@shop/app.py::search_products#2
+    ");
 }
 
 #[test]

@@ -1,37 +1,34 @@
+from anthropic import Anthropic
 from fastapi import FastAPI
-from openai import OpenAI
 
 app = FastAPI()
-client = OpenAI()
+claude = Anthropic()
 
 TOOLS = [
     {
-        "type": "function",
-        "function": {
-            "name": "refund_order",
-            "description": "Refund an order by id",
-            "parameters": {"type": "object", "properties": {"order_id": {"type": "string"}}},
-        },
+        "name": "refund_order",
+        "description": "Refund an order by id",
+        "input_schema": {"type": "object", "properties": {"order_id": {"type": "string"}}},
     }
 ]
 
 
 @app.post("/assistant")
 def assistant(message: str):
-    resp = client.chat.completions.create(  # ruleid: llm-agent-tools-from-user-input
-        model="gpt-4o",
+    msg = claude.messages.create(  # ruleid: llm-agent-tools-from-user-input
+        model="claude-sonnet-4-5",
         max_tokens=500,
         tools=TOOLS,
         messages=[{"role": "user", "content": message}],
     )
-    return {"reply": resp.choices[0].message.content}
+    return {"reply": msg.content[0].text}
 
 
 @app.post("/faq")
 def faq(message: str):
-    resp = client.chat.completions.create(  # ok: llm-agent-tools-from-user-input
-        model="gpt-4o",
+    msg = claude.messages.create(  # ok: llm-agent-tools-from-user-input
+        model="claude-sonnet-4-5",
         max_tokens=500,
         messages=[{"role": "user", "content": message}],
     )
-    return {"reply": resp.choices[0].message.content}
+    return {"reply": msg.content[0].text}

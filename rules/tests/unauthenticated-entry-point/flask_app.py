@@ -8,8 +8,14 @@ def create_quote():
     return jsonify({"amount": request.json.get("amount", 0)})
 
 
-@app.route("/api/status")  # ruleid: unauthenticated-entry-point
-def status():
+@app.route("/api/quotes/<int:quote_id>")  # ruleid: unauthenticated-entry-point
+def get_quote(quote_id):
+    return jsonify({"id": quote_id, "amount": 0})
+
+
+# A health check is public by purpose.
+@app.route("/healthz")  # ok: unauthenticated-entry-point
+def healthz():
     return jsonify({"ok": True})
 
 
