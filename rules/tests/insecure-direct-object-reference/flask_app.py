@@ -26,3 +26,20 @@ def get_invoice_owned(invoice_id):
     if invoice is None:
         abort(404)
     return jsonify({"id": invoice.id, "total": invoice.total})
+
+
+def admin_required(view):
+    def wrapped(*args, **kwargs):
+        if not current_user.is_admin:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+@app.get("/backoffice/invoices/<int:invoice_id>")  # ok: insecure-direct-object-reference
+@login_required
+@admin_required
+def backoffice_invoice(invoice_id):
+    invoice = Invoice.query.get_or_404(invoice_id)
+    return jsonify({"id": invoice.id, "owner": invoice.owner_id})
