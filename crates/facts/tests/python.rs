@@ -904,3 +904,35 @@ CORS_ALLOW_CREDENTIALS = True
     );
     assert!(find(&ff, Subject::Setting, "csrf-disabled").is_empty());
 }
+
+#[test]
+fn running_a_langchain_tool_is_not_a_prompt() {
+    let src = r#"
+from flask import request
+from langchain_core.tools import tool
+from langchain_openai import ChatOpenAI
+
+llm = ChatOpenAI(model="gpt-4o-mini", max_tokens=200)
+
+@tool
+def lookup(q: str) -> str:
+    """Look up a term."""
+    return q
+
+TOOLS = {"lookup": lookup}
+
+def view():
+    selected = TOOLS.get(request.args["tool"])
+    out = selected.invoke({"q": request.args["q"]})
+    answer = llm.invoke(request.args["q"])
+    return out, answer
+"#;
+    let ff = extract("app.py", src);
+    let prompts: Vec<u32> = sinks(&ff, "prompt").iter().map(|f| line(f)).collect();
+    assert_eq!(prompts, vec![18]);
+    let f = ff.functions.iter().find(|f| f.symbol == "view").unwrap();
+    assert_eq!(
+        f.returns_source.as_ref().map(|s| s.kind.as_str()),
+        Some("request")
+    );
+}

@@ -989,10 +989,10 @@ impl<'s> Ctx<'s> {
     /// The source kind of a resolved path, if it is a source.
     fn source_kind(&self, path: &str) -> Option<String> {
         for s in &self.spec.sources {
-            if s.names
-                .iter()
-                .any(|nm| source_matches(nm, path) && (self.llm_file || !generic_llm_name(nm)))
-            {
+            if s.names.iter().any(|nm| {
+                source_matches(nm, path)
+                    && (!generic_llm_name(nm) || (self.llm_file && llmish_receiver(path)))
+            }) {
                 return Some(s.kind.clone());
             }
         }
@@ -1856,7 +1856,11 @@ impl<'s> Ctx<'s> {
         let by_method = !spec.callees.iter().any(|c| name_matches(c, &call.path));
         match spec.kind.as_str() {
             // `.invoke()` / `.stream()` are prompts only where an LLM framework is used.
-            "prompt" if by_method && !self.llm_file => return true,
+            // `.invoke()` / `.stream()` are prompts only on a model, chain or agent
+            // where an LLM framework is used (`tool.invoke(args)` runs a tool).
+            "prompt" if by_method && !(self.llm_file && llmish_receiver(&call.path)) => {
+                return true;
+            }
             // Response headers and cookies: only in web code.
             "header"
                 if !(self.imports_root("flask")
@@ -2133,6 +2137,35 @@ fn generic_llm_name(name: &str) -> bool {
     .any(|s| name.ends_with(s))
         && name.starts_with("*.")
         && !name.contains("as_")
+}
+
+/// Does the receiver of a LangChain-style call look like a model, chain or
+/// agent (by its type or its variable name)?
+fn llmish_receiver(path: &str) -> bool {
+    let recv = path.rsplit_once('.').map(|(a, _)| a).unwrap_or("");
+    let lower = recv.to_ascii_lowercase();
+    [
+        "chat",
+        "llm",
+        "openai",
+        "anthropic",
+        "ollama",
+        "gemini",
+        "chain",
+        "agent",
+        "graph",
+        "model",
+        "prompt",
+        "runnable",
+        "executor",
+        "bedrock",
+        "mistral",
+        "groq",
+        "as_query_engine",
+        "as_chat_engine",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
 }
 
 /// Does a block end by leaving the function (return/raise/abort)?
