@@ -1094,7 +1094,13 @@ impl<'s> Ctx<'s> {
                 .get(&func)
                 .or_else(|| self.fn_infos.get(&short))
             {
-                Some((s, i)) => (s.clone(), i.clone()),
+                Some((s, i)) => {
+                    // The entry belongs to its handler, like a decorated route.
+                    if let Some(ev) = draft.ev.as_mut() {
+                        ev.symbol = s.clone();
+                    }
+                    (s.clone(), i.clone())
+                }
                 None => (func.clone(), FnInfo::default()),
             };
             if draft.route.is_none() && draft.kind != "http" {
