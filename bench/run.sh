@@ -24,7 +24,8 @@ if [ ! -d "$npm_dir" ]; then
   mkdir -p "$npm_dir" && (cd "$npm_dir" && npm pack --silent "$NPM_PACKAGE" >/dev/null && tar -xzf ./*.tgz --strip-components=1 && rm ./*.tgz)
 fi
 
-cargo build --release --quiet -p breakwater -p bw-engine --example parse_floor
+cargo build --release --quiet -p breakwater
+cargo build --release --quiet -p bw-engine --example parse_floor
 bin=target/release/breakwater
 floor=target/release/examples/parse_floor
 

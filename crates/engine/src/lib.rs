@@ -248,7 +248,9 @@ pub fn scan_with_progress(
         }
     }
 
+    let t_extract = start.elapsed();
     bw_model::link::link(&mut files);
+    let t_link = start.elapsed();
     let mut built = bw_model::build(&opts.name, &files);
     // The model sees the full route (mount prefixes applied): an admin
     // surface is one whatever file declares its last segment.
@@ -293,7 +295,9 @@ pub fn scan_with_progress(
             })
         })
         .collect();
+    let t_build = start.elapsed();
     let mut threats = evaluate(&lib.rules, &cands);
+    let t_eval = start.elapsed();
     apply_inline_ignores(&mut threats, &files);
     if let Some(mf) = &opts.model_file {
         for t in threats.iter_mut().filter(|t| t.status == Status::Open) {
@@ -305,6 +309,12 @@ pub fn scan_with_progress(
     }
     fill_excerpts(&mut threats, source, &files);
 
+    if std::env::var_os("BREAKWATER_TIMING").is_some() {
+        eprintln!(
+            "timing: extract {t_extract:?} link {t_link:?} build {t_build:?} eval {t_eval:?} excerpts {:?}",
+            start.elapsed()
+        );
+    }
     let fired: BTreeSet<&str> = threats.iter().map(|t| t.rule.as_str()).collect();
     let rules = lib
         .rules

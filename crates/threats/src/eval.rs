@@ -308,6 +308,16 @@ pub fn evaluate(rules: &RuleSet, candidates: &[Candidate<'_>]) -> Vec<Threat> {
                 continue;
             }
             let fact = cand.fact;
+            // A non-literal of unknown origin is a finding in a service; in a
+            // library or command-line tool (no entry points) it is the
+            // caller's business, and reporting it would be noise.
+            let unknown_flow = fact
+                .flow
+                .as_ref()
+                .is_some_and(|f| f.state == FlowState::Unknown);
+            if rule.level == Level::Code && unknown_flow && !cand.ctx.service {
+                continue;
+            }
             let (impact, likelihood, reasons) = scores(rule, cand);
             let confidence = confidence(rule, fact);
             let framework = fact
