@@ -28,6 +28,8 @@ enum Command {
     Explain(cmd::explain::Args),
     /// List the rules, with filters, or counts per category and language.
     Rules(cmd::rules::Args),
+    /// Print the raw facts extracted from each file, as JSON (for rule authors).
+    Facts(cmd::facts::Args),
 }
 
 /// Exit codes CI can gate on.
@@ -45,6 +47,7 @@ fn main() -> ExitCode {
         Command::Init(a) => cmd::init::run(a),
         Command::Explain(a) => cmd::explain::run(a),
         Command::Rules(a) => cmd::rules::run(a),
+        Command::Facts(a) => cmd::facts::run(a),
     };
     ExitCode::from(code)
 }

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod explain;
+pub mod facts;
 pub mod init;
 pub mod rules;
 pub mod scan;

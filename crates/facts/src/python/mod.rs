@@ -760,14 +760,29 @@ impl<'s> Ctx<'s> {
                 let attr = target
                     .child_by_field_name("attribute")
                     .map(|a| self.text(a).to_string());
-                if let (Some(o), Some(a)) = (obj, attr)
+                if let (Some(o), Some(a)) = (obj, attr.as_deref())
                     && self.text(o) == "self"
                     && let Some(cls) = sc.class.clone()
                 {
                     self.self_types
                         .insert(format!("{cls}.{a}"), Var { taint: t, ty, ctor });
+                } else if let (Some(o), Some(a)) = (obj, attr.as_deref())
+                    && o.kind() == "identifier"
+                {
+                    // `obj.name = value` on a local object: the field carries
+                    // the value (read back as `obj.name`), the rest of the
+                    // object does not — `ticket.resolution = text` must not
+                    // make `ticket.id` outside data.
+                    let field = format!("{}.{a}", self.text(o));
+                    let mut v = self.lookup(&field, sc).unwrap_or(Var {
+                        taint: Taint::constant(),
+                        ty: None,
+                        ctor: None,
+                    });
+                    v.taint = t;
+                    self.set_var(field, v, sc);
                 } else if let Some(o) = obj {
-                    // `obj.name = value`: the object now carries the value.
+                    // `a.b.c = value`: the object now carries the value.
                     self.taint_base(o, &t, sc);
                 }
             }
@@ -1080,6 +1095,14 @@ impl<'s> Ctx<'s> {
                         .map(|v| v.taint.clone())
                         .unwrap_or_default();
                 }
+                // A field assigned earlier in this function (`obj.name = value`).
+                if let Some(o) = obj
+                    && o.kind() == "identifier"
+                    && let Some(a) = n.child_by_field_name("attribute")
+                    && let Some(v) = self.lookup(&format!("{}.{}", self.text(o), self.text(a)), sc)
+                {
+                    return obj_taint.joined(&v.taint);
+                }
                 obj_taint
             }
             "subscript" => {
@@ -1372,13 +1395,22 @@ impl<'s> Ctx<'s> {
             }
             t.sanitize(&kinds)
         } else if call.method.is_some() {
-            let mut t = all.clone();
-            if self.spec.propagates(callee_opt, method_opt)
+            // Modelled propagators and methods of a value that is itself
+            // outside data (`body.get(...)`, `"…".join(...)`) carry taint;
+            // a method of a module, class or client (`Ticket.query.get(id)`,
+            // `client.fetch(url)`) returns data of its own: origin unknown.
+            // A propagator method only passes data its receiver holds:
+            // `body.get("q")` does, `db.session.get(Ticket, id)` does not.
+            if self.spec.propagates(callee_opt, None)
                 || call.recv.is_some_and(|r| r.kind() == "string")
+                || !call.recv_taint.is_constant()
             {
+                let mut t = all.clone();
                 t.join(&call.recv_taint);
+                t
+            } else {
+                opaque(&all)
             }
-            t
         } else {
             self.local_call_result(&call, &all)
         };
@@ -1469,7 +1501,10 @@ impl<'s> Ctx<'s> {
             let _ = nparams;
             return t;
         }
-        all.clone()
+        if self.spec.propagates(Some(call.path.as_str()), None) {
+            return all.clone();
+        }
+        opaque(all)
     }
 
     /// The literal keyword arguments of a call, for objects it constructs.
@@ -2183,5 +2218,21 @@ fn block_exits(b: Node<'_>, src: &str) -> bool {
                 || t.starts_with("sys.exit(")
         }
         _ => false,
+    }
+}
+
+/// The result of a call breakwater has no model for: not constant when its
+/// inputs are not, but of unknown origin — outside data does not pass
+/// through unmodelled code. Parameters are kept so the engine can still
+/// link callers across functions.
+fn opaque(t: &Taint) -> Taint {
+    if t.is_constant() {
+        Taint::constant()
+    } else {
+        Taint {
+            params: t.params.clone(),
+            unknown: true,
+            ..Taint::default()
+        }
     }
 }
