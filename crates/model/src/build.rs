@@ -490,21 +490,32 @@ pub fn build(name: &str, files: &[FileFacts]) -> Built {
     }
     let mut middleware: BTreeMap<(usize, String), Vec<(String, String)>> = BTreeMap::new();
     let mut comp_middleware: BTreeMap<Option<String>, BTreeSet<String>> = BTreeMap::new();
-    // NestJS global guards (useGlobalGuards, APP_GUARD) and Next.js
-    // middleware.ts protect every route of their app, whichever file
-    // declares the route.
+    // NestJS global guards (useGlobalGuards, APP_GUARD), Next.js
+    // middleware.ts and Django/DRF settings protect every route of their
+    // app, whichever file declares the route.
     let mut global_auth: BTreeMap<(Option<String>, String), Vec<(String, Option<String>)>> =
         BTreeMap::new();
     for (fi, _, f) in of(Subject::Middleware) {
         let fw = f.str("framework").unwrap_or("");
-        if f.kind == "auth" && matches!(fw, "nestjs" | "nextjs") {
-            global_auth
-                .entry((file_comp[*fi].clone(), fw.to_string()))
-                .or_default()
-                .push((
-                    f.str("name").unwrap_or("auth").to_string(),
-                    f.str("prefix").map(str::to_string),
-                ));
+        // Django settings (LoginRequiredMiddleware) cover Django and DRF
+        // views; DRF's DEFAULT_PERMISSION_CLASSES cover DRF views.
+        let covers: &[&str] = match fw {
+            "nestjs" => &["nestjs"],
+            "nextjs" => &["nextjs"],
+            "django" => &["django", "drf"],
+            "drf" => &["drf"],
+            _ => &[],
+        };
+        if f.kind == "auth" {
+            for c in covers {
+                global_auth
+                    .entry((file_comp[*fi].clone(), c.to_string()))
+                    .or_default()
+                    .push((
+                        f.str("name").unwrap_or("auth").to_string(),
+                        f.str("prefix").map(str::to_string),
+                    ));
+            }
         }
     }
     for (fi, _, f) in of(Subject::Middleware) {
@@ -765,11 +776,18 @@ pub fn build(name: &str, files: &[FileFacts]) -> Built {
         e.info.reaches = reaches.into_iter().collect();
         entry_fns.push(fns);
     }
-    let comp_frameworks: BTreeMap<Option<String>, String> = entries
+    // A component's framework is its web framework; tool frameworks
+    // (langchain, mcp) only when it has no HTTP routes.
+    let mut comp_frameworks: BTreeMap<Option<String>, String> = BTreeMap::new();
+    for e in entries
         .iter()
-        .map(|e| (e.comp.clone(), e.info.framework.clone()))
-        .filter(|(_, f)| !f.is_empty())
-        .collect();
+        .filter(|e| e.info.kind != "http")
+        .chain(entries.iter().filter(|e| e.info.kind == "http"))
+    {
+        if !e.info.framework.is_empty() {
+            comp_frameworks.insert(e.comp.clone(), e.info.framework.clone());
+        }
+    }
     let settings_in = |comp: &Option<String>, kind: &str| {
         all.iter().any(|(fi, _, f)| {
             f.subject == Subject::Setting && f.kind == kind && &file_comp[*fi] == comp

@@ -228,6 +228,9 @@ pub fn source_phrase(kind: &str) -> String {
 
 /// Why breakwater is as sure as it says.
 pub fn confidence_explanation(t: &Threat) -> String {
+    if !t.confidence_reason.is_empty() {
+        return one_line(&t.confidence_reason);
+    }
     match t.confidence {
         Confidence::Confirmed => match &t.source {
             Some(src) => format!(

@@ -107,6 +107,21 @@ fn confidence(rule: &Rule, fact: &Fact) -> Confidence {
     }
 }
 
+fn confidence_reason(rule: &Rule, fact: &Fact, ctx: &FactCtx) -> String {
+    if rule.level != Level::Code {
+        return String::new();
+    }
+    match fact.flow.as_ref().map(|f| f.state) {
+        Some(FlowState::Tainted) => String::new(),
+        Some(_) => "the argument is not a literal, and where it comes from could not be traced".into(),
+        None if fact.subject == Subject::Entry && ctx.auth == Some(AuthState::Absent) => format!(
+            "established by comparison: sibling routes use {} and this one has no auth control",
+            if ctx.sibling_controls.is_empty() { "an auth control".to_string() } else { ctx.sibling_controls.join(", ") }
+        ),
+        None => "the pattern is in the code; whether it can be abused depends on context breakwater cannot see".into(),
+    }
+}
+
 fn scores(rule: &Rule, cand: &Candidate<'_>) -> (u8, u8, Vec<Reason>) {
     let mut impact = rule.impact as i8;
     let mut likelihood = rule.likelihood as i8;
@@ -266,7 +281,17 @@ fn message(rule: &Rule, fact: &Fact, ctx: &FactCtx) -> String {
             rule.title,
             fact.str("masked").unwrap_or(&fact.kind)
         ),
-        _ => format!("{}: `{}`", rule.title, fact.evidence.text),
+        _ => {
+            // The first line of the matched code, kept short: the excerpt shows the rest.
+            let text = fact.evidence.text.lines().next().unwrap_or("");
+            let short: String = text.chars().take(60).collect();
+            let more = if short.len() < fact.evidence.text.len() {
+                "…"
+            } else {
+                ""
+            };
+            format!("{}: `{short}{more}`", rule.title)
+        }
     }
 }
 
@@ -344,6 +369,7 @@ pub fn evaluate(rules: &RuleSet, candidates: &[Candidate<'_>]) -> Vec<Threat> {
                 likelihood,
                 reasons,
                 confidence,
+                confidence_reason: confidence_reason(rule, fact, cand.ctx),
                 location: fact.evidence.location.clone(),
                 excerpt: None,
                 symbol: fact.evidence.symbol.clone(),

@@ -138,6 +138,10 @@ pub struct Threat {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reasons: Vec<Reason>,
     pub confidence: Confidence,
+    /// Why breakwater is as sure as it says, when the confidence alone does
+    /// not tell (empty: the usual meaning of the level).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub confidence_reason: String,
     /// The sink, the setting, or the declaration.
     pub location: Location,
     #[serde(default, skip_serializing_if = "Option::is_none")]
