@@ -10,6 +10,12 @@ use std::process::ExitCode;
 
 mod cmd;
 
+// Extraction allocates many small short-lived objects on every worker
+// thread; mimalloc's per-thread heaps avoid glibc's arena contention
+// (measured in BENCHMARKS.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Threat modelling from the code, in the development loop.
 #[derive(Parser)]
 #[command(name = "breakwater", version, about, long_about = None, propagate_version = true)]

@@ -8,7 +8,9 @@
 
 use bw_facts::flowspec::FlowSpec;
 use bw_facts::{FileFacts, Prop, Subject};
-use bw_files::{FileClass, FileSource, Lang, SkipReason, classify, decode_text, detect_lang};
+use bw_files::{
+    FileClass, FileSource, Lang, SkipReason, classify, classify_path, decode_text, detect_lang,
+};
 use bw_threats::eval::{Candidate, evaluate};
 use bw_threats::{
     Confidence, Excerpt, FileStats, Question, Report, RuleError, RuleSet, RuleSummary, Severity,
@@ -81,7 +83,10 @@ impl Library {
     /// Built-in plus the repository's own rules and flow specs.
     pub fn for_source(source: &dyn FileSource) -> Result<Library, EngineError> {
         let mut lib = Library::builtin()?;
-        let listing = source.list()?;
+        let mut listing = source.list_under(".breakwater/rules")?;
+        listing
+            .files
+            .extend(source.list_under(".breakwater/flow")?.files);
         let mut custom = vec![];
         for e in &listing.files {
             let in_dir = |d: &str| e.path.starts_with(d) && e.path.ends_with(".toml");
@@ -108,7 +113,23 @@ enum FileResult {
     Lockfile(String),
 }
 
+fn skip_reason(class: FileClass) -> Option<SkipReason> {
+    match class {
+        FileClass::Source => None,
+        FileClass::Test => Some(SkipReason::Test),
+        FileClass::Vendored => Some(SkipReason::Vendored),
+        FileClass::Minified => Some(SkipReason::Minified),
+        FileClass::Generated => Some(SkipReason::Generated),
+    }
+}
+
 fn extract_one(source: &dyn FileSource, path: &str, lang: Lang, spec: &FlowSpec) -> FileResult {
+    // What the path alone says is decided without reading the file.
+    if lang != Lang::Lockfile {
+        if let Some(r) = skip_reason(classify_path(path)) {
+            return FileResult::Skipped(path.into(), r);
+        }
+    }
     let bytes = match source.read(path) {
         Ok(b) => b,
         Err(e) => {
@@ -125,15 +146,7 @@ fn extract_one(source: &dyn FileSource, path: &str, lang: Lang, spec: &FlowSpec)
     if lang == Lang::Lockfile {
         return FileResult::Lockfile(path.into());
     }
-    let class = classify(path, &bytes[..bytes.len().min(2048)]);
-    let reason = match class {
-        FileClass::Source => None,
-        FileClass::Test => Some(SkipReason::Test),
-        FileClass::Vendored => Some(SkipReason::Vendored),
-        FileClass::Minified => Some(SkipReason::Minified),
-        FileClass::Generated => Some(SkipReason::Generated),
-    };
-    if let Some(r) = reason {
+    if let Some(r) = skip_reason(classify(path, &bytes[..bytes.len().min(2048)])) {
         return FileResult::Skipped(path.into(), r);
     }
     let text = match decode_text(bytes) {
@@ -173,6 +186,7 @@ pub fn scan_with_progress(
 ) -> Result<ScanOutput, EngineError> {
     let start = Instant::now();
     let listing = source.list()?;
+    let t_list = start.elapsed();
     let candidates: Vec<(String, Lang)> = listing
         .files
         .iter()
@@ -195,7 +209,9 @@ pub fn scan_with_progress(
             .collect()
     };
     // Extractors recurse (depth-bounded); give workers room.
-    let mut builder = rayon::ThreadPoolBuilder::new().stack_size(32 * 1024 * 1024);
+    let mut builder = rayon::ThreadPoolBuilder::new()
+        .stack_size(bw_facts::WALK_STACK)
+        .start_handler(|_| bw_facts::declare_thread_stack(bw_facts::WALK_STACK));
     if let Some(n) = opts.threads {
         builder = builder.num_threads(n);
     }
@@ -311,7 +327,7 @@ pub fn scan_with_progress(
 
     if std::env::var_os("BREAKWATER_TIMING").is_some() {
         eprintln!(
-            "timing: extract {t_extract:?} link {t_link:?} build {t_build:?} eval {t_eval:?} excerpts {:?}",
+            "timing: list {t_list:?} extract {t_extract:?} link {t_link:?} build {t_build:?} eval {t_eval:?} excerpts {:?}",
             start.elapsed()
         );
     }

@@ -28,10 +28,16 @@ def search_products():
 
 
 class Reports:
-    def export(self, table):
+    def export(self):
         cur = db().cursor()
-        cur.execute("SELECT * FROM " + table)
+        cur.execute("SELECT * FROM " + request.args["table"])
         return cur.fetchall()
+
+
+@app.route("/api/products/<int:pid>", methods=["DELETE"])
+def delete_product(pid):
+    db().execute("DELETE FROM products WHERE id = ?", (pid,))
+    return {"deleted": pid}
 "#;
 
 /// (id, the code line it points at), sorted.
@@ -69,6 +75,7 @@ fn id_scheme_snapshot() {
     sql-injection@shop/app.py::Reports.export
     sql-injection@shop/app.py::search_products#1
     sql-injection@shop/app.py::search_products#2
+    state-change-without-audit@route:DELETE /api/products/{}
     ");
 }
 

@@ -937,7 +937,7 @@ fn assignments(line: &str, code: bool, lang: Lang) -> Vec<Hit> {
         let keep = match kind {
             "generic-password" => value.chars().count() >= 8,
             "aws-secret-key" => true,
-            _ => value.chars().count() >= 12 && entropy(value) >= 3.5,
+            _ => value.chars().count() >= 12 && entropy(value) >= 3.5 && !snake_identifier(value),
         };
         if keep {
             out.push(Hit {
@@ -978,6 +978,18 @@ fn names_itself(v: &str) -> bool {
     ]
     .iter()
     .any(|w| joined.contains(w))
+}
+
+/// A lower-case identifier made of words (`_auth_user_backend`,
+/// `my-app-session`): a key *name* such as a session key's, not a secret.
+fn snake_identifier(v: &str) -> bool {
+    let parts: Vec<&str> = v.split(['_', '-']).filter(|p| !p.is_empty()).collect();
+    parts.len() >= 3
+        && v.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+        && parts
+            .iter()
+            .all(|p| p.len() >= 2 && p.bytes().any(|b| b.is_ascii_lowercase()))
 }
 
 fn is_aws_secret(v: &str) -> bool {
@@ -1118,6 +1130,13 @@ mod tests {
             .into_iter()
             .map(|f| f.kind)
             .collect()
+    }
+
+    #[test]
+    fn key_names_are_not_secrets() {
+        let src =
+            "BACKEND_SESSION_KEY = \"_auth_user_backend\"\nAPI_SECRET = \"q8Zr-2mVt_Xw9LkPe4Nb\"\n";
+        assert_eq!(kinds(Lang::Python, src), vec!["generic-secret"]);
     }
 
     #[test]

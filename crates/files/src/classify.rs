@@ -142,17 +142,30 @@ const TEST_DIRS: &[&str] = &[
     "e2e",
 ];
 
+/// Classify a file from its path alone: test, vendored, generated and
+/// minified code by directory and name. `Source` means "look at its bytes".
+pub fn classify_path(path: &str) -> FileClass {
+    classify_by_path(path).unwrap_or(FileClass::Source)
+}
+
 /// Classify a file from its path and its first bytes.
 pub fn classify(path: &str, head: &[u8]) -> FileClass {
+    if let Some(c) = classify_by_path(path) {
+        return c;
+    }
+    classify_by_content(path, head)
+}
+
+fn classify_by_path(path: &str) -> Option<FileClass> {
     let parts: Vec<&str> = path.split('/').collect();
     let dirs = &parts[..parts.len().saturating_sub(1)];
     let name = parts.last().copied().unwrap_or("");
     if dirs.iter().any(|d| VENDOR_DIRS.contains(d)) {
-        return FileClass::Vendored;
+        return Some(FileClass::Vendored);
     }
     let lower = name.to_ascii_lowercase();
     if lower.contains(".min.") || lower.ends_with("-min.js") || lower.ends_with(".bundle.js") {
-        return FileClass::Minified;
+        return Some(FileClass::Minified);
     }
     if dirs.iter().any(|d| GENERATED_DIRS.contains(d))
         || lower.ends_with("_pb2.py")
@@ -160,7 +173,7 @@ pub fn classify(path: &str, head: &[u8]) -> FileClass {
         || lower.ends_with(".generated.ts")
         || lower.ends_with(".gen.ts")
     {
-        return FileClass::Generated;
+        return Some(FileClass::Generated);
     }
     let stem = lower.split('.').next().unwrap_or("");
     if dirs.iter().any(|d| TEST_DIRS.contains(d))
@@ -172,8 +185,12 @@ pub fn classify(path: &str, head: &[u8]) -> FileClass {
         || lower.contains(".spec.")
         || lower.contains(".stories.")
     {
-        return FileClass::Test;
+        return Some(FileClass::Test);
     }
+    None
+}
+
+fn classify_by_content(path: &str, head: &[u8]) -> FileClass {
     let head = &head[..head.len().min(2048)];
     let text = String::from_utf8_lossy(head);
     let first_lines: String = text.lines().take(5).collect::<Vec<_>>().join("\n");

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 mod classify;
-pub use classify::{FileClass, Lang, classify, detect_lang};
+pub use classify::{FileClass, Lang, classify, classify_path, detect_lang};
 
 /// Files larger than this are skipped (`SkipReason::TooLarge`) unless the
 /// caller raises the limit. Real source files beyond 2 MB are almost always
@@ -130,6 +130,16 @@ pub trait FileSource: Send + Sync {
     fn list(&self) -> Result<Listing, SourceError>;
     /// The bytes of one listed file.
     fn read(&self, path: &str) -> Result<Vec<u8>, SourceError>;
+
+    /// The files under one directory (`.breakwater/rules`), without
+    /// listing the whole tree where the source can avoid it.
+    fn list_under(&self, dir: &str) -> Result<Listing, SourceError> {
+        let mut l = self.list()?;
+        let prefix = format!("{}/", dir.trim_end_matches('/'));
+        l.files.retain(|e| e.path.starts_with(&prefix));
+        l.skipped.retain(|(p, _)| p.starts_with(&prefix));
+        Ok(l)
+    }
 }
 
 /// Options for walking a directory.
@@ -181,10 +191,13 @@ fn rel_path(root: &Path, p: &Path) -> String {
         .join("/")
 }
 
-impl FileSource for FsSource {
-    fn list(&self) -> Result<Listing, SourceError> {
+impl FsSource {
+    fn walk(&self, start: &Path) -> Result<Listing, SourceError> {
         let mut listing = Listing::default();
-        let walker = ignore::WalkBuilder::new(&self.root)
+        if !start.is_dir() {
+            return Ok(listing);
+        }
+        let walker = ignore::WalkBuilder::new(start)
             .follow_links(false)
             .hidden(false)
             .git_ignore(self.opts.respect_gitignore)
@@ -226,6 +239,10 @@ impl FileSource for FsSource {
             if !ft.is_file() {
                 continue;
             }
+            // Only files breakwater reads need their size (one stat each).
+            if detect_lang(&rel).is_none() {
+                continue;
+            }
             let size = match entry.metadata() {
                 Ok(m) => m.len(),
                 Err(err) => {
@@ -238,7 +255,7 @@ impl FileSource for FsSource {
                     continue;
                 }
             };
-            if size > self.opts.max_file_bytes && detect_lang(&rel).is_some() {
+            if size > self.opts.max_file_bytes {
                 listing.skipped.push((
                     rel,
                     SkipReason::TooLarge {
@@ -253,6 +270,16 @@ impl FileSource for FsSource {
         listing.files.sort();
         listing.skipped.sort();
         Ok(listing)
+    }
+}
+
+impl FileSource for FsSource {
+    fn list(&self) -> Result<Listing, SourceError> {
+        self.walk(&self.root)
+    }
+
+    fn list_under(&self, dir: &str) -> Result<Listing, SourceError> {
+        self.walk(&self.root.join(dir))
     }
 
     fn read(&self, path: &str) -> Result<Vec<u8>, SourceError> {

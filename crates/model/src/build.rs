@@ -38,9 +38,6 @@ pub struct FactCtx {
     pub datastore_image: bool,
     /// The entry's full route names an admin surface (`/internal/admin/…`).
     pub admin: bool,
-    /// The fact's component has entry points (routes or tools): it is a
-    /// service, not a library or a command-line tool.
-    pub service: bool,
     pub framework: Option<String>,
     /// Highest classification of the declared assets the fact touches.
     pub classification: Option<String>,
@@ -793,11 +790,9 @@ pub fn build(name: &str, files: &[FileFacts]) -> Built {
             f.subject == Subject::Setting && f.kind == kind && &file_comp[*fi] == comp
         })
     };
-    let service_comps: BTreeSet<Option<String>> = entries.iter().map(|e| e.comp.clone()).collect();
     for (fi, ki, f) in &all {
         let comp = file_comp[*fi].clone();
         let c = &mut ctx[*fi][*ki];
-        c.service = service_comps.contains(&comp);
         let mw = comp_middleware.get(&comp);
         let framework = f
             .str("framework")

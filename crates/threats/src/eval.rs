@@ -333,14 +333,14 @@ pub fn evaluate(rules: &RuleSet, candidates: &[Candidate<'_>]) -> Vec<Threat> {
                 continue;
             }
             let fact = cand.fact;
-            // A non-literal of unknown origin is a finding in a service; in a
-            // library or command-line tool (no entry points) it is the
-            // caller's business, and reporting it would be noise.
+            // A non-literal of unknown origin is a finding only where an entry
+            // point reaches the sink; in code nothing reaches (a library, a
+            // command-line tool, dead code) it is no evidence of a threat.
             let unknown_flow = fact
                 .flow
                 .as_ref()
                 .is_some_and(|f| f.state == FlowState::Unknown);
-            if rule.level == Level::Code && unknown_flow && !cand.ctx.service {
+            if rule.level == Level::Code && unknown_flow && !cand.ctx.in_entry {
                 continue;
             }
             let (impact, likelihood, reasons) = scores(rule, cand);

@@ -1,5 +1,7 @@
 import ast
 
+import rules_store
+
 from flask import Flask, jsonify, request
 
 app = Flask(__name__)
@@ -27,7 +29,17 @@ def hook():
 
 
 def run_plugin(plugin_source):
-    exec(plugin_source)  # ruleid: code-injection
+    # Never called from an entry point: not reported.
+    exec(plugin_source)  # ok: code-injection
+
+
+@app.route("/rules/apply", methods=["POST"])
+def apply_rule():
+    # The rule text comes from the rules store: its origin cannot be traced,
+    # so this is "likely".
+    rule = rules_store.load(request.form["rule_id"])
+    exec(rule.body)  # ruleid: code-injection
+    return "applied"
 
 
 def version():

@@ -5,7 +5,8 @@ from subprocess import run as run_cmd
 
 from flask import Flask, request
 
-from tasks import archive_directory
+import inventory
+from tasks import archive_directory, disk_usage
 
 app = Flask(__name__)
 
@@ -41,3 +42,9 @@ def uptime():
 def archive():
     archive_directory(request.form["path"])
     return "queued"
+
+
+@app.route("/volumes/usage")
+def volume_usage():
+    volume = inventory.primary_volume()
+    return disk_usage(volume).stdout

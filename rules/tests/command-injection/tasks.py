@@ -7,5 +7,11 @@ def archive_directory(path):
 
 
 def list_files(directory):
-    # Never called here: the parameter reaches the argument list.
-    return subprocess.run(["ls", "-la", directory], capture_output=True)  # ruleid: command-injection
+    # Never called from an entry point: not reported.
+    return subprocess.run(["ls", "-la", directory], capture_output=True)  # ok: command-injection
+
+
+def disk_usage(volume):
+    # Called from a route with a volume name from the inventory service:
+    # its origin cannot be traced, so this is "likely".
+    return subprocess.run("du -sh " + volume, shell=True, capture_output=True)  # ruleid: command-injection

@@ -2,7 +2,8 @@ import sqlite3
 
 from flask import Flask, jsonify, request
 
-from repository import find_orders_by_status, count_orders
+import settings_client
+from repository import archive_orders, count_orders, find_orders_by_status
 
 app = Flask(__name__)
 DB_PATH = "/var/lib/shop/shop.db"
@@ -48,3 +49,10 @@ def orders():
 @app.route("/orders/count")
 def orders_count():
     return jsonify(count_orders("shipped"))
+
+
+@app.route("/orders/archive", methods=["POST"])
+def orders_archive():
+    cutoff = settings_client.fetch("orders.archive_cutoff")
+    archive_orders(get_conn(), cutoff)
+    return jsonify({"archived": True})

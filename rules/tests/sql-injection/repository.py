@@ -16,5 +16,12 @@ def count_orders(status):
 
 
 def purge_customer(conn, customer_id):
-    # Never called in this repository: the parameter reaches the query.
-    conn.execute("DELETE FROM customers WHERE id = " + customer_id)  # ruleid: sql-injection
+    # Never called from an entry point: a non-literal of unknown origin in
+    # unreachable code is not reported.
+    conn.execute("DELETE FROM customers WHERE id = " + customer_id)  # ok: sql-injection
+
+
+def archive_orders(conn, cutoff):
+    # Called from a route with a value read from the settings service: its
+    # origin cannot be traced, so this is "likely".
+    conn.execute("DELETE FROM orders WHERE created < '" + cutoff + "'")  # ruleid: sql-injection

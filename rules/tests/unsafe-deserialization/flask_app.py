@@ -2,6 +2,8 @@ import base64
 import pickle
 
 import yaml
+
+import cache
 from flask import Flask, jsonify, request
 
 app = Flask(__name__)
@@ -30,4 +32,13 @@ def upload_config_safe():
 
 
 def load_cache(raw):
-    return pickle.loads(raw)  # ruleid: unsafe-deserialization
+    # Never called from an entry point: not reported.
+    return pickle.loads(raw)  # ok: unsafe-deserialization
+
+
+@app.route("/reports/<int:report_id>")
+def cached_report(report_id):
+    # Bytes from the cache service: their origin cannot be traced, so this
+    # is "likely".
+    raw = cache.get_bytes(f"report:{report_id}")
+    return jsonify(pickle.loads(raw))  # ruleid: unsafe-deserialization

@@ -37,27 +37,17 @@ use tree_sitter::Node;
 /// Recursion bound over the tree (walk + eval frames together).
 const MAX_DEPTH: usize = 300;
 
-/// Stack for the walk: deep but bounded recursion needs more than a test
-/// or pool thread's default in unoptimised builds.
-const WALK_STACK: usize = 64 << 20;
-
 pub fn extract(
     path: &str,
     lang: Lang,
     text: &str,
     spec: &FlowSpec,
 ) -> Result<FileFacts, bw_lang::ParseError> {
-    let run = || extract_here(path, lang, text, &spec.javascript);
-    std::thread::scope(|s| {
-        match std::thread::Builder::new()
-            .stack_size(WALK_STACK)
-            .spawn_scoped(s, run)
-        {
-            Ok(h) => h.join().unwrap_or(Err(bw_lang::ParseError::Failed)),
-            // No thread available: walk here, with a shallower bound.
-            Err(_) => extract_with(path, lang, text, &spec.javascript, 80),
-        }
-    })
+    crate::with_walk_stack(
+        || extract_here(path, lang, text, &spec.javascript),
+        // No thread available: walk here, with a shallower bound.
+        || extract_with(path, lang, text, &spec.javascript, 80),
+    )
 }
 
 fn extract_here(

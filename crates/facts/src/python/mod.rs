@@ -139,21 +139,11 @@ pub(crate) struct Ctx<'s> {
     pub is_config: bool,
 }
 
-/// Stack for the walk: recursion is bounded by [`MAX_DEPTH`], but a few
-/// hundred nested frames of the analysis need more than a default
-/// worker thread's 2 MiB in unoptimised builds.
-const WALK_STACK: usize = 64 << 20;
-
 pub fn extract(path: &str, text: &str, spec: &FlowSpec) -> Result<FileFacts, bw_lang::ParseError> {
-    std::thread::scope(|s| {
-        match std::thread::Builder::new()
-            .stack_size(WALK_STACK)
-            .spawn_scoped(s, || extract_inner(path, text, spec))
-        {
-            Ok(h) => h.join().unwrap_or(Err(bw_lang::ParseError::Failed)),
-            Err(_) => extract_inner(path, text, spec),
-        }
-    })
+    crate::with_walk_stack(
+        || extract_inner(path, text, spec),
+        || Err(bw_lang::ParseError::Failed),
+    )
 }
 
 fn extract_inner(

@@ -282,16 +282,16 @@ pub fn source_matches(pattern: &str, path: &str) -> bool {
         if path.starts_with(rest) && boundary(&path[rest.len()..]) {
             return true;
         }
-        let mut from = 0;
-        while let Some(i) = path[from..].find(rest) {
-            let start = from + i;
-            let end = start + rest.len();
-            if start > 0 && path.as_bytes()[start - 1] == b'.' && boundary(&path[end..]) {
-                return true;
-            }
-            from = start + path[start..].chars().next().map_or(1, char::len_utf8);
-        }
-        false
+        // Try each position right after a `.`: no substring searcher per
+        // call (this runs for every name against every source pattern).
+        path.bytes()
+            .enumerate()
+            .filter(|(_, b)| *b == b'.')
+            .any(|(i, _)| {
+                let start = i + 1;
+                path.get(start..)
+                    .is_some_and(|tail| tail.starts_with(rest) && boundary(&tail[rest.len()..]))
+            })
     } else {
         path.starts_with(pattern) && boundary(&path[pattern.len()..])
     }
