@@ -192,11 +192,75 @@ fn rel_path(root: &Path, p: &Path) -> String {
 }
 
 impl FsSource {
-    fn walk(&self, start: &Path) -> Result<Listing, SourceError> {
-        let mut listing = Listing::default();
-        if !start.is_dir() {
-            return Ok(listing);
+    /// One walk entry: a file to offer, or a reason it is not offered.
+    fn visit(
+        &self,
+        item: Result<ignore::DirEntry, ignore::Error>,
+    ) -> Option<(Option<Entry>, Option<(String, SkipReason)>)> {
+        let entry = match item {
+            Ok(e) => e,
+            Err(err) => {
+                let path = match &err {
+                    ignore::Error::WithPath { path, .. } => rel_path(&self.root, path),
+                    _ => String::from("."),
+                };
+                return Some((
+                    None,
+                    Some((
+                        path,
+                        SkipReason::Unreadable {
+                            error: err.to_string(),
+                        },
+                    )),
+                ));
+            }
+        };
+        let ft = entry.file_type()?;
+        let rel = rel_path(&self.root, entry.path());
+        if ft.is_symlink() {
+            return Some((None, Some((rel, SkipReason::Symlink))));
         }
+        // Only files breakwater reads need their size (one stat each).
+        if !ft.is_file() || detect_lang(&rel).is_none() {
+            return None;
+        }
+        match entry.metadata() {
+            Err(err) => Some((
+                None,
+                Some((
+                    rel,
+                    SkipReason::Unreadable {
+                        error: err.to_string(),
+                    },
+                )),
+            )),
+            Ok(m) if m.len() > self.opts.max_file_bytes => Some((
+                None,
+                Some((
+                    rel,
+                    SkipReason::TooLarge {
+                        bytes: m.len(),
+                        limit: self.opts.max_file_bytes,
+                    },
+                )),
+            )),
+            Ok(m) => Some((
+                Some(Entry {
+                    path: rel,
+                    size: m.len(),
+                }),
+                None,
+            )),
+        }
+    }
+
+    fn walk(&self, start: &Path) -> Result<Listing, SourceError> {
+        let listing = std::sync::Mutex::new(Listing::default());
+        if !start.is_dir() {
+            return Ok(listing.into_inner().unwrap_or_default());
+        }
+        // A parallel walk: directory reads and stats overlap on every core.
+        // The order is restored by sorting below.
         let walker = ignore::WalkBuilder::new(start)
             .follow_links(false)
             .hidden(false)
@@ -206,67 +270,23 @@ impl FsSource {
             .ignore(self.opts.respect_gitignore)
             .require_git(false)
             .filter_entry(|e| {
-                // Never descend into VCS metadata or our own cache.
+                // Never descend into VCS metadata.
                 let name = e.file_name();
                 !(e.depth() > 0 && (name == ".git" || name == ".hg" || name == ".svn"))
             })
-            .build();
-        for item in walker {
-            let entry = match item {
-                Ok(e) => e,
-                Err(err) => {
-                    let path = match &err {
-                        ignore::Error::WithPath { path, .. } => rel_path(&self.root, path),
-                        _ => String::from("."),
-                    };
-                    listing.skipped.push((
-                        path,
-                        SkipReason::Unreadable {
-                            error: err.to_string(),
-                        },
-                    ));
-                    continue;
+            .build_parallel();
+        walker.run(|| {
+            Box::new(|item| {
+                if let Some((file, skipped)) = self.visit(item) {
+                    if let Ok(mut l) = listing.lock() {
+                        l.files.extend(file);
+                        l.skipped.extend(skipped);
+                    }
                 }
-            };
-            let Some(ft) = entry.file_type() else {
-                continue;
-            };
-            let rel = rel_path(&self.root, entry.path());
-            if ft.is_symlink() {
-                listing.skipped.push((rel, SkipReason::Symlink));
-                continue;
-            }
-            if !ft.is_file() {
-                continue;
-            }
-            // Only files breakwater reads need their size (one stat each).
-            if detect_lang(&rel).is_none() {
-                continue;
-            }
-            let size = match entry.metadata() {
-                Ok(m) => m.len(),
-                Err(err) => {
-                    listing.skipped.push((
-                        rel,
-                        SkipReason::Unreadable {
-                            error: err.to_string(),
-                        },
-                    ));
-                    continue;
-                }
-            };
-            if size > self.opts.max_file_bytes {
-                listing.skipped.push((
-                    rel,
-                    SkipReason::TooLarge {
-                        bytes: size,
-                        limit: self.opts.max_file_bytes,
-                    },
-                ));
-                continue;
-            }
-            listing.files.push(Entry { path: rel, size });
-        }
+                ignore::WalkState::Continue
+            })
+        });
+        let mut listing = listing.into_inner().unwrap_or_default();
         listing.files.sort();
         listing.skipped.sort();
         Ok(listing)
