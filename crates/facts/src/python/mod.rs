@@ -115,6 +115,9 @@ pub(crate) struct Ctx<'s> {
     pub path: &'s str,
     pub src: &'s str,
     pub spec: &'s FlowSpecFile,
+    /// Every dotted segment that begins a source name (`flask`, `request`
+    /// for `*.request.GET`): a path holding none of them is no source.
+    pub source_heads: HashSet<&'s str>,
     pub module: String,
     pub imports: Imports,
     pub defs: HashSet<String>,
@@ -158,6 +161,13 @@ fn extract_inner(
         path,
         src: text,
         spec: &spec.python,
+        source_heads: spec
+            .python
+            .sources
+            .iter()
+            .flat_map(|s| s.names.iter())
+            .filter_map(|n| n.trim_start_matches("*.").split('.').next())
+            .collect(),
         module: module_of(path),
         imports: Imports::default(),
         defs: HashSet::new(),
@@ -993,6 +1003,14 @@ impl<'s> Ctx<'s> {
 
     /// The source kind of a resolved path, if it is a source.
     fn source_kind(&self, path: &str) -> Option<String> {
+        // Cheap rejection first: this runs for every name in the file.
+        let head = |seg: &str| {
+            self.source_heads
+                .contains(seg.split(['[', '(']).next().unwrap_or(seg))
+        };
+        if !path.split('.').any(head) {
+            return None;
+        }
         for s in &self.spec.sources {
             if s.names.iter().any(|nm| {
                 source_matches(nm, path)
