@@ -167,6 +167,7 @@ fn extract_inner(
             .iter()
             .flat_map(|s| s.names.iter())
             .filter_map(|n| n.trim_start_matches("*.").split('.').next())
+            .map(|h| h.split(['[', '(']).next().unwrap_or(h))
             .collect(),
         module: module_of(path),
         imports: Imports::default(),
