@@ -187,26 +187,34 @@ pub fn scan_with_progress(
     let start = Instant::now();
     let listing = source.list()?;
     let t_list = start.elapsed();
-    let candidates: Vec<(String, Lang)> = listing
+    let candidates: Vec<(String, Lang, u64)> = listing
         .files
         .iter()
-        .filter_map(|e| detect_lang(&e.path).map(|l| (e.path.clone(), l)))
+        .filter_map(|e| detect_lang(&e.path).map(|l| (e.path.clone(), l, e.size)))
         .collect();
 
     let done = std::sync::atomic::AtomicUsize::new(0);
     let total = candidates.len();
     let run = || -> Vec<FileResult> {
-        candidates
+        // Largest files first, so no worker is left alone with a big file
+        // at the end; results go back to path order for determinism.
+        let mut order: Vec<usize> = (0..candidates.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(candidates[i].2));
+        let mut results: Vec<(usize, FileResult)> = order
             .par_iter()
-            .map(|(path, lang)| {
+            .with_max_len(1)
+            .map(|&i| {
+                let (path, lang, _) = &candidates[i];
                 let r = extract_one(source, path, *lang, &lib.flow);
                 progress(
                     done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
                     total,
                 );
-                r
+                (i, r)
             })
-            .collect()
+            .collect();
+        results.sort_by_key(|(i, _)| *i);
+        results.into_iter().map(|(_, r)| r).collect()
     };
     // Extractors recurse (depth-bounded); give workers room.
     let mut builder = rayon::ThreadPoolBuilder::new()
