@@ -14,6 +14,7 @@ pub mod flowspec;
 pub mod taint;
 pub mod types;
 pub mod vocab;
+pub mod words;
 
 mod docker;
 mod ignores;

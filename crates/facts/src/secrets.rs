@@ -194,31 +194,6 @@ fn has_word(s: &str, word: &str) -> bool {
     false
 }
 
-/// Words of an identifier, lower case: `dbPassword_FILE` -> `db`, `password`, `file`.
-fn name_words(name: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut cur = String::new();
-    let mut prev_lower = false;
-    for c in name.chars() {
-        if !c.is_ascii_alphanumeric() {
-            if !cur.is_empty() {
-                words.push(std::mem::take(&mut cur));
-            }
-            prev_lower = false;
-            continue;
-        }
-        if c.is_ascii_uppercase() && prev_lower && !cur.is_empty() {
-            words.push(std::mem::take(&mut cur));
-        }
-        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        cur.push(c.to_ascii_lowercase());
-    }
-    if !cur.is_empty() {
-        words.push(cur);
-    }
-    words
-}
-
 /// What a variable name says it holds: `Some("generic-password")`,
 /// `Some("generic-secret")`, or `None` for names that are not secrets or
 /// that name something about a secret (`PASSWORD_FILE`, `token_url`,
@@ -227,7 +202,7 @@ pub fn secret_name_kind(name: &str) -> Option<&'static str> {
     if name.is_empty() || name.len() > 128 {
         return None;
     }
-    let words = name_words(name);
+    let words = crate::words::words(name);
     const NOT_THE_SECRET: &[&str] = &[
         "url",
         "uri",
@@ -967,7 +942,7 @@ fn names_itself(v: &str) -> bool {
     {
         return false;
     }
-    let joined: String = name_words(v).concat();
+    let joined: String = crate::words::words(v).concat();
     [
         "password",
         "passwd",

@@ -246,30 +246,7 @@ fn resolve_relative(from: &str, spec: &str) -> String {
     strip_ext(&parts.join("/")).to_string()
 }
 
-/// Split an identifier into lower-case words (camelCase, snake_case, kebab).
-pub(crate) fn words(s: &str) -> Vec<String> {
-    let mut out = vec![];
-    let mut cur = String::new();
-    let mut prev_lower = false;
-    for c in s.chars() {
-        if !c.is_alphanumeric() {
-            if !cur.is_empty() {
-                out.push(std::mem::take(&mut cur));
-            }
-            prev_lower = false;
-            continue;
-        }
-        if c.is_uppercase() && prev_lower && !cur.is_empty() {
-            out.push(std::mem::take(&mut cur));
-        }
-        prev_lower = c.is_lowercase() || c.is_ascii_digit();
-        cur.extend(c.to_lowercase());
-    }
-    if !cur.is_empty() {
-        out.push(cur);
-    }
-    out
-}
+pub(crate) use crate::words::words;
 
 const FUNCTION_KINDS: &[&str] = &[
     "arrow_function",

@@ -1,0 +1,43 @@
+//! Words of an identifier, shared by every extractor and the secrets scan.
+
+/// Split an identifier into lower-case words on non-alphanumerics and
+/// camelCase: `dbPassword_FILE` -> `db`, `password`, `file`.
+pub fn words(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if !c.is_alphanumeric() {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            prev_lower = false;
+            continue;
+        }
+        if c.is_uppercase() && prev_lower && !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
+        prev_lower = c.is_lowercase() || c.is_ascii_digit();
+        cur.extend(c.to_lowercase());
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn splits() {
+        assert_eq!(
+            super::words("dbPassword_FILE"),
+            vec!["db", "password", "file"]
+        );
+        assert_eq!(
+            super::words("getHTTPResponse2"),
+            vec!["get", "httpresponse2"]
+        );
+        assert_eq!(super::words("__init__"), vec!["init"]);
+    }
+}
