@@ -38,6 +38,9 @@ pub struct FactCtx {
     pub datastore_image: bool,
     /// The entry's full route names an admin surface (`/internal/admin/…`).
     pub admin: bool,
+    /// An authorization control (permission, role, policy, ownership
+    /// check) applies to the entry, beyond authentication.
+    pub authz: bool,
     pub framework: Option<String>,
     /// Highest classification of the declared assets the fact touches.
     pub classification: Option<String>,
@@ -231,6 +234,46 @@ pub fn public_purpose(route: &str) -> bool {
         && segs
             .last()
             .is_some_and(|s| PUBLIC_LAST.contains(&s.as_str()))
+}
+
+/// Words in a control's name that say it authorizes (decides what this
+/// caller may do), not only authenticates (`login_required`).
+const AUTHZ_WORDS: &[&str] = &[
+    "permission",
+    "permissions",
+    "perm",
+    "perms",
+    "requires",
+    "role",
+    "roles",
+    "can",
+    "allow",
+    "allows",
+    "allowed",
+    "policy",
+    "policies",
+    "authorize",
+    "authorise",
+    "authorization",
+    "owner",
+    "ownership",
+    "admin",
+    "staff",
+    "superuser",
+    "moderator",
+    "acl",
+    "scope",
+    "scopes",
+    "access",
+    "ability",
+    "abilities",
+];
+
+/// Whether an auth control authorizes (see [`AUTHZ_WORDS`]).
+pub fn is_authz_control(control: &str) -> bool {
+    bw_facts::words::words(control)
+        .iter()
+        .any(|w| AUTHZ_WORDS.contains(&w.as_str()))
 }
 
 /// Words in a route that name an administrative surface.
@@ -570,24 +613,39 @@ pub fn build(name: &str, files: &[FileFacts]) -> Built {
         route: String,
         info: EntryInfo,
         comp: Option<String>,
+        /// The router the route is declared on: (file, variable).
+        router: (usize, String),
     }
     let mut entries: Vec<Ent> = vec![];
     for (fi, ki, f) in of(Subject::Entry) {
         let router = f.str("router").unwrap_or("app").to_string();
+        let router_key = (*fi, router.clone());
         let (prefixes, mut controls, rate) = chain((*fi, router), &parents, &middleware, 0);
         controls.splice(0..0, f.list("auth").iter().cloned());
         let mut parts: Vec<&str> = prefixes.iter().map(String::as_str).collect();
         let local = f.str("route").unwrap_or("");
-        let (route, id) = if f.kind == "http" {
-            parts.push(local);
-            let route = join_route(&parts);
-            let method = f.str("method").unwrap_or("ANY").to_ascii_uppercase();
-            let id = format!("route:{method} {}", route_id(&route));
-            (route, id)
-        } else {
-            let fw = f.str("framework").unwrap_or("tool");
-            (local.to_string(), format!("tool:{fw}/{local}"))
-        };
+        let (route, id) =
+            if f.kind == "http" && local.is_empty() && parts.iter().all(|p| p.is_empty()) {
+                // A view whose URL is wired up where breakwater cannot see it
+                // (a registration helper, a URL map built at run time): its id
+                // comes from the handler, which is unique, instead of `/`.
+                let method = f.str("method").unwrap_or("ANY").to_ascii_uppercase();
+                let handler = f.str("handler").unwrap_or(&f.evidence.symbol);
+                let path = &f.evidence.location.path;
+                (
+                    format!("(unmounted) {handler}"),
+                    format!("route:{method} {path}::{handler}"),
+                )
+            } else if f.kind == "http" {
+                parts.push(local);
+                let route = join_route(&parts);
+                let method = f.str("method").unwrap_or("ANY").to_ascii_uppercase();
+                let id = format!("route:{method} {}", route_id(&route));
+                (route, id)
+            } else {
+                let fw = f.str("framework").unwrap_or("tool");
+                (local.to_string(), format!("tool:{fw}/{local}"))
+            };
         let fw = f.str("framework").unwrap_or("").to_string();
         for (name, prefix) in global_auth
             .get(&(file_comp[*fi].clone(), fw))
@@ -630,10 +688,35 @@ pub fn build(name: &str, files: &[FileFacts]) -> Built {
             route,
             info,
             comp: file_comp[*fi].clone(),
+            router: router_key,
         });
     }
-    // Absence is established by comparison: siblings in the same component
-    // (same framework, HTTP) carry an auth control and this one has none.
+    // Absence is established by comparison, never assumed:
+    // - in its own router (blueprint, APIRouter, express.Router, controller),
+    //   at least two other routes and 80% of them carry an auth control; or
+    // - its router has no auth at all while 80% of the app's other routers
+    //   (same component and framework) do — an admin router mounted without
+    //   the guard every other router has; or
+    // - it is an admin surface (`/admin`, `/internal`) and any route of the
+    //   app carries an auth control.
+    // Routes public by purpose or explicitly public take no part.
+    let counted = |e: &Ent| e.info.kind == "http" && e.info.auth != AuthState::Public;
+    let mut per_router: BTreeMap<(usize, String), (usize, usize)> = BTreeMap::new();
+    for e in entries.iter().filter(|e| counted(e)) {
+        let c = per_router.entry(e.router.clone()).or_default();
+        c.0 += 1;
+        c.1 += usize::from(e.info.auth == AuthState::Present);
+    }
+    let mut routers_of_app: BTreeMap<(Option<String>, String), Vec<(usize, String)>> =
+        BTreeMap::new();
+    for e in entries.iter().filter(|e| counted(e)) {
+        let list = routers_of_app
+            .entry((e.comp.clone(), e.info.framework.clone()))
+            .or_default();
+        if !list.contains(&e.router) {
+            list.push(e.router.clone());
+        }
+    }
     let mut sibling: BTreeMap<(Option<String>, String), BTreeSet<String>> = BTreeMap::new();
     for e in &entries {
         if e.info.kind == "http" && e.info.auth == AuthState::Present {
@@ -648,11 +731,48 @@ pub fn build(name: &str, files: &[FileFacts]) -> Built {
                 );
         }
     }
-    for e in entries.iter_mut() {
-        if e.info.kind == "http"
-            && e.info.auth == AuthState::Unknown
-            && sibling.contains_key(&(e.comp.clone(), e.info.framework.clone()))
-        {
+    let mostly = |authed: usize, total: usize| total > 0 && authed * 5 >= total * 4;
+    let absent: Vec<bool> = entries
+        .iter()
+        .map(|e| {
+            if !(counted(e) && e.info.auth == AuthState::Unknown) {
+                return false;
+            }
+            // An admin surface is held to the app's own standard: any route
+            // of the app carrying auth establishes that this one lacks it.
+            if e.info.kind == "http"
+                && admin_route(&e.route)
+                && sibling.contains_key(&(e.comp.clone(), e.info.framework.clone()))
+            {
+                return true;
+            }
+            let (total, authed) = per_router.get(&e.router).copied().unwrap_or_default();
+            // Others in the same router (this one is counted, unauthenticated).
+            if total - 1 >= 2 && mostly(authed, total - 1) {
+                return true;
+            }
+            if authed > 0 {
+                return false;
+            }
+            let others: Vec<&(usize, String)> = routers_of_app
+                .get(&(e.comp.clone(), e.info.framework.clone()))
+                .into_iter()
+                .flatten()
+                .filter(|r| **r != e.router)
+                .collect();
+            let guarded = others
+                .iter()
+                .filter(|r| {
+                    per_router
+                        .get(**r)
+                        .is_some_and(|(t, a)| a * 2 >= *t && *a > 0)
+                })
+                .count();
+            !others.is_empty() && mostly(guarded, others.len())
+        })
+        .collect();
+    for (e, absent) in entries.iter_mut().zip(absent) {
+        if absent {
             e.info.auth = AuthState::Absent;
         }
     }
@@ -868,6 +988,7 @@ pub fn build(name: &str, files: &[FileFacts]) -> Built {
         c.auth = Some(e.info.auth);
         c.auth_controls = e.info.controls.clone();
         c.route = Some(format!("{} {}", e.info.method, e.route));
+        c.authz = e.info.controls.iter().any(|c| is_authz_control(c));
         c.admin = e.info.kind == "http" && admin_route(&e.route);
         c.rate_limited = e.info.rate_limited;
         c.in_entry = true;
@@ -1122,6 +1243,11 @@ mod tests {
             assert!(!public_purpose(r), "{r}");
         }
         assert!(admin_route("/internal/admin/orders"));
+        assert!(is_authz_control("allows.requires(CanEditPost)"));
+        assert!(is_authz_control("IsAdminUser"));
+        assert!(is_authz_control("permission_required('shop.change_order')"));
+        assert!(!is_authz_control("login_required"));
+        assert!(!is_authz_control("AuthGuard('jwt')"));
         assert!(!admin_route("/api/administrative-area"));
     }
 }

@@ -75,6 +75,7 @@ fn model_holds(p: ModelPredicate, ctx: &FactCtx) -> bool {
         ModelPredicate::AuthAbsent => ctx.auth == Some(AuthState::Absent),
         ModelPredicate::AuthPresent => ctx.auth == Some(AuthState::Present),
         ModelPredicate::AuthUnknown => ctx.auth == Some(AuthState::Unknown),
+        ModelPredicate::AuthzPresent => ctx.authz,
         ModelPredicate::InternetExposed => ctx.internet_exposed,
         ModelPredicate::RateLimited => ctx.rate_limited,
         ModelPredicate::CallsLlm => ctx.calls_llm,

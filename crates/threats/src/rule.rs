@@ -73,6 +73,7 @@ pub enum ModelPredicate {
     AuthAbsent,
     AuthPresent,
     AuthUnknown,
+    AuthzPresent,
     InternetExposed,
     RateLimited,
     CallsLlm,
