@@ -619,7 +619,18 @@ pub fn build(name: &str, files: &[FileFacts]) -> Built {
     let mut entries: Vec<Ent> = vec![];
     for (fi, ki, f) in of(Subject::Entry) {
         let router = f.str("router").unwrap_or("app").to_string();
-        let router_key = (*fi, router.clone());
+        // Class-based views (MethodView, Django/DRF views, controllers) are
+        // their own "router": compare them with the other views of their
+        // file, as a blueprint's routes are compared with each other.
+        let handler_class = f
+            .str("handler")
+            .and_then(|h| h.split('.').next())
+            .unwrap_or("");
+        let router_key = if router == handler_class {
+            (*fi, "<file>".to_string())
+        } else {
+            (*fi, router.clone())
+        };
         let (prefixes, mut controls, rate) = chain((*fi, router), &parents, &middleware, 0);
         controls.splice(0..0, f.list("auth").iter().cloned());
         let mut parts: Vec<&str> = prefixes.iter().map(String::as_str).collect();
@@ -693,8 +704,8 @@ pub fn build(name: &str, files: &[FileFacts]) -> Built {
     }
     // Absence is established by comparison, never assumed:
     // - in its own router (blueprint, APIRouter, express.Router, controller),
-    //   at least two other routes and 80% of them carry an auth control; or
-    // - its router has no auth at all while 80% of the app's other routers
+    //   at least two other routes and 90% of them carry an auth control; or
+    // - its router has no auth at all while 90% of the app's other routers
     //   (same component and framework) do — an admin router mounted without
     //   the guard every other router has; or
     // - it is an admin surface (`/admin`, `/internal`) and any route of the
@@ -731,7 +742,7 @@ pub fn build(name: &str, files: &[FileFacts]) -> Built {
                 );
         }
     }
-    let mostly = |authed: usize, total: usize| total > 0 && authed * 5 >= total * 4;
+    let mostly = |authed: usize, total: usize| total > 0 && authed * 10 >= total * 9;
     let absent: Vec<bool> = entries
         .iter()
         .map(|e| {

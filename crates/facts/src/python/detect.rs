@@ -1954,6 +1954,12 @@ impl<'s> Ctx<'s> {
                         return;
                     }
                     let func = self.text(vf.node).to_string();
+                    // A registration helper (`register_view(bp, routes,
+                    // view_func)`) forwards its parameters: neither the rule
+                    // nor the view is known here, so it declares no route.
+                    if rule.is_none() && !self.defs.contains(&func) {
+                        return;
+                    }
                     let methods: Vec<String> = call
                         .kw("methods")
                         .map(|a| lit_list(a.node, self.src))

@@ -1386,6 +1386,29 @@ impl<'s> Ctx<'s> {
             let all2 = all.clone();
             self.taint_base(r, &all2, sc);
         }
+        // An inline authorization check (`Permission(...)`, `has_perm`,
+        // `check_object_permissions`, `can_edit`) scopes what the handler
+        // loads: not an unchecked lookup by id.
+        let last = call.path.rsplit('.').next().unwrap_or("");
+        if crate::words::words(last).iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "permission"
+                    | "permissions"
+                    | "perm"
+                    | "perms"
+                    | "authorize"
+                    | "authorise"
+                    | "authorized"
+                    | "allowed"
+                    | "can"
+                    | "owner"
+                    | "owns"
+                    | "policy"
+            )
+        }) {
+            sc.info.user_check = true;
+        }
         let callee_opt = (!call.path.is_empty()).then_some(call.path.as_str());
         let method_opt = call.method.as_deref();
         let result_path = format!("{}()", call.path);
