@@ -189,13 +189,14 @@ impl Taint {
 pub fn source_rank(kind: &str) -> u8 {
     match kind {
         "request" => 0,
-        "tool-input" => 1,
-        "llm-output" => 2,
-        "retrieved" => 3,
-        "file" => 4,
-        "secret" => 5,
-        "env" => 6,
-        _ => 7,
+        "dom" => 1,
+        "tool-input" => 2,
+        "llm-output" => 3,
+        "retrieved" => 4,
+        "file" => 5,
+        "secret" => 6,
+        "env" => 7,
+        _ => 8,
     }
 }
 

@@ -130,7 +130,18 @@ const VENDOR_DIRS: &[&str] = &[
     "bower_components",
     "jspm_packages",
 ];
-const GENERATED_DIRS: &[&str] = &["dist", "build", "out", ".next", "__generated__", "coverage"];
+const GENERATED_DIRS: &[&str] = &[
+    "dist",
+    "build",
+    "built",
+    "out",
+    ".next",
+    "__generated__",
+    "coverage",
+    ".output",
+    ".nuxt",
+    ".svelte-kit",
+];
 const TEST_DIRS: &[&str] = &[
     "test",
     "tests",
@@ -141,6 +152,18 @@ const TEST_DIRS: &[&str] = &[
     "testing",
     "e2e",
 ];
+
+/// A bundler's output name: `vendor-aed0068cf9b67d04.js`, `main.3f9a1c2e7b.chunk.js`.
+fn hashed_bundle(name: &str) -> bool {
+    if !(name.ends_with(".js") || name.ends_with(".mjs") || name.ends_with(".cjs")) {
+        return false;
+    }
+    name.split(['-', '.', '_']).any(|part| {
+        part.len() >= 12
+            && part.bytes().all(|b| b.is_ascii_hexdigit())
+            && part.bytes().any(|b| b.is_ascii_digit())
+    })
+}
 
 /// Classify a file from its path alone: test, vendored, generated and
 /// minified code by directory and name. `Source` means "look at its bytes".
@@ -164,7 +187,11 @@ fn classify_by_path(path: &str) -> Option<FileClass> {
         return Some(FileClass::Vendored);
     }
     let lower = name.to_ascii_lowercase();
-    if lower.contains(".min.") || lower.ends_with("-min.js") || lower.ends_with(".bundle.js") {
+    if lower.contains(".min.")
+        || lower.ends_with("-min.js")
+        || lower.ends_with(".bundle.js")
+        || hashed_bundle(&lower)
+    {
         return Some(FileClass::Minified);
     }
     if dirs.iter().any(|d| GENERATED_DIRS.contains(d))
@@ -245,6 +272,15 @@ mod tests {
             FileClass::Vendored
         );
         assert_eq!(classify("static/app.min.js", b""), FileClass::Minified);
+        assert_eq!(
+            classify("assets/vendor-aed0068cf9b67d042dd23a6343545b7b.js", b""),
+            FileClass::Minified
+        );
+        assert_eq!(classify("src/deadbeef-handler.js", b""), FileClass::Source);
+        assert_eq!(
+            classify("core/built/admin/app.js", b""),
+            FileClass::Generated
+        );
         assert_eq!(classify("api/pb/user_pb2.py", b""), FileClass::Generated);
         assert_eq!(
             classify(

@@ -176,6 +176,14 @@ const PUBLIC_ANYWHERE: &[&str] = &[
     "webhook",
     "webhooks",
     "well-known",
+    "auth",
+    "authentication",
+    "invitation",
+    "invitations",
+    "invite",
+    "activate",
+    "activation",
+    "unsubscribe",
 ];
 /// Words that make a route public by purpose as its last segment, when the
 /// route has no path parameter: health probes, docs, token endpoints.
@@ -203,6 +211,7 @@ const PUBLIC_LAST: &[&str] = &[
     "reset-password",
     "verify",
     "verify-email",
+    "setup",
 ];
 
 /// Whether a route is meant to be reached without a login (see the lists above).

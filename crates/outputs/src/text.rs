@@ -219,6 +219,7 @@ pub fn source_phrase(kind: &str) -> String {
         "llm-output" => "LLM output".into(),
         "retrieved" => "retrieved content".into(),
         "tool-input" => "tool input".into(),
+        "dom" => "the page URL".into(),
         "secret" => "a secret".into(),
         "env" => "the environment".into(),
         "file" => "file contents".into(),

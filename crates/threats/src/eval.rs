@@ -299,6 +299,7 @@ fn message(rule: &Rule, fact: &Fact, ctx: &FactCtx) -> String {
 fn source_noun(kind: &str) -> &'static str {
     match kind {
         "request" => "request",
+        "dom" => "page-URL",
         "tool-input" => "tool-input",
         "llm-output" => "LLM output",
         "retrieved" => "retrieved-content",

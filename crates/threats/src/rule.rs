@@ -333,6 +333,7 @@ pub struct RuleError {
 
 const SOURCE_KINDS: &[&str] = &[
     "request",
+    "dom",
     "llm-output",
     "retrieved",
     "tool-input",

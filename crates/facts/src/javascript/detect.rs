@@ -181,7 +181,13 @@ impl<'a> Ex<'a> {
         ]) || w.iter().any(|x| {
             matches!(
                 x.as_str(),
-                "limiter" | "ratelimit" | "ratelimiter" | "throttle" | "throttler"
+                "limiter"
+                    | "ratelimit"
+                    | "ratelimiter"
+                    | "throttle"
+                    | "throttler"
+                    | "brute"
+                    | "bruteforce"
             )
         }) || (w.contains(&"rate".to_string()) && w.contains(&"limit".to_string()))
         {
@@ -1744,6 +1750,10 @@ impl<'a> Ex<'a> {
     /// is assigned to, the enclosing function.
     fn context_words(&self, n: Node) -> Vec<String> {
         let mut ws = vec![];
+        // The value is given a name (variable, property): that name says
+        // what it is for, and the enclosing function's name is not asked —
+        // `const s = Math.random()` in `scheduleTokenCleanup` is no token.
+        let mut named = false;
         let mut cur = n;
         for _ in 0..12 {
             let Some(p) = cur.parent() else { break };
@@ -1776,26 +1786,31 @@ impl<'a> Ex<'a> {
                 "variable_declarator" => {
                     if let Some(nm) = p.child_by_field_name("name") {
                         ws.extend(words(self.text(nm)));
+                        named = true;
                     }
                     break;
                 }
                 "assignment_expression" => {
                     if let Some(l) = p.child_by_field_name("left") {
                         ws.extend(words(self.text(l)));
+                        named = true;
                     }
                     break;
                 }
                 "pair" => {
                     if let Some(k) = p.child_by_field_name("key") {
                         ws.extend(words(self.text(k)));
+                        named = true;
                     }
                     break;
                 }
                 _ => break,
             }
         }
-        let sym = self.symbol();
-        ws.extend(words(sym.rsplit('.').next().unwrap_or("")));
+        if !named {
+            let sym = self.symbol();
+            ws.extend(words(sym.rsplit('.').next().unwrap_or("")));
+        }
         ws
     }
 
