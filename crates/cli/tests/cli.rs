@@ -268,7 +268,12 @@ fn init_then_scan_applies_the_model_file() {
     let o = run(&["init"], root);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let text = std::fs::read_to_string(root.join("breakwater.toml")).unwrap();
-    assert!(text.starts_with("#:schema "));
+    assert!(text.starts_with("#:schema ./.breakwater/breakwater.schema.json"));
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join(".breakwater/breakwater.schema.json")).unwrap(),
+    )
+    .expect("the schema init writes is JSON");
+    assert!(schema["properties"]["suppressions"].is_object());
     // A second init refuses to overwrite.
     assert_eq!(run(&["init"], root).status.code(), Some(2));
     let json = stdout(&run(&["scan", ".", "--format", "json"], root));

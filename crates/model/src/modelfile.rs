@@ -12,8 +12,14 @@ use std::collections::BTreeMap;
 
 /// The file name at the repository root.
 pub const FILE_NAME: &str = "breakwater.toml";
-/// Where editors find the schema (committed in this repository).
-pub const SCHEMA_URL: &str = "https://raw.githubusercontent.com/breakwater-dev/breakwater/main/schemas/breakwater.schema.json";
+/// Where `init` writes the model file's JSON Schema, relative to the
+/// repository root; the `#:schema` comment points editors (taplo, Even
+/// Better TOML) at it, so completion and validation work offline.
+pub const SCHEMA_PATH: &str = ".breakwater/breakwater.schema.json";
+
+/// The model file's JSON Schema (generated from [`ModelFile`], committed in
+/// `schemas/` and checked for staleness).
+pub const SCHEMA_JSON: &str = include_str!("../../../schemas/breakwater.schema.json");
 
 /// The system as a whole.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -270,7 +276,7 @@ fn toml_str(s: &str) -> String {
 /// A commented model file pre-filled from a discovered model.
 pub fn init_text(model: &SystemModel) -> String {
     let mut s = String::new();
-    s.push_str(&format!("#:schema {SCHEMA_URL}\n"));
+    s.push_str(&format!("#:schema ./{SCHEMA_PATH}\n"));
     s.push_str(
         "# breakwater model file: what people decided about this system.\n\
          # Discovery (`breakwater scan`) recomputes what the code contains on every run;\n\

@@ -1,7 +1,7 @@
 //! `breakwater init [PATH]`: write a commented breakwater.toml pre-filled from discovery.
 
 use bw_engine::{FsSource, Library, ScanOptions, WalkOptions, scan};
-use bw_model::modelfile::{FILE_NAME, init_text};
+use bw_model::modelfile::{FILE_NAME, SCHEMA_JSON, SCHEMA_PATH, init_text};
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
@@ -39,6 +39,15 @@ pub fn run(a: Args) -> u8 {
         Err(e) => return super::fail(e),
     };
     let text = init_text(&out.report.model);
+    // The schema the `#:schema` comment names, beside the cache-to-be.
+    let schema = a.path.join(SCHEMA_PATH);
+    if let Err(e) = schema
+        .parent()
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|_| std::fs::write(&schema, SCHEMA_JSON))
+    {
+        return super::fail(format!("{}: {e}", schema.display()));
+    }
     // Write beside the target, then rename: a crash never leaves half a file.
     let tmp = a.path.join(format!(".{FILE_NAME}.tmp"));
     if let Err(e) = std::fs::write(&tmp, &text).and_then(|_| std::fs::rename(&tmp, &target)) {
