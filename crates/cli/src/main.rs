@@ -16,6 +16,32 @@ mod cmd;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// `calloc` for tree-sitter on mimalloc (which has no `calloc` in its base API).
+unsafe extern "C" fn mi_calloc(count: usize, size: usize) -> *mut std::ffi::c_void {
+    match count.checked_mul(size) {
+        // SAFETY: mi_zalloc returns zeroed memory of `total` bytes (or null on OOM).
+        Some(total) => unsafe { libmimalloc_sys::mi_zalloc(total) },
+        None => std::ptr::null_mut(),
+    }
+}
+
+/// tree-sitter's trees come from its C allocator: route them to mimalloc
+/// too, so a freed tree's pages are reused by the next file instead of
+/// being returned to the kernel and faulted in again (see BENCHMARKS.md).
+fn use_one_allocator() {
+    // SAFETY: called first thing in `main`, before any tree-sitter object
+    // exists and before any other thread starts; the four functions are one
+    // allocator family with malloc's alignment.
+    unsafe {
+        tree_sitter::set_allocator(Some(tree_sitter::Allocator {
+            malloc: libmimalloc_sys::mi_malloc,
+            calloc: mi_calloc,
+            realloc: libmimalloc_sys::mi_realloc,
+            free: libmimalloc_sys::mi_free,
+        }));
+    }
+}
+
 /// Threat modelling from the code, in the development loop.
 #[derive(Parser)]
 #[command(name = "breakwater", version, about, long_about = None, propagate_version = true)]
@@ -47,6 +73,7 @@ pub mod exit {
 }
 
 fn main() -> ExitCode {
+    use_one_allocator();
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Scan(a) => cmd::scan::run(a),

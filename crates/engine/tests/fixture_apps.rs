@@ -11,7 +11,14 @@ use std::fmt::Write;
 use std::path::Path;
 
 fn digest(dir: &Path) -> String {
-    let source = FsSource::new(dir, WalkOptions { respect_gitignore: false, ..Default::default() }).unwrap();
+    let source = FsSource::new(
+        dir,
+        WalkOptions {
+            respect_gitignore: false,
+            ..Default::default()
+        },
+    )
+    .unwrap();
     let lib = Library::builtin().unwrap();
     let r = scan(&source, &lib, &ScanOptions::default()).unwrap().report;
     let mut s = String::new();
@@ -20,8 +27,17 @@ fn digest(dir: &Path) -> String {
         let comp = e.component.as_deref().unwrap_or("-");
         match &e.entry {
             Some(en) => {
-                let controls = if en.controls.is_empty() { String::new() } else { format!(" {:?}", en.controls) };
-                writeln!(s, "  {} [{comp}] auth={:?}{controls} handler={}", e.id, en.auth, en.handler).unwrap();
+                let controls = if en.controls.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {:?}", en.controls)
+                };
+                writeln!(
+                    s,
+                    "  {} [{comp}] auth={:?}{controls} handler={}",
+                    e.id, en.auth, en.handler
+                )
+                .unwrap();
                 if !en.reaches.is_empty() {
                     writeln!(s, "    reaches {}", en.reaches.join(", ")).unwrap();
                 }
@@ -35,7 +51,12 @@ fn digest(dir: &Path) -> String {
     }
     writeln!(s, "flows:").unwrap();
     for f in &r.model.flows {
-        writeln!(s, "  {} -> {} ({}, crosses={})", f.from, f.to, f.protocol, f.crosses_boundary).unwrap();
+        writeln!(
+            s,
+            "  {} -> {} ({}, crosses={})",
+            f.from, f.to, f.protocol, f.crosses_boundary
+        )
+        .unwrap();
     }
     writeln!(s, "threats:").unwrap();
     for t in &r.threats {
@@ -61,7 +82,11 @@ fn fixture_apps_model_and_threats() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures");
     let mut n = 0;
     for group in ["python", "js", "iac"] {
-        let mut apps: Vec<_> = std::fs::read_dir(root.join(group)).unwrap().flatten().map(|e| e.path()).collect();
+        let mut apps: Vec<_> = std::fs::read_dir(root.join(group))
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
         apps.sort();
         for app in apps.into_iter().filter(|p| p.is_dir()) {
             let name = format!("{group}__{}", app.file_name().unwrap().to_string_lossy());
