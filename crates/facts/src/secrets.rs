@@ -374,6 +374,9 @@ fn is_tok(b: u8) -> bool {
 }
 
 /// Call `f(start, end)` for every maximal run of token characters.
+/// The shortest known-format token (an AWS key id: `AKIA` + 16).
+const MIN_KNOWN_TOKEN: usize = 20;
+
 fn for_each_run(line: &str, mut f: impl FnMut(usize, usize)) {
     let b = line.as_bytes();
     let mut i = 0;
@@ -569,6 +572,11 @@ pub fn scan(path: &str, lang: Lang, text: &str) -> Vec<Fact> {
         let mut hits: Vec<Hit> = Vec::new();
         // Known formats, one pass over the runs of the line.
         for_each_run(line, |s, e| {
+            // Every known token format is longer than this: most runs in
+            // code are identifiers and never reach the matchers.
+            if e - s < MIN_KNOWN_TOKEN {
+                return;
+            }
             if let Some((kind, ks, ke)) = match_known(line, s, e) {
                 let value = &line[ks..ke];
                 if !is_placeholder(value)
