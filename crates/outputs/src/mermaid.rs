@@ -28,7 +28,21 @@ pub struct Mermaid;
 
 impl Renderer for Mermaid {
     fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
-        out.write_all(flowchart(&report.model).as_bytes())
+        out.write_all(flowchart(&report.model).as_bytes())?;
+        // Nothing skipped silently, even in the bare diagram (a comment).
+        let skipped: Vec<String> = crate::text::skipped_by_reason(report)
+            .into_iter()
+            .map(|(r, n)| format!("{n} {r}"))
+            .collect();
+        let mut note = format!("%% breakwater: {} files analysed", report.files.analysed);
+        if !skipped.is_empty() {
+            note.push_str(&format!(
+                ", {} skipped ({})",
+                report.files.skipped.len(),
+                skipped.join(", ")
+            ));
+        }
+        writeln!(out, "{}", one_line(&note))
     }
 }
 

@@ -86,6 +86,34 @@ pub fn sarif_log(report: &Report, include_potential: bool) -> Value {
         driver.insert("informationUri".into(), json!(INFORMATION_URI));
     }
     driver.insert("rules".into(), Value::Array(descriptors));
+    // Nothing skipped silently: files that failed are notifications (the
+    // run is then not "successful"), and every skipped file is counted by
+    // reason in the invocation's properties.
+    let failed: Vec<Value> = report
+        .files
+        .skipped
+        .iter()
+        .filter(|s| s.failed)
+        .map(|s| {
+            json!({
+                "level": "error",
+                "message": { "text": format!("{}: {}", one_line(&s.path), one_line(&s.message)) },
+                "locations": [{ "physicalLocation": { "artifactLocation": { "uri": uri(&s.path), "uriBaseId": "%SRCROOT%" } } }],
+            })
+        })
+        .collect();
+    let skipped: Map<String, Value> = crate::text::skipped_by_reason(report)
+        .into_iter()
+        .map(|(r, n)| (r, json!(n)))
+        .collect();
+    let invocation = json!({
+        "executionSuccessful": failed.is_empty(),
+        "toolExecutionNotifications": failed,
+        "properties": {
+            "breakwater/analysedFiles": report.files.analysed,
+            "breakwater/skippedFiles": Value::Object(skipped),
+        },
+    });
     json!({
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -97,6 +125,7 @@ pub fn sarif_log(report: &Report, include_potential: bool) -> Value {
                 }
             },
             "columnKind": "unicodeCodePoints",
+            "invocations": [invocation],
             "results": results,
         }]
     })
