@@ -11,6 +11,8 @@ use std::collections::BTreeSet;
 
 /// Longest path kept between a source and a sink.
 const MAX_STEPS: usize = 8;
+/// Unresolved calls remembered per value.
+const MAX_CALLS: usize = 4;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Taint {
@@ -24,6 +26,10 @@ pub struct Taint {
     pub unknown: bool,
     /// Sink kinds this value was sanitised for (`*` = all).
     pub sanitized: Vec<String>,
+    /// Calls whose results flowed in without a model for them (resolved
+    /// callee names): the engine looks them up among the repository's
+    /// function summaries to follow returns across files.
+    pub calls: Vec<String>,
 }
 
 impl Taint {
@@ -51,6 +57,32 @@ impl Taint {
         }
     }
 
+    /// The result of a call breakwater has no model for: of unknown origin
+    /// when its inputs are not constant (outside data does not pass through
+    /// unmodelled code), with the callee kept so the engine can follow it
+    /// into the repository's own function, and parameters kept for linking.
+    pub fn opaque_call(inputs: &Taint, callee: &str) -> Taint {
+        let mut calls = inputs.calls.clone();
+        if !callee.is_empty() && !calls.iter().any(|c| c == callee) && calls.len() < MAX_CALLS {
+            calls.push(callee.to_string());
+        }
+        // Constant inputs give a constant result — unless the callee, once
+        // the engine resolves it, returns outside data of its own.
+        Taint {
+            params: inputs.params.clone(),
+            unknown: !inputs.is_constant(),
+            calls,
+            ..Taint::default()
+        }
+    }
+
+    /// Whether a sink must be recorded: anything but a plainly safe value.
+    /// A constant that went through unresolved calls is kept, since the
+    /// engine may find that one of them returns outside data.
+    pub fn worth_recording(&self, kind: &str) -> bool {
+        self.state_for(kind) != FlowState::Safe || (!self.calls.is_empty() && !self.safe_for(kind))
+    }
+
     /// True when nothing non-literal flows into the value.
     pub fn is_constant(&self) -> bool {
         self.sources.is_empty() && self.params.is_empty() && !self.unknown
@@ -58,13 +90,24 @@ impl Taint {
 
     /// Combine two values flowing into one (concatenation, containers, calls).
     pub fn join(&mut self, other: &Taint) {
+        // Unresolved calls are remembered even through constant values:
+        // `get_term()` takes no input, yet may return request data.
+        let mut calls = std::mem::take(&mut self.calls);
+        for c in &other.calls {
+            if calls.len() < MAX_CALLS && !calls.contains(c) {
+                calls.push(c.clone());
+            }
+        }
         if other.is_constant() {
+            self.calls = calls;
             return;
         }
         if self.is_constant() {
             *self = other.clone();
+            self.calls = calls;
             return;
         }
+        self.calls = calls;
         self.sanitized
             .retain(|k| other.sanitized.contains(k) || other.sanitized.iter().any(|o| o == "*"));
         for s in &other.sources {
@@ -153,6 +196,11 @@ impl Taint {
                 self.params.iter().copied().collect()
             } else {
                 vec![]
+            },
+            calls: if state == FlowState::Tainted || self.safe_for(kind) {
+                vec![]
+            } else {
+                self.calls.clone()
             },
         }
     }

@@ -227,6 +227,10 @@ pub struct Flow {
     /// function the argument derives from.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub params: Vec<u32>,
+    /// Unmodelled calls whose results reach the argument (resolved callee
+    /// names); the engine follows the repository's own ones.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub calls: Vec<String>,
 }
 
 /// An import binding: `local` names `module`'s `name` (or the module itself).

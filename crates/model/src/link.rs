@@ -125,20 +125,83 @@ fn short_name(export: &str) -> &str {
     tail.rsplit('.').next().unwrap_or(tail)
 }
 
+/// Outside data that reaches a value through the return of one of the
+/// repository's own functions: the function returns a source itself, or
+/// returns a parameter that this function's call passes outside data to.
+fn through_returns(
+    files: &[FileFacts],
+    index: &FnIndex,
+    file: usize,
+    symbol: &str,
+    calls: &[String],
+) -> Option<(Source, Vec<Step>)> {
+    for callee in calls {
+        let Some((cf, cg)) = index.resolve(callee) else {
+            continue;
+        };
+        let summary = &files[cf].functions[cg];
+        let name = short_name(&summary.export_name);
+        if let Some(src) = &summary.returns_source {
+            let step = Step {
+                location: summary.location.clone(),
+                label: format!("returned by `{name}()`"),
+            };
+            return Some((src.clone(), vec![step]));
+        }
+        if summary.returns_params.is_empty() {
+            continue;
+        }
+        let Some(g) = FnIndex::enclosing(files, file, symbol) else {
+            continue;
+        };
+        for call in files[file].functions[g]
+            .calls
+            .iter()
+            .filter(|c| &c.callee == callee)
+        {
+            for &p in &summary.returns_params {
+                let Some(arg) = call.args.get(p as usize) else {
+                    continue;
+                };
+                if let (FlowState::Tainted, Some(src)) = (arg.state, &arg.source) {
+                    let step = Step {
+                        location: call.location.clone(),
+                        label: format!("passed through `{name}()`"),
+                    };
+                    return Some((src.clone(), vec![step]));
+                }
+            }
+        }
+    }
+    None
+}
+
 /// Resolve every `FromParams` sink to `Tainted` (a caller passes outside
-/// data) or `Unknown` (no such caller found).
+/// data) or `Unknown` (no such caller found), and follow the returns of the
+/// repository's own functions into sinks of unknown origin.
 pub fn link(files: &mut [FileFacts]) {
     let index = FnIndex::new(files);
     let mut updates: Vec<(usize, usize, FlowState, Option<(Source, Vec<Step>)>)> = vec![];
     for (fi, f) in files.iter().enumerate() {
         for (ki, fact) in f.facts.iter().enumerate() {
             let Some(flow) = &fact.flow else { continue };
-            if flow.state != FlowState::FromParams {
+            let resolvable = matches!(flow.state, FlowState::FromParams | FlowState::Unknown)
+                || (flow.state == FlowState::Safe && !flow.calls.is_empty());
+            if !resolvable {
                 continue;
             }
-            let found = FnIndex::enclosing(files, fi, &fact.evidence.symbol).and_then(|gi| {
-                find_tainted_caller(files, &index, (fi, gi), &flow.params, 0, &mut vec![])
-            });
+            let from_callers = if flow.state == FlowState::FromParams {
+                FnIndex::enclosing(files, fi, &fact.evidence.symbol).and_then(|gi| {
+                    find_tainted_caller(files, &index, (fi, gi), &flow.params, 0, &mut vec![])
+                })
+            } else {
+                None
+            };
+            let found = from_callers
+                .or_else(|| through_returns(files, &index, fi, &fact.evidence.symbol, &flow.calls));
+            if flow.state != FlowState::FromParams && found.is_none() {
+                continue;
+            }
             match found {
                 Some(hit) => updates.push((fi, ki, FlowState::Tainted, Some(hit))),
                 None => updates.push((fi, ki, FlowState::Unknown, None)),
@@ -158,5 +221,6 @@ pub fn link(files: &mut [FileFacts]) {
             flow.source = Some(src);
         }
         flow.params.clear();
+        flow.calls.clear();
     }
 }

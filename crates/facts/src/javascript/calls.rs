@@ -670,15 +670,9 @@ impl<'a> Ex<'a> {
                 .joined(&joined)
                 .step(self.loc(cx.node), step_label);
         }
-        if joined.is_constant() {
-            return Taint::constant();
-        }
-        // Unknown function of non-constant input: origin unknown, but keep parameters for linking.
-        Taint {
-            params: joined.params,
-            unknown: true,
-            ..Taint::default()
-        }
+        // Unknown function of non-constant input: origin unknown, but keep
+        // parameters and the callee for linking.
+        Taint::opaque_call(&joined, cx.callee)
     }
 
     /// Everything recognised at one call.
@@ -967,8 +961,9 @@ impl<'a> Ex<'a> {
             if pinned {
                 continue;
             }
-            let state = t.state_for(&s.kind);
-            if state == crate::FlowState::Safe || !html_ok {
+            // Safe values are not sinks — unless they went through a call the
+            // engine may resolve to one of the repository's own functions.
+            if !t.worth_recording(&s.kind) || !html_ok {
                 continue;
             }
             done.push(s.kind.clone());

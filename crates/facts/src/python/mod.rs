@@ -1441,7 +1441,7 @@ impl<'s> Ctx<'s> {
                 t.join(&call.recv_taint);
                 t
             } else {
-                opaque(&all)
+                Taint::opaque_call(&all, &call.path)
             }
         } else {
             self.local_call_result(&call, &all)
@@ -1536,7 +1536,7 @@ impl<'s> Ctx<'s> {
         if self.spec.propagates(Some(call.path.as_str()), None) {
             return all.clone();
         }
-        opaque(all)
+        Taint::opaque_call(all, &call.path)
     }
 
     /// The literal keyword arguments of a call, for objects it constructs.
@@ -1856,7 +1856,10 @@ impl<'s> Ctx<'s> {
                 vec![t.to_flow(&spec.kind)]
             };
             for flow in flows {
-                if flow.state == FlowState::Safe {
+                // Safe values are not sinks — unless they went through a call
+                // the engine may resolve to one of the repository's own
+                // functions (`execute(build_query())`).
+                if flow.state == FlowState::Safe && flow.calls.is_empty() {
                     continue;
                 }
                 let callee = if call.path.is_empty()
@@ -2250,21 +2253,5 @@ fn block_exits(b: Node<'_>, src: &str) -> bool {
                 || t.starts_with("sys.exit(")
         }
         _ => false,
-    }
-}
-
-/// The result of a call breakwater has no model for: not constant when its
-/// inputs are not, but of unknown origin — outside data does not pass
-/// through unmodelled code. Parameters are kept so the engine can still
-/// link callers across functions.
-fn opaque(t: &Taint) -> Taint {
-    if t.is_constant() {
-        Taint::constant()
-    } else {
-        Taint {
-            params: t.params.clone(),
-            unknown: true,
-            ..Taint::default()
-        }
     }
 }
