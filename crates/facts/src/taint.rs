@@ -92,12 +92,17 @@ impl Taint {
     pub fn join(&mut self, other: &Taint) {
         // Unresolved calls are remembered even through constant values:
         // `get_term()` takes no input, yet may return request data.
-        let mut calls = std::mem::take(&mut self.calls);
-        for c in &other.calls {
-            if calls.len() < MAX_CALLS && !calls.contains(c) {
-                calls.push(c.clone());
+        let calls = if other.calls.is_empty() {
+            std::mem::take(&mut self.calls)
+        } else {
+            let mut calls = std::mem::take(&mut self.calls);
+            for c in &other.calls {
+                if calls.len() < MAX_CALLS && !calls.contains(c) {
+                    calls.push(c.clone());
+                }
             }
-        }
+            calls
+        };
         if other.is_constant() {
             self.calls = calls;
             return;
