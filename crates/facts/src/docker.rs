@@ -11,6 +11,7 @@ use crate::evidence::evidence;
 use crate::secrets::is_literal_secret_env;
 use crate::types::{Evidence, Fact, FileFacts, Prop, Subject};
 use bw_files::Lang;
+use bw_lang::FieldExt;
 use tree_sitter::Node;
 
 /// The parts of an image reference: name (with registry), tag, digest.
@@ -156,7 +157,7 @@ pub fn extract(path: &str, text: &str) -> Result<FileFacts, bw_lang::ParseError>
                     .unwrap_or_default();
                 let image = substitute(&raw, &global_args);
                 let alias = inst
-                    .child_by_field_name("as")
+                    .field("as")
                     .map(|a| bw_lang::text(a, text).trim().to_string());
                 let parent_stage = stages.iter().position(|s| {
                     s.alias
@@ -175,7 +176,7 @@ pub fn extract(path: &str, text: &str) -> Result<FileFacts, bw_lang::ParseError>
                 for pair in named_children_of(inst, "arg_pair") {
                     let name = field_text(pair, "name", text);
                     let value = pair
-                        .child_by_field_name("default")
+                        .field("default")
                         .map(|v| unquote(bw_lang::text(v, text)));
                     if let Some(v) = &value {
                         if stages.is_empty() {
@@ -190,7 +191,7 @@ pub fn extract(path: &str, text: &str) -> Result<FileFacts, bw_lang::ParseError>
             "env_instruction" => {
                 for pair in named_children_of(inst, "env_pair") {
                     let name = field_text(pair, "name", text);
-                    let Some(v) = pair.child_by_field_name("value") else {
+                    let Some(v) = pair.field("value") else {
                         continue;
                     };
                     if is_literal_secret_env(&name, &unquote(bw_lang::text(v, text))) {
@@ -320,7 +321,7 @@ fn named_children_of<'t>(node: Node<'t>, kind: &str) -> Vec<Node<'t>> {
 }
 
 fn field_text(node: Node<'_>, field: &str, text: &str) -> String {
-    node.child_by_field_name(field)
+    node.field(field)
         .map(|n| bw_lang::text(n, text).trim().to_string())
         .unwrap_or_default()
 }

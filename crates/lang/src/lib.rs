@@ -108,3 +108,54 @@ mod tests {
         assert!(tree.root_node().child_count() > 0);
     }
 }
+
+/// `child_by_field_name` without the name lookup: tree-sitter resolves a
+/// field name to its id by comparing it with every field name of the
+/// grammar, on every call. Extractors ask for the same few literal names
+/// millions of times, so the ids are cached per thread, keyed by the
+/// grammar and the address of the name (literals have fixed addresses).
+pub trait FieldExt<'t> {
+    fn field(&self, name: &str) -> Option<Node<'t>>;
+}
+
+thread_local! {
+    static FIELD_IDS: std::cell::RefCell<Vec<(usize, usize, usize, u16)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Cached (grammar, name) pairs per thread; names beyond it are looked up
+/// the slow way.
+const FIELD_CACHE: usize = 256;
+
+impl<'t> FieldExt<'t> for Node<'t> {
+    #[inline]
+    fn field(&self, name: &str) -> Option<Node<'t>> {
+        let lang = self.language();
+        let lang_key = lang.name().map(|n| n.as_ptr() as usize).unwrap_or(0);
+        let key = (lang_key, name.as_ptr() as usize, name.len());
+        let cached = FIELD_IDS.with(|c| {
+            c.borrow()
+                .iter()
+                .find(|e| (e.0, e.1, e.2) == key)
+                .map(|e| e.3)
+        });
+        let id = match cached {
+            Some(id) => id,
+            None => {
+                let id = lang.field_id_for_name(name).map(|id| id.get()).unwrap_or(0);
+                FIELD_IDS.with(|c| {
+                    let mut c = c.borrow_mut();
+                    if c.len() < FIELD_CACHE {
+                        c.push((key.0, key.1, key.2, id));
+                    }
+                });
+                id
+            }
+        };
+        if id == 0 {
+            None
+        } else {
+            self.child_by_field_id(id)
+        }
+    }
+}

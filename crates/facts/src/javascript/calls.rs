@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::flowspec::SinkSpec;
+use bw_lang::FieldExt;
 
 /// A property of an object-literal argument, evaluated.
 pub(super) struct PropT<'t> {
@@ -139,10 +140,10 @@ impl<'a> Ex<'a> {
             "member_expression" => self.member(n, d),
             "subscript_expression" => {
                 let mut t = n
-                    .child_by_field_name("object")
+                    .field("object")
                     .map(|o| self.eval_node(o, d + 1))
                     .unwrap_or_default();
-                if let Some(i) = n.child_by_field_name("index") {
+                if let Some(i) = n.field("index") {
                     self.eval_node(i, d + 1);
                 }
                 if let Some(p) = self.path_of(n)
@@ -156,16 +157,13 @@ impl<'a> Ex<'a> {
             "call_expression" => self.call(n, false, d),
             "new_expression" => self.call(n, true, d),
             "binary_expression" => {
-                let op = n
-                    .child_by_field_name("operator")
-                    .map(|o| self.text(o))
-                    .unwrap_or("");
+                let op = n.field("operator").map(|o| self.text(o)).unwrap_or("");
                 let l = n
-                    .child_by_field_name("left")
+                    .field("left")
                     .map(|x| self.eval_node(x, d + 1))
                     .unwrap_or_default();
                 let r = n
-                    .child_by_field_name("right")
+                    .field("right")
                     .map(|x| self.eval_node(x, d + 1))
                     .unwrap_or_default();
                 if matches!(op, "===" | "==" | "!==" | "!=") {
@@ -207,15 +205,15 @@ impl<'a> Ex<'a> {
                 Taint::constant()
             }
             "ternary_expression" => {
-                if let Some(c) = n.child_by_field_name("condition") {
+                if let Some(c) = n.field("condition") {
                     self.eval_node(c, d + 1);
                 }
                 let a = n
-                    .child_by_field_name("consequence")
+                    .field("consequence")
                     .map(|x| self.eval_node(x, d + 1))
                     .unwrap_or_default();
                 let b = n
-                    .child_by_field_name("alternative")
+                    .field("alternative")
                     .map(|x| self.eval_node(x, d + 1))
                     .unwrap_or_default();
                 a.joined(&b)
@@ -223,11 +221,11 @@ impl<'a> Ex<'a> {
             "assignment_expression" | "augmented_assignment_expression" => self.assign(n, d),
             "object" => self.eval_object(n, d).0,
             "pair" => {
-                let key = n.child_by_field_name("key");
+                let key = n.field("key");
                 if let Some(k) = key.filter(|k| k.kind() == "computed_property_name") {
                     self.eval_node(k, d + 1);
                 }
-                let Some(v) = n.child_by_field_name("value") else {
+                let Some(v) = n.field("value") else {
                     return Taint::constant();
                 };
                 let sv = strip(v);
@@ -240,16 +238,12 @@ impl<'a> Ex<'a> {
                 }
             }
             "arrow_function" | "function_expression" | "function" | "generator_function" => {
-                let own = n
-                    .child_by_field_name("name")
-                    .map(|x| self.text(x).to_string());
+                let own = n.field("name").map(|x| self.text(x).to_string());
                 self.function(n, own, None, d + 1);
                 Taint::constant()
             }
             "method_definition" => {
-                let own = n
-                    .child_by_field_name("name")
-                    .map(|x| self.text(x).to_string());
+                let own = n.field("name").map(|x| self.text(x).to_string());
                 self.function(n, own, None, d + 1);
                 Taint::constant()
             }
@@ -295,7 +289,7 @@ impl<'a> Ex<'a> {
 
     fn member(&mut self, n: Node, d: usize) -> Taint {
         let t = n
-            .child_by_field_name("object")
+            .field("object")
             .map(|o| self.eval_node(o, d + 1))
             .unwrap_or_default();
         let Some(p) = self.path_of(n) else { return t };
@@ -325,10 +319,7 @@ impl<'a> Ex<'a> {
 
     /// Next.js pages: `req.method === 'POST'` decides the method.
     fn method_check(&mut self, n: Node) {
-        let (Some(l), Some(r)) = (
-            n.child_by_field_name("left"),
-            n.child_by_field_name("right"),
-        ) else {
+        let (Some(l), Some(r)) = (n.field("left"), n.field("right")) else {
             return;
         };
         for (a, b) in [(l, r), (r, l)] {
@@ -351,10 +342,10 @@ impl<'a> Ex<'a> {
             match c.kind() {
                 "pair" => {
                     let key = c
-                        .child_by_field_name("key")
+                        .field("key")
                         .map(|k| self.lit(k).unwrap_or_else(|| self.text(k).to_string()))
                         .unwrap_or_default();
-                    let Some(v) = c.child_by_field_name("value") else {
+                    let Some(v) = c.field("value") else {
                         continue;
                     };
                     keys.push((key.clone(), v));
@@ -404,10 +395,7 @@ impl<'a> Ex<'a> {
     }
 
     fn assign(&mut self, n: Node, d: usize) -> Taint {
-        let (Some(left), Some(right)) = (
-            n.child_by_field_name("left"),
-            n.child_by_field_name("right"),
-        ) else {
+        let (Some(left), Some(right)) = (n.field("left"), n.field("right")) else {
             return Taint::constant();
         };
         let sr = strip(right);
@@ -434,7 +422,7 @@ impl<'a> Ex<'a> {
             t.join(&self.eval_node(left, d + 1));
         } else if left.kind() != "identifier" {
             // Evaluate the target's object for its own facts.
-            if let Some(o) = left.child_by_field_name("object") {
+            if let Some(o) = left.field("object") {
                 self.eval_node(o, d + 1);
             }
         }
@@ -458,7 +446,7 @@ impl<'a> Ex<'a> {
             "member_expression" | "subscript_expression" => {
                 // `obj.x = tainted` taints `obj` (containers).
                 let mut root = left;
-                while let Some(o) = root.child_by_field_name("object") {
+                while let Some(o) = root.field("object") {
                     root = o;
                 }
                 if root.kind() == "identifier" && !t.is_constant() {
@@ -483,11 +471,11 @@ impl<'a> Ex<'a> {
     // ---------------------------------------------------------------- calls
 
     fn call(&mut self, n: Node, is_new: bool, d: usize) -> Taint {
-        let func = n.child_by_field_name(if is_new { "constructor" } else { "function" });
+        let func = n.field(if is_new { "constructor" } else { "function" });
         let Some(func) = func else {
             return Taint::unknown();
         };
-        let args_node = n.child_by_field_name("arguments");
+        let args_node = n.field("arguments");
         if let Some(a) = args_node.filter(|a| a.kind() == "template_string") {
             // Tagged template: the tag receives the values separately (parameterised).
             self.eval_node(func, d + 1);
@@ -500,13 +488,12 @@ impl<'a> Ex<'a> {
         let arg_nodes: Vec<Node> = args_node.map(kids).unwrap_or_default();
         let fpath = self.path_of(func);
         let method = if func.kind() == "member_expression" {
-            func.child_by_field_name("property")
-                .map(|p| self.text(p).to_string())
+            func.field("property").map(|p| self.text(p).to_string())
         } else {
             None
         };
         let recv_node = if func.kind() == "member_expression" {
-            func.child_by_field_name("object")
+            func.field("object")
         } else {
             None
         };
@@ -1087,7 +1074,7 @@ impl<'a> Ex<'a> {
                     return (first.kind() == "string_fragment")
                         .then(|| self.text(first).to_string());
                 }
-                "binary_expression" => cur = strip(cur.child_by_field_name("left")?),
+                "binary_expression" => cur = strip(cur.field("left")?),
                 _ => return None,
             }
         }
@@ -1120,12 +1107,10 @@ impl<'a> Ex<'a> {
                 (expr, next)
             }
             "binary_expression" => {
-                let Some(l) = s.child_by_field_name("left") else {
+                let Some(l) = s.field("left") else {
                     return false;
                 };
-                let next = s
-                    .child_by_field_name("right")
-                    .and_then(|r| self.leading_literal(r));
+                let next = s.field("right").and_then(|r| self.leading_literal(r));
                 (l, next)
             }
             _ => return false,
@@ -1241,10 +1226,7 @@ impl<'a> Ex<'a> {
 
     fn assign_facts(&mut self, n: Node, left: Node, right: Node, t: &Taint) {
         let lt = self.text(left);
-        let prop = left
-            .child_by_field_name("property")
-            .map(|p| self.text(p))
-            .unwrap_or("");
+        let prop = left.field("property").map(|p| self.text(p)).unwrap_or("");
         if matches!(prop, "innerHTML" | "outerHTML") && left.kind() == "member_expression" {
             let state = t.state_for("html");
             if state != crate::FlowState::Safe {
@@ -1320,19 +1302,16 @@ impl<'a> Ex<'a> {
         if c.kind() != "unary_expression" || !self.text(c).starts_with('!') {
             return;
         }
-        let Some(arg) = c.child_by_field_name("argument").map(strip) else {
+        let Some(arg) = c.field("argument").map(strip) else {
             return;
         };
         if arg.kind() != "call_expression" {
             return;
         }
-        let Some(f) = arg.child_by_field_name("function") else {
+        let Some(f) = arg.field("function") else {
             return;
         };
-        let m = f
-            .child_by_field_name("property")
-            .map(|p| self.text(p))
-            .unwrap_or("");
+        let m = f.field("property").map(|p| self.text(p)).unwrap_or("");
         if !matches!(m, "includes" | "has") {
             return;
         }
@@ -1344,7 +1323,7 @@ impl<'a> Ex<'a> {
             return;
         }
         let Some(a) = arg
-            .child_by_field_name("arguments")
+            .field("arguments")
             .and_then(|x| kids(x).into_iter().next())
         else {
             return;
@@ -1365,7 +1344,7 @@ impl<'a> Ex<'a> {
         let v = strip(value);
         match v.kind() {
             "new_expression" => {
-                let c = v.child_by_field_name("constructor")?;
+                let c = v.field("constructor")?;
                 let p = self.path_of(c)?;
                 (p.root != Root::Local && p.root != Root::Global || is_known_ctor(&p.text))
                     .then_some(p.text)
@@ -1409,9 +1388,7 @@ impl<'a> Ex<'a> {
         let v = strip(value);
         match v.kind() {
             "template_string" => kids(v).iter().any(|k| k.kind() == "template_substitution"),
-            "binary_expression" => v
-                .child_by_field_name("operator")
-                .is_some_and(|o| self.text(o) == "+"),
+            "binary_expression" => v.field("operator").is_some_and(|o| self.text(o) == "+"),
             _ => false,
         }
     }
@@ -1421,7 +1398,7 @@ impl<'a> Ex<'a> {
         if !matches!(v.kind(), "new_expression" | "call_expression") {
             return None;
         }
-        let args = v.child_by_field_name("arguments")?;
+        let args = v.field("arguments")?;
         let mut ctor = Ctor::default();
         for a in kids(args) {
             if strip(a).kind() != "object" {
@@ -1431,11 +1408,8 @@ impl<'a> Ex<'a> {
                 if p.kind() != "pair" {
                     continue;
                 }
-                let k = p
-                    .child_by_field_name("key")
-                    .map(|k| self.text(k))
-                    .unwrap_or("");
-                let Some(val) = p.child_by_field_name("value") else {
+                let k = p.field("key").map(|k| self.text(k)).unwrap_or("");
+                let Some(val) = p.field("value") else {
                     continue;
                 };
                 match k {

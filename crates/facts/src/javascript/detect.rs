@@ -2,6 +2,7 @@
 
 use super::calls::{CallCx, host_of};
 use super::*;
+use bw_lang::FieldExt;
 
 const AUTH_WORDS: &[&str] = &[
     "auth",
@@ -158,7 +159,7 @@ impl<'a> Ex<'a> {
         let s = strip(n);
         let p = match s.kind() {
             "call_expression" => s
-                .child_by_field_name("function")
+                .field("function")
                 .and_then(|f| self.path_of(f))
                 .map(|p| p.text),
             _ => self.path_of(s).map(|p| p.text),
@@ -285,7 +286,7 @@ impl<'a> Ex<'a> {
             }
             return;
         }
-        let recv = func.child_by_field_name("object");
+        let recv = func.field("object");
         if callee == "ai.tool" {
             if let Some(o) = args
                 .first()
@@ -482,16 +483,14 @@ impl<'a> Ex<'a> {
             if cur.kind() != "call_expression" {
                 return None;
             }
-            let f = cur.child_by_field_name("function")?;
+            let f = cur.field("function")?;
             if f.kind() != "member_expression" {
                 return None;
             }
-            let prop = self.text(f.child_by_field_name("property")?);
-            let obj = f.child_by_field_name("object")?;
+            let prop = self.text(f.field("property")?);
+            let obj = f.field("object")?;
             if prop == "route" {
-                let a = kids(cur.child_by_field_name("arguments")?)
-                    .into_iter()
-                    .next()?;
+                let a = kids(cur.field("arguments")?).into_iter().next()?;
                 return Some((obj, self.lit(a)?));
             }
             super::calls::http_verb(prop)?;
@@ -620,9 +619,7 @@ impl<'a> Ex<'a> {
                     Some(key.clone()),
                 ),
             );
-            let name = h
-                .child_by_field_name("name")
-                .map(|x| self.text(x).to_string());
+            let name = h.field("name").map(|x| self.text(x).to_string());
             let sym = self.symbol();
             let handler = match name {
                 Some(nm) if sym == "<module>" => nm,
@@ -717,12 +714,12 @@ impl<'a> Ex<'a> {
                     .map(|p| p.text.trim_end_matches("::").to_string());
             }
             // koa: router.routes()
-            let f = s.child_by_field_name("function")?;
+            let f = s.field("function")?;
             if f.kind() == "member_expression"
-                && f.child_by_field_name("property")
+                && f.field("property")
                     .is_some_and(|p| self.text(p) == "routes")
             {
-                let obj = f.child_by_field_name("object")?;
+                let obj = f.field("object")?;
                 if strip(obj).kind() == "call_expression" {
                     return None;
                 }
@@ -833,13 +830,11 @@ impl<'a> Ex<'a> {
             match p.kind() {
                 "pair" => {
                     return p
-                        .child_by_field_name("key")
+                        .field("key")
                         .map(|k| self.lit(k).unwrap_or_else(|| self.text(k).to_string()));
                 }
                 "variable_declarator" => {
-                    return p
-                        .child_by_field_name("name")
-                        .map(|k| self.text(k).to_string());
+                    return p.field("name").map(|k| self.text(k).to_string());
                 }
                 "await_expression" | "parenthesized_expression" => cur = p,
                 _ => return None,
@@ -889,17 +884,14 @@ impl<'a> Ex<'a> {
         for c in kids(o) {
             match c.kind() {
                 "pair" => {
-                    let k = c.child_by_field_name("key")?;
+                    let k = c.field("key")?;
                     let kt = self.lit(k).unwrap_or_else(|| self.text(k).to_string());
                     if kt == key {
-                        return c.child_by_field_name("value");
+                        return c.field("value");
                     }
                 }
                 "shorthand_property_identifier" if self.text(c) == key => return Some(c),
-                "method_definition"
-                    if c.child_by_field_name("name")
-                        .is_some_and(|x| self.text(x) == key) =>
-                {
+                "method_definition" if c.field("name").is_some_and(|x| self.text(x) == key) => {
                     return Some(c);
                 }
                 _ => {}
@@ -1353,7 +1345,7 @@ impl<'a> Ex<'a> {
         };
         let ctor = cx.recv_node.and_then(|r| {
             let mut root = strip(r);
-            while let Some(o) = root.child_by_field_name("object") {
+            while let Some(o) = root.field("object") {
                 root = strip(o);
             }
             self.lookup(self.text(root)).and_then(|v| v.ctor.clone())
@@ -1373,7 +1365,7 @@ impl<'a> Ex<'a> {
                         // openai('gpt-4o') / anthropic('claude-…')
                         (v.kind() == "call_expression")
                             .then(|| {
-                                v.child_by_field_name("arguments")
+                                v.field("arguments")
                                     .and_then(|a| kids(a).into_iter().next())
                                     .and_then(|a| self.lit(a))
                             })
@@ -1728,15 +1720,15 @@ impl<'a> Ex<'a> {
         if s.kind() != "call_expression" {
             return None;
         }
-        let f = self.path_of(s.child_by_field_name("function")?)?;
+        let f = self.path_of(s.field("function")?)?;
         if !matches!(f.text.as_str(), "path.join" | "path.resolve") {
             return None;
         }
-        let args = kids(s.child_by_field_name("arguments")?);
+        let args = kids(s.field("arguments")?);
         let first = strip(*args.first()?);
         let tmpdir = first.kind() == "call_expression"
             && first
-                .child_by_field_name("function")
+                .field("function")
                 .and_then(|x| self.path_of(x))
                 .is_some_and(|p| p.text == "os.tmpdir");
         let rest: Option<Vec<String>> = args[1..].iter().map(|a| self.lit(*a)).collect();
@@ -1767,12 +1759,12 @@ impl<'a> Ex<'a> {
                 | "template_substitution"
                 | "template_string" => {
                     if p.kind() == "call_expression"
-                        && let Some(f) = p.child_by_field_name("function")
+                        && let Some(f) = p.field("function")
                     {
                         if f.kind() == "member_expression"
-                            && f.child_by_field_name("property")
+                            && f.field("property")
                                 .is_some_and(|x| self.text(x) == "update")
-                            && let Some(a) = p.child_by_field_name("arguments")
+                            && let Some(a) = p.field("arguments")
                         {
                             ws.extend(words(self.text(a)));
                         }
@@ -1784,21 +1776,21 @@ impl<'a> Ex<'a> {
                     cur = p;
                 }
                 "variable_declarator" => {
-                    if let Some(nm) = p.child_by_field_name("name") {
+                    if let Some(nm) = p.field("name") {
                         ws.extend(words(self.text(nm)));
                         named = true;
                     }
                     break;
                 }
                 "assignment_expression" => {
-                    if let Some(l) = p.child_by_field_name("left") {
+                    if let Some(l) = p.field("left") {
                         ws.extend(words(self.text(l)));
                         named = true;
                     }
                     break;
                 }
                 "pair" => {
-                    if let Some(k) = p.child_by_field_name("key") {
+                    if let Some(k) = p.field("key") {
                         ws.extend(words(self.text(k)));
                         named = true;
                     }
@@ -1876,9 +1868,7 @@ impl<'a> Ex<'a> {
             .into_iter()
             .next()
             .filter(|k| k.kind() == "call_expression")?;
-        let a = kids(call.child_by_field_name("arguments")?)
-            .into_iter()
-            .next()?;
+        let a = kids(call.field("arguments")?).into_iter().next()?;
         if strip(a).kind() == "object" {
             return self.obj_get(strip(a), "path").and_then(|v| self.lit(v));
         }
@@ -1889,7 +1879,7 @@ impl<'a> Ex<'a> {
         match self.decorator_name(d).as_str() {
             "UseGuards" => {
                 if let Some(call) = kids(d).into_iter().next()
-                    && let Some(args) = call.child_by_field_name("arguments")
+                    && let Some(args) = call.field("arguments")
                 {
                     for a in kids(args) {
                         c.auth.push(normalise(self.text(a)));
@@ -1942,12 +1932,12 @@ impl<'a> Ex<'a> {
         }
         let mut body_model = None;
         let mut params = route_params(&route);
-        if let Some(ps) = m.child_by_field_name("parameters") {
+        if let Some(ps) = m.field("parameters") {
             for p in kids(ps) {
                 for d in kids(p).into_iter().filter(|k| k.kind() == "decorator") {
                     match self.decorator_name(d).as_str() {
                         "Body" => {
-                            if let Some(t) = p.child_by_field_name("type") {
+                            if let Some(t) = p.field("type") {
                                 let t = self.text(t).trim_start_matches(':').trim().to_string();
                                 if !matches!(
                                     t.as_str(),
@@ -2036,7 +2026,7 @@ impl<'a> Ex<'a> {
                     rest.pop();
                 }
                 let route = next_segments(&rest);
-                let sym = if is_default && func.child_by_field_name("name").is_none() {
+                let sym = if is_default && func.field("name").is_none() {
                     "default".to_string()
                 } else {
                     name.to_string()
@@ -2161,10 +2151,7 @@ impl<'a> Ex<'a> {
         if stem != "middleware" {
             return;
         }
-        let f = call
-            .child_by_field_name("function")
-            .map(|f| self.text(f))
-            .unwrap_or("");
+        let f = call.field("function").map(|f| self.text(f)).unwrap_or("");
         if auth_name(f) || f.contains("clerkMiddleware") || f.contains("withAuth") {
             self.next_middleware(n);
         }

@@ -31,6 +31,7 @@ use crate::types::{
     CallSite, Fact, FileFacts, FunctionSummary, Import, Location, Prop, Source, Subject,
 };
 use bw_files::Lang;
+use bw_lang::FieldExt;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use tree_sitter::Node;
 
@@ -432,7 +433,7 @@ impl<'a> Ex<'a> {
         }
         for st in kids(root) {
             let st = if st.kind() == "export_statement" {
-                st.child_by_field_name("declaration").unwrap_or(st)
+                st.field("declaration").unwrap_or(st)
             } else {
                 st
             };
@@ -442,7 +443,7 @@ impl<'a> Ex<'a> {
                 | "generator_function_declaration"
                 | "class_declaration"
                 | "abstract_class_declaration" => {
-                    if let Some(n) = st.child_by_field_name("name") {
+                    if let Some(n) = st.field("name") {
                         self.top_names.insert(self.text(n).to_string());
                     }
                 }
@@ -451,10 +452,7 @@ impl<'a> Ex<'a> {
                         if d.kind() != "variable_declarator" {
                             continue;
                         }
-                        let (Some(name), Some(value)) = (
-                            d.child_by_field_name("name"),
-                            d.child_by_field_name("value"),
-                        ) else {
+                        let (Some(name), Some(value)) = (d.field("name"), d.field("value")) else {
                             continue;
                         };
                         if let Some(m) = self.require_of(value) {
@@ -470,7 +468,7 @@ impl<'a> Ex<'a> {
     }
 
     fn import_statement(&mut self, st: Node) {
-        let Some(source) = st.child_by_field_name("source") else {
+        let Some(source) = st.field("source") else {
             return;
         };
         let Some(module) = self.lit(source) else {
@@ -500,10 +498,10 @@ impl<'a> Ex<'a> {
                         if s.kind() != "import_specifier" {
                             continue;
                         }
-                        let Some(name) = s.child_by_field_name("name") else {
+                        let Some(name) = s.field("name") else {
                             continue;
                         };
-                        let local = s.child_by_field_name("alias").unwrap_or(name);
+                        let local = s.field("alias").unwrap_or(name);
                         let (n, l) = (
                             self.lit(name)
                                 .unwrap_or_else(|| self.text(name).to_string()),
@@ -522,27 +520,22 @@ impl<'a> Ex<'a> {
         let n = strip(n);
         match n.kind() {
             "call_expression" => {
-                let f = n.child_by_field_name("function")?;
+                let f = n.field("function")?;
                 if f.kind() != "identifier" || self.text(f) != "require" {
                     return None;
                 }
-                let arg = kids(n.child_by_field_name("arguments")?)
-                    .into_iter()
-                    .next()?;
+                let arg = kids(n.field("arguments")?).into_iter().next()?;
                 Some((self.lit(arg)?, None))
             }
             "member_expression" => {
-                let obj = strip(n.child_by_field_name("object")?);
+                let obj = strip(n.field("object")?);
                 if obj.kind() != "call_expression" {
                     return None;
                 }
                 let (m, None) = self.require_of(obj)? else {
                     return None;
                 };
-                Some((
-                    m,
-                    Some(self.text(n.child_by_field_name("property")?).to_string()),
-                ))
+                Some((m, Some(self.text(n.field("property")?).to_string())))
             }
             _ => None,
         }
@@ -566,9 +559,7 @@ impl<'a> Ex<'a> {
                             self.add_import(&l, module, Some(&l.clone()));
                         }
                         "pair_pattern" => {
-                            let (Some(k), Some(v)) =
-                                (p.child_by_field_name("key"), p.child_by_field_name("value"))
-                            else {
+                            let (Some(k), Some(v)) = (p.field("key"), p.field("value")) else {
                                 continue;
                             };
                             if v.kind() == "identifier" {
@@ -667,8 +658,8 @@ impl<'a> Ex<'a> {
                 root: Root::Local,
             }),
             "member_expression" => {
-                let obj = n.child_by_field_name("object")?;
-                let prop = self.text(n.child_by_field_name("property")?);
+                let obj = n.field("object")?;
+                let prop = self.text(n.field("property")?);
                 if strip(obj).kind() == "this" {
                     if let Some(t) = self.class_info().and_then(|c| c.fields.get(prop)) {
                         let root = if t.contains("::") || !t.contains('.') {
@@ -700,9 +691,9 @@ impl<'a> Ex<'a> {
                 })
             }
             "subscript_expression" => {
-                let obj = n.child_by_field_name("object")?;
+                let obj = n.field("object")?;
                 let base = self.path_of_d(obj, d + 1)?;
-                let idx = n.child_by_field_name("index").and_then(|i| self.lit(i));
+                let idx = n.field("index").and_then(|i| self.lit(i));
                 let text = match idx {
                     Some(i) => format!("{}.{i}", base.text),
                     None => format!("{}[]", base.text),
@@ -730,7 +721,7 @@ impl<'a> Ex<'a> {
                         root: Root::Import,
                     });
                 }
-                let f = n.child_by_field_name("function")?;
+                let f = n.field("function")?;
                 let base = self.path_of_d(f, d + 1)?;
                 let text = if base.text.ends_with("::") {
                     format!("{}default()", base.text)
@@ -793,9 +784,7 @@ impl<'a> Ex<'a> {
                 }
             }
             "function_declaration" | "generator_function_declaration" => {
-                let name = n
-                    .child_by_field_name("name")
-                    .map(|x| self.text(x).to_string());
+                let name = n.field("name").map(|x| self.text(x).to_string());
                 self.function(n, name, None, d + 1);
             }
             "class_declaration" | "abstract_class_declaration" | "class" => {
@@ -812,25 +801,25 @@ impl<'a> Ex<'a> {
                 }
             }
             "if_statement" => {
-                if let Some(c) = n.child_by_field_name("condition") {
+                if let Some(c) = n.field("condition") {
                     self.eval(c, d + 1);
-                    self.allowlist_guard(c, n.child_by_field_name("consequence"));
+                    self.allowlist_guard(c, n.field("consequence"));
                 }
                 for f in ["consequence", "alternative"] {
-                    if let Some(c) = n.child_by_field_name(f) {
+                    if let Some(c) = n.field(f) {
                         self.walk(c, d + 1);
                     }
                 }
             }
             "for_in_statement" => {
                 let right = n
-                    .child_by_field_name("right")
+                    .field("right")
                     .map(|r| self.eval(r, d + 1))
                     .unwrap_or_default();
-                if let Some(l) = n.child_by_field_name("left") {
+                if let Some(l) = n.field("left") {
                     self.bind_pattern(l, &right, None, d + 1);
                 }
-                if let Some(b) = n.child_by_field_name("body") {
+                if let Some(b) = n.field("body") {
                     self.walk(b, d + 1);
                 }
             }
@@ -857,15 +846,13 @@ impl<'a> Ex<'a> {
         let is_default = (0..n.child_count())
             .filter_map(|i| n.child(i))
             .any(|c| c.kind() == "default");
-        if let Some(decl) = n.child_by_field_name("declaration") {
+        if let Some(decl) = n.field("declaration") {
             match decl.kind() {
                 "class_declaration" | "abstract_class_declaration" => {
                     self.class(decl, &decorators, d + 1)
                 }
                 "function_declaration" | "generator_function_declaration" => {
-                    let name = decl
-                        .child_by_field_name("name")
-                        .map(|x| self.text(x).to_string());
+                    let name = decl.field("name").map(|x| self.text(x).to_string());
                     let exported = if is_default {
                         Some("default".to_string())
                     } else {
@@ -876,10 +863,7 @@ impl<'a> Ex<'a> {
                 }
                 "lexical_declaration" | "variable_declaration" => {
                     for dcl in kids(decl) {
-                        let (Some(nm), Some(v)) = (
-                            dcl.child_by_field_name("name"),
-                            dcl.child_by_field_name("value"),
-                        ) else {
+                        let (Some(nm), Some(v)) = (dcl.field("name"), dcl.field("value")) else {
                             continue;
                         };
                         if is_function(strip(v)) {
@@ -893,7 +877,7 @@ impl<'a> Ex<'a> {
             }
             return;
         }
-        if let Some(v) = n.child_by_field_name("value") {
+        if let Some(v) = n.field("value") {
             let v2 = strip(v);
             if is_function(v2) {
                 self.next_export(v2, "default", true);
@@ -912,10 +896,10 @@ impl<'a> Ex<'a> {
     }
 
     fn declarator(&mut self, n: Node, d: usize) {
-        let Some(name) = n.child_by_field_name("name") else {
+        let Some(name) = n.field("name") else {
             return;
         };
-        let Some(value) = n.child_by_field_name("value") else {
+        let Some(value) = n.field("value") else {
             if name.kind() == "identifier" {
                 let s = self.text(name).to_string();
                 self.declare(&s, Var::default());
@@ -990,9 +974,7 @@ impl<'a> Ex<'a> {
                             self.bind_pattern(p, t, base.clone(), d + 1)
                         }
                         "pair_pattern" => {
-                            let (Some(k), Some(v)) =
-                                (p.child_by_field_name("key"), p.child_by_field_name("value"))
-                            else {
+                            let (Some(k), Some(v)) = (p.field("key"), p.field("value")) else {
                                 continue;
                             };
                             let key = self.lit(k).unwrap_or_else(|| self.text(k).to_string());
@@ -1011,7 +993,7 @@ impl<'a> Ex<'a> {
                             );
                         }
                         "object_assignment_pattern" => {
-                            if let Some(l) = p.child_by_field_name("left") {
+                            if let Some(l) = p.field("left") {
                                 self.bind_pattern(l, t, base.clone(), d + 1);
                             }
                         }
@@ -1030,7 +1012,7 @@ impl<'a> Ex<'a> {
                 }
             }
             "assignment_pattern" => {
-                if let Some(l) = pat.child_by_field_name("left") {
+                if let Some(l) = pat.field("left") {
                     self.bind_pattern(l, t, base, d + 1);
                 }
             }
@@ -1081,8 +1063,7 @@ impl<'a> Ex<'a> {
                 let own = if n.kind() == "method_definition" || matches!(r, Role::Action) {
                     name
                 } else {
-                    n.child_by_field_name("name")
-                        .map(|x| self.text(x).to_string())
+                    n.field("name").map(|x| self.text(x).to_string())
                 };
                 (r, k, own)
             }
@@ -1119,9 +1100,7 @@ impl<'a> Ex<'a> {
             (None, false) => parent_traits.clone(),
         };
         self.traits.entry(traits_key.clone()).or_default();
-        let params_node = n
-            .child_by_field_name("parameters")
-            .or_else(|| n.child_by_field_name("parameter"));
+        let params_node = n.field("parameters").or_else(|| n.field("parameter"));
         let params: Vec<Node> = params_node
             .map(|p| {
                 if p.kind() == "identifier" {
@@ -1181,7 +1160,7 @@ impl<'a> Ex<'a> {
         for (i, p) in params.iter().enumerate() {
             self.bind_param(*p, i as u32, &role, d + 1);
         }
-        if let Some(body) = n.child_by_field_name("body") {
+        if let Some(body) = n.field("body") {
             if body.kind() == "statement_block" {
                 self.walk(body, d + 1);
             } else {
@@ -1205,9 +1184,9 @@ impl<'a> Ex<'a> {
     }
 
     fn param_name(&self, p: Node) -> String {
-        let pat = p.child_by_field_name("pattern").unwrap_or(p);
+        let pat = p.field("pattern").unwrap_or(p);
         let pat = if pat.kind() == "assignment_pattern" {
-            pat.child_by_field_name("left").unwrap_or(pat)
+            pat.field("left").unwrap_or(pat)
         } else {
             pat
         };
@@ -1219,10 +1198,10 @@ impl<'a> Ex<'a> {
             .into_iter()
             .filter(|k| k.kind() == "decorator")
             .collect();
-        let mut pat = p.child_by_field_name("pattern").unwrap_or(p);
+        let mut pat = p.field("pattern").unwrap_or(p);
         if pat.kind() == "assignment_pattern" || pat.kind() == "rest_pattern" {
             pat = pat
-                .child_by_field_name("left")
+                .field("left")
                 .or_else(|| kids(pat).into_iter().next())
                 .unwrap_or(pat);
         }
@@ -1341,7 +1320,7 @@ impl<'a> Ex<'a> {
             return String::new();
         };
         let f = if inner.kind() == "call_expression" {
-            inner.child_by_field_name("function").unwrap_or(inner)
+            inner.field("function").unwrap_or(inner)
         } else {
             inner
         };
@@ -1353,7 +1332,7 @@ impl<'a> Ex<'a> {
 
     fn class(&mut self, n: Node, outer_decorators: &[Node], d: usize) {
         let name = n
-            .child_by_field_name("name")
+            .field("name")
             .map(|x| self.text(x).to_string())
             .unwrap_or_else(|| "<class>".into());
         let mut decorators: Vec<Node> = outer_decorators.to_vec();
@@ -1371,22 +1350,19 @@ impl<'a> Ex<'a> {
             name: name.clone(),
             fields: HashMap::new(),
         };
-        let Some(body) = n.child_by_field_name("body") else {
+        let Some(body) = n.field("body") else {
             return;
         };
         let members = kids(body);
         // Constructor parameter properties and typed fields.
         for m in &members {
             if m.kind() == "method_definition"
-                && m.child_by_field_name("name")
+                && m.field("name")
                     .is_some_and(|x| self.text(x) == "constructor")
-                && let Some(ps) = m.child_by_field_name("parameters")
+                && let Some(ps) = m.field("parameters")
             {
                 for p in kids(ps) {
-                    let (Some(pat), Some(ty)) = (
-                        p.child_by_field_name("pattern"),
-                        p.child_by_field_name("type"),
-                    ) else {
+                    let (Some(pat), Some(ty)) = (p.field("pattern"), p.field("type")) else {
                         continue;
                     };
                     let tname = self.text(ty).trim_start_matches(':').trim().to_string();
@@ -1397,10 +1373,7 @@ impl<'a> Ex<'a> {
                 }
             }
             if m.kind() == "public_field_definition"
-                && let (Some(fname), Some(v)) = (
-                    m.child_by_field_name("name"),
-                    m.child_by_field_name("value"),
-                )
+                && let (Some(fname), Some(v)) = (m.field("name"), m.field("value"))
                 && let Some(a) = self.alias_of(v)
             {
                 info.fields.insert(self.text(fname).to_string(), a);
@@ -1434,7 +1407,7 @@ impl<'a> Ex<'a> {
                 "decorator" => pending_decorators.push(m),
                 "method_definition" => {
                     let mname = m
-                        .child_by_field_name("name")
+                        .field("name")
                         .map(|x| self.text(x).to_string())
                         .unwrap_or_default();
                     if let Some(ctrl) = &nest {
@@ -1445,10 +1418,10 @@ impl<'a> Ex<'a> {
                 }
                 "public_field_definition" => {
                     let fname = m
-                        .child_by_field_name("name")
+                        .field("name")
                         .map(|x| self.text(x).to_string())
                         .unwrap_or_default();
-                    if let Some(v) = m.child_by_field_name("value") {
+                    if let Some(v) = m.field("value") {
                         if is_function(strip(v)) {
                             self.function(strip(v), Some(fname), None, d + 1);
                         } else {

@@ -5,6 +5,7 @@ use super::names::*;
 use super::routes::EntryDraft;
 use super::{Call, Ctx, Deferred, Scope};
 use crate::types::*;
+use bw_lang::FieldExt;
 use tree_sitter::Node;
 
 /// `scheme://user@host:port/...` -> (scheme, host).
@@ -117,9 +118,7 @@ impl<'s> Ctx<'s> {
         for _ in 0..12 {
             let p = cur?;
             if p.kind() == "assignment" {
-                return p
-                    .child_by_field_name("left")
-                    .map(|l| self.text(l).to_string());
+                return p.field("left").map(|l| self.text(l).to_string());
             }
             if matches!(
                 p.kind(),
@@ -139,11 +138,11 @@ impl<'s> Ctx<'s> {
         }
         // `View.as_view()` -> the view class.
         if n.kind() == "call"
-            && let Some(f) = n.child_by_field_name("function")
+            && let Some(f) = n.field("function")
             && f.kind() == "attribute"
-            && f.child_by_field_name("attribute")
+            && f.field("attribute")
                 .is_some_and(|a| self.text(a) == "as_view")
-            && let Some(o) = f.child_by_field_name("object")
+            && let Some(o) = f.field("object")
         {
             return self.resolved_child(o, _sc);
         }
@@ -158,8 +157,8 @@ impl<'s> Ctx<'s> {
             return name.to_string();
         }
         if n.kind() == "attribute"
-            && let Some(o) = n.child_by_field_name("object")
-            && let Some(a) = n.child_by_field_name("attribute")
+            && let Some(o) = n.field("object")
+            && let Some(a) = n.field("attribute")
         {
             let base = if o.kind() == "identifier" && !self.imports.map.contains_key(self.text(o)) {
                 self.text(o).to_string()
@@ -348,7 +347,7 @@ impl<'s> Ctx<'s> {
                 .into_iter()
                 .any(|c| self.mentions(c, names, depth + 1)),
             "keyword_argument" => n
-                .child_by_field_name("value")
+                .field("value")
                 .is_some_and(|v| self.mentions(v, names, depth + 1)),
             _ => false,
         }
@@ -1194,12 +1193,9 @@ impl<'s> Ctx<'s> {
         let lt = self.text(left).to_string();
         match left.kind() {
             "attribute" => {
-                let attr = left
-                    .child_by_field_name("attribute")
-                    .map(|a| self.text(a))
-                    .unwrap_or("");
+                let attr = left.field("attribute").map(|a| self.text(a)).unwrap_or("");
                 let obj_path = left
-                    .child_by_field_name("object")
+                    .field("object")
                     .and_then(|o| self.path_of(o, sc, 0))
                     .unwrap_or_default();
                 let flaskish = obj_path.contains("Flask()") || self.imports_root("flask");
@@ -1236,7 +1232,7 @@ impl<'s> Ctx<'s> {
                 }
             }
             "subscript" => {
-                let Some(v) = left.child_by_field_name("value") else {
+                let Some(v) = left.field("value") else {
                     return;
                 };
                 let vt = self.text(v);
@@ -1357,11 +1353,9 @@ impl<'s> Ctx<'s> {
                     }
                     "REST_FRAMEWORK" if self.is_settings && right.kind() == "dictionary" => {
                         for pair in named_kids(right) {
-                            let k = pair
-                                .child_by_field_name("key")
-                                .and_then(|k| lit_str(k, self.src));
+                            let k = pair.field("key").and_then(|k| lit_str(k, self.src));
                             if k.as_deref() == Some("DEFAULT_PERMISSION_CLASSES")
-                                && let Some(v) = pair.child_by_field_name("value")
+                                && let Some(v) = pair.field("value")
                             {
                                 for c in lit_list(v, self.src) {
                                     let last = c.rsplit('.').next().unwrap_or(&c).to_string();
@@ -1397,7 +1391,7 @@ impl<'s> Ctx<'s> {
         sc: &mut Scope,
         _depth: usize,
     ) {
-        let Some(v) = left.child_by_field_name("value") else {
+        let Some(v) = left.field("value") else {
             return;
         };
         let path = self.path_of(v, sc, 0).unwrap_or_default();
@@ -1703,18 +1697,16 @@ impl<'s> Ctx<'s> {
                 for _ in 0..24 {
                     let Some(n) = cur else { break };
                     if n.kind() == "call"
-                        && let Some(f) = n.child_by_field_name("function")
+                        && let Some(f) = n.field("function")
                         && self.path_of(f, sc, 0).as_deref() == Some("starlette.routing.Mount")
-                        && let Some(al) = n.child_by_field_name("arguments")
+                        && let Some(al) = n.field("arguments")
                         && let Some(first) = named_kids(al).into_iter().next()
                         && let Some(s) = lit_str(first, self.src)
                     {
                         prefix = format!("{s}{prefix}");
                     }
                     if n.kind() == "assignment" {
-                        router = n
-                            .child_by_field_name("left")
-                            .map(|l| self.text(l).to_string());
+                        router = n.field("left").map(|l| self.text(l).to_string());
                         break;
                     }
                     cur = n.parent();
@@ -1753,13 +1745,13 @@ impl<'s> Ctx<'s> {
                 let mut auth = Vec::new();
                 // login_required(views.x) / include("app.urls")
                 if view_node.kind() == "call"
-                    && let Some(f) = view_node.child_by_field_name("function")
+                    && let Some(f) = view_node.field("function")
                 {
                     let fp = self.path_of(f, sc, 0).unwrap_or_default();
                     let fl = fp.rsplit('.').next().unwrap_or("").to_string();
                     if fl == "include" {
                         let inner = view_node
-                            .child_by_field_name("arguments")
+                            .field("arguments")
                             .and_then(|al| named_kids(al).into_iter().next());
                         if let Some(i) = inner {
                             let i = if i.kind() == "tuple" {
@@ -1791,7 +1783,7 @@ impl<'s> Ctx<'s> {
                             auth.push(fl.clone());
                         }
                         if let Some(inner) = view_node
-                            .child_by_field_name("arguments")
+                            .field("arguments")
                             .and_then(|al| named_kids(al).into_iter().next())
                         {
                             view_node = inner;
@@ -2067,9 +2059,9 @@ impl<'s> Ctx<'s> {
     pub(crate) fn urlpatterns_extend(&mut self, right: Node<'_>, sc: &Scope) {
         if right.kind() == "attribute"
             && right
-                .child_by_field_name("attribute")
+                .field("attribute")
                 .is_some_and(|a| self.text(a) == "urls")
-            && let Some(o) = right.child_by_field_name("object")
+            && let Some(o) = right.field("object")
         {
             let child = self.resolved_child(o, sc);
             let module = self.module.clone();

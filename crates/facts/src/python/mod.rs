@@ -14,6 +14,7 @@ use crate::evidence;
 use crate::flowspec::{FlowSpec, FlowSpecFile, SinkSpec};
 use crate::taint::Taint;
 use crate::types::*;
+use bw_lang::FieldExt;
 use names::*;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::rc::Rc;
@@ -269,13 +270,13 @@ impl<'s> Ctx<'s> {
                     self.imports.add_statement(c, self.src, self.path)
                 }
                 "function_definition" | "class_definition" if depth == 0 => {
-                    if let Some(name) = c.child_by_field_name("name") {
+                    if let Some(name) = c.field("name") {
                         self.defs.insert(self.text(name).to_string());
                     }
                 }
                 "decorated_definition" if depth == 0 => {
-                    if let Some(d) = c.child_by_field_name("definition")
-                        && let Some(name) = d.child_by_field_name("name")
+                    if let Some(d) = c.field("definition")
+                        && let Some(name) = d.field("name")
                     {
                         self.defs.insert(self.text(name).to_string());
                     }
@@ -309,10 +310,7 @@ impl<'s> Ctx<'s> {
             return;
         }
         if n.kind() == "keyword_argument"
-            && let (Some(k), Some(v)) = (
-                n.child_by_field_name("name"),
-                n.child_by_field_name("value"),
-            )
+            && let (Some(k), Some(v)) = (n.field("name"), n.field("value"))
             && matches!(self.text(k), "func" | "fn" | "coroutine")
             && v.kind() == "identifier"
         {
@@ -393,28 +391,28 @@ impl<'s> Ctx<'s> {
             "if_statement" => self.if_stmt(n, sc, depth),
             "for_statement" => {
                 let t = n
-                    .child_by_field_name("right")
+                    .field("right")
                     .map(|r| self.eval(r, sc, depth + 1))
                     .unwrap_or_default();
                 let ty = n
-                    .child_by_field_name("right")
+                    .field("right")
                     .and_then(|r| self.path_of(r, sc, depth + 1));
-                if let Some(l) = n.child_by_field_name("left") {
+                if let Some(l) = n.field("left") {
                     let t = t.step(self.loc(l), format!("iterated as `{}`", self.text(l)));
                     self.bind(l, t, ty.map(|p| format!("{p}[]")), None, sc, depth + 1);
                 }
-                self.cond_block(n.child_by_field_name("body"), sc, depth);
-                if let Some(a) = n.child_by_field_name("alternative") {
-                    self.cond_block(a.child_by_field_name("body"), sc, depth);
+                self.cond_block(n.field("body"), sc, depth);
+                if let Some(a) = n.field("alternative") {
+                    self.cond_block(a.field("body"), sc, depth);
                 }
             }
             "while_statement" => {
-                if let Some(c) = n.child_by_field_name("condition") {
+                if let Some(c) = n.field("condition") {
                     self.eval(c, sc, depth + 1);
                 }
-                self.cond_block(n.child_by_field_name("body"), sc, depth);
-                if let Some(a) = n.child_by_field_name("alternative") {
-                    self.cond_block(a.child_by_field_name("body"), sc, depth);
+                self.cond_block(n.field("body"), sc, depth);
+                if let Some(a) = n.field("alternative") {
+                    self.cond_block(a.field("body"), sc, depth);
                 }
             }
             "try_statement" => {
@@ -439,12 +437,12 @@ impl<'s> Ctx<'s> {
                 for c in named_kids(n) {
                     if c.kind() == "with_clause" {
                         for item in named_kids(c) {
-                            let Some(v) = item.child_by_field_name("value") else {
+                            let Some(v) = item.field("value") else {
                                 continue;
                             };
                             if v.kind() == "as_pattern" {
                                 let expr = named_kids(v).into_iter().next();
-                                let alias = v.child_by_field_name("alias");
+                                let alias = v.field("alias");
                                 if let Some(e) = expr {
                                     let t = self.eval(e, sc, depth + 1);
                                     let ty = self.path_of(e, sc, depth + 1);
@@ -460,7 +458,7 @@ impl<'s> Ctx<'s> {
                         }
                     }
                 }
-                if let Some(b) = n.child_by_field_name("body") {
+                if let Some(b) = n.field("body") {
                     self.block(b, sc, depth + 1);
                 }
             }
@@ -471,7 +469,7 @@ impl<'s> Ctx<'s> {
                     .into_iter()
                     .filter(|c| c.kind() == "decorator")
                     .collect();
-                if let Some(d) = n.child_by_field_name("definition") {
+                if let Some(d) = n.field("definition") {
                     match d.kind() {
                         "function_definition" => self.def_function(d, &decs, sc, None, depth + 1),
                         "class_definition" => self.def_class(d, &decs, sc, depth + 1),
@@ -489,12 +487,12 @@ impl<'s> Ctx<'s> {
                 }
             }
             "match_statement" => {
-                if let Some(s) = n.child_by_field_name("subject") {
+                if let Some(s) = n.field("subject") {
                     self.eval(s, sc, depth + 1);
                 }
-                if let Some(b) = n.child_by_field_name("body") {
+                if let Some(b) = n.field("body") {
                     for case in named_kids(b) {
-                        if let Some(cb) = case.child_by_field_name("consequence") {
+                        if let Some(cb) = case.field("consequence") {
                             self.cond_block(Some(cb), sc, depth + 1);
                         }
                     }
@@ -506,7 +504,7 @@ impl<'s> Ctx<'s> {
     }
 
     fn if_stmt(&mut self, n: Node<'_>, sc: &mut Scope, depth: usize) {
-        let cond = n.child_by_field_name("condition");
+        let cond = n.field("condition");
         if let Some(c) = cond {
             self.eval(c, sc, depth + 1);
         }
@@ -515,7 +513,7 @@ impl<'s> Ctx<'s> {
             self.allowlist_guard(c)
                 .or_else(|| self.validation_guard(c, sc))
         });
-        let cons = n.child_by_field_name("consequence");
+        let cons = n.field("consequence");
         match &guard {
             Some((name, false)) => {
                 let saved = self.lookup(name, sc);
@@ -534,12 +532,10 @@ impl<'s> Ctx<'s> {
         let mut cur = n.walk();
         let alts: Vec<Node<'_>> = n.children_by_field_name("alternative", &mut cur).collect();
         for a in alts {
-            if let Some(c) = a.child_by_field_name("condition") {
+            if let Some(c) = a.field("condition") {
                 self.eval(c, sc, depth + 1);
             }
-            let body = a
-                .child_by_field_name("consequence")
-                .or_else(|| a.child_by_field_name("body"));
+            let body = a.field("consequence").or_else(|| a.field("body"));
             self.cond_block(body, sc, depth);
         }
         if let (Some((name, true)), Some(cons)) = (guard, cons)
@@ -562,7 +558,7 @@ impl<'s> Ctx<'s> {
                 "parenthesized_expression" => c = named_kids(c).into_iter().next()?,
                 "not_operator" => {
                     negated = !negated;
-                    c = c.child_by_field_name("argument")?;
+                    c = c.field("argument")?;
                 }
                 _ => break,
             }
@@ -570,11 +566,11 @@ impl<'s> Ctx<'s> {
         if c.kind() != "call" {
             return None;
         }
-        let f = c.child_by_field_name("function")?;
-        let args = named_kids(c.child_by_field_name("arguments")?);
+        let f = c.field("function")?;
+        let args = named_kids(c.field("arguments")?);
         let path = self.path_of(f, sc, 0).unwrap_or_default();
         let method = if f.kind() == "attribute" {
-            f.child_by_field_name("attribute").map(|a| self.text(a))
+            f.field("attribute").map(|a| self.text(a))
         } else {
             None
         };
@@ -588,7 +584,7 @@ impl<'s> Ctx<'s> {
                 Some(
                     "isdigit" | "isnumeric" | "isdecimal" | "isalnum" | "isalpha" | "isidentifier",
                 ),
-            ) => f.child_by_field_name("object"),
+            ) => f.field("object"),
             _ => None,
         }?;
         (checked.kind() == "identifier").then(|| (self.text(checked).to_string(), negated))
@@ -638,10 +634,7 @@ impl<'s> Ctx<'s> {
     // ---------------------------------------------------------------- assignment
 
     fn assign(&mut self, n: Node<'_>, sc: &mut Scope, depth: usize) {
-        let (Some(left), Some(right)) = (
-            n.child_by_field_name("left"),
-            n.child_by_field_name("right"),
-        ) else {
+        let (Some(left), Some(right)) = (n.field("left"), n.field("right")) else {
             // annotated declaration without a value: `x: Foo`
             return;
         };
@@ -670,7 +663,7 @@ impl<'s> Ctx<'s> {
         let t = if right.kind() == "assignment" {
             self.assign(right, sc, depth + 1);
             right
-                .child_by_field_name("left")
+                .field("left")
                 .map(|l| self.eval(l, sc, depth + 1))
                 .unwrap_or_default()
         } else {
@@ -694,10 +687,7 @@ impl<'s> Ctx<'s> {
     }
 
     fn aug_assign(&mut self, n: Node<'_>, sc: &mut Scope, depth: usize) {
-        let (Some(left), Some(right)) = (
-            n.child_by_field_name("left"),
-            n.child_by_field_name("right"),
-        ) else {
+        let (Some(left), Some(right)) = (n.field("left"), n.field("right")) else {
             return;
         };
         let rt = self.eval(right, sc, depth + 1);
@@ -757,10 +747,8 @@ impl<'s> Ctx<'s> {
                 }
             }
             "attribute" => {
-                let obj = target.child_by_field_name("object");
-                let attr = target
-                    .child_by_field_name("attribute")
-                    .map(|a| self.text(a).to_string());
+                let obj = target.field("object");
+                let attr = target.field("attribute").map(|a| self.text(a).to_string());
                 if let (Some(o), Some(a)) = (obj, attr.as_deref())
                     && self.text(o) == "self"
                     && let Some(cls) = sc.class.clone()
@@ -789,7 +777,7 @@ impl<'s> Ctx<'s> {
             }
             "subscript" => {
                 // `data["q"] = value`: the container now carries the value.
-                if let Some(v) = target.child_by_field_name("value") {
+                if let Some(v) = target.field("value") {
                     self.taint_base(v, &t, sc);
                 }
             }
@@ -839,11 +827,11 @@ impl<'s> Ctx<'s> {
                     self.set_var(name, v, sc);
                     return;
                 }
-                "attribute" => match cur.child_by_field_name("object") {
+                "attribute" => match cur.field("object") {
                     Some(o) => cur = o,
                     None => return,
                 },
-                "subscript" => match cur.child_by_field_name("value") {
+                "subscript" => match cur.field("value") {
                     Some(o) => cur = o,
                     None => return,
                 },
@@ -887,12 +875,9 @@ impl<'s> Ctx<'s> {
         match n.kind() {
             "identifier" => self.lookup(self.text(n), sc).and_then(|v| v.ctor),
             "binary_operator" => n
-                .child_by_field_name("right")
+                .field("right")
                 .and_then(|r| self.ctor_of(r, sc, depth + 1))
-                .or_else(|| {
-                    n.child_by_field_name("left")
-                        .and_then(|l| self.ctor_of(l, sc, depth + 1))
-                }),
+                .or_else(|| n.field("left").and_then(|l| self.ctor_of(l, sc, depth + 1))),
             "parenthesized_expression" => named_kids(n)
                 .into_iter()
                 .next()
@@ -931,8 +916,8 @@ impl<'s> Ctx<'s> {
                 Some(name.to_string())
             }
             "attribute" => {
-                let obj = n.child_by_field_name("object")?;
-                let attr = self.text(n.child_by_field_name("attribute")?);
+                let obj = n.field("object")?;
+                let attr = self.text(n.field("attribute")?);
                 if obj.kind() == "identifier" && self.text(obj) == "self" {
                     if let Some(cls) = &sc.class {
                         if let Some(v) = self.self_types.get(&format!("{cls}.{attr}"))
@@ -952,23 +937,23 @@ impl<'s> Ctx<'s> {
             }
             "call" => Some(format!(
                 "{}()",
-                self.path_of(n.child_by_field_name("function")?, sc, depth + 1)?
+                self.path_of(n.field("function")?, sc, depth + 1)?
             )),
             "subscript" => Some(format!(
                 "{}[]",
-                self.path_of(n.child_by_field_name("value")?, sc, depth + 1)?
+                self.path_of(n.field("value")?, sc, depth + 1)?
             )),
             "await" | "parenthesized_expression" => {
                 self.path_of(named_kids(n).into_iter().next()?, sc, depth + 1)
             }
             "binary_operator" => {
                 // LangChain pipes: `prompt | llm` behaves like its last stage.
-                let op = n.child_by_field_name("operator").map(|o| self.text(o));
+                let op = n.field("operator").map(|o| self.text(o));
                 if op != Some("|") {
                     return None;
                 }
                 let right = n
-                    .child_by_field_name("right")
+                    .field("right")
                     .and_then(|r| self.path_of(r, sc, depth + 1));
                 let llmish = |p: &str| {
                     p.contains("Chat")
@@ -979,9 +964,7 @@ impl<'s> Ctx<'s> {
                 if right.as_deref().is_some_and(llmish) {
                     return right;
                 }
-                let left = n
-                    .child_by_field_name("left")
-                    .and_then(|l| self.path_of(l, sc, depth + 1));
+                let left = n.field("left").and_then(|l| self.path_of(l, sc, depth + 1));
                 if left.as_deref().is_some_and(llmish) {
                     left
                 } else {
@@ -1050,7 +1033,7 @@ impl<'s> Ctx<'s> {
                 let mut t = Taint::constant();
                 for c in named_kids(n) {
                     if c.kind() == "interpolation"
-                        && let Some(e) = c.child_by_field_name("expression")
+                        && let Some(e) = c.field("expression")
                     {
                         let it = self.eval(e, sc, depth + 1);
                         t.join(&it);
@@ -1069,7 +1052,7 @@ impl<'s> Ctx<'s> {
             }
             "attribute" => {
                 let path = self.path_of(n, sc, depth + 1);
-                let obj = n.child_by_field_name("object");
+                let obj = n.field("object");
                 // Evaluate the object first: it may hold calls (sinks, LLM calls).
                 let obj_taint = obj.map(|o| self.eval(o, sc, depth + 1)).unwrap_or_default();
                 if let Some(p) = &path {
@@ -1096,7 +1079,7 @@ impl<'s> Ctx<'s> {
                 if let Some(o) = obj
                     && self.text(o) == "self"
                     && let Some(cls) = &sc.class
-                    && let Some(a) = n.child_by_field_name("attribute")
+                    && let Some(a) = n.field("attribute")
                 {
                     return self
                         .self_types
@@ -1107,7 +1090,7 @@ impl<'s> Ctx<'s> {
                 // A field assigned earlier in this function (`obj.name = value`).
                 if let Some(o) = obj
                     && o.kind() == "identifier"
-                    && let Some(a) = n.child_by_field_name("attribute")
+                    && let Some(a) = n.field("attribute")
                     && let Some(v) = self.lookup(&format!("{}.{}", self.text(o), self.text(a)), sc)
                 {
                     return obj_taint.joined(&v.taint);
@@ -1124,7 +1107,7 @@ impl<'s> Ctx<'s> {
                     self.eval(*i, sc, depth + 1);
                 }
                 let val_taint = n
-                    .child_by_field_name("value")
+                    .field("value")
                     .map(|v| self.eval(v, sc, depth + 1))
                     .unwrap_or_default();
                 if let Some(p) = &path
@@ -1185,11 +1168,11 @@ impl<'s> Ctx<'s> {
             | "dictionary_comprehension" => {
                 for c in named_kids(n) {
                     if c.kind() == "for_in_clause" {
-                        let right = c.child_by_field_name("right");
+                        let right = c.field("right");
                         let t = right
                             .map(|r| self.eval(r, sc, depth + 1))
                             .unwrap_or_default();
-                        if let Some(l) = c.child_by_field_name("left") {
+                        if let Some(l) = c.field("left") {
                             self.bind(l, t, None, None, sc, depth + 1);
                         }
                     } else if c.kind() == "if_clause" {
@@ -1198,7 +1181,7 @@ impl<'s> Ctx<'s> {
                         }
                     }
                 }
-                n.child_by_field_name("body")
+                n.field("body")
                     .map(|b| self.eval(b, sc, depth + 1))
                     .unwrap_or_default()
             }
@@ -1215,24 +1198,24 @@ impl<'s> Ctx<'s> {
             }
             "named_expression" => {
                 let t = n
-                    .child_by_field_name("value")
+                    .field("value")
                     .map(|v| self.eval(v, sc, depth + 1))
                     .unwrap_or_default();
-                if let Some(name) = n.child_by_field_name("name") {
+                if let Some(name) = n.field("name") {
                     self.bind(name, t.clone(), None, None, sc, depth + 1);
                 }
                 t
             }
             "keyword_argument" => n
-                .child_by_field_name("value")
+                .field("value")
                 .map(|v| self.eval(v, sc, depth + 1))
                 .unwrap_or_default(),
             "pair" => {
                 let mut t = Taint::constant();
-                if let Some(k) = n.child_by_field_name("key") {
+                if let Some(k) = n.field("key") {
                     t.join(&self.eval(k, sc, depth + 1));
                 }
-                if let Some(v) = n.child_by_field_name("value") {
+                if let Some(v) = n.field("value") {
                     t.join(&self.eval(v, sc, depth + 1));
                 }
                 t
@@ -1251,15 +1234,14 @@ impl<'s> Ctx<'s> {
     }
 
     fn eval_call(&mut self, n: Node<'_>, sc: &mut Scope, depth: usize) -> Taint {
-        let Some(func) = n.child_by_field_name("function") else {
+        let Some(func) = n.field("function") else {
             return Taint::unknown();
         };
         let path = self.path_of(func, sc, depth + 1).unwrap_or_default();
         let (method, recv) = if func.kind() == "attribute" {
             (
-                func.child_by_field_name("attribute")
-                    .map(|a| self.text(a).to_string()),
-                func.child_by_field_name("object"),
+                func.field("attribute").map(|a| self.text(a).to_string()),
+                func.field("object"),
             )
         } else {
             (None, None)
@@ -1288,7 +1270,7 @@ impl<'s> Ctx<'s> {
             _ => None,
         };
         let mut args = Vec::new();
-        if let Some(al) = n.child_by_field_name("arguments") {
+        if let Some(al) = n.field("arguments") {
             if al.kind() == "generator_expression" {
                 let t = self.eval(al, sc, depth + 1);
                 args.push(Arg {
@@ -1302,10 +1284,8 @@ impl<'s> Ctx<'s> {
                     match a.kind() {
                         "comment" => {}
                         "keyword_argument" => {
-                            let name = a
-                                .child_by_field_name("name")
-                                .map(|k| self.text(k).to_string());
-                            let Some(v) = a.child_by_field_name("value") else {
+                            let name = a.field("name").map(|k| self.text(k).to_string());
+                            let Some(v) = a.field("value") else {
                                 continue;
                             };
                             if name
@@ -1678,13 +1658,12 @@ impl<'s> Ctx<'s> {
         if n.kind() != "call" {
             return false;
         }
-        let Some(f) = n.child_by_field_name("function") else {
+        let Some(f) = n.field("function") else {
             return false;
         };
         let path = self.path_of(f, sc, 0).unwrap_or_default();
         let method = if f.kind() == "attribute" {
-            f.child_by_field_name("attribute")
-                .map(|a| self.text(a).to_string())
+            f.field("attribute").map(|a| self.text(a).to_string())
         } else {
             None
         };
@@ -1897,17 +1876,15 @@ impl<'s> Ctx<'s> {
         for p in named_kids(d) {
             match p.kind() {
                 "pair" => {
-                    let key = p
-                        .child_by_field_name("key")
-                        .and_then(|k| lit_str(k, self.src));
+                    let key = p.field("key").and_then(|k| lit_str(k, self.src));
                     if key.as_deref().is_some_and(|k| {
                         matches!(k, "$where" | "$function" | "$accumulator" | "$expr")
                     }) {
-                        if let Some(v) = p.child_by_field_name("value") {
+                        if let Some(v) = p.field("value") {
                             t.join(&self.eval(v, sc, 0));
                         }
                     } else if key.is_none()
-                        && let Some(k) = p.child_by_field_name("key")
+                        && let Some(k) = p.field("key")
                     {
                         t.join(&self.eval(k, sc, 0));
                     }
@@ -2030,7 +2007,7 @@ impl<'s> Ctx<'s> {
         if depth > MAX_DEPTH {
             return;
         }
-        let Some(name_node) = n.child_by_field_name("name") else {
+        let Some(name_node) = n.field("name") else {
             return;
         };
         let name = self.text(name_node).to_string();
@@ -2061,7 +2038,7 @@ impl<'s> Ctx<'s> {
             let v = self.param_var(i, p, &role, class.is_some(), n);
             sc.vars.insert(p.name.clone(), v);
         }
-        if let Some(body) = n.child_by_field_name("body") {
+        if let Some(body) = n.field("body") {
             self.block(body, &mut sc, depth + 1);
         }
         // Summary.
@@ -2072,7 +2049,7 @@ impl<'s> Ctx<'s> {
         };
         let returns_params: Vec<u32> = sc.returns.params.iter().copied().collect();
         let returns_source = sc.returns.primary_source().cloned();
-        let header_end = n.child_by_field_name("parameters").unwrap_or(name_node);
+        let header_end = n.field("parameters").unwrap_or(name_node);
         let location = self.ev_span(n, header_end, &symbol).location;
         self.returns.insert(
             export_name.clone(),

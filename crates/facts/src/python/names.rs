@@ -1,6 +1,7 @@
 //! Module names, the import table, literal helpers and name matching.
 
 use crate::types::Import;
+use bw_lang::FieldExt;
 use std::collections::HashMap;
 use tree_sitter::Node;
 
@@ -108,10 +109,8 @@ impl Imports {
                             });
                         }
                         "aliased_import" => {
-                            let (Some(name), Some(alias)) = (
-                                c.child_by_field_name("name"),
-                                c.child_by_field_name("alias"),
-                            ) else {
+                            let (Some(name), Some(alias)) = (c.field("name"), c.field("alias"))
+                            else {
                                 continue;
                             };
                             let full = text(name, src).to_string();
@@ -128,7 +127,7 @@ impl Imports {
                 }
             }
             "import_from_statement" => {
-                let Some(m) = n.child_by_field_name("module_name") else {
+                let Some(m) = n.field("module_name") else {
                     return;
                 };
                 let module = if m.kind() == "relative_import" {
@@ -152,10 +151,7 @@ impl Imports {
                     let (name, local) = match c.kind() {
                         "dotted_name" => (text(c, src).to_string(), text(c, src).to_string()),
                         "aliased_import" => {
-                            let (Some(nm), Some(al)) = (
-                                c.child_by_field_name("name"),
-                                c.child_by_field_name("alias"),
-                            ) else {
+                            let (Some(nm), Some(al)) = (c.field("name"), c.field("alias")) else {
                                 continue;
                             };
                             (text(nm, src).to_string(), text(al, src).to_string())

@@ -4,6 +4,7 @@ use super::names::*;
 use super::{Ctx, Deferred, FnInfo, Scope};
 use crate::evidence;
 use crate::types::*;
+use bw_lang::FieldExt;
 use std::collections::HashMap;
 use tree_sitter::Node;
 
@@ -73,7 +74,7 @@ pub(crate) struct Param {
 /// The parameters of a function definition.
 pub(crate) fn params_of(def: Node<'_>, src: &str, path: &str) -> Vec<Param> {
     let mut out = Vec::new();
-    let Some(ps) = def.child_by_field_name("parameters") else {
+    let Some(ps) = def.field("parameters") else {
         return out;
     };
     for p in named_kids(ps) {
@@ -94,20 +95,12 @@ pub(crate) fn params_of(def: Node<'_>, src: &str, path: &str) -> Vec<Param> {
                         named_kids(i).into_iter().next().unwrap_or(i)
                     }
                 });
-                (id, p.child_by_field_name("type"), None, star)
+                (id, p.field("type"), None, star)
             }
-            "default_parameter" => (
-                p.child_by_field_name("name"),
-                None,
-                p.child_by_field_name("value"),
-                false,
-            ),
-            "typed_default_parameter" => (
-                p.child_by_field_name("name"),
-                p.child_by_field_name("type"),
-                p.child_by_field_name("value"),
-                false,
-            ),
+            "default_parameter" => (p.field("name"), None, p.field("value"), false),
+            "typed_default_parameter" => {
+                (p.field("name"), p.field("type"), p.field("value"), false)
+            }
             "list_splat_pattern" | "dictionary_splat_pattern" => {
                 (named_kids(p).into_iter().next(), None, None, true)
             }
@@ -181,13 +174,10 @@ impl<'s> Ctx<'s> {
     fn dec_args<'t>(&self, call: Node<'t>) -> (Vec<Node<'t>>, Vec<(String, Node<'t>)>) {
         let mut pos = Vec::new();
         let mut kw = Vec::new();
-        if let Some(al) = call.child_by_field_name("arguments") {
+        if let Some(al) = call.field("arguments") {
             for a in named_kids(al) {
                 if a.kind() == "keyword_argument" {
-                    if let (Some(k), Some(v)) = (
-                        a.child_by_field_name("name"),
-                        a.child_by_field_name("value"),
-                    ) {
+                    if let (Some(k), Some(v)) = (a.field("name"), a.field("value")) {
                         kw.push((self.text(k).to_string(), v));
                     }
                 } else if a.kind() != "comment" {
@@ -268,7 +258,7 @@ impl<'s> Ctx<'s> {
             .filter_map(|d| {
                 let e = named_kids(*d).into_iter().next()?;
                 let (f, call) = if e.kind() == "call" {
-                    (e.child_by_field_name("function")?, Some(e))
+                    (e.field("function")?, Some(e))
                 } else {
                     (e, None)
                 };
@@ -475,10 +465,7 @@ impl<'s> Ctx<'s> {
                 }
                 // `@app.before_request` hook that checks the user: app-wide auth.
                 "before_request" | "before_app_request" if !recv_written.is_empty() => {
-                    let body = def
-                        .child_by_field_name("body")
-                        .map(|b| self.text(b))
-                        .unwrap_or("");
+                    let body = def.field("body").map(|b| self.text(b)).unwrap_or("");
                     if authish(name)
                         || body.contains("is_authenticated")
                         || body.contains("abort(401")
@@ -829,8 +816,8 @@ impl<'s> Ctx<'s> {
     /// Evidence of a definition's header line (`def get(self, request, pk):`).
     pub(crate) fn def_ev(&self, def: Node<'_>, symbol: &str) -> Evidence {
         let end = def
-            .child_by_field_name("parameters")
-            .or_else(|| def.child_by_field_name("name"))
+            .field("parameters")
+            .or_else(|| def.field("name"))
             .unwrap_or(def);
         self.ev_span(def, end, symbol)
     }
@@ -953,10 +940,7 @@ impl<'s> Ctx<'s> {
         if depth > super::MAX_DEPTH {
             return;
         }
-        let Some(name) = n
-            .child_by_field_name("name")
-            .map(|x| self.text(x).to_string())
-        else {
+        let Some(name) = n.field("name").map(|x| self.text(x).to_string()) else {
             return;
         };
         let symbol = match outer {
@@ -969,7 +953,7 @@ impl<'s> Ctx<'s> {
             ..Default::default()
         };
         let django = self.imports_root("django") || self.imports_root("rest_framework");
-        if let Some(sup) = n.child_by_field_name("superclasses") {
+        if let Some(sup) = n.field("superclasses") {
             for b in named_kids(sup) {
                 if b.kind() == "keyword_argument" {
                     continue;
@@ -1020,7 +1004,7 @@ impl<'s> Ctx<'s> {
                 cx.csrf_exempt = true;
             }
         }
-        let Some(body) = n.child_by_field_name("body") else {
+        let Some(body) = n.field("body") else {
             return;
         };
         // Class attributes first: permission classes apply to every method.
@@ -1032,10 +1016,7 @@ impl<'s> Ctx<'s> {
                 if a.kind() != "assignment" {
                     continue;
                 }
-                let (Some(l), Some(r)) = (
-                    a.child_by_field_name("left"),
-                    a.child_by_field_name("right"),
-                ) else {
+                let (Some(l), Some(r)) = (a.field("left"), a.field("right")) else {
                     continue;
                 };
                 // Flask class views: `decorators = [login_required]`, Flask-RESTful `method_decorators`.
@@ -1070,7 +1051,7 @@ impl<'s> Ctx<'s> {
                         .into_iter()
                         .filter(|c| c.kind() == "decorator")
                         .collect();
-                    if let Some(d) = st.child_by_field_name("definition") {
+                    if let Some(d) = st.field("definition") {
                         if d.kind() == "function_definition" {
                             self.def_function(d, &ds, parent, Some(&cx), depth + 1);
                         } else if d.kind() == "class_definition" {
