@@ -320,7 +320,7 @@ fn named_children_of<'t>(node: Node<'t>, kind: &str) -> Vec<Node<'t>> {
         .collect()
 }
 
-fn field_text(node: Node<'_>, field: &str, text: &str) -> String {
+fn field_text(node: Node<'_>, field: &'static str, text: &str) -> String {
     node.field(field)
         .map(|n| bw_lang::text(n, text).trim().to_string())
         .unwrap_or_default()

@@ -102,6 +102,50 @@ mod tests {
     }
 
     #[test]
+    fn grammars_are_told_apart_by_the_field_cache() {
+        let langs = [
+            Lang::Python,
+            Lang::JavaScript,
+            Lang::TypeScript,
+            Lang::Tsx,
+            Lang::Dockerfile,
+        ];
+        let keys: std::collections::BTreeSet<usize> = langs
+            .iter()
+            .map(|l| grammar_key(&grammar(*l).unwrap()))
+            .collect();
+        assert_eq!(keys.len(), langs.len());
+    }
+
+    #[test]
+    fn cached_fields_match_tree_sitter() {
+        use super::FieldExt;
+        for (lang, src) in [
+            (Lang::TypeScript, "f(x);\n"),
+            (Lang::Tsx, "f(x);\n"),
+            (Lang::JavaScript, "f(x);\n"),
+        ] {
+            let tree = parse(lang, src, DEFAULT_PARSE_BUDGET).unwrap();
+            let call = tree
+                .root_node()
+                .named_child(0)
+                .unwrap()
+                .named_child(0)
+                .unwrap();
+            assert_eq!(
+                call.field("function"),
+                call.child_by_field_name("function"),
+                "{lang:?}"
+            );
+            assert_eq!(
+                call.field("arguments"),
+                call.child_by_field_name("arguments"),
+                "{lang:?}"
+            );
+        }
+    }
+
+    #[test]
     fn deep_nesting_does_not_crash() {
         let src = format!("x = {}1{}\n", "[".repeat(5000), "]".repeat(5000));
         let tree = parse(Lang::Python, &src, DEFAULT_PARSE_BUDGET).unwrap();
@@ -113,9 +157,17 @@ mod tests {
 /// field name to its id by comparing it with every field name of the
 /// grammar, on every call. Extractors ask for the same few literal names
 /// millions of times, so the ids are cached per thread, keyed by the
-/// grammar and the address of the name (literals have fixed addresses).
+/// grammar and the address of the name — hence `&'static str`: a literal's
+/// address never holds another name.
 pub trait FieldExt<'t> {
-    fn field(&self, name: &str) -> Option<Node<'t>>;
+    fn field(&self, name: &'static str) -> Option<Node<'t>>;
+}
+
+/// A grammar's identity for the field cache. The binding exposes no
+/// pointer, so the shape of the grammar stands for it; a test checks the
+/// grammars breakwater loads all differ.
+fn grammar_key(lang: &Language) -> usize {
+    (lang.node_kind_count() << 16) ^ lang.field_count() ^ (lang.abi_version() << 40)
 }
 
 thread_local! {
@@ -129,9 +181,9 @@ const FIELD_CACHE: usize = 256;
 
 impl<'t> FieldExt<'t> for Node<'t> {
     #[inline]
-    fn field(&self, name: &str) -> Option<Node<'t>> {
+    fn field(&self, name: &'static str) -> Option<Node<'t>> {
         let lang = self.language();
-        let lang_key = lang.name().map(|n| n.as_ptr() as usize).unwrap_or(0);
+        let lang_key = grammar_key(&lang);
         let key = (lang_key, name.as_ptr() as usize, name.len());
         let cached = FIELD_IDS.with(|c| {
             c.borrow()
