@@ -32,7 +32,8 @@ use crate::types::{
 };
 use bw_files::Lang;
 use bw_lang::FieldExt;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
+use std::collections::BTreeSet;
 use tree_sitter::Node;
 
 /// Recursion bound over the tree (walk + eval frames together).
@@ -291,7 +292,7 @@ fn strip(mut n: Node) -> Node {
 impl<'a> Ex<'a> {
     fn new(path: &'a str, src: &'a str, spec: &'a FlowSpecFile) -> Self {
         let module = strip_ext(path).to_string();
-        let mut traits = HashMap::new();
+        let mut traits = HashMap::default();
         traits.insert("<module>".to_string(), Traits::default());
         Ex {
             path,
@@ -299,12 +300,12 @@ impl<'a> Ex<'a> {
             spec,
             module,
             imports: vec![],
-            import_map: HashMap::new(),
-            top_names: HashSet::new(),
+            import_map: HashMap::default(),
+            top_names: HashSet::default(),
             facts: vec![],
             functions: vec![],
             stack: vec![FnCtx {
-                env: HashMap::new(),
+                env: HashMap::default(),
                 symbol: "<module>".into(),
                 summary: None,
                 traits: "<module>".into(),
@@ -314,12 +315,12 @@ impl<'a> Ex<'a> {
             classes: vec![],
             traits,
             pending: vec![],
-            overrides: HashMap::new(),
-            stores_seen: HashSet::new(),
-            imports_relative: HashSet::new(),
+            overrides: HashMap::default(),
+            stores_seen: HashSet::default(),
+            imports_relative: HashSet::default(),
             anon: 0,
             max_depth: MAX_DEPTH,
-            fn_returns: HashMap::new(),
+            fn_returns: HashMap::default(),
             use_server: false,
         }
     }
@@ -1150,7 +1151,7 @@ impl<'a> Ex<'a> {
             self.stack.last().and_then(|p| p.summary)
         };
         self.stack.push(FnCtx {
-            env: HashMap::new(),
+            env: HashMap::default(),
             symbol: symbol.clone(),
             summary,
             traits: traits_key,
@@ -1348,7 +1349,7 @@ impl<'a> Ex<'a> {
         }
         let mut info = ClassInfo {
             name: name.clone(),
-            fields: HashMap::new(),
+            fields: HashMap::default(),
         };
         let Some(body) = n.field("body") else {
             return;

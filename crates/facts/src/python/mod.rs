@@ -15,8 +15,9 @@ use crate::flowspec::{FlowSpec, FlowSpecFile, SinkSpec};
 use crate::taint::Taint;
 use crate::types::*;
 use bw_lang::FieldExt;
+use foldhash::{HashMap, HashSet};
 use names::*;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
 use std::rc::Rc;
 use tree_sitter::Node;
 
@@ -172,19 +173,19 @@ fn extract_inner(
             .collect(),
         module: module_of(path),
         imports: Imports::default(),
-        defs: HashSet::new(),
-        globals: HashMap::new(),
-        self_types: HashMap::new(),
+        defs: HashSet::default(),
+        globals: HashMap::default(),
+        self_types: HashMap::default(),
         facts: Vec::new(),
         functions: Vec::new(),
-        fn_infos: HashMap::new(),
-        returns: HashMap::new(),
-        fn_params: HashMap::new(),
+        fn_infos: HashMap::default(),
+        returns: HashMap::default(),
+        fn_params: HashMap::default(),
         deferred: Vec::new(),
-        router_prefix: HashMap::new(),
-        tool_funcs: HashSet::new(),
-        seen_store: HashSet::new(),
-        module_settings: HashMap::new(),
+        router_prefix: HashMap::default(),
+        tool_funcs: HashSet::default(),
+        seen_store: HashSet::default(),
+        module_settings: HashMap::default(),
         assign_target: None,
         last_ctor: None,
         is_settings: file.starts_with("settings") || path.contains("/settings/"),
@@ -1683,7 +1684,7 @@ impl<'s> Ctx<'s> {
             .iter()
             .filter(|s| Self::sink_matches(s, call))
             .collect();
-        let mut done: HashSet<String> = HashSet::new();
+        let mut done: HashSet<String> = HashSet::default();
         for spec in specs {
             if done.contains(&spec.kind) {
                 continue;
@@ -2024,7 +2025,7 @@ impl<'s> Ctx<'s> {
                 .map(|c| c.symbol.clone())
                 .or_else(|| parent.class.clone()),
             outer: if parent.is_module {
-                Rc::new(HashMap::new())
+                Rc::new(HashMap::default())
             } else {
                 let mut o = (*parent.outer).clone();
                 o.extend(parent.vars.iter().map(|(k, v)| (k.clone(), v.clone())));

@@ -2,7 +2,7 @@
 
 use crate::types::Import;
 use bw_lang::FieldExt;
-use std::collections::HashMap;
+use foldhash::HashMap;
 use tree_sitter::Node;
 
 /// The dotted module of a file: its path minus `.py`, `/` -> `.`, `__init__` dropped.

@@ -5,7 +5,7 @@ use super::{Ctx, Deferred, FnInfo, Scope};
 use crate::evidence;
 use crate::types::*;
 use bw_lang::FieldExt;
-use std::collections::HashMap;
+use foldhash::HashMap;
 use tree_sitter::Node;
 
 #[derive(Debug, Clone, Default)]
