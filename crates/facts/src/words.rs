@@ -26,6 +26,25 @@ pub fn words(name: &str) -> Vec<String> {
     out
 }
 
+/// Words that name an administrative surface, in a route or a handler.
+pub const ADMIN_WORDS: &[&str] = &[
+    "admin",
+    "internal",
+    "debug",
+    "manage",
+    "management",
+    "superuser",
+    "staff",
+    "ops",
+];
+
+/// Whether a route or a name speaks of an admin surface.
+pub fn is_admin_name(name: &str) -> bool {
+    words(name)
+        .iter()
+        .any(|w| ADMIN_WORDS.contains(&w.as_str()))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

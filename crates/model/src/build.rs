@@ -285,23 +285,9 @@ pub fn is_authz_control(control: &str) -> bool {
         .any(|w| AUTHZ_WORDS.contains(&w.as_str()))
 }
 
-/// Words in a route that name an administrative surface.
-const ADMIN_WORDS: &[&str] = &[
-    "admin",
-    "internal",
-    "debug",
-    "manage",
-    "management",
-    "superuser",
-    "staff",
-    "ops",
-];
-
 /// Whether a full route (mount prefixes applied) names an admin surface.
 pub fn admin_route(route: &str) -> bool {
-    route
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .any(|w| ADMIN_WORDS.contains(&w.to_ascii_lowercase().as_str()))
+    bw_facts::words::is_admin_name(route)
 }
 
 struct Comp {

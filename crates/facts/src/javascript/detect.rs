@@ -32,15 +32,6 @@ const AUTH_WORDS: &[&str] = &[
     "bearer",
 ];
 
-const ADMIN_WORDS: &[&str] = &[
-    "admin",
-    "internal",
-    "debug",
-    "manage",
-    "management",
-    "superuser",
-];
-
 pub(super) fn auth_name(text: &str) -> bool {
     words(text).iter().any(|w| AUTH_WORDS.contains(&w.as_str()))
 }
@@ -558,7 +549,7 @@ impl<'a> Ex<'a> {
         let admin = words(route)
             .iter()
             .chain(words(&handler_name).iter())
-            .any(|w| ADMIN_WORDS.contains(&w.as_str()));
+            .any(|w| crate::words::ADMIN_WORDS.contains(&w.as_str()));
         let f = &mut self.facts[i];
         f.props.insert("framework".into(), Prop::Str(fw.into()));
         f.props.insert("method".into(), Prop::Str(verb.into()));
@@ -1967,7 +1958,7 @@ impl<'a> Ex<'a> {
         let admin = words(&route)
             .iter()
             .chain(words(&symbol).iter())
-            .any(|w| ADMIN_WORDS.contains(&w.as_str()));
+            .any(|w| crate::words::ADMIN_WORDS.contains(&w.as_str()));
         f.props
             .insert("framework".into(), Prop::Str("nestjs".into()));
         f.props.insert("method".into(), Prop::Str(verb.clone()));
@@ -2104,7 +2095,7 @@ impl<'a> Ex<'a> {
         if words(route)
             .iter()
             .chain(words(sym).iter())
-            .any(|w| ADMIN_WORDS.contains(&w.as_str()))
+            .any(|w| crate::words::ADMIN_WORDS.contains(&w.as_str()))
         {
             f.props.insert("admin".into(), Prop::Bool(true));
         }

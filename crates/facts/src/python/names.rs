@@ -334,12 +334,7 @@ pub fn authish(name: &str) -> bool {
 
 /// Does a route or handler name mark an admin/internal surface?
 pub fn adminish(name: &str) -> bool {
-    words(name).iter().any(|w| {
-        matches!(
-            w.as_str(),
-            "admin" | "internal" | "debug" | "manage" | "superuser"
-        )
-    })
+    crate::words::is_admin_name(name)
 }
 
 /// Path parameters of a route (`<int:id>`, `{id}`, `<pk>`, `(?P<pk>...)`).
