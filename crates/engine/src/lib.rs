@@ -516,7 +516,7 @@ pub fn facts_of(source: &dyn FileSource, lib: &Library) -> Result<Vec<FileFacts>
     Ok(out)
 }
 
-/// Unused-fact guard for tests: every fact must fit the vocabulary.
+/// Vocabulary check for tests: every fact must fit the vocabulary.
 pub fn check_vocabulary(files: &[FileFacts]) -> Vec<String> {
     let mut errs = vec![];
     for f in files {

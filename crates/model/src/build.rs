@@ -881,23 +881,25 @@ pub fn build(name: &str, files: &[FileFacts]) -> Built {
         .map(|f| vec![FactCtx::default(); f.facts.len()])
         .collect();
     let mut fact_entries: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
-    let mut entry_fns: Vec<BTreeSet<(usize, String)>> = vec![];
     for (ei, e) in entries.iter_mut().enumerate() {
         let fact = &files[e.fi].facts[e.ki];
         let fns = handler_fn(e.fi, &e.info.handler, &fact.evidence.symbol)
             .map(reach)
             .unwrap_or_default();
+        // Only the files the handler's functions live in can hold what it reaches.
+        let reached_files: BTreeSet<usize> = fns.iter().map(|(fi, _)| *fi).collect();
         let mut reaches = BTreeSet::new();
-        for (fi, ki, f) in &all {
-            if in_fns(&fns, *fi, &f.evidence.symbol) {
-                fact_entries.entry((*fi, *ki)).or_default().push(ei);
-                if let Some(id) = element_id(f) {
-                    reaches.insert(id);
+        for &fi in &reached_files {
+            for (ki, f) in files[fi].facts.iter().enumerate() {
+                if in_fns(&fns, fi, &f.evidence.symbol) {
+                    fact_entries.entry((fi, ki)).or_default().push(ei);
+                    if let Some(id) = element_id(f) {
+                        reaches.insert(id);
+                    }
                 }
             }
         }
         e.info.reaches = reaches.into_iter().collect();
-        entry_fns.push(fns);
     }
     // A component's framework is its web framework; tool frameworks
     // (langchain, mcp) only when it has no HTTP routes.
@@ -987,7 +989,7 @@ pub fn build(name: &str, files: &[FileFacts]) -> Built {
             _ => {}
         }
     }
-    for (ei, e) in entries.iter().enumerate() {
+    for e in &entries {
         let fact = &files[e.fi].facts[e.ki];
         let c = &mut ctx[e.fi][e.ki];
         c.element = Some(e.id.clone());
@@ -1014,7 +1016,6 @@ pub fn build(name: &str, files: &[FileFacts]) -> Built {
                 c.exposure_note = Some(note);
             }
         }
-        let _ = ei;
     }
 
     // --- assemble -------------------------------------------------------------------
@@ -1198,7 +1199,6 @@ pub fn build(name: &str, files: &[FileFacts]) -> Built {
             ),
         ));
     }
-    let _ = entry_fns;
     Built {
         model,
         ctx,
