@@ -67,10 +67,12 @@ impl Taint {
             calls.push(callee.to_string());
         }
         // Constant inputs give a constant result — unless the callee, once
-        // the engine resolves it, returns outside data of its own.
+        // the engine resolves it, returns outside data of its own. So do
+        // inputs that are only configuration: `new Redis(process.env.URL)`
+        // is a client, not data.
         Taint {
             params: inputs.params.clone(),
-            unknown: !inputs.is_constant(),
+            unknown: inputs.carries_data(),
             calls,
             ..Taint::default()
         }
@@ -81,6 +83,18 @@ impl Taint {
     /// engine may find that one of them returns outside data.
     pub fn worth_recording(&self, kind: &str) -> bool {
         self.state_for(kind) != FlowState::Safe || (!self.calls.is_empty() && !self.safe_for(kind))
+    }
+
+    /// Whether the value may hold data (as opposed to a handle built from
+    /// configuration, like a client made from an environment variable):
+    /// methods called on it pass their receiver's taint on.
+    pub fn carries_data(&self) -> bool {
+        self.unknown
+            || !self.params.is_empty()
+            || self
+                .sources
+                .iter()
+                .any(|s| !matches!(s.kind.as_str(), "env" | "secret"))
     }
 
     /// True when nothing non-literal flows into the value.

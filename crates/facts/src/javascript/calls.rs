@@ -628,7 +628,11 @@ impl<'a> Ex<'a> {
             let t = self.fn_returns.remove(&f.id()).unwrap_or_default();
             return t.step(self.loc(cx.node), step_label);
         }
-        if self.spec.propagates(Some(cx.callee), cx.method) {
+        // A propagator method only passes data its receiver holds:
+        // `body.get("q")` does, `redis.get(key)` (a client) does not.
+        if self.spec.propagates(Some(cx.callee), None)
+            || (self.spec.propagates(None, cx.method) && cx.recv.carries_data())
+        {
             return cx
                 .recv
                 .clone()
@@ -650,7 +654,7 @@ impl<'a> Ex<'a> {
             }
             return t.step(self.loc(cx.node), step_label);
         }
-        if cx.method.is_some() && !cx.recv.is_constant() {
+        if cx.method.is_some() && cx.recv.carries_data() {
             return cx
                 .recv
                 .clone()
@@ -658,8 +662,15 @@ impl<'a> Ex<'a> {
                 .step(self.loc(cx.node), step_label);
         }
         // Unknown function of non-constant input: origin unknown, but keep
-        // parameters and the callee for linking.
-        Taint::opaque_call(&joined, cx.callee)
+        // parameters for linking — and the callee when it is one of the
+        // repository's own modules (`src/db::find`), whose return the
+        // engine can follow; library calls (`*.join`) are not worth it.
+        let repo_callee = if cx.callee.contains("::") {
+            cx.callee
+        } else {
+            ""
+        };
+        Taint::opaque_call(&joined, repo_callee)
     }
 
     /// Everything recognised at one call.

@@ -1416,7 +1416,7 @@ impl<'s> Ctx<'s> {
             // `body.get("q")` does, `db.session.get(Ticket, id)` does not.
             if self.spec.propagates(callee_opt, None)
                 || call.recv.is_some_and(|r| r.kind() == "string")
-                || !call.recv_taint.is_constant()
+                || call.recv_taint.carries_data()
             {
                 let mut t = all.clone();
                 t.join(&call.recv_taint);
@@ -1677,6 +1677,61 @@ impl<'s> Ctx<'s> {
         })
     }
 
+    /// Whether a URL expression fixes its host before any outside data:
+    /// a literal `https://host/…` prefix, or a base URL from configuration
+    /// (a name holding a constant or an environment value) followed by a
+    /// path. The caller then chooses a path on that host, not the host.
+    fn host_pinned(&self, n: Node<'_>, sc: &Scope) -> bool {
+        let literal_base = |s: &str| {
+            s.split_once("://")
+                .is_some_and(|(_, rest)| rest.contains('/'))
+        };
+        let config_name = |e: Node<'_>| {
+            matches!(e.kind(), "identifier" | "attribute")
+                && self.lookup(self.text(e), sc).is_none_or(|v| {
+                    v.taint
+                        .sources
+                        .iter()
+                        .all(|s| matches!(s.kind.as_str(), "env" | "secret"))
+                        && v.taint.params.is_empty()
+                })
+        };
+        match n.kind() {
+            "string" => {
+                let kids: Vec<Node<'_>> = named_kids(n)
+                    .into_iter()
+                    .filter(|k| k.kind() != "string_start")
+                    .collect();
+                match kids.first() {
+                    Some(k) if k.kind() == "string_content" => literal_base(self.text(*k)),
+                    Some(k) if k.kind() == "interpolation" => {
+                        let expr = named_kids(*k).into_iter().next();
+                        let next = kids.get(1).filter(|x| x.kind() == "string_content");
+                        expr.is_some_and(config_name)
+                            && next.is_some_and(|x| self.text(*x).starts_with('/'))
+                    }
+                    _ => false,
+                }
+            }
+            "binary_operator" => {
+                let (Some(l), Some(r)) = (n.field("left"), n.field("right")) else {
+                    return false;
+                };
+                if l.kind() == "binary_operator" {
+                    return self.host_pinned(l, sc);
+                }
+                (l.kind() == "string" && literal_base(self.text(l)))
+                    || (config_name(l)
+                        && r.kind() == "string"
+                        && self
+                            .text(r)
+                            .trim_start_matches(['"', '\''])
+                            .starts_with('/'))
+            }
+            _ => false,
+        }
+    }
+
     fn sinks(&mut self, call: &Call<'_>, sc: &mut Scope) -> Vec<String> {
         let specs: Vec<&SinkSpec> = self
             .spec
@@ -1724,6 +1779,9 @@ impl<'s> Ctx<'s> {
                 }
                 if self.is_sink_call(a.node, &spec.kind, sc) {
                     continue; // `execute(text(q))`: the inner call is the sink
+                }
+                if spec.kind == "ssrf" && self.host_pinned(a.node, sc) {
+                    continue; // `f"{RENDERER}/render/{n}"`: the caller picks a path, not a host
                 }
                 if spec.kind == "nosql" && a.node.kind() == "dictionary" {
                     t.join(&self.nosql_dict_taint(a.node, sc));
