@@ -1711,15 +1711,7 @@ impl<'s> Ctx<'s> {
                     }
                     cur = n.parent();
                 }
-                let methods = call
-                    .kw("methods")
-                    .map(|a| lit_list(a.node, self.src))
-                    .unwrap_or_default();
-                let methods = if methods.is_empty() {
-                    vec!["GET".to_string()]
-                } else {
-                    methods
-                };
+                let methods = self.methods_kw(call.kw("methods").map(|a| a.node));
                 for m in methods {
                     self.deferred.push(Deferred {
                         draft: EntryDraft {
@@ -1952,15 +1944,7 @@ impl<'s> Ctx<'s> {
                     if rule.is_none() && !self.defs.contains(&func) {
                         return;
                     }
-                    let methods: Vec<String> = call
-                        .kw("methods")
-                        .map(|a| lit_list(a.node, self.src))
-                        .unwrap_or_default();
-                    let methods = if methods.is_empty() {
-                        vec!["GET".to_string()]
-                    } else {
-                        methods
-                    };
+                    let methods = self.methods_kw(call.kw("methods").map(|a| a.node));
                     for m in methods {
                         self.deferred.push(Deferred {
                             draft: EntryDraft {

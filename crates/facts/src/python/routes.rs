@@ -171,6 +171,16 @@ struct Dec<'t> {
 }
 
 impl<'s> Ctx<'s> {
+    /// The `methods=[...]` of a route registration, GET when absent.
+    pub(super) fn methods_kw(&self, node: Option<Node<'_>>) -> Vec<String> {
+        let methods = node.map(|n| lit_list(n, self.src)).unwrap_or_default();
+        if methods.is_empty() {
+            vec!["GET".to_string()]
+        } else {
+            methods
+        }
+    }
+
     fn dec_args<'t>(&self, call: Node<'t>) -> (Vec<Node<'t>>, Vec<(String, Node<'t>)>) {
         let mut pos = Vec::new();
         let mut kw = Vec::new();
@@ -517,14 +527,7 @@ impl<'s> Ctx<'s> {
                     continue;
                 }
                 "action" if class.is_some_and(|c| c.view == ViewKind::DrfViewSet) => {
-                    let ms: Vec<String> = kwv("methods")
-                        .map(|v| lit_list(v, self.src))
-                        .unwrap_or_default();
-                    let ms = if ms.is_empty() {
-                        vec!["GET".to_string()]
-                    } else {
-                        ms
-                    };
+                    let ms = self.methods_kw(kwv("methods"));
                     let route = kwv("url_path")
                         .and_then(|v| lit_str(v, self.src))
                         .unwrap_or_else(|| name.to_string());
