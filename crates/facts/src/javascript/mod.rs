@@ -1545,25 +1545,34 @@ impl<'a> Ex<'a> {
             .facts
             .iter()
             .any(|f| f.str("handler") == Some("<module>"));
-        if module_handler && !self.functions.iter().any(|f| f.symbol == "<module>") {
-            self.functions.push(FunctionSummary {
-                symbol: "<module>".into(),
-                export_name: format!("{}::<module>", self.module),
-                params: vec![],
-                location: Location {
-                    path: self.path.into(),
-                    start_line: 1,
-                    start_col: 1,
-                    end_line: 1,
-                    end_col: 1,
-                },
-                returns_params: vec![],
-                returns_source: None,
-                calls: vec![],
-            });
+        if module_handler {
+            self.module_summary();
         }
         // Drop call-less anonymous module summary noise: keep only summaries.
         self.functions.retain(|f| !f.symbol.is_empty());
+    }
+
+    /// The index of the `<module>` summary (top-level code), created once.
+    fn module_summary(&mut self) -> usize {
+        if let Some(i) = self.functions.iter().position(|f| f.symbol == "<module>") {
+            return i;
+        }
+        self.functions.push(FunctionSummary {
+            symbol: "<module>".into(),
+            export_name: format!("{}::<module>", self.module),
+            params: vec![],
+            location: Location {
+                path: self.path.into(),
+                start_line: 1,
+                start_col: 1,
+                end_line: 1,
+                end_col: 1,
+            },
+            returns_params: vec![],
+            returns_source: None,
+            calls: vec![],
+        });
+        self.functions.len() - 1
     }
 
     /// Record a call into repository code on the current function's summary.
@@ -1578,32 +1587,11 @@ impl<'a> Ex<'a> {
             Some(i) => i,
             None => {
                 // Top-level code: one `<module>` summary.
-                let pos = self.functions.iter().position(|f| f.symbol == "<module>");
-                match pos {
-                    Some(p) => p,
-                    None => {
-                        self.functions.push(FunctionSummary {
-                            symbol: "<module>".into(),
-                            export_name: format!("{}::<module>", self.module),
-                            params: vec![],
-                            location: Location {
-                                path: self.path.into(),
-                                start_line: 1,
-                                start_col: 1,
-                                end_line: 1,
-                                end_col: 1,
-                            },
-                            returns_params: vec![],
-                            returns_source: None,
-                            calls: vec![],
-                        });
-                        let i = self.functions.len() - 1;
-                        if let Some(c) = self.stack.first_mut() {
-                            c.summary = Some(i);
-                        }
-                        i
-                    }
+                let i = self.module_summary();
+                if let Some(c) = self.stack.first_mut() {
+                    c.summary = Some(i);
                 }
+                i
             }
         };
         if let Some(f) = self.functions.get_mut(idx) {

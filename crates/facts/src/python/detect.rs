@@ -804,6 +804,25 @@ impl<'s> Ctx<'s> {
         None
     }
 
+    /// `app.run(host="0.0.0.0")`, `uvicorn.run(..., host="0.0.0.0")`.
+    fn bind_all_interfaces(&mut self, call: &Call<'_>, sc: &mut Scope, p: &str) {
+        if call
+            .kw("host")
+            .and_then(|a| lit_str(a.node, self.src))
+            .as_deref()
+            == Some("0.0.0.0")
+        {
+            self.setting(
+                call.node,
+                sc,
+                "bind-all-interfaces",
+                p,
+                Some("0.0.0.0"),
+                None,
+            );
+        }
+    }
+
     fn detect_settings(&mut self, call: &Call<'_>, sc: &mut Scope, target: Option<&str>) {
         let p = call.path.as_str();
         let last = call.last();
@@ -819,38 +838,10 @@ impl<'s> Ctx<'s> {
             if lit_true(call.kw("debug")) {
                 self.setting(call.node, sc, "debug-enabled", p, Some("debug=True"), None);
             }
-            if call
-                .kw("host")
-                .and_then(|a| lit_str(a.node, self.src))
-                .as_deref()
-                == Some("0.0.0.0")
-            {
-                self.setting(
-                    call.node,
-                    sc,
-                    "bind-all-interfaces",
-                    p,
-                    Some("0.0.0.0"),
-                    None,
-                );
-            }
+            self.bind_all_interfaces(call, sc, p);
         }
         if p == "uvicorn.run" || p == "hypercorn.run" {
-            if call
-                .kw("host")
-                .and_then(|a| lit_str(a.node, self.src))
-                .as_deref()
-                == Some("0.0.0.0")
-            {
-                self.setting(
-                    call.node,
-                    sc,
-                    "bind-all-interfaces",
-                    p,
-                    Some("0.0.0.0"),
-                    None,
-                );
-            }
+            self.bind_all_interfaces(call, sc, p);
             if lit_true(call.kw("debug")) {
                 self.setting(call.node, sc, "debug-enabled", p, Some("debug=True"), None);
             }
