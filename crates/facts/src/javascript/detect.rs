@@ -259,59 +259,21 @@ impl<'a> Ex<'a> {
     ) {
         let callee = fpath.map(|p| p.text.clone()).unwrap_or_default();
         if is_new {
-            if (callee.ends_with("DynamicTool") || callee.ends_with("DynamicStructuredTool"))
-                && let Some(o) = args
-                    .first()
-                    .map(|a| strip(*a))
-                    .filter(|a| a.kind() == "object")
-            {
-                let name = self.obj_get(o, "name").and_then(|v| self.lit(v));
-                let handler = self
-                    .obj_get(o, "func")
-                    .map(strip)
-                    .filter(|f| is_function(*f));
-                if let Some(name) = name {
-                    let desc = self.obj_get(o, "description").and_then(|v| self.lit(v));
-                    self.tool_entry(n, "agent-tool", "langchain", &name, handler, desc);
-                }
+            if callee.ends_with("DynamicTool") || callee.ends_with("DynamicStructuredTool") {
+                self.object_tool(n, args, None, "func", "langchain");
             }
             return;
         }
         let recv = func.field("object");
         if callee == "ai.tool" {
-            if let Some(o) = args
-                .first()
-                .map(|a| strip(*a))
-                .filter(|a| a.kind() == "object")
-            {
-                let name = self.tool_name_from_context(n);
-                let handler = self
-                    .obj_get(o, "execute")
-                    .map(strip)
-                    .filter(|f| is_function(*f));
-                if let Some(name) = name {
-                    let desc = self.obj_get(o, "description").and_then(|v| self.lit(v));
-                    self.tool_entry(n, "agent-tool", "vercel-ai", &name, handler, desc);
-                }
+            // Vercel AI SDK: the tool's name is the key it is stored under.
+            if let Some(name) = self.tool_name_from_context(n) {
+                self.object_tool(n, args, Some(name), "execute", "vercel-ai");
             }
             return;
         }
         if callee == "@openai/agents.tool" {
-            if let Some(o) = args
-                .first()
-                .map(|a| strip(*a))
-                .filter(|a| a.kind() == "object")
-            {
-                let name = self.obj_get(o, "name").and_then(|v| self.lit(v));
-                let handler = self
-                    .obj_get(o, "execute")
-                    .map(strip)
-                    .filter(|f| is_function(*f));
-                if let Some(name) = name {
-                    let desc = self.obj_get(o, "description").and_then(|v| self.lit(v));
-                    self.tool_entry(n, "agent-tool", "openai", &name, handler, desc);
-                }
-            }
+            self.object_tool(n, args, None, "execute", "openai");
             return;
         }
         if callee.starts_with("@langchain/core/tools.tool") || callee == "langchain/tools.tool" {
@@ -812,6 +774,34 @@ impl<'a> Ex<'a> {
             .insert("prefix".into(), Prop::Str(prefix.unwrap_or_default()));
         f.props
             .insert("framework".into(), Prop::Str("fastify".into()));
+    }
+
+    /// A tool defined by an object literal (`{ name, description, execute }`):
+    /// its name (from the object unless given), handler key and framework.
+    fn object_tool(
+        &mut self,
+        n: Node,
+        args: &[Node],
+        name: Option<String>,
+        handler_key: &str,
+        fw: &str,
+    ) {
+        let Some(o) = args
+            .first()
+            .map(|a| strip(*a))
+            .filter(|a| a.kind() == "object")
+        else {
+            return;
+        };
+        let Some(name) = name.or_else(|| self.obj_get(o, "name").and_then(|v| self.lit(v))) else {
+            return;
+        };
+        let handler = self
+            .obj_get(o, handler_key)
+            .map(strip)
+            .filter(|f| is_function(*f));
+        let desc = self.obj_get(o, "description").and_then(|v| self.lit(v));
+        self.tool_entry(n, "agent-tool", fw, &name, handler, desc);
     }
 
     fn tool_name_from_context(&self, n: Node) -> Option<String> {
