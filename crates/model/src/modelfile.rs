@@ -79,6 +79,87 @@ pub struct Suppression {
     pub reason: String,
 }
 
+/// What people can decide about a threat.
+pub const DECISION_STATUSES: &[&str] = &["mitigated", "accepted", "false-positive", "transferred"];
+
+/// A person's disposition of a threat, keyed by threat id in `[decisions]`.
+///
+/// `breakwater triage` writes these; people may edit them. The fingerprint
+/// pins the decision to the evidence it was made on: when the code under it
+/// changes, the decision is stale and the threat asks for review again.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Decision {
+    /// `mitigated`, `accepted`, `false-positive` or `transferred`.
+    pub status: String,
+    /// Why (mandatory): what mitigates it, why the risk is accepted, why it is wrong.
+    pub reason: String,
+    /// Who recorded it (from git config; informational: identity comes from
+    /// git history and review).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub author: String,
+    /// When it was recorded, `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub date: String,
+    /// Fingerprint of the evidence the decision was made on (the statements on
+    /// the source-to-sink path and the control facts the rule read).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub fingerprint: String,
+    /// The evidence it was made on, as text (shown when the decision goes stale).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub evidence: String,
+    /// A tracking ticket (`SEC-123`, a URL).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<String>,
+    /// The decision lapses on this date (`YYYY-MM-DD`) and the threat reopens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+}
+
+/// True for a `YYYY-MM-DD` calendar date.
+pub fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    if !(digits(0..4) && digits(5..7) && digits(8..10)) {
+        return false;
+    }
+    let month: u32 = s[5..7].parse().unwrap_or(0);
+    let day: u32 = s[8..10].parse().unwrap_or(0);
+    (1..=12).contains(&month) && (1..=31).contains(&day)
+}
+
+/// Today's date (UTC) as `YYYY-MM-DD`; `BREAKWATER_TODAY` overrides it
+/// (tests, and reproducing a past run's expiry decisions).
+pub fn today() -> String {
+    if let Ok(d) = std::env::var("BREAKWATER_TODAY") {
+        if is_date(&d) {
+            return d;
+        }
+    }
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    civil_date((secs / 86_400) as i64)
+}
+
+/// Days since 1970-01-01 to `YYYY-MM-DD` (Howard Hinnant's civil_from_days).
+pub fn civil_date(days: i64) -> String {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
 /// The whole model file.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -100,6 +181,9 @@ pub struct ModelFile {
     /// Suppressed threats keyed by threat id.
     #[serde(default)]
     pub suppressions: BTreeMap<String, Suppression>,
+    /// Decisions keyed by threat id (`breakwater triage` writes them).
+    #[serde(default)]
+    pub decisions: BTreeMap<String, Decision>,
 }
 
 /// An error in the model file, pointing at a line.
@@ -170,6 +254,38 @@ impl ModelFile {
                         "suppression `{id}` needs a reason: say why this threat does not apply"
                     ),
                 ));
+            }
+        }
+        for (id, d) in &mf.decisions {
+            if !DECISION_STATUSES.contains(&d.status.as_str()) {
+                return Err(err(
+                    id,
+                    format!(
+                        "decision `{id}`: status `{}` is not one of {}",
+                        d.status,
+                        DECISION_STATUSES.join(", ")
+                    ),
+                ));
+            }
+            if d.reason.trim().is_empty() {
+                return Err(err(
+                    id,
+                    format!(
+                        "decision `{id}` needs a reason: say what mitigates it or why it is accepted"
+                    ),
+                ));
+            }
+            for (what, date) in [("date", Some(&d.date)), ("expires", d.expires.as_ref())] {
+                if let Some(date) = date.filter(|x| !x.is_empty()) {
+                    if !is_date(date) {
+                        return Err(err(
+                            id,
+                            format!(
+                                "decision `{id}`: {what} `{date}` is not a date: write YYYY-MM-DD"
+                            ),
+                        ));
+                    }
+                }
             }
         }
         for (id, e) in &mf.elements {
@@ -370,6 +486,40 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.message.contains("needs a reason"), "{e}");
+    }
+
+    #[test]
+    fn decisions_are_checked() {
+        let ok = ModelFile::parse(
+            "breakwater.toml",
+            "[decisions.\"a@b::c\"]\nstatus = \"accepted\"\nreason = \"internal tool\"\nexpires = \"2027-01-31\"\n",
+        )
+        .unwrap();
+        assert_eq!(ok.decisions["a@b::c"].status, "accepted");
+        for (text, want) in [
+            ("status = \"fixed\"\nreason = \"x\"", "not one of"),
+            ("status = \"accepted\"\nreason = \"\"", "needs a reason"),
+            (
+                "status = \"accepted\"\nreason = \"x\"\nexpires = \"31/01/2027\"",
+                "YYYY-MM-DD",
+            ),
+        ] {
+            let e = ModelFile::parse(
+                "breakwater.toml",
+                &format!("\n[decisions.\"a@b::c\"]\n{text}\n"),
+            )
+            .unwrap_err();
+            assert!(e.message.contains(want), "{e}");
+            assert_eq!(e.line, 2, "{e}");
+        }
+    }
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_date(0), "1970-01-01");
+        assert_eq!(civil_date(20_420), "2025-11-28");
+        assert_eq!(civil_date(11_016), "2000-02-29");
+        assert!(is_date("2026-11-27") && !is_date("2026-13-01") && !is_date("2026-1-01"));
     }
 
     #[test]

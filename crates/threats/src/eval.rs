@@ -389,6 +389,7 @@ pub fn evaluate(rules: &RuleSet, candidates: &[Candidate<'_>]) -> Vec<Threat> {
                 status: Status::Open,
                 status_reason: None,
                 fingerprint: fingerprint(&rule.id, fact),
+                evidence: fact.evidence.text.clone(),
             };
             out.push((threat, fact.evidence.text.clone()));
         }

@@ -164,8 +164,16 @@ pub struct Threat {
     pub status: Status,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_reason: Option<String>,
-    /// Hash of the rule and the normalised evidence text.
+    /// Hash of the evidence slice: the rule, the sink or setting, the
+    /// source and steps of its flow, and the control facts the rule read —
+    /// whitespace-normalised, without paths, lines or symbol names, so a
+    /// line shift, a rename or a move keeps it and a change to the code
+    /// under the threat does not.
     pub fingerprint: String,
+    /// The evidence text the fingerprint covers (secrets masked), recorded
+    /// with a decision so a stale one can show what changed.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub evidence: String,
 }
 
 /// The rule metadata outputs need (SARIF rules, Markdown details).

@@ -246,6 +246,7 @@ fn threats() -> Vec<Threat> {
         status: Status::Open,
         status_reason: None,
         fingerprint: "9c1e4f0a2b7d6e53".into(),
+        evidence: String::new(),
         location: sql_loc,
     };
 
@@ -282,6 +283,7 @@ fn threats() -> Vec<Threat> {
         status: Status::Open,
         status_reason: None,
         fingerprint: "51d0be77a3c2f914".into(),
+        evidence: String::new(),
     };
 
     // 3. Likely command injection: the table name comes from a parameter of unknown origin.
@@ -320,6 +322,7 @@ fn threats() -> Vec<Threat> {
         status: Status::Open,
         status_reason: None,
         fingerprint: "0a8c33e1f6b2d7c4".into(),
+        evidence: String::new(),
     };
 
     // 4. Debug mode: a literal setting, no flow.
@@ -354,6 +357,7 @@ fn threats() -> Vec<Threat> {
         status: Status::Open,
         status_reason: None,
         fingerprint: "77e2a9d4c1f05b38".into(),
+        evidence: String::new(),
     };
 
     // 5. An inline ignore with a reason.
@@ -396,6 +400,7 @@ fn threats() -> Vec<Threat> {
         status: Status::Ignored,
         status_reason: Some("table comes from the EXPORTABLE allow-list".into()),
         fingerprint: "3b5f1c9e8a0d2e61".into(),
+        evidence: String::new(),
     };
 
     // 6. A design-level threat.
@@ -425,6 +430,7 @@ fn threats() -> Vec<Threat> {
         status: Status::Open,
         status_reason: None,
         fingerprint: "c4d2e0f1a9b83756".into(),
+        evidence: String::new(),
     };
 
     // 7. Suppressed in the model file.
@@ -466,6 +472,7 @@ fn threats() -> Vec<Threat> {
         status: Status::Suppressed,
         status_reason: Some("sandbox endpoint only; tracked in SEC-142".into()),
         fingerprint: "e8f7a6b5c4d3e2f1".into(),
+        evidence: String::new(),
     };
 
     vec![sql, secret, exec, debug, ignored, potential, suppressed]
