@@ -34,6 +34,8 @@ pub struct ScanOptions {
     pub threads: Option<usize>,
     /// The repository's `breakwater.toml`, when it has one.
     pub model_file: Option<bw_model::modelfile::ModelFile>,
+    /// Today, `YYYY-MM-DD`, for decisions that expire.
+    pub today: String,
 }
 
 impl Default for ScanOptions {
@@ -42,6 +44,7 @@ impl Default for ScanOptions {
             name: "system".into(),
             threads: None,
             model_file: None,
+            today: bw_model::modelfile::today(),
         }
     }
 }
@@ -331,6 +334,12 @@ pub fn scan_with_progress(
             }
         }
     }
+    let mut unmatched = vec![];
+    if let Some(mf) = &opts.model_file {
+        let not_analysed: BTreeSet<String> = skipped.iter().map(|(p, _)| p.clone()).collect();
+        unmatched =
+            bw_threats::decisions::attach(&mut threats, &mf.decisions, &opts.today, &not_analysed);
+    }
     fill_excerpts(&mut threats, source, &files);
 
     if std::env::var_os("BREAKWATER_TIMING").is_some() {
@@ -363,7 +372,9 @@ pub fn scan_with_progress(
         .flat_map(|f| f.ignores.iter().cloned())
         .collect();
     ignores.sort();
-    let summary = summarise(&threats);
+    let mut summary = summarise(&threats);
+    summary.orphaned = unmatched.iter().filter(|d| d.state == "orphaned").count();
+    summary.unverified = unmatched.iter().filter(|d| d.state == "unverified").count();
     let report = Report {
         version: REPORT_VERSION.into(),
         tool: "breakwater".into(),
@@ -376,6 +387,7 @@ pub fn scan_with_progress(
             .into_iter()
             .map(|(element, question)| Question { element, question })
             .collect(),
+        decisions: unmatched,
         ignores,
         files: stats,
         summary,
@@ -468,6 +480,12 @@ pub fn summarise(threats: &[Threat]) -> Summary {
                 s.suppressed += 1;
                 continue;
             }
+            Status::Mitigated | Status::Accepted | Status::FalsePositive | Status::Transferred => {
+                s.decided += 1;
+                continue;
+            }
+            Status::Stale => s.stale += 1,
+            Status::Expired => s.expired += 1,
             Status::Open => {}
         }
         s.threats += 1;
@@ -487,18 +505,21 @@ pub fn summarise(threats: &[Threat]) -> Summary {
     s
 }
 
-/// Open threats at or above `min` that count for a gate: likely or
-/// confirmed, plus potential ones only when asked.
+/// What counts for a gate: open threats (stale and expired decisions
+/// included) at or above `min`, likely or confirmed, plus potential ones
+/// only when asked; and every unverified decision, since the threat it
+/// covers could not be checked.
 pub fn gate_hits(report: &Report, min: Severity, include_potential: bool) -> usize {
     report
         .threats
         .iter()
         .filter(|t| {
-            t.status == Status::Open
+            t.status.is_open()
                 && t.severity >= min
                 && (t.confidence != Confidence::Potential || include_potential)
         })
         .count()
+        + report.summary.unverified
 }
 
 /// Every fact of every file, for tests and debugging (`--dump-facts`).

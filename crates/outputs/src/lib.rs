@@ -153,9 +153,39 @@ pub fn render_to_string(format: Format, report: &Report, opts: &TerminalOptions)
     String::from_utf8_lossy(&buf).into_owned()
 }
 
-/// Whether a threat is reported as open (not ignored or suppressed).
+/// Whether a threat is reported as open: nobody decided, or the decision
+/// went stale or expired (not decided, ignored or suppressed).
 pub(crate) fn is_open(t: &Threat) -> bool {
-    t.status == Status::Open
+    t.status.is_open()
+}
+
+/// How a closed threat was closed, in a few words.
+pub(crate) fn closed_how(t: &Threat) -> String {
+    match t.status {
+        Status::Suppressed => "suppressed in the model file".into(),
+        Status::Ignored => "ignored inline".into(),
+        s => {
+            let mut how = format!("{} (decision", s.name());
+            if let Some(d) = &t.decision {
+                for part in [&d.author, &d.date] {
+                    if !part.is_empty() {
+                        how.push_str(", ");
+                        how.push_str(part);
+                    }
+                }
+                if let Some(tk) = &d.ticket {
+                    how.push_str(", ");
+                    how.push_str(tk);
+                }
+                if let Some(e) = &d.expires {
+                    how.push_str(", until ");
+                    how.push_str(e);
+                }
+            }
+            how.push(')');
+            how
+        }
+    }
 }
 
 /// Whether a threat is design-level.

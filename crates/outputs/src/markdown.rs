@@ -194,8 +194,8 @@ pub fn markdown(report: &Report) -> String {
             "Not counted: {} (listed at the end).\n",
             text::count(
                 silenced.len(),
-                "ignored or suppressed threat",
-                "ignored or suppressed threats"
+                "decided, ignored or suppressed threat",
+                "decided, ignored or suppressed threats"
             )
         );
     }
@@ -261,17 +261,34 @@ pub fn markdown(report: &Report) -> String {
         .iter()
         .filter(|i| i.reason.trim().is_empty())
         .collect();
+    if !report.decisions.is_empty() {
+        let _ = writeln!(o, "## Decisions without a threat\n");
+        let _ = writeln!(o, "| Decision | State | Note |");
+        let _ = writeln!(o, "|---|---|---|");
+        for d in &report.decisions {
+            let _ = writeln!(
+                o,
+                "| {} ({}) | {} | {} |",
+                code_cell(&d.key),
+                escape(&d.status),
+                escape(&d.state),
+                escape(&d.note)
+            );
+        }
+        let _ = writeln!(o);
+    }
     if !silenced.is_empty() || !unexplained.is_empty() {
-        let _ = writeln!(o, "## Ignored and suppressed\n");
+        let heading = if silenced.iter().any(|t| t.status.is_decided()) {
+            "Decided, ignored and suppressed"
+        } else {
+            "Ignored and suppressed"
+        };
+        let _ = writeln!(o, "## {heading}\n");
         if !silenced.is_empty() {
             let _ = writeln!(o, "| Id | Location | How | Reason |");
             let _ = writeln!(o, "|---|---|---|---|");
             for t in &silenced {
-                let how = if t.status == Status::Suppressed {
-                    "suppressed in the model file"
-                } else {
-                    "ignored inline"
-                };
+                let how = crate::closed_how(t);
                 let _ = writeln!(
                     o,
                     "| {} | {} | {how} | {} |",
@@ -410,6 +427,12 @@ fn details(o: &mut String, t: &Threat, n: usize) {
         );
         fenced(o, language(&t.location.path), &ex.lines);
         let _ = writeln!(o);
+    }
+    if let (Some(reason), true) = (
+        &t.status_reason,
+        t.status.is_open() && t.status != Status::Open,
+    ) {
+        let _ = writeln!(o, "- **{}:** {}", t.status.name(), escape(reason));
     }
     let _ = writeln!(o, "- **Severity:** {}", escape(&text::severity_text(t)));
     let _ = writeln!(

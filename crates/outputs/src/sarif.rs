@@ -256,8 +256,15 @@ fn result(t: &Threat, rule_index: usize) -> Value {
     );
 
     match t.status {
-        Status::Open => {}
-        Status::Ignored | Status::Suppressed => {
+        // Open again after a decision: reported, with the decision's state
+        // in the properties below.
+        Status::Open | Status::Stale | Status::Expired => {}
+        Status::Ignored
+        | Status::Suppressed
+        | Status::Mitigated
+        | Status::Accepted
+        | Status::FalsePositive
+        | Status::Transferred => {
             let kind = if t.status == Status::Ignored {
                 "inSource"
             } else {
@@ -267,7 +274,12 @@ fn result(t: &Threat, rule_index: usize) -> Value {
             s.insert("kind".into(), json!(kind));
             s.insert("status".into(), json!("accepted"));
             if let Some(reason) = t.status_reason.as_deref().filter(|r| !r.trim().is_empty()) {
-                s.insert("justification".into(), json!(one_line(reason)));
+                let text = if t.status.is_decided() {
+                    format!("{}: {}", t.status.name(), one_line(reason))
+                } else {
+                    one_line(reason)
+                };
+                s.insert("justification".into(), json!(text));
             }
             r.insert("suppressions".into(), json!([Value::Object(s)]));
         }
@@ -281,6 +293,7 @@ fn result(t: &Threat, rule_index: usize) -> Value {
             "severity": t.severity.name(),
             "stride": t.stride,
             "security-severity": t.severity.security_severity(),
+            "status": t.status.name(),
         }),
     );
     Value::Object(r)

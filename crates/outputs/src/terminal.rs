@@ -272,6 +272,12 @@ fn threat_block(cx: &mut Ctx<'_>, t: &Threat) -> io::Result<()> {
     }
 
     cx.note(gutter, "severity", &text::severity_text(t))?;
+    if let (Some(reason), true) = (
+        &t.status_reason,
+        t.status.is_open() && t.status != Status::Open,
+    ) {
+        cx.note(gutter, t.status.name(), &one_line(reason))?;
+    }
     cx.note(
         gutter,
         "confidence",
@@ -515,15 +521,18 @@ fn ignored_section(cx: &mut Ctx<'_>, report: &Report) -> io::Result<()> {
         .iter()
         .filter(|ig| ig.reason.trim().is_empty())
         .collect();
+    decisions_section(cx, report)?;
     if silenced.is_empty() && unexplained.is_empty() {
         return Ok(());
     }
-    cx.line(&p.paint(&format!("Ignored ({})", silenced.len()), BOLD))?;
+    let heading = if silenced.iter().any(|t| t.status.is_decided()) {
+        "Decided, suppressed or ignored"
+    } else {
+        "Ignored"
+    };
+    cx.line(&p.paint(&format!("{heading} ({})", silenced.len()), BOLD))?;
     for t in &silenced {
-        let how = match t.status {
-            Status::Suppressed => "suppressed in the model file",
-            _ => "ignored inline",
-        };
+        let how = crate::closed_how(t);
         let reason = t
             .status_reason
             .as_deref()
@@ -544,6 +553,28 @@ fn ignored_section(cx: &mut Ctx<'_>, report: &Report) -> io::Result<()> {
             one_line(&ig.rules.join(","))
         );
         cx.para(&format!("  {}: ", p.paint("warning", "1;33")), 4, &msg)?;
+    }
+    cx.line("")
+}
+
+/// Decisions that match no threat: orphaned (the code was fixed) and
+/// unverified (the file could not be analysed, so nothing is known).
+fn decisions_section(cx: &mut Ctx<'_>, report: &Report) -> io::Result<()> {
+    if report.decisions.is_empty() {
+        return Ok(());
+    }
+    let p = cx.paint;
+    cx.line(&p.paint(
+        &format!("Decisions without a threat ({})", report.decisions.len()),
+        BOLD,
+    ))?;
+    for d in &report.decisions {
+        cx.line(&format!("  {}", one_line(&d.key)))?;
+        cx.para(
+            "      ",
+            6,
+            &format!("{} ({}): {}", d.state, d.status, one_line(&d.note)),
+        )?;
     }
     cx.line("")
 }

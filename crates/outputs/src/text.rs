@@ -98,6 +98,10 @@ pub struct Tally {
     pub potential_hidden: usize,
     pub ignored: usize,
     pub suppressed: usize,
+    /// Closed by a decision in the model file.
+    pub decided: usize,
+    /// Open again: stale or expired decisions (included in `shown`).
+    pub reopened: usize,
 }
 
 impl Tally {
@@ -111,14 +115,23 @@ impl Tally {
             potential_hidden: 0,
             ignored: 0,
             suppressed: 0,
+            decided: 0,
+            reopened: 0,
         };
         for th in &report.threats {
             match th.status {
                 Status::Ignored => t.ignored += 1,
                 Status::Suppressed => t.suppressed += 1,
-                Status::Open if is_potential(th) && !include_potential => t.potential_hidden += 1,
-                Status::Open => {
+                Status::Mitigated
+                | Status::Accepted
+                | Status::FalsePositive
+                | Status::Transferred => t.decided += 1,
+                _ if is_potential(th) && !include_potential => t.potential_hidden += 1,
+                Status::Open | Status::Stale | Status::Expired => {
                     t.shown += 1;
+                    if th.status != Status::Open {
+                        t.reopened += 1;
+                    }
                     if let Some(i) = SEVERITIES.iter().position(|s| *s == th.severity) {
                         t.by_severity[i] += 1;
                     }
@@ -172,6 +185,12 @@ impl Tally {
         }
         if self.suppressed > 0 {
             other.push(format!("{} suppressed", self.suppressed));
+        }
+        if self.decided > 0 {
+            other.push(format!("{} decided", self.decided));
+        }
+        if self.reopened > 0 {
+            other.push(format!("{} to review again", self.reopened));
         }
         if !other.is_empty() {
             groups.push(other.join(", "));

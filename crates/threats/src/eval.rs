@@ -310,18 +310,95 @@ fn source_noun(kind: &str) -> &'static str {
     }
 }
 
-fn fingerprint(rule: &str, fact: &Fact) -> String {
+/// The evidence slice a decision is pinned to: the rule, the sink or
+/// setting, the source and steps of its flow, and the values of the facts
+/// the rule's condition read. Whitespace is dropped and names of the
+/// repository's own functions are left out of step labels, so reformatting,
+/// line shifts, renames and moves keep it; a change to the code under the
+/// threat does not.
+fn fingerprint(rule: &Rule, cand: &Candidate<'_>) -> String {
+    let fact = cand.fact;
+    let mut parts: Vec<String> = vec![
+        rule.id.clone(),
+        fact.subject.name().to_string(),
+        fact.kind.clone(),
+        squash(&fact.evidence.text),
+    ];
+    if let Some(flow) = &fact.flow {
+        parts.push(format!("flow={:?}", flow.state));
+        if let Some(src) = &flow.source {
+            parts.push(format!("source={}:{}", src.kind, squash(&src.label)));
+        }
+        for step in &flow.steps {
+            parts.push(format!("step={}", squash(&without_names(&step.label))));
+        }
+    }
+    let mut read = BTreeMap::new();
+    controls_read(&rule.matcher.when, cand, &mut read);
+    parts.extend(read.into_iter().map(|(k, v)| format!("{k}={v}")));
     let mut h = Sha256::new();
-    h.update(rule.as_bytes());
-    h.update([0]);
-    h.update(fact.evidence.symbol.as_bytes());
-    h.update([0]);
-    h.update(fact.evidence.text.as_bytes());
+    for p in &parts {
+        h.update(p.as_bytes());
+        h.update([0]);
+    }
     h.finalize()
         .iter()
         .take(8)
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// Text with all whitespace removed.
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// A step label with its backticked names removed (`passed to `find()``
+/// → `passed to `): a renamed helper is the same path.
+fn without_names(label: &str) -> String {
+    let mut out = String::new();
+    let mut inside = false;
+    for c in label.chars() {
+        if c == '`' {
+            inside = !inside;
+        } else if !inside {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The facts a condition reads, with their current values.
+fn controls_read(c: &Condition, cand: &Candidate<'_>, out: &mut BTreeMap<String, String>) {
+    let fact = cand.fact;
+    let mut prop = |name: &str| {
+        let v = fact
+            .props
+            .get(name)
+            .map(|v| serde_json::to_string(v).unwrap_or_default())
+            .unwrap_or_default();
+        out.insert(format!("prop:{name}"), v);
+    };
+    match c {
+        Condition::All(v) | Condition::Any(v) => v.iter().for_each(|c| controls_read(c, cand, out)),
+        Condition::Not(c) => controls_read(c, cand, out),
+        Condition::Is(p) | Condition::Off(p) | Condition::Set(p) => prop(p),
+        Condition::Equals(pv) | Condition::Contains(pv) | Condition::Words(pv) => prop(&pv.prop),
+        Condition::Framework(_) => {
+            let fw = fact.str("framework").or(cand.ctx.framework.as_deref());
+            out.insert("framework".into(), fw.unwrap_or("").into());
+        }
+        Condition::Model(p) => {
+            out.insert(
+                format!("model:{p:?}"),
+                model_holds(*p, cand.ctx).to_string(),
+            );
+        }
+        // Kind, flow and source are hashed with the evidence; the language
+        // does not change without the file changing.
+        Condition::Kind(_) | Condition::Flow(_) | Condition::Source(_) | Condition::Language(_) => {
+        }
+    }
 }
 
 /// Evaluate every rule over every candidate. Returns threats with ids,
@@ -388,7 +465,8 @@ pub fn evaluate(rules: &RuleSet, candidates: &[Candidate<'_>]) -> Vec<Threat> {
                 fix: fix.trim().to_string(),
                 status: Status::Open,
                 status_reason: None,
-                fingerprint: fingerprint(&rule.id, fact),
+                decision: None,
+                fingerprint: fingerprint(rule, cand),
                 evidence: fact.evidence.text.clone(),
             };
             out.push((threat, fact.evidence.text.clone()));

@@ -100,17 +100,110 @@ pub struct Reason {
     pub text: String,
 }
 
-/// What people decided about a threat.
+/// Where a threat stands: open, or what people decided about it.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
+    /// Nobody has decided anything (or the decision no longer holds: see
+    /// `Stale` and `Expired`).
     Open,
+    /// A decision exists but the code under it changed since: review again.
+    Stale,
+    /// A decision exists but its `expires` date has passed.
+    Expired,
+    /// Decided: a control makes it harmless.
+    Mitigated,
+    /// Decided: the risk is known and taken.
+    Accepted,
+    /// Decided: the finding is wrong.
+    FalsePositive,
+    /// Decided: someone else owns the risk (a provider, another team).
+    Transferred,
     /// Silenced by an inline `breakwater: ignore[...]` with a reason.
     Ignored,
     /// Suppressed in breakwater.toml with a reason.
     Suppressed,
+}
+
+impl Status {
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Open => "open",
+            Status::Stale => "stale",
+            Status::Expired => "expired",
+            Status::Mitigated => "mitigated",
+            Status::Accepted => "accepted",
+            Status::FalsePositive => "false-positive",
+            Status::Transferred => "transferred",
+            Status::Ignored => "ignored",
+            Status::Suppressed => "suppressed",
+        }
+    }
+    /// The status a decision's `status` field records.
+    pub fn from_decision(s: &str) -> Option<Status> {
+        Some(match s {
+            "mitigated" => Status::Mitigated,
+            "accepted" => Status::Accepted,
+            "false-positive" => Status::FalsePositive,
+            "transferred" => Status::Transferred,
+            _ => return None,
+        })
+    }
+    /// Needs attention: shown by default and counted by gates.
+    pub fn is_open(self) -> bool {
+        matches!(self, Status::Open | Status::Stale | Status::Expired)
+    }
+    /// Closed by a person's decision in the model file.
+    pub fn is_decided(self) -> bool {
+        matches!(
+            self,
+            Status::Mitigated | Status::Accepted | Status::FalsePositive | Status::Transferred
+        )
+    }
+}
+
+/// A model-file decision as attached to a threat.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct AppliedDecision {
+    /// The threat id the decision is keyed by in the model file.
+    pub key: String,
+    /// What was decided (`mitigated`, `accepted`, `false-positive`, `transferred`).
+    pub status: String,
+    pub reason: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub author: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub date: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+    /// The decision was made on a threat with another id (a function moved
+    /// or renamed with the same body): matched by fingerprint.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub moved: bool,
+    /// For a stale decision: the evidence it was made on (today's is the
+    /// threat's own `evidence`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_on: Option<String>,
+}
+
+/// A decision that matches no current threat.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct UnmatchedDecision {
+    /// The threat id it is keyed by.
+    pub key: String,
+    pub status: String,
+    pub reason: String,
+    /// `orphaned`: the threat no longer exists (the code was fixed or
+    /// removed); `unverified`: its file was skipped or failed to parse this
+    /// time, so whether the threat still exists is unknown (counts against
+    /// the gate, never reads as resolved).
+    pub state: String,
+    /// Why, in one sentence.
+    pub note: String,
 }
 
 /// A few lines of source around the primary location (secrets masked).
@@ -164,6 +257,9 @@ pub struct Threat {
     pub status: Status,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_reason: Option<String>,
+    /// The model-file decision attached to it, current or not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<AppliedDecision>,
     /// Hash of the evidence slice: the rule, the sink or setting, the
     /// source and steps of its flow, and the control facts the rule read —
     /// whitespace-normalised, without paths, lines or symbol names, so a
@@ -237,6 +333,21 @@ pub struct Summary {
     pub potential: usize,
     pub ignored: usize,
     pub suppressed: usize,
+    /// Closed by a decision (mitigated, accepted, false positive, transferred).
+    #[serde(default)]
+    pub decided: usize,
+    /// Open again: the code under the decision changed (included in `threats`).
+    #[serde(default)]
+    pub stale: usize,
+    /// Open again: the decision expired (included in `threats`).
+    #[serde(default)]
+    pub expired: usize,
+    /// Decisions whose threat no longer exists.
+    #[serde(default)]
+    pub orphaned: usize,
+    /// Decisions whose file was skipped or failed this time (count against gates).
+    #[serde(default)]
+    pub unverified: usize,
 }
 
 /// The complete result.
@@ -253,6 +364,9 @@ pub struct Report {
     pub rules: Vec<RuleSummary>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub questions: Vec<Question>,
+    /// Model-file decisions that match no current threat.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub decisions: Vec<UnmatchedDecision>,
     /// Every inline ignore found, with or without a reason.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ignores: Vec<InlineIgnore>,

@@ -76,6 +76,7 @@ pub fn run(a: Args) -> u8 {
         name: super::system_name(&a.path),
         threads: a.threads,
         model_file,
+        ..ScanOptions::default()
     };
     let bar = ProgressBar::new(std::io::stderr().is_terminal());
     let out = match scan_with_progress(&source, &lib, &opts, &|d, t| bar.update(d, t)) {

@@ -11,8 +11,8 @@
 use bw_facts::{InlineIgnore, Location, Prop, Source, Step};
 use bw_model::{AuthState, Boundary, DataFlow, Element, ElementKind, EntryInfo, SystemModel};
 use bw_threats::{
-    Confidence, Excerpt, FileStats, Question, Reason, Report, RuleSummary, Severity, SkippedFile,
-    Status, Summary, Threat,
+    AppliedDecision, Confidence, Excerpt, FileStats, Question, Reason, Report, RuleSummary,
+    Severity, SkippedFile, Status, Summary, Threat, UnmatchedDecision,
 };
 use std::collections::BTreeMap;
 
@@ -245,6 +245,7 @@ fn threats() -> Vec<Threat> {
         fix: SQL_FIX.into(),
         status: Status::Open,
         status_reason: None,
+        decision: None,
         fingerprint: "9c1e4f0a2b7d6e53".into(),
         evidence: String::new(),
         location: sql_loc,
@@ -282,6 +283,7 @@ fn threats() -> Vec<Threat> {
         fix: "Revoke the key now, then read it from the environment or a secret manager.\n\n```python\nOPENAI_API_KEY = os.environ[\"OPENAI_API_KEY\"]\n```\n".into(),
         status: Status::Open,
         status_reason: None,
+        decision: None,
         fingerprint: "51d0be77a3c2f914".into(),
         evidence: String::new(),
     };
@@ -321,6 +323,7 @@ fn threats() -> Vec<Threat> {
         fix: EXEC_FIX.into(),
         status: Status::Open,
         status_reason: None,
+        decision: None,
         fingerprint: "0a8c33e1f6b2d7c4".into(),
         evidence: String::new(),
     };
@@ -354,8 +357,19 @@ fn threats() -> Vec<Threat> {
         attack: "I trigger any error and get the interactive debugger, which runs the Python I type on the server.".into(),
         fix_for: "flask".into(),
         fix: "Read debug from the environment and keep it off in production.\n\n```python\napp.run(debug=os.environ.get(\"FLASK_DEBUG\") == \"1\")\n```\n".into(),
-        status: Status::Open,
-        status_reason: None,
+        status: Status::Stale,
+        status_reason: Some("decided accepted (Ana Lima, 2026-10-02) on `app.run(debug=os.environ.get(\"DEBUG\"))`; the code under it changed since: review it".into()),
+        decision: Some(AppliedDecision {
+            key: "debug-mode-enabled@app/main.py::<module>".into(),
+            status: "accepted".into(),
+            reason: "debug only when DEBUG is set".into(),
+            author: "Ana Lima".into(),
+            date: "2026-10-02".into(),
+            ticket: None,
+            expires: None,
+            moved: false,
+            decided_on: Some("app.run(debug=os.environ.get(\"DEBUG\"))".into()),
+        }),
         fingerprint: "77e2a9d4c1f05b38".into(),
         evidence: String::new(),
     };
@@ -399,6 +413,7 @@ fn threats() -> Vec<Threat> {
         fix: SQL_FIX.into(),
         status: Status::Ignored,
         status_reason: Some("table comes from the EXPORTABLE allow-list".into()),
+        decision: None,
         fingerprint: "3b5f1c9e8a0d2e61".into(),
         evidence: String::new(),
     };
@@ -429,6 +444,7 @@ fn threats() -> Vec<Threat> {
         fix: "Add a per-client limit, for example with Flask-Limiter, and cap max_tokens.\n\n```python\n@limiter.limit(\"10/minute\")\n```\n".into(),
         status: Status::Open,
         status_reason: None,
+        decision: None,
         fingerprint: "c4d2e0f1a9b83756".into(),
         evidence: String::new(),
     };
@@ -469,8 +485,19 @@ fn threats() -> Vec<Threat> {
             .into(),
         fix_for: "default".into(),
         fix: "Remove verify=False.".into(),
-        status: Status::Suppressed,
-        status_reason: Some("sandbox endpoint only; tracked in SEC-142".into()),
+        status: Status::Accepted,
+        status_reason: Some("sandbox endpoint only".into()),
+        decision: Some(AppliedDecision {
+            key: "tls-verification-disabled@app/payments.py::sandbox_charge".into(),
+            status: "accepted".into(),
+            reason: "sandbox endpoint only".into(),
+            author: "Ana Lima".into(),
+            date: "2026-11-02".into(),
+            ticket: Some("SEC-142".into()),
+            expires: Some("2027-03-01".into()),
+            moved: false,
+            decided_on: None,
+        }),
         fingerprint: "e8f7a6b5c4d3e2f1".into(),
         evidence: String::new(),
     };
@@ -597,6 +624,22 @@ pub fn sample_report() -> Report {
             element: "route:POST /chat".into(),
             question: "Is POST /chat protected by authentication at the gateway? No auth control was found in the code, and no other route of the app has one to compare with.".into(),
         }],
+        decisions: vec![
+            UnmatchedDecision {
+                key: "open-redirect@app/auth.py::login_done#1".into(),
+                status: "mitigated".into(),
+                reason: "next is checked against the host".into(),
+                state: "orphaned".into(),
+                note: "no current threat has this id or this evidence: the code was fixed or removed; delete the decision (breakwater triage --remove)".into(),
+            },
+            UnmatchedDecision {
+                key: "sql-injection@scripts/latin1_notes.py::main".into(),
+                status: "false-positive".into(),
+                reason: "the table name is a constant".into(),
+                state: "unverified".into(),
+                note: "scripts/latin1_notes.py was not analysed this time (see skipped files): the threat may still be there".into(),
+            },
+        ],
         ignores: vec![
             InlineIgnore {
                 location: Location { path: "app/legacy.py".into(), start_line: 40, start_col: 5, end_line: 40, end_col: 83 },
@@ -636,7 +679,12 @@ pub fn sample_report() -> Report {
             likely: 1,
             potential: 1,
             ignored: 1,
-            suppressed: 1,
+            suppressed: 0,
+            decided: 1,
+            stale: 1,
+            expired: 0,
+            orphaned: 1,
+            unverified: 1,
         },
     }
 }

@@ -1,0 +1,172 @@
+//! Attaching the model file's decisions to the threats of a scan.
+//!
+//! A decision is keyed by threat id and pinned by the fingerprint of the
+//! evidence it was made on. It applies when its threat exists and the
+//! fingerprint still matches; it is *stale* when the code under it changed,
+//! *expired* after its `expires` date, *moved* when the same evidence now
+//! has another id (a renamed or moved function), *orphaned* when the threat
+//! is gone, and *unverified* when the threat's file could not be analysed
+//! this time — never read as resolved.
+
+use crate::report::{AppliedDecision, Status, Threat, UnmatchedDecision};
+use bw_model::modelfile::Decision;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The path part of a code threat id (`rule@path::symbol#n`), if it has one.
+pub fn id_path(id: &str) -> Option<&str> {
+    let (_, anchor) = id.split_once('@')?;
+    let (path, _) = anchor.split_once("::")?;
+    Some(path)
+}
+
+/// The rule part of a threat id.
+pub fn id_rule(id: &str) -> &str {
+    id.split_once('@').map(|(r, _)| r).unwrap_or(id)
+}
+
+/// Attach decisions to threats (in place) and return those that match no
+/// threat. `skipped` holds the paths that were not analysed this time;
+/// `today` is `YYYY-MM-DD`.
+pub fn attach(
+    threats: &mut [Threat],
+    decisions: &BTreeMap<String, Decision>,
+    today: &str,
+    skipped: &BTreeSet<String>,
+) -> Vec<UnmatchedDecision> {
+    let by_id: BTreeMap<String, usize> = threats
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.id.clone(), i))
+        .collect();
+    let mut taken: BTreeSet<usize> = BTreeSet::new();
+    let mut left: Vec<(&String, &Decision)> = vec![];
+    for (key, d) in decisions {
+        match by_id.get(key) {
+            Some(&i) => {
+                apply(&mut threats[i], key, d, today, false);
+                taken.insert(i);
+            }
+            None => left.push((key, d)),
+        }
+    }
+    // A decision whose id is gone may have moved: the same rule and the same
+    // evidence under another id, claimed by no other decision. Only an
+    // unambiguous match counts.
+    let mut by_print: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
+    for (i, t) in threats.iter().enumerate() {
+        if !taken.contains(&i) {
+            by_print
+                .entry((t.rule.clone(), t.fingerprint.clone()))
+                .or_default()
+                .push(i);
+        }
+    }
+    let mut claims: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    for (key, d) in &left {
+        if !d.fingerprint.is_empty() {
+            *claims
+                .entry((id_rule(key), d.fingerprint.as_str()))
+                .or_default() += 1;
+        }
+    }
+    let mut unmatched = vec![];
+    for (key, d) in left {
+        let print = (id_rule(key), d.fingerprint.as_str());
+        let owned = (print.0.to_string(), print.1.to_string());
+        let moved_to = match by_print.get(&owned) {
+            Some(v)
+                if v.len() == 1 && claims.get(&print) == Some(&1) && !d.fingerprint.is_empty() =>
+            {
+                Some(v[0])
+            }
+            _ => None,
+        };
+        if let Some(i) = moved_to {
+            apply(&mut threats[i], key, d, today, true);
+            continue;
+        }
+        let unverified = id_path(key).is_some_and(|p| skipped.contains(p));
+        unmatched.push(UnmatchedDecision {
+            key: key.clone(),
+            status: d.status.clone(),
+            reason: d.reason.clone(),
+            state: if unverified { "unverified" } else { "orphaned" }.into(),
+            note: if unverified {
+                format!(
+                    "{} was not analysed this time (see skipped files): the threat may still be there",
+                    id_path(key).unwrap_or_default()
+                )
+            } else {
+                "no current threat has this id or this evidence: the code was fixed or removed; delete the decision (breakwater triage --remove)".into()
+            },
+        });
+    }
+    unmatched
+}
+
+fn apply(t: &mut Threat, key: &str, d: &Decision, today: &str, moved: bool) {
+    let stale = d.fingerprint != t.fingerprint;
+    let expired = d
+        .expires
+        .as_deref()
+        .is_some_and(|e| !e.is_empty() && e <= today);
+    let who = [d.author.as_str(), d.date.as_str()]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let who = if who.is_empty() {
+        String::new()
+    } else {
+        format!(" ({who})")
+    };
+    t.decision = Some(AppliedDecision {
+        key: key.to_string(),
+        status: d.status.clone(),
+        reason: d.reason.clone(),
+        author: d.author.clone(),
+        date: d.date.clone(),
+        ticket: d.ticket.clone(),
+        expires: d.expires.clone(),
+        moved,
+        decided_on: stale.then(|| d.evidence.clone()),
+    });
+    // Inline ignores and suppressions were applied first and stand.
+    if t.status != Status::Open {
+        return;
+    }
+    let moved_note = if moved {
+        format!("; recorded for {key}, which moved here")
+    } else {
+        String::new()
+    };
+    if stale {
+        t.status = Status::Stale;
+        t.status_reason = Some(if d.fingerprint.is_empty() {
+            format!(
+                "decided {}{who} without a fingerprint: review it and record it again with breakwater triage{moved_note}",
+                d.status
+            )
+        } else if d.evidence.is_empty() {
+            format!(
+                "decided {}{who}, but the code under it changed since: review it{moved_note}",
+                d.status
+            )
+        } else {
+            format!(
+                "decided {}{who} on `{}`; the code under it changed since: review it{moved_note}",
+                d.status, d.evidence
+            )
+        });
+    } else if expired {
+        t.status = Status::Expired;
+        t.status_reason = Some(format!(
+            "decided {}{who}, expired on {}: review it{moved_note}",
+            d.status,
+            d.expires.as_deref().unwrap_or_default()
+        ));
+    } else if let Some(s) = Status::from_decision(&d.status) {
+        t.status = s;
+        t.status_reason = Some(format!("{}{moved_note}", d.reason));
+    }
+}
