@@ -54,6 +54,8 @@ struct Cli {
 enum Command {
     /// Discover the system and its threats from a repository.
     Scan(cmd::scan::Args),
+    /// What a change does to the threat model: new and resolved threats, attack-surface changes, stale decisions.
+    Diff(cmd::diff::Args),
     /// Write a commented breakwater.toml pre-filled from discovery.
     Init(cmd::init::Args),
     /// Print a rule's docs: what, why, how it is attacked, how to fix it.
@@ -77,6 +79,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Scan(a) => cmd::scan::run(a),
+        Command::Diff(a) => cmd::diff::run(a),
         Command::Init(a) => cmd::init::run(a),
         Command::Explain(a) => cmd::explain::run(a),
         Command::Rules(a) => cmd::rules::run(a),

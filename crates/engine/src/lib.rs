@@ -22,6 +22,8 @@ use std::time::{Duration, Instant};
 
 pub use bw_files::{FsSource, MemorySource, WalkOptions};
 
+pub mod diff;
+
 /// Version of the JSON report format.
 pub const REPORT_VERSION: &str = "1";
 

@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 mod classify;
+pub mod revision;
 pub use classify::{FileClass, Lang, classify, classify_path, detect_lang};
 
 /// Files larger than this are skipped (`SkipReason::TooLarge`) unless the

@@ -16,6 +16,7 @@ use bw_threats::{Confidence, Report, Status, Threat};
 use std::io::{self, Write};
 use std::time::Duration;
 
+pub mod diff;
 pub mod json;
 pub mod markdown;
 pub mod mermaid;

@@ -7,6 +7,7 @@
 //! (current, stale, expired, moved, orphaned, unverified); `report` holds the result every output renders.
 
 pub mod decisions;
+pub mod diff;
 pub mod eval;
 pub mod report;
 pub mod rule;

@@ -1,0 +1,125 @@
+//! `breakwater diff [BASE] [HEAD]`: what a change does to the threat model.
+
+use crate::exit;
+use bw_engine::diff::{DiffOptions, diff};
+use bw_engine::{ScanOptions, WalkOptions};
+use bw_outputs::{Format, TerminalOptions};
+use bw_threats::Severity;
+use clap::ValueEnum;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    Terminal,
+    Json,
+    Sarif,
+    Markdown,
+}
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Base revision (default: the merge base of HEAD with the default branch).
+    base: Option<String>,
+    /// Head revision (default: the working tree, uncommitted changes included).
+    head: Option<String>,
+    /// The repository (or a directory in it) to compare.
+    #[arg(long = "repo", short = 'C', default_value = ".")]
+    path: PathBuf,
+    /// Output format: markdown is a pull-request comment; sarif carries only new threats.
+    #[arg(long, value_enum, default_value = "terminal")]
+    format: FormatArg,
+    /// Write the output to a file instead of stdout.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Exit 1 when the change introduces an open threat of this severity or higher (or leaves one unverified).
+    #[arg(long, value_parser = ["info", "low", "medium", "high", "critical"])]
+    fail_on: Option<String>,
+    /// Show design-level potential threats, and count them for --fail-on.
+    #[arg(long)]
+    include_potential: bool,
+    /// Let decisions and inline ignores added by this change close its own new threats for the gate.
+    #[arg(long)]
+    trust_head_decisions: bool,
+    /// Skip files larger than this many bytes.
+    #[arg(long, default_value_t = bw_files::DEFAULT_MAX_FILE_BYTES)]
+    max_file_size: u64,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+}
+
+pub fn run(a: Args) -> u8 {
+    let opts = DiffOptions {
+        base: a.base.clone(),
+        head: a.head.clone(),
+        trust_head_decisions: a.trust_head_decisions,
+        walk: WalkOptions {
+            max_file_bytes: a.max_file_size,
+            ..WalkOptions::default()
+        },
+        scan: ScanOptions {
+            name: super::system_name(&a.path),
+            threads: a.threads,
+            ..ScanOptions::default()
+        },
+    };
+    let out = match diff(&a.path, &opts) {
+        Ok(o) => o,
+        Err(e) => return super::fail(e),
+    };
+    let format = match a.format {
+        FormatArg::Terminal => Format::Terminal,
+        FormatArg::Json => Format::Json,
+        FormatArg::Sarif => Format::Sarif,
+        FormatArg::Markdown => Format::Markdown,
+    };
+    let topts = TerminalOptions {
+        include_potential: a.include_potential,
+        root_label: a.path.display().to_string(),
+        ..TerminalOptions::default()
+    };
+    let mut buf = vec![];
+    if let Err(e) = bw_outputs::diff::render_diff(format, &out.diff, &out.head, &topts, &mut buf) {
+        return super::fail(format!("could not render: {e}"));
+    }
+    let written = match &a.output {
+        Some(p) => std::fs::write(p, &buf).map_err(|e| format!("{}: {e}", p.display())),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            match stdout.write_all(&buf).and_then(|_| stdout.flush()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.to_string()),
+                _ => Ok(()),
+            }
+        }
+    };
+    if let Err(e) = written {
+        return super::fail(e);
+    }
+    if a.output.is_some() && std::io::stderr().is_terminal() {
+        eprintln!(
+            "{}",
+            bw_outputs::diff::summary_line(&out.diff, a.include_potential)
+        );
+    }
+    if let Some(min) = a.fail_on.as_deref().and_then(Severity::parse) {
+        let hits = out.diff.gate_hits(min, a.include_potential);
+        if hits > 0 {
+            eprintln!(
+                "gate: this change brings {hits} threat(s) at {} or above (--fail-on {})",
+                min.name(),
+                min.name()
+            );
+            return exit::GATE;
+        }
+    }
+    if out.incomplete {
+        eprintln!(
+            "incomplete: {} file(s) could not be analysed on head: {}",
+            out.diff.head_failed.len(),
+            out.diff.head_failed.join(", ")
+        );
+        return exit::INCOMPLETE;
+    }
+    exit::PASS
+}

@@ -1,0 +1,291 @@
+//! Reading another revision straight from git objects (gix): no checkout,
+//! no worktree, no `git` process, nothing from the repository executed.
+//!
+//! [`GitRepo`] finds the repository around a directory, resolves revisions
+//! and merge bases, and offers a commit's tree as a [`FileSource`]
+//! ([`TreeSource`]) so `diff` runs the same pipeline over the base revision
+//! as over the working tree. It also answers the history questions `diff`
+//! asks: which commits a change holds and who wrote them.
+
+use crate::{Entry, FileSource, Listing, SkipReason, SourceError, detect_lang};
+use gix::ObjectId;
+use std::path::{Path, PathBuf};
+
+/// Errors reading git data, with what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum GitError {
+    #[error(
+        "{path}: not inside a git repository; diff needs git history (run `git init`, or scan instead)"
+    )]
+    NoRepo { path: String },
+    #[error("`{rev}` is not a revision of this repository: {error}")]
+    BadRevision { rev: String, error: String },
+    #[error("no common ancestor between {a} and {b}; pass the base revision explicitly")]
+    NoMergeBase { a: String, b: String },
+    #[error(
+        "could not find the default branch (tried origin/HEAD, origin/main, origin/master, main, master); pass the base revision explicitly, e.g. `breakwater diff origin/develop`"
+    )]
+    NoDefaultBranch,
+    #[error("git: {0}")]
+    Other(String),
+}
+
+fn other(e: impl std::fmt::Display) -> GitError {
+    GitError::Other(e.to_string())
+}
+
+/// A commit, as a person reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitInfo {
+    pub id: String,
+    /// `Name <email>`.
+    pub author: String,
+    pub summary: String,
+}
+
+/// The repository around a scanned directory.
+pub struct GitRepo {
+    repo: gix::ThreadSafeRepository,
+    /// The scanned directory relative to the work tree (`""` at the top,
+    /// else `services/api/`): only files under it are offered, with the
+    /// prefix removed, so paths match a scan of that directory.
+    prefix: String,
+}
+
+impl GitRepo {
+    /// The repository containing `root`.
+    pub fn discover(root: &Path) -> Result<GitRepo, GitError> {
+        let no_repo = || GitError::NoRepo {
+            path: root.display().to_string(),
+        };
+        let repo = gix::discover(root).map_err(|_| no_repo())?;
+        let workdir = repo.workdir().ok_or_else(no_repo)?.to_path_buf();
+        let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+        let (root, workdir) = (canon(root), canon(&workdir));
+        let rel: PathBuf = root.strip_prefix(&workdir).map_err(|_| no_repo())?.into();
+        let mut prefix = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/");
+        if !prefix.is_empty() {
+            prefix.push('/');
+        }
+        Ok(GitRepo {
+            repo: repo.into_sync(),
+            prefix,
+        })
+    }
+
+    fn local(&self) -> gix::Repository {
+        self.repo.to_thread_local()
+    }
+
+    /// The commit a revision names (`HEAD`, `main`, `origin/main~2`, a hash).
+    pub fn resolve(&self, rev: &str) -> Result<ObjectId, GitError> {
+        let repo = self.local();
+        let bad = |e: String| GitError::BadRevision {
+            rev: rev.to_string(),
+            error: e,
+        };
+        let id = repo.rev_parse_single(rev).map_err(|e| bad(e.to_string()))?;
+        let commit = id
+            .object()
+            .map_err(|e| bad(e.to_string()))?
+            .peel_to_commit()
+            .map_err(|e| bad(e.to_string()))?;
+        Ok(commit.id)
+    }
+
+    /// The best common ancestor of two commits.
+    pub fn merge_base(&self, a: ObjectId, b: ObjectId) -> Result<ObjectId, GitError> {
+        let repo = self.local();
+        match repo.merge_base(a, b) {
+            Ok(Some(id)) => Ok(id.detach()),
+            _ => Err(GitError::NoMergeBase {
+                a: a.to_hex_with_len(8).to_string(),
+                b: b.to_hex_with_len(8).to_string(),
+            }),
+        }
+    }
+
+    /// The default branch: what `origin/HEAD` points at, else the first of
+    /// origin/main, origin/master, main, master that exists.
+    pub fn default_branch(&self) -> Result<String, GitError> {
+        let repo = self.local();
+        if let Ok(r) = repo.find_reference("refs/remotes/origin/HEAD") {
+            if let Some(name) = r.target().try_name() {
+                let name = name.as_bstr().to_string();
+                return Ok(name
+                    .strip_prefix("refs/remotes/")
+                    .unwrap_or(&name)
+                    .to_string());
+            }
+        }
+        for name in ["origin/main", "origin/master", "main", "master"] {
+            if repo.rev_parse_single(name).is_ok() {
+                return Ok(name.to_string());
+            }
+        }
+        Err(GitError::NoDefaultBranch)
+    }
+
+    /// A short label for a commit (`a1b2c3d4`).
+    pub fn short(&self, id: ObjectId) -> String {
+        id.to_hex_with_len(8).to_string()
+    }
+
+    /// The commits reachable from `head` but not from `base`, oldest first.
+    pub fn commits_between(
+        &self,
+        base: ObjectId,
+        head: ObjectId,
+    ) -> Result<Vec<CommitInfo>, GitError> {
+        let repo = self.local();
+        let walk = repo
+            .rev_walk([head])
+            .with_hidden([base])
+            .all()
+            .map_err(other)?;
+        let mut out = vec![];
+        for info in walk {
+            let info = info.map_err(other)?;
+            let commit = info.object().map_err(other)?;
+            let author = commit
+                .author()
+                .map(|a| format!("{} <{}>", a.name, a.email))
+                .unwrap_or_default();
+            let summary = commit
+                .message()
+                .map(|m| m.summary().to_string())
+                .unwrap_or_default();
+            out.push(CommitInfo {
+                id: info.id.to_string(),
+                author,
+                summary,
+            });
+        }
+        out.reverse();
+        Ok(out)
+    }
+
+    /// One file of a commit (a path relative to the scanned directory), or
+    /// `None` when the commit does not have it.
+    pub fn file_at(&self, commit: ObjectId, path: &str) -> Result<Option<Vec<u8>>, GitError> {
+        let repo = self.local();
+        let tree = repo
+            .find_commit(commit)
+            .map_err(other)?
+            .tree()
+            .map_err(other)?;
+        let full = format!("{}{path}", self.prefix);
+        let entry = tree.lookup_entry_by_path(full.as_str()).map_err(other)?;
+        match entry {
+            Some(e) if e.mode().is_blob() => {
+                let blob = repo.find_object(e.oid()).map_err(other)?;
+                Ok(Some(blob.detach().data))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// The person git would record for a commit made now (`user.name`,
+    /// `user.email` from git config, read without running git), if set.
+    pub fn user(&self) -> Option<String> {
+        let repo = self.local();
+        let cfg = repo.config_snapshot();
+        let name = cfg.string("user.name").map(|s| s.to_string());
+        let email = cfg.string("user.email").map(|s| s.to_string());
+        match (name, email) {
+            (Some(n), Some(e)) => Some(format!("{n} <{e}>")),
+            (Some(n), None) => Some(n),
+            (None, Some(e)) => Some(format!("<{e}>")),
+            (None, None) => None,
+        }
+    }
+
+    /// A commit's tree as a file source, with the same size limit and link
+    /// policy as a walk of the disk.
+    pub fn tree_source(
+        &self,
+        commit: ObjectId,
+        max_file_bytes: u64,
+    ) -> Result<TreeSource, GitError> {
+        let repo = self.local();
+        let tree = repo
+            .find_commit(commit)
+            .map_err(other)?
+            .tree()
+            .map_err(other)?;
+        let mut rec = gix::traverse::tree::Recorder::default();
+        tree.traverse().breadthfirst(&mut rec).map_err(other)?;
+        let mut listing = Listing::default();
+        let mut blobs = std::collections::BTreeMap::new();
+        for e in rec.records {
+            let full = e.filepath.to_string();
+            let Some(path) = full.strip_prefix(self.prefix.as_str()) else {
+                continue;
+            };
+            let path = path.to_string();
+            if path.split('/').any(|c| c == ".git") {
+                continue;
+            }
+            if e.mode.is_link() {
+                listing.skipped.push((path, SkipReason::Symlink));
+                continue;
+            }
+            if !e.mode.is_blob() || detect_lang(&path).is_none() {
+                continue;
+            }
+            let size = repo.find_header(e.oid).map(|h| h.size()).map_err(other)?;
+            if size > max_file_bytes {
+                listing.skipped.push((
+                    path,
+                    SkipReason::TooLarge {
+                        bytes: size,
+                        limit: max_file_bytes,
+                    },
+                ));
+                continue;
+            }
+            listing.files.push(Entry {
+                path: path.clone(),
+                size,
+            });
+            blobs.insert(path, e.oid);
+        }
+        listing.files.sort();
+        listing.skipped.sort();
+        Ok(TreeSource {
+            repo: self.repo.clone(),
+            listing,
+            blobs,
+        })
+    }
+}
+
+/// The files of one commit, read from the object database on demand.
+pub struct TreeSource {
+    repo: gix::ThreadSafeRepository,
+    listing: Listing,
+    blobs: std::collections::BTreeMap<String, ObjectId>,
+}
+
+impl FileSource for TreeSource {
+    fn list(&self) -> Result<Listing, SourceError> {
+        Ok(self.listing.clone())
+    }
+
+    fn read(&self, path: &str) -> Result<Vec<u8>, SourceError> {
+        let Some(id) = self.blobs.get(path) else {
+            return Err(SourceError::Missing { path: path.into() });
+        };
+        let repo = self.repo.to_thread_local();
+        repo.find_object(*id)
+            .map(|o| o.detach().data)
+            .map_err(|e| SourceError::Io {
+                path: path.into(),
+                error: e.to_string(),
+            })
+    }
+}
