@@ -21,6 +21,7 @@ pub mod json;
 pub mod markdown;
 pub mod mermaid;
 pub mod sarif;
+pub mod snapshot;
 pub mod terminal;
 mod text;
 

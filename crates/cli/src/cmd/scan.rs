@@ -49,6 +49,15 @@ pub struct Args {
     /// Worker threads (default: all cores).
     #[arg(long)]
     threads: Option<usize>,
+    /// Write the architecture snapshot (one fact per line, for code review).
+    #[arg(long)]
+    write_snapshot: bool,
+    /// Exit 1 when the committed architecture snapshot is missing or stale.
+    #[arg(long)]
+    check: bool,
+    /// Where the snapshot lives, relative to the repository.
+    #[arg(long, default_value = bw_outputs::snapshot::SNAPSHOT_PATH)]
+    snapshot: PathBuf,
 }
 
 pub fn run(a: Args) -> u8 {
@@ -135,6 +144,48 @@ pub fn run(a: Args) -> u8 {
             a.output.as_ref().unwrap().display()
         );
     }
+    let mut snapshot_stale = false;
+    if a.write_snapshot || a.check {
+        let text = bw_outputs::snapshot::snapshot(&out.report.model);
+        let path = a.path.join(&a.snapshot);
+        if a.write_snapshot {
+            let written = path
+                .parent()
+                .map_or(Ok(()), std::fs::create_dir_all)
+                .and_then(|_| std::fs::write(&path, &text));
+            if let Err(e) = written {
+                return super::fail(format!("{}: {e}", path.display()));
+            }
+            if std::io::stderr().is_terminal() {
+                eprintln!("wrote the architecture snapshot to {}", path.display());
+            }
+        } else {
+            let old = std::fs::read_to_string(&path).ok();
+            if old.as_deref() != Some(text.as_str()) {
+                snapshot_stale = true;
+                match &old {
+                    None => eprintln!(
+                        "check: {} does not exist; write it with `breakwater scan --write-snapshot` and commit it",
+                        path.display()
+                    ),
+                    Some(old) => {
+                        let lines = bw_outputs::snapshot::changed_lines(old, &text);
+                        eprintln!(
+                            "check: {} is stale ({} line(s) differ); update it with `breakwater scan --write-snapshot` and commit it:",
+                            path.display(),
+                            lines.len()
+                        );
+                        for l in lines.iter().take(40) {
+                            eprintln!("  {l}");
+                        }
+                        if lines.len() > 40 {
+                            eprintln!("  … and {} more", lines.len() - 40);
+                        }
+                    }
+                }
+            }
+        }
+    }
     if let Some(min) = a.fail_on.as_deref().and_then(Severity::parse) {
         let hits = gate_hits(&out.report, min, a.include_potential);
         if hits > 0 {
@@ -145,6 +196,9 @@ pub fn run(a: Args) -> u8 {
             );
             return exit::GATE;
         }
+    }
+    if snapshot_stale {
+        return exit::GATE;
     }
     if out.incomplete {
         let failed: Vec<&str> = out
