@@ -120,3 +120,78 @@ fn write_then_check_then_stale() {
     let b = std::fs::read(d.join(".breakwater/architecture.txt")).unwrap();
     assert_eq!(a, b);
 }
+
+#[test]
+fn a_baseline_starts_green_and_gates_only_what_is_new() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let vulnerable = APP.replace(
+        "db.execute(\"SELECT 1\")",
+        "db.execute(\"SELECT * FROM t WHERE a = '\" + request.args[\"a\"] + \"'\")",
+    );
+    std::fs::write(d.join("app.py"), &vulnerable).unwrap();
+    let o = bw(d, &["scan", "--fail-on", "low", "-o", "/dev/null"]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "the app has a finding to baseline"
+    );
+
+    let o = bw(d, &["init", "--baseline"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let text = std::fs::read_to_string(d.join(".breakwater/baseline.toml")).unwrap();
+    assert!(
+        text.contains("\"sql-injection@app.py::find_user\" = \""),
+        "{text}"
+    );
+    assert!(
+        d.join("breakwater.toml").exists(),
+        "init --baseline writes a model file when missing"
+    );
+
+    // Green now; the baselined threat is still reported.
+    let o = bw(d, &["scan", "--fail-on", "low", "--format", "json"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let t = v["threats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["rule"] == "sql-injection")
+        .unwrap();
+    assert_eq!(t["baseline"], true);
+    assert_eq!(v["summary"]["baseline"], v["summary"]["threats"]);
+
+    // A new threat gates.
+    std::fs::write(
+        d.join("app.py"),
+        vulnerable + "\n\n@app.route(\"/run\")\n@login_required\ndef run():\n    import os\n    return str(os.system(request.args[\"cmd\"]))\n",
+    )
+    .unwrap();
+    let o = bw(d, &["scan", "--fail-on", "low", "-o", "/dev/null"]);
+    assert_eq!(o.status.code(), Some(1));
+
+    // A broken baseline is a clear error.
+    std::fs::write(
+        d.join(".breakwater/baseline.toml"),
+        "[threats]\n\"a\" = 3\n",
+    )
+    .unwrap();
+    let o = bw(d, &["scan", "-o", "/dev/null"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("baseline.toml:2"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}

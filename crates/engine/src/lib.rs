@@ -38,6 +38,8 @@ pub struct ScanOptions {
     pub model_file: Option<bw_model::modelfile::ModelFile>,
     /// Today, `YYYY-MM-DD`, for decisions that expire.
     pub today: String,
+    /// The adoption baseline (`.breakwater/baseline.toml`), when there is one.
+    pub baseline: Option<bw_threats::baseline::Baseline>,
 }
 
 impl Default for ScanOptions {
@@ -47,6 +49,7 @@ impl Default for ScanOptions {
             threads: None,
             model_file: None,
             today: bw_model::modelfile::today(),
+            baseline: None,
         }
     }
 }
@@ -342,6 +345,9 @@ pub fn scan_with_progress(
         unmatched =
             bw_threats::decisions::attach(&mut threats, &mf.decisions, &opts.today, &not_analysed);
     }
+    if let Some(b) = &opts.baseline {
+        b.apply(&mut threats);
+    }
     fill_excerpts(&mut threats, source, &files);
 
     if std::env::var_os("BREAKWATER_TIMING").is_some() {
@@ -377,6 +383,10 @@ pub fn scan_with_progress(
     let mut summary = summarise(&threats);
     summary.orphaned = unmatched.iter().filter(|d| d.state == "orphaned").count();
     summary.unverified = unmatched.iter().filter(|d| d.state == "unverified").count();
+    summary.baseline = threats
+        .iter()
+        .filter(|t| t.baseline && t.status.is_open())
+        .count();
     let report = Report {
         version: REPORT_VERSION.into(),
         tool: "breakwater".into(),
@@ -517,6 +527,7 @@ pub fn gate_hits(report: &Report, min: Severity, include_potential: bool) -> usi
         .iter()
         .filter(|t| {
             t.status.is_open()
+                && !t.baseline
                 && t.severity >= min
                 && (t.confidence != Confidence::Potential || include_potential)
         })

@@ -278,6 +278,13 @@ fn threat_block(cx: &mut Ctx<'_>, t: &Threat) -> io::Result<()> {
     ) {
         cx.note(gutter, t.status.name(), &one_line(reason))?;
     }
+    if t.baseline {
+        cx.note(
+            gutter,
+            "baseline",
+            "it existed when breakwater was adopted (.breakwater/baseline.toml): reported, not gated",
+        )?;
+    }
     cx.note(
         gutter,
         "confidence",

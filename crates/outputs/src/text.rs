@@ -102,6 +102,8 @@ pub struct Tally {
     pub decided: usize,
     /// Open again: stale or expired decisions (included in `shown`).
     pub reopened: usize,
+    /// In the adoption baseline (included in `shown`; not gated).
+    pub baseline: usize,
 }
 
 impl Tally {
@@ -117,6 +119,7 @@ impl Tally {
             suppressed: 0,
             decided: 0,
             reopened: 0,
+            baseline: 0,
         };
         for th in &report.threats {
             match th.status {
@@ -131,6 +134,9 @@ impl Tally {
                     t.shown += 1;
                     if th.status != Status::Open {
                         t.reopened += 1;
+                    }
+                    if th.baseline {
+                        t.baseline += 1;
                     }
                     if let Some(i) = SEVERITIES.iter().position(|s| *s == th.severity) {
                         t.by_severity[i] += 1;
@@ -191,6 +197,9 @@ impl Tally {
         }
         if self.reopened > 0 {
             other.push(format!("{} to review again", self.reopened));
+        }
+        if self.baseline > 0 {
+            other.push(format!("{} in the baseline", self.baseline));
         }
         if !other.is_empty() {
             groups.push(other.join(", "));

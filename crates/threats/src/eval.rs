@@ -465,6 +465,7 @@ pub fn evaluate(rules: &RuleSet, candidates: &[Candidate<'_>]) -> Vec<Threat> {
                 fix: fix.trim().to_string(),
                 status: Status::Open,
                 status_reason: None,
+                baseline: false,
                 decision: None,
                 fingerprint: fingerprint(rule, cand),
                 evidence: fact.evidence.text.clone(),

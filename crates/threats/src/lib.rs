@@ -6,6 +6,7 @@
 //! stable ids; `decisions` attaches the model file's decisions to them
 //! (current, stale, expired, moved, orphaned, unverified); `report` holds the result every output renders.
 
+pub mod baseline;
 pub mod decisions;
 pub mod diff;
 pub mod eval;

@@ -257,6 +257,9 @@ pub struct Threat {
     pub status: Status,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_reason: Option<String>,
+    /// Listed in the adoption baseline: reported, but not counted by gates.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub baseline: bool,
     /// The model-file decision attached to it, current or not.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decision: Option<AppliedDecision>,
@@ -348,6 +351,9 @@ pub struct Summary {
     /// Decisions whose file was skipped or failed this time (count against gates).
     #[serde(default)]
     pub unverified: usize,
+    /// Open threats in the adoption baseline (included in `threats`; not gated).
+    #[serde(default)]
+    pub baseline: usize,
 }
 
 /// The complete result.

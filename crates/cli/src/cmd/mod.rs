@@ -29,6 +29,21 @@ pub fn load_model_file(root: &Path) -> Result<Option<bw_model::modelfile::ModelF
     }
 }
 
+/// Read the repository's adoption baseline, if there is one.
+pub fn load_baseline(root: &Path) -> Result<Option<bw_threats::baseline::Baseline>, String> {
+    use bw_threats::baseline::{BASELINE_PATH, Baseline};
+    match std::fs::read_to_string(root.join(BASELINE_PATH)) {
+        Ok(text) => Baseline::parse(&text).map(Some).map_err(|e| {
+            format!(
+                "{e}
+  = help: fix the file, or delete it (and run `breakwater init --baseline` again)"
+            )
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(format!("{}: {e}", root.join(BASELINE_PATH).display())),
+    }
+}
+
 /// The system name: the model file's, else the directory's.
 pub fn system_name(root: &Path) -> String {
     std::fs::canonicalize(root)

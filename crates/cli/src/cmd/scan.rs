@@ -73,6 +73,10 @@ pub fn run(a: Args) -> u8 {
         Ok(m) => m,
         Err(e) => return super::fail(e),
     };
+    let baseline = match super::load_baseline(&a.path) {
+        Ok(b) => b,
+        Err(e) => return super::fail(e),
+    };
     let lib = match Library::for_source(&source) {
         Ok(l) => l,
         Err(e) => {
@@ -85,6 +89,7 @@ pub fn run(a: Args) -> u8 {
         name: super::system_name(&a.path),
         threads: a.threads,
         model_file,
+        baseline,
         ..ScanOptions::default()
     };
     let bar = ProgressBar::new(std::io::stderr().is_terminal());

@@ -245,6 +245,7 @@ fn threats() -> Vec<Threat> {
         fix: SQL_FIX.into(),
         status: Status::Open,
         status_reason: None,
+        baseline: false,
         decision: None,
         fingerprint: "9c1e4f0a2b7d6e53".into(),
         evidence: String::new(),
@@ -283,6 +284,7 @@ fn threats() -> Vec<Threat> {
         fix: "Revoke the key now, then read it from the environment or a secret manager.\n\n```python\nOPENAI_API_KEY = os.environ[\"OPENAI_API_KEY\"]\n```\n".into(),
         status: Status::Open,
         status_reason: None,
+        baseline: false,
         decision: None,
         fingerprint: "51d0be77a3c2f914".into(),
         evidence: String::new(),
@@ -323,6 +325,7 @@ fn threats() -> Vec<Threat> {
         fix: EXEC_FIX.into(),
         status: Status::Open,
         status_reason: None,
+        baseline: false,
         decision: None,
         fingerprint: "0a8c33e1f6b2d7c4".into(),
         evidence: String::new(),
@@ -359,6 +362,7 @@ fn threats() -> Vec<Threat> {
         fix: "Read debug from the environment and keep it off in production.\n\n```python\napp.run(debug=os.environ.get(\"FLASK_DEBUG\") == \"1\")\n```\n".into(),
         status: Status::Stale,
         status_reason: Some("decided accepted (Ana Lima, 2026-10-02) on `app.run(debug=os.environ.get(\"DEBUG\"))`; the code under it changed since: review it".into()),
+        baseline: false,
         decision: Some(AppliedDecision {
             key: "debug-mode-enabled@app/main.py::<module>".into(),
             status: "accepted".into(),
@@ -413,6 +417,7 @@ fn threats() -> Vec<Threat> {
         fix: SQL_FIX.into(),
         status: Status::Ignored,
         status_reason: Some("table comes from the EXPORTABLE allow-list".into()),
+        baseline: false,
         decision: None,
         fingerprint: "3b5f1c9e8a0d2e61".into(),
         evidence: String::new(),
@@ -444,6 +449,7 @@ fn threats() -> Vec<Threat> {
         fix: "Add a per-client limit, for example with Flask-Limiter, and cap max_tokens.\n\n```python\n@limiter.limit(\"10/minute\")\n```\n".into(),
         status: Status::Open,
         status_reason: None,
+        baseline: false,
         decision: None,
         fingerprint: "c4d2e0f1a9b83756".into(),
         evidence: String::new(),
@@ -487,6 +493,7 @@ fn threats() -> Vec<Threat> {
         fix: "Remove verify=False.".into(),
         status: Status::Accepted,
         status_reason: Some("sandbox endpoint only".into()),
+        baseline: false,
         decision: Some(AppliedDecision {
             key: "tls-verification-disabled@app/payments.py::sandbox_charge".into(),
             status: "accepted".into(),
@@ -685,6 +692,7 @@ pub fn sample_report() -> Report {
             expired: 0,
             orphaned: 1,
             unverified: 1,
+            baseline: 0,
         },
     }
 }
