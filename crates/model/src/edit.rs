@@ -16,8 +16,9 @@
 //!   the first entry stays with that entry. With no decisions yet, the entry
 //!   goes after an explicit `[decisions]` header, or at the end of the file
 //!   below a one-line comment.
-//! - A removed entry takes one adjacent blank line with it; comments near it
-//!   are left alone (a person wrote them).
+//! - A removed entry goes with the blank lines that separated it, so
+//!   adding an entry and removing it again gives the original bytes back.
+//!   Comments near it are left alone (a person wrote them).
 //! - Line endings (LF or CRLF) and a missing final newline are kept.
 //!
 //! The result is parsed again and compared with what was asked for before
@@ -454,21 +455,47 @@ impl Splicer {
         start..at + with.len()
     }
 
+    /// Remove an entry. The blank lines around it shrink to the larger of
+    /// the two runs (so removing an entry added between two others gives
+    /// the original text back); at the end of the file they go with it.
     fn remove(&mut self, index: usize) {
         let nl = self.nl;
         let e = self.layout.entries.remove(index);
-        let blank = format!("{nl}{nl}");
-        let (mut start, mut end) = (e.start, e.end);
-        if self.text[..start].ends_with(&blank) {
-            start -= nl.len();
-        } else if self.text[end..].starts_with(nl) {
-            end += nl.len();
+        let text = &self.text;
+        let mut blank_above = vec![];
+        let mut p = e.start;
+        while p > 0 {
+            let above = line_start(text, p - 1);
+            if !text[above..p].trim().is_empty() {
+                break;
+            }
+            blank_above.push(above);
+            p = above;
         }
-        if end == self.text.len() && !self.ends_with_newline() && self.text[..start].ends_with(nl) {
-            // Keep the file unterminated as it was.
-            start -= nl.len();
-        }
-        self.splice(start..end, "");
+        let start = if e.end == text.len() {
+            let mut start = blank_above.last().copied().unwrap_or(e.start);
+            if !text.ends_with('\n') && text[..start].ends_with(nl) {
+                // Keep the file unterminated as it was.
+                start -= nl.len();
+            }
+            start
+        } else {
+            let mut blank_below = 0;
+            let mut q = e.end;
+            while q < text.len() {
+                let next = line_end(text, q);
+                if !text[q..next].trim().is_empty() {
+                    break;
+                }
+                blank_below += 1;
+                q = next;
+            }
+            match blank_above.len().min(blank_below) {
+                0 => e.start,
+                k => blank_above[k - 1],
+            }
+        };
+        self.splice(start..e.end, "");
     }
 }
 
@@ -940,7 +967,7 @@ reason = \"validated\"
     }
 
     #[test]
-    fn removes_with_one_blank_line() {
+    fn removes_with_its_blank_lines() {
         let out = edit(BASE, &[remove("d@x.py::g")]);
         assert_eq!(
             out,
@@ -956,6 +983,12 @@ reason = \"validated\"
                 "[decisions.\"b@x.py::f\"]\nstatus = \"accepted\"\nreason = \"old\"   # trailing comment\n",
                 ""
             )
+        );
+        // Two blank lines above, one below: two remain.
+        let text = "[system]\nname = \"x\"\n\n\n[decisions.\"a\"]\nstatus = \"accepted\"\nreason = \"r\"\n\n[decisions.\"b\"]\nstatus = \"accepted\"\nreason = \"r\"\n";
+        assert_eq!(
+            edit(text, &[remove("a")]),
+            "[system]\nname = \"x\"\n\n\n[decisions.\"b\"]\nstatus = \"accepted\"\nreason = \"r\"\n"
         );
         let all = edit_decisions("t", BASE, &[remove("b@x.py::f"), remove("nope")]).unwrap();
         assert_eq!(
