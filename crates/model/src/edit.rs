@@ -937,6 +937,19 @@ reason = \"validated\"
     }
 
     #[test]
+    fn the_schema_line_stays_first() {
+        let text = "#:schema ./.breakwater/breakwater.schema.json\n# about b\n[decisions.\"b\"]\nstatus = \"accepted\"\nreason = \"r\"\n";
+        let out = edit(text, &[upsert("a", decision("accepted", "r"))]);
+        assert_eq!(
+            out,
+            format!(
+                "#:schema ./.breakwater/breakwater.schema.json\n\n{}\n# about b\n[decisions.\"b\"]\nstatus = \"accepted\"\nreason = \"r\"\n",
+                entry("a", "accepted", "r")
+            )
+        );
+    }
+
+    #[test]
     fn replaces_in_place() {
         let out = edit(
             BASE,

@@ -308,7 +308,11 @@ fn torture(original: &str, nl: &str, seed: u64) {
                 assert!(!present);
                 let r = entry_of(&after, id);
                 assert_eq!(after[r.clone()], rendered(decision), "step {step}");
-                assert_only_breaks_differ(&text, &after, with_breaks(&after, r), step);
+                let around = with_breaks(&after, r.clone());
+                assert_only_breaks_differ(&text, &after, around.clone(), step);
+                // Separated from what comes before by a blank line.
+                let above = after[around.start..r.start].matches('\n').count();
+                assert!(around.start == 0 || above >= 2, "step {step}: glued");
                 added += 1;
             }
             (DecisionEdit::Upsert { decision, .. }, Change::Replaced | Change::Unchanged) => {
@@ -321,7 +325,19 @@ fn torture(original: &str, nl: &str, seed: u64) {
             }
             (DecisionEdit::Remove { .. }, Change::Removed) => {
                 let r = entry_of(&text, id);
-                assert_only_breaks_differ(&after, &text, with_breaks(&text, r), step);
+                let around = with_breaks(&text, r.clone());
+                assert_only_breaks_differ(&after, &text, around.clone(), step);
+                // Between the lines around it, the larger of its two runs of
+                // blank lines remains.
+                if around.start > 0 && around.end < text.len() {
+                    let above = text[around.start..r.start].matches('\n').count() - 1;
+                    let below = text[r.end..around.end].matches('\n').count();
+                    let gap = after[around.start..after.len() - (text.len() - around.end)]
+                        .matches('\n')
+                        .count()
+                        - 1;
+                    assert_eq!(gap, above.max(below), "step {step}: blank lines");
+                }
                 removed += 1;
             }
             (e, c) => panic!("step {step}: {e:?} gave {c:?}"),
