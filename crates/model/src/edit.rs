@@ -1160,6 +1160,10 @@ reason = \"validated\"
                 upsert("0", decision("accepted", "r")),
             ],
         );
+        assert!(
+            out.contains("# not a comment\"\"\"\n\n[decisions.\"b\"]"),
+            "a blank line separates it from the entry above: {out}"
+        );
         let mf = ModelFile::parse("t", &out).unwrap();
         assert_eq!(mf.decisions["a"].reason, "first\n# not a comment");
         assert_eq!(mf.decisions["c"].reason, "[not a header]\n");
