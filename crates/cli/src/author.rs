@@ -122,11 +122,12 @@ impl Reader {
                     let p = self.resolve(base, &value);
                     self.read_file(&p, depth + 1);
                 }
-                (s, "path") if s.starts_with("includeif.") => {
-                    if self.condition_holds(&section["includeif.".len()..], base) {
-                        let p = self.resolve(base, &value);
-                        self.read_file(&p, depth + 1);
-                    }
+                (s, "path")
+                    if s.starts_with("includeif.")
+                        && self.condition_holds(&section["includeif.".len()..], base) =>
+                {
+                    let p = self.resolve(base, &value);
+                    self.read_file(&p, depth + 1);
                 }
                 _ => {}
             }

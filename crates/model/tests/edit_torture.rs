@@ -271,7 +271,7 @@ fn torture(original: &str, nl: &str, seed: u64) {
     for step in 0..100 {
         let id = *rng.pick(IDS);
         let present = expected.contains_key(id);
-        let edit = if present && rng.next() % 3 == 0 {
+        let edit = if present && rng.next().is_multiple_of(3) {
             DecisionEdit::Remove { id: id.into() }
         } else {
             DecisionEdit::Upsert {

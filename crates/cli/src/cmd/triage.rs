@@ -217,14 +217,17 @@ pub fn run(a: Args) -> u8 {
             ));
         }
     };
-    if let Some(rule) = &a.rule {
-        if lib.rules.get(rule).is_none() {
-            let near = closest(rule, lib.rules.rules.iter().map(|r| r.id.as_str()));
-            return super::fail(format!(
-                "no rule `{rule}`; did you mean: {}?\n  = help: `breakwater rules` lists every rule",
-                near.join(", ")
-            ));
-        }
+    // Removal may name a rule that is gone (its decisions linger).
+    if let Some(rule) = a
+        .rule
+        .as_ref()
+        .filter(|r| !a.remove && lib.rules.get(r).is_none())
+    {
+        let near = closest(rule, lib.rules.rules.iter().map(|r| r.id.as_str()));
+        return super::fail(format!(
+            "no rule `{rule}`; did you mean: {}?\n  = help: `breakwater rules` lists every rule",
+            near.join(", ")
+        ));
     }
     let decided: BTreeSet<String> = model_file
         .as_ref()
@@ -389,13 +392,11 @@ fn report(a: &Args, edits: &[DecisionEdit], edited: &Edited, fields: Option<&Fie
             }
             Change::Absent => println!("no decision to remove: {id}"),
         }
-        if a.dry_run {
-            if let (DecisionEdit::Upsert { decision, .. }, Change::Added | Change::Replaced) =
-                (edit, change)
-            {
-                for line in edit::render_decision(id, decision, "\n").lines() {
-                    println!("    {line}");
-                }
+        if let (true, DecisionEdit::Upsert { decision, .. }, Change::Added | Change::Replaced) =
+            (a.dry_run, edit, change)
+        {
+            for line in edit::render_decision(id, decision, "\n").lines() {
+                println!("    {line}");
             }
         }
     }
