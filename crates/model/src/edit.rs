@@ -866,6 +866,16 @@ reason = \"validated\"
         let odd = decision("accepted", "tab\there bell\u{7} del\u{7f} nul\u{0}");
         let mf = ModelFile::parse("t", &render_decision("a", &odd, "\n")).unwrap();
         assert_eq!(mf.decisions["a"].reason, odd.reason);
+        // Every ASCII character, some C1 controls and astral characters, in
+        // ids and values alike.
+        let every: String = (0u8..128)
+            .map(char::from)
+            .chain(['\u{85}', '\u{9f}', '\u{a0}', '\u{2028}', '🛡', '\u{10ffff}'])
+            .collect();
+        let d = decision("accepted", &every);
+        let id = format!("r@{every}");
+        let mf = ModelFile::parse("t", &render_decision(&id, &d, "\n")).unwrap();
+        assert_eq!(mf.decisions[&id], d);
     }
 
     #[test]
