@@ -8,6 +8,7 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+mod author;
 mod cmd;
 
 // Extraction allocates many small short-lived objects on every worker
@@ -64,6 +65,8 @@ enum Command {
     Rules(cmd::rules::Args),
     /// Print the raw facts extracted from each file, as JSON (for rule authors).
     Facts(cmd::facts::Args),
+    /// Record decisions about threats (mitigated, accepted, ...) in breakwater.toml.
+    Triage(cmd::triage::Args),
 }
 
 /// Exit codes CI can gate on.
@@ -84,6 +87,7 @@ fn main() -> ExitCode {
         Command::Explain(a) => cmd::explain::run(a),
         Command::Rules(a) => cmd::rules::run(a),
         Command::Facts(a) => cmd::facts::run(a),
+        Command::Triage(a) => cmd::triage::run(a),
     };
     ExitCode::from(code)
 }

@@ -335,3 +335,629 @@ fn explain_and_rules() {
     assert!(stdout(&o).contains("prompt-injection"));
     assert!(!stdout(&o).contains("sql-injection"));
 }
+
+// ---- breakwater triage ----
+
+const TODAY: &str = "2026-11-27";
+
+/// A repository with six SQL injections in app/views.py, one in
+/// tools/admin.py, debug mode, and a design-level (potential) threat.
+fn triage_repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let mut views = String::from(
+        "import sqlite3\nfrom flask import Flask, jsonify, request\n\napp = Flask(__name__)\n",
+    );
+    for i in 0..6 {
+        views.push_str(&format!(
+            "\n@app.route(\"/items/{i}\")\ndef find_{i}():\n    name = request.args.get(\"name\", \"\")\n    cur = sqlite3.connect(\"x.db\").cursor()\n    cur.execute(f\"SELECT id FROM items{i} WHERE name = '{{name}}'\")\n    return jsonify(cur.fetchall())\n"
+        ));
+    }
+    views.push_str(
+        "\n@app.route(\"/orders/archive\", methods=[\"POST\"])\ndef archive():\n    return jsonify({\"ok\": True})\n\nif __name__ == '__main__':\n    app.run(debug=True)\n",
+    );
+    write(dir.path(), "app/views.py", &views);
+    write(
+        dir.path(),
+        "tools/admin.py",
+        "import sqlite3\nfrom flask import Flask, jsonify, request\n\napp = Flask(__name__)\n\n@app.route(\"/admin/find\")\ndef admin_find():\n    name = request.args.get(\"name\", \"\")\n    cur = sqlite3.connect(\"x.db\").cursor()\n    cur.execute(f\"SELECT id FROM admins WHERE name = '{name}'\")\n    return jsonify(cur.fetchall())\n",
+    );
+    dir
+}
+
+const POTENTIAL: &str = "state-change-without-audit@route:POST /orders/archive";
+
+fn sql(i: usize) -> String {
+    format!("sql-injection@app/views.py::find_{i}")
+}
+
+/// `breakwater triage` with a fixed date and no identity from the machine
+/// it runs on (no global git config, no author variables).
+fn triage_cmd(root: &Path, args: &[&str]) -> Command {
+    let mut c = bin();
+    c.arg("triage")
+        .args(args)
+        .current_dir(root)
+        .env("BREAKWATER_TODAY", TODAY)
+        .env("HOME", root.join(".no-home"))
+        .env("XDG_CONFIG_HOME", root.join(".no-home"))
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env_remove("GIT_CONFIG_GLOBAL")
+        .env_remove("GIT_AUTHOR_NAME")
+        .env_remove("GIT_AUTHOR_EMAIL");
+    c
+}
+
+fn triage(root: &Path, args: &[&str]) -> Output {
+    triage_cmd(root, args).output().expect("breakwater runs")
+}
+
+fn model(root: &Path) -> bw_model::modelfile::ModelFile {
+    let text = std::fs::read_to_string(root.join("breakwater.toml")).unwrap();
+    bw_model::modelfile::ModelFile::parse("breakwater.toml", &text)
+        .unwrap_or_else(|e| panic!("{e}\n{text}"))
+}
+
+fn current_threats(root: &Path) -> Vec<serde_json::Value> {
+    let o = run(
+        &["scan", ".", "--format", "json", "--include-potential"],
+        root,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    report["threats"].as_array().unwrap().clone()
+}
+
+#[test]
+fn triage_records_one_decision_and_keeps_the_file() {
+    let dir = triage_repo();
+    let root = dir.path();
+    let mine = "# Our model file.\n[system]\nname = \"shop\"   # keep this comment\n\n[names]\n\"store:x\" = \"X\"\n";
+    write(root, "breakwater.toml", mine);
+    let o = triage_cmd(
+        root,
+        &[
+            &sql(1),
+            "--status",
+            "mitigated",
+            "--reason",
+            "name is checked against an \"allow\" list: ünïcödé",
+            "--ticket",
+            "SEC-12",
+            "--expires",
+            "2027-03-01",
+        ],
+    )
+    .env("GIT_AUTHOR_NAME", "Jane Doe")
+    .env("GIT_AUTHOR_EMAIL", "jane@example.com")
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains(&format!("recorded mitigated: {}\n", sql(1))),
+        "{}",
+        stdout(&o)
+    );
+    assert!(stdout(&o).contains("1 decision (1 new) recorded in"));
+    let text = std::fs::read_to_string(root.join("breakwater.toml")).unwrap();
+    assert!(
+        text.starts_with(mine),
+        "the person's text is untouched:\n{text}"
+    );
+    let m = model(root);
+    let d = &m.decisions[&sql(1)];
+    let threats = current_threats(root);
+    let t = threats.iter().find(|t| t["id"] == sql(1).as_str()).unwrap();
+    assert_eq!(d.status, "mitigated");
+    assert_eq!(
+        d.reason,
+        "name is checked against an \"allow\" list: ünïcödé"
+    );
+    assert_eq!(d.author, "Jane Doe <jane@example.com>");
+    assert_eq!(d.date, TODAY);
+    assert_eq!(d.fingerprint, t["fingerprint"].as_str().unwrap());
+    assert_eq!(d.evidence, t["evidence"].as_str().unwrap());
+    assert!(d.evidence.contains("cur.execute"), "{}", d.evidence);
+    assert_eq!(d.ticket.as_deref(), Some("SEC-12"));
+    assert_eq!(d.expires.as_deref(), Some("2027-03-01"));
+    assert_eq!(m.system.name, "shop");
+    // Re-triaging replaces the entry in place; other entries stay.
+    let o = triage(root, &[&sql(0), "--status", "accepted", "--reason", "r0"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let before = std::fs::read_to_string(root.join("breakwater.toml")).unwrap();
+    let o = triage(
+        root,
+        &[
+            &sql(1),
+            "--status",
+            "false-positive",
+            "--reason",
+            "not reachable",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("replacing the earlier decision"));
+    let after = std::fs::read_to_string(root.join("breakwater.toml")).unwrap();
+    let header = format!("[decisions.\"{}\"]", sql(1));
+    assert_eq!(
+        before[..before.find(&header).unwrap()],
+        after[..after.find(&header).unwrap()]
+    );
+    let m = model(root);
+    assert_eq!(m.decisions[&sql(1)].status, "false-positive");
+    assert_eq!(m.decisions[&sql(1)].ticket, None);
+    assert_eq!(m.decisions[&sql(0)].reason, "r0");
+    assert_eq!(m.decisions[&sql(0)].author, "", "no identity configured");
+    // The model file still reads for scan.
+    let o = run(&["scan", ".", "--compact"], root);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn triage_author_comes_from_the_repository_git_config() {
+    let dir = triage_repo();
+    let root = dir.path();
+    write(
+        root,
+        ".git/config",
+        "[core]\n\tbare = false\n[user]\n\tname = \"Repo User\"\n\temail = repo@example.com # work\n",
+    );
+    write(
+        root,
+        ".no-home/.gitconfig",
+        "[user]\n\tname = Global User\n",
+    );
+    let o = triage(
+        root,
+        &[
+            POTENTIAL,
+            "--status",
+            "transferred",
+            "--reason",
+            "the gateway audits",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains(&format!("recorded transferred: {POTENTIAL}")));
+    let m = model(root);
+    assert_eq!(
+        m.decisions[POTENTIAL].author,
+        "Repo User <repo@example.com>"
+    );
+    // --author wins.
+    let o = triage(
+        root,
+        &[
+            POTENTIAL,
+            "--status",
+            "transferred",
+            "--reason",
+            "r",
+            "--author",
+            "Sam <sam@example.com>",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        model(root).decisions[POTENTIAL].author,
+        "Sam <sam@example.com>"
+    );
+}
+
+#[test]
+fn triage_in_bulk_by_rule_and_path() {
+    let dir = triage_repo();
+    let root = dir.path();
+    let o = triage(
+        root,
+        &[
+            "--rule",
+            "sql-injection",
+            "--path",
+            "app",
+            "--status",
+            "accepted",
+            "--reason",
+            "internal tool",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o).matches("recorded accepted: ").count(),
+        6,
+        "{}",
+        stdout(&o)
+    );
+    let m = model(root);
+    let ids: Vec<&String> = m.decisions.keys().collect();
+    assert_eq!(
+        ids,
+        (0..6)
+            .map(sql)
+            .collect::<Vec<_>>()
+            .iter()
+            .collect::<Vec<_>>()
+    );
+    // One decision per threat, each with its own evidence; no wildcard entry.
+    let fingerprints: std::collections::BTreeSet<&str> = m
+        .decisions
+        .values()
+        .map(|d| d.fingerprint.as_str())
+        .collect();
+    assert_eq!(fingerprints.len(), 6);
+    let o = triage(
+        root,
+        &[
+            "--path",
+            "tools/*.py",
+            "--status",
+            "mitigated",
+            "--reason",
+            "admins only",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        model(root).decisions["sql-injection@tools/admin.py::admin_find"].status,
+        "mitigated"
+    );
+    assert_eq!(model(root).decisions.len(), 7);
+    // A rule alone, and the file stays sorted by id.
+    let o = triage(
+        root,
+        &[
+            "--rule",
+            "debug-mode-enabled",
+            "--status",
+            "accepted",
+            "--reason",
+            "dev",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = std::fs::read_to_string(root.join("breakwater.toml")).unwrap();
+    let headers: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("[decisions."))
+        .collect();
+    let mut sorted = headers.clone();
+    sorted.sort();
+    assert_eq!(headers, sorted);
+    assert_eq!(headers.len(), 8);
+    // Filters that match nothing are an error.
+    let o = triage(
+        root,
+        &["--path", "lib/**", "--status", "accepted", "--reason", "x"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("no current threat matches --path lib/**"),
+        "{}",
+        stderr(&o)
+    );
+    let o = triage(
+        root,
+        &[
+            "--rule",
+            "sql-injektion",
+            "--status",
+            "accepted",
+            "--reason",
+            "x",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("sql-injection"), "{}", stderr(&o));
+}
+
+#[test]
+fn triage_refuses_bad_input_and_writes_nothing() {
+    let dir = triage_repo();
+    let root = dir.path();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &[
+                "sql-injection@app/views.py::find_9",
+                "--status",
+                "accepted",
+                "--reason",
+                "x",
+            ],
+            "closest",
+        ),
+        (&[], "say which threats"),
+        (
+            &["--status", "accepted", "--reason", "x"],
+            "say which threats",
+        ),
+        (&[&sql(1), "--status", "accepted"], "needs a reason"),
+        (
+            &[&sql(1), "--status", "accepted", "--reason", "   "],
+            "needs a reason",
+        ),
+        (&[&sql(1), "--reason", "x"], "--status"),
+        (
+            &[&sql(1), "--status", "fixed", "--reason", "x"],
+            "possible values",
+        ),
+        (
+            &[
+                &sql(1),
+                "--status",
+                "accepted",
+                "--reason",
+                "x",
+                "--expires",
+                "01/03/2027",
+            ],
+            "YYYY-MM-DD",
+        ),
+        (
+            &[
+                &sql(1),
+                "--status",
+                "accepted",
+                "--reason",
+                "x",
+                "--expires",
+                TODAY,
+            ],
+            "not in the future",
+        ),
+        (
+            &[
+                &sql(1),
+                "--status",
+                "accepted",
+                "--reason",
+                "x",
+                "--expires",
+                "2025-01-01",
+            ],
+            "not in the future",
+        ),
+        (
+            &[&sql(1), "--remove", "--reason", "x"],
+            "cannot be used with",
+        ),
+        (
+            &["--path", "app/[", "--status", "accepted", "--reason", "x"],
+            "not a valid glob",
+        ),
+    ];
+    for (args, want) in cases {
+        let o = triage(root, args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(want), "{args:?}: {}", stderr(&o));
+        assert!(!root.join("breakwater.toml").exists(), "{args:?}");
+        assert!(!root.join(".breakwater").exists(), "{args:?}");
+    }
+    // The suggestions for an unknown id are the near ones.
+    let o = triage(
+        root,
+        &[
+            "sql-injection@app/views.py::find_9",
+            "--status",
+            "accepted",
+            "--reason",
+            "x",
+        ],
+    );
+    let err = stderr(&o);
+    assert!(err.contains("is not a current threat"), "{err}");
+    assert_eq!(
+        err.matches("sql-injection@app/views.py::find_").count(),
+        6,
+        "the id and five suggestions: {err}"
+    );
+    // A model file that does not parse is reported with its line and left alone.
+    let broken =
+        "[system]\nname = \"x\"\n\n[decisions.\"a@b::c\"]\nstatus = \"fixed\"\nreason = \"r\"\n";
+    write(root, "breakwater.toml", broken);
+    let o = triage(root, &[&sql(1), "--status", "accepted", "--reason", "x"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("breakwater.toml:4"), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(root.join("breakwater.toml")).unwrap(),
+        broken
+    );
+    // Decisions written inline are refused with how to convert them.
+    let inline = "[decisions]\n\"a@b::c\" = { status = \"accepted\", reason = \"r\" }\n";
+    write(root, "breakwater.toml", inline);
+    let o = triage(root, &[&sql(1), "--status", "accepted", "--reason", "x"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("one [decisions.\"<threat id>\"] table per decision"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join("breakwater.toml")).unwrap(),
+        inline
+    );
+}
+
+#[test]
+fn triage_dry_run_writes_nothing() {
+    let dir = triage_repo();
+    let root = dir.path();
+    let o = triage(
+        root,
+        &[
+            &sql(2),
+            "--status",
+            "accepted",
+            "--reason",
+            "x",
+            "--dry-run",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains(&format!("would record accepted: {}", sql(2))),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("    [decisions.\"{}\"]", sql(2))),
+        "{out}"
+    );
+    assert!(out.contains("nothing was written"), "{out}");
+    assert!(!root.join("breakwater.toml").exists());
+    assert!(!root.join(".breakwater").exists());
+    let mine = "[system]\nname = \"x\"\n";
+    write(root, "breakwater.toml", mine);
+    let o = triage(
+        root,
+        &[
+            "--rule",
+            "sql-injection",
+            "--status",
+            "accepted",
+            "--reason",
+            "x",
+            "--dry-run",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("7 decisions (7 new) would be recorded"),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join("breakwater.toml")).unwrap(),
+        mine
+    );
+}
+
+#[test]
+fn triage_remove() {
+    let dir = triage_repo();
+    let root = dir.path();
+    let o = triage(
+        root,
+        &[
+            "--rule",
+            "sql-injection",
+            "--status",
+            "accepted",
+            "--reason",
+            "x",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // A decision whose threat is gone can still be removed by its id.
+    let gone = "sql-injection@deleted.py::old";
+    let text = std::fs::read_to_string(root.join("breakwater.toml")).unwrap();
+    write(
+        root,
+        "breakwater.toml",
+        &format!("{text}\n[decisions.\"{gone}\"]\nstatus = \"accepted\"\nreason = \"old\"\n"),
+    );
+    let o = triage(root, &["--remove", &sql(3), gone]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains(&format!("removed: {}\nremoved: {gone}\n", sql(3))),
+        "{}",
+        stdout(&o)
+    );
+    let m = model(root);
+    assert!(!m.decisions.contains_key(&sql(3)) && !m.decisions.contains_key(gone));
+    assert_eq!(m.decisions.len(), 6);
+    // Dry run first, then by filter.
+    let o = triage(root, &["--remove", "--path", "tools", "--dry-run"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("would remove: sql-injection@tools/admin.py::admin_find"));
+    assert_eq!(model(root).decisions.len(), 6);
+    let o = triage(
+        root,
+        &[
+            "--remove",
+            "--rule",
+            "sql-injection",
+            "--path",
+            "app/views.py",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("5 decisions removed"), "{}", stdout(&o));
+    assert_eq!(
+        model(root).decisions.keys().collect::<Vec<_>>(),
+        ["sql-injection@tools/admin.py::admin_find"]
+    );
+    // Nothing to remove is an error; an unknown id gets suggestions.
+    let o = triage(root, &["--remove", &sql(3)]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    let o = triage(
+        root,
+        &["--remove", "sql-injection@tools/admin.py::admin_fnd"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("sql-injection@tools/admin.py::admin_find"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&["scan", ".", "--compact"], root);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn concurrent_triage_processes_lose_nothing() {
+    let dir = triage_repo();
+    let root = dir.path();
+    let mine = "# Shared model file.\n[system]\nname = \"shop\"\n";
+    write(root, "breakwater.toml", mine);
+    let ids: Vec<String> = current_threats(root)
+        .iter()
+        .map(|t| t["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids.len(), 9);
+    // Two rounds of four processes started together, each with its own
+    // threats; the second round replaces what the first recorded.
+    for (round, status) in [(0, "accepted"), (1, "mitigated")] {
+        let children: Vec<_> = (0..4)
+            .map(|p| {
+                let mine: Vec<&str> = ids
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| i % 4 == p)
+                    .map(|(_, id)| id.as_str())
+                    .collect();
+                let reason = format!("round {round} process {p}");
+                let mut args = mine.clone();
+                args.extend(["--status", status, "--reason", &reason]);
+                triage_cmd(root, &args)
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for c in children {
+            let o = c.wait_with_output().unwrap();
+            assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        }
+        let m = model(root);
+        assert_eq!(
+            m.decisions.len(),
+            ids.len(),
+            "round {round}: every decision is there"
+        );
+        for (i, id) in ids.iter().enumerate() {
+            assert_eq!(m.decisions[id].status, status);
+            assert_eq!(
+                m.decisions[id].reason,
+                format!("round {round} process {}", i % 4)
+            );
+        }
+    }
+    let text = std::fs::read_to_string(root.join("breakwater.toml")).unwrap();
+    assert!(text.starts_with(mine));
+    let names: Vec<String> = std::fs::read_dir(root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(names.is_empty(), "no temporary files left: {names:?}");
+}

@@ -2,10 +2,12 @@
 //!
 //! `link` resolves data flow across functions and files from per-file
 //! summaries; `build` merges facts into elements, boundaries and flows and
-//! computes the context every fact is judged in; `modelfile` reads and
-//! edits `breakwater.toml`, where people record what discovery cannot see.
+//! computes the context every fact is judged in; `modelfile` reads
+//! `breakwater.toml`, where people record what discovery cannot see, and
+//! `edit` changes its decisions without touching anything else.
 
 pub mod build;
+pub mod edit;
 pub mod link;
 pub mod modelfile;
 mod types;

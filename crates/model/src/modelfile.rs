@@ -2,8 +2,8 @@
 //!
 //! Code says what exists; this file says what people decided. It is read
 //! with spans so errors point at the line, and never rewritten wholesale:
-//! `init` writes a new commented file, later edits go through `toml_edit`
-//! so comments and layout survive.
+//! `init` writes a new commented file, later edits (`crate::edit`) splice
+//! only the tables they change, so comments and layout survive.
 
 use crate::types::*;
 use schemars::JsonSchema;

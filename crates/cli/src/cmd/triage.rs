@@ -1,0 +1,483 @@
+//! `breakwater triage`: record what people decided about threats.
+//!
+//! Scans the repository like `scan` to know the current threats, then
+//! writes one `[decisions."<threat id>"]` table per selected threat into
+//! `breakwater.toml` (through `bw_model::edit`: only those tables change,
+//! under a lock, atomically). Filters expand to the threats that match now,
+//! never to a pattern that would also cover future threats.
+
+use crate::exit;
+use bw_engine::{FsSource, Library, ScanOptions, WalkOptions, scan};
+use bw_model::edit::{self, Change, DecisionEdit, Edited};
+use bw_model::modelfile::{DECISION_STATUSES, Decision, FILE_NAME, is_date, today};
+use bw_threats::Threat;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Threat ids, as `breakwater scan` prints them (`rule@path::symbol#n`, `rule@element`).
+    threat_ids: Vec<String>,
+    /// mitigated, accepted, false-positive or transferred.
+    #[arg(long, value_parser = DECISION_STATUSES.to_vec())]
+    status: Option<String>,
+    /// Why: what mitigates it, why the risk is accepted, why it is wrong.
+    #[arg(long)]
+    reason: Option<String>,
+    /// A tracking ticket (SEC-123, a URL).
+    #[arg(long)]
+    ticket: Option<String>,
+    /// The decision lapses on this date (YYYY-MM-DD, in the future) and the threat reopens.
+    #[arg(long)]
+    expires: Option<String>,
+    /// Every current threat of this rule.
+    #[arg(long)]
+    rule: Option<String>,
+    /// Every current threat in files matching this glob (a directory matches what is under it).
+    #[arg(long)]
+    path: Option<String>,
+    /// Who decided (default: GIT_AUTHOR_NAME/GIT_AUTHOR_EMAIL, else git config user.name/user.email).
+    #[arg(long)]
+    author: Option<String>,
+    /// Print what would change; write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Delete the decisions of the selected threats (ids need not be current threats).
+    #[arg(long, conflicts_with_all = ["status", "reason", "ticket", "expires", "author"])]
+    remove: bool,
+    /// The repository root.
+    #[arg(short = 'C', long = "repo", default_value = ".")]
+    repo: PathBuf,
+    /// Also scan files .gitignore excludes (to reach threats found with `scan --no-gitignore`).
+    #[arg(long)]
+    no_gitignore: bool,
+}
+
+/// A decision's fields that come from the command line.
+struct Fields {
+    status: String,
+    reason: String,
+    ticket: Option<String>,
+    expires: Option<String>,
+}
+
+fn check_fields(a: &Args) -> Result<Option<Fields>, String> {
+    if a.remove {
+        return Ok(None);
+    }
+    let Some(status) = a.status.clone() else {
+        return Err(format!(
+            "say what was decided with --status ({})",
+            DECISION_STATUSES.join(", ")
+        ));
+    };
+    let reason = a.reason.as_deref().unwrap_or("").trim().to_string();
+    if reason.is_empty() {
+        return Err(
+            "a decision needs a reason: add --reason \"…\" saying what mitigates the threat, why the risk is accepted, or why it is wrong"
+                .into(),
+        );
+    }
+    let expires = a
+        .expires
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty());
+    if let Some(e) = expires {
+        if !is_date(e) {
+            return Err(format!(
+                "--expires `{e}` is not a date: write YYYY-MM-DD, e.g. --expires 2027-03-01"
+            ));
+        }
+        let now = today();
+        if e <= now.as_str() {
+            return Err(format!(
+                "--expires {e} is not in the future (today is {now}): pick a later date, or leave it out for a decision that does not lapse"
+            ));
+        }
+    }
+    Ok(Some(Fields {
+        status,
+        reason,
+        ticket: a
+            .ticket
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(String::from),
+        expires: expires.map(String::from),
+    }))
+}
+
+/// `--path`: a glob over the threat's file; a plain path also matches what is under it.
+fn path_matcher(glob: &str) -> Result<globset::GlobSet, String> {
+    let glob = glob.trim_start_matches("./").trim_end_matches('/');
+    let mut set = globset::GlobSetBuilder::new();
+    let mut add = |p: &str| -> Result<(), String> {
+        let g = globset::GlobBuilder::new(p)
+            .literal_separator(true)
+            .build()
+            .map_err(|e| format!("--path `{glob}` is not a valid glob: {e}"))?;
+        set.add(g);
+        Ok(())
+    };
+    add(glob)?;
+    add(&format!("{glob}/**"))?;
+    set.build().map_err(|e| format!("--path `{glob}`: {e}"))
+}
+
+/// The rule and the file path a threat id names (`rule@path::symbol#n`);
+/// design threats (`rule@element`) have no path.
+fn id_parts(id: &str) -> (&str, Option<&str>) {
+    let (rule, anchor) = id.split_once('@').unwrap_or((id, ""));
+    (rule, anchor.split_once("::").map(|(p, _)| p))
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = if ca == *cb {
+                prev
+            } else {
+                1 + prev.min(row[j]).min(row[j + 1])
+            };
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+/// The five ids most like `id`: same rule and file first, then either, then by edit distance.
+fn closest<'a>(id: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let (rule, path) = id_parts(id);
+    let mut scored: Vec<(usize, usize, &str)> = candidates
+        .map(|c| {
+            let (r, p) = id_parts(c);
+            let same = usize::from(r == rule) + usize::from(path.is_some() && p == path);
+            (2 - same, levenshtein(id, c), c)
+        })
+        .collect();
+    scored.sort();
+    scored.dedup_by_key(|s| s.2);
+    scored.into_iter().take(5).map(|s| s.2).collect()
+}
+
+fn unknown_id_error(id: &str, near: &[&str], what: &str) -> String {
+    let mut msg = format!("`{id}` is not {what}");
+    if near.is_empty() {
+        msg.push_str("\n  = help: there are none in this repository");
+    } else {
+        msg.push_str("\n  = help: the closest are:");
+        for n in near {
+            msg.push_str(&format!("\n      {n}"));
+        }
+    }
+    msg.push_str(
+        "\n  = help: `breakwater scan --compact --include-potential` lists every current threat with its id",
+    );
+    msg
+}
+
+pub fn run(a: Args) -> u8 {
+    if a.threat_ids.is_empty() && a.rule.is_none() && a.path.is_none() {
+        return super::fail(
+            "say which threats: give threat ids, or select current threats with --rule and/or --path\n  = help: `breakwater scan --compact --include-potential` lists them with their ids",
+        );
+    }
+    let fields = match check_fields(&a) {
+        Ok(f) => f,
+        Err(e) => return super::fail(e),
+    };
+    let matcher = match a.path.as_deref().map(path_matcher).transpose() {
+        Ok(m) => m,
+        Err(e) => return super::fail(e),
+    };
+    let walk = WalkOptions {
+        respect_gitignore: !a.no_gitignore,
+        ..WalkOptions::default()
+    };
+    let source = match FsSource::new(&a.repo, walk) {
+        Ok(s) => s,
+        Err(e) => return super::fail(e),
+    };
+    let model_file = match super::load_model_file(&a.repo) {
+        Ok(m) => m,
+        Err(e) => return super::fail(e),
+    };
+    let lib = match Library::for_source(&source) {
+        Ok(l) => l,
+        Err(e) => {
+            return super::fail(format!(
+                "{e}\n  = help: fix the rule or flow file named above"
+            ));
+        }
+    };
+    // Removal may name a rule that is gone (its decisions linger).
+    if let Some(rule) = a
+        .rule
+        .as_ref()
+        .filter(|r| !a.remove && lib.rules.get(r).is_none())
+    {
+        let near = closest(rule, lib.rules.rules.iter().map(|r| r.id.as_str()));
+        return super::fail(format!(
+            "no rule `{rule}`; did you mean: {}?\n  = help: `breakwater rules` lists every rule",
+            near.join(", ")
+        ));
+    }
+    let decided: BTreeSet<String> = model_file
+        .as_ref()
+        .map(|m| m.decisions.keys().cloned().collect())
+        .unwrap_or_default();
+    let opts = ScanOptions {
+        name: super::system_name(&a.repo),
+        threads: None,
+        model_file,
+    };
+    let out = match scan(&source, &lib, &opts) {
+        Ok(o) => o,
+        Err(e) => return super::fail(e),
+    };
+    if out.incomplete {
+        eprintln!(
+            "warning: some files could not be analysed (`breakwater scan` names them); their threats cannot be triaged"
+        );
+    }
+    let threats: BTreeMap<&str, &Threat> = out
+        .report
+        .threats
+        .iter()
+        .map(|t| (t.id.as_str(), t))
+        .collect();
+    let filtered = a.rule.is_some() || a.path.is_some();
+    let matches_filters = |rule: &str, path: Option<&str>| {
+        a.rule.as_deref().is_none_or(|r| r == rule)
+            && matcher
+                .as_ref()
+                .is_none_or(|m| path.is_some_and(|p| m.is_match(p)))
+    };
+
+    // The selection, in id order, without repeats.
+    let mut selected: BTreeSet<String> = BTreeSet::new();
+    for id in &a.threat_ids {
+        if !a.remove && !threats.contains_key(id.as_str()) {
+            let near = closest(id, threats.keys().copied());
+            return super::fail(unknown_id_error(id, &near, "a current threat"));
+        }
+        if a.remove && !threats.contains_key(id.as_str()) && !decided.contains(id) {
+            let near = closest(id, decided.iter().map(String::as_str));
+            return super::fail(unknown_id_error(id, &near, "a recorded decision"));
+        }
+        selected.insert(id.clone());
+    }
+    if filtered {
+        let before = selected.len();
+        for t in threats.values() {
+            // Removal selects only threats that have a decision to remove.
+            if matches_filters(&t.rule, Some(&t.location.path))
+                && (!a.remove || decided.contains(&t.id))
+            {
+                selected.insert(t.id.clone());
+            }
+        }
+        if a.remove {
+            // Decisions whose threat is gone are selected by their id.
+            for id in &decided {
+                let (rule, path) = id_parts(id);
+                if matches_filters(rule, path) {
+                    selected.insert(id.clone());
+                }
+            }
+        }
+        if selected.len() == before && a.threat_ids.is_empty() {
+            let what = if a.remove {
+                "no current threat or recorded decision"
+            } else {
+                "no current threat"
+            };
+            let mut filters = vec![];
+            filters.extend(a.rule.as_ref().map(|r| format!("--rule {r}")));
+            filters.extend(a.path.as_ref().map(|p| format!("--path {p}")));
+            return super::fail(format!(
+                "{what} matches {}\n  = help: `breakwater scan --compact --include-potential` lists the current threats; --path matches the threat's file, relative to the repository root",
+                filters.join(" ")
+            ));
+        }
+    }
+
+    let edits: Vec<DecisionEdit> = match &fields {
+        None => selected
+            .iter()
+            .map(|id| DecisionEdit::Remove { id: id.clone() })
+            .collect(),
+        Some(f) => {
+            let author = a
+                .author
+                .as_deref()
+                .map(|s| s.trim().to_string())
+                .unwrap_or_else(|| crate::author::author(&a.repo));
+            if author.is_empty() {
+                eprintln!(
+                    "note: no author found (set git config user.name and user.email, or pass --author \"Name <email>\"); recording without one"
+                );
+            }
+            let date = today();
+            selected
+                .iter()
+                .map(|id| {
+                    let t = threats[id.as_str()];
+                    DecisionEdit::Upsert {
+                        id: id.clone(),
+                        decision: Decision {
+                            status: f.status.clone(),
+                            reason: f.reason.clone(),
+                            author: author.clone(),
+                            date: date.clone(),
+                            fingerprint: t.fingerprint.clone(),
+                            evidence: t.evidence.clone(),
+                            ticket: f.ticket.clone(),
+                            expires: f.expires.clone(),
+                        },
+                    }
+                })
+                .collect()
+        }
+    };
+
+    let result = if a.dry_run {
+        edit::preview_file(&a.repo, &edits)
+    } else {
+        edit::update_file(&a.repo, &edits)
+    };
+    let edited = match result {
+        Ok(e) => e,
+        Err(e) => return super::fail(e),
+    };
+    report(&a, &edits, &edited, fields.as_ref());
+    if a.remove && !edited.changed() {
+        return super::fail("none of the selected threats had a decision to remove");
+    }
+    exit::PASS
+}
+
+fn report(a: &Args, edits: &[DecisionEdit], edited: &Edited, fields: Option<&Fields>) {
+    let status = fields.map_or("", |f| f.status.as_str());
+    let (record, remove) = if a.dry_run {
+        ("would record", "would remove")
+    } else {
+        ("recorded", "removed")
+    };
+    let (mut added, mut replaced, mut unchanged, mut removed) = (0, 0, 0, 0);
+    for ((id, change), edit) in edited.changes.iter().zip(edits) {
+        match change {
+            Change::Added => {
+                added += 1;
+                println!("{record} {status}: {id}");
+            }
+            Change::Replaced => {
+                replaced += 1;
+                println!("{record} {status}: {id} (replacing the earlier decision)");
+            }
+            Change::Unchanged => {
+                unchanged += 1;
+                println!("unchanged: {id} (already recorded so)");
+            }
+            Change::Removed => {
+                removed += 1;
+                println!("{remove}: {id}");
+            }
+            Change::Absent => println!("no decision to remove: {id}"),
+        }
+        if let (true, DecisionEdit::Upsert { decision, .. }, Change::Added | Change::Replaced) =
+            (a.dry_run, edit, change)
+        {
+            for line in edit::render_decision(id, decision, "\n").lines() {
+                println!("    {line}");
+            }
+        }
+    }
+    let file = a.repo.join(FILE_NAME);
+    let mut parts = vec![];
+    for (n, what) in [
+        (added, "new"),
+        (replaced, "replaced"),
+        (unchanged, "unchanged"),
+    ] {
+        if n > 0 {
+            parts.push(format!("{n} {what}"));
+        }
+    }
+    let decisions = |n: usize| if n == 1 { "decision" } else { "decisions" };
+    let file = file.display();
+    if fields.is_some() {
+        let n = added + replaced + unchanged;
+        let what = format!("{n} {} ({})", decisions(n), parts.join(", "));
+        if a.dry_run {
+            println!("dry run: {what} would be recorded in {file}; nothing was written");
+        } else {
+            let created = if edited.created { " (created)" } else { "" };
+            println!("{what} recorded in {file}{created}");
+        }
+    } else if removed > 0 {
+        let what = format!("{removed} {}", decisions(removed));
+        if a.dry_run {
+            println!("dry run: {what} would be removed from {file}; nothing was written");
+        } else {
+            println!("{what} removed from {file}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn closest_prefers_same_rule_and_file() {
+        let ids = [
+            "sql-injection@app/db.py::find_user",
+            "sql-injection@app/db.py::find_order",
+            "sql-injection@app/other.py::find_usr",
+            "xss@app/db.py::find_usr",
+            "debug-mode-enabled@app/run.py::<module>",
+            "state-change-without-audit@route:POST /x",
+            "ssrf@lib.py::fetch",
+        ];
+        let near = closest("sql-injection@app/db.py::find_usr", ids.iter().copied());
+        assert_eq!(
+            near[..4],
+            [
+                "sql-injection@app/db.py::find_user",
+                "sql-injection@app/db.py::find_order",
+                "sql-injection@app/other.py::find_usr",
+                "xss@app/db.py::find_usr",
+            ]
+        );
+        assert_eq!(near.len(), 5);
+        assert_eq!(levenshtein("kitten", "sitting"), 3);
+        assert_eq!(levenshtein("", "abc"), 3);
+    }
+
+    #[test]
+    fn id_parts_and_paths() {
+        assert_eq!(
+            id_parts("sql-injection@app/db.py::find#2"),
+            ("sql-injection", Some("app/db.py"))
+        );
+        assert_eq!(
+            id_parts("state-change-without-audit@route:POST /x"),
+            ("state-change-without-audit", None)
+        );
+        let m = path_matcher("app").unwrap();
+        assert!(m.is_match("app/db.py") && m.is_match("app/x/y.py") && !m.is_match("apps/x.py"));
+        let m = path_matcher("app/*.py").unwrap();
+        assert!(m.is_match("app/db.py") && !m.is_match("app/x/y.py"));
+        let m = path_matcher("**/admin.py").unwrap();
+        assert!(m.is_match("tools/admin.py") && m.is_match("admin.py"));
+        assert!(path_matcher("app/[").is_err());
+    }
+}
