@@ -496,6 +496,12 @@ fn triage_records_one_decision_and_keeps_the_file() {
 fn triage_author_comes_from_the_repository_git_config() {
     let dir = triage_repo();
     let root = dir.path();
+    let init = std::process::Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert!(init.status.success());
     write(
         root,
         ".git/config",

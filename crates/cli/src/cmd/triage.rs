@@ -237,6 +237,7 @@ pub fn run(a: Args) -> u8 {
         name: super::system_name(&a.repo),
         threads: None,
         model_file,
+        ..ScanOptions::default()
     };
     let out = match scan(&source, &lib, &opts) {
         Ok(o) => o,
