@@ -63,6 +63,8 @@ enum Command {
     Explain(cmd::explain::Args),
     /// List the rules, with filters, or counts per category and language.
     Rules(cmd::rules::Args),
+    /// The health of the threat model: open, decided, stale and orphaned counts, gaps, oldest threats.
+    Status(cmd::status::Args),
     /// Print the raw facts extracted from each file, as JSON (for rule authors).
     Facts(cmd::facts::Args),
     /// Record decisions about threats (mitigated, accepted, ...) in breakwater.toml.
@@ -87,6 +89,7 @@ fn main() -> ExitCode {
         Command::Explain(a) => cmd::explain::run(a),
         Command::Rules(a) => cmd::rules::run(a),
         Command::Facts(a) => cmd::facts::run(a),
+        Command::Status(a) => cmd::status::run(a),
         Command::Triage(a) => cmd::triage::run(a),
     };
     ExitCode::from(code)

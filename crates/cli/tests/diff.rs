@@ -101,6 +101,8 @@ impl Repo {
             .current_dir(self.path())
             .env("GIT_CONFIG_NOSYSTEM", "1")
             .env("HOME", self.path())
+            .env("GIT_AUTHOR_DATE", "2026-11-01T10:00:00Z")
+            .env("GIT_COMMITTER_DATE", "2026-11-01T10:00:00Z")
             .output()
             .unwrap();
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -557,4 +559,88 @@ fn outside_a_repository_diff_explains_itself() {
 
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+#[test]
+fn status_counts_decisions_gaps_and_the_oldest_threats() {
+    let r = Repo::new();
+    // An older threat (in base, 2026-11-01) and a newer one committed later.
+    r.edit("app.py", "import sqlite3\n", "import sqlite3\nimport os\n");
+    r.edit(
+        "app.py",
+        "    return \"orders\"\n",
+        "    os.system(\"tar czf /tmp/o.tgz \" + request.args[\"dir\"])\n    return \"orders\"\n",
+    );
+    let o = Command::new("git")
+        .args([
+            "-c",
+            "user.name=Bo",
+            "-c",
+            "user.email=bo@example.com",
+            "commit",
+            "-qam",
+            "export",
+        ])
+        .current_dir(r.path())
+        .env("GIT_AUTHOR_DATE", "2026-11-20T10:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2026-11-20T10:00:00Z")
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    r.write(
+        "breakwater.toml",
+        "[owners]\n\"store:sqlite\" = \"team-data\"\n\n\
+         [assets.users]\nname = \"Users\"\nclassification = \"confidential\"\nstored_in = [\"store:sqlite\"]\n\n\
+         [decisions.\"open-redirect@app.py::gone\"]\nstatus = \"mitigated\"\nreason = \"fixed long ago\"\n\n\
+         [decisions.\"command-injection@app.py::orders\"]\nstatus = \"accepted\"\nreason = \"internal\"\nexpires = \"2026-12-10\"\nfingerprint = \"0000\"\n",
+    );
+    let o = r.bw(&["status", "--format", "json"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let h: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(h["counts"]["open"], 2, "{h}");
+    assert_eq!(
+        h["counts"]["stale"], 1,
+        "a decision without the current fingerprint is stale: {h}"
+    );
+    assert_eq!(h["counts"]["orphaned"], 1);
+    assert_eq!(h["expiring"][0][0], "command-injection@app.py::orders");
+    assert_eq!(h["unclassified"].as_array().unwrap().len(), 0);
+    let unowned: Vec<&str> = h["unowned"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(
+        !unowned.contains(&"store:sqlite") && !unowned.is_empty(),
+        "{unowned:?}"
+    );
+    assert_eq!(h["from_history"], true);
+    let oldest: Vec<(&str, &str)> = h["oldest_open"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            (
+                w["id"].as_str().unwrap(),
+                w["since"].as_str().unwrap_or("-"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        oldest,
+        [
+            ("sql-injection@app.py::find_user", "2026-11-01"),
+            ("command-injection@app.py::orders", "2026-11-20")
+        ]
+    );
+    let o = r.bw(&["status"]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("1 orphaned"), "{text}");
+    assert!(text.contains("2026-11-01 ("), "{text}");
 }

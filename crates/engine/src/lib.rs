@@ -23,6 +23,7 @@ use std::time::{Duration, Instant};
 pub use bw_files::{FsSource, MemorySource, WalkOptions};
 
 pub mod diff;
+pub mod status;
 
 /// Version of the JSON report format.
 pub const REPORT_VERSION: &str = "1";

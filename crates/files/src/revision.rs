@@ -41,6 +41,8 @@ pub struct CommitInfo {
     /// `Name <email>`.
     pub author: String,
     pub summary: String,
+    /// Commit time, seconds since the epoch.
+    pub time: i64,
 }
 
 /// The repository around a scanned directory.
@@ -151,22 +153,73 @@ impl GitRepo {
         for info in walk {
             let info = info.map_err(other)?;
             let commit = info.object().map_err(other)?;
-            let author = commit
-                .author()
-                .map(|a| format!("{} <{}>", a.name, a.email))
-                .unwrap_or_default();
-            let summary = commit
-                .message()
-                .map(|m| m.summary().to_string())
-                .unwrap_or_default();
-            out.push(CommitInfo {
-                id: info.id.to_string(),
-                author,
-                summary,
-            });
+            out.push(commit_info(&commit));
         }
         out.reverse();
         Ok(out)
+    }
+
+    /// The oldest commit on HEAD's first-parent history (at most `max`
+    /// commits back) from which on `path` contained every text in
+    /// `needles` (whitespace ignored): when the code under a threat first
+    /// appeared. One entry per needle set, in order; `None` when HEAD's
+    /// version does not contain it.
+    pub fn first_seen(
+        &self,
+        path: &str,
+        needles: &[Vec<String>],
+        max: usize,
+    ) -> Result<Vec<Option<CommitInfo>>, GitError> {
+        let repo = self.local();
+        let head = self.resolve("HEAD")?;
+        let walk = repo
+            .rev_walk([head])
+            .first_parent_only()
+            .all()
+            .map_err(other)?;
+        let full = format!("{}{path}", self.prefix);
+        let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        let needles: Vec<Vec<String>> = needles
+            .iter()
+            .map(|n| n.iter().map(|x| squash(x)).collect())
+            .collect();
+        let mut result: Vec<Option<CommitInfo>> = vec![None; needles.len()];
+        let mut alive: Vec<bool> = vec![true; needles.len()];
+        let mut last_blob: Option<(ObjectId, Vec<bool>)> = None;
+        for info in walk.take(max) {
+            let info = info.map_err(other)?;
+            let commit = info.object().map_err(other)?;
+            let tree = commit.tree().map_err(other)?;
+            let blob = tree
+                .lookup_entry_by_path(full.as_str())
+                .map_err(other)?
+                .filter(|e| e.mode().is_blob())
+                .map(|e| e.oid().to_owned());
+            let has: Vec<bool> = match (&blob, &last_blob) {
+                (Some(b), Some((lb, h))) if b == lb => h.clone(),
+                (Some(b), _) => {
+                    let data = repo.find_object(*b).map_err(other)?.detach().data;
+                    let text = squash(&String::from_utf8_lossy(&data));
+                    needles
+                        .iter()
+                        .map(|n| n.iter().all(|x| text.contains(x.as_str())))
+                        .collect()
+                }
+                (None, _) => vec![false; needles.len()],
+            };
+            for i in 0..needles.len() {
+                if alive[i] && has[i] {
+                    result[i] = Some(commit_info(&commit));
+                } else {
+                    alive[i] = false;
+                }
+            }
+            if !alive.iter().any(|a| *a) {
+                break;
+            }
+            last_blob = blob.map(|b| (b, has));
+        }
+        Ok(result)
     }
 
     /// One file of a commit (a path relative to the scanned directory), or
@@ -261,6 +314,24 @@ impl GitRepo {
             listing,
             blobs,
         })
+    }
+}
+
+fn commit_info(commit: &gix::Commit<'_>) -> CommitInfo {
+    let author = commit
+        .author()
+        .map(|a| format!("{} <{}>", a.name, a.email))
+        .unwrap_or_default();
+    let summary = commit
+        .message()
+        .map(|m| m.summary().to_string())
+        .unwrap_or_default();
+    let time = commit.time().map(|t| t.seconds).unwrap_or(0);
+    CommitInfo {
+        id: commit.id.to_string(),
+        author,
+        summary,
+        time,
     }
 }
 

@@ -169,6 +169,11 @@ pub struct ModelFile {
     /// Display names for discovered elements, keyed by element id.
     #[serde(default)]
     pub names: BTreeMap<String, String>,
+    /// Who owns an element (a team, a person), keyed by element id
+    /// (`component:api`, `store:postgres`); `breakwater status` lists
+    /// components and stores without one.
+    #[serde(default)]
+    pub owners: BTreeMap<String, String>,
     /// Assets keyed by a short id.
     #[serde(default)]
     pub assets: BTreeMap<String, AssetDecl>,
@@ -418,6 +423,16 @@ pub fn init_text(model: &SystemModel) -> String {
             toml_str(&el.id),
             toml_str(&el.name)
         ));
+    }
+    s.push_str(
+        "\n# Owners: who answers for each component and data store (a team or a person).\n[owners]\n",
+    );
+    for el in model
+        .elements
+        .iter()
+        .filter(|e| matches!(e.kind, ElementKind::Component | ElementKind::Store))
+    {
+        s.push_str(&format!("# {} = \"team-…\"\n", toml_str(&el.id)));
     }
     s.push_str(
         "\n# Assets: data worth protecting. The classification (public, internal, confidential,\n\

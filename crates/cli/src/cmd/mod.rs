@@ -6,6 +6,7 @@ pub mod facts;
 pub mod init;
 pub mod rules;
 pub mod scan;
+pub mod status;
 pub mod triage;
 
 use std::path::Path;
