@@ -130,7 +130,9 @@ impl Repo {
             "diff failed: {}",
             String::from_utf8_lossy(&o.stderr)
         );
-        (serde_json::from_slice(&o.stdout).unwrap(), code)
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_valid("diff.schema.json", &v);
+        (v, code)
     }
 
     /// The current threats as the scan reports them (id → threat).
@@ -602,6 +604,7 @@ fn status_counts_decisions_gaps_and_the_oldest_threats() {
         String::from_utf8_lossy(&o.stderr)
     );
     let h: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_valid("status.schema.json", &h);
     assert_eq!(h["counts"]["open"], 2, "{h}");
     assert_eq!(
         h["counts"]["stale"], 1,
@@ -643,4 +646,16 @@ fn status_counts_decisions_gaps_and_the_oldest_threats() {
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(text.contains("1 orphaned"), "{text}");
     assert!(text.contains("2026-11-01 ("), "{text}");
+}
+
+/// Every JSON output is checked against its committed schema.
+fn assert_valid(schema: &str, v: &Value) {
+    let text = std::fs::read_to_string(repo_root().join("schemas").join(schema)).unwrap();
+    let schema: Value = serde_json::from_str(&text).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(v)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
 }

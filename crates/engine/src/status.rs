@@ -6,12 +6,13 @@ use bw_files::revision::GitRepo;
 use bw_model::ElementKind;
 use bw_model::modelfile::{ModelFile, civil_date};
 use bw_threats::{Confidence, Report, Severity, Status, Threat};
+use schemars::JsonSchema;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Counts per status.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Counts {
     /// Likely or confirmed, nobody decided (stale and expired included).
     pub open: usize,
@@ -32,7 +33,7 @@ pub struct Counts {
 }
 
 /// An open threat and how long it has waited.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Waiting {
     pub id: String,
     pub severity: Severity,
@@ -45,7 +46,7 @@ pub struct Waiting {
 }
 
 /// The model's health.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Health {
     pub system: String,
     pub counts: Counts,
@@ -231,5 +232,27 @@ mod tests {
         for d in [0, 1, 59, 60, 365, 11_016, 20_420, 30_000] {
             assert_eq!(super::days(&bw_model::modelfile::civil_date(d)), Some(d));
         }
+    }
+}
+
+#[cfg(test)]
+mod schema {
+    /// `breakwater status --format json` has a committed schema
+    /// (`schemas/status.schema.json`); regenerate with
+    /// `BREAKWATER_UPDATE_SCHEMAS=1 cargo test -p bw-engine status`.
+    #[test]
+    fn status_schema_is_current() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../schemas/status.schema.json");
+        let text =
+            serde_json::to_string_pretty(&schemars::schema_for!(super::Health)).unwrap() + "\n";
+        if std::env::var_os("BREAKWATER_UPDATE_SCHEMAS").is_some() {
+            std::fs::write(&path, &text).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == text,
+            "schemas/status.schema.json is stale: run `BREAKWATER_UPDATE_SCHEMAS=1 cargo test -p bw-engine status` and commit it"
+        );
     }
 }

@@ -28,6 +28,14 @@ fn model_file_schema_is_current() {
 }
 
 #[test]
+fn diff_schema_is_current() {
+    check(
+        "diff.schema.json",
+        schemars::schema_for!(bw_threats::diff::DiffReport),
+    );
+}
+
+#[test]
 fn rule_schema_is_current() {
     check(
         "rule.schema.json",
