@@ -1,0 +1,243 @@
+//! The CI recipes in docs/ci.md and the hooks in .pre-commit-hooks.yaml run
+//! real commands: this test takes every `breakwater …` command out of them
+//! and runs it against a scripted git repository, expecting the exit code
+//! and output the recipe relies on.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Every `breakwater …` command in the fenced blocks of a Markdown file, or
+/// in the `entry:` lines of a YAML file.
+fn commands(path: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let markdown = path.extension().is_some_and(|e| e == "md");
+    let mut in_fence = !markdown;
+    let mut out = vec![];
+    for line in text.lines() {
+        if markdown && line.trim_start().starts_with("```") {
+            in_fence = !in_fence;
+            continue;
+        }
+        if !in_fence {
+            continue;
+        }
+        let mut l = line.trim();
+        for prefix in ["- ", "run: ", "entry: "] {
+            l = l.strip_prefix(prefix).unwrap_or(l);
+        }
+        if l.starts_with("breakwater ") {
+            out.push(l.to_string());
+        }
+    }
+    out
+}
+
+/// Split a command line as a POSIX shell would for the simple forms the
+/// recipes use (words, double-quoted strings).
+fn words(cmd: &str) -> Vec<String> {
+    let mut out = vec![];
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut any = false;
+    for c in cmd.chars() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                any = true;
+            }
+            c if c.is_whitespace() && !quoted => {
+                if any || !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+                any = false;
+            }
+            c => cur.push(c),
+        }
+    }
+    if any || !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// The recipes' CI variables, as a pull request against `main` sets them.
+fn substitute(cmd: &str) -> String {
+    cmd.replace("${{ github.base_ref }}", "main")
+        .replace("$CI_MERGE_REQUEST_TARGET_BRANCH_NAME", "main")
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let o = Command::new("git")
+        .args(["-c", "user.name=CI", "-c", "user.email=ci@example.com"])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+fn bw(dir: &Path, args: &[String]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_breakwater"))
+        .args(args)
+        .current_dir(dir)
+        .env("HOME", dir)
+        .output()
+        .unwrap()
+}
+
+const APP: &str = "from flask import Flask\nfrom flask_login import login_required\n\napp = Flask(__name__)\n\n\n@app.route(\"/orders\")\n@login_required\ndef orders():\n    return \"o\"\n\n\n@app.route(\"/admin/stats\")\n@login_required\ndef stats():\n    return \"s\"\n";
+
+/// A repository whose `main` (also `origin/main`) has the app and its
+/// snapshot committed, on a feature branch.
+fn repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    std::fs::write(d.join("app.py"), APP).unwrap();
+    let o = bw(
+        d,
+        &[
+            "scan".into(),
+            "--write-snapshot".into(),
+            "-o".into(),
+            "/dev/null".into(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-qm", "base"]);
+    git(d, &["update-ref", "refs/remotes/origin/main", "main"]);
+    git(d, &["checkout", "-qb", "feature"]);
+    dir
+}
+
+fn all_recipe_commands() -> Vec<String> {
+    let mut cmds = commands(&repo_root().join("docs/ci.md"));
+    cmds.extend(commands(&repo_root().join(".pre-commit-hooks.yaml")));
+    cmds
+}
+
+#[test]
+fn the_recipes_have_the_commands_this_test_runs() {
+    let cmds = all_recipe_commands();
+    // GitHub: 2 reports + gate + snapshot; GitLab: the same; pre-commit: 2.
+    assert_eq!(cmds.len(), 10, "{cmds:#?}");
+    assert!(cmds.iter().any(|c| c.contains("--format sarif")));
+    assert!(cmds.iter().any(|c| c.contains("--format markdown")));
+    assert!(cmds.iter().any(|c| c.contains("--fail-on high")));
+    assert!(cmds.iter().any(|c| c.contains("scan --check")));
+    assert_eq!(
+        words("breakwater diff \"origin/main\" --output x"),
+        ["breakwater", "diff", "origin/main", "--output", "x"]
+    );
+}
+
+#[test]
+fn a_change_that_removes_auth_fails_the_gate_and_reports_it() {
+    let dir = repo();
+    let d = dir.path();
+    let changed = APP.replace(
+        "@app.route(\"/admin/stats\")\n@login_required\n",
+        "@app.route(\"/admin/stats\")\n",
+    );
+    std::fs::write(d.join("app.py"), changed).unwrap();
+    let o = bw(
+        d,
+        &[
+            "scan".into(),
+            "--write-snapshot".into(),
+            "-o".into(),
+            "/dev/null".into(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    // The pre-commit hooks run before the commit, on the working tree.
+    for cmd in commands(&repo_root().join(".pre-commit-hooks.yaml")) {
+        let o = bw(d, &words(&cmd)[1..]);
+        let want = if cmd.contains("--fail-on") { 1 } else { 0 };
+        assert_eq!(
+            o.status.code(),
+            Some(want),
+            "{cmd}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    git(d, &["commit", "-qam", "open the stats route"]);
+    for cmd in commands(&repo_root().join("docs/ci.md")) {
+        let args = words(&substitute(&cmd));
+        let o = bw(d, &args[1..]);
+        let gate = cmd.contains("--fail-on");
+        let want = if gate && cmd.contains(" diff ") { 1 } else { 0 };
+        assert_eq!(
+            o.status.code(),
+            Some(want),
+            "{cmd}: {}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        if let Some(i) = args.iter().position(|a| a == "--output") {
+            let out = std::fs::read_to_string(d.join(&args[i + 1])).unwrap_or_default();
+            if cmd.contains("sarif") && !args[i + 1].starts_with("/dev") {
+                let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+                let results = v["runs"][0]["results"].as_array().unwrap();
+                assert_eq!(results.len(), 1, "{out}");
+                assert_eq!(results[0]["ruleId"], "admin-route-unauthenticated");
+            }
+            if cmd.contains("markdown") {
+                assert!(out.contains("#### New threats"), "{out}");
+                assert!(out.contains("auth control removed"), "{out}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_clean_change_passes_every_recipe() {
+    let dir = repo();
+    let d = dir.path();
+    std::fs::write(d.join("app.py"), format!("# Orders service\n{APP}")).unwrap();
+    git(d, &["commit", "-qam", "comment"]);
+    for cmd in all_recipe_commands() {
+        let args = words(&substitute(&cmd));
+        let o = bw(d, &args[1..]);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{cmd}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+}
+
+#[test]
+fn a_stale_snapshot_fails_the_snapshot_recipe() {
+    let dir = repo();
+    let d = dir.path();
+    std::fs::write(
+        d.join("app.py"),
+        format!(
+            "{APP}\n\n@app.route(\"/export\")\n@login_required\ndef export():\n    return \"e\"\n"
+        ),
+    )
+    .unwrap();
+    let snapshot: Vec<String> = all_recipe_commands()
+        .into_iter()
+        .filter(|c| c.contains("scan --check"))
+        .collect();
+    assert_eq!(snapshot.len(), 3);
+    for cmd in snapshot {
+        let o = bw(d, &words(&cmd)[1..]);
+        assert_eq!(o.status.code(), Some(1), "{cmd}");
+        assert!(String::from_utf8_lossy(&o.stderr).contains("+ route:GET /export"));
+    }
+}
