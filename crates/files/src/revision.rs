@@ -226,11 +226,7 @@ impl GitRepo {
     /// `None` when the commit does not have it.
     pub fn file_at(&self, commit: ObjectId, path: &str) -> Result<Option<Vec<u8>>, GitError> {
         let repo = self.local();
-        let tree = repo
-            .find_commit(commit)
-            .map_err(other)?
-            .tree()
-            .map_err(other)?;
+        let tree = tree_of(&repo, commit)?;
         let full = format!("{}{path}", self.prefix);
         let entry = tree.lookup_entry_by_path(full.as_str()).map_err(other)?;
         match entry {
@@ -265,11 +261,7 @@ impl GitRepo {
         max_file_bytes: u64,
     ) -> Result<TreeSource, GitError> {
         let repo = self.local();
-        let tree = repo
-            .find_commit(commit)
-            .map_err(other)?
-            .tree()
-            .map_err(other)?;
+        let tree = tree_of(&repo, commit)?;
         let mut rec = gix::traverse::tree::Recorder::default();
         tree.traverse().breadthfirst(&mut rec).map_err(other)?;
         let mut listing = Listing::default();
@@ -315,6 +307,13 @@ impl GitRepo {
             blobs,
         })
     }
+}
+
+fn tree_of(repo: &gix::Repository, commit: ObjectId) -> Result<gix::Tree<'_>, GitError> {
+    repo.find_commit(commit)
+        .map_err(other)?
+        .tree()
+        .map_err(other)
 }
 
 fn commit_info(commit: &gix::Commit<'_>) -> CommitInfo {

@@ -151,17 +151,6 @@ fn changed_line(e: &ElementRef) -> String {
     })
 }
 
-fn threat_line(t: &Threat) -> String {
-    format!(
-        "{}[{}] {} at {} ({})",
-        t.severity.name(),
-        t.rule,
-        one_line(&t.title),
-        text::location_text(t),
-        t.confidence.name()
-    )
-}
-
 fn sides(d: &DiffReport) -> String {
     let side = |s: &bw_threats::diff::Side| match &s.commit {
         Some(c) => format!("{} ({})", s.label, &c[..c.len().min(8)]),
@@ -170,135 +159,183 @@ fn sides(d: &DiffReport) -> String {
     format!("{} → {}", side(&d.base), side(&d.head))
 }
 
-fn terminal(d: &DiffReport, include_potential: bool) -> String {
-    let mut o = String::new();
-    let _ = writeln!(o, "breakwater diff: {}", clean(&sides(d)));
-    let _ = writeln!(o);
-    let section = |o: &mut String, title: &str, lines: Vec<String>| {
-        if !lines.is_empty() {
-            let _ = writeln!(o, "{title} ({})", lines.len());
-            for l in lines {
-                let _ = writeln!(o, "  {}", clean(&l));
-            }
-            let _ = writeln!(o);
+/// How a renderer writes the pieces of a section line.
+struct Style {
+    markdown: bool,
+}
+
+impl Style {
+    /// Prose from the repository or the rules.
+    fn text(&self, s: &str) -> String {
+        if self.markdown {
+            escape(s)
+        } else {
+            clean(&one_line(s))
         }
-    };
-    let new = shown(&d.threats_new, include_potential);
-    section(
-        &mut o,
-        "New threats",
-        new.iter()
-            .map(|t| {
-                let mut l = threat_line(t);
-                if !t.status.is_open() {
-                    let counted = if d.counts(t) {
-                        " by this change itself, so it still counts for the gate"
-                    } else {
-                        ""
-                    };
-                    l.push_str(&format!(" — {}{counted}", t.status.name()));
-                }
-                l
-            })
-            .collect(),
-    );
-    section(
-        &mut o,
-        "Resolved",
-        d.threats_resolved.iter().map(threat_line).collect(),
-    );
-    section(
-        &mut o,
-        "Unverified (the file could not be analysed on head; not resolved)",
-        d.threats_unverified.iter().map(threat_line).collect(),
-    );
-    section(
-        &mut o,
-        "Severity changed",
-        d.threats_severity_changed
-            .iter()
-            .map(|c| {
-                format!(
-                    "{} → {}: {}",
-                    c.from.name(),
-                    c.threat.severity.name(),
-                    threat_line(&c.threat)
-                )
-            })
-            .collect(),
-    );
-    section(
-        &mut o,
-        "Decisions made stale (the code under them changed: review again)",
-        d.decisions_stale
-            .iter()
-            .map(|t| {
-                let was = t
-                    .decision
-                    .as_ref()
-                    .and_then(|x| x.decided_on.clone())
-                    .unwrap_or_default();
-                format!(
-                    "{} — was `{}`, now `{}`",
-                    threat_line(t),
-                    one_line(&was),
-                    one_line(&t.evidence)
-                )
-            })
-            .collect(),
-    );
+    }
+    /// An identifier or a piece of code.
+    fn code(&self, s: &str) -> String {
+        if self.markdown {
+            code(s)
+        } else {
+            format!("`{}`", clean(&one_line(s)))
+        }
+    }
+    fn threat(&self, t: &Threat) -> String {
+        format!(
+            "{} {} [{}] at {} ({})",
+            t.severity.name(),
+            self.text(&t.title),
+            self.text(&t.rule),
+            self.code(&text::location_text(t)),
+            t.confidence.name()
+        )
+    }
+}
+
+/// The sections after the new threats, in reading order: each a title and
+/// its lines (empty sections are left out by the renderers).
+fn sections(d: &DiffReport, st: &Style) -> Vec<(String, Vec<String>)> {
     let mut surface = vec![];
+    let mark = |plain: &'static str, md: &'static str| if st.markdown { md } else { plain };
     surface.extend(
         d.elements_added
             .iter()
-            .map(|e| format!("+ {}", element_line(e))),
+            .map(|e| format!("{} {}", mark("+", "➕"), st.text(&element_line(e)))),
     );
     surface.extend(
         d.elements_removed
             .iter()
-            .map(|e| format!("- {}", element_line(e))),
+            .map(|e| format!("{} {}", mark("-", "➖"), st.text(&element_line(e)))),
     );
     for c in &d.elements_changed {
         surface.push(format!(
-            "~ {}: {}",
-            changed_line(&c.element),
-            c.changes.join("; ")
+            "{} {}: {}",
+            mark("~", "✏️"),
+            st.text(&changed_line(&c.element)),
+            st.text(&c.changes.join("; "))
         ));
     }
     for f in d.flows_added.iter().filter(|f| f.crosses_boundary) {
         surface.push(format!(
-            "+ flow across a trust boundary: {} → {} ({})",
-            f.from, f.to, f.protocol
+            "{} flow across a trust boundary: {} → {} ({})",
+            mark("+", "➕"),
+            st.code(&f.from),
+            st.code(&f.to),
+            st.text(&f.protocol)
         ));
     }
-    section(&mut o, "Attack surface", surface);
-    section(
-        &mut o,
-        if d.trust_head_decisions {
-            "Added by this change (trusted: --trust-head-decisions)"
-        } else {
-            "Added by this change (they do not silence this change's gate)"
-        },
-        d.silencers_added
-            .iter()
-            .map(|s| {
-                format!(
-                    "{} {} {}: {} — by {}",
-                    s.kind,
-                    s.what,
-                    s.target,
-                    one_line(&s.reason),
-                    s.author
-                )
-            })
-            .collect(),
-    );
+    let stale = d
+        .decisions_stale
+        .iter()
+        .map(|t| {
+            let was = t
+                .decision
+                .as_ref()
+                .and_then(|x| x.decided_on.clone())
+                .unwrap_or_default();
+            format!(
+                "{} — decided on {}, now {}",
+                st.threat(t),
+                st.code(&was),
+                st.code(&t.evidence)
+            )
+        })
+        .collect();
+    let added = d
+        .silencers_added
+        .iter()
+        .map(|s| {
+            format!(
+                "{} {} on {}: {} — {}",
+                st.text(&s.kind),
+                st.text(&s.what),
+                st.code(&s.target),
+                st.text(&s.reason),
+                st.text(&s.author)
+            )
+        })
+        .collect();
+    vec![
+        ("Attack surface".into(), surface),
+        (
+            "Decisions made stale (the code under them changed: review again)".into(),
+            stale,
+        ),
+        (
+            "Unverified (head could not analyse the file; not resolved)".into(),
+            d.threats_unverified.iter().map(|t| st.threat(t)).collect(),
+        ),
+        (
+            "Severity changed".into(),
+            d.threats_severity_changed
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{} → {}: {}",
+                        c.from.name(),
+                        c.threat.severity.name(),
+                        st.threat(&c.threat)
+                    )
+                })
+                .collect(),
+        ),
+        (
+            "Resolved".into(),
+            d.threats_resolved.iter().map(|t| st.threat(t)).collect(),
+        ),
+        (
+            if d.trust_head_decisions {
+                "Decisions and ignores added by this change (trusted: --trust-head-decisions)"
+                    .into()
+            } else {
+                "Decisions and ignores added by this change (a change cannot approve itself: they do not silence its gate)".into()
+            },
+            added,
+        ),
+    ]
+}
+
+/// How a new threat stands, when not simply open.
+fn new_status(d: &DiffReport, t: &Threat) -> Option<String> {
+    if t.status.is_open() {
+        return None;
+    }
+    Some(if d.counts(t) {
+        format!("{} by this change itself (still gates)", t.status.name())
+    } else {
+        t.status.name().to_string()
+    })
+}
+
+fn terminal(d: &DiffReport, include_potential: bool) -> String {
+    let st = Style { markdown: false };
+    let mut o = String::new();
+    let _ = writeln!(o, "breakwater diff: {}", clean(&sides(d)));
+    let _ = writeln!(o);
+    let new: Vec<String> = shown(&d.threats_new, include_potential)
+        .into_iter()
+        .map(|t| match new_status(d, t) {
+            Some(s) => format!("{} — {s}", st.threat(t)),
+            None => st.threat(t),
+        })
+        .collect();
+    for (title, lines) in std::iter::once(("New threats".to_string(), new)).chain(sections(d, &st))
+    {
+        if !lines.is_empty() {
+            let _ = writeln!(o, "{title} ({})", lines.len());
+            for l in lines {
+                let _ = writeln!(o, "  {l}");
+            }
+            let _ = writeln!(o);
+        }
+    }
     if !d.head_failed.is_empty() {
         let _ = writeln!(
             o,
             "Head could not analyse {}: {}\n",
             count(d.head_failed.len(), "file", "files"),
-            d.head_failed.join(", ")
+            clean(&d.head_failed.join(", "))
         );
     }
     let _ = writeln!(o, "{}", capitalise(&summary_line(d, include_potential)));
@@ -333,13 +370,7 @@ pub fn markdown(d: &DiffReport, include_potential: bool) -> String {
         let _ = writeln!(o, "| Severity | Threat | Where | Confidence | Status |");
         let _ = writeln!(o, "|---|---|---|---|---|");
         for t in &new {
-            let status = if t.status.is_open() {
-                "open".to_string()
-            } else if d.counts(t) {
-                format!("{} by this change (still gates)", t.status.name())
-            } else {
-                t.status.name().to_string()
-            };
+            let status = new_status(d, t).unwrap_or_else(|| "open".into());
             let _ = writeln!(
                 o,
                 "| {} | {} | {} | {} | {} |",
@@ -376,122 +407,16 @@ pub fn markdown(d: &DiffReport, include_potential: bool) -> String {
             let _ = writeln!(o, "</details>\n");
         }
     }
-    let mut surface = vec![];
-    surface.extend(
-        d.elements_added
-            .iter()
-            .map(|e| format!("➕ {}", escape(&element_line(e)))),
-    );
-    surface.extend(
-        d.elements_removed
-            .iter()
-            .map(|e| format!("➖ {}", escape(&element_line(e)))),
-    );
-    for c in &d.elements_changed {
-        surface.push(format!(
-            "✏️ {}: {}",
-            escape(&changed_line(&c.element)),
-            escape(&c.changes.join("; "))
-        ));
-    }
-    for f in d.flows_added.iter().filter(|f| f.crosses_boundary) {
-        surface.push(format!(
-            "➕ flow across a trust boundary: {} → {} ({})",
-            code(&f.from),
-            code(&f.to),
-            escape(&f.protocol)
-        ));
-    }
-    if !surface.is_empty() {
-        let _ = writeln!(o, "#### Attack surface\n");
-        for s in surface {
-            let _ = writeln!(o, "- {s}");
-        }
-        let _ = writeln!(o);
-    }
-    let list = |o: &mut String, title: &str, v: Vec<String>| {
-        if !v.is_empty() {
+    let st = Style { markdown: true };
+    for (title, lines) in sections(d, &st) {
+        if !lines.is_empty() {
             let _ = writeln!(o, "#### {title}\n");
-            for s in v {
-                let _ = writeln!(o, "- {s}");
+            for l in lines {
+                let _ = writeln!(o, "- {l}");
             }
             let _ = writeln!(o);
         }
-    };
-    let tl = |t: &Threat| {
-        format!(
-            "{} {} at {}",
-            t.severity.name(),
-            escape(&t.title),
-            code(&text::location_text(t))
-        )
-    };
-    list(
-        &mut o,
-        "Decisions made stale",
-        d.decisions_stale
-            .iter()
-            .map(|t| {
-                let was = t
-                    .decision
-                    .as_ref()
-                    .and_then(|x| x.decided_on.clone())
-                    .unwrap_or_default();
-                format!(
-                    "{} — decided on {}, now {}",
-                    tl(t),
-                    code(&was),
-                    code(&t.evidence)
-                )
-            })
-            .collect(),
-    );
-    list(
-        &mut o,
-        "Unverified (head could not analyse the file; not resolved)",
-        d.threats_unverified.iter().map(tl).collect(),
-    );
-    list(
-        &mut o,
-        "Severity changed",
-        d.threats_severity_changed
-            .iter()
-            .map(|c| {
-                format!(
-                    "{} → {}: {}",
-                    c.from.name(),
-                    c.threat.severity.name(),
-                    tl(&c.threat)
-                )
-            })
-            .collect(),
-    );
-    list(
-        &mut o,
-        "Resolved",
-        d.threats_resolved.iter().map(tl).collect(),
-    );
-    list(
-        &mut o,
-        if d.trust_head_decisions {
-            "Decisions and ignores added by this change (trusted)"
-        } else {
-            "Decisions and ignores added by this change (a change cannot approve itself: they do not silence its gate)"
-        },
-        d.silencers_added
-            .iter()
-            .map(|s| {
-                format!(
-                    "{} {} on {}: {} — {}",
-                    escape(&s.kind),
-                    escape(&s.what),
-                    code(&s.target),
-                    escape(&s.reason),
-                    escape(&s.author)
-                )
-            })
-            .collect(),
-    );
+    }
     if !d.head_failed.is_empty() {
         let _ = writeln!(
             o,

@@ -6,7 +6,7 @@ use bw_engine::{ScanOptions, WalkOptions};
 use bw_outputs::{Format, TerminalOptions};
 use bw_threats::Severity;
 use clap::ValueEnum;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -83,17 +83,7 @@ pub fn run(a: Args) -> u8 {
     if let Err(e) = bw_outputs::diff::render_diff(format, &out.diff, &out.head, &topts, &mut buf) {
         return super::fail(format!("could not render: {e}"));
     }
-    let written = match &a.output {
-        Some(p) => std::fs::write(p, &buf).map_err(|e| format!("{}: {e}", p.display())),
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            match stdout.write_all(&buf).and_then(|_| stdout.flush()) {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.to_string()),
-                _ => Ok(()),
-            }
-        }
-    };
-    if let Err(e) = written {
+    if let Err(e) = super::write_output(a.output.as_deref(), &buf) {
         return super::fail(e);
     }
     if a.output.is_some() && std::io::stderr().is_terminal() {

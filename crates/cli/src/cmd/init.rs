@@ -78,25 +78,17 @@ pub fn run(a: Args) -> u8 {
 /// file is created too when the repository has none.
 fn write_baseline(a: &Args) -> u8 {
     use bw_threats::baseline::{BASELINE_PATH, Baseline};
-    let model_file = match super::load_model_file(&a.path) {
-        Ok(m) => m,
+    let ws = match super::open(&a.path, WalkOptions::default()) {
+        Ok(w) => w,
         Err(e) => return super::fail(e),
     };
-    let had_model = model_file.is_some();
-    let source = match FsSource::new(&a.path, WalkOptions::default()) {
-        Ok(s) => s,
-        Err(e) => return super::fail(e),
-    };
-    let lib = match Library::for_source(&source) {
-        Ok(l) => l,
-        Err(e) => return super::fail(e),
-    };
+    let had_model = ws.model_file.is_some();
     let opts = ScanOptions {
         name: super::system_name(&a.path),
-        model_file,
+        model_file: ws.model_file,
         ..Default::default()
     };
-    let out = match scan(&source, &lib, &opts) {
+    let out = match scan(&ws.source, &ws.lib, &opts) {
         Ok(o) => o,
         Err(e) => return super::fail(e),
     };

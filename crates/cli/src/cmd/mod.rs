@@ -46,6 +46,46 @@ pub fn load_baseline(root: &Path) -> Result<Option<bw_threats::baseline::Baselin
     }
 }
 
+/// What every command that scans a repository needs, read once: its files,
+/// model file, adoption baseline and rule library.
+pub struct Workspace {
+    pub source: bw_engine::FsSource,
+    pub model_file: Option<bw_model::modelfile::ModelFile>,
+    pub baseline: Option<bw_threats::baseline::Baseline>,
+    pub lib: bw_engine::Library,
+}
+
+/// Open a repository for scanning; the error says what to fix.
+pub fn open(root: &Path, walk: bw_engine::WalkOptions) -> Result<Workspace, String> {
+    let source = bw_engine::FsSource::new(root, walk).map_err(|e| e.to_string())?;
+    let model_file = load_model_file(root)?;
+    let baseline = load_baseline(root)?;
+    let lib = bw_engine::Library::for_source(&source)
+        .map_err(|e| format!("{e}\n  = help: fix the rule or flow file named above"))?;
+    Ok(Workspace {
+        source,
+        model_file,
+        baseline,
+        lib,
+    })
+}
+
+/// Write rendered output to a file, or to stdout (a closed pipe, as with
+/// `| head`, is not an error worth reporting).
+pub fn write_output(output: Option<&Path>, buf: &[u8]) -> Result<(), String> {
+    use std::io::Write;
+    match output {
+        Some(p) => std::fs::write(p, buf).map_err(|e| format!("{}: {e}", p.display())),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            match stdout.write_all(buf).and_then(|_| stdout.flush()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.to_string()),
+                _ => Ok(()),
+            }
+        }
+    }
+}
+
 /// The system name: the model file's, else the directory's.
 pub fn system_name(root: &Path) -> String {
     std::fs::canonicalize(root)

@@ -1,11 +1,11 @@
 //! `breakwater scan [PATH]`: the model and its threats.
 
 use crate::exit;
-use bw_engine::{FsSource, Library, ScanOptions, WalkOptions, gate_hits, scan_with_progress};
+use bw_engine::{ScanOptions, WalkOptions, gate_hits, scan_with_progress};
 use bw_outputs::{Format, TerminalOptions};
 use bw_threats::Severity;
 use clap::ValueEnum;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -65,35 +65,19 @@ pub fn run(a: Args) -> u8 {
         respect_gitignore: !a.no_gitignore,
         max_file_bytes: a.max_file_size,
     };
-    let source = match FsSource::new(&a.path, walk) {
-        Ok(s) => s,
+    let ws = match super::open(&a.path, walk) {
+        Ok(w) => w,
         Err(e) => return super::fail(e),
-    };
-    let model_file = match super::load_model_file(&a.path) {
-        Ok(m) => m,
-        Err(e) => return super::fail(e),
-    };
-    let baseline = match super::load_baseline(&a.path) {
-        Ok(b) => b,
-        Err(e) => return super::fail(e),
-    };
-    let lib = match Library::for_source(&source) {
-        Ok(l) => l,
-        Err(e) => {
-            return super::fail(format!(
-                "{e}\n  = help: fix the rule or flow file named above"
-            ));
-        }
     };
     let opts = ScanOptions {
         name: super::system_name(&a.path),
         threads: a.threads,
-        model_file,
-        baseline,
+        model_file: ws.model_file,
+        baseline: ws.baseline,
         ..ScanOptions::default()
     };
     let bar = ProgressBar::new(std::io::stderr().is_terminal());
-    let out = match scan_with_progress(&source, &lib, &opts, &|d, t| bar.update(d, t)) {
+    let out = match scan_with_progress(&ws.source, &ws.lib, &opts, &|d, t| bar.update(d, t)) {
         Ok(o) => o,
         Err(e) => return super::fail(e),
     };
@@ -127,18 +111,7 @@ pub fn run(a: Args) -> u8 {
     if let Err(e) = bw_outputs::render(format, &out.report, &topts, &mut buf) {
         return super::fail(format!("could not render: {e}"));
     }
-    let written = match &a.output {
-        Some(p) => std::fs::write(p, &buf).map_err(|e| format!("{}: {e}", p.display())),
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            // A closed pipe (`| head`) is not an error worth reporting.
-            match stdout.write_all(&buf).and_then(|_| stdout.flush()) {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.to_string()),
-                _ => Ok(()),
-            }
-        }
-    };
-    if let Err(e) = written {
+    if let Err(e) = super::write_output(a.output.as_deref(), &buf) {
         return super::fail(e);
     }
     if a.output.is_some() && std::io::stderr().is_terminal() {

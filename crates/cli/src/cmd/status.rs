@@ -1,7 +1,7 @@
 //! `breakwater status [PATH]`: the health of the threat model.
 
 use bw_engine::status::health;
-use bw_engine::{FsSource, Library, ScanOptions, WalkOptions, scan};
+use bw_engine::{ScanOptions, WalkOptions, scan};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -24,29 +24,18 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> u8 {
-    let source = match FsSource::new(&a.path, WalkOptions::default()) {
-        Ok(s) => s,
+    let ws = match super::open(&a.path, WalkOptions::default()) {
+        Ok(w) => w,
         Err(e) => return super::fail(e),
     };
-    let model_file = match super::load_model_file(&a.path) {
-        Ok(m) => m,
-        Err(e) => return super::fail(e),
-    };
-    let baseline = match super::load_baseline(&a.path) {
-        Ok(b) => b,
-        Err(e) => return super::fail(e),
-    };
-    let lib = match Library::for_source(&source) {
-        Ok(l) => l,
-        Err(e) => return super::fail(e),
-    };
+    let model_file = ws.model_file;
     let opts = ScanOptions {
         name: super::system_name(&a.path),
         model_file: model_file.clone(),
-        baseline,
+        baseline: ws.baseline,
         ..ScanOptions::default()
     };
-    let out = match scan(&source, &lib, &opts) {
+    let out = match scan(&ws.source, &ws.lib, &opts) {
         Ok(o) => o,
         Err(e) => return super::fail(e),
     };

@@ -7,7 +7,7 @@
 //! never to a pattern that would also cover future threats.
 
 use crate::exit;
-use bw_engine::{FsSource, Library, ScanOptions, WalkOptions, scan};
+use bw_engine::{ScanOptions, WalkOptions, scan};
 use bw_model::edit::{self, Change, DecisionEdit, Edited};
 use bw_model::modelfile::{DECISION_STATUSES, Decision, FILE_NAME, is_date, today};
 use bw_threats::Threat;
@@ -201,21 +201,14 @@ pub fn run(a: Args) -> u8 {
         respect_gitignore: !a.no_gitignore,
         ..WalkOptions::default()
     };
-    let source = match FsSource::new(&a.repo, walk) {
-        Ok(s) => s,
+    let super::Workspace {
+        source,
+        model_file,
+        lib,
+        ..
+    } = match super::open(&a.repo, walk) {
+        Ok(w) => w,
         Err(e) => return super::fail(e),
-    };
-    let model_file = match super::load_model_file(&a.repo) {
-        Ok(m) => m,
-        Err(e) => return super::fail(e),
-    };
-    let lib = match Library::for_source(&source) {
-        Ok(l) => l,
-        Err(e) => {
-            return super::fail(format!(
-                "{e}\n  = help: fix the rule or flow file named above"
-            ));
-        }
     };
     // Removal may name a rule that is gone (its decisions linger).
     if let Some(rule) = a
