@@ -659,3 +659,34 @@ fn assert_valid(schema: &str, v: &Value) {
         .collect();
     assert!(errors.is_empty(), "{errors:?}");
 }
+
+#[test]
+fn a_subdirectory_of_a_monorepo_is_compared_on_its_own() {
+    let r = Repo::new();
+    r.write("services/api/app.py", APP);
+    r.write("services/web/app.py", APP);
+    r.commit("two services", "Ana Lima", "ana@example.com");
+    r.git(&["branch", "-f", "main"]);
+    r.edit(
+        "services/api/app.py",
+        "@app.route(\"/admin/stats\")\n@login_required\n",
+        "@app.route(\"/admin/stats\")\n",
+    );
+    r.edit(
+        "services/web/app.py",
+        "@app.route(\"/admin/stats\")\n@login_required\n",
+        "@app.route(\"/admin/stats\")\n",
+    );
+    r.commit("open both", "Bo", "bo@example.com");
+    let o = r.bw(&["diff", "-C", "services/api", "--format", "json"]);
+    let d: Value = serde_json::from_slice(&o.stdout).unwrap();
+    // Paths are relative to the directory compared, on both sides.
+    assert_eq!(
+        ids(&d, "threats_new"),
+        set(&["admin-route-unauthenticated@app.py::stats"])
+    );
+    empty(
+        &d,
+        &["threats_resolved", "elements_added", "elements_removed"],
+    );
+}
