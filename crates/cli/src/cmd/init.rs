@@ -1,6 +1,7 @@
 //! `breakwater init [PATH]`: write a commented breakwater.toml pre-filled from discovery.
 
 use bw_engine::{FsSource, Library, ScanOptions, WalkOptions, scan};
+use bw_model::edit::write_atomic;
 use bw_model::modelfile::{FILE_NAME, SCHEMA_JSON, SCHEMA_PATH, init_text};
 use std::path::PathBuf;
 
@@ -45,20 +46,8 @@ pub fn run(a: Args) -> u8 {
         Ok(o) => o,
         Err(e) => return super::fail(e),
     };
-    let text = init_text(&out.report.model);
-    // The schema the `#:schema` comment names, beside the cache-to-be.
-    let schema = a.path.join(SCHEMA_PATH);
-    if let Err(e) = schema
-        .parent()
-        .map_or(Ok(()), std::fs::create_dir_all)
-        .and_then(|_| std::fs::write(&schema, SCHEMA_JSON))
-    {
-        return super::fail(format!("{}: {e}", schema.display()));
-    }
-    // Write beside the target, then rename: a crash never leaves half a file.
-    let tmp = a.path.join(format!(".{FILE_NAME}.tmp"));
-    if let Err(e) = std::fs::write(&tmp, &text).and_then(|_| std::fs::rename(&tmp, &target)) {
-        return super::fail(format!("{}: {e}", target.display()));
+    if let Err(e) = write_model_file(&a.path, &out.report.model) {
+        return super::fail(e);
     }
     let m = &out.report.model;
     println!(
@@ -99,12 +88,10 @@ fn write_baseline(a: &Args) -> u8 {
     }
     let baseline = Baseline::of(&out.report.threats);
     let path = a.path.join(BASELINE_PATH);
-    let tmp = a.path.join(format!("{BASELINE_PATH}.tmp"));
     let written = path
         .parent()
         .map_or(Ok(()), std::fs::create_dir_all)
-        .and_then(|_| std::fs::write(&tmp, baseline.text(&opts.today)))
-        .and_then(|_| std::fs::rename(&tmp, &path));
+        .and_then(|_| write_atomic(&path, baseline.text(&opts.today).as_bytes()));
     if let Err(e) = written {
         return super::fail(format!("{}: {e}", path.display()));
     }
@@ -114,15 +101,9 @@ fn write_baseline(a: &Args) -> u8 {
         baseline.threats.len()
     );
     if !had_model {
-        let text = init_text(&out.report.model);
         let target = a.path.join(FILE_NAME);
-        let schema = a.path.join(SCHEMA_PATH);
-        let tmp = a.path.join(format!(".{FILE_NAME}.tmp"));
-        let written = std::fs::write(&schema, SCHEMA_JSON)
-            .and_then(|_| std::fs::write(&tmp, &text))
-            .and_then(|_| std::fs::rename(&tmp, &target));
-        if let Err(e) = written {
-            return super::fail(format!("{}: {e}", target.display()));
+        if let Err(e) = write_model_file(&a.path, &out.report.model) {
+            return super::fail(e);
         }
         println!(
             "wrote {}: review the names, assets and classifications",
@@ -130,4 +111,18 @@ fn write_baseline(a: &Args) -> u8 {
         );
     }
     crate::exit::PASS
+}
+
+/// The commented model file, and beside it the schema its `#:schema` line
+/// names; each written atomically (a crash never leaves half a file).
+fn write_model_file(root: &std::path::Path, model: &bw_model::SystemModel) -> Result<(), String> {
+    let schema = root.join(SCHEMA_PATH);
+    schema
+        .parent()
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|_| write_atomic(&schema, SCHEMA_JSON.as_bytes()))
+        .map_err(|e| format!("{}: {e}", schema.display()))?;
+    let target = root.join(FILE_NAME);
+    write_atomic(&target, init_text(model).as_bytes())
+        .map_err(|e| format!("{}: {e}", target.display()))
 }
