@@ -422,8 +422,10 @@ pub fn scan_with_progress(
 
     if std::env::var_os("BREAKWATER_TIMING").is_some() {
         eprintln!(
-            "timing: list {t_list:?} extract {t_extract:?} link {t_link:?} build {t_build:?} eval {t_eval:?} excerpts {:?}",
-            start.elapsed()
+            "timing: list {t_list:?} extract {t_extract:?} link {t_link:?} build {t_build:?} eval {t_eval:?} excerpts {:?}; cache hits {} parsed {}",
+            start.elapsed(),
+            scan_cache.hits.load(Ordering::Relaxed),
+            scan_cache.parsed.load(Ordering::Relaxed),
         );
     }
     let fired: BTreeSet<&str> = threats.iter().map(|t| t.rule.as_str()).collect();

@@ -1,12 +1,14 @@
 //! `breakwater scan [PATH]`: the model and its threats.
 
 use crate::exit;
-use bw_engine::{FsSource, Library, ScanOptions, WalkOptions, gate_hits, scan_with_progress};
+use bw_engine::{
+    Cache, FsSource, Library, ScanOptions, WalkOptions, gate_hits, scan_with_progress,
+};
 use bw_outputs::{Format, TerminalOptions};
 use bw_threats::Severity;
 use clap::ValueEnum;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum FormatArg {
@@ -49,13 +51,28 @@ pub struct Args {
     /// Worker threads (default: all cores).
     #[arg(long)]
     threads: Option<usize>,
+    /// Keep the per-file facts cache here instead of PATH/.breakwater/cache.
+    #[arg(long, env = "BREAKWATER_CACHE_DIR", value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+    /// Parse every file; neither read nor write the facts cache.
+    #[arg(long)]
+    no_cache: bool,
 }
 
 pub fn run(a: Args) -> u8 {
-    let walk = WalkOptions {
+    let cache = if a.no_cache || !a.path.is_dir() {
+        None
+    } else {
+        open_cache(&a.path, a.cache_dir.as_deref())
+    };
+    let mut walk = WalkOptions {
         respect_gitignore: !a.no_gitignore,
         max_file_bytes: a.max_file_size,
+        ..Default::default()
     };
+    // A cache directory inside the tree is never scanned, used or not.
+    let cache_rel = a.cache_dir.as_deref().and_then(|d| inside(&a.path, d));
+    walk.exclude.extend(cache_rel.filter(|rel| !rel.is_empty()));
     let source = match FsSource::new(&a.path, walk) {
         Ok(s) => s,
         Err(e) => return super::fail(e),
@@ -76,6 +93,7 @@ pub fn run(a: Args) -> u8 {
         name: super::system_name(&a.path),
         threads: a.threads,
         model_file,
+        cache,
     };
     let bar = ProgressBar::new(std::io::stderr().is_terminal());
     let out = match scan_with_progress(&source, &lib, &opts, &|d, t| bar.update(d, t)) {
@@ -167,6 +185,39 @@ pub fn run(a: Args) -> u8 {
         return exit::INCOMPLETE;
     }
     exit::PASS
+}
+
+/// The facts cache for a scan of `root`, or `None` with one warning line
+/// on stderr (tracked by git, not writable).
+fn open_cache(root: &Path, dir: Option<&Path>) -> Option<Cache> {
+    let dir = match dir {
+        Some(d) if inside(root, d).is_some_and(|rel| rel.is_empty()) => {
+            eprintln!(
+                "warning: {}: the cache directory cannot be the scanned directory itself; scanning without the cache",
+                d.display()
+            );
+            return None;
+        }
+        Some(d) => d.to_path_buf(),
+        None => root.join(bw_engine::CACHE_DIR),
+    };
+    match Cache::open(&dir) {
+        Ok(c) => Some(c),
+        Err(e) => {
+            eprintln!("warning: {e}");
+            None
+        }
+    }
+}
+
+/// `dir` relative to `root` (`/`-separated, empty when they are the same)
+/// when it lies inside it; links resolved on both sides.
+fn inside(root: &Path, dir: &Path) -> Option<String> {
+    let root = std::fs::canonicalize(root).ok()?;
+    let dir = std::fs::canonicalize(dir).ok()?;
+    let rel = dir.strip_prefix(root).ok()?;
+    let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
+    Some(parts?.join("/"))
 }
 
 /// A progress bar on stderr, drawn only on a terminal, only for scans that
