@@ -15,7 +15,12 @@
 //! entry, whichever scan wrote it.
 //!
 //! A cache directory git tracks is refused ([`Cache::open`]): a pull
-//! request could otherwise commit entries that hide its own code.
+//! request could otherwise commit entries that hide its own code. Nothing
+//! in the scanned tree may lead the cache elsewhere: the default location
+//! ([`Cache::open_under`]) must not pass through a symbolic link, the
+//! format and shard directories must be real directories, and an entry is
+//! read only if it is a regular file (never through a link, never blocking
+//! on a FIFO, never more than [`MAX_ENTRY_BYTES`]).
 //!
 //! [`Library::fingerprint`]: crate::Library::fingerprint
 
@@ -23,13 +28,16 @@ use bw_facts::FileFacts;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::borrow::Cow;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Version of the entry format and key derivation; entries of another
 /// format live in another directory and are never read.
 pub const CACHE_FORMAT: u32 = 1;
+
+/// Entries larger than this are not read (a few MB for the largest files).
+pub const MAX_ENTRY_BYTES: u64 = 64 << 20;
 
 /// Fingerprint of the extraction code this binary was built from.
 const EXTRACT_BUILD: &str = env!("BW_EXTRACT_BUILD");
@@ -52,6 +60,10 @@ pub enum CacheUnavailable {
     Git { dir: String, error: String },
     #[error("{dir}: cannot write the facts cache ({error}); scanning without it")]
     NotWritable { dir: String, error: String },
+    #[error(
+        "{dir}: {link} is a symbolic link; the facts cache follows no link out of the tree, scanning without it"
+    )]
+    Link { dir: String, link: String },
 }
 
 impl Cache {
@@ -59,6 +71,20 @@ impl Cache {
     /// Refused when any file under `dir` is in the git index of the
     /// repository holding it, or when `dir` cannot be written.
     pub fn open(dir: &Path) -> Result<Cache, CacheUnavailable> {
+        Cache::open_checked(dir, &[])
+    }
+
+    /// Open the default cache of the tree at `root`,
+    /// `root/.breakwater/cache`, as [`Cache::open`] does, refusing it when
+    /// `.breakwater` or `.breakwater/cache` is a symbolic link (a tree
+    /// could otherwise point the cache's writes anywhere).
+    pub fn open_under(root: &Path) -> Result<Cache, CacheUnavailable> {
+        let dir = root.join(bw_files::CACHE_DIR);
+        let parent = dir.parent().map(Path::to_path_buf).unwrap_or_default();
+        Cache::open_checked(&dir, &[parent, dir.clone()])
+    }
+
+    fn open_checked(dir: &Path, no_links: &[PathBuf]) -> Result<Cache, CacheUnavailable> {
         let shown = dir.display().to_string();
         let (existing, rest) = split_existing(dir);
         match bw_files::git::tracked_under(&existing, &rest) {
@@ -71,11 +97,20 @@ impl Cache {
                 });
             }
         }
+        let link = |p: &Path| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_symlink());
+        let entries = dir.join(format!("v{CACHE_FORMAT}"));
+        for p in no_links.iter().chain([&entries]) {
+            if link(p) {
+                return Err(CacheUnavailable::Link {
+                    dir: shown,
+                    link: p.display().to_string(),
+                });
+            }
+        }
         let not_writable = |e: std::io::Error| CacheUnavailable::NotWritable {
             dir: shown.clone(),
             error: e.to_string(),
         };
-        let entries = dir.join(format!("v{CACHE_FORMAT}"));
         std::fs::create_dir_all(&entries).map_err(not_writable)?;
         // Written whenever it is missing; the write doubles as the check
         // that the directory takes new files.
@@ -101,7 +136,7 @@ impl Cache {
     /// The stored facts of `path` under `key`, or `None` (absent, unreadable,
     /// corrupt, or not this key's).
     pub(crate) fn get(&self, key: &str, path: &str) -> Option<FileFacts> {
-        let bytes = std::fs::read(self.entry_path(key)).ok()?;
+        let bytes = read_entry(&self.entry_path(key))?;
         let entry: Entry<'_> = serde_json::from_slice(&bytes).ok()?;
         (entry.key == key && entry.facts.path == path).then_some(entry.facts)
     }
@@ -114,12 +149,40 @@ impl Cache {
             return;
         };
         let shard = self.entries.join(&key[..2]);
-        let name = format!("{key}.json");
-        if write_atomic(&shard, &name, &bytes).is_err() {
-            let _ = std::fs::create_dir_all(&shard);
-            let _ = write_atomic(&shard, &name, &bytes);
+        // A shard is a real directory made here, never a link elsewhere.
+        match std::fs::symlink_metadata(&shard) {
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => return,
+            Err(_) => {
+                if std::fs::create_dir(&shard).is_err()
+                    && !std::fs::symlink_metadata(&shard).is_ok_and(|m| m.is_dir())
+                {
+                    return;
+                }
+            }
         }
+        let _ = write_atomic(&shard, &format!("{key}.json"), &bytes);
     }
+}
+
+/// The bytes of a regular file at `path` (not through a link at its last
+/// component, not a FIFO or device), at most [`MAX_ENTRY_BYTES`].
+fn read_entry(path: &Path) -> Option<Vec<u8>> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let file = opts.open(path).ok()?;
+    let meta = file.metadata().ok()?;
+    if !meta.is_file() || meta.len() > MAX_ENTRY_BYTES {
+        return None;
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(MAX_ENTRY_BYTES).read_to_end(&mut bytes).ok()?;
+    Some(bytes)
 }
 
 #[derive(Deserialize)]
@@ -321,6 +384,79 @@ mod tests {
         let e = Cache::open(&d.path().join(".breakwater/cache")).unwrap_err();
         assert!(matches!(e, CacheUnavailable::NotWritable { .. }), "{e}");
         assert!(e.to_string().contains("cannot write the facts cache"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_never_lead_the_cache_out_of_the_tree() {
+        use std::os::unix::fs::symlink;
+        let d = tempfile::tempdir().unwrap();
+        let outside = d.path().join("outside");
+        std::fs::create_dir(&outside).unwrap();
+        let empty = |p: &Path| std::fs::read_dir(p).unwrap().next().is_none();
+
+        // `.breakwater` or `.breakwater/cache` as a link: refused, nothing written.
+        let root = d.path().join("a");
+        std::fs::create_dir(&root).unwrap();
+        symlink(&outside, root.join(".breakwater")).unwrap();
+        let e = Cache::open_under(&root).unwrap_err();
+        assert!(matches!(e, CacheUnavailable::Link { .. }), "{e}");
+        let root = d.path().join("b");
+        std::fs::create_dir_all(root.join(".breakwater")).unwrap();
+        symlink(&outside, root.join(".breakwater/cache")).unwrap();
+        assert!(Cache::open_under(&root).is_err());
+        // Whatever the location, the format directory is never a link.
+        let dir = d.path().join("c");
+        std::fs::create_dir(&dir).unwrap();
+        symlink(&outside, dir.join("v1")).unwrap();
+        assert!(Cache::open(&dir).is_err());
+        assert!(empty(&outside));
+
+        // A shard that is a link is not written through.
+        let root = d.path().join("d");
+        let cache = Cache::open_under(&root).unwrap();
+        let salt = Salt::new("v", "b", "r");
+        let key = salt.key("a.py", b"1");
+        symlink(&outside, cache.entries_dir().join(&key[..2])).unwrap();
+        cache.put(&key, &sample("a.py"));
+        assert!(empty(&outside));
+        assert!(cache.get(&key, "a.py").is_none());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn only_regular_files_are_read_as_entries() {
+        let d = tempfile::tempdir().unwrap();
+        let cache = Cache::open(d.path()).unwrap();
+        let salt = Salt::new("v", "b", "r");
+        let (k1, k2, k3) = (
+            salt.key("a.py", b"1"),
+            salt.key("a.py", b"2"),
+            salt.key("a.py", b"3"),
+        );
+        cache.put(&k1, &sample("a.py"));
+        assert!(cache.get(&k1, "a.py").is_some());
+        // A link to a valid entry is still not read.
+        let p2 = cache.entry_path(&k2);
+        std::fs::create_dir_all(p2.parent().unwrap()).unwrap();
+        std::fs::copy(cache.entry_path(&k1), d.path().join("planted")).unwrap();
+        let text = std::fs::read_to_string(d.path().join("planted")).unwrap();
+        std::fs::write(d.path().join("planted"), text.replace(&k1, &k2)).unwrap();
+        std::os::unix::fs::symlink(d.path().join("planted"), &p2).unwrap();
+        assert!(cache.get(&k2, "a.py").is_none());
+        // A FIFO does not block the scan.
+        let p3 = cache.entry_path(&k3);
+        std::fs::create_dir_all(p3.parent().unwrap()).unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(&p3)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        assert!(cache.get(&k3, "a.py").is_none());
+        // Both are overwritten by real entries.
+        cache.put(&k2, &sample("a.py"));
+        cache.put(&k3, &sample("a.py"));
+        assert!(cache.get(&k2, "a.py").is_some() && cache.get(&k3, "a.py").is_some());
     }
 
     #[test]

@@ -104,7 +104,7 @@ fn after_one_file_changes_only_that_file_is_parsed() {
     let tmp = tempfile::tempdir().unwrap();
     let app = tmp.path().join("app");
     copy_tree(&repo_root().join("examples/support-desk"), &app);
-    let cache = Cache::open(&app.join(bw_engine::CACHE_DIR)).unwrap();
+    let cache = Cache::open_under(&app).unwrap();
     let first = run(&app, Some(&cache));
     let n = extracted(&first);
     assert!(n > 3);
@@ -239,7 +239,7 @@ fn concurrent_scans_of_one_repository_share_the_cache() {
     let expected = json(&run(&app, None));
     for _ in 0..3 {
         let _ = std::fs::remove_dir_all(app.join(".breakwater"));
-        let cache = Cache::open(&app.join(bw_engine::CACHE_DIR)).unwrap();
+        let cache = Cache::open_under(&app).unwrap();
         let outs: Vec<ScanOutput> = std::thread::scope(|s| {
             let hs: Vec<_> = (0..2)
                 .map(|_| s.spawn(|| run(&app, Some(&cache))))
@@ -319,7 +319,7 @@ fn a_cache_git_tracks_is_refused() {
     // Committed on purpose: refused, and the scan parses everything.
     git(&app, &["add", "-f", ".breakwater/cache"]);
     git(&app, &["commit", "-q", "-m", "plant"]);
-    let e = Cache::open(&dir).unwrap_err();
+    let e = Cache::open_under(&app).unwrap_err();
     assert!(matches!(e, CacheUnavailable::Tracked { .. }), "{e}");
     let msg = e.to_string();
     assert!(

@@ -190,7 +190,7 @@ pub fn run(a: Args) -> u8 {
 /// The facts cache for a scan of `root`, or `None` with one warning line
 /// on stderr (tracked by git, not writable).
 fn open_cache(root: &Path, dir: Option<&Path>) -> Option<Cache> {
-    let dir = match dir {
+    let opened = match dir {
         Some(d) if inside(root, d).is_some_and(|rel| rel.is_empty()) => {
             eprintln!(
                 "warning: {}: the cache directory cannot be the scanned directory itself; scanning without the cache",
@@ -198,10 +198,10 @@ fn open_cache(root: &Path, dir: Option<&Path>) -> Option<Cache> {
             );
             return None;
         }
-        Some(d) => d.to_path_buf(),
-        None => root.join(bw_engine::CACHE_DIR),
+        Some(d) => Cache::open(d),
+        None => Cache::open_under(root),
     };
-    match Cache::open(&dir) {
+    match opened {
         Ok(c) => Some(c),
         Err(e) => {
             eprintln!("warning: {e}");
