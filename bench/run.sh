@@ -6,11 +6,16 @@
 # Downloads into bench/work/ (git-ignored), builds release binaries, then
 # for each corpus reports: files, MB, wall time, user+sys CPU time and peak
 # memory of `breakwater scan`, beside the single-threaded tree-sitter parse
-# floor over the same files. Append the printed table to BENCHMARKS.md.
+# floor over the same files. Then the facts cache, on a copy of the corpus
+# in a temporary directory (bench/work stays pristine): a cold scan (empty
+# cache, every entry written), a warm scan (nothing changed) and a scan
+# after one file changed. Each is the median of RUNS runs (default 5).
+# Append the printed table to BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=bench/work
 mkdir -p "$work"
+RUNS=${RUNS:-5}
 
 DJANGO_VERSION=${DJANGO_VERSION:-5.2.19}
 NPM_PACKAGE=${NPM_PACKAGE:-eslint@10.15.0}
@@ -26,16 +31,42 @@ fi
 
 cargo build --release --quiet -p breakwater
 cargo build --release --quiet -p bw-engine --example parse_floor
-bin=target/release/breakwater
-floor=target/release/examples/parse_floor
+target=${CARGO_TARGET_DIR:-target}
+bin=$target/release/breakwater
+floor=$target/release/examples/parse_floor
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# measure LABEL SETUP -- COMMAND...: run SETUP then COMMAND (under
+# /usr/bin/time) RUNS times; print the medians and the scan's cache counts.
+measure() {
+  local label=$1 setup=$2
+  shift 3
+  local times="$tmp/times" timing="$tmp/timing"
+  : >"$times"
+  for _ in $(seq "$RUNS"); do
+    eval "$setup"
+    BREAKWATER_TIMING=1 /usr/bin/time -a -o "$times" -f "%e %U %S %M" "$@" 2>"$timing" || true
+  done
+  python3 - "$label" "$times" "$timing" <<'PY'
+import re, statistics, sys
+label, rows = sys.argv[1], [l.split() for l in open(sys.argv[2]) if l.strip()]
+med = lambda i: statistics.median(float(r[i]) for r in rows)
+cpu = statistics.median(float(r[1]) + float(r[2]) for r in rows)
+m = re.search(r"cache hits (\d+) parsed (\d+)", open(sys.argv[3]).read())
+counts = f"; {m[1]} cache hits, {m[2]} parsed" if m else ""
+print(f"{label}: wall {med(0):.2f} s, CPU {cpu:.3f} s (user+sys), peak RSS {med(3)/1024:.0f} MB{counts}")
+PY
+}
 
 for corpus in "$work/django" "$npm_dir"; do
   echo "== $corpus"
   "$floor" "$corpus"
-  # Warm the page cache once, then measure.
-  "$bin" scan "$corpus" --format json -o /dev/null || true
+  # Warm the page cache once, then measure (no facts cache: every file parsed).
+  "$bin" scan "$corpus" --format json -o /dev/null --no-cache || true
   /usr/bin/time -f "scan: wall %e s, user %U s, sys %S s, peak RSS %M KB" \
-    "$bin" scan "$corpus" --format json -o "$work/last.json" || true
+    "$bin" scan "$corpus" --format json -o "$work/last.json" --no-cache || true
   python3 - "$work/last.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
@@ -43,4 +74,34 @@ f = r["files"]
 print(f"analysed {f['analysed']} files, {f['bytes']/1e6:.1f} MB, skipped {len(f['skipped'])}; "
       f"{r['summary']['threats']} threats, {len(r['model']['elements'])} elements")
 PY
+
+  copy="$tmp/$(basename "$corpus")"
+  rm -rf "$copy" && cp -r "$corpus" "$copy"
+  # The largest source file the scan parses (a component's file): the
+  # dearest single change.
+  "$bin" scan "$copy" --format json -o "$tmp/files.json" --no-cache || true
+  changed="$copy/$(python3 - "$tmp/files.json" "$copy" <<'PY'
+import json, os, sys
+r, root = json.load(open(sys.argv[1])), sys.argv[2]
+files = {f for e in r["model"]["elements"] for f in (e.get("props") or {}).get("files", [])}
+code = [f for f in files if f.endswith((".py", ".js", ".ts"))]
+print(max(code, key=lambda f: os.path.getsize(os.path.join(root, f))))
+PY
+)"
+  n=0
+  "$bin" scan "$copy" --format json -o /dev/null # fills the cache under the root
+  measure "scan, no cache" ":" -- "$bin" scan "$copy" --format json -o /dev/null --no-cache
+  # Each cold run gets a new cache directory (deleting one just before
+  # makes ext4 skip the freed inodes and creating entries dearer).
+  measure "scan, cold cache" 'n=$((n + 1)); export BREAKWATER_CACHE_DIR="$tmp/cold-$n"' \
+    -- "$bin" scan "$copy" --format json -o /dev/null
+  unset BREAKWATER_CACHE_DIR
+  measure "scan, warm cache" ":" -- "$bin" scan "$copy" --format json -o /dev/null
+  case $changed in *.py) comment='#' ;; *) comment='//' ;; esac  # a comment: same facts
+  measure "scan, one file changed (${changed#"$copy"/})" 'n=$((n + 1)); echo "$comment bench edit $n" >>"$changed"' \
+    -- "$bin" scan "$copy" --format json -o /dev/null
+  "$bin" scan "$copy" --format json -o "$tmp/warm.json" || true
+  "$bin" scan "$copy" --format json -o "$tmp/none.json" --no-cache || true
+  cmp -s "$tmp/warm.json" "$tmp/none.json" && echo "warm report == uncached report (byte-identical)" \
+    || { echo "warm report differs from the uncached one"; exit 1; }
 done

@@ -6,6 +6,12 @@ use std::process::{Command, Output};
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_breakwater"));
     c.env_remove("NO_COLOR");
+    // Scans of the examples must not write a cache into the source tree;
+    // the tests of the cache's own location remove this.
+    c.env(
+        "BREAKWATER_CACHE_DIR",
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-cache"),
+    );
     c
 }
 
@@ -966,4 +972,180 @@ fn concurrent_triage_processes_lose_nothing() {
         .filter(|n| n.ends_with(".tmp"))
         .collect();
     assert!(names.is_empty(), "no temporary files left: {names:?}");
+}
+
+fn run_with_default_cache(args: &[&str], cwd: &Path) -> Output {
+    bin()
+        .env_remove("BREAKWATER_CACHE_DIR")
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("breakwater runs")
+}
+
+fn cache_entries(dir: &Path) -> usize {
+    let mut n = 0;
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        if e.file_type().unwrap().is_dir() {
+            n += cache_entries(&e.path());
+        } else if e.path().extension().is_some_and(|x| x == "json") {
+            n += 1;
+        }
+    }
+    n
+}
+
+fn small_app(root: &Path) {
+    write(
+        root,
+        "app.py",
+        "import os\nfrom flask import Flask, request\napp = Flask(__name__)\n\n@app.route(\"/run\")\ndef run():\n    os.system(request.args.get(\"cmd\"))\n    return \"\"\n",
+    );
+    write(root, "util.py", "X = 1\n");
+    write(root, "config/settings.json", "{\"debug\": false}\n");
+}
+
+#[test]
+fn scan_caches_facts_under_the_root_by_default_and_no_cache_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    small_app(dir.path());
+    let json = ["scan", ".", "--format", "json", "--no-gitignore"];
+    let plain = run_with_default_cache(&[&json[..], &["--no-cache"]].concat(), dir.path());
+    assert_eq!(plain.status.code(), Some(0), "{}", stderr(&plain));
+    assert!(
+        !dir.path().join(".breakwater").exists(),
+        "--no-cache made a directory"
+    );
+    assert_eq!(stderr(&plain), "");
+
+    let cold = run_with_default_cache(&json, dir.path());
+    let cache = dir.path().join(".breakwater/cache");
+    assert_eq!(
+        std::fs::read_to_string(cache.join(".gitignore")).unwrap(),
+        "*\n"
+    );
+    assert_eq!(cache_entries(&cache), 3);
+    let warm = run_with_default_cache(&json, dir.path());
+    // The cache changes no byte of the report, even with .gitignore off
+    // (its entries are JSON files the walk would otherwise read).
+    assert_eq!(stdout(&cold), stdout(&plain));
+    assert_eq!(stdout(&warm), stdout(&plain));
+    assert_eq!(stderr(&warm), "");
+    assert!(stdout(&warm).contains("command-injection"));
+}
+
+#[test]
+fn cache_dir_flag_and_environment_choose_the_location() {
+    let dir = tempfile::tempdir().unwrap();
+    small_app(dir.path());
+    let elsewhere = tempfile::tempdir().unwrap();
+    let flag_dir = elsewhere.path().join("by-flag");
+    let o = run_with_default_cache(
+        &[
+            "scan",
+            ".",
+            "--format",
+            "json",
+            "--cache-dir",
+            flag_dir.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(cache_entries(&flag_dir), 3);
+    assert!(!dir.path().join(".breakwater").exists());
+
+    let env_dir = elsewhere.path().join("by-env");
+    let o = bin()
+        .env("BREAKWATER_CACHE_DIR", &env_dir)
+        .args(["scan", ".", "--format", "json"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(cache_entries(&env_dir), 3);
+    assert!(!dir.path().join(".breakwater").exists());
+
+    // A cache directory inside the tree is never scanned, even without
+    // .gitignore, and relative paths are taken from the working directory.
+    let base = stdout(&run_with_default_cache(
+        &[
+            "scan",
+            ".",
+            "--format",
+            "json",
+            "--no-gitignore",
+            "--no-cache",
+        ],
+        dir.path(),
+    ));
+    for _ in 0..2 {
+        let o = run_with_default_cache(
+            &[
+                "scan",
+                ".",
+                "--format",
+                "json",
+                "--no-gitignore",
+                "--cache-dir",
+                "facts",
+            ],
+            dir.path(),
+        );
+        assert_eq!(stdout(&o), base, "{}", stderr(&o));
+    }
+    assert_eq!(cache_entries(&dir.path().join("facts")), 3);
+}
+
+#[test]
+fn a_tracked_or_unwritable_cache_is_skipped_with_one_warning() {
+    // The system is named after its directory: the same name in both.
+    let tmp = tempfile::tempdir().unwrap();
+    let app = tmp.path().join("app");
+    small_app(&app);
+    let base = stdout(&run_with_default_cache(
+        &["scan", ".", "--format", "json", "--no-cache"],
+        &app,
+    ));
+    let git = |args: &[&str]| {
+        let o = Command::new("git")
+            .args(args)
+            .current_dir(&app)
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.invalid")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
+            .env("HOME", &app)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{o:?}");
+    };
+    git(&["init", "-q"]);
+    run_with_default_cache(&["scan", "."], &app);
+    git(&["add", "-f", ".breakwater/cache"]);
+    let o = run_with_default_cache(&["scan", ".", "--format", "json"], &app);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout(&o), base);
+    let warning = stderr(&o);
+    assert_eq!(warning.lines().count(), 1, "{warning}");
+    assert!(
+        warning.starts_with("warning: ")
+            && warning.contains(".breakwater/cache is tracked by git; ignoring it (a committed cache could plant results) — remove it with git rm -r --cached"),
+        "{warning}"
+    );
+
+    // Not writable: `.breakwater` is a file.
+    let other = tempfile::tempdir().unwrap();
+    let app2 = other.path().join("app");
+    small_app(&app2);
+    write(&app2, ".breakwater", "");
+    let o = run_with_default_cache(&["scan", ".", "--format", "json"], &app2);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout(&o), base);
+    assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("cannot write the facts cache"),
+        "{}",
+        stderr(&o)
+    );
 }

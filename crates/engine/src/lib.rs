@@ -17,10 +17,15 @@ use bw_threats::{
     SkippedFile, Status, Summary, Threat,
 };
 use rayon::prelude::*;
+use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-pub use bw_files::{FsSource, MemorySource, WalkOptions};
+pub mod cache;
+
+pub use bw_files::{CACHE_DIR, FsSource, MemorySource, WalkOptions};
+pub use cache::{CACHE_FORMAT, Cache, CacheUnavailable};
 
 pub mod diff;
 pub mod status;
@@ -41,6 +46,8 @@ pub struct ScanOptions {
     pub today: String,
     /// The adoption baseline (`.breakwater/baseline.toml`), when there is one.
     pub baseline: Option<bw_threats::baseline::Baseline>,
+    /// Read and write per-file facts here (None: parse every file).
+    pub cache: Option<Cache>,
 }
 
 impl Default for ScanOptions {
@@ -51,6 +58,7 @@ impl Default for ScanOptions {
             model_file: None,
             today: bw_model::modelfile::today(),
             baseline: None,
+            cache: None,
         }
     }
 }
@@ -72,6 +80,10 @@ pub struct ScanOutput {
     pub elapsed: Duration,
     /// Some files failed (unreadable, invalid UTF-8, parse timeout).
     pub incomplete: bool,
+    /// Files whose facts came from the cache.
+    pub cache_hits: usize,
+    /// Files handed to a parser (extracted, timed out or failed).
+    pub parsed: usize,
 }
 
 /// The rule library and flow specs for a repository: built-in plus the
@@ -79,14 +91,42 @@ pub struct ScanOutput {
 pub struct Library {
     pub rules: RuleSet,
     pub flow: FlowSpec,
+    /// SHA-256 over every rule and flow-spec text the library was built
+    /// from, in order (see [`Library::fingerprint`]).
+    fingerprint: [u8; 32],
 }
 
 impl Library {
     pub fn builtin() -> Result<Library, EngineError> {
-        Ok(Library {
+        let mut lib = Library {
             rules: RuleSet::builtin().map_err(EngineError::Rules)?,
             flow: FlowSpec::builtin(),
-        })
+            fingerprint: [0; 32],
+        };
+        for (origin, text) in bw_threats::rule::BUILTIN_RULES {
+            lib.mix("rule", origin, text);
+        }
+        for (origin, text) in bw_facts::flowspec::BUILTIN {
+            lib.mix("flow", origin, text);
+        }
+        Ok(lib)
+    }
+
+    /// The rule pack: a hex SHA-256 of every built-in and custom rule and
+    /// flow-spec text this library was built from. The facts cache keys
+    /// on it, so editing a team's flow spec re-extracts every file.
+    pub fn fingerprint(&self) -> String {
+        cache::hex(&self.fingerprint)
+    }
+
+    fn mix(&mut self, kind: &str, origin: &str, text: &str) {
+        let mut h = Sha256::new();
+        h.update(self.fingerprint);
+        for part in [kind, origin, text] {
+            h.update((part.len() as u64).to_le_bytes());
+            h.update(part.as_bytes());
+        }
+        self.fingerprint = h.finalize().into();
     }
 
     /// Built-in plus the repository's own rules and flow specs.
@@ -103,10 +143,12 @@ impl Library {
                 let text = decode_text(source.read(&e.path)?)
                     .map_err(|r| EngineError::FlowSpec(format!("{}: {}", e.path, r.message())))?;
                 if e.path.starts_with(".breakwater/flow/") {
+                    lib.mix("flow", &e.path, &text);
                     lib.flow
                         .add(&e.path, &text)
                         .map_err(EngineError::FlowSpec)?;
                 } else {
+                    lib.mix("rule", &e.path, &text);
                     custom.push((e.path.clone(), text));
                 }
             }
@@ -132,7 +174,30 @@ fn skip_reason(class: FileClass) -> Option<SkipReason> {
     }
 }
 
-fn extract_one(source: &dyn FileSource, path: &str, lang: Lang, spec: &FlowSpec) -> FileResult {
+/// A scan's view of its cache: where, under which salt, and what it did.
+struct ScanCache<'a> {
+    cache: Option<(&'a Cache, cache::Salt)>,
+    hits: AtomicUsize,
+    parsed: AtomicUsize,
+}
+
+impl ScanCache<'_> {
+    fn off() -> Self {
+        ScanCache {
+            cache: None,
+            hits: AtomicUsize::new(0),
+            parsed: AtomicUsize::new(0),
+        }
+    }
+}
+
+fn extract_one(
+    source: &dyn FileSource,
+    path: &str,
+    lang: Lang,
+    spec: &FlowSpec,
+    cache: &ScanCache<'_>,
+) -> FileResult {
     // What the path alone says is decided without reading the file.
     if lang != Lang::Lockfile {
         if let Some(r) = skip_reason(classify_path(path)) {
@@ -155,6 +220,18 @@ fn extract_one(source: &dyn FileSource, path: &str, lang: Lang, spec: &FlowSpec)
     if lang == Lang::Lockfile {
         return FileResult::Lockfile(path.into());
     }
+    // Only extracted files are stored, so a hit also stands for the
+    // classification and decoding below.
+    let key = cache
+        .cache
+        .as_ref()
+        .map(|(c, salt)| (*c, salt.key(path, &bytes)));
+    if let Some((c, key)) = &key
+        && let Some(f) = c.get(key, path)
+    {
+        cache.hits.fetch_add(1, Ordering::Relaxed);
+        return FileResult::Facts(f, len);
+    }
     if let Some(r) = skip_reason(classify(path, &bytes[..bytes.len().min(2048)])) {
         return FileResult::Skipped(path.into(), r);
     }
@@ -162,8 +239,14 @@ fn extract_one(source: &dyn FileSource, path: &str, lang: Lang, spec: &FlowSpec)
         Ok(t) => t,
         Err(r) => return FileResult::Skipped(path.into(), r),
     };
+    cache.parsed.fetch_add(1, Ordering::Relaxed);
     match bw_facts::extract(path, lang, &text, spec) {
-        Ok(f) => FileResult::Facts(f, len),
+        Ok(f) => {
+            if let Some((c, key)) = &key {
+                c.put(key, &f);
+            }
+            FileResult::Facts(f, len)
+        }
         Err(bw_lang::ParseError::Timeout { millis }) => {
             FileResult::Skipped(path.into(), SkipReason::Timeout { millis })
         }
@@ -202,7 +285,14 @@ pub fn scan_with_progress(
         .filter_map(|e| detect_lang(&e.path).map(|l| (e.path.clone(), l, e.size)))
         .collect();
 
-    let done = std::sync::atomic::AtomicUsize::new(0);
+    let scan_cache = ScanCache {
+        cache: opts
+            .cache
+            .as_ref()
+            .map(|c| (c, cache::Salt::current(&lib.fingerprint()))),
+        ..ScanCache::off()
+    };
+    let done = AtomicUsize::new(0);
     let total = candidates.len();
     let run = || -> Vec<FileResult> {
         // Largest files first, so no worker is left alone with a big file
@@ -214,11 +304,8 @@ pub fn scan_with_progress(
             .with_max_len(1)
             .map(|&i| {
                 let (path, lang, _) = &candidates[i];
-                let r = extract_one(source, path, *lang, &lib.flow);
-                progress(
-                    done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
-                    total,
-                );
+                let r = extract_one(source, path, *lang, &lib.flow, &scan_cache);
+                progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
                 (i, r)
             })
             .collect();
@@ -353,8 +440,10 @@ pub fn scan_with_progress(
 
     if std::env::var_os("BREAKWATER_TIMING").is_some() {
         eprintln!(
-            "timing: list {t_list:?} extract {t_extract:?} link {t_link:?} build {t_build:?} eval {t_eval:?} excerpts {:?}",
-            start.elapsed()
+            "timing: list {t_list:?} extract {t_extract:?} link {t_link:?} build {t_build:?} eval {t_eval:?} excerpts {:?}; cache hits {} parsed {}",
+            start.elapsed(),
+            scan_cache.hits.load(Ordering::Relaxed),
+            scan_cache.parsed.load(Ordering::Relaxed),
         );
     }
     let fired: BTreeSet<&str> = threats.iter().map(|t| t.rule.as_str()).collect();
@@ -409,6 +498,8 @@ pub fn scan_with_progress(
         report,
         elapsed: start.elapsed(),
         incomplete,
+        cache_hits: scan_cache.hits.into_inner(),
+        parsed: scan_cache.parsed.into_inner(),
     })
 }
 
@@ -544,7 +635,9 @@ pub fn facts_of(source: &dyn FileSource, lib: &Library) -> Result<Vec<FileFacts>
         let Some(lang) = detect_lang(&e.path) else {
             continue;
         };
-        if let FileResult::Facts(f, _) = extract_one(source, &e.path, lang, &lib.flow) {
+        if let FileResult::Facts(f, _) =
+            extract_one(source, &e.path, lang, &lib.flow, &ScanCache::off())
+        {
             out.push(f);
         }
     }

@@ -103,7 +103,8 @@ pub struct FlowSpec {
     pub javascript: FlowSpecFile,
 }
 
-const BUILTIN: &[(&str, &str)] = &[
+/// The embedded spec files: (origin, text).
+pub const BUILTIN: &[(&str, &str)] = &[
     (
         "rules/flow/python.toml",
         include_str!("../../../rules/flow/python.toml"),

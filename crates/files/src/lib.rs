@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 mod classify;
+pub mod git;
 pub mod revision;
 pub use classify::{FileClass, Lang, classify, classify_path, detect_lang};
 
@@ -22,6 +23,10 @@ pub use classify::{FileClass, Lang, classify, classify_path, detect_lang};
 /// caller raises the limit. Real source files beyond 2 MB are almost always
 /// generated or bundled.
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 2 * 1024 * 1024;
+
+/// Where the facts cache lives under a scanned root. The walk never enters
+/// it: its entries are the tool's own data, not the repository's.
+pub const CACHE_DIR: &str = ".breakwater/cache";
 
 /// Why a file was not analysed. Reported in every output.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -150,6 +155,10 @@ pub struct WalkOptions {
     pub respect_gitignore: bool,
     /// Skip files larger than this.
     pub max_file_bytes: u64,
+    /// Directories never entered, relative to the root and `/`-separated
+    /// (the facts cache: [`CACHE_DIR`] by default, plus a `--cache-dir`
+    /// inside the tree).
+    pub exclude: Vec<String>,
 }
 
 impl Default for WalkOptions {
@@ -157,6 +166,7 @@ impl Default for WalkOptions {
         WalkOptions {
             respect_gitignore: true,
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+            exclude: vec![CACHE_DIR.into()],
         }
     }
 }
@@ -257,11 +267,19 @@ impl FsSource {
 
     fn walk(&self, start: &Path) -> Result<Listing, SourceError> {
         let listing = std::sync::Mutex::new(Listing::default());
-        if !start.is_dir() {
+        let start_rel = rel_path(&self.root, start);
+        let inside = |x: &String| {
+            start_rel == *x
+                || start_rel
+                    .strip_prefix(x.as_str())
+                    .is_some_and(|r| r.starts_with('/'))
+        };
+        if !start.is_dir() || self.opts.exclude.iter().any(inside) {
             return Ok(listing.into_inner().unwrap_or_default());
         }
         // A parallel walk: directory reads and stats overlap on every core.
         // The order is restored by sorting below.
+        let (root, exclude) = (self.root.clone(), self.opts.exclude.clone());
         let walker = ignore::WalkBuilder::new(start)
             .follow_links(false)
             .hidden(false)
@@ -270,10 +288,21 @@ impl FsSource {
             .git_exclude(self.opts.respect_gitignore)
             .ignore(self.opts.respect_gitignore)
             .require_git(false)
-            .filter_entry(|e| {
-                // Never descend into VCS metadata.
+            .filter_entry(move |e| {
+                // Never descend into VCS metadata or the facts cache.
                 let name = e.file_name();
-                !(e.depth() > 0 && (name == ".git" || name == ".hg" || name == ".svn"))
+                if e.depth() == 0 {
+                    return true;
+                }
+                if name == ".git" || name == ".hg" || name == ".svn" {
+                    return false;
+                }
+                let excluded = |x: &String| {
+                    x.rsplit('/').next().is_some_and(|last| name == last)
+                        && e.file_type().is_some_and(|t| t.is_dir())
+                        && rel_path(&root, e.path()) == *x
+                };
+                !exclude.iter().any(excluded)
             })
             .build_parallel();
         walker.run(|| {
@@ -390,4 +419,61 @@ pub fn decode_text(bytes: Vec<u8>) -> Result<String, SkipReason> {
         return Err(SkipReason::Binary);
     }
     String::from_utf8(bytes).map_err(|_| SkipReason::InvalidUtf8)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, rel: &str) {
+        let p = dir.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, "{}").unwrap();
+    }
+
+    fn paths(l: &Listing) -> Vec<&str> {
+        l.files.iter().map(|e| e.path.as_str()).collect()
+    }
+
+    #[test]
+    fn the_walk_never_enters_the_cache_even_without_gitignore() {
+        let d = tempfile::tempdir().unwrap();
+        write(d.path(), ".breakwater/cache/v1/ab/ab12.json");
+        write(d.path(), ".breakwater/flow/team.toml");
+        write(d.path(), "pkg/.breakwater/cache/x.json");
+        write(d.path(), "conf/settings.json");
+        let opts = WalkOptions {
+            respect_gitignore: false,
+            ..Default::default()
+        };
+        let src = FsSource::new(d.path(), opts).unwrap();
+        // Only the root's cache is the tool's; a nested one is data.
+        assert_eq!(
+            paths(&src.list().unwrap()),
+            [
+                ".breakwater/flow/team.toml",
+                "conf/settings.json",
+                "pkg/.breakwater/cache/x.json"
+            ]
+        );
+        assert!(
+            src.list_under(".breakwater/cache")
+                .unwrap()
+                .files
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_custom_exclusion_is_matched_by_whole_path() {
+        let d = tempfile::tempdir().unwrap();
+        write(d.path(), "tmp/facts/a.json");
+        write(d.path(), "src/facts/b.json");
+        let opts = WalkOptions {
+            exclude: vec!["tmp/facts".into()],
+            ..Default::default()
+        };
+        let src = FsSource::new(d.path(), opts).unwrap();
+        assert_eq!(paths(&src.list().unwrap()), ["src/facts/b.json"]);
+    }
 }

@@ -47,6 +47,8 @@ pub struct Args {
     /// Worker threads (default: all cores).
     #[arg(long)]
     threads: Option<usize>,
+    #[command(flatten)]
+    cache: super::CacheArgs,
 }
 
 pub fn run(a: Args) -> u8 {
@@ -61,6 +63,12 @@ pub fn run(a: Args) -> u8 {
         scan: ScanOptions {
             name: super::system_name(&a.path),
             threads: a.threads,
+            // Unchanged files share entries between base and head.
+            cache: if a.cache.no_cache {
+                None
+            } else {
+                super::open_cache(&a.path, a.cache.cache_dir.as_deref())
+            },
             ..ScanOptions::default()
         },
     };

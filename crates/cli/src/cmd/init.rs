@@ -17,6 +17,8 @@ pub struct Args {
     /// (breakwater.toml is written only if it does not exist yet).
     #[arg(long)]
     baseline: bool,
+    #[command(flatten)]
+    cache: super::CacheArgs,
 }
 
 pub fn run(a: Args) -> u8 {
@@ -67,7 +69,7 @@ pub fn run(a: Args) -> u8 {
 /// file is created too when the repository has none.
 fn write_baseline(a: &Args) -> u8 {
     use bw_threats::baseline::{BASELINE_PATH, Baseline};
-    let ws = match super::open(&a.path, WalkOptions::default()) {
+    let ws = match super::open(&a.path, WalkOptions::default(), &a.cache) {
         Ok(w) => w,
         Err(e) => return super::fail(e),
     };

@@ -41,7 +41,15 @@ pub fn load_baseline(root: &Path) -> Result<Option<bw_threats::baseline::Baselin
   = help: fix the file, or delete it (and run `breakwater init --baseline` again)"
             )
         }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        // No `.breakwater` directory (or a file by that name): no baseline.
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+            ) =>
+        {
+            Ok(None)
+        }
         Err(e) => Err(format!("{}: {e}", root.join(BASELINE_PATH).display())),
     }
 }
@@ -53,10 +61,36 @@ pub struct Workspace {
     pub model_file: Option<bw_model::modelfile::ModelFile>,
     pub baseline: Option<bw_threats::baseline::Baseline>,
     pub lib: bw_engine::Library,
+    /// The per-file facts cache, when it can be used.
+    pub cache: Option<bw_engine::Cache>,
+}
+
+/// Where the per-file facts cache lives, for every command that scans.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct CacheArgs {
+    /// Keep the per-file facts cache here instead of PATH/.breakwater/cache.
+    #[arg(long, env = "BREAKWATER_CACHE_DIR", value_name = "DIR")]
+    pub cache_dir: Option<std::path::PathBuf>,
+    /// Parse every file; neither read nor write the facts cache.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 /// Open a repository for scanning; the error says what to fix.
-pub fn open(root: &Path, walk: bw_engine::WalkOptions) -> Result<Workspace, String> {
+pub fn open(
+    root: &Path,
+    mut walk: bw_engine::WalkOptions,
+    cache: &CacheArgs,
+) -> Result<Workspace, String> {
+    let cache_dir = cache.cache_dir.as_deref();
+    let cache = if cache.no_cache || !root.is_dir() {
+        None
+    } else {
+        open_cache(root, cache_dir)
+    };
+    // A cache directory inside the tree is never scanned, used or not.
+    let cache_rel = cache_dir.and_then(|d| inside(root, d));
+    walk.exclude.extend(cache_rel.filter(|rel| !rel.is_empty()));
     let source = bw_engine::FsSource::new(root, walk).map_err(|e| e.to_string())?;
     let model_file = load_model_file(root)?;
     let baseline = load_baseline(root)?;
@@ -67,7 +101,41 @@ pub fn open(root: &Path, walk: bw_engine::WalkOptions) -> Result<Workspace, Stri
         model_file,
         baseline,
         lib,
+        cache,
     })
+}
+
+/// The cache at `dir`, or at the default place under `root`; a warning and
+/// no cache when it cannot be used (tracked by git, unwritable, a link).
+pub fn open_cache(root: &Path, dir: Option<&Path>) -> Option<bw_engine::Cache> {
+    let opened = match dir {
+        Some(d) if inside(root, d).is_some_and(|rel| rel.is_empty()) => {
+            eprintln!(
+                "warning: {}: the cache directory cannot be the scanned directory itself; scanning without the cache",
+                d.display()
+            );
+            return None;
+        }
+        Some(d) => bw_engine::Cache::open(d),
+        None => bw_engine::Cache::open_under(root),
+    };
+    match opened {
+        Ok(c) => Some(c),
+        Err(e) => {
+            eprintln!("warning: {e}");
+            None
+        }
+    }
+}
+
+/// `dir` relative to `root` (`/`-separated, empty when they are the same)
+/// when it lies inside it; links resolved on both sides.
+fn inside(root: &Path, dir: &Path) -> Option<String> {
+    let root = std::fs::canonicalize(root).ok()?;
+    let dir = std::fs::canonicalize(dir).ok()?;
+    let rel = dir.strip_prefix(root).ok()?;
+    let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
+    Some(parts?.join("/"))
 }
 
 /// Write rendered output to a file, or to stdout (a closed pipe, as with

@@ -58,14 +58,17 @@ pub struct Args {
     /// Where the snapshot lives, relative to the repository.
     #[arg(long, default_value = bw_outputs::snapshot::SNAPSHOT_PATH)]
     snapshot: PathBuf,
+    #[command(flatten)]
+    cache: super::CacheArgs,
 }
 
 pub fn run(a: Args) -> u8 {
     let walk = WalkOptions {
         respect_gitignore: !a.no_gitignore,
         max_file_bytes: a.max_file_size,
+        ..WalkOptions::default()
     };
-    let ws = match super::open(&a.path, walk) {
+    let ws = match super::open(&a.path, walk, &a.cache) {
         Ok(w) => w,
         Err(e) => return super::fail(e),
     };
@@ -74,6 +77,7 @@ pub fn run(a: Args) -> u8 {
         threads: a.threads,
         model_file: ws.model_file,
         baseline: ws.baseline,
+        cache: ws.cache,
         ..ScanOptions::default()
     };
     let bar = ProgressBar::new(std::io::stderr().is_terminal());

@@ -21,10 +21,12 @@ pub struct Args {
     /// How many of the oldest open threats to list.
     #[arg(long, default_value_t = 10)]
     oldest: usize,
+    #[command(flatten)]
+    cache: super::CacheArgs,
 }
 
 pub fn run(a: Args) -> u8 {
-    let ws = match super::open(&a.path, WalkOptions::default()) {
+    let ws = match super::open(&a.path, WalkOptions::default(), &a.cache) {
         Ok(w) => w,
         Err(e) => return super::fail(e),
     };

@@ -51,6 +51,8 @@ pub struct Args {
     /// Also scan files .gitignore excludes (to reach threats found with `scan --no-gitignore`).
     #[arg(long)]
     no_gitignore: bool,
+    #[command(flatten)]
+    cache: super::CacheArgs,
 }
 
 /// A decision's fields that come from the command line.
@@ -206,7 +208,7 @@ pub fn run(a: Args) -> u8 {
         model_file,
         lib,
         ..
-    } = match super::open(&a.repo, walk) {
+    } = match super::open(&a.repo, walk, &a.cache) {
         Ok(w) => w,
         Err(e) => return super::fail(e),
     };
