@@ -2,7 +2,7 @@
 //! the working tree, both run through the same pipeline and compared.
 
 use crate::{EngineError, Library, ScanOptions, scan};
-use bw_files::revision::{CommitInfo, GitError, GitRepo};
+use bw_files::git::{CommitInfo, GitError, GitRepo};
 use bw_files::{FileSource, FsSource, WalkOptions};
 use bw_model::modelfile::{FILE_NAME, ModelFile};
 use bw_threats::Report;

@@ -2,7 +2,7 @@
 //! decided, stale, expired; which decisions lost their threat; which
 //! elements nobody classified or owns; which threats have waited longest.
 
-use bw_files::revision::GitRepo;
+use bw_files::git::GitRepo;
 use bw_model::ElementKind;
 use bw_model::modelfile::{ModelFile, civil_date};
 use bw_threats::{Confidence, Report, Severity, Status, Threat};
@@ -167,7 +167,7 @@ fn oldest(open: &[&Threat], root: &Path, limit: usize) -> (Vec<Waiting>, bool) {
             (std::cmp::Reverse(a.severity), &a.id).cmp(&(std::cmp::Reverse(b.severity), &b.id))
         });
     };
-    let waiting = |t: &Threat, seen: Option<&bw_files::revision::CommitInfo>| Waiting {
+    let waiting = |t: &Threat, seen: Option<&bw_files::git::CommitInfo>| Waiting {
         id: t.id.clone(),
         severity: t.severity,
         status: t.status,

@@ -16,7 +16,6 @@ use std::path::{Path, PathBuf};
 
 mod classify;
 pub mod git;
-pub mod revision;
 pub use classify::{FileClass, Lang, classify, classify_path, detect_lang};
 
 /// Files larger than this are skipped (`SkipReason::TooLarge`) unless the

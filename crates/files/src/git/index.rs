@@ -1,4 +1,4 @@
-//! What git knows about the scanned tree, read from the repository's own
+//! What the git index says about the scanned tree, read from the repository's own
 //! files with gix: git itself is never run.
 //!
 //! Today: whether anything under a directory is in the index (the facts
@@ -9,7 +9,7 @@ use std::path::{Component, Path, PathBuf};
 /// A repository was found but could not be read.
 #[derive(Debug, thiserror::Error)]
 #[error("{path}: could not read the git repository: {message}")]
-pub struct GitError {
+pub struct IndexError {
     pub path: String,
     pub message: String,
 }
@@ -19,8 +19,8 @@ pub struct GitError {
 /// or a file where one of its parent directories should be (a tracked
 /// symbolic link in place of `.breakwater`). The path is checked both as
 /// spelled and with symbolic links resolved. No repository: `false`.
-pub fn tracked_under(root: &Path, prefix: &str) -> Result<bool, GitError> {
-    let err = |message: String| GitError {
+pub fn tracked_under(root: &Path, prefix: &str) -> Result<bool, IndexError> {
+    let err = |message: String| IndexError {
         path: root.display().to_string(),
         message,
     };

@@ -1,0 +1,12 @@
+//! Git, read through gix: git itself is never run, so no hook, filter or
+//! configured program of the repository can.
+//!
+//! `revision` reads other revisions (trees, blobs, merge bases, history)
+//! for `diff` and `status`; `index` answers whether git tracks a path (the
+//! facts cache refuses a directory a commit could have filled).
+
+mod index;
+mod revision;
+
+pub use index::{IndexError, tracked_under};
+pub use revision::{CommitInfo, GitError, GitRepo, TreeSource};
