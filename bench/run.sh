@@ -9,7 +9,12 @@
 # floor over the same files. Then the facts cache, on a copy of the corpus
 # in a temporary directory (bench/work stays pristine): a cold scan (empty
 # cache, every entry written), a warm scan (nothing changed) and a scan
-# after one file changed. Each is the median of RUNS runs (default 5).
+# after one file changed. Then `diff` on a typical pull request (five
+# source files changed, one of them gaining a new finding) between two
+# commits of a git repository made from the copy: without the cache, with
+# the cache the base branch filled (as CI restores it), and beside a scan of
+# just the five changed files. Each is the
+# median of RUNS runs (default 5).
 # Append the printed table to BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -104,4 +109,47 @@ PY
   "$bin" scan "$copy" --format json -o "$tmp/none.json" --no-cache || true
   cmp -s "$tmp/warm.json" "$tmp/none.json" && echo "warm report == uncached report (byte-identical)" \
     || { echo "warm report differs from the uncached one"; exit 1; }
+
+  # A pull request: the five largest source files the model uses change
+  # (one gains a request handler with a SQL injection, the others a comment).
+  python3 - "$tmp/files.json" "$copy" >"$tmp/pr-files" <<'PY'
+import json, os, sys
+r, root = json.load(open(sys.argv[1])), sys.argv[2]
+files = {f for e in r["model"]["elements"] for f in (e.get("props") or {}).get("files", [])}
+code = sorted((f for f in files if f.endswith((".py", ".js"))), key=lambda f: -os.path.getsize(os.path.join(root, f)))
+print("\n".join(code[:5]))
+PY
+  git_() { git -C "$copy" -c user.name=bench -c user.email=bench@example.invalid "$@"; }
+  rm -rf "$copy/.git" && git_ init -q && git_ add -A && git_ commit -qm base
+  first=1
+  mkdir -p "$tmp/pr-only"
+  while read -r f; do
+    case $f in *.py) comment='#' ;; *) comment='//' ;; esac
+    if [ $first = 1 ]; then
+      case $f in
+        *.py) printf '\n\ndef bench_lookup(request, cursor):\n    cursor.execute("SELECT * FROM t WHERE a = \x27%%s\x27" %% request.GET["a"])\n' >>"$copy/$f" ;;
+        *) printf '\nfunction benchLookup(req, db) {\n  return db.query("SELECT * FROM t WHERE a = \x27" + req.query.a + "\x27");\n}\n' >>"$copy/$f" ;;
+      esac
+      first=0
+    else
+      echo "$comment bench pull request" >>"$copy/$f"
+    fi
+    mkdir -p "$tmp/pr-only/$(dirname "$f")" && cp "$copy/$f" "$tmp/pr-only/$f"
+  done <"$tmp/pr-files"
+  git_ commit -qam "pull request"
+  measure "diff HEAD~1 HEAD, no cache" ":" -- "$bin" diff HEAD~1 HEAD -C "$copy" --format json -o /dev/null --no-cache
+  # CI restores a cache the default branch filled: every base file is in
+  # it, the pull request's changed files are not.
+  BREAKWATER_CACHE_DIR="$tmp/base-cache" "$bin" diff HEAD~1 HEAD~1 -C "$copy" --format json -o /dev/null
+  measure "diff HEAD~1 HEAD, cache from the base branch" \
+    'rm -rf "$tmp/pr-cache" && cp -r "$tmp/base-cache" "$tmp/pr-cache" && export BREAKWATER_CACHE_DIR="$tmp/pr-cache"' \
+    -- "$bin" diff HEAD~1 HEAD -C "$copy" --format json -o "$tmp/diff.json"
+  unset BREAKWATER_CACHE_DIR
+  measure "scan of the 5 changed files alone, no cache" ":" -- "$bin" scan "$tmp/pr-only" --format json -o /dev/null --no-cache
+  python3 - "$tmp/diff.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+print("diff found: " + ", ".join(f"{len(v)} {k}" for k, v in d.items() if isinstance(v, list) and v))
+PY
+  rm -rf "$tmp/pr-only"
 done

@@ -305,6 +305,7 @@ impl GitRepo {
             repo: self.repo.clone(),
             listing,
             blobs,
+            handles: std::sync::Mutex::new(vec![]),
         })
     }
 }
@@ -339,6 +340,7 @@ pub struct TreeSource {
     repo: gix::ThreadSafeRepository,
     listing: Listing,
     blobs: std::collections::BTreeMap<String, ObjectId>,
+    handles: std::sync::Mutex<Vec<gix::Repository>>,
 }
 
 impl FileSource for TreeSource {
@@ -350,12 +352,24 @@ impl FileSource for TreeSource {
         let Some(id) = self.blobs.get(path) else {
             return Err(SourceError::Missing { path: path.into() });
         };
-        let repo = self.repo.to_thread_local();
-        repo.find_object(*id)
+        // One thread-local handle per worker, reused: making one per read
+        // costs more than inflating most blobs.
+        let repo = self
+            .handles
+            .lock()
+            .ok()
+            .and_then(|mut v| v.pop())
+            .unwrap_or_else(|| self.repo.to_thread_local());
+        let data = repo
+            .find_object(*id)
             .map(|o| o.detach().data)
             .map_err(|e| SourceError::Io {
                 path: path.into(),
                 error: e.to_string(),
-            })
+            });
+        if let Ok(mut v) = self.handles.lock() {
+            v.push(repo);
+        }
+        data
     }
 }
