@@ -59,8 +59,9 @@ import re, statistics, sys
 label, rows = sys.argv[1], [l.split() for l in open(sys.argv[2]) if l.strip()]
 med = lambda i: statistics.median(float(r[i]) for r in rows)
 cpu = statistics.median(float(r[1]) + float(r[2]) for r in rows)
-m = re.search(r"cache hits (\d+) parsed (\d+)", open(sys.argv[3]).read())
-counts = f"; {m[1]} cache hits, {m[2]} parsed" if m else ""
+# One line per scan (diff runs two: base, then head).
+m = re.findall(r"cache hits (\d+) parsed (\d+)", open(sys.argv[3]).read())
+counts = ("; " + " | ".join(f"{h} cache hits, {p} parsed" for h, p in m)) if m else ""
 print(f"{label}: wall {med(0):.2f} s, CPU {cpu:.3f} s (user+sys), peak RSS {med(3)/1024:.0f} MB{counts}")
 PY
 }
