@@ -394,15 +394,25 @@ fn a_new_compose_service_is_a_new_component() {
         "      - \"8000:8000\"\n  cache:\n    image: redis:7\n    ports:\n      - \"6379:6379\"\n",
     );
     r.commit("add redis", "Bo", "bo@example.com");
-    let (d, _) = r.diff(&[]);
-    let added = ids(&d, "elements_added");
-    assert!(added.contains("component:cache"), "{added:?}");
-    let new = ids(&d, "threats_new");
-    assert!(
-        new.iter()
-            .any(|id| id.starts_with("datastore-port-exposed@") || id.contains("cache")),
-        "{new:?}"
+    let (d, code) = r.diff(&["--fail-on", "medium"]);
+    assert_eq!(ids(&d, "elements_added"), set(&["component:cache"]));
+    assert_eq!(
+        ids(&d, "threats_new"),
+        set(&[
+            "compose-datastore-port-published@docker-compose.yml::services.cache",
+            "image-not-pinned@docker-compose.yml::services.cache",
+        ])
     );
+    empty(
+        &d,
+        &[
+            "elements_removed",
+            "elements_changed",
+            "threats_resolved",
+            "decisions_stale",
+        ],
+    );
+    assert_eq!(code, 1, "a published datastore port is medium or above");
 }
 
 #[test]
