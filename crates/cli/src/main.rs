@@ -8,7 +8,6 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
-mod author;
 mod cmd;
 
 // Extraction allocates many small short-lived objects on every worker

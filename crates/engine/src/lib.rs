@@ -24,11 +24,14 @@ use std::time::{Duration, Instant};
 
 pub mod cache;
 
-pub use bw_files::{CACHE_DIR, FsSource, MemorySource, WalkOptions};
+pub use bw_files::{CACHE_DIR, FsSource, MemorySource, OverlaySource, WalkOptions};
 pub use cache::{CACHE_FORMAT, Cache, CacheUnavailable};
 
 pub mod diff;
+mod session;
 pub mod status;
+
+pub use session::{Session, Update};
 
 /// Version of the JSON report format.
 pub const REPORT_VERSION: &str = "1";
@@ -158,6 +161,8 @@ impl Library {
     }
 }
 
+/// What extraction made of one listed file.
+#[derive(Debug, Clone)]
 enum FileResult {
     Facts(FileFacts, u64),
     Skipped(String, SkipReason),
@@ -191,6 +196,14 @@ impl ScanCache<'_> {
     }
 }
 
+/// Why a file is not analysed, from its path alone (test, vendored, …).
+fn path_skip(path: &str, lang: Lang) -> Option<SkipReason> {
+    if lang == Lang::Lockfile {
+        return None;
+    }
+    skip_reason(classify_path(path))
+}
+
 fn extract_one(
     source: &dyn FileSource,
     path: &str,
@@ -199,10 +212,8 @@ fn extract_one(
     cache: &ScanCache<'_>,
 ) -> FileResult {
     // What the path alone says is decided without reading the file.
-    if lang != Lang::Lockfile {
-        if let Some(r) = skip_reason(classify_path(path)) {
-            return FileResult::Skipped(path.into(), r);
-        }
+    if let Some(r) = path_skip(path, lang) {
+        return FileResult::Skipped(path.into(), r);
     }
     let bytes = match source.read(path) {
         Ok(b) => b,
@@ -215,6 +226,20 @@ fn extract_one(
             );
         }
     };
+    extract_bytes(path, lang, bytes, spec, cache)
+}
+
+/// [`extract_one`] once the file's bytes are read.
+fn extract_bytes(
+    path: &str,
+    lang: Lang,
+    bytes: Vec<u8>,
+    spec: &FlowSpec,
+    cache: &ScanCache<'_>,
+) -> FileResult {
+    if let Some(r) = path_skip(path, lang) {
+        return FileResult::Skipped(path.into(), r);
+    }
     let len = bytes.len() as u64;
     // Lockfiles carry "@generated" headers; only their presence matters.
     if lang == Lang::Lockfile {
@@ -270,6 +295,11 @@ pub fn scan(
 
 /// Scan, calling `progress(done, total)` as files are extracted (from
 /// worker threads; the callback decides how often to draw).
+///
+/// Two phases: [`Extraction`] (list the files and extract each one's facts,
+/// in parallel, through the cache) and [`analyse`] (link, build, evaluate,
+/// decisions, excerpts). A [`Session`] keeps the first phase's results and
+/// re-runs only the second after an edit.
 pub fn scan_with_progress(
     source: &dyn FileSource,
     lib: &Library,
@@ -279,12 +309,7 @@ pub fn scan_with_progress(
     let start = Instant::now();
     let listing = source.list()?;
     let t_list = start.elapsed();
-    let candidates: Vec<(String, Lang, u64)> = listing
-        .files
-        .iter()
-        .filter_map(|e| detect_lang(&e.path).map(|l| (e.path.clone(), l, e.size)))
-        .collect();
-
+    let candidates = candidates(&listing);
     let scan_cache = ScanCache {
         cache: opts
             .cache
@@ -292,6 +317,54 @@ pub fn scan_with_progress(
             .map(|c| (c, cache::Salt::current(&lib.fingerprint()))),
         ..ScanCache::off()
     };
+    let results = extract_all(
+        source,
+        &candidates,
+        lib,
+        opts.threads,
+        &scan_cache,
+        progress,
+    );
+    let (report, incomplete) = analyse(
+        source,
+        lib,
+        opts,
+        &listing.skipped,
+        results,
+        Timing {
+            start,
+            t_list,
+            cache: Some(&scan_cache),
+        },
+    );
+    Ok(ScanOutput {
+        report,
+        elapsed: start.elapsed(),
+        incomplete,
+        cache_hits: scan_cache.hits.into_inner(),
+        parsed: scan_cache.parsed.into_inner(),
+    })
+}
+
+/// The files of a listing that breakwater reads: path, language, size.
+fn candidates(listing: &bw_files::Listing) -> Vec<(String, Lang, u64)> {
+    listing
+        .files
+        .iter()
+        .filter_map(|e| detect_lang(&e.path).map(|l| (e.path.clone(), l, e.size)))
+        .collect()
+}
+
+/// Phase one: extract every candidate on a pool of workers with room for
+/// the extractors' recursion. Results come back in the candidates' order.
+fn extract_all(
+    source: &dyn FileSource,
+    candidates: &[(String, Lang, u64)],
+    lib: &Library,
+    threads: Option<usize>,
+    scan_cache: &ScanCache<'_>,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Vec<FileResult> {
     let done = AtomicUsize::new(0);
     let total = candidates.len();
     let run = || -> Vec<FileResult> {
@@ -304,7 +377,7 @@ pub fn scan_with_progress(
             .with_max_len(1)
             .map(|&i| {
                 let (path, lang, _) = &candidates[i];
-                let r = extract_one(source, path, *lang, &lib.flow, &scan_cache);
+                let r = extract_one(source, path, *lang, &lib.flow, scan_cache);
                 progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
                 (i, r)
             })
@@ -316,18 +389,38 @@ pub fn scan_with_progress(
     let mut builder = rayon::ThreadPoolBuilder::new()
         .stack_size(bw_facts::WALK_STACK)
         .start_handler(|_| bw_facts::declare_thread_stack(bw_facts::WALK_STACK));
-    if let Some(n) = opts.threads {
+    if let Some(n) = threads {
         builder = builder.num_threads(n);
     }
-    let results = match builder.build() {
+    match builder.build() {
         Ok(pool) => pool.install(run),
         Err(_) => run(),
-    };
+    }
+}
 
+/// When the phases ended, for `BREAKWATER_TIMING`.
+struct Timing<'a> {
+    start: Instant,
+    t_list: Duration,
+    cache: Option<&'a ScanCache<'a>>,
+}
+
+/// Phase two: from every file's extraction result (in path order) and what
+/// the listing refused, the report; and whether some file failed.
+/// `source` is read again only for the excerpts of files with threats.
+fn analyse(
+    source: &dyn FileSource,
+    lib: &Library,
+    opts: &ScanOptions,
+    listing_skipped: &[(String, SkipReason)],
+    results: Vec<FileResult>,
+    timing: Timing<'_>,
+) -> (Report, bool) {
+    let start = timing.start;
     let mut files: Vec<FileFacts> = vec![];
     let mut stats = FileStats::default();
     let mut lockfile_dirs: BTreeSet<String> = BTreeSet::new();
-    let mut skipped: Vec<(String, SkipReason)> = listing.skipped.clone();
+    let mut skipped: Vec<(String, SkipReason)> = listing_skipped.to_vec();
     for r in results {
         match r {
             FileResult::Facts(f, len) => {
@@ -439,11 +532,16 @@ pub fn scan_with_progress(
     fill_excerpts(&mut threats, source, &files);
 
     if std::env::var_os("BREAKWATER_TIMING").is_some() {
+        let (hits, parsed) = timing.cache.map_or((0, 0), |c| {
+            (
+                c.hits.load(Ordering::Relaxed),
+                c.parsed.load(Ordering::Relaxed),
+            )
+        });
         eprintln!(
-            "timing: list {t_list:?} extract {t_extract:?} link {t_link:?} build {t_build:?} eval {t_eval:?} excerpts {:?}; cache hits {} parsed {}",
+            "timing: list {:?} extract {t_extract:?} link {t_link:?} build {t_build:?} eval {t_eval:?} excerpts {:?}; cache hits {hits} parsed {parsed}",
+            timing.t_list,
             start.elapsed(),
-            scan_cache.hits.load(Ordering::Relaxed),
-            scan_cache.parsed.load(Ordering::Relaxed),
         );
     }
     let fired: BTreeSet<&str> = threats.iter().map(|t| t.rule.as_str()).collect();
@@ -494,13 +592,7 @@ pub fn scan_with_progress(
         files: stats,
         summary,
     };
-    Ok(ScanOutput {
-        report,
-        elapsed: start.elapsed(),
-        incomplete,
-        cache_hits: scan_cache.hits.into_inner(),
-        parsed: scan_cache.parsed.into_inner(),
-    })
+    (report, incomplete)
 }
 
 fn dir_of(path: &str) -> &str {

@@ -237,6 +237,34 @@ fn conversion_help(id: &str) -> String {
     )
 }
 
+/// The 1-based line where each decision of the model file's text starts:
+/// its `[decisions."<id>"]` header, or the key naming it in another layout
+/// (an inline table, dotted keys). Empty when the text does not parse.
+pub fn decision_lines(text: &str) -> BTreeMap<String, usize> {
+    let mut lines = BTreeMap::new();
+    let Ok(doc) = toml_edit::Document::parse(text) else {
+        return lines;
+    };
+    let Some(table) = doc
+        .as_table()
+        .get("decisions")
+        .and_then(|d| d.as_table_like())
+    else {
+        return lines;
+    };
+    for (id, item) in table.iter() {
+        let header = match item {
+            toml_edit::Item::Table(t) if !t.is_implicit() => t.span(),
+            _ => None,
+        };
+        let key = table.get_key_value(id).and_then(|(k, _)| k.span());
+        if let Some(span) = header.filter(|s| !s.is_empty()).or(key) {
+            lines.insert(id.to_string(), line_of(text, span.start));
+        }
+    }
+    lines
+}
+
 /// Find every decision table, or refuse a layout that cannot be edited in place.
 fn locate(path: &str, text: &str) -> Result<Layout, EditError> {
     let doc = toml_edit::Document::parse(text).map_err(|e| {
@@ -807,6 +835,17 @@ mod tests {
 
     fn remove(id: &str) -> DecisionEdit {
         DecisionEdit::Remove { id: id.into() }
+    }
+
+    #[test]
+    fn decision_lines_point_at_headers_and_keys() {
+        let text = "[system]\nname = \"x\"\n\n# a comment\n[decisions.\"a@x.py::f\"]\nstatus = \"accepted\"\nreason = \"r\"\n\n[decisions]\n\"b@y.py::g\" = { status = \"accepted\", reason = \"r\" }\n";
+        let lines = decision_lines(text);
+        assert_eq!(lines.get("a@x.py::f"), Some(&5), "{lines:?}");
+        assert_eq!(lines.get("b@y.py::g"), Some(&10), "{lines:?}");
+        assert_eq!(lines.len(), 2);
+        assert!(decision_lines("[decisions\n").is_empty());
+        assert!(decision_lines("[system]\n").is_empty());
     }
 
     fn edit(text: &str, edits: &[DecisionEdit]) -> String {

@@ -9,7 +9,7 @@
 //! this time — never read as resolved.
 
 use crate::report::{AppliedDecision, Status, Threat, UnmatchedDecision};
-use bw_model::modelfile::Decision;
+use bw_model::modelfile::{DECISION_STATUSES, Decision, is_date};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The path part of a code threat id (`rule@path::symbol#n`), if it has one.
@@ -22,6 +22,90 @@ pub fn id_path(id: &str) -> Option<&str> {
 /// The rule part of a threat id.
 pub fn id_rule(id: &str) -> &str {
     id.split_once('@').map(|(r, _)| r).unwrap_or(id)
+}
+
+/// What a person decides about a threat, before it is pinned to the
+/// threat's evidence.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Verdict {
+    /// `mitigated`, `accepted`, `false-positive` or `transferred`.
+    pub status: String,
+    /// Why (mandatory).
+    pub reason: String,
+    pub ticket: Option<String>,
+    pub expires: Option<String>,
+}
+
+/// Why a verdict cannot be recorded. Each front-end words it for its own
+/// inputs (a flag, a command argument).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VerdictError {
+    /// The status is not one of [`DECISION_STATUSES`].
+    Status(String),
+    /// No reason, or only whitespace.
+    NoReason,
+    /// `expires` is not a `YYYY-MM-DD` date.
+    NotADate(String),
+    /// `expires` is today or earlier.
+    NotInFuture { expires: String, today: String },
+}
+
+impl Verdict {
+    /// A verdict from what a person typed: fields trimmed, empty optional
+    /// ones dropped, and refused when it would not make a valid decision —
+    /// a known status, a reason, an expiry date in the future.
+    pub fn new(
+        status: &str,
+        reason: &str,
+        ticket: Option<&str>,
+        expires: Option<&str>,
+        today: &str,
+    ) -> Result<Verdict, VerdictError> {
+        let status = status.trim();
+        if !DECISION_STATUSES.contains(&status) {
+            return Err(VerdictError::Status(status.to_string()));
+        }
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(VerdictError::NoReason);
+        }
+        let given = |o: Option<&str>| o.map(str::trim).filter(|s| !s.is_empty()).map(String::from);
+        let expires = given(expires);
+        if let Some(e) = &expires {
+            if !is_date(e) {
+                return Err(VerdictError::NotADate(e.clone()));
+            }
+            if e.as_str() <= today {
+                return Err(VerdictError::NotInFuture {
+                    expires: e.clone(),
+                    today: today.to_string(),
+                });
+            }
+        }
+        Ok(Verdict {
+            status: status.to_string(),
+            reason: reason.to_string(),
+            ticket: given(ticket),
+            expires,
+        })
+    }
+}
+
+/// The model-file decision recording `verdict` on threat `t`, by `author`
+/// on `date`: pinned to the threat's fingerprint and evidence as they are
+/// now, so it goes stale when the code under it changes. Every front-end
+/// that records decisions (`breakwater triage`, the editor) writes this.
+pub fn decision_for(t: &Threat, verdict: &Verdict, author: &str, date: &str) -> Decision {
+    Decision {
+        status: verdict.status.clone(),
+        reason: verdict.reason.clone(),
+        author: author.to_string(),
+        date: date.to_string(),
+        fingerprint: t.fingerprint.clone(),
+        evidence: t.evidence.clone(),
+        ticket: verdict.ticket.clone(),
+        expires: verdict.expires.clone(),
+    }
 }
 
 /// Attach decisions to threats (in place) and return those that match no
@@ -168,5 +252,50 @@ fn apply(t: &mut Threat, key: &str, d: &Decision, today: &str, moved: bool) {
     } else if let Some(s) = Status::from_decision(&d.status) {
         t.status = s;
         t.status_reason = Some(format!("{}{moved_note}", d.reason));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_verdict_needs_a_status_a_reason_and_a_future_expiry() {
+        let v = Verdict::new(
+            " accepted ",
+            "  internal tool  ",
+            Some(" "),
+            Some("2027-01-31"),
+            "2026-11-27",
+        )
+        .unwrap();
+        assert_eq!(
+            v,
+            Verdict {
+                status: "accepted".into(),
+                reason: "internal tool".into(),
+                ticket: None,
+                expires: Some("2027-01-31".into()),
+            }
+        );
+        let err = |s: &str, r: &str, e: Option<&str>| {
+            Verdict::new(s, r, None, e, "2026-11-27").unwrap_err()
+        };
+        assert_eq!(
+            err("fixed", "x", None),
+            VerdictError::Status("fixed".into())
+        );
+        assert_eq!(err("mitigated", " \n", None), VerdictError::NoReason);
+        assert_eq!(
+            err("mitigated", "x", Some("31/01/2027")),
+            VerdictError::NotADate("31/01/2027".into())
+        );
+        assert_eq!(
+            err("mitigated", "x", Some("2026-11-27")),
+            VerdictError::NotInFuture {
+                expires: "2026-11-27".into(),
+                today: "2026-11-27".into()
+            }
+        );
     }
 }

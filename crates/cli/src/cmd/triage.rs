@@ -9,8 +9,9 @@
 use crate::exit;
 use bw_engine::{ScanOptions, WalkOptions, scan};
 use bw_model::edit::{self, Change, DecisionEdit, Edited};
-use bw_model::modelfile::{DECISION_STATUSES, Decision, FILE_NAME, is_date, today};
+use bw_model::modelfile::{DECISION_STATUSES, FILE_NAME, today};
 use bw_threats::Threat;
+use bw_threats::decisions::{Verdict, VerdictError, decision_for};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
@@ -56,59 +57,38 @@ pub struct Args {
 }
 
 /// A decision's fields that come from the command line.
-struct Fields {
-    status: String,
-    reason: String,
-    ticket: Option<String>,
-    expires: Option<String>,
-}
+type Fields = Verdict;
 
 fn check_fields(a: &Args) -> Result<Option<Fields>, String> {
     if a.remove {
         return Ok(None);
     }
-    let Some(status) = a.status.clone() else {
+    let Some(status) = a.status.as_deref() else {
         return Err(format!(
             "say what was decided with --status ({})",
             DECISION_STATUSES.join(", ")
         ));
     };
-    let reason = a.reason.as_deref().unwrap_or("").trim().to_string();
-    if reason.is_empty() {
-        return Err(
-            "a decision needs a reason: add --reason \"…\" saying what mitigates the threat, why the risk is accepted, or why it is wrong"
-                .into(),
-        );
-    }
-    let expires = a
-        .expires
-        .as_deref()
-        .map(str::trim)
-        .filter(|e| !e.is_empty());
-    if let Some(e) = expires {
-        if !is_date(e) {
-            return Err(format!(
-                "--expires `{e}` is not a date: write YYYY-MM-DD, e.g. --expires 2027-03-01"
-            ));
-        }
-        let now = today();
-        if e <= now.as_str() {
-            return Err(format!(
-                "--expires {e} is not in the future (today is {now}): pick a later date, or leave it out for a decision that does not lapse"
-            ));
-        }
-    }
-    Ok(Some(Fields {
+    let verdict = Verdict::new(
         status,
-        reason,
-        ticket: a
-            .ticket
-            .as_deref()
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .map(String::from),
-        expires: expires.map(String::from),
-    }))
+        a.reason.as_deref().unwrap_or(""),
+        a.ticket.as_deref(),
+        a.expires.as_deref(),
+        &today(),
+    );
+    verdict.map(Some).map_err(|e| match e {
+        VerdictError::Status(s) => format!(
+            "--status `{s}` is not one of {}",
+            DECISION_STATUSES.join(", ")
+        ),
+        VerdictError::NoReason => "a decision needs a reason: add --reason \"…\" saying what mitigates the threat, why the risk is accepted, or why it is wrong".into(),
+        VerdictError::NotADate(e) => format!(
+            "--expires `{e}` is not a date: write YYYY-MM-DD, e.g. --expires 2027-03-01"
+        ),
+        VerdictError::NotInFuture { expires, today } => format!(
+            "--expires {expires} is not in the future (today is {today}): pick a later date, or leave it out for a decision that does not lapse"
+        ),
+    })
 }
 
 /// `--path`: a glob over the threat's file; a plain path also matches what is under it.
@@ -315,7 +295,7 @@ pub fn run(a: Args) -> u8 {
                 .author
                 .as_deref()
                 .map(|s| s.trim().to_string())
-                .unwrap_or_else(|| crate::author::author(&a.repo));
+                .unwrap_or_else(|| bw_files::git::author(&a.repo));
             if author.is_empty() {
                 eprintln!(
                     "note: no author found (set git config user.name and user.email, or pass --author \"Name <email>\"); recording without one"
@@ -324,21 +304,9 @@ pub fn run(a: Args) -> u8 {
             let date = today();
             selected
                 .iter()
-                .map(|id| {
-                    let t = threats[id.as_str()];
-                    DecisionEdit::Upsert {
-                        id: id.clone(),
-                        decision: Decision {
-                            status: f.status.clone(),
-                            reason: f.reason.clone(),
-                            author: author.clone(),
-                            date: date.clone(),
-                            fingerprint: t.fingerprint.clone(),
-                            evidence: t.evidence.clone(),
-                            ticket: f.ticket.clone(),
-                            expires: f.expires.clone(),
-                        },
-                    }
+                .map(|id| DecisionEdit::Upsert {
+                    id: id.clone(),
+                    decision: decision_for(threats[id.as_str()], f, &author, &date),
                 })
                 .collect()
         }

@@ -3,10 +3,13 @@
 //!
 //! `revision` reads other revisions (trees, blobs, merge bases, history)
 //! for `diff` and `status`; `index` answers whether git tracks a path (the
-//! facts cache refuses a directory a commit could have filled).
+//! facts cache refuses a directory a commit could have filled); `author`
+//! names who records a decision (`triage`, the editor's code actions).
 
+mod author;
 mod index;
 mod revision;
 
+pub use author::author;
 pub use index::{IndexError, tracked_under};
 pub use revision::{CommitInfo, GitError, GitRepo, TreeSource};

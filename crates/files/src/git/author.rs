@@ -13,7 +13,7 @@ pub fn author(repo: &Path) -> String {
     if let (Some(n), Some(e)) = (env("GIT_AUTHOR_NAME"), env("GIT_AUTHOR_EMAIL")) {
         return format!("{} <{}>", n.trim(), e.trim());
     }
-    let configured = bw_files::git::GitRepo::discover(repo)
+    let configured = super::GitRepo::discover(repo)
         .ok()
         .and_then(|r| r.user())
         .unwrap_or_default();
