@@ -18,6 +18,7 @@ use bw_threats::{
 };
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -330,7 +331,7 @@ pub fn scan_with_progress(
         lib,
         opts,
         &listing.skipped,
-        results,
+        results.into_iter().map(Cow::Owned).collect(),
         Timing {
             start,
             t_list,
@@ -413,32 +414,44 @@ fn analyse(
     lib: &Library,
     opts: &ScanOptions,
     listing_skipped: &[(String, SkipReason)],
-    results: Vec<FileResult>,
+    results: Vec<Cow<'_, FileResult>>,
     timing: Timing<'_>,
 ) -> (Report, bool) {
     let start = timing.start;
-    let mut files: Vec<FileFacts> = vec![];
+    // Facts are copied on write: a scan owns them, a session lends them
+    // and only the few files the analysis annotates are cloned.
+    let mut files: Vec<Cow<'_, FileFacts>> = vec![];
     let mut stats = FileStats::default();
     let mut lockfile_dirs: BTreeSet<String> = BTreeSet::new();
     let mut skipped: Vec<(String, SkipReason)> = listing_skipped.to_vec();
     for r in results {
-        match r {
-            FileResult::Facts(f, len) => {
-                stats.analysed += 1;
-                stats.bytes += len;
-                *stats.languages.entry(f.lang.clone()).or_default() += 1;
-                if f.partial {
-                    stats.partial.push(f.path.clone());
-                }
-                files.push(f);
+        let (f, len) = match r {
+            Cow::Owned(FileResult::Facts(f, len)) => (Cow::Owned(f), len),
+            Cow::Borrowed(FileResult::Facts(f, len)) => (Cow::Borrowed(f), *len),
+            Cow::Owned(FileResult::Skipped(p, r)) => {
+                skipped.push((p, r));
+                continue;
             }
-            FileResult::Skipped(p, r) => skipped.push((p, r)),
-            FileResult::Lockfile(p) => {
-                stats.analysed += 1;
-                *stats.languages.entry("lockfile".into()).or_default() += 1;
-                lockfile_dirs.insert(dir_of(&p).to_string());
+            Cow::Borrowed(FileResult::Skipped(p, r)) => {
+                skipped.push((p.clone(), r.clone()));
+                continue;
             }
+            Cow::Owned(FileResult::Lockfile(p)) => {
+                note_lockfile(&mut stats, &mut lockfile_dirs, &p);
+                continue;
+            }
+            Cow::Borrowed(FileResult::Lockfile(p)) => {
+                note_lockfile(&mut stats, &mut lockfile_dirs, p);
+                continue;
+            }
+        };
+        stats.analysed += 1;
+        stats.bytes += len;
+        *stats.languages.entry(f.lang.clone()).or_default() += 1;
+        if f.partial {
+            stats.partial.push(f.path.clone());
         }
+        files.push(f);
     }
     skipped.sort();
     let incomplete = skipped.iter().any(|(_, r)| r.is_failure());
@@ -454,7 +467,15 @@ fn analyse(
 
     // A package's lockfile sits beside its manifest.
     for f in files.iter_mut() {
-        for fact in f.facts.iter_mut().filter(|k| k.subject == Subject::Package) {
+        if !f.facts.iter().any(|k| k.subject == Subject::Package) {
+            continue;
+        }
+        for fact in f
+            .to_mut()
+            .facts
+            .iter_mut()
+            .filter(|k| k.subject == Subject::Package)
+        {
             let dir = dir_of(&fact.evidence.location.path).to_string();
             fact.props
                 .insert("lockfile".into(), Prop::Bool(lockfile_dirs.contains(&dir)));
@@ -462,16 +483,24 @@ fn analyse(
     }
 
     let t_extract = start.elapsed();
-    bw_model::link::link(&mut files);
+    for l in bw_model::link::links(&files) {
+        let fi = l.file;
+        l.apply(files[fi].to_mut());
+    }
     let t_link = start.elapsed();
     let mut built = bw_model::build(&opts.name, &files);
     // The model sees the full route (mount prefixes applied): an admin
     // surface is one whatever file declares its last segment.
     for (fi, f) in files.iter_mut().enumerate() {
-        for (ki, fact) in f.facts.iter_mut().enumerate() {
-            if fact.subject == Subject::Entry && built.ctx[fi][ki].admin {
-                fact.props.insert("admin".into(), Prop::Bool(true));
-            }
+        let admin: Vec<usize> = (0..f.facts.len())
+            .filter(|&ki| f.facts[ki].subject == Subject::Entry && built.ctx[fi][ki].admin)
+            .collect();
+        if admin.is_empty() {
+            continue;
+        }
+        let f = f.to_mut();
+        for ki in admin {
+            f.facts[ki].props.insert("admin".into(), Prop::Bool(true));
         }
     }
     if let Some(mf) = &opts.model_file {
@@ -595,14 +624,22 @@ fn analyse(
     (report, incomplete)
 }
 
+/// A lockfile counts as analysed; only its directory matters.
+fn note_lockfile(stats: &mut FileStats, dirs: &mut BTreeSet<String>, path: &str) {
+    stats.analysed += 1;
+    *stats.languages.entry("lockfile".into()).or_default() += 1;
+    dirs.insert(dir_of(path).to_string());
+}
+
 fn dir_of(path: &str) -> &str {
     path.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
 }
 
 /// An inline ignore on the threat's line (or the line above) naming its
 /// rule silences it — only when it gives a reason.
-fn apply_inline_ignores(threats: &mut [Threat], files: &[FileFacts]) {
-    let by_path: BTreeMap<&str, &FileFacts> = files.iter().map(|f| (f.path.as_str(), f)).collect();
+fn apply_inline_ignores(threats: &mut [Threat], files: &[Cow<'_, FileFacts>]) {
+    let by_path: BTreeMap<&str, &FileFacts> =
+        files.iter().map(|f| (f.path.as_str(), &**f)).collect();
     for t in threats.iter_mut() {
         let Some(f) = by_path.get(t.location.path.as_str()) else {
             continue;
@@ -622,7 +659,7 @@ fn apply_inline_ignores(threats: &mut [Threat], files: &[FileFacts]) {
 
 /// Up to five lines around each threat's primary location, with every line
 /// that holds a secret replaced by its masked form.
-fn fill_excerpts(threats: &mut [Threat], source: &dyn FileSource, files: &[FileFacts]) {
+fn fill_excerpts(threats: &mut [Threat], source: &dyn FileSource, files: &[Cow<'_, FileFacts>]) {
     let mut masked: BTreeMap<(&str, u32), &str> = BTreeMap::new();
     for f in files {
         for fact in f.facts.iter().filter(|k| k.subject == Subject::Secret) {

@@ -20,6 +20,7 @@ use crate::{
 };
 use bw_files::{FileSource, Lang, OverlaySource, SkipReason};
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
@@ -295,7 +296,11 @@ impl<S: FileSource> Session<S> {
     /// files would give.
     pub fn analyse(&self) -> ScanOutput {
         let start = Instant::now();
-        let results: Vec<FileResult> = self.files.values().map(|s| s.result.clone()).collect();
+        let results = self
+            .files
+            .values()
+            .map(|s| Cow::Borrowed(&s.result))
+            .collect();
         let (report, incomplete) = analyse(
             &self.source,
             &self.lib,

@@ -12,6 +12,7 @@
 use crate::link::FnIndex;
 use crate::types::*;
 use bw_facts::{Fact, FileFacts, Prop, Subject};
+use std::borrow::Borrow;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What the model knows around one fact.
@@ -299,8 +300,11 @@ struct Comp {
     props: bw_facts::Props,
 }
 
-/// Build the model from linked per-file facts.
-pub fn build(name: &str, files: &[FileFacts]) -> Built {
+/// Build the model from linked per-file facts (owned, borrowed or
+/// copy-on-write: the editor's session lends most files unchanged).
+pub fn build<F: Borrow<FileFacts>>(name: &str, files: &[F]) -> Built {
+    let files: Vec<&FileFacts> = files.iter().map(Borrow::borrow).collect();
+    let files = files.as_slice();
     let mut comps: Vec<Comp> = vec![];
     let all: Vec<(usize, usize, &Fact)> = files
         .iter()

@@ -8,6 +8,7 @@
 //! reopened.
 
 use bw_facts::{FileFacts, FlowState, Source, Step};
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
 
 /// How many call levels are followed upwards from a sink.
@@ -24,7 +25,8 @@ pub struct FnIndex {
 }
 
 impl FnIndex {
-    pub fn new(files: &[FileFacts]) -> FnIndex {
+    pub fn new<F: Borrow<FileFacts>>(files: &[F]) -> FnIndex {
+        let files: Vec<&FileFacts> = files.iter().map(Borrow::borrow).collect();
         let mut by_name = BTreeMap::new();
         let mut callers: BTreeMap<String, Vec<(usize, usize, usize)>> = BTreeMap::new();
         for (fi, f) in files.iter().enumerate() {
@@ -57,8 +59,12 @@ impl FnIndex {
     }
 
     /// The function enclosing a symbol in a file (exact or nested).
-    pub fn enclosing(files: &[FileFacts], file: usize, symbol: &str) -> Option<usize> {
-        let fs = &files[file].functions;
+    pub fn enclosing<F: Borrow<FileFacts>>(
+        files: &[F],
+        file: usize,
+        symbol: &str,
+    ) -> Option<usize> {
+        let fs = &files[file].borrow().functions;
         fs.iter()
             .enumerate()
             .filter(|(_, f)| symbol == f.symbol || symbol.starts_with(&format!("{}.", f.symbol)))
@@ -76,7 +82,7 @@ impl FnIndex {
 
 /// A source found by walking up the call graph, with the call sites passed.
 fn find_tainted_caller(
-    files: &[FileFacts],
+    files: &[&FileFacts],
     index: &FnIndex,
     func: FnRef,
     params: &[u32],
@@ -129,7 +135,7 @@ fn short_name(export: &str) -> &str {
 /// repository's own functions: the function returns a source itself, or
 /// returns a parameter that this function's call passes outside data to.
 fn through_returns(
-    files: &[FileFacts],
+    files: &[&FileFacts],
     index: &FnIndex,
     file: usize,
     symbol: &str,
@@ -176,12 +182,53 @@ fn through_returns(
     None
 }
 
+/// What linking decides for one sink: its flow's new state, and the
+/// source and call sites when a caller passes outside data.
+pub struct Link {
+    /// The file and the fact within it.
+    pub file: usize,
+    pub fact: usize,
+    state: FlowState,
+    hit: Option<(Source, Vec<Step>)>,
+}
+
+impl Link {
+    /// Write the decision into the fact's flow (`file` must be the file
+    /// the link was computed for).
+    pub fn apply(self, file: &mut FileFacts) {
+        let flow = file.facts[self.fact]
+            .flow
+            .as_mut()
+            .expect("links are made only for facts with a flow");
+        flow.state = self.state;
+        if let Some((src, mut steps)) = self.hit {
+            // Path: source … call sites … steps inside the sink's function.
+            steps.extend(std::mem::take(&mut flow.steps));
+            flow.steps = steps;
+            flow.source = Some(src);
+        }
+        flow.params.clear();
+        flow.calls.clear();
+    }
+}
+
 /// Resolve every `FromParams` sink to `Tainted` (a caller passes outside
 /// data) or `Unknown` (no such caller found), and follow the returns of the
 /// repository's own functions into sinks of unknown origin.
 pub fn link(files: &mut [FileFacts]) {
+    for l in links(files) {
+        let fi = l.file;
+        l.apply(&mut files[fi]);
+    }
+}
+
+/// What [`link`] would change, without changing anything: one [`Link`]
+/// per sink whose flow it resolves, in file and fact order.
+pub fn links<F: Borrow<FileFacts>>(files: &[F]) -> Vec<Link> {
+    let files: Vec<&FileFacts> = files.iter().map(Borrow::borrow).collect();
+    let files = files.as_slice();
     let index = FnIndex::new(files);
-    let mut updates: Vec<(usize, usize, FlowState, Option<(Source, Vec<Step>)>)> = vec![];
+    let mut updates = vec![];
     for (fi, f) in files.iter().enumerate() {
         for (ki, fact) in f.facts.iter().enumerate() {
             let Some(flow) = &fact.flow else { continue };
@@ -202,25 +249,17 @@ pub fn link(files: &mut [FileFacts]) {
             if flow.state != FlowState::FromParams && found.is_none() {
                 continue;
             }
-            match found {
-                Some(hit) => updates.push((fi, ki, FlowState::Tainted, Some(hit))),
-                None => updates.push((fi, ki, FlowState::Unknown, None)),
-            }
+            let state = match found {
+                Some(_) => FlowState::Tainted,
+                None => FlowState::Unknown,
+            };
+            updates.push(Link {
+                file: fi,
+                fact: ki,
+                state,
+                hit: found,
+            });
         }
     }
-    for (fi, ki, state, hit) in updates {
-        let flow = files[fi].facts[ki]
-            .flow
-            .as_mut()
-            .expect("flow checked above");
-        flow.state = state;
-        if let Some((src, mut steps)) = hit {
-            // Path: source … call sites … steps inside the sink's function.
-            steps.extend(std::mem::take(&mut flow.steps));
-            flow.steps = steps;
-            flow.source = Some(src);
-        }
-        flow.params.clear();
-        flow.calls.clear();
-    }
+    updates
 }
