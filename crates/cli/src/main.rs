@@ -68,6 +68,8 @@ enum Command {
     Facts(cmd::facts::Args),
     /// Record decisions about threats (mitigated, accepted, ...) in breakwater.toml.
     Triage(cmd::triage::Args),
+    /// The editor server: threats as diagnostics as you type (Language Server Protocol on stdio).
+    Lsp(cmd::lsp::Args),
 }
 
 /// Exit codes CI can gate on.
@@ -90,6 +92,7 @@ fn main() -> ExitCode {
         Command::Facts(a) => cmd::facts::run(a),
         Command::Status(a) => cmd::status::run(a),
         Command::Triage(a) => cmd::triage::run(a),
+        Command::Lsp(a) => cmd::lsp::run(a),
     };
     ExitCode::from(code)
 }

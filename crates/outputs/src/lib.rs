@@ -23,7 +23,7 @@ pub mod mermaid;
 pub mod sarif;
 pub mod snapshot;
 pub mod terminal;
-mod text;
+pub mod text;
 
 /// A way to write a report. A new output format is one module with one
 /// type implementing this, plus a [`Format`] variant.

@@ -4,6 +4,7 @@ pub mod diff;
 pub mod explain;
 pub mod facts;
 pub mod init;
+pub mod lsp;
 pub mod rules;
 pub mod scan;
 pub mod status;

@@ -1,0 +1,600 @@
+//! `breakwater lsp` end to end: a test client speaks JSON-RPC (with
+//! Content-Length framing) to the real binary over stdio, on a temporary
+//! copy of a small Flask app with one SQL injection.
+//!
+//! The scenario of issue 5: initialize, open the handler, receive the
+//! diagnostic, hover it, run its code action (refused without a reason,
+//! then with one), see breakwater.toml change on disk exactly as
+//! `breakwater triage` changes it and the diagnostic disappear; edit the
+//! decided code (unsaved) and see it come back as stale; type a new
+//! injection (unsaved: the file on disk stays as it was) and see a new
+//! diagnostic; break the model file's syntax and see the error on its line;
+//! shut down. Once with the default position encoding (UTF-16), once with
+//! UTF-8 — the line of the finding has an emoji and CJK before it.
+
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+const TODAY: &str = "2026-11-27";
+const SQL_ID: &str = "sql-injection@shop/views.py::products";
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/lsp/flask_app")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+/// A temporary copy of the fixture app (canonical path: the server
+/// resolves links in its root).
+fn app() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap().join("app");
+    copy_dir(&fixture(), &root);
+    (dir, root)
+}
+
+fn file_uri(p: &Path) -> String {
+    let s = p.to_str().unwrap();
+    assert!(
+        s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/._-".contains(&b)),
+        "the test builds URIs without encoding: {s}"
+    );
+    format!("file://{s}")
+}
+
+/// The environment both the server and `breakwater triage` run in.
+fn env(cmd: &mut Command) -> &mut Command {
+    cmd.env("GIT_AUTHOR_NAME", "Test User")
+        .env("GIT_AUTHOR_EMAIL", "test@example.com")
+        .env("BREAKWATER_TODAY", TODAY)
+        .env_remove("BREAKWATER_CACHE_DIR")
+}
+
+struct Client {
+    child: Child,
+    stdin: ChildStdin,
+    rx: Receiver<Value>,
+    next_id: i64,
+    /// The latest diagnostics published for each URI.
+    diagnostics: BTreeMap<String, Vec<Value>>,
+    /// Every notification received, in order.
+    log: Vec<Value>,
+}
+
+impl Client {
+    fn start(root: &Path) -> Client {
+        let mut child = env(&mut Command::new(env!("CARGO_BIN_EXE_breakwater")))
+            .arg("lsp")
+            .current_dir(root)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            let mut r = BufReader::new(stdout);
+            loop {
+                let mut len = None;
+                loop {
+                    let mut line = String::new();
+                    if r.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let line = line.trim_end();
+                    if line.is_empty() {
+                        break;
+                    }
+                    if let Some(v) = line.strip_prefix("Content-Length: ") {
+                        len = v.parse::<usize>().ok();
+                    }
+                }
+                let mut body = vec![0; len.expect("a Content-Length header")];
+                r.read_exact(&mut body).unwrap();
+                if tx.send(serde_json::from_slice(&body).unwrap()).is_err() {
+                    return;
+                }
+            }
+        });
+        Client {
+            child,
+            stdin,
+            rx,
+            next_id: 0,
+            diagnostics: BTreeMap::new(),
+            log: vec![],
+        }
+    }
+
+    fn send(&mut self, msg: Value) {
+        let body = serde_json::to_vec(&msg).unwrap();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n", body.len()).unwrap();
+        self.stdin.write_all(&body).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    /// The next message from the server; requests from the server
+    /// (registrations) are answered, notifications recorded.
+    fn next(&mut self, deadline: Instant) -> Value {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let msg = match self.rx.recv_timeout(left) {
+            Ok(m) => m,
+            Err(RecvTimeoutError::Timeout) => panic!(
+                "no message from the server in time; diagnostics so far: {:#?}",
+                self.diagnostics
+            ),
+            Err(RecvTimeoutError::Disconnected) => panic!("the server closed its output"),
+        };
+        if msg.get("method").is_some() && msg.get("id").is_some() {
+            let id = msg["id"].clone();
+            self.send(json!({"jsonrpc": "2.0", "id": id, "result": null}));
+        } else if msg["method"] == "textDocument/publishDiagnostics" {
+            let p = &msg["params"];
+            self.diagnostics.insert(
+                p["uri"].as_str().unwrap().to_string(),
+                p["diagnostics"].as_array().unwrap().clone(),
+            );
+        }
+        if msg.get("method").is_some() {
+            self.log.push(msg.clone());
+        }
+        msg
+    }
+
+    /// Send a request and wait for its response (`result` or `error`).
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let msg = self.next(deadline);
+            if msg.get("method").is_none() && msg["id"] == json!(id) {
+                return msg;
+            }
+        }
+    }
+
+    /// Wait until the diagnostics published for `uri` satisfy `pred`.
+    fn wait_for(&mut self, uri: &str, what: &str, pred: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            if let Some(d) = self.diagnostics.get(uri).filter(|d| pred(d)) {
+                return d.clone();
+            }
+            if Instant::now() >= deadline {
+                panic!(
+                    "{what}: never published for {uri}; latest: {:#?}",
+                    self.diagnostics.get(uri)
+                );
+            }
+            self.next(deadline);
+        }
+    }
+
+    fn initialize(&mut self, root: &Path, capabilities: Value) -> Value {
+        let r = self.request(
+            "initialize",
+            json!({
+                "processId": null,
+                "rootUri": file_uri(root),
+                "capabilities": capabilities,
+                "workspaceFolders": [{"uri": file_uri(root), "name": "app"}],
+            }),
+        );
+        assert!(r.get("error").is_none(), "{r}");
+        self.notify("initialized", json!({}));
+        r["result"].clone()
+    }
+
+    fn open(&mut self, uri: &str, language: &str, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": language, "version": 1, "text": text}}),
+        );
+    }
+
+    fn change(&mut self, uri: &str, version: i32, changes: Value) {
+        self.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": changes}),
+        );
+    }
+
+    fn shutdown(mut self) {
+        let r = self.request("shutdown", Value::Null);
+        assert_eq!(r["result"], Value::Null, "{r}");
+        self.notify("exit", Value::Null);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                assert!(status.success(), "breakwater lsp exited with {status}");
+                return;
+            }
+            assert!(Instant::now() < deadline, "breakwater lsp did not exit");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The protocol column of a 1-based scalar column in `line`.
+fn column(line: &str, col: usize, utf8: bool) -> u64 {
+    line.chars()
+        .take(col - 1)
+        .map(|c| if utf8 { c.len_utf8() } else { c.len_utf16() })
+        .sum::<usize>() as u64
+}
+
+fn line_of(text: &str, needle: &str) -> (usize, &'static str) {
+    let (i, l) = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains(needle))
+        .unwrap_or_else(|| panic!("no line with {needle}"));
+    (i, Box::leak(l.to_string().into_boxed_str()))
+}
+
+fn sql_diagnostics(d: &[Value]) -> Vec<&Value> {
+    d.iter().filter(|d| d["code"] == "sql-injection").collect()
+}
+
+#[test]
+fn the_whole_scenario_in_utf16() {
+    let (_dir, root) = app();
+    let views_path = root.join("shop/views.py");
+    let views = std::fs::read_to_string(&views_path).unwrap();
+    let views_uri = file_uri(&views_path);
+    let model_path = root.join("breakwater.toml");
+    let model_uri = file_uri(&model_path);
+
+    let mut c = Client::start(&root);
+    // No position encodings offered: UTF-16.
+    let init = c.initialize(
+        &root,
+        json!({"textDocument": {"hover": {"contentFormat": ["markdown"]}}}),
+    );
+    assert_eq!(init["capabilities"]["positionEncoding"], "utf-16", "{init}");
+    assert_eq!(init["serverInfo"]["name"], "breakwater");
+    assert_eq!(
+        init["capabilities"]["executeCommandProvider"]["commands"],
+        json!(["breakwater.recordDecision"])
+    );
+    c.open(&views_uri, "python", &views);
+
+    // One diagnostic, on the call that builds the query, after the emoji and CJK.
+    let d = c.wait_for(&views_uri, "the SQL injection", |d| {
+        sql_diagnostics(d).len() == 1
+    });
+    assert_eq!(d.len(), 1, "{d:#?}");
+    let diag = d[0].clone();
+    let (n, line) = line_of(
+        &views,
+        "db().execute(\"SELECT id, name FROM products WHERE name LIKE",
+    );
+    let col = line
+        .find("db()")
+        .map(|b| line[..b].chars().count() + 1)
+        .unwrap();
+    assert_eq!(
+        diag["range"]["start"],
+        json!({"line": n, "character": column(line, col, false)})
+    );
+    assert_eq!(
+        column(line, col, false),
+        col as u64,
+        "one extra UTF-16 unit for the emoji"
+    );
+    assert_eq!(diag["severity"], 1, "high is an error");
+    assert_eq!(diag["source"], "breakwater");
+    assert!(diag.get("codeDescription").is_none());
+    let message = diag["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("SQL query built from untrusted input: ")
+            && message.ends_with(&format!("[{SQL_ID}]")),
+        "{message}"
+    );
+    let related = diag["relatedInformation"].as_array().unwrap();
+    let (src_line, _) = line_of(&views, "request.args.get(\"q\"");
+    assert!(
+        related.iter().any(|r| r["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("source: request.args.get")
+            && r["location"]["uri"] == views_uri.as_str()
+            && r["location"]["range"]["start"]["line"] == json!(src_line)),
+        "{related:#?}"
+    );
+
+    // Hover: the rule, the severity and why, the attacker's story, the fix.
+    let hover = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": views_uri}, "position": diag["range"]["start"]}),
+    );
+    let md = hover["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    for want in [
+        "SQL query built from untrusted input",
+        "**Severity:** high",
+        "**How an attacker breaks it.**",
+        "**How to fix it (Flask).**",
+        SQL_ID,
+    ] {
+        assert!(md.contains(want), "hover lacks {want:?}:\n{md}");
+    }
+    assert_eq!(hover["result"]["contents"]["kind"], "markdown");
+    assert_eq!(hover["result"]["range"], diag["range"]);
+    // Nothing to say elsewhere.
+    let hover = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": views_uri}, "position": {"line": 0, "character": 0}}),
+    );
+    assert_eq!(hover["result"], Value::Null, "{hover}");
+
+    // Code actions on the diagnostic: the three decisions.
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": views_uri}, "range": diag["range"], "context": {"diagnostics": [diag]}}),
+    );
+    let actions = actions["result"].as_array().unwrap().clone();
+    let titles: Vec<&str> = actions
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "breakwater: mark mitigated…",
+            "breakwater: mark accepted…",
+            "breakwater: mark false positive…"
+        ]
+    );
+    assert_eq!(actions[0]["kind"], "quickfix");
+    assert_eq!(actions[0]["diagnostics"][0]["range"], diag["range"]);
+    let command = actions[0]["command"].clone();
+    assert_eq!(command["command"], "breakwater.recordDecision");
+    assert_eq!(
+        command["arguments"],
+        json!([{"id": SQL_ID, "status": "mitigated"}])
+    );
+
+    // Without a reason: refused, nothing written.
+    let refused = c.request("workspace/executeCommand", command.clone());
+    let err = refused["error"]["message"].as_str().unwrap_or_default();
+    assert!(err.contains("a decision needs a reason"), "{refused}");
+    assert!(err.contains("breakwater triage"), "{err}");
+    assert!(!model_path.exists());
+
+    // With the reason the editor prompted for: written as triage writes it.
+    let reason = "the term is matched against an allow-list in the gateway";
+    let mut args = command["arguments"][0].clone();
+    args["reason"] = json!(reason);
+    let done = c.request(
+        "workspace/executeCommand",
+        json!({"command": "breakwater.recordDecision", "arguments": [args]}),
+    );
+    assert_eq!(done["result"]["change"], "added", "{done}");
+    let written = std::fs::read_to_string(&model_path).unwrap();
+    let (_cli_dir, cli_root) = app();
+    let out = env(&mut Command::new(env!("CARGO_BIN_EXE_breakwater")))
+        .args([
+            "triage",
+            SQL_ID,
+            "--status",
+            "mitigated",
+            "--reason",
+            reason,
+            "--no-cache",
+            "-C",
+        ])
+        .arg(&cli_root)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        written,
+        std::fs::read_to_string(cli_root.join("breakwater.toml")).unwrap(),
+        "the editor writes the decision exactly as breakwater triage does"
+    );
+    for want in [
+        format!("[decisions.\"{SQL_ID}\"]"),
+        "status = \"mitigated\"".into(),
+        "author = \"Test User <test@example.com>\"".into(),
+        format!("date = \"{TODAY}\""),
+        "fingerprint = ".into(),
+    ] {
+        assert!(written.contains(&want), "{want} not in\n{written}");
+    }
+    // The diagnostic is gone: the threat is decided.
+    c.wait_for(&views_uri, "no diagnostics once decided", |d| d.is_empty());
+
+    // Edit the decided code, unsaved: the decision is stale, the threat back.
+    let mut text = views.clone();
+    let at = line.find("name FROM products WHERE name LIKE").unwrap() + "name".len();
+    let pos = json!({"line": n, "character": column(line, line[..at].chars().count() + 1, false)});
+    c.change(
+        &views_uri,
+        2,
+        json!([{"range": {"start": pos, "end": pos}, "text": ", price"}]),
+    );
+    text = text.replacen(
+        "SELECT id, name FROM products WHERE name LIKE",
+        "SELECT id, name, price FROM products WHERE name LIKE",
+        1,
+    );
+    let d = c.wait_for(&views_uri, "a stale decision", |d| {
+        d.iter()
+            .any(|x| x["message"].as_str().unwrap_or("").contains("is stale"))
+    });
+    assert_eq!(d.len(), 1, "{d:#?}");
+    let stale = d[0]["message"].as_str().unwrap();
+    assert!(
+        stale.starts_with(&format!("decision mitigated (Test User <test@example.com>, {TODAY}) is stale: the code changed since")),
+        "{stale}"
+    );
+    assert!(stale.ends_with(&format!("[{SQL_ID}]")), "{stale}");
+    // The model file says so on the decision's header line.
+    let m = c.wait_for(&model_uri, "the stale decision in the model file", |d| {
+        !d.is_empty()
+    });
+    let header = written
+        .lines()
+        .position(|l| l.starts_with("[decisions."))
+        .unwrap();
+    assert_eq!(m[0]["range"]["start"]["line"], json!(header), "{m:#?}");
+    assert_eq!(m[0]["severity"], 2);
+    assert!(
+        m[0]["message"].as_str().unwrap().contains("is stale"),
+        "{m:#?}"
+    );
+
+    // Type a new injection into another handler, unsaved.
+    let (h, health) = line_of(&text, "return \"ok\"");
+    let start = json!({"line": h, "character": 0});
+    let new_code = "    name = request.args.get(\"name\", \"\")\n    db().execute(\"DELETE FROM sessions WHERE user = '\" + name + \"'\")\n";
+    c.change(
+        &views_uri,
+        3,
+        json!([{"range": {"start": start, "end": start}, "text": new_code}]),
+    );
+    let _ = health;
+    let d = c.wait_for(&views_uri, "the new injection", |d| {
+        sql_diagnostics(d).len() == 2
+    });
+    let new = d
+        .iter()
+        .find(|x| {
+            x["message"]
+                .as_str()
+                .unwrap()
+                .ends_with("[sql-injection@shop/views.py::health]")
+        })
+        .unwrap_or_else(|| panic!("{d:#?}"));
+    assert_eq!(new["range"]["start"]["line"], json!(h + 1), "{new}");
+    assert_eq!(
+        std::fs::read_to_string(&views_path).unwrap(),
+        views,
+        "unsaved edits never touch the file"
+    );
+
+    // The model file, opened and broken: the error on its line.
+    c.open(&model_uri, "toml", &written);
+    let broken_line = written.lines().count();
+    let end = json!({"line": broken_line, "character": 0});
+    c.change(
+        &model_uri,
+        2,
+        json!([{"range": {"start": end, "end": end}, "text": "\n[owners\n"}]),
+    );
+    let m = c.wait_for(&model_uri, "the syntax error", |d| {
+        d.iter().any(|x| x["severity"] == 1)
+    });
+    let e = m.iter().find(|x| x["severity"] == 1).unwrap();
+    assert_eq!(
+        e["range"]["start"]["line"],
+        json!(broken_line + 1),
+        "{m:#?}"
+    );
+    assert_eq!(e["code"], "model-file");
+    // While it does not parse, the last model that did still applies.
+    assert_eq!(sql_diagnostics(&c.diagnostics[&views_uri]).len(), 2);
+
+    c.shutdown();
+}
+
+#[test]
+fn utf8_positions_and_a_decision_recorded_in_a_terminal() {
+    let (_dir, root) = app();
+    let views_path = root.join("shop/views.py");
+    let views = std::fs::read_to_string(&views_path).unwrap();
+    let views_uri = file_uri(&views_path);
+
+    let mut c = Client::start(&root);
+    let init = c.initialize(
+        &root,
+        json!({"general": {"positionEncodings": ["utf-8", "utf-16"]}}),
+    );
+    assert_eq!(init["capabilities"]["positionEncoding"], "utf-8", "{init}");
+    // Diagnostics come for every file with threats, open or not.
+    let d = c.wait_for(&views_uri, "the SQL injection", |d| d.len() == 1);
+    let (n, line) = line_of(
+        &views,
+        "db().execute(\"SELECT id, name FROM products WHERE name LIKE",
+    );
+    let byte = line.find("db()").unwrap();
+    let col = line[..byte].chars().count() + 1;
+    assert_eq!(column(line, col, true), byte as u64);
+    assert_eq!(
+        d[0]["range"]["start"],
+        json!({"line": n, "character": byte}),
+        "a UTF-8 column is a byte offset: 4 for the emoji, 3 for each CJK character"
+    );
+    // A hover inside the range, in UTF-8 columns.
+    let hover = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": views_uri}, "position": {"line": n, "character": byte + 2}}),
+    );
+    assert_eq!(hover["result"]["range"], d[0]["range"], "{hover}");
+
+    // `breakwater triage` in a terminal: the editor sees the model file change.
+    let out = env(&mut Command::new(env!("CARGO_BIN_EXE_breakwater")))
+        .args([
+            "triage",
+            SQL_ID,
+            "--status",
+            "accepted",
+            "--reason",
+            "internal tool, never deployed",
+            "-C",
+        ])
+        .arg(&root)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Any message makes the server look again; a hover is one.
+    let hover = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": views_uri}, "position": {"line": n, "character": byte}}),
+    );
+    assert_eq!(hover["result"], Value::Null, "decided: no hover, {hover}");
+    c.wait_for(&views_uri, "no diagnostics once decided", |d| d.is_empty());
+    c.shutdown();
+}
