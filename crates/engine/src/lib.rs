@@ -170,6 +170,18 @@ enum FileResult {
     Lockfile(String),
 }
 
+impl FileResult {
+    /// The same facts, or the same reason to skip (sizes aside).
+    fn same_facts(&self, other: &FileResult) -> bool {
+        match (self, other) {
+            (FileResult::Facts(a, _), FileResult::Facts(b, _)) => a == b,
+            (FileResult::Skipped(_, a), FileResult::Skipped(_, b)) => a == b,
+            (FileResult::Lockfile(_), FileResult::Lockfile(_)) => true,
+            _ => false,
+        }
+    }
+}
+
 fn skip_reason(class: FileClass) -> Option<SkipReason> {
     match class {
         FileClass::Source => None,

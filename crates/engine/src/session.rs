@@ -30,6 +30,12 @@ use std::time::Instant;
 pub enum Update {
     /// The file was extracted again: the next analysis may differ.
     Extracted,
+    /// The file was extracted again and yields the same facts as before
+    /// (an edit inside a comment, a string no rule reads, a file that is
+    /// skipped either way): threats, their positions and the model are as
+    /// they were; only the excerpts' text and the byte counts of the next
+    /// analysis can differ.
+    SameFacts,
     /// The bytes are those last extracted: nothing to do.
     Unchanged,
     /// The file was dropped from the session.
@@ -212,6 +218,7 @@ impl<S: FileSource> Session<S> {
         let result = extract_bytes(path, lang, bytes, &self.lib.flow, &scan_cache);
         self.count(&scan_cache);
         drop(scan_cache);
+        let same = slot.result.same_facts(&result);
         self.files.insert(
             path.to_string(),
             Slot {
@@ -220,7 +227,11 @@ impl<S: FileSource> Session<S> {
                 digest: Some(d),
             },
         );
-        Update::Extracted
+        if same {
+            Update::SameFacts
+        } else {
+            Update::Extracted
+        }
     }
 
     /// The editor's text for `path` (saved or not): from now on every read

@@ -159,9 +159,29 @@ fn an_edit_reanalyses_as_a_scan_of_the_edited_files() {
     );
     assert_eq!(
         s.set_buffer("tests/test_views.py", VIEWS.as_bytes().to_vec()),
-        Update::Extracted
+        Update::SameFacts,
+        "a test file is skipped, whatever it says"
     );
     assert_eq!(json(&s.analyse().report), before);
+
+    // A comment typed on a line of its own: new bytes, the same facts (the
+    // line numbers below it move, so it goes at the end).
+    let commented = format!("{VIEWS}# TODO: paginate\n");
+    assert_eq!(
+        s.set_buffer("app/views.py", commented.clone().into_bytes()),
+        Update::SameFacts
+    );
+    assert_eq!(
+        json(&s.analyse().report),
+        scan_json(
+            &base()
+                .with("app/views.py", commented)
+                .with("tests/test_views.py", VIEWS)
+                .with("README.md", "# changed\n"),
+            &opts()
+        )
+    );
+    assert_eq!(s.clear_buffer("app/views.py"), Update::SameFacts);
 
     // A deleted file drops out.
     assert_eq!(s.remove("app/helpers.py"), Update::Removed);

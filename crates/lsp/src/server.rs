@@ -477,6 +477,13 @@ impl<'c> Server<'c> {
             self.relist = true;
             return;
         }
+        // Files breakwater does not read, and git's own.
+        if bw_files::detect_lang(path).is_none()
+            || path.starts_with(".git/")
+            || path.contains("/.git/")
+        {
+            return;
+        }
         if kind == FileChangeType::DELETED {
             if self.session.remove(path) == Update::Removed {
                 self.dirty = true;

@@ -102,7 +102,10 @@ fn dir_of(path: &str) -> &str {
 }
 
 fn under(path: &str, dir: &str) -> bool {
-    dir.is_empty() || path == dir || path.starts_with(&format!("{dir}/"))
+    dir.is_empty()
+        || path
+            .strip_prefix(dir)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 fn norm_dir(d: &str) -> String {
@@ -831,7 +834,7 @@ pub fn build<F: Borrow<FileFacts>>(name: &str, files: &[F]) -> Built {
     };
     let in_fns = |fns: &BTreeSet<(usize, String)>, fi: usize, symbol: &str| -> bool {
         fns.iter()
-            .any(|(f, s)| *f == fi && (symbol == s || symbol.starts_with(&format!("{s}."))))
+            .any(|(f, s)| *f == fi && crate::link::within(symbol, s))
     };
 
     // --- elements for stores, externals, LLMs, queues ------------------------------

@@ -8,8 +8,8 @@
 //! reopened.
 
 use bw_facts::{FileFacts, FlowState, Source, Step};
-use std::borrow::Borrow;
-use std::collections::BTreeMap;
+use foldhash::HashMap;
+use std::borrow::{Borrow, Cow};
 
 /// How many call levels are followed upwards from a sink.
 const MAX_DEPTH: usize = 6;
@@ -18,23 +18,31 @@ const MAX_DEPTH: usize = 6;
 type FnRef = (usize, usize);
 
 /// Export name -> function, with `…/index` aliases for JS directories.
-pub struct FnIndex {
-    by_name: BTreeMap<String, FnRef>,
+///
+/// Built on every analysis (twice: linking and reachability), so it
+/// borrows the names from the facts and hashes them; it is only ever
+/// looked up, never iterated, so the map's order cannot leak into results.
+pub struct FnIndex<'a> {
+    by_name: HashMap<Cow<'a, str>, FnRef>,
     /// callee export name -> call sites (file index, function index, call index).
-    callers: BTreeMap<String, Vec<(usize, usize, usize)>>,
+    callers: HashMap<&'a str, Vec<(usize, usize, usize)>>,
 }
 
-impl FnIndex {
-    pub fn new<F: Borrow<FileFacts>>(files: &[F]) -> FnIndex {
-        let files: Vec<&FileFacts> = files.iter().map(Borrow::borrow).collect();
-        let mut by_name = BTreeMap::new();
-        let mut callers: BTreeMap<String, Vec<(usize, usize, usize)>> = BTreeMap::new();
+impl<'a> FnIndex<'a> {
+    pub fn new<F: Borrow<FileFacts>>(files: &'a [F]) -> FnIndex<'a> {
+        let files: Vec<&'a FileFacts> = files.iter().map(Borrow::borrow).collect();
+        let mut by_name: HashMap<Cow<'a, str>, FnRef> = HashMap::default();
+        let mut callers: HashMap<&'a str, Vec<(usize, usize, usize)>> = HashMap::default();
         for (fi, f) in files.iter().enumerate() {
             for (gi, func) in f.functions.iter().enumerate() {
-                by_name.entry(func.export_name.clone()).or_insert((fi, gi));
+                by_name
+                    .entry(Cow::Borrowed(func.export_name.as_str()))
+                    .or_insert((fi, gi));
                 if let Some((module, name)) = func.export_name.split_once("::") {
                     if let Some(dir) = module.strip_suffix("/index") {
-                        by_name.entry(format!("{dir}::{name}")).or_insert((fi, gi));
+                        by_name
+                            .entry(Cow::Owned(format!("{dir}::{name}")))
+                            .or_insert((fi, gi));
                     }
                 }
             }
@@ -42,9 +50,8 @@ impl FnIndex {
         for (fi, f) in files.iter().enumerate() {
             for (gi, func) in f.functions.iter().enumerate() {
                 for (ci, call) in func.calls.iter().enumerate() {
-                    if by_name.contains_key(&call.callee) {
-                        let target = by_name[&call.callee];
-                        let name = files[target.0].functions[target.1].export_name.clone();
+                    if let Some(&target) = by_name.get(call.callee.as_str()) {
+                        let name = files[target.0].functions[target.1].export_name.as_str();
                         callers.entry(name).or_default().push((fi, gi, ci));
                     }
                 }
@@ -67,7 +74,7 @@ impl FnIndex {
         let fs = &files[file].borrow().functions;
         fs.iter()
             .enumerate()
-            .filter(|(_, f)| symbol == f.symbol || symbol.starts_with(&format!("{}.", f.symbol)))
+            .filter(|(_, f)| within(symbol, &f.symbol))
             .max_by_key(|(_, f)| f.symbol.len())
             .map(|(i, _)| i)
     }
@@ -80,10 +87,17 @@ impl FnIndex {
     }
 }
 
+/// `symbol` is `outer` or nested in it (`outer.inner`).
+pub(crate) fn within(symbol: &str, outer: &str) -> bool {
+    symbol
+        .strip_prefix(outer)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+}
+
 /// A source found by walking up the call graph, with the call sites passed.
 fn find_tainted_caller(
     files: &[&FileFacts],
-    index: &FnIndex,
+    index: &FnIndex<'_>,
     func: FnRef,
     params: &[u32],
     depth: usize,
@@ -136,7 +150,7 @@ fn short_name(export: &str) -> &str {
 /// returns a parameter that this function's call passes outside data to.
 fn through_returns(
     files: &[&FileFacts],
-    index: &FnIndex,
+    index: &FnIndex<'_>,
     file: usize,
     symbol: &str,
     calls: &[String],
@@ -262,4 +276,19 @@ pub fn links<F: Borrow<FileFacts>>(files: &[F]) -> Vec<Link> {
         }
     }
     updates
+}
+
+#[cfg(test)]
+mod tests {
+    use super::within;
+
+    #[test]
+    fn a_symbol_is_within_itself_and_its_outer_scopes_only() {
+        assert!(within("View.get", "View.get"));
+        assert!(within("View.get.inner", "View.get"));
+        assert!(within("View.get", "View"));
+        assert!(!within("View.getter", "View.get"));
+        assert!(!within("Viewer.get", "View"));
+        assert!(!within("View", "View.get"));
+    }
 }
