@@ -339,6 +339,23 @@ impl Settings {
         })
     }
 
+    /// Settings for verifying a recorded run: the run's provider and model,
+    /// the file's path lists and limits, no key and no endpoint to reach.
+    pub fn offline(
+        section: Option<&AiSection>,
+        provider: &str,
+        model: &str,
+    ) -> Result<Settings, ConfigError> {
+        let (provider, model) = (provider.to_string(), model.to_string());
+        let env = move |k: &str| match k {
+            "BREAKWATER_AI_PROVIDER" => Some(provider.clone()),
+            "BREAKWATER_AI_MODEL" => Some(model.clone()),
+            "BREAKWATER_AI_ENDPOINT" => Some("http://127.0.0.1:9".to_string()),
+            _ => None,
+        };
+        Settings::resolve(section, &env)
+    }
+
     /// May this repository path be sent? (`include` when given, never `exclude`.)
     pub fn path_allowed(&self, path: &str) -> bool {
         !self.exclude_set.is_match(path)
