@@ -554,8 +554,14 @@ fn verify_item(
             }
             let place = t.location.path == path
                 && overlaps((t.location.start_line, t.location.end_line), span);
+            let same_sink = t
+                .cwe
+                .iter()
+                .flat_map(|c| sink_kinds(*c))
+                .any(|k| cwe.iter().any(|c| sink_kinds(*c).contains(k)));
             let same = (place
-                && (t.cwe.iter().any(|c| cwe.contains(c))
+                && (same_sink
+                    || t.cwe.iter().any(|c| cwe.contains(c))
                     || (t.stride == stride && similar(&t.title, &title) >= 0.5)))
                 || (element.is_some()
                     && t.element == element

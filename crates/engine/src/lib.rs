@@ -202,9 +202,11 @@ pub fn scan_with_progress(
     let start = Instant::now();
     let listing = source.list()?;
     let t_list = start.elapsed();
+    // The AI log is breakwater's own record of requests and answers, not the system's code.
     let candidates: Vec<(String, Lang, u64)> = listing
         .files
         .iter()
+        .filter(|e| !e.path.starts_with(AI_LOG_DIR))
         .filter_map(|e| detect_lang(&e.path).map(|l| (e.path.clone(), l, e.size)))
         .collect();
 
@@ -424,6 +426,9 @@ pub fn scan_with_progress(
     })
 }
 
+/// Where `breakwater ai` keeps its log (never scanned as part of the system).
+pub const AI_LOG_DIR: &str = ".breakwater/ai-log/";
+
 /// The rule id of threats that came from accepted AI suggestions.
 pub const AI_RULE: &str = "ai-suggestion";
 
@@ -500,7 +505,11 @@ fn apply_suggestions(
                         x.provenance.provider,
                         x.provenance.model,
                         x.verification,
-                        if x.triaged_by.is_empty() { "a person" } else { &x.triaged_by },
+                        if x.triaged_by.is_empty() {
+                            "a person"
+                        } else {
+                            &x.triaged_by
+                        },
                         if x.triaged_on.is_empty() {
                             String::new()
                         } else {

@@ -302,7 +302,11 @@ fn replay(a: &ReplayArgs) -> u8 {
         Err(e) => return super::fail(e),
     };
     // Offline: the provider named by the run, no key, no request.
-    let settings = match Settings::offline(mf.as_ref().and_then(|m| m.ai.as_ref()), &manifest.provider, &manifest.model) {
+    let settings = match Settings::offline(
+        mf.as_ref().and_then(|m| m.ai.as_ref()),
+        &manifest.provider,
+        &manifest.model,
+    ) {
         Ok(s) => s,
         Err(e) => return super::fail(e),
     };
