@@ -905,4 +905,74 @@ mod tests {
         let o: Map<String, Value> = serde_json::from_str("{\"cwe\": [\"sql\"]}").unwrap();
         assert!(cwe_field(&o).is_err());
     }
+
+    /// The flow analysis decides confirmed or unconfirmed; the model's say-so does not.
+    #[test]
+    fn flow_claims_are_decided_by_the_flow_analysis() {
+        let src = "from flask import request\nimport sqlite3\n\ndef search():\n    q = request.args.get(\"q\")\n    conn = sqlite3.connect(\"a.db\")\n    return conn.execute(\"SELECT * FROM t WHERE n = '\" + q + \"'\").fetchall()\n\ndef fixed():\n    conn = sqlite3.connect(\"a.db\")\n    return conn.execute(\"SELECT * FROM t WHERE n = 'constant value here'\").fetchall()\n";
+        let source = bw_files::MemorySource::new().with("app.py", src);
+        let lib = bw_engine::Library::builtin().unwrap();
+        let out = bw_engine::scan(
+            &source,
+            &lib,
+            &bw_engine::ScanOptions {
+                keep_facts: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let mut report = out.report.clone();
+        // As if no rule had reported the sink (a team's own sink, say).
+        report.threats.clear();
+        let settings = crate::config::Settings::offline(None, "ollama", "m").unwrap();
+        let corpus = Corpus::new(&source, &settings, vec![]).unwrap();
+        let cwes = BTreeSet::from([89]);
+        let empty = BTreeMap::new();
+        let own = BTreeSet::new();
+        let known = Known {
+            report: &report,
+            facts: &out.facts,
+            suggestions: &empty,
+            cwes: &cwes,
+            own_ids: &own,
+            changed: None,
+        };
+        let item = |line: u32, quote: &str| {
+            serde_json::json!({"kind": "threat", "title": format!("SQL injection at {line}"), "stride": "tampering",
+                "cwe": [89], "impact": 3, "likelihood": 3, "path": "app.py", "start_line": line, "end_line": line,
+                "quote": quote, "rationale": "r", "mitigation": "m"})
+        };
+        let answer: Map<String, Value> = serde_json::from_value(serde_json::json!({"items": [
+            item(7, "return conn.execute(\"SELECT * FROM t WHERE n = '\" + q + \"'\").fetchall()"),
+            item(11, "return conn.execute(\"SELECT * FROM t WHERE n = 'constant value here'\").fetchall()"),
+            item(5, "q = request.args.get(\"q\")"),
+        ]}))
+        .unwrap();
+        let mut notes = vec![];
+        let (ok, bad) = verify_items(&answer, &corpus, &known, &[], &mut notes);
+        // The third is the first claim again, two lines up.
+        assert_eq!(bad.len(), 1, "{bad:?}");
+        assert!(bad[0].reason.contains("in this run"), "{bad:?}");
+        let v: Vec<(&str, &str)> = ok
+            .iter()
+            .map(|a| {
+                (
+                    a.suggestion.verification.as_str(),
+                    a.suggestion.checks.last().unwrap().as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(v[0].0, "confirmed", "{v:?}");
+        assert!(
+            v[0].1
+                .contains("request data from `request.args.get(\"q\")`"),
+            "{v:?}"
+        );
+        assert_eq!(v[1].0, "unconfirmed", "{v:?}");
+        assert!(
+            v[1].1.contains("not shown to receive outside data"),
+            "{v:?}"
+        );
+        assert_eq!(ok.len(), 2);
+    }
 }
