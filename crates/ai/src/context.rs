@@ -27,13 +27,16 @@ pub fn sha256(bytes: &[u8]) -> String {
     format!("sha256:{hex}")
 }
 
+/// A file's redacted lines, or why it may not be sent.
+type Loaded = Result<Rc<Vec<String>>, String>;
+
 /// Files as they may be sent: listed, allowed, redacted.
 pub struct Corpus<'a> {
     source: &'a dyn FileSource,
     listed: BTreeSet<String>,
     settings: &'a Settings,
     env_values: Vec<String>,
-    cache: RefCell<BTreeMap<String, Result<Rc<Vec<String>>, String>>>,
+    cache: RefCell<BTreeMap<String, Loaded>>,
     /// Secret values masked so far.
     pub masked: Cell<usize>,
 }

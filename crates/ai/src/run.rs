@@ -409,7 +409,7 @@ pub fn store(root: &Path, r: &RunReport) -> Result<usize, String> {
         .filter(|a| a.suggestion.state == "suggested")
         .map(|a| SuggestionEdit::Upsert {
             id: a.id.clone(),
-            suggestion: a.suggestion.clone(),
+            suggestion: Box::new(a.suggestion.clone()),
         })
         .collect();
     if edits.is_empty() {

@@ -82,10 +82,8 @@ pub fn suggest(
     let mut w = Windows::default();
     for t in &threats {
         w.add(&t.location.path, t.location.start_line, t.location.end_line);
-        if let Some(s) = &t.source {
-            if in_path(&s.location.path) {
-                w.add(&s.location.path, s.location.start_line, s.location.end_line);
-            }
+        if let Some(s) = t.source.as_ref().filter(|s| in_path(&s.location.path)) {
+            w.add(&s.location.path, s.location.start_line, s.location.end_line);
         }
     }
     for e in &report.model.elements {
@@ -104,19 +102,19 @@ pub fn suggest(
     }
     let mut notes = vec![];
     let mut excerpts = w.blocks(corpus, &mut notes);
-    if excerpts.is_empty() {
-        if let Some(g) = &glob {
-            // Files with nothing discovered in them: their first lines.
-            for p in corpus.paths(|p| g.is_match(p)).iter().take(20) {
-                if let Ok(lines) = corpus.lines(p) {
-                    let last = (lines.len() as u32).min(80);
-                    if last > 0 {
-                        excerpts.push(Block {
-                            kind: "file".into(),
-                            label: format!("{p} lines 1-{last}"),
-                            body: numbered(&lines, 1, last),
-                        });
-                    }
+    if excerpts.is_empty()
+        && let Some(g) = &glob
+    {
+        // Files with nothing discovered in them: their first lines.
+        for p in corpus.paths(|p| g.is_match(p)).iter().take(20) {
+            if let Ok(lines) = corpus.lines(p) {
+                let last = (lines.len() as u32).min(80);
+                if last > 0 {
+                    excerpts.push(Block {
+                        kind: "file".into(),
+                        label: format!("{p} lines 1-{last}"),
+                        body: numbered(&lines, 1, last),
+                    });
                 }
             }
         }

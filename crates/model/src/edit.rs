@@ -157,7 +157,10 @@ impl TableEdit<Decisions> for DecisionEdit {
 #[derive(Debug, Clone, PartialEq)]
 pub enum SuggestionEdit {
     /// Record a suggestion (or its triage), replacing an earlier one.
-    Upsert { id: String, suggestion: Suggestion },
+    Upsert {
+        id: String,
+        suggestion: Box<Suggestion>,
+    },
     /// Delete a suggestion.
     Remove { id: String },
 }
@@ -170,7 +173,7 @@ impl TableEdit<Suggestions> for SuggestionEdit {
     }
     fn entry(&self) -> Option<&Suggestion> {
         match self {
-            SuggestionEdit::Upsert { suggestion, .. } => Some(suggestion),
+            SuggestionEdit::Upsert { suggestion, .. } => Some(suggestion.as_ref()),
             SuggestionEdit::Remove { .. } => None,
         }
     }
@@ -1689,7 +1692,7 @@ reason = \"validated\"
         let x = crate::modelfile::tests::suggestion();
         let up = |id: &str, x: &Suggestion| SuggestionEdit::Upsert {
             id: id.into(),
-            suggestion: x.clone(),
+            suggestion: Box::new(x.clone()),
         };
         let out = edit_suggestions("t", BASE, &[up("ai:b", &x)]).unwrap();
         assert!(out.text.starts_with(BASE), "nothing before changes");
@@ -1753,7 +1756,7 @@ reason = \"validated\"
             dir.path(),
             &[SuggestionEdit::Upsert {
                 id: "ai:1".into(),
-                suggestion: x.clone(),
+                suggestion: Box::new(x.clone()),
             }],
         )
         .unwrap();

@@ -704,24 +704,27 @@ fn check_suggestion(id: &str, x: &Suggestion) -> Result<(), String> {
 /// with a password, is a load error at its line.
 fn check_credentials(path: &str, text: &str) -> Result<(), ModelFileError> {
     const FIX: &str = "API keys come from the environment only: OPENAI_API_KEY, ANTHROPIC_API_KEY or BREAKWATER_AI_API_KEY (see docs/ai.md); remove it from the file, and rotate the key if it was ever committed";
-    if let Ok(doc) = toml_edit::Document::parse(text) {
-        if let Some(ai) = doc.as_table().get("ai").and_then(|i| i.as_table_like()) {
-            for (key, _) in ai.iter() {
-                if AI_KEYS.contains(&key) || !is_credential_key(key) {
-                    continue;
-                }
-                let offset = ai.key(key).and_then(|k| k.span()).map_or(0, |s| s.start);
-                let (line, col) = line_col(text, offset);
-                return Err(ModelFileError {
-                    path: path.into(),
-                    line,
-                    col,
-                    message: format!("[ai] `{key}` looks like a credential; {FIX}"),
-                });
+    if let Ok(doc) = toml_edit::Document::parse(text)
+        && let Some(ai) = doc.as_table().get("ai").and_then(|i| i.as_table_like())
+    {
+        for (key, _) in ai.iter() {
+            if AI_KEYS.contains(&key) || !is_credential_key(key) {
+                continue;
             }
+            let offset = ai.key(key).and_then(|k| k.span()).map_or(0, |s| s.start);
+            let (line, col) = line_col(text, offset);
+            return Err(ModelFileError {
+                path: path.into(),
+                line,
+                col,
+                message: format!("[ai] `{key}` looks like a credential; {FIX}"),
+            });
         }
     }
-    for fact in bw_facts::secrets::scan(path, bw_files::Lang::Config, text) {
+    if let Some(fact) = bw_facts::secrets::scan(path, bw_files::Lang::Config, text)
+        .into_iter()
+        .next()
+    {
         let masked = fact.str("masked").unwrap_or(&fact.kind).to_string();
         return Err(ModelFileError {
             path: path.into(),

@@ -385,7 +385,7 @@ fn triage(a: &TriageArgs, state: &str) -> u8 {
         x.triage_reason = reason.clone();
         edits.push(SuggestionEdit::Upsert {
             id: id.clone(),
-            suggestion: x,
+            suggestion: Box::new(x),
         });
     }
     let edited = match update_table::<Suggestions, _>(&a.repo, &edits) {
