@@ -69,6 +69,8 @@ enum Command {
     Facts(cmd::facts::Args),
     /// Record decisions about threats (mitigated, accepted, ...) in breakwater.toml.
     Triage(cmd::triage::Args),
+    /// AI suggestions, explanations and change reviews, verified against the code, with provenance.
+    Ai(cmd::ai::Args),
 }
 
 /// Exit codes CI can gate on.
@@ -91,6 +93,7 @@ fn main() -> ExitCode {
         Command::Facts(a) => cmd::facts::run(a),
         Command::Status(a) => cmd::status::run(a),
         Command::Triage(a) => cmd::triage::run(a),
+        Command::Ai(a) => cmd::ai::run(a),
     };
     ExitCode::from(code)
 }

@@ -18,9 +18,13 @@ pub enum GitError {
         "{path}: not inside a git repository; diff needs git history (run `git init`, or scan instead)"
     )]
     NoRepo { path: String },
-    #[error("`{rev}` is not a revision of this repository: {error}\n  = help: check the name (`git branch -a`); in CI, a shallow checkout lacks the base: fetch the history (GitHub: `fetch-depth: 0`, GitLab: `GIT_DEPTH: 0`)")]
+    #[error(
+        "`{rev}` is not a revision of this repository: {error}\n  = help: check the name (`git branch -a`); in CI, a shallow checkout lacks the base: fetch the history (GitHub: `fetch-depth: 0`, GitLab: `GIT_DEPTH: 0`)"
+    )]
     BadRevision { rev: String, error: String },
-    #[error("no common ancestor between {a} and {b}; pass the base revision explicitly (in CI, a shallow checkout hides it: fetch the history)")]
+    #[error(
+        "no common ancestor between {a} and {b}; pass the base revision explicitly (in CI, a shallow checkout hides it: fetch the history)"
+    )]
     NoMergeBase { a: String, b: String },
     #[error(
         "could not find the default branch (tried origin/HEAD, origin/main, origin/master, main, master); pass the base revision explicitly, e.g. `breakwater diff origin/develop`"
