@@ -350,10 +350,10 @@ pub fn is_date(s: &str) -> bool {
 /// Today's date (UTC) as `YYYY-MM-DD`; `BREAKWATER_TODAY` overrides it
 /// (tests, and reproducing a past run's expiry decisions).
 pub fn today() -> String {
-    if let Ok(d) = std::env::var("BREAKWATER_TODAY") {
-        if is_date(&d) {
-            return d;
-        }
+    if let Ok(d) = std::env::var("BREAKWATER_TODAY")
+        && is_date(&d)
+    {
+        return d;
     }
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -505,15 +505,11 @@ impl ModelFile {
                 ));
             }
             for (what, date) in [("date", Some(&d.date)), ("expires", d.expires.as_ref())] {
-                if let Some(date) = date.filter(|x| !x.is_empty()) {
-                    if !is_date(date) {
-                        return Err(err(
-                            id,
-                            format!(
-                                "decision `{id}`: {what} `{date}` is not a date: write YYYY-MM-DD"
-                            ),
-                        ));
-                    }
+                if let Some(date) = date.filter(|x| !x.is_empty() && !is_date(x)) {
+                    return Err(err(
+                        id,
+                        format!("decision `{id}`: {what} `{date}` is not a date: write YYYY-MM-DD"),
+                    ));
                 }
             }
         }

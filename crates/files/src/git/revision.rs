@@ -119,14 +119,14 @@ impl GitRepo {
     /// origin/main, origin/master, main, master that exists.
     pub fn default_branch(&self) -> Result<String, GitError> {
         let repo = self.local();
-        if let Ok(r) = repo.find_reference("refs/remotes/origin/HEAD") {
-            if let Some(name) = r.target().try_name() {
-                let name = name.as_bstr().to_string();
-                return Ok(name
-                    .strip_prefix("refs/remotes/")
-                    .unwrap_or(&name)
-                    .to_string());
-            }
+        if let Ok(r) = repo.find_reference("refs/remotes/origin/HEAD")
+            && let Some(name) = r.target().try_name()
+        {
+            let name = name.as_bstr().to_string();
+            return Ok(name
+                .strip_prefix("refs/remotes/")
+                .unwrap_or(&name)
+                .to_string());
         }
         for name in ["origin/main", "origin/master", "main", "master"] {
             if repo.rev_parse_single(name).is_ok() {
