@@ -70,6 +70,8 @@ enum Command {
     Triage(cmd::triage::Args),
     /// The editor server: threats as diagnostics as you type (Language Server Protocol on stdio).
     Lsp(cmd::lsp::Args),
+    /// AI suggestions, explanations and change reviews, verified against the code, with provenance.
+    Ai(cmd::ai::Args),
 }
 
 /// Exit codes CI can gate on.
@@ -93,6 +95,7 @@ fn main() -> ExitCode {
         Command::Status(a) => cmd::status::run(a),
         Command::Triage(a) => cmd::triage::run(a),
         Command::Lsp(a) => cmd::lsp::run(a),
+        Command::Ai(a) => cmd::ai::run(a),
     };
     ExitCode::from(code)
 }

@@ -70,13 +70,12 @@ pub fn diff(root: &Path, opts: &DiffOptions) -> Result<DiffOutput, DiffError> {
             (mb, format!("merge base with {branch}"))
         }
     };
-    let max = opts.walk.max_file_bytes;
-    let base_src = repo.tree_source(base_commit, max)?;
+    let base_src = repo.tree_source(base_commit, &opts.walk)?;
     let base_mf = parse_model("base", repo.file_at(base_commit, FILE_NAME)?)?;
 
     let (head_src, head_mf, head_side): (Box<dyn FileSource>, _, _) = match &opts.head {
         Some(rev) => (
-            Box::new(repo.tree_source(head_commit, max)?),
+            Box::new(repo.tree_source(head_commit, &opts.walk)?),
             parse_model("head", repo.file_at(head_commit, FILE_NAME)?)?,
             Side {
                 label: rev.clone(),

@@ -52,6 +52,9 @@ pub struct ScanOptions {
     pub baseline: Option<bw_threats::baseline::Baseline>,
     /// Read and write per-file facts here (None: parse every file).
     pub cache: Option<Cache>,
+    /// Return every file's facts with the report (the AI checks read the
+    /// flow analysis); off by default to keep scans lean.
+    pub keep_facts: bool,
 }
 
 impl Default for ScanOptions {
@@ -63,6 +66,7 @@ impl Default for ScanOptions {
             today: bw_model::modelfile::today(),
             baseline: None,
             cache: None,
+            keep_facts: false,
         }
     }
 }
@@ -88,6 +92,8 @@ pub struct ScanOutput {
     pub cache_hits: usize,
     /// Files handed to a parser (extracted, timed out or failed).
     pub parsed: usize,
+    /// Every file's facts, linked (only with [`ScanOptions::keep_facts`]).
+    pub facts: Vec<FileFacts>,
 }
 
 /// The rule library and flow specs for a repository: built-in plus the
@@ -338,7 +344,7 @@ pub fn scan_with_progress(
         &scan_cache,
         progress,
     );
-    let (report, incomplete) = analyse(
+    let a = analyse(
         source,
         lib,
         opts,
@@ -351,11 +357,12 @@ pub fn scan_with_progress(
         },
     );
     Ok(ScanOutput {
-        report,
+        report: a.report,
         elapsed: start.elapsed(),
-        incomplete,
+        incomplete: a.incomplete,
         cache_hits: scan_cache.hits.into_inner(),
         parsed: scan_cache.parsed.into_inner(),
+        facts: a.facts,
     })
 }
 
@@ -364,6 +371,8 @@ fn candidates(listing: &bw_files::Listing) -> Vec<(String, Lang, u64)> {
     listing
         .files
         .iter()
+        // The AI log is breakwater's own record of requests and answers, not the system's code.
+        .filter(|e| !e.path.starts_with(AI_LOG_DIR))
         .filter_map(|e| detect_lang(&e.path).map(|l| (e.path.clone(), l, e.size)))
         .collect()
 }
@@ -418,9 +427,19 @@ struct Timing<'a> {
     cache: Option<&'a ScanCache<'a>>,
 }
 
+/// What the analysis phase returns.
+struct Analysis {
+    report: Report,
+    /// Some file failed (unreadable, invalid UTF-8, parse timeout).
+    incomplete: bool,
+    /// Every file's linked facts, with [`ScanOptions::keep_facts`].
+    facts: Vec<FileFacts>,
+}
+
 /// Phase two: from every file's extraction result (in path order) and what
 /// the listing refused, the report; and whether some file failed.
-/// `source` is read again only for the excerpts of files with threats.
+/// `source` is read again only for the excerpts of files with threats (and
+/// the lines accepted AI suggestions cite).
 fn analyse(
     source: &dyn FileSource,
     lib: &Library,
@@ -428,7 +447,7 @@ fn analyse(
     listing_skipped: &[(String, SkipReason)],
     results: Vec<Cow<'_, FileResult>>,
     timing: Timing<'_>,
-) -> (Report, bool) {
+) -> Analysis {
     let start = timing.start;
     // Facts are copied on write: a scan owns them, a session lends them
     // and only the few files the analysis annotates are cloned.
@@ -551,6 +570,10 @@ fn analyse(
         .collect();
     let t_build = start.elapsed();
     let mut threats = evaluate(&lib.rules, &cands);
+    let mut pending = vec![];
+    if let Some(mf) = &opts.model_file {
+        pending = apply_suggestions(&mut threats, mf, source);
+    }
     let t_eval = start.elapsed();
     apply_inline_ignores(&mut threats, &files);
     if let Some(mf) = &opts.model_file {
@@ -632,8 +655,18 @@ fn analyse(
         ignores,
         files: stats,
         summary,
+        suggestions: pending,
     };
-    (report, incomplete)
+    let facts = if opts.keep_facts {
+        files.into_iter().map(Cow::into_owned).collect()
+    } else {
+        vec![]
+    };
+    Analysis {
+        report,
+        incomplete,
+        facts,
+    }
 }
 
 /// A lockfile counts as analysed; only its directory matters.
@@ -641,6 +674,130 @@ fn note_lockfile(stats: &mut FileStats, dirs: &mut BTreeSet<String>, path: &str)
     stats.analysed += 1;
     *stats.languages.entry("lockfile".into()).or_default() += 1;
     dirs.insert(dir_of(path).to_string());
+}
+
+/// Where `breakwater ai` keeps its log (never scanned as part of the system).
+pub const AI_LOG_DIR: &str = ".breakwater/ai-log/";
+
+/// The rule id of threats that came from accepted AI suggestions.
+pub const AI_RULE: &str = "ai-suggestion";
+
+/// AI suggestions from the model file: accepted threat suggestions become
+/// threats (rule `ai-suggestion`, id = the suggestion's key, so decisions
+/// close them like any other); those still awaiting triage are returned to
+/// be listed apart, and reach neither SARIF nor gates.
+fn apply_suggestions(
+    threats: &mut Vec<Threat>,
+    mf: &bw_model::modelfile::ModelFile,
+    source: &dyn FileSource,
+) -> Vec<bw_threats::PendingSuggestion> {
+    use bw_facts::Location;
+    let mut pending = vec![];
+    let mut added = false;
+    for (id, x) in &mf.suggestions {
+        let location = Location {
+            path: x.path.clone(),
+            start_line: x.start_line,
+            start_col: 1,
+            end_line: x.end_line.max(x.start_line),
+            end_col: 1,
+        };
+        let severity = (x.kind == "threat").then(|| Severity::from_scores(x.impact, x.likelihood));
+        match x.state.as_str() {
+            "suggested" => pending.push(bw_threats::PendingSuggestion {
+                id: id.clone(),
+                kind: x.kind.clone(),
+                title: x.title.clone(),
+                stride: x.stride.clone(),
+                cwe: x.cwe.clone(),
+                severity,
+                threat: x.threat.clone(),
+                location,
+                verification: x.verification.clone(),
+                proposed_by: format!("{} {}", x.provenance.provider, x.provenance.model),
+            }),
+            "accepted" if x.kind == "threat" => {
+                // The fingerprint covers today's code at the cited lines, so a
+                // decision on it goes stale when that code changes.
+                let now = source
+                    .read(&x.path)
+                    .ok()
+                    .and_then(|b| String::from_utf8(b).ok())
+                    .map(|text| {
+                        text.lines()
+                            .skip(x.start_line.saturating_sub(1) as usize)
+                            .take((x.end_line.max(x.start_line) - x.start_line + 1) as usize)
+                            .collect::<Vec<_>>()
+                            .join("\n")
+                    })
+                    .unwrap_or_default();
+                let evidence = bw_facts::evidence::normalise(&now);
+                let digest = sha2_hex(&format!("{AI_RULE}\n{evidence}"));
+                let confirmed = x.verification == "confirmed";
+                threats.push(Threat {
+                    id: id.clone(),
+                    rule: AI_RULE.into(),
+                    title: x.title.clone(),
+                    stride: x.stride.clone(),
+                    cwe: x.cwe.clone(),
+                    owasp: vec![],
+                    severity: severity.unwrap_or(Severity::Low),
+                    impact: x.impact,
+                    likelihood: x.likelihood,
+                    reasons: vec![],
+                    confidence: if confirmed {
+                        Confidence::Confirmed
+                    } else {
+                        Confidence::Likely
+                    },
+                    confidence_reason: format!(
+                        "suggested by {} {} ({}), accepted by {}{}",
+                        x.provenance.provider,
+                        x.provenance.model,
+                        x.verification,
+                        if x.triaged_by.is_empty() {
+                            "a person"
+                        } else {
+                            &x.triaged_by
+                        },
+                        if x.triaged_on.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" on {}", x.triaged_on)
+                        }
+                    ),
+                    location,
+                    excerpt: None,
+                    symbol: String::new(),
+                    element: x.element.clone(),
+                    source: None,
+                    steps: vec![],
+                    message: x.title.clone(),
+                    attack: x.rationale.clone(),
+                    fix_for: "default".into(),
+                    fix: x.mitigation.clone(),
+                    status: Status::Open,
+                    status_reason: None,
+                    baseline: false,
+                    decision: None,
+                    fingerprint: digest,
+                    evidence: bw_facts::evidence::normalise(&x.quote),
+                });
+                added = true;
+            }
+            _ => {}
+        }
+    }
+    if added {
+        bw_threats::eval::sort(threats);
+    }
+    pending
+}
+
+fn sha2_hex(text: &str) -> String {
+    use sha2::Digest;
+    let d = sha2::Sha256::digest(text.as_bytes());
+    d.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
 fn dir_of(path: &str) -> &str {

@@ -312,7 +312,7 @@ impl<S: FileSource> Session<S> {
             .values()
             .map(|s| Cow::Borrowed(&s.result))
             .collect();
-        let (report, incomplete) = analyse(
+        let a = analyse(
             &self.source,
             &self.lib,
             &self.opts,
@@ -325,11 +325,12 @@ impl<S: FileSource> Session<S> {
             },
         );
         ScanOutput {
-            report,
+            report: a.report,
             elapsed: start.elapsed(),
-            incomplete,
+            incomplete: a.incomplete,
             cache_hits: self.hits.swap(0, Ordering::Relaxed),
             parsed: self.parsed.swap(0, Ordering::Relaxed),
+            facts: a.facts,
         }
     }
 }

@@ -170,7 +170,9 @@ struct Server<'c> {
     /// Open documents by path.
     open: BTreeMap<String, Uri>,
     model: ModelState,
-    report: Report,
+    /// The last analysis (shared, so publishing can read it while it
+    /// borrows the server).
+    report: Rc<Report>,
     /// Facts or settings changed since the last analysis.
     dirty: bool,
     /// Files appeared or disappeared: list the tree before the next analysis.
@@ -215,6 +217,8 @@ impl<'c> Server<'c> {
         };
         let session = Session::new(OverlaySource::new(base, DEFAULT_MAX_FILE_BYTES), lib, opts)
             .map_err(|e| e.to_string())?;
+        // Replaced by the analysis below, once the model file is read.
+        let report = Rc::new(session.analyse().report);
         let mut server = Server {
             conn,
             root,
@@ -224,7 +228,7 @@ impl<'c> Server<'c> {
             docs: HashMap::new(),
             open: BTreeMap::new(),
             model: ModelState::default(),
-            report: empty_report(),
+            report,
             dirty: true,
             relist: false,
             texts: HashMap::new(),
@@ -514,14 +518,14 @@ impl<'c> Server<'c> {
 
     fn analyse(&mut self) {
         self.session.options_mut().today = today();
-        self.report = self.session.analyse().report;
+        self.report = Rc::new(self.session.analyse().report);
         self.dirty = false;
         self.publish();
     }
 
     fn publish(&mut self) {
         let mut want: BTreeMap<String, (Uri, Vec<Diagnostic>)> = BTreeMap::new();
-        let report = std::mem::replace(&mut self.report, empty_report());
+        let report = self.report.clone();
         let include_potential = self.include_potential;
         for t in report
             .threats
@@ -555,7 +559,6 @@ impl<'c> Server<'c> {
                     .extend(d);
             }
         }
-        self.report = report;
         let gone: Vec<Uri> = self
             .published
             .iter()
@@ -922,20 +925,4 @@ fn system_name(root: &Path) -> String {
     root.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "system".into())
-}
-
-fn empty_report() -> Report {
-    Report {
-        version: bw_engine::REPORT_VERSION.into(),
-        tool: "breakwater".into(),
-        tool_version: String::new(),
-        model: Default::default(),
-        threats: vec![],
-        rules: vec![],
-        questions: vec![],
-        decisions: vec![],
-        ignores: vec![],
-        files: Default::default(),
-        summary: Default::default(),
-    }
 }

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod ai;
 pub mod diff;
 pub mod explain;
 pub mod facts;

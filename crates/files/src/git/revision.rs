@@ -18,9 +18,13 @@ pub enum GitError {
         "{path}: not inside a git repository; diff needs git history (run `git init`, or scan instead)"
     )]
     NoRepo { path: String },
-    #[error("`{rev}` is not a revision of this repository: {error}")]
+    #[error(
+        "`{rev}` is not a revision of this repository: {error}\n  = help: check the name (`git branch -a`); in CI, a shallow checkout lacks the base: fetch the history (GitHub: `fetch-depth: 0`, GitLab: `GIT_DEPTH: 0`)"
+    )]
     BadRevision { rev: String, error: String },
-    #[error("no common ancestor between {a} and {b}; pass the base revision explicitly")]
+    #[error(
+        "no common ancestor between {a} and {b}; pass the base revision explicitly (in CI, a shallow checkout hides it: fetch the history)"
+    )]
     NoMergeBase { a: String, b: String },
     #[error(
         "could not find the default branch (tried origin/HEAD, origin/main, origin/master, main, master); pass the base revision explicitly, e.g. `breakwater diff origin/develop`"
@@ -115,14 +119,14 @@ impl GitRepo {
     /// origin/main, origin/master, main, master that exists.
     pub fn default_branch(&self) -> Result<String, GitError> {
         let repo = self.local();
-        if let Ok(r) = repo.find_reference("refs/remotes/origin/HEAD") {
-            if let Some(name) = r.target().try_name() {
-                let name = name.as_bstr().to_string();
-                return Ok(name
-                    .strip_prefix("refs/remotes/")
-                    .unwrap_or(&name)
-                    .to_string());
-            }
+        if let Ok(r) = repo.find_reference("refs/remotes/origin/HEAD")
+            && let Some(name) = r.target().try_name()
+        {
+            let name = name.as_bstr().to_string();
+            return Ok(name
+                .strip_prefix("refs/remotes/")
+                .unwrap_or(&name)
+                .to_string());
         }
         for name in ["origin/main", "origin/master", "main", "master"] {
             if repo.rev_parse_single(name).is_ok() {
@@ -253,17 +257,26 @@ impl GitRepo {
         }
     }
 
-    /// A commit's tree as a file source, with the same size limit and link
-    /// policy as a walk of the disk.
+    /// A commit's tree as a file source, offering what a walk of the same
+    /// files on disk would: the same size limit, link policy, exclusions
+    /// (the facts cache) and, when asked, the tree's own `.gitignore` files
+    /// (a tracked file that matches one is not scanned on disk either, so
+    /// it must not be here, or every diff would report it).
     pub fn tree_source(
         &self,
         commit: ObjectId,
-        max_file_bytes: u64,
+        opts: &crate::WalkOptions,
     ) -> Result<TreeSource, GitError> {
+        let max_file_bytes = opts.max_file_bytes;
         let repo = self.local();
         let tree = tree_of(&repo, commit)?;
         let mut rec = gix::traverse::tree::Recorder::default();
         tree.traverse().breadthfirst(&mut rec).map_err(other)?;
+        let ignores = if opts.respect_gitignore {
+            gitignores(&repo, &rec.records)?
+        } else {
+            Default::default()
+        };
         let mut listing = Listing::default();
         let mut blobs = std::collections::BTreeMap::new();
         for e in rec.records {
@@ -272,7 +285,13 @@ impl GitRepo {
                 continue;
             };
             let path = path.to_string();
-            if path.split('/').any(|c| c == ".git") {
+            if path.split('/').any(|c| c == ".git")
+                || opts
+                    .exclude
+                    .iter()
+                    .any(|x| path == *x || path.starts_with(&format!("{x}/")))
+                || ignored(&ignores, &full)
+            {
                 continue;
             }
             if e.mode.is_link() {
@@ -308,6 +327,67 @@ impl GitRepo {
             handles: std::sync::Mutex::new(vec![]),
         })
     }
+}
+
+/// The tree's `.gitignore` files, by the directory they sit in (`""` at
+/// the top, else `dir/`).
+fn gitignores(
+    repo: &gix::Repository,
+    records: &[gix::traverse::tree::recorder::Entry],
+) -> Result<std::collections::BTreeMap<String, ignore::gitignore::Gitignore>, GitError> {
+    let mut out = std::collections::BTreeMap::new();
+    for e in records.iter().filter(|e| e.mode.is_blob()) {
+        let full = e.filepath.to_string();
+        let dir = match full.rsplit_once('/') {
+            Some((d, ".gitignore")) => format!("{d}/"),
+            None if full == ".gitignore" => String::new(),
+            _ => continue,
+        };
+        let data = repo.find_object(e.oid).map_err(other)?.detach().data;
+        let mut b = ignore::gitignore::GitignoreBuilder::new(if dir.is_empty() {
+            "."
+        } else {
+            dir.as_str()
+        });
+        for line in String::from_utf8_lossy(&data).lines() {
+            // A line that is not a valid pattern is skipped, as git does.
+            let _ = b.add_line(None, line);
+        }
+        if let Ok(gi) = b.build() {
+            out.insert(dir, gi);
+        }
+    }
+    Ok(out)
+}
+
+/// Whether the nearest `.gitignore` with an opinion on `path` (a path from
+/// the top of the work tree) ignores it: deeper files override shallower
+/// ones, and a `!pattern` re-includes.
+fn ignored(
+    ignores: &std::collections::BTreeMap<String, ignore::gitignore::Gitignore>,
+    path: &str,
+) -> bool {
+    let mut dirs: Vec<&str> = vec![""];
+    for (i, c) in path.char_indices() {
+        if c == '/' {
+            dirs.push(&path[..=i]);
+        }
+    }
+    for dir in dirs.iter().rev() {
+        let Some(gi) = ignores.get(*dir) else {
+            continue;
+        };
+        // The matcher's root is the directory; the full path carries it as
+        // a prefix, which the matcher strips component-wise.
+        let m = gi.matched_path_or_any_parents(path, false);
+        if m.is_ignore() {
+            return true;
+        }
+        if m.is_whitelist() {
+            return false;
+        }
+    }
+    false
 }
 
 fn tree_of(repo: &gix::Repository, commit: ObjectId) -> Result<gix::Tree<'_>, GitError> {
