@@ -69,6 +69,12 @@ enum Command {
     Facts(cmd::facts::Args),
     /// Record decisions about threats (mitigated, accepted, ...) in breakwater.toml.
     Triage(cmd::triage::Args),
+    /// Check uncommitted (or, with --staged, staged) changes for new threats: for pre-commit hooks.
+    Check(cmd::check::Args),
+    /// Write project-specific instructions for AI coding assistants (AGENTS.md, CLAUDE.md, Cursor, Copilot).
+    Guardrails(cmd::guardrails::Args),
+    /// Serve the threat model to AI assistants over MCP (stdio).
+    Mcp(cmd::mcp::Args),
 }
 
 /// Exit codes CI can gate on.
@@ -91,6 +97,9 @@ fn main() -> ExitCode {
         Command::Facts(a) => cmd::facts::run(a),
         Command::Status(a) => cmd::status::run(a),
         Command::Triage(a) => cmd::triage::run(a),
+        Command::Check(a) => cmd::check::run(a),
+        Command::Guardrails(a) => cmd::guardrails::run(a),
+        Command::Mcp(a) => cmd::mcp::run(a),
     };
     ExitCode::from(code)
 }

@@ -27,6 +27,7 @@ pub mod cache;
 pub use bw_files::{CACHE_DIR, FsSource, MemorySource, WalkOptions};
 pub use cache::{CACHE_FORMAT, Cache, CacheUnavailable};
 
+pub mod change;
 pub mod diff;
 pub mod status;
 

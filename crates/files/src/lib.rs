@@ -16,7 +16,10 @@ use std::path::{Path, PathBuf};
 
 mod classify;
 pub mod git;
+mod overlay;
+pub mod patch;
 pub use classify::{FileClass, Lang, classify, classify_path, detect_lang};
+pub use overlay::OverlaySource;
 
 /// Files larger than this are skipped (`SkipReason::TooLarge`) unless the
 /// caller raises the limit. Real source files beyond 2 MB are almost always

@@ -264,10 +264,83 @@ impl GitRepo {
         let tree = tree_of(&repo, commit)?;
         let mut rec = gix::traverse::tree::Recorder::default();
         tree.traverse().breadthfirst(&mut rec).map_err(other)?;
+        let entries = rec.records.into_iter().map(|e| {
+            let kind = if e.mode.is_link() {
+                BlobKind::Link
+            } else if e.mode.is_blob() {
+                BlobKind::File
+            } else {
+                BlobKind::Other
+            };
+            (e.filepath.to_string(), kind, e.oid)
+        });
+        self.blob_source(&repo, entries, max_file_bytes)
+    }
+
+    /// The commit HEAD points at; `None` on a branch with no commit yet.
+    pub fn head(&self) -> Result<Option<ObjectId>, GitError> {
+        let repo = self.local();
+        let head = repo.head().map_err(other)?;
+        if head.is_unborn() {
+            return Ok(None);
+        }
+        self.resolve("HEAD").map(Some)
+    }
+
+    /// The git index (the staging area: what `git commit` would record) as
+    /// a file source. Only merged entries are offered: a path with an
+    /// unresolved conflict cannot be committed, and an entry added with
+    /// `git add -N` (intent to add) has no staged content yet.
+    pub fn index_source(&self, max_file_bytes: u64) -> Result<TreeSource, GitError> {
+        let repo = self.local();
+        let index = repo.index_or_empty().map_err(other)?;
+        use gix::index::entry::{Flags, Mode, Stage};
+        let entries: Vec<(String, BlobKind, ObjectId)> = index
+            .entries()
+            .iter()
+            .filter(|e| e.stage() == Stage::Unconflicted && !e.flags.contains(Flags::INTENT_TO_ADD))
+            .map(|e| {
+                let kind = if e.mode == Mode::SYMLINK {
+                    BlobKind::Link
+                } else if e.mode == Mode::FILE || e.mode == Mode::FILE_EXECUTABLE {
+                    BlobKind::File
+                } else {
+                    BlobKind::Other
+                };
+                (e.path(&index).to_string(), kind, e.id)
+            })
+            .collect();
+        self.blob_source(&repo, entries.into_iter(), max_file_bytes)
+    }
+
+    /// One file of the index (a path relative to the scanned directory),
+    /// or `None` when it is not staged.
+    pub fn file_in_index(&self, path: &str) -> Result<Option<Vec<u8>>, GitError> {
+        let repo = self.local();
+        let index = repo.index_or_empty().map_err(other)?;
+        let full = format!("{}{path}", self.prefix);
+        let entry = index.entries().iter().find(|e| {
+            e.stage() == gix::index::entry::Stage::Unconflicted
+                && e.mode == gix::index::entry::Mode::FILE
+                && e.path(&index) == full.as_bytes()
+        });
+        match entry {
+            Some(e) => Ok(Some(repo.find_object(e.id).map_err(other)?.detach().data)),
+            None => Ok(None),
+        }
+    }
+
+    /// The blobs under the scanned directory as a file source: links and
+    /// oversized files listed as skipped, files breakwater does not read left out.
+    fn blob_source(
+        &self,
+        repo: &gix::Repository,
+        entries: impl Iterator<Item = (String, BlobKind, ObjectId)>,
+        max_file_bytes: u64,
+    ) -> Result<TreeSource, GitError> {
         let mut listing = Listing::default();
         let mut blobs = std::collections::BTreeMap::new();
-        for e in rec.records {
-            let full = e.filepath.to_string();
+        for (full, kind, oid) in entries {
             let Some(path) = full.strip_prefix(self.prefix.as_str()) else {
                 continue;
             };
@@ -275,14 +348,14 @@ impl GitRepo {
             if path.split('/').any(|c| c == ".git") {
                 continue;
             }
-            if e.mode.is_link() {
+            if kind == BlobKind::Link {
                 listing.skipped.push((path, SkipReason::Symlink));
                 continue;
             }
-            if !e.mode.is_blob() || detect_lang(&path).is_none() {
+            if kind != BlobKind::File || detect_lang(&path).is_none() {
                 continue;
             }
-            let size = repo.find_header(e.oid).map(|h| h.size()).map_err(other)?;
+            let size = repo.find_header(oid).map(|h| h.size()).map_err(other)?;
             if size > max_file_bytes {
                 listing.skipped.push((
                     path,
@@ -297,7 +370,7 @@ impl GitRepo {
                 path: path.clone(),
                 size,
             });
-            blobs.insert(path, e.oid);
+            blobs.insert(path, oid);
         }
         listing.files.sort();
         listing.skipped.sort();
@@ -308,6 +381,14 @@ impl GitRepo {
             handles: std::sync::Mutex::new(vec![]),
         })
     }
+}
+
+/// What a tree or index entry is, for [`GitRepo::blob_source`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum BlobKind {
+    File,
+    Link,
+    Other,
 }
 
 fn tree_of(repo: &gix::Repository, commit: ObjectId) -> Result<gix::Tree<'_>, GitError> {
@@ -335,7 +416,8 @@ fn commit_info(commit: &gix::Commit<'_>) -> CommitInfo {
     }
 }
 
-/// The files of one commit, read from the object database on demand.
+/// The files of one commit (or of the index), read from the object
+/// database on demand.
 pub struct TreeSource {
     repo: gix::ThreadSafeRepository,
     listing: Listing,
