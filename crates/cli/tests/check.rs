@@ -54,10 +54,10 @@ fn repo() -> tempfile::TempDir {
 fn a_threat_that_is_only_unstaged_is_not_reported_and_a_staged_one_is() {
     let dir = repo();
     let d = dir.path();
-    // Staged: a SQL injection. Unstaged on top: a command injection in a new file.
-    std::fs::write(d.join("app.py"), format!("{APP}{SQLI}")).unwrap();
-    git(d, &["add", "app.py"]);
+    // Staged: a command injection in a new file. Unstaged: a SQL injection.
     std::fs::write(d.join("ops.py"), SHELL).unwrap();
+    git(d, &["add", "ops.py"]);
+    std::fs::write(d.join("app.py"), format!("{APP}{SQLI}")).unwrap();
 
     let o = bw(d, &["check", "--staged"]);
     let out = stdout(&o);
@@ -67,12 +67,11 @@ fn a_threat_that_is_only_unstaged_is_not_reported_and_a_staged_one_is() {
         "{out}{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    assert!(out.contains("high[sql-injection]"), "{out}");
-    assert!(out.contains("[sql-injection@app.py::find]"), "{out}");
-    assert!(!out.contains("command-injection"), "{out}");
+    assert!(out.contains("[command-injection@ops.py::ping]"), "{out}");
+    assert!(!out.contains("sql-injection"), "{out}");
     // One line per new threat, then the summary line: nothing about the base.
     assert_eq!(out.lines().count(), 2, "{out}");
-    assert!(out.lines().next().unwrap().starts_with("app.py:"), "{out}");
+    assert!(out.lines().next().unwrap().starts_with("ops.py:"), "{out}");
     assert!(String::from_utf8_lossy(&o.stderr).contains("staged changes"));
 
     // Without --staged, the uncommitted working tree: both.
@@ -84,14 +83,23 @@ fn a_threat_that_is_only_unstaged_is_not_reported_and_a_staged_one_is() {
         "{out}"
     );
 
-    // Stage the shell file, unstage the SQL: now only the command injection.
-    git(d, &["add", "ops.py"]);
-    git(d, &["restore", "--staged", "app.py"]);
+    // Stage the SQL, unstage the shell file: now only the SQL injection,
+    // which is medium (the route requires a login), under the default
+    // `--fail-on high`.
+    git(d, &["restore", "--staged", "ops.py"]);
+    git(d, &["add", "app.py"]);
     let o = bw(d, &["check", "--staged"]);
     let out = stdout(&o);
-    assert_eq!(o.status.code(), Some(1), "{out}");
-    assert!(out.contains("command-injection@ops.py::ping"), "{out}");
-    assert!(!out.contains("sql-injection"), "{out}");
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(out.contains("medium[sql-injection]"), "{out}");
+    assert!(out.contains("[sql-injection@app.py::find]"), "{out}");
+    assert!(!out.contains("command-injection"), "{out}");
+    assert_eq!(
+        bw(d, &["check", "--staged", "--fail-on", "medium"])
+            .status
+            .code(),
+        Some(1)
+    );
 }
 
 #[test]
@@ -165,10 +173,24 @@ fn the_gate_level_is_chosen_and_none_never_fails() {
 fn a_decision_staged_with_the_change_does_not_silence_its_gate() {
     let dir = repo();
     let d = dir.path();
-    std::fs::write(d.join("app.py"), format!("{APP}{SQLI}")).unwrap();
+    std::fs::write(d.join("ops.py"), SHELL).unwrap();
+    git(d, &["add", "-A"]);
+    // The decision a person would record with `breakwater triage`, for the
+    // evidence as staged.
+    let o = bw(
+        d,
+        &["check", "--staged", "--format", "json", "--fail-on", "none"],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let print = v["threats_new"][0]["fingerprint"]
+        .as_str()
+        .unwrap()
+        .to_string();
     std::fs::write(
         d.join("breakwater.toml"),
-        "[decisions.\"sql-injection@app.py::find\"]\nstatus = \"accepted\"\nreason = \"internal tool\"\n",
+        format!(
+            "[decisions.\"command-injection@ops.py::ping\"]\nstatus = \"accepted\"\nreason = \"internal tool\"\nfingerprint = \"{print}\"\n"
+        ),
     )
     .unwrap();
     git(d, &["add", "-A"]);
@@ -181,6 +203,7 @@ fn a_decision_staged_with_the_change_does_not_silence_its_gate() {
         String::from_utf8_lossy(&o.stderr)
     );
     assert!(out.contains("accepted by this change"), "{out}");
+    assert!(out.contains("1 decision or ignore added"), "{out}");
     assert_eq!(
         bw(d, &["check", "--staged", "--trust-head-decisions"])
             .status

@@ -156,7 +156,7 @@ fn each_target_has_its_file_and_text_outside_the_section_stays_byte_identical() 
     );
     run_ok(&d, &["guardrails", "--target", "copilot"]);
     let copilot2 = std::fs::read_to_string(d.join(".github/copilot-instructions.md")).unwrap();
-    assert!(copilot2.contains("`app/ops.py` (`ping`)"), "{copilot2}");
+    assert!(copilot2.contains("`app/ops.py::ping`"), "{copilot2}");
 }
 
 #[test]
@@ -226,6 +226,6 @@ fn instructions_planted_in_the_repository_never_reach_the_guardrails() {
     }
     assert!(text.is_ascii(), "{text}");
     // The threats are still there, named by rule and place.
-    assert!(text.contains("`app.py` (`open_door`)"), "{text}");
+    assert!(text.contains("`app.py::open_door`"), "{text}");
     assert!(text.contains("withheld"), "{text}");
 }

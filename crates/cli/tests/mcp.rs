@@ -28,9 +28,10 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// Every file under `dir` with its bytes, except the facts cache.
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+/// Every file under `dir` with the hash of its bytes, except the facts
+/// cache (whose directory the first scan creates).
+fn tree(dir: &Path) -> BTreeMap<String, u64> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, u64>) {
         for e in std::fs::read_dir(dir).unwrap() {
             let e = e.unwrap();
             let rel = e
@@ -43,10 +44,12 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
                 continue;
             }
             if e.file_type().unwrap().is_dir() {
-                out.insert(format!("{rel}/"), vec![]);
                 walk(root, &e.path(), out);
             } else {
-                out.insert(rel, std::fs::read(e.path()).unwrap());
+                use std::hash::{Hash, Hasher};
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                std::fs::read(e.path()).unwrap().hash(&mut h);
+                out.insert(rel, h.finish());
             }
         }
     }

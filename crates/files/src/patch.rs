@@ -374,14 +374,6 @@ pub fn apply(path: &str, old: &str, hunks: &[Hunk]) -> Result<String, PatchError
                 Line::Add(_) => None,
             })
             .collect();
-        let new_side: Vec<&str> = h
-            .lines
-            .iter()
-            .filter_map(|l| match l {
-                Line::Context(s) | Line::Add(s) => Some(s.as_str()),
-                Line::Remove(_) => None,
-            })
-            .collect();
         // `-0,0` (or a pure addition) means "after line old_start".
         let stated = if old_side.is_empty() {
             h.old_start
@@ -400,7 +392,9 @@ pub fn apply(path: &str, old: &str, hunks: &[Hunk]) -> Result<String, PatchError
                     None => String::new(),
                 },
             })?;
-        // The replacement keeps the file's line ending style.
+        // The replacement keeps the file's line ending style, and the
+        // file's own text for context lines (a loose match must not
+        // rewrite them).
         let eol = if lines.iter().any(|l| l.ends_with("\r\n")) {
             "\r\n"
         } else {
@@ -408,20 +402,44 @@ pub fn apply(path: &str, old: &str, hunks: &[Hunk]) -> Result<String, PatchError
         };
         let end = at + old_side.len();
         let last_of_file = end == lines.len();
-        let mut replacement: Vec<String> = new_side.iter().map(|s| format!("{s}{eol}")).collect();
-        if last_of_file {
-            let no_newline = if h.new_no_newline {
-                true
-            } else if old_side.is_empty() {
-                // Pure addition at the end keeps the file's own ending.
-                false
-            } else {
-                // The old last line's ending carries over unless the hunk
-                // says otherwise.
-                !h.old_no_newline && !lines.last().is_some_and(|l| l.ends_with('\n'))
-            };
-            if no_newline && let Some(last) = replacement.last_mut() {
-                *last = last.trim_end_matches(['\n', '\r']).to_string();
+        let mut replacement: Vec<String> = vec![];
+        let mut k = at;
+        for l in &h.lines {
+            match l {
+                Line::Context(_) => {
+                    replacement.push(lines[k].clone());
+                    k += 1;
+                }
+                Line::Remove(_) => k += 1,
+                Line::Add(s) => replacement.push(format!("{s}{eol}")),
+            }
+        }
+        let count = replacement.len();
+        let last_added = h
+            .lines
+            .iter()
+            .rev()
+            .find(|l| !matches!(l, Line::Remove(_)))
+            .is_some_and(|l| matches!(l, Line::Add(_)));
+        for (i, r) in replacement.iter_mut().enumerate() {
+            let is_last = i + 1 == count;
+            if is_last && last_of_file {
+                let newline = if h.new_no_newline {
+                    false
+                } else if h.old_no_newline || last_added {
+                    true
+                } else {
+                    // A context line the diff says nothing about keeps the
+                    // file's own ending.
+                    r.ends_with('\n')
+                };
+                let bare = r.trim_end_matches(['\n', '\r']).len();
+                r.truncate(bare);
+                if newline {
+                    r.push_str(eol);
+                }
+            } else if !r.ends_with('\n') {
+                r.push_str(eol);
             }
         }
         // A pure addition at the very end of a file without a final

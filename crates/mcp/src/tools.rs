@@ -523,18 +523,10 @@ pub fn threats_for(snap: &Snapshot, q: &ThreatsForInput) -> Result<ThreatsForAns
     }
     let element = match q.element.as_deref().filter(|e| !e.trim().is_empty()) {
         Some(id) => Some(snap.report.model.element(id.trim()).ok_or_else(|| {
-            let near: Vec<&str> = snap
-                .report
-                .model
-                .elements
-                .iter()
-                .map(|e| e.id.as_str())
-                .filter(|e| {
-                    let needle = id.rsplit([':', '/']).next().unwrap_or(id);
-                    !needle.is_empty() && e.contains(needle)
-                })
-                .take(5)
-                .collect();
+            let near = closest(
+                id.trim(),
+                snap.report.model.elements.iter().map(|e| e.id.as_str()),
+            );
             if near.is_empty() {
                 format!("no element `{id}`; `model_summary` lists the element ids")
             } else {
@@ -605,6 +597,36 @@ pub fn threats_for(snap: &Snapshot, q: &ThreatsForInput) -> Result<ThreatsForAns
     })
 }
 
+/// The candidates closest to `q` by edit distance (at most 5, each within
+/// a third of `q`'s length), nearest first.
+fn closest<'a>(q: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let limit = (q.chars().count() / 3).max(2);
+    let mut scored: Vec<(usize, &str)> = candidates
+        .map(|c| (distance(q, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .collect();
+    scored.sort();
+    scored.into_iter().take(5).map(|(_, c)| c).collect()
+}
+
+/// Levenshtein distance over characters.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for j in 0..b.len() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != b[j]))
+                .min(row[j] + 1)
+                .min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
 // ---------------------------------------------------------------- explain_rule
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -632,15 +654,7 @@ pub fn explain_rule(snap: &Snapshot, q: &ExplainRuleInput) -> Result<RuleDocs, S
     let id = q.rule.trim();
     let id = id.split('@').next().unwrap_or(id);
     let Some(r) = snap.lib.rules.get(id) else {
-        let near: Vec<&str> = snap
-            .lib
-            .rules
-            .rules
-            .iter()
-            .map(|r| r.id.as_str())
-            .filter(|r| id.split('-').any(|w| w.len() > 2 && r.contains(w)))
-            .take(5)
-            .collect();
+        let near = closest(id, snap.lib.rules.rules.iter().map(|r| r.id.as_str()));
         return Err(if near.is_empty() {
             format!(
                 "no rule `{id}`; rule ids look like `sql-injection` (threat ids start with one)"
