@@ -258,12 +258,12 @@ pub fn parse(text: &str) -> Result<Vec<FilePatch>, PatchError> {
 /// `a/x b/x` from a `diff --git` line (the paths are the same on both
 /// sides unless renamed, when `rename from/to` follow and win).
 fn split_git_header(rest: &str) -> (Option<String>, Option<String>) {
-    if let Some(stripped) = rest.strip_prefix('"') {
-        if let Some(end) = stripped.find("\" ") {
-            let a = unquote(&rest[..end + 2]);
-            let b = unquote(&stripped[end + 2..]);
-            return (Some(a), Some(b));
-        }
+    if let Some(stripped) = rest.strip_prefix('"')
+        && let Some(end) = stripped.find("\" ")
+    {
+        let a = unquote(&rest[..end + 2]);
+        let b = unquote(&stripped[end + 2..]);
+        return (Some(a), Some(b));
     }
     // Paths with spaces: split where the second half starts with `b/`.
     if let Some(pos) = rest.find(" b/") {
