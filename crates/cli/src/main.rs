@@ -75,6 +75,8 @@ enum Command {
     Guardrails(cmd::guardrails::Args),
     /// Serve the threat model to AI assistants over MCP (stdio).
     Mcp(cmd::mcp::Args),
+    /// AI suggestions, explanations and change reviews, verified against the code, with provenance.
+    Ai(cmd::ai::Args),
 }
 
 /// Exit codes CI can gate on.
@@ -100,6 +102,7 @@ fn main() -> ExitCode {
         Command::Check(a) => cmd::check::run(a),
         Command::Guardrails(a) => cmd::guardrails::run(a),
         Command::Mcp(a) => cmd::mcp::run(a),
+        Command::Ai(a) => cmd::ai::run(a),
     };
     ExitCode::from(code)
 }

@@ -700,3 +700,40 @@ fn a_subdirectory_of_a_monorepo_is_compared_on_its_own() {
         &["threats_resolved", "elements_added", "elements_removed"],
     );
 }
+
+#[test]
+fn tracked_files_that_gitignore_excludes_are_left_out_on_both_sides() {
+    let r = Repo::new();
+    let vulnerable = "from flask import Flask, request\nimport os\napp = Flask(__name__)\n\n@app.route(\"/gen\")\ndef gen():\n    return str(os.system(request.args[\"c\"]))\n";
+    r.write("generated/api.py", vulnerable);
+    r.write("sub/generated/api.py", vulnerable);
+    r.write(".gitignore", "generated/\n");
+    r.write("sub/.gitignore", "!generated/\n");
+    r.git(&[
+        "add",
+        "-f",
+        "generated/api.py",
+        "sub/generated/api.py",
+        ".gitignore",
+        "sub/.gitignore",
+    ]);
+    r.commit("tracked but ignored", "Ana Lima", "ana@example.com");
+    r.git(&["branch", "-f", "main"]);
+    // Nothing changed: the working tree scan skips generated/ (ignored) and
+    // keeps sub/generated/ (re-included); the base must agree.
+    let (d, code) = r.diff(&["--fail-on", "info"]);
+    empty(&d, ALL);
+    assert_eq!(code, 0);
+    let o = r.bw(&["scan", "--format", "json"]);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let paths: BTreeSet<&str> = v["threats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["location"]["path"].as_str().unwrap())
+        .collect();
+    assert!(
+        paths.contains("sub/generated/api.py") && !paths.contains("generated/api.py"),
+        "{paths:?}"
+    );
+}

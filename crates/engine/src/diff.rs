@@ -69,7 +69,6 @@ pub fn diff(root: &Path, opts: &DiffOptions) -> Result<DiffOutput, DiffError> {
             "the staged changes are compared with a base revision, not with a head revision; drop one of them".into(),
         ));
     }
-    let max = opts.walk.max_file_bytes;
     // Before the first commit the staged files are compared with nothing.
     let unborn = opts.staged && opts.base.is_none() && repo.head()?.is_none();
     let head_commit = match &opts.head {
@@ -81,10 +80,14 @@ pub fn diff(root: &Path, opts: &DiffOptions) -> Result<DiffOutput, DiffError> {
         match (&opts.base, head_commit) {
             (Some(rev), _) => {
                 let id = repo.resolve(rev)?;
-                (Box::new(repo.tree_source(id, max)?), Some(id), rev.clone())
+                (
+                    Box::new(repo.tree_source(id, &opts.walk)?),
+                    Some(id),
+                    rev.clone(),
+                )
             }
             (None, Some(head)) if opts.staged => (
-                Box::new(repo.tree_source(head, max)?),
+                Box::new(repo.tree_source(head, &opts.walk)?),
                 Some(head),
                 "HEAD".into(),
             ),
@@ -93,7 +96,7 @@ pub fn diff(root: &Path, opts: &DiffOptions) -> Result<DiffOutput, DiffError> {
                 let tip = repo.resolve(&branch)?;
                 let mb = repo.merge_base(tip, head)?;
                 (
-                    Box::new(repo.tree_source(mb, max)?),
+                    Box::new(repo.tree_source(mb, &opts.walk)?),
                     Some(mb),
                     format!("merge base with {branch}"),
                 )
@@ -108,7 +111,7 @@ pub fn diff(root: &Path, opts: &DiffOptions) -> Result<DiffOutput, DiffError> {
     let (head_src, head_mf, head_side): (Box<dyn FileSource>, _, _) =
         match (&opts.head, head_commit) {
             (Some(rev), Some(id)) => (
-                Box::new(repo.tree_source(id, max)?),
+                Box::new(repo.tree_source(id, &opts.walk)?),
                 parse_model("head", repo.file_at(id, FILE_NAME)?)?,
                 Side {
                     label: rev.clone(),
@@ -116,7 +119,7 @@ pub fn diff(root: &Path, opts: &DiffOptions) -> Result<DiffOutput, DiffError> {
                 },
             ),
             _ if opts.staged => (
-                Box::new(repo.index_source(max)?),
+                Box::new(repo.index_source(&opts.walk)?),
                 parse_model("index", repo.file_in_index(FILE_NAME)?)?,
                 Side {
                     label: "staged changes".into(),

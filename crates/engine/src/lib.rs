@@ -49,6 +49,9 @@ pub struct ScanOptions {
     pub baseline: Option<bw_threats::baseline::Baseline>,
     /// Read and write per-file facts here (None: parse every file).
     pub cache: Option<Cache>,
+    /// Return every file's facts with the report (the AI checks read the
+    /// flow analysis); off by default to keep scans lean.
+    pub keep_facts: bool,
 }
 
 impl Default for ScanOptions {
@@ -60,6 +63,7 @@ impl Default for ScanOptions {
             today: bw_model::modelfile::today(),
             baseline: None,
             cache: None,
+            keep_facts: false,
         }
     }
 }
@@ -85,6 +89,8 @@ pub struct ScanOutput {
     pub cache_hits: usize,
     /// Files handed to a parser (extracted, timed out or failed).
     pub parsed: usize,
+    /// Every file's facts, linked (only with [`ScanOptions::keep_facts`]).
+    pub facts: Vec<FileFacts>,
 }
 
 /// The rule library and flow specs for a repository: built-in plus the
@@ -280,9 +286,11 @@ pub fn scan_with_progress(
     let start = Instant::now();
     let listing = source.list()?;
     let t_list = start.elapsed();
+    // The AI log is breakwater's own record of requests and answers, not the system's code.
     let candidates: Vec<(String, Lang, u64)> = listing
         .files
         .iter()
+        .filter(|e| !e.path.starts_with(AI_LOG_DIR))
         .filter_map(|e| detect_lang(&e.path).map(|l| (e.path.clone(), l, e.size)))
         .collect();
 
@@ -418,6 +426,10 @@ pub fn scan_with_progress(
         .collect();
     let t_build = start.elapsed();
     let mut threats = evaluate(&lib.rules, &cands);
+    let mut pending = vec![];
+    if let Some(mf) = &opts.model_file {
+        pending = apply_suggestions(&mut threats, mf, source);
+    }
     let t_eval = start.elapsed();
     apply_inline_ignores(&mut threats, &files);
     if let Some(mf) = &opts.model_file {
@@ -494,6 +506,7 @@ pub fn scan_with_progress(
         ignores,
         files: stats,
         summary,
+        suggestions: pending,
     };
     Ok(ScanOutput {
         report,
@@ -501,7 +514,132 @@ pub fn scan_with_progress(
         incomplete,
         cache_hits: scan_cache.hits.into_inner(),
         parsed: scan_cache.parsed.into_inner(),
+        facts: if opts.keep_facts { files } else { vec![] },
     })
+}
+
+/// Where `breakwater ai` keeps its log (never scanned as part of the system).
+pub const AI_LOG_DIR: &str = ".breakwater/ai-log/";
+
+/// The rule id of threats that came from accepted AI suggestions.
+pub const AI_RULE: &str = "ai-suggestion";
+
+/// AI suggestions from the model file: accepted threat suggestions become
+/// threats (rule `ai-suggestion`, id = the suggestion's key, so decisions
+/// close them like any other); those still awaiting triage are returned to
+/// be listed apart, and reach neither SARIF nor gates.
+fn apply_suggestions(
+    threats: &mut Vec<Threat>,
+    mf: &bw_model::modelfile::ModelFile,
+    source: &dyn FileSource,
+) -> Vec<bw_threats::PendingSuggestion> {
+    use bw_facts::Location;
+    let mut pending = vec![];
+    let mut added = false;
+    for (id, x) in &mf.suggestions {
+        let location = Location {
+            path: x.path.clone(),
+            start_line: x.start_line,
+            start_col: 1,
+            end_line: x.end_line.max(x.start_line),
+            end_col: 1,
+        };
+        let severity = (x.kind == "threat").then(|| Severity::from_scores(x.impact, x.likelihood));
+        match x.state.as_str() {
+            "suggested" => pending.push(bw_threats::PendingSuggestion {
+                id: id.clone(),
+                kind: x.kind.clone(),
+                title: x.title.clone(),
+                stride: x.stride.clone(),
+                cwe: x.cwe.clone(),
+                severity,
+                threat: x.threat.clone(),
+                location,
+                verification: x.verification.clone(),
+                proposed_by: format!("{} {}", x.provenance.provider, x.provenance.model),
+            }),
+            "accepted" if x.kind == "threat" => {
+                // The fingerprint covers today's code at the cited lines, so a
+                // decision on it goes stale when that code changes.
+                let now = source
+                    .read(&x.path)
+                    .ok()
+                    .and_then(|b| String::from_utf8(b).ok())
+                    .map(|text| {
+                        text.lines()
+                            .skip(x.start_line.saturating_sub(1) as usize)
+                            .take((x.end_line.max(x.start_line) - x.start_line + 1) as usize)
+                            .collect::<Vec<_>>()
+                            .join("\n")
+                    })
+                    .unwrap_or_default();
+                let evidence = bw_facts::evidence::normalise(&now);
+                let digest = sha2_hex(&format!("{AI_RULE}\n{evidence}"));
+                let confirmed = x.verification == "confirmed";
+                threats.push(Threat {
+                    id: id.clone(),
+                    rule: AI_RULE.into(),
+                    title: x.title.clone(),
+                    stride: x.stride.clone(),
+                    cwe: x.cwe.clone(),
+                    owasp: vec![],
+                    severity: severity.unwrap_or(Severity::Low),
+                    impact: x.impact,
+                    likelihood: x.likelihood,
+                    reasons: vec![],
+                    confidence: if confirmed {
+                        Confidence::Confirmed
+                    } else {
+                        Confidence::Likely
+                    },
+                    confidence_reason: format!(
+                        "suggested by {} {} ({}), accepted by {}{}",
+                        x.provenance.provider,
+                        x.provenance.model,
+                        x.verification,
+                        if x.triaged_by.is_empty() {
+                            "a person"
+                        } else {
+                            &x.triaged_by
+                        },
+                        if x.triaged_on.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" on {}", x.triaged_on)
+                        }
+                    ),
+                    location,
+                    excerpt: None,
+                    symbol: String::new(),
+                    element: x.element.clone(),
+                    source: None,
+                    steps: vec![],
+                    message: x.title.clone(),
+                    attack: x.rationale.clone(),
+                    fix_for: "default".into(),
+                    fix: x.mitigation.clone(),
+                    status: Status::Open,
+                    status_reason: None,
+                    baseline: false,
+                    decision: None,
+                    fingerprint: digest,
+                    evidence: bw_facts::evidence::normalise(&x.quote),
+                });
+                added = true;
+            }
+            _ => {}
+        }
+    }
+    if added {
+        bw_threats::eval::sort(threats);
+    }
+    pending
+}
+
+fn sha2_hex(text: &str) -> String {
+    use sha2::Digest;
+    let d = sha2::Sha256::digest(text.as_bytes());
+    d.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
 fn dir_of(path: &str) -> &str {

@@ -1,9 +1,12 @@
-//! Lossless edits of the model file's decisions.
+//! Lossless edits of the model file's keyed tables: decisions and AI suggestions.
 //!
 //! People own `breakwater.toml`: its comments, blank lines, key order and
 //! odd spacing are theirs. `breakwater triage` changes only the
-//! `[decisions."<threat id>"]` tables it is asked to change and leaves every
-//! other byte where it was. The document is never re-serialised: the parser
+//! `[decisions."<threat id>"]` tables it is asked to change, `breakwater ai`
+//! only the `[suggestions."<id>"]` tables, and both leave every
+//! other byte where it was. One splicer serves both: a [`Family`] names the
+//! table, renders an entry and says where the entries live in a
+//! [`ModelFile`]. The document is never re-serialised: the parser
 //! (`toml_edit`, with spans) locates each decision table, and new text is
 //! spliced in.
 //!
@@ -26,7 +29,9 @@
 //! read-modify-write under an exclusive lock (`.breakwater/triage.lock`) and
 //! replaces the file atomically (temporary file, fsync, rename).
 
-use crate::modelfile::{Decision, FILE_NAME, ModelFile, ModelFileError, SCHEMA_PATH};
+use crate::modelfile::{
+    Decision, FILE_NAME, ModelFile, ModelFileError, Provenance, SCHEMA_PATH, Suggestion,
+};
 use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
@@ -36,6 +41,82 @@ use std::path::{Path, PathBuf};
 /// The comment written above the first decision of a file.
 pub const SECTION_COMMENT: &str =
     "# Decisions: what people decided about each threat (breakwater triage writes these).";
+
+/// The comment written above the first suggestion of a file.
+pub const SUGGESTIONS_COMMENT: &str = "# AI suggestions awaiting a person's triage (breakwater ai writes these; \
+     `breakwater ai accept|reject ID` decides them).";
+
+/// A family of keyed tables the editor splices in place.
+pub trait Family {
+    type Entry: Clone + PartialEq;
+    /// The table name: `decisions`.
+    const TABLE: &'static str;
+    /// One entry, in messages: `decision`.
+    const NOUN: &'static str;
+    /// What an entry is keyed by, in messages: `<threat id>`.
+    const KEY: &'static str;
+    /// The command that writes the table, in messages.
+    const WRITER: &'static str;
+    /// The comment written above the first entry of a file.
+    const COMMENT: &'static str;
+    /// Two lines of an entry, for the conversion help.
+    const EXAMPLE: &'static str;
+    /// The entry's text: header, then one `key = value` line per field.
+    fn render(id: &str, entry: &Self::Entry, nl: &str) -> String;
+    fn table(mf: &ModelFile) -> &BTreeMap<String, Self::Entry>;
+    fn table_mut(mf: &mut ModelFile) -> &mut BTreeMap<String, Self::Entry>;
+}
+
+/// `[decisions."<threat id>"]`: what people decided.
+pub struct Decisions;
+
+impl Family for Decisions {
+    type Entry = Decision;
+    const TABLE: &'static str = "decisions";
+    const NOUN: &'static str = "decision";
+    const KEY: &'static str = "<threat id>";
+    const WRITER: &'static str = "breakwater triage";
+    const COMMENT: &'static str = SECTION_COMMENT;
+    const EXAMPLE: &'static str = "status = \"…\"\n      reason = \"…\"";
+    fn render(id: &str, entry: &Decision, nl: &str) -> String {
+        render_decision(id, entry, nl)
+    }
+    fn table(mf: &ModelFile) -> &BTreeMap<String, Decision> {
+        &mf.decisions
+    }
+    fn table_mut(mf: &mut ModelFile) -> &mut BTreeMap<String, Decision> {
+        &mut mf.decisions
+    }
+}
+
+/// `[suggestions."ai:<digest>"]`: AI suggestions with their provenance.
+pub struct Suggestions;
+
+impl Family for Suggestions {
+    type Entry = Suggestion;
+    const TABLE: &'static str = "suggestions";
+    const NOUN: &'static str = "suggestion";
+    const KEY: &'static str = "<suggestion id>";
+    const WRITER: &'static str = "breakwater ai";
+    const COMMENT: &'static str = SUGGESTIONS_COMMENT;
+    const EXAMPLE: &'static str = "state = \"suggested\"\n      title = \"…\"";
+    fn render(id: &str, entry: &Suggestion, nl: &str) -> String {
+        render_suggestion(id, entry, nl)
+    }
+    fn table(mf: &ModelFile) -> &BTreeMap<String, Suggestion> {
+        &mf.suggestions
+    }
+    fn table_mut(mf: &mut ModelFile) -> &mut BTreeMap<String, Suggestion> {
+        &mut mf.suggestions
+    }
+}
+
+/// One change to a table of family `F`, as the splicer sees it.
+pub trait TableEdit<F: Family> {
+    fn key(&self) -> &str;
+    /// The new entry, or `None` for a removal.
+    fn entry(&self) -> Option<&F::Entry>;
+}
 
 /// The lock file that serialises edits, relative to the repository root.
 pub const LOCK_PATH: &str = ".breakwater/triage.lock";
@@ -56,6 +137,44 @@ impl DecisionEdit {
     pub fn id(&self) -> &str {
         match self {
             DecisionEdit::Upsert { id, .. } | DecisionEdit::Remove { id } => id,
+        }
+    }
+}
+
+impl TableEdit<Decisions> for DecisionEdit {
+    fn key(&self) -> &str {
+        self.id()
+    }
+    fn entry(&self) -> Option<&Decision> {
+        match self {
+            DecisionEdit::Upsert { decision, .. } => Some(decision),
+            DecisionEdit::Remove { .. } => None,
+        }
+    }
+}
+
+/// One change to the AI suggestions.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SuggestionEdit {
+    /// Record a suggestion (or its triage), replacing an earlier one.
+    Upsert {
+        id: String,
+        suggestion: Box<Suggestion>,
+    },
+    /// Delete a suggestion.
+    Remove { id: String },
+}
+
+impl TableEdit<Suggestions> for SuggestionEdit {
+    fn key(&self) -> &str {
+        match self {
+            SuggestionEdit::Upsert { id, .. } | SuggestionEdit::Remove { id } => id,
+        }
+    }
+    fn entry(&self) -> Option<&Suggestion> {
+        match self {
+            SuggestionEdit::Upsert { suggestion, .. } => Some(suggestion.as_ref()),
+            SuggestionEdit::Remove { .. } => None,
         }
     }
 }
@@ -103,7 +222,7 @@ pub enum EditError {
     /// The model file does not parse or validate.
     #[error("{0}\n  = help: fix the file, then run triage again (nothing was written)")]
     Parse(#[from] ModelFileError),
-    /// The decisions are laid out in a way this editor does not rewrite.
+    /// The table is laid out in a way this editor does not rewrite.
     #[error("{path}:{line}: {message}")]
     Layout {
         path: String,
@@ -126,7 +245,7 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> EditError + '_ {
     }
 }
 
-/// A decision table found in the text, by byte offsets into the current text.
+/// An entry's table found in the text, by byte offsets into the current text.
 #[derive(Debug, Clone)]
 struct Entry {
     id: String,
@@ -139,10 +258,10 @@ struct Entry {
     end: usize,
 }
 
-/// Where decisions are, in file order.
+/// Where the entries are, in file order.
 struct Layout {
     entries: Vec<Entry>,
-    /// End of an explicit `[decisions]` header line, when there is one.
+    /// End of an explicit `[<table>]` header line, when there is one.
     header_end: Option<usize>,
 }
 
@@ -195,6 +314,79 @@ fn quote(s: &str) -> String {
     out
 }
 
+fn render_provenance(p: &Provenance) -> String {
+    let fields = [
+        ("provider", &p.provider),
+        ("model", &p.model),
+        ("endpoint", &p.endpoint),
+        ("parameters", &p.parameters),
+        ("prompt_template", &p.prompt_template),
+        ("prompt_digest", &p.prompt_digest),
+        ("inputs_digest", &p.inputs_digest),
+        ("response_digest", &p.response_digest),
+        ("time", &p.time),
+        ("run", &p.run),
+        ("log_entry", &p.log_entry),
+    ];
+    let body: Vec<String> = fields
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k} = {}", quote(v)))
+        .collect();
+    format!("{{ {} }}", body.join(", "))
+}
+
+/// Render one suggestion table: header, then the fields in a fixed order.
+pub fn render_suggestion(id: &str, x: &Suggestion, nl: &str) -> String {
+    let mut s = format!("[suggestions.{}]{nl}", quote(id));
+    let mut raw = |key: &str, value: String| s.push_str(&format!("{key} = {value}{nl}"));
+    raw("state", quote(&x.state));
+    raw("kind", quote(&x.kind));
+    raw("title", quote(&x.title));
+    if !x.stride.is_empty() {
+        raw("stride", quote(&x.stride));
+    }
+    if !x.cwe.is_empty() {
+        let list: Vec<String> = x.cwe.iter().map(u32::to_string).collect();
+        raw("cwe", format!("[{}]", list.join(", ")));
+    }
+    if x.impact > 0 {
+        raw("impact", x.impact.to_string());
+    }
+    if x.likelihood > 0 {
+        raw("likelihood", x.likelihood.to_string());
+    }
+    for (key, value) in [("element", &x.element), ("threat", &x.threat)] {
+        if let Some(v) = value {
+            raw(key, quote(v));
+        }
+    }
+    raw("path", quote(&x.path));
+    raw("start_line", x.start_line.to_string());
+    raw("end_line", x.end_line.to_string());
+    raw("quote", quote(&x.quote));
+    raw("rationale", quote(&x.rationale));
+    if !x.mitigation.is_empty() {
+        raw("mitigation", quote(&x.mitigation));
+    }
+    raw("verification", quote(&x.verification));
+    if !x.checks.is_empty() {
+        let list: Vec<String> = x.checks.iter().map(|c| quote(c)).collect();
+        raw("checks", format!("[{}]", list.join(", ")));
+    }
+    raw("provenance", render_provenance(&x.provenance));
+    for (key, value) in [
+        ("triaged_by", &x.triaged_by),
+        ("triaged_on", &x.triaged_on),
+        ("triage_reason", &x.triage_reason),
+    ] {
+        if !value.is_empty() {
+            raw(key, quote(value));
+        }
+    }
+    s
+}
+
 /// The file's line ending: that of its first line (LF for a one-line file).
 fn line_ending(text: &str) -> &'static str {
     match text.find('\n') {
@@ -228,17 +420,23 @@ fn span_end(item: &toml_edit::Item) -> Option<usize> {
     }
 }
 
-fn conversion_help(id: &str) -> String {
+fn conversion_help<F: Family>(id: &str) -> String {
     format!(
-        "breakwater triage writes one [decisions.\"<threat id>\"] table per decision and does not rewrite this layout\n  \
-         = help: convert it, one key per line, then run triage again:\n      \
-         [decisions.{}]\n      status = \"…\"\n      reason = \"…\"",
-        quote(id)
+        "{} writes one [{}.\"{}\"] table per {} and does not rewrite this layout\n  \
+         = help: convert it, one key per line, then run it again:\n      \
+         [{}.{}]\n      {}",
+        F::WRITER,
+        F::TABLE,
+        F::KEY,
+        F::NOUN,
+        F::TABLE,
+        quote(id),
+        F::EXAMPLE,
     )
 }
 
-/// Find every decision table, or refuse a layout that cannot be edited in place.
-fn locate(path: &str, text: &str) -> Result<Layout, EditError> {
+/// Find every entry of the family's table, or refuse a layout that cannot be edited in place.
+fn locate<F: Family>(path: &str, text: &str) -> Result<Layout, EditError> {
     let doc = toml_edit::Document::parse(text).map_err(|e| {
         let offset = e.span().map_or(0, |s| s.start);
         EditError::Parse(ModelFileError {
@@ -253,7 +451,7 @@ fn locate(path: &str, text: &str) -> Result<Layout, EditError> {
         entries: vec![],
         header_end: None,
     };
-    let Some((key, item)) = root.get_key_value("decisions") else {
+    let Some((key, item)) = root.get_key_value(F::TABLE) else {
         return Ok(layout);
     };
     let key_line = |k: &toml_edit::Key| line_of(text, k.span().map_or(0, |s| s.start));
@@ -264,8 +462,9 @@ fn locate(path: &str, text: &str) -> Result<Layout, EditError> {
                 path: path.into(),
                 line: key_line(key),
                 message: format!(
-                    "`decisions` is written as an inline table or with dotted keys; {}",
-                    conversion_help("<threat id>")
+                    "`{}` is written as an inline table or with dotted keys; {}",
+                    F::TABLE,
+                    conversion_help::<F>(F::KEY)
                 ),
             });
         }
@@ -281,7 +480,7 @@ fn locate(path: &str, text: &str) -> Result<Layout, EditError> {
         let how = match item {
             toml_edit::Item::Table(t) if !t.is_dotted() && !t.is_implicit() => {
                 let header = t.span().filter(|s| !s.is_empty()).ok_or_else(|| {
-                    EditError::Check(format!("decision `{id}` has no position in the file"))
+                    EditError::Check(format!("{} `{id}` has no position in the file", F::NOUN))
                 })?;
                 let start = line_start(text, header.start);
                 let last = span_end(item).unwrap_or(header.end).max(header.end);
@@ -298,16 +497,19 @@ fn locate(path: &str, text: &str) -> Result<Layout, EditError> {
                 });
                 continue;
             }
-            toml_edit::Item::Value(_) => "an inline table under [decisions]",
-            toml_edit::Item::Table(t) if t.is_dotted() => "dotted keys under [decisions]",
-            _ => "a table split over several headers",
+            toml_edit::Item::Value(_) => format!("an inline table under [{}]", F::TABLE),
+            toml_edit::Item::Table(t) if t.is_dotted() => {
+                format!("dotted keys under [{}]", F::TABLE)
+            }
+            _ => "a table split over several headers".to_string(),
         };
         return Err(EditError::Layout {
             path: path.into(),
             line: key_line(id_key),
             message: format!(
-                "decision `{id}` is written as {how}; {}",
-                conversion_help(id)
+                "{} `{id}` is written as {how}; {}",
+                F::NOUN,
+                conversion_help::<F>(id)
             ),
         });
     }
@@ -315,11 +517,13 @@ fn locate(path: &str, text: &str) -> Result<Layout, EditError> {
     Ok(layout)
 }
 
-/// The editing state: the text and where the decisions are in it.
+/// The editing state: the text and where the entries are in it.
 struct Splicer {
     text: String,
     layout: Layout,
     nl: &'static str,
+    /// The comment above the first entry of a file.
+    comment: &'static str,
 }
 
 impl Splicer {
@@ -440,9 +644,9 @@ impl Splicer {
         if at > 0 && !(self.text.ends_with(&blank)) {
             with.push_str(nl);
         }
-        let has_comment = self.text.lines().any(|l| l.trim_end() == SECTION_COMMENT);
+        let has_comment = self.text.lines().any(|l| l.trim_end() == self.comment);
         if !has_comment {
-            with.push_str(SECTION_COMMENT);
+            with.push_str(self.comment);
             with.push_str(&blank);
         }
         let start = at + with.len();
@@ -505,21 +709,43 @@ impl Splicer {
 /// file; the result is parsed again and checked against the expected
 /// decisions, and every other section must read back unchanged.
 pub fn edit_decisions(path: &str, text: &str, edits: &[DecisionEdit]) -> Result<Edited, EditError> {
+    edit_table::<Decisions, _>(path, text, edits)
+}
+
+/// Apply suggestion edits to the model file's text (as [`edit_decisions`]:
+/// only `[suggestions."<id>"]` tables change, checked by reading back).
+pub fn edit_suggestions(
+    path: &str,
+    text: &str,
+    edits: &[SuggestionEdit],
+) -> Result<Edited, EditError> {
+    edit_table::<Suggestions, _>(path, text, edits)
+}
+
+/// Apply edits to one family's tables; every other byte stays, and every
+/// other section must read back unchanged.
+pub fn edit_table<F: Family, E: TableEdit<F>>(
+    path: &str,
+    text: &str,
+    edits: &[E],
+) -> Result<Edited, EditError> {
     let before = ModelFile::parse(path, text)?;
-    let layout = locate(path, text)?;
+    let layout = locate::<F>(path, text)?;
     let mut s = Splicer {
         text: text.to_string(),
         layout,
         nl: line_ending(text),
+        comment: F::COMMENT,
     };
-    let mut expected: BTreeMap<String, Decision> = before.decisions.clone();
+    let mut expected: BTreeMap<String, F::Entry> = F::table(&before).clone();
     let mut changes = Vec::with_capacity(edits.len());
     for edit in edits {
-        let existing = s.layout.entries.iter().position(|e| e.id == edit.id());
-        let change = match (edit, existing) {
-            (DecisionEdit::Upsert { id, decision }, Some(i)) => {
-                expected.insert(id.clone(), decision.clone());
-                let mut entry = render_decision(id, decision, s.nl);
+        let id = edit.key();
+        let existing = s.layout.entries.iter().position(|e| e.id == id);
+        let change = match (edit.entry(), existing) {
+            (Some(value), Some(i)) => {
+                expected.insert(id.to_string(), value.clone());
+                let mut entry = F::render(id, value, s.nl);
                 let range = s.layout.entries[i].start..s.layout.entries[i].end;
                 if range.end == s.text.len() && !s.ends_with_newline() {
                     entry.truncate(entry.len() - s.nl.len());
@@ -532,34 +758,37 @@ pub fn edit_decisions(path: &str, text: &str, edits: &[DecisionEdit]) -> Result<
                     Change::Replaced
                 }
             }
-            (DecisionEdit::Upsert { id, decision }, None) => {
-                expected.insert(id.clone(), decision.clone());
-                s.insert(id, &render_decision(id, decision, s.nl));
+            (Some(value), None) => {
+                expected.insert(id.to_string(), value.clone());
+                s.insert(id, &F::render(id, value, s.nl));
                 Change::Added
             }
-            (DecisionEdit::Remove { id }, Some(i)) => {
+            (None, Some(i)) => {
                 expected.remove(id);
                 s.remove(i);
                 Change::Removed
             }
-            (DecisionEdit::Remove { .. }, None) => Change::Absent,
+            (None, None) => Change::Absent,
         };
-        changes.push((edit.id().to_string(), change));
+        changes.push((id.to_string(), change));
     }
     let after = ModelFile::parse(path, &s.text).map_err(|e| EditError::Check(e.to_string()))?;
-    if after.decisions != expected {
-        return Err(EditError::Check(
-            "the decisions read back differ from those written".into(),
-        ));
+    if *F::table(&after) != expected {
+        return Err(EditError::Check(format!(
+            "the {} read back differ from those written",
+            F::TABLE
+        )));
     }
-    let without_decisions = |m: &ModelFile| ModelFile {
-        decisions: BTreeMap::new(),
-        ..m.clone()
+    let without = |m: &ModelFile| {
+        let mut m = m.clone();
+        F::table_mut(&mut m).clear();
+        m
     };
-    if without_decisions(&after) != without_decisions(&before) {
-        return Err(EditError::Check(
-            "a section other than [decisions] changed".into(),
-        ));
+    if without(&after) != without(&before) {
+        return Err(EditError::Check(format!(
+            "a section other than [{}] changed",
+            F::TABLE
+        )));
     }
     Ok(Edited {
         text: s.text,
@@ -601,37 +830,56 @@ fn read_model(target: &Path) -> Result<Option<String>, EditError> {
     }
 }
 
-fn edit_text(current: Option<String>, edits: &[DecisionEdit]) -> Result<Edited, EditError> {
+fn edit_text<F: Family, E: TableEdit<F>>(
+    current: Option<String>,
+    edits: &[E],
+) -> Result<Edited, EditError> {
     let created = current.is_none();
     let text = current.unwrap_or_else(new_file_text);
-    let mut edited = edit_decisions(FILE_NAME, &text, edits)?;
+    let mut edited = edit_table::<F, E>(FILE_NAME, &text, edits)?;
     edited.created = created;
     Ok(edited)
 }
 
 /// What [`update_file`] would do, without locking or writing anything.
 pub fn preview_file(root: &Path, edits: &[DecisionEdit]) -> Result<Edited, EditError> {
-    edit_text(read_model(&root.join(FILE_NAME))?, edits)
+    preview_table::<Decisions, _>(root, edits)
+}
+
+/// What [`update_table`] would do, without locking or writing anything.
+pub fn preview_table<F: Family, E: TableEdit<F>>(
+    root: &Path,
+    edits: &[E],
+) -> Result<Edited, EditError> {
+    edit_text::<F, E>(read_model(&root.join(FILE_NAME))?, edits)
 }
 
 /// Apply edits to `<root>/breakwater.toml`: take the triage lock, read the
 /// file, splice, check, replace it atomically, release the lock. Two
 /// processes doing this at once both get their edits in.
 pub fn update_file(root: &Path, edits: &[DecisionEdit]) -> Result<Edited, EditError> {
-    update_file_with(root, edits, &mut |_| Ok(()))
+    update_file_with::<Decisions, _>(root, edits, &mut |_| Ok(()))
 }
 
-/// [`update_file`] with a hook that runs after the temporary file is
-/// written and synced, just before the rename (tests inject failures here).
-fn update_file_with(
+/// [`update_file`] for any family of tables (suggestions: `breakwater ai`).
+pub fn update_table<F: Family, E: TableEdit<F>>(
     root: &Path,
-    edits: &[DecisionEdit],
+    edits: &[E],
+) -> Result<Edited, EditError> {
+    update_file_with::<F, E>(root, edits, &mut |_| Ok(()))
+}
+
+/// [`update_table`] with a hook that runs after the temporary file is
+/// written and synced, just before the rename (tests inject failures here).
+fn update_file_with<F: Family, E: TableEdit<F>>(
+    root: &Path,
+    edits: &[E],
     before_rename: &mut dyn FnMut(&Path) -> io::Result<()>,
 ) -> Result<Edited, EditError> {
     let _lock = lock(root)?;
     let target = root.join(FILE_NAME);
     remove_stale_temps(root);
-    let edited = edit_text(read_model(&target)?, edits)?;
+    let edited = edit_text::<F, E>(read_model(&target)?, edits)?;
     if edited.changed() {
         write_atomic_with(&target, edited.text.as_bytes(), before_rename)
             .map_err(io_err(&target))?;
@@ -1308,7 +1556,7 @@ reason = \"validated\"
         let root = dir.path();
         fs::write(root.join(FILE_NAME), BASE).unwrap();
         let mut seen_temp = None;
-        let e = update_file_with(
+        let e = update_file_with::<Decisions, _>(
             root,
             &[upsert("a", decision("accepted", "r"))],
             &mut |tmp| {
@@ -1331,7 +1579,7 @@ reason = \"validated\"
         );
         // A new file that fails is not created at all.
         let fresh = tempfile::tempdir().unwrap();
-        update_file_with(
+        update_file_with::<Decisions, _>(
             fresh.path(),
             &[upsert("a", decision("accepted", "r"))],
             &mut |_| Err(io::Error::other("injected failure")),
@@ -1437,5 +1685,84 @@ reason = \"validated\"
             assert!(!mf.decisions.contains_key(&format!("w{t}-5@app.py::f")));
         }
         assert_eq!(dir_names(&root), [".breakwater", FILE_NAME]);
+    }
+
+    #[test]
+    fn suggestions_are_spliced_like_decisions() {
+        let x = crate::modelfile::tests::suggestion();
+        let up = |id: &str, x: &Suggestion| SuggestionEdit::Upsert {
+            id: id.into(),
+            suggestion: Box::new(x.clone()),
+        };
+        let out = edit_suggestions("t", BASE, &[up("ai:b", &x)]).unwrap();
+        assert!(out.text.starts_with(BASE), "nothing before changes");
+        assert!(out.text.contains(SUGGESTIONS_COMMENT));
+        assert_eq!(out.model.suggestions["ai:b"], x);
+        assert_eq!(
+            out.model.decisions,
+            ModelFile::parse("t", BASE).unwrap().decisions
+        );
+        // Sorted insertion, replacement in place, removal back to the bytes before.
+        let two = edit_suggestions("t", &out.text, &[up("ai:a", &x)])
+            .unwrap()
+            .text;
+        assert!(two.find("\"ai:a\"").unwrap() < two.find("\"ai:b\"").unwrap());
+        let accepted = Suggestion {
+            state: "accepted".into(),
+            triaged_by: "Ann".into(),
+            triaged_on: "2026-02-03".into(),
+            ..x.clone()
+        };
+        let three = edit_suggestions("t", &two, &[up("ai:a", &accepted)]).unwrap();
+        assert_eq!(three.changes, vec![("ai:a".to_string(), Change::Replaced)]);
+        assert_eq!(three.model.suggestions["ai:a"].state, "accepted");
+        let back = edit_suggestions(
+            "t",
+            &three.text,
+            &[SuggestionEdit::Remove { id: "ai:a".into() }],
+        )
+        .unwrap();
+        assert_eq!(back.text, out.text);
+        // Decision edits leave suggestions alone and the other way round.
+        let with_decision = edit_decisions(
+            "t",
+            &out.text,
+            &[upsert("z@x.py::f", decision("accepted", "r"))],
+        )
+        .unwrap();
+        assert_eq!(with_decision.model.suggestions["ai:b"], x);
+        // An inline suggestions table is refused with the family's words.
+        let fields: Vec<String> = render_suggestion("ai:c", &x, "\n")
+            .lines()
+            .skip(1)
+            .map(String::from)
+            .collect();
+        let inline = format!("[suggestions]\n\"ai:c\" = {{ {} }}\n", fields.join(", "));
+        let e = edit_suggestions("t", &inline, &[up("ai:d", &x)]).unwrap_err();
+        assert!(
+            e.to_string().contains(
+                "breakwater ai writes one [suggestions.\"<suggestion id>\"] table per suggestion"
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn suggestions_go_through_the_locked_atomic_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join(FILE_NAME), BASE).unwrap();
+        let x = crate::modelfile::tests::suggestion();
+        update_table::<Suggestions, _>(
+            dir.path(),
+            &[SuggestionEdit::Upsert {
+                id: "ai:1".into(),
+                suggestion: Box::new(x.clone()),
+            }],
+        )
+        .unwrap();
+        let mf = ModelFile::parse(FILE_NAME, &read(dir.path())).unwrap();
+        assert_eq!(mf.suggestions["ai:1"], x);
+        assert!(read(dir.path()).starts_with(BASE));
+        assert_eq!(dir_names(dir.path()), [".breakwater", FILE_NAME]);
     }
 }

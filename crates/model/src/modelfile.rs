@@ -116,6 +116,222 @@ pub struct Decision {
     pub expires: Option<String>,
 }
 
+/// The AI providers `[ai] provider` may name.
+pub const AI_PROVIDERS: &[&str] = &["openai", "anthropic", "ollama"];
+
+/// `[ai]`: which provider to ask and the limits of a run. API keys never go
+/// here (they come from the environment; a key in this file is a load error).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AiSection {
+    /// `openai` (any OpenAI-compatible API: OpenAI, Azure OpenAI, vLLM,
+    /// llama.cpp server, LM Studio, Ollama's /v1), `anthropic` (Messages
+    /// API) or `ollama` (Ollama's native /api/chat).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    /// The model name the provider knows (`gpt-4o-mini`, `claude-sonnet-4-5`, `qwen2.5-coder:7b`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    /// Base URL of the API (`http://localhost:11434`, `https://api.openai.com/v1`,
+    /// an Azure deployment URL with `?api-version=`). Never with credentials in it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
+    /// Seconds one request may take (default 120).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_seconds: Option<u64>,
+    /// Retries after a 429, a 5xx, a timeout or a dropped connection (default 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_retries: Option<u32>,
+    /// First retry delay in milliseconds, doubled each time (default 1000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_base_millis: Option<u64>,
+    /// Add up to one base delay of jitter to each retry (default true).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_jitter: Option<bool>,
+    /// Requests in flight at once (default 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concurrency: Option<u32>,
+    /// Tokens one run may spend, prompt and answer together (default 200000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_budget: Option<u64>,
+    /// Most tokens one answer may have (default 4096).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_output_tokens: Option<u32>,
+    /// Most bytes of repository context in one request (default 48000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_context_bytes: Option<u64>,
+    /// Largest answer accepted, in bytes (default 1000000); larger ones are rejected unread.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_response_bytes: Option<u64>,
+    /// Ask for the answer's JSON schema (structured outputs) where the
+    /// provider has them (default true; turn off for servers that reject it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub structured_outputs: Option<bool>,
+    /// Only files matching one of these globs may be sent (default: all).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub include: Vec<String>,
+    /// Files matching one of these globs are never sent (added to the
+    /// built-in list: `.env*`, key and certificate files, `secrets/`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclude: Vec<String>,
+}
+
+/// The keys `[ai]` knows; a key not listed whose name says credential is refused with its own message.
+const AI_KEYS: &[&str] = &[
+    "provider",
+    "model",
+    "endpoint",
+    "timeout_seconds",
+    "max_retries",
+    "retry_base_millis",
+    "retry_jitter",
+    "concurrency",
+    "token_budget",
+    "max_output_tokens",
+    "max_context_bytes",
+    "max_response_bytes",
+    "structured_outputs",
+    "include",
+    "exclude",
+];
+
+/// A key name that says it holds a credential (`api_key`, `apiKey`, `token`, `authorization`).
+pub fn is_credential_key(name: &str) -> bool {
+    let words = bw_facts::words::words(name);
+    const WORDS: &[&str] = &[
+        "key",
+        "apikey",
+        "token",
+        "secret",
+        "password",
+        "passwd",
+        "authorization",
+        "auth",
+        "bearer",
+        "credential",
+        "credentials",
+        "pat",
+    ];
+    words.iter().any(|w| WORDS.contains(&w.as_str()))
+        || bw_facts::secrets::secret_name_kind(name).is_some()
+}
+
+/// What a suggestion's life looks like: proposed by an AI, then decided by a person.
+pub const SUGGESTION_STATES: &[&str] = &["suggested", "accepted", "rejected"];
+/// What an AI may propose.
+pub const SUGGESTION_KINDS: &[&str] = &["threat", "mitigation"];
+/// STRIDE categories, as rules and threats name them.
+pub const STRIDE_CATEGORIES: &[&str] = &[
+    "spoofing",
+    "tampering",
+    "repudiation",
+    "information-disclosure",
+    "denial-of-service",
+    "elevation-of-privilege",
+];
+/// Verification outcomes of an AI claim.
+pub const VERIFICATIONS: &[&str] = &["confirmed", "unconfirmed"];
+
+/// Where an AI suggestion came from: enough to find the exact request and
+/// answer in `.breakwater/ai-log/` and to judge it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Provenance {
+    /// `openai`, `anthropic` or `ollama`.
+    #[serde(default)]
+    pub provider: String,
+    #[serde(default)]
+    pub model: String,
+    /// The API's base URL (no credentials).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub endpoint: String,
+    /// Sampling and size parameters sent (`temperature=0 max_output_tokens=4096 structured=json-schema`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub parameters: String,
+    /// The prompt template and its version (`suggest/1`).
+    #[serde(default)]
+    pub prompt_template: String,
+    /// `sha256:` of the request body as sent (secrets already redacted).
+    #[serde(default)]
+    pub prompt_digest: String,
+    /// `sha256:` of the repository context the prompt was built from.
+    #[serde(default)]
+    pub inputs_digest: String,
+    /// `sha256:` of the answer's body.
+    #[serde(default)]
+    pub response_digest: String,
+    /// When the run started, UTC, RFC 3339.
+    #[serde(default)]
+    pub time: String,
+    /// The run id (`breakwater ai replay RUN` reproduces it).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub run: String,
+    /// The content-addressed log entry with the full request and answer.
+    #[serde(default)]
+    pub log_entry: String,
+}
+
+/// An AI suggestion, keyed `ai:<digest>` in `[suggestions]`.
+///
+/// Only `breakwater ai` writes these, only after its checks passed, and
+/// only as `suggested`. They reach no SARIF, gate or guardrail until a
+/// person sets `state = "accepted"` (`breakwater ai accept ID`); an accepted
+/// threat suggestion is then a threat like any other (rule `ai-suggestion`,
+/// id = its key), which decisions can close.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Suggestion {
+    /// `suggested`, `accepted` or `rejected`.
+    pub state: String,
+    /// `threat` (a threat breakwater's rules did not find) or `mitigation`
+    /// (a fix for a known threat).
+    pub kind: String,
+    pub title: String,
+    /// STRIDE category (threats).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub stride: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cwe: Vec<u32>,
+    /// 1–4, as in the rules' severity table (threats).
+    #[serde(default)]
+    pub impact: u8,
+    /// 1–4 (threats).
+    #[serde(default)]
+    pub likelihood: u8,
+    /// The model element it concerns (checked to exist).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub element: Option<String>,
+    /// For a mitigation: the threat id it mitigates (checked to exist).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threat: Option<String>,
+    /// The cited file (checked: inside the tree, no link, not excluded).
+    pub path: String,
+    pub start_line: u32,
+    pub end_line: u32,
+    /// The cited code (checked: present within 3 lines of the cited ones).
+    pub quote: String,
+    /// Why it is a threat (or how the fix helps), in the AI's words.
+    pub rationale: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub mitigation: String,
+    /// `confirmed` when a deterministic check (the flow analysis) backs the
+    /// claim, else `unconfirmed`.
+    pub verification: String,
+    /// What was checked, one line each.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<String>,
+    pub provenance: Provenance,
+    /// Who accepted or rejected it (a person; informational).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub triaged_by: String,
+    /// When, `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub triaged_on: String,
+    /// Why (mandatory for a rejection).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub triage_reason: String,
+}
+
 /// True for a `YYYY-MM-DD` calendar date.
 pub fn is_date(s: &str) -> bool {
     let b = s.as_bytes();
@@ -134,10 +350,10 @@ pub fn is_date(s: &str) -> bool {
 /// Today's date (UTC) as `YYYY-MM-DD`; `BREAKWATER_TODAY` overrides it
 /// (tests, and reproducing a past run's expiry decisions).
 pub fn today() -> String {
-    if let Ok(d) = std::env::var("BREAKWATER_TODAY") {
-        if is_date(&d) {
-            return d;
-        }
+    if let Ok(d) = std::env::var("BREAKWATER_TODAY")
+        && is_date(&d)
+    {
+        return d;
     }
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -189,6 +405,13 @@ pub struct ModelFile {
     /// Decisions keyed by threat id (`breakwater triage` writes them).
     #[serde(default)]
     pub decisions: BTreeMap<String, Decision>,
+    /// Which AI provider `breakwater ai` asks, and its limits (no keys).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ai: Option<AiSection>,
+    /// AI suggestions keyed `ai:<digest>` (`breakwater ai` writes them;
+    /// people accept or reject them).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub suggestions: BTreeMap<String, Suggestion>,
 }
 
 /// An error in the model file, pointing at a line.
@@ -224,6 +447,7 @@ fn key_line(text: &str, key: &str) -> usize {
 impl ModelFile {
     /// Parse and validate; errors say where and how to fix.
     pub fn parse(path: &str, text: &str) -> Result<ModelFile, ModelFileError> {
+        check_credentials(path, text)?;
         let mf: ModelFile = toml::from_str(text).map_err(|e| {
             let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
             ModelFileError {
@@ -281,17 +505,39 @@ impl ModelFile {
                 ));
             }
             for (what, date) in [("date", Some(&d.date)), ("expires", d.expires.as_ref())] {
-                if let Some(date) = date.filter(|x| !x.is_empty()) {
-                    if !is_date(date) {
-                        return Err(err(
-                            id,
-                            format!(
-                                "decision `{id}`: {what} `{date}` is not a date: write YYYY-MM-DD"
-                            ),
-                        ));
-                    }
+                if let Some(date) = date.filter(|x| !x.is_empty() && !is_date(x)) {
+                    return Err(err(
+                        id,
+                        format!("decision `{id}`: {what} `{date}` is not a date: write YYYY-MM-DD"),
+                    ));
                 }
             }
+        }
+        if let Some(ai) = &mf.ai {
+            if let Some(p) = ai.provider.as_deref().filter(|p| !AI_PROVIDERS.contains(p)) {
+                return Err(err(
+                    "provider",
+                    format!(
+                        "[ai] provider `{p}` is not one of {} (any OpenAI-compatible server is `openai`)",
+                        AI_PROVIDERS.join(", ")
+                    ),
+                ));
+            }
+            for (key, value) in [
+                ("timeout_seconds", ai.timeout_seconds),
+                ("concurrency", ai.concurrency.map(u64::from)),
+                ("token_budget", ai.token_budget),
+                ("max_output_tokens", ai.max_output_tokens.map(u64::from)),
+                ("max_context_bytes", ai.max_context_bytes),
+                ("max_response_bytes", ai.max_response_bytes),
+            ] {
+                if value == Some(0) {
+                    return Err(err(key, format!("[ai] {key} must be at least 1")));
+                }
+            }
+        }
+        for (id, x) in &mf.suggestions {
+            check_suggestion(id, x).map_err(|m| err(id, m))?;
         }
         for (id, e) in &mf.elements {
             if element_kind(&e.kind).is_none() {
@@ -377,6 +623,113 @@ impl ModelFile {
         }
         best.map(|(r, names)| (CLASSIFICATIONS[r].to_string(), names))
     }
+}
+
+/// A suggestion must say what it is, where it points and where it came from.
+fn check_suggestion(id: &str, x: &Suggestion) -> Result<(), String> {
+    let one_of = |what: &str, v: &str, list: &[&str]| -> Result<(), String> {
+        if list.contains(&v) {
+            Ok(())
+        } else {
+            Err(format!(
+                "suggestion `{id}`: {what} `{v}` is not one of {}",
+                list.join(", ")
+            ))
+        }
+    };
+    one_of("state", &x.state, SUGGESTION_STATES)?;
+    one_of("kind", &x.kind, SUGGESTION_KINDS)?;
+    one_of("verification", &x.verification, VERIFICATIONS)?;
+    if x.kind == "threat" {
+        one_of("stride", &x.stride, STRIDE_CATEGORIES)?;
+        for (what, v) in [("impact", x.impact), ("likelihood", x.likelihood)] {
+            if !(1..=4).contains(&v) {
+                return Err(format!(
+                    "suggestion `{id}`: {what} {v} is not between 1 and 4"
+                ));
+            }
+        }
+    } else if x.threat.as_deref().is_none_or(str::is_empty) {
+        return Err(format!(
+            "suggestion `{id}`: a mitigation names the threat it mitigates (`threat = \"<threat id>\"`)"
+        ));
+    }
+    if x.title.trim().is_empty() || x.path.trim().is_empty() || x.start_line == 0 {
+        return Err(format!(
+            "suggestion `{id}` needs a title, a path and a start_line: an AI suggestion always cites code"
+        ));
+    }
+    if x.end_line < x.start_line {
+        return Err(format!(
+            "suggestion `{id}`: end_line {} is before start_line {}",
+            x.end_line, x.start_line
+        ));
+    }
+    let p = &x.provenance;
+    for (what, v) in [
+        ("provider", &p.provider),
+        ("model", &p.model),
+        ("prompt_template", &p.prompt_template),
+        ("response_digest", &p.response_digest),
+        ("time", &p.time),
+        ("log_entry", &p.log_entry),
+    ] {
+        if v.trim().is_empty() {
+            return Err(format!(
+                "suggestion `{id}`: provenance.{what} is missing; every AI item says where it came from"
+            ));
+        }
+    }
+    if x.state == "rejected" && x.triage_reason.trim().is_empty() {
+        return Err(format!(
+            "suggestion `{id}` is rejected without a reason: add triage_reason = \"…\""
+        ));
+    }
+    if !x.triaged_on.is_empty() && !is_date(&x.triaged_on) {
+        return Err(format!(
+            "suggestion `{id}`: triaged_on `{}` is not a date: write YYYY-MM-DD",
+            x.triaged_on
+        ));
+    }
+    Ok(())
+}
+
+/// Credentials never live in the model file, which is committed: a key
+/// under `[ai]` whose name says credential, or a value anywhere that the
+/// secret detector recognises as an API key, token, private key or a URL
+/// with a password, is a load error at its line.
+fn check_credentials(path: &str, text: &str) -> Result<(), ModelFileError> {
+    const FIX: &str = "API keys come from the environment only: OPENAI_API_KEY, ANTHROPIC_API_KEY or BREAKWATER_AI_API_KEY (see docs/ai.md); remove it from the file, and rotate the key if it was ever committed";
+    if let Ok(doc) = toml_edit::Document::parse(text)
+        && let Some(ai) = doc.as_table().get("ai").and_then(|i| i.as_table_like())
+    {
+        for (key, _) in ai.iter() {
+            if AI_KEYS.contains(&key) || !is_credential_key(key) {
+                continue;
+            }
+            let offset = ai.key(key).and_then(|k| k.span()).map_or(0, |s| s.start);
+            let (line, col) = line_col(text, offset);
+            return Err(ModelFileError {
+                path: path.into(),
+                line,
+                col,
+                message: format!("[ai] `{key}` looks like a credential; {FIX}"),
+            });
+        }
+    }
+    if let Some(fact) = bw_facts::secrets::scan(path, bw_files::Lang::Config, text)
+        .into_iter()
+        .next()
+    {
+        let masked = fact.str("masked").unwrap_or(&fact.kind).to_string();
+        return Err(ModelFileError {
+            path: path.into(),
+            line: fact.evidence.location.start_line as usize,
+            col: 1,
+            message: format!("a secret ({masked}) is in the model file, which is committed; {FIX}"),
+        });
+    }
+    Ok(())
 }
 
 fn element_kind(kind: &str) -> Option<ElementKind> {
@@ -476,7 +829,7 @@ pub fn init_text(model: &SystemModel) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -563,5 +916,158 @@ mod tests {
             mf.classification_for(["store:postgres"].into_iter())
                 .is_some()
         );
+    }
+
+    #[test]
+    fn credentials_are_load_errors_at_their_line() {
+        let e = ModelFile::parse(
+            "breakwater.toml",
+            "[system]\nname = \"x\"\n\n[ai]\nprovider = \"openai\"\napi_key = \"abc\"\n",
+        )
+        .unwrap_err();
+        assert_eq!((e.line, e.col), (6, 1), "{e}");
+        assert!(
+            e.message.contains("`api_key` looks like a credential"),
+            "{e}"
+        );
+        assert!(e.message.contains("OPENAI_API_KEY"), "{e}");
+        for key in [
+            "apiKey",
+            "token",
+            "authorization",
+            "secret",
+            "password",
+            "anthropic_key",
+        ] {
+            let e = ModelFile::parse("t", &format!("[ai]\n{key} = \"v\"\n")).unwrap_err();
+            assert!(e.message.contains("looks like a credential"), "{key}: {e}");
+        }
+        // A real-looking key as a value, anywhere in the file, and never echoed.
+        let key = format!("sk-proj-{}", "Ab3dE5gH7jK9mN1pQ3sT5vW7yZ");
+        let e = ModelFile::parse(
+            "t",
+            &format!("[ai]\nprovider = \"openai\"\nmodel = \"{key}\"\n"),
+        )
+        .unwrap_err();
+        assert_eq!(e.line, 3, "{e}");
+        assert!(!e.to_string().contains(&key), "{e}");
+        let e = ModelFile::parse(
+            "t",
+            "[ai]\nprovider = \"openai\"\nendpoint = \"https://bob:hunter2hunter2@llm.internal/v1\"\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.line, 3, "{e}");
+        // Our own keys are fine, and so is a budget of tokens.
+        let ok = ModelFile::parse(
+            "t",
+            "[ai]\nprovider = \"ollama\"\nmodel = \"qwen2.5-coder:7b\"\ntoken_budget = 50000\nmax_output_tokens = 2000\nexclude = [\"docs/**\"]\n",
+        )
+        .unwrap();
+        assert_eq!(ok.ai.unwrap().token_budget, Some(50000));
+        let e = ModelFile::parse("t", "[ai]\nprovider = \"gemini\"\n").unwrap_err();
+        assert!(e.message.contains("openai, anthropic, ollama"), "{e}");
+        assert_eq!(e.line, 2);
+    }
+
+    pub(crate) fn suggestion() -> Suggestion {
+        Suggestion {
+            state: "suggested".into(),
+            kind: "threat".into(),
+            title: "Order ids are guessable".into(),
+            stride: "information-disclosure".into(),
+            cwe: vec![639],
+            impact: 3,
+            likelihood: 2,
+            element: Some("route:GET /orders/{}".into()),
+            threat: None,
+            path: "app/orders.py".into(),
+            start_line: 10,
+            end_line: 12,
+            quote: "order = Order.query.get(order_id)".into(),
+            rationale: "any user can read any order".into(),
+            mitigation: "check the owner".into(),
+            verification: "unconfirmed".into(),
+            checks: vec!["path exists".into()],
+            provenance: Provenance {
+                provider: "openai".into(),
+                model: "m".into(),
+                endpoint: String::new(),
+                parameters: "temperature=0".into(),
+                prompt_template: "suggest/1".into(),
+                prompt_digest: "sha256:aa".into(),
+                inputs_digest: "sha256:bb".into(),
+                response_digest: "sha256:cc".into(),
+                time: "2026-01-02T03:04:05Z".into(),
+                run: "r1".into(),
+                log_entry: ".breakwater/ai-log/cc.json".into(),
+            },
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn suggestions_are_checked() {
+        let render = |x: &Suggestion| crate::edit::render_suggestion("ai:1", x, "\n");
+        let ok = ModelFile::parse("t", &render(&suggestion())).unwrap();
+        assert_eq!(ok.suggestions["ai:1"], suggestion());
+        let cases: Vec<(Suggestion, &str)> = vec![
+            (
+                Suggestion {
+                    state: "decided".into(),
+                    ..suggestion()
+                },
+                "state",
+            ),
+            (
+                Suggestion {
+                    stride: "spoof".into(),
+                    ..suggestion()
+                },
+                "stride",
+            ),
+            (
+                Suggestion {
+                    impact: 5,
+                    ..suggestion()
+                },
+                "between 1 and 4",
+            ),
+            (
+                Suggestion {
+                    kind: "mitigation".into(),
+                    ..suggestion()
+                },
+                "names the threat",
+            ),
+            (
+                Suggestion {
+                    path: "".into(),
+                    ..suggestion()
+                },
+                "cites code",
+            ),
+            (
+                Suggestion {
+                    state: "rejected".into(),
+                    ..suggestion()
+                },
+                "without a reason",
+            ),
+            (
+                Suggestion {
+                    provenance: Provenance {
+                        model: "".into(),
+                        ..suggestion().provenance
+                    },
+                    ..suggestion()
+                },
+                "provenance.model",
+            ),
+        ];
+        for (x, want) in cases {
+            let e = ModelFile::parse("t", &format!("\n{}", render(&x))).unwrap_err();
+            assert!(e.message.contains(want), "{want}: {e}");
+            assert_eq!(e.line, 2, "{e}");
+        }
     }
 }

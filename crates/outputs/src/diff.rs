@@ -38,7 +38,7 @@ pub fn render_diff(
     }
 }
 
-fn shown<'a>(v: &'a [Threat], include_potential: bool) -> Vec<&'a Threat> {
+fn shown(v: &[Threat], include_potential: bool) -> Vec<&Threat> {
     v.iter()
         .filter(|t| include_potential || t.confidence != Confidence::Potential)
         .collect()

@@ -171,6 +171,7 @@ impl Renderer for Terminal {
         }
 
         ignored_section(&mut cx, report)?;
+        suggestions_section(&mut cx, report)?;
         questions_section(&mut cx, report)?;
         model_section(&mut cx, report, &self.opts.root_label)?;
         files_section(&mut cx, report)?;
@@ -583,6 +584,51 @@ fn decisions_section(cx: &mut Ctx<'_>, report: &Report) -> io::Result<()> {
             &format!("{} ({}): {}", d.state, d.status, one_line(&d.note)),
         )?;
     }
+    cx.line("")
+}
+
+/// AI suggestions awaiting triage: labelled as such, apart from the threats.
+fn suggestions_section(cx: &mut Ctx<'_>, report: &Report) -> io::Result<()> {
+    if report.suggestions.is_empty() {
+        return Ok(());
+    }
+    let p = cx.paint;
+    cx.line(&p.paint(
+        &format!(
+            "AI suggestions awaiting triage ({}): not threats until a person accepts them",
+            report.suggestions.len()
+        ),
+        BOLD,
+    ))?;
+    for s in &report.suggestions {
+        let what = match (&s.severity, &s.threat) {
+            (Some(sev), _) => format!("{} {}", sev.name(), s.stride),
+            (None, Some(t)) => format!("mitigation for {t}"),
+            (None, None) => s.kind.clone(),
+        };
+        cx.line(&format!(
+            "  {} [{}, {}] {}",
+            one_line(&s.id),
+            what,
+            s.verification,
+            one_line(&s.title)
+        ))?;
+        cx.para(
+            "      ",
+            6,
+            &format!(
+                "--> {}:{} (proposed by {})",
+                one_line(&s.location.path),
+                s.location.start_line,
+                one_line(&s.proposed_by)
+            ),
+        )?;
+    }
+    cx.para(
+        "  ",
+        2,
+        "= decide: breakwater ai accept ID, or breakwater ai reject ID --reason \"…\"",
+    )?;
     cx.line("")
 }
 

@@ -356,6 +356,32 @@ pub struct Summary {
     pub baseline: usize,
 }
 
+/// An AI suggestion awaiting a person's triage: listed apart from the
+/// threats, never in SARIF, never counted by a gate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct PendingSuggestion {
+    /// `ai:<digest>`, the key in `[suggestions]`.
+    pub id: String,
+    /// `threat` or `mitigation`.
+    pub kind: String,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub stride: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cwe: Vec<u32>,
+    /// What it would be if accepted (threats).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<Severity>,
+    /// The threat a mitigation is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threat: Option<String>,
+    pub location: Location,
+    /// `confirmed` or `unconfirmed`, by breakwater's checks.
+    pub verification: String,
+    /// Who proposed it: `<provider> <model>`.
+    pub proposed_by: String,
+}
+
 /// The complete result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Report {
@@ -378,4 +404,7 @@ pub struct Report {
     pub ignores: Vec<InlineIgnore>,
     pub files: FileStats,
     pub summary: Summary,
+    /// AI suggestions awaiting triage (not threats until a person accepts them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suggestions: Vec<PendingSuggestion>,
 }

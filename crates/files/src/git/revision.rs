@@ -18,9 +18,13 @@ pub enum GitError {
         "{path}: not inside a git repository; diff needs git history (run `git init`, or scan instead)"
     )]
     NoRepo { path: String },
-    #[error("`{rev}` is not a revision of this repository: {error}")]
+    #[error(
+        "`{rev}` is not a revision of this repository: {error}\n  = help: check the name (`git branch -a`); in CI, a shallow checkout lacks the base: fetch the history (GitHub: `fetch-depth: 0`, GitLab: `GIT_DEPTH: 0`)"
+    )]
     BadRevision { rev: String, error: String },
-    #[error("no common ancestor between {a} and {b}; pass the base revision explicitly")]
+    #[error(
+        "no common ancestor between {a} and {b}; pass the base revision explicitly (in CI, a shallow checkout hides it: fetch the history)"
+    )]
     NoMergeBase { a: String, b: String },
     #[error(
         "could not find the default branch (tried origin/HEAD, origin/main, origin/master, main, master); pass the base revision explicitly, e.g. `breakwater diff origin/develop`"
@@ -115,14 +119,14 @@ impl GitRepo {
     /// origin/main, origin/master, main, master that exists.
     pub fn default_branch(&self) -> Result<String, GitError> {
         let repo = self.local();
-        if let Ok(r) = repo.find_reference("refs/remotes/origin/HEAD") {
-            if let Some(name) = r.target().try_name() {
-                let name = name.as_bstr().to_string();
-                return Ok(name
-                    .strip_prefix("refs/remotes/")
-                    .unwrap_or(&name)
-                    .to_string());
-            }
+        if let Ok(r) = repo.find_reference("refs/remotes/origin/HEAD")
+            && let Some(name) = r.target().try_name()
+        {
+            let name = name.as_bstr().to_string();
+            return Ok(name
+                .strip_prefix("refs/remotes/")
+                .unwrap_or(&name)
+                .to_string());
         }
         for name in ["origin/main", "origin/master", "main", "master"] {
             if repo.rev_parse_single(name).is_ok() {
@@ -253,28 +257,35 @@ impl GitRepo {
         }
     }
 
-    /// A commit's tree as a file source, with the same size limit and link
-    /// policy as a walk of the disk.
+    /// A commit's tree as a file source, offering what a walk of the same
+    /// files on disk would: the same size limit, link policy, exclusions
+    /// (the facts cache) and, when asked, the tree's own `.gitignore` files
+    /// (a tracked file that matches one is not scanned on disk either, so
+    /// it must not be here, or every diff would report it).
     pub fn tree_source(
         &self,
         commit: ObjectId,
-        max_file_bytes: u64,
+        opts: &crate::WalkOptions,
     ) -> Result<TreeSource, GitError> {
         let repo = self.local();
         let tree = tree_of(&repo, commit)?;
         let mut rec = gix::traverse::tree::Recorder::default();
         tree.traverse().breadthfirst(&mut rec).map_err(other)?;
-        let entries = rec.records.into_iter().map(|e| {
-            let kind = if e.mode.is_link() {
-                BlobKind::Link
-            } else if e.mode.is_blob() {
-                BlobKind::File
-            } else {
-                BlobKind::Other
-            };
-            (e.filepath.to_string(), kind, e.oid)
-        });
-        self.blob_source(&repo, entries, max_file_bytes)
+        let entries: Vec<(String, BlobKind, ObjectId)> = rec
+            .records
+            .into_iter()
+            .map(|e| {
+                let kind = if e.mode.is_link() {
+                    BlobKind::Link
+                } else if e.mode.is_blob() {
+                    BlobKind::File
+                } else {
+                    BlobKind::Other
+                };
+                (e.filepath.to_string(), kind, e.oid)
+            })
+            .collect();
+        self.blob_source(&repo, &entries, opts)
     }
 
     /// The commit HEAD points at; `None` on a branch with no commit yet.
@@ -288,13 +299,15 @@ impl GitRepo {
     }
 
     /// The git index (the staging area: what `git commit` would record) as
-    /// a file source. Only merged entries are offered: a path with an
-    /// unresolved conflict cannot be committed, and an entry added with
-    /// `git add -N` (intent to add) has no staged content yet.
-    pub fn index_source(&self, max_file_bytes: u64) -> Result<TreeSource, GitError> {
+    /// a file source, filtered as [`GitRepo::tree_source`] filters a tree
+    /// (with the index's own `.gitignore` files). Only merged entries are
+    /// offered: a path with an unresolved conflict cannot be committed, and
+    /// an entry added with `git add -N` (intent to add) has no staged
+    /// content yet.
+    pub fn index_source(&self, opts: &crate::WalkOptions) -> Result<TreeSource, GitError> {
+        use gix::index::entry::{Flags, Mode, Stage};
         let repo = self.local();
         let index = repo.index_or_empty().map_err(other)?;
-        use gix::index::entry::{Flags, Mode, Stage};
         let entries: Vec<(String, BlobKind, ObjectId)> = index
             .entries()
             .iter()
@@ -310,18 +323,19 @@ impl GitRepo {
                 (e.path(&index).to_string(), kind, e.id)
             })
             .collect();
-        self.blob_source(&repo, entries.into_iter(), max_file_bytes)
+        self.blob_source(&repo, &entries, opts)
     }
 
     /// One file of the index (a path relative to the scanned directory),
     /// or `None` when it is not staged.
     pub fn file_in_index(&self, path: &str) -> Result<Option<Vec<u8>>, GitError> {
+        use gix::index::entry::{Mode, Stage};
         let repo = self.local();
         let index = repo.index_or_empty().map_err(other)?;
         let full = format!("{}{path}", self.prefix);
         let entry = index.entries().iter().find(|e| {
-            e.stage() == gix::index::entry::Stage::Unconflicted
-                && e.mode == gix::index::entry::Mode::FILE
+            e.stage() == Stage::Unconflicted
+                && (e.mode == Mode::FILE || e.mode == Mode::FILE_EXECUTABLE)
                 && e.path(&index) == full.as_bytes()
         });
         match entry {
@@ -331,13 +345,20 @@ impl GitRepo {
     }
 
     /// The blobs under the scanned directory as a file source: links and
-    /// oversized files listed as skipped, files breakwater does not read left out.
+    /// oversized files listed as skipped; excluded, ignored and unread
+    /// files left out.
     fn blob_source(
         &self,
         repo: &gix::Repository,
-        entries: impl Iterator<Item = (String, BlobKind, ObjectId)>,
-        max_file_bytes: u64,
+        entries: &[(String, BlobKind, ObjectId)],
+        opts: &crate::WalkOptions,
     ) -> Result<TreeSource, GitError> {
+        let max_file_bytes = opts.max_file_bytes;
+        let ignores = if opts.respect_gitignore {
+            gitignores(repo, entries)?
+        } else {
+            Default::default()
+        };
         let mut listing = Listing::default();
         let mut blobs = std::collections::BTreeMap::new();
         for (full, kind, oid) in entries {
@@ -345,17 +366,23 @@ impl GitRepo {
                 continue;
             };
             let path = path.to_string();
-            if path.split('/').any(|c| c == ".git") {
+            if path.split('/').any(|c| c == ".git")
+                || opts
+                    .exclude
+                    .iter()
+                    .any(|x| path == *x || path.starts_with(&format!("{x}/")))
+                || ignored(&ignores, full)
+            {
                 continue;
             }
-            if kind == BlobKind::Link {
+            if *kind == BlobKind::Link {
                 listing.skipped.push((path, SkipReason::Symlink));
                 continue;
             }
-            if kind != BlobKind::File || detect_lang(&path).is_none() {
+            if *kind != BlobKind::File || detect_lang(&path).is_none() {
                 continue;
             }
-            let size = repo.find_header(oid).map(|h| h.size()).map_err(other)?;
+            let size = repo.find_header(*oid).map(|h| h.size()).map_err(other)?;
             if size > max_file_bytes {
                 listing.skipped.push((
                     path,
@@ -370,7 +397,7 @@ impl GitRepo {
                 path: path.clone(),
                 size,
             });
-            blobs.insert(path, oid);
+            blobs.insert(path, *oid);
         }
         listing.files.sort();
         listing.skipped.sort();
@@ -389,6 +416,66 @@ enum BlobKind {
     File,
     Link,
     Other,
+}
+
+/// The tree's `.gitignore` files, by the directory they sit in (`""` at
+/// the top, else `dir/`).
+fn gitignores(
+    repo: &gix::Repository,
+    entries: &[(String, BlobKind, ObjectId)],
+) -> Result<std::collections::BTreeMap<String, ignore::gitignore::Gitignore>, GitError> {
+    let mut out = std::collections::BTreeMap::new();
+    for (full, _, oid) in entries.iter().filter(|e| e.1 == BlobKind::File) {
+        let dir = match full.rsplit_once('/') {
+            Some((d, ".gitignore")) => format!("{d}/"),
+            None if full == ".gitignore" => String::new(),
+            _ => continue,
+        };
+        let data = repo.find_object(*oid).map_err(other)?.detach().data;
+        let mut b = ignore::gitignore::GitignoreBuilder::new(if dir.is_empty() {
+            "."
+        } else {
+            dir.as_str()
+        });
+        for line in String::from_utf8_lossy(&data).lines() {
+            // A line that is not a valid pattern is skipped, as git does.
+            let _ = b.add_line(None, line);
+        }
+        if let Ok(gi) = b.build() {
+            out.insert(dir, gi);
+        }
+    }
+    Ok(out)
+}
+
+/// Whether the nearest `.gitignore` with an opinion on `path` (a path from
+/// the top of the work tree) ignores it: deeper files override shallower
+/// ones, and a `!pattern` re-includes.
+fn ignored(
+    ignores: &std::collections::BTreeMap<String, ignore::gitignore::Gitignore>,
+    path: &str,
+) -> bool {
+    let mut dirs: Vec<&str> = vec![""];
+    for (i, c) in path.char_indices() {
+        if c == '/' {
+            dirs.push(&path[..=i]);
+        }
+    }
+    for dir in dirs.iter().rev() {
+        let Some(gi) = ignores.get(*dir) else {
+            continue;
+        };
+        // The matcher's root is the directory; the full path carries it as
+        // a prefix, which the matcher strips component-wise.
+        let m = gi.matched_path_or_any_parents(path, false);
+        if m.is_ignore() {
+            return true;
+        }
+        if m.is_whitelist() {
+            return false;
+        }
+    }
+    false
 }
 
 fn tree_of(repo: &gix::Repository, commit: ObjectId) -> Result<gix::Tree<'_>, GitError> {

@@ -694,5 +694,6 @@ pub fn sample_report() -> Report {
             unverified: 1,
             baseline: 0,
         },
+        suggestions: vec![],
     }
 }
