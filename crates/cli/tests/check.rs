@@ -228,6 +228,11 @@ fn before_the_first_commit_every_staged_threat_is_new() {
         String::from_utf8_lossy(&o.stderr)
     );
     assert!(out.contains("command-injection@ops.py::ping"), "{out}");
+    // Without --staged, the working tree: the unstaged file is new too.
+    std::fs::write(d.join("app.py"), format!("{APP}{SQLI}")).unwrap();
+    let out = stdout(&bw(d, &["check"]));
+    assert!(out.contains("command-injection@ops.py::ping"), "{out}");
+    assert!(out.contains("sql-injection@app.py::find"), "{out}");
 }
 
 #[test]

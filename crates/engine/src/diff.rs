@@ -69,8 +69,10 @@ pub fn diff(root: &Path, opts: &DiffOptions) -> Result<DiffOutput, DiffError> {
             "the staged changes are compared with a base revision, not with a head revision; drop one of them".into(),
         ));
     }
-    // Before the first commit the staged files are compared with nothing.
-    let unborn = opts.staged && opts.base.is_none() && repo.head()?.is_none();
+    // Before the first commit, a base of HEAD (the staged changes' default)
+    // is nothing: every file is new.
+    let base_is_head = (opts.staged && opts.base.is_none()) || opts.base.as_deref() == Some("HEAD");
+    let unborn = base_is_head && opts.head.is_none() && repo.head()?.is_none();
     let head_commit = match &opts.head {
         Some(rev) => Some(repo.resolve(rev)?),
         None if unborn => None,
@@ -78,6 +80,7 @@ pub fn diff(root: &Path, opts: &DiffOptions) -> Result<DiffOutput, DiffError> {
     };
     let (base_src, base_commit, base_label): (Box<dyn FileSource>, _, _) =
         match (&opts.base, head_commit) {
+            (Some(_), None) => (Box::new(MemorySource::new()), None, "no commit yet".into()),
             (Some(rev), _) => {
                 let id = repo.resolve(rev)?;
                 (
