@@ -56,7 +56,8 @@ pub fn overlay<'a>(
     let mut o = OverlaySource::new(base, max_file_bytes);
     match change {
         Change::Diff(text) => {
-            let patches = patch::parse(text)?;
+            let mut patches = patch::parse(text)?;
+            strip_prefix(&mut patches, base);
             let files = patch::apply_all(&patches, &|p| base.read(p).ok())?;
             for (path, content) in files {
                 match content {
@@ -86,6 +87,41 @@ pub fn overlay<'a>(
         }
     }
     Ok(o)
+}
+
+/// A diff written from the top of a repository (`git diff` there) whose
+/// every path lies under a directory that does not exist at the top of
+/// `base`, while the paths without that directory do: `base` is that
+/// directory (a service of a monorepo), so the directory is removed.
+fn strip_prefix(patches: &mut [patch::FilePatch], base: &dyn FileSource) {
+    let paths: Vec<&str> = patches
+        .iter()
+        .flat_map(|p| p.old_path.iter().chain(p.new_path.iter()))
+        .map(String::as_str)
+        .collect();
+    let exists = |p: &str| base.read(p).is_ok();
+    // The shortest leading directories shared by every path, tried from
+    // the outermost in.
+    let Some(first) = paths.first() else { return };
+    let parts: Vec<&str> = first.split('/').collect();
+    for n in 1..parts.len() {
+        let prefix = format!("{}/", parts[..n].join("/"));
+        let all_under = paths.iter().all(|p| p.starts_with(&prefix));
+        if !all_under {
+            return;
+        }
+        let old_paths = patches.iter().filter_map(|p| p.old_path.as_deref());
+        let as_is = old_paths.clone().any(exists);
+        let stripped = old_paths.clone().any(|p| exists(&p[prefix.len()..]));
+        if !as_is && stripped {
+            for p in patches.iter_mut() {
+                for path in [&mut p.old_path, &mut p.new_path].into_iter().flatten() {
+                    *path = path[prefix.len()..].to_string();
+                }
+            }
+            return;
+        }
+    }
 }
 
 fn clean_path(p: &str) -> Result<String, PatchError> {
@@ -204,6 +240,22 @@ mod tests {
         );
         // The source itself never changed.
         assert_eq!(src.read("app/views.py").unwrap(), VIEWS.as_bytes());
+    }
+
+    #[test]
+    fn a_diff_from_the_top_of_a_monorepo_applies_to_the_service_scanned() {
+        let src = MemorySource::new().with("app/views.py", VIEWS);
+        let diff = "--- a/services/api/app/views.py\n+++ b/services/api/app/views.py\n@@ -1,1 +1,2 @@\n+# Users.\n from flask import Flask, request\n";
+        let o = overlay(&src, &Change::Diff(diff.into()), 1 << 20).unwrap();
+        let text = String::from_utf8(o.read("app/views.py").unwrap()).unwrap();
+        assert!(text.starts_with("# Users.\nfrom flask"), "{text}");
+        // A path that exists as written is never rewritten.
+        let src = MemorySource::new()
+            .with("services/api/app/views.py", VIEWS)
+            .with("app/views.py", VIEWS);
+        let o = overlay(&src, &Change::Diff(diff.into()), 1 << 20).unwrap();
+        let changed: Vec<&str> = o.changed().map(|(p, _)| p).collect();
+        assert_eq!(changed, ["services/api/app/views.py"]);
     }
 
     #[test]

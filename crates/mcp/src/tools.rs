@@ -684,7 +684,8 @@ pub fn explain_rule(snap: &Snapshot, q: &ExplainRuleInput) -> Result<RuleDocs, S
 /// A change to check: a unified diff, or one file's new content, or a snippet added to one file.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 pub struct CheckChangeInput {
-    /// A unified diff (`git diff` output) with paths relative to the repository root.
+    /// A unified diff (`git diff` output) with paths relative to the directory served
+    /// (a diff from the top of a monorepo whose files are all under it also applies).
     #[serde(default)]
     pub diff: Option<String>,
     /// The file `content` or `snippet` is for, relative to the repository root.
