@@ -70,6 +70,12 @@ enum Command {
     Triage(cmd::triage::Args),
     /// The editor server: threats as diagnostics as you type (Language Server Protocol on stdio).
     Lsp(cmd::lsp::Args),
+    /// Check uncommitted (or, with --staged, staged) changes for new threats: for pre-commit hooks.
+    Check(cmd::check::Args),
+    /// Write project-specific instructions for AI coding assistants (AGENTS.md, CLAUDE.md, Cursor, Copilot).
+    Guardrails(cmd::guardrails::Args),
+    /// Serve the threat model to AI assistants over MCP (stdio).
+    Mcp(cmd::mcp::Args),
     /// AI suggestions, explanations and change reviews, verified against the code, with provenance.
     Ai(cmd::ai::Args),
 }
@@ -95,6 +101,9 @@ fn main() -> ExitCode {
         Command::Status(a) => cmd::status::run(a),
         Command::Triage(a) => cmd::triage::run(a),
         Command::Lsp(a) => cmd::lsp::run(a),
+        Command::Check(a) => cmd::check::run(a),
+        Command::Guardrails(a) => cmd::guardrails::run(a),
+        Command::Mcp(a) => cmd::mcp::run(a),
         Command::Ai(a) => cmd::ai::run(a),
     };
     ExitCode::from(code)

@@ -136,6 +136,7 @@ fn the_recipes_have_the_commands_this_test_runs() {
     assert!(cmds.iter().any(|c| c.contains("--format markdown")));
     assert!(cmds.iter().any(|c| c.contains("--fail-on high")));
     assert!(cmds.iter().any(|c| c.contains("scan --check")));
+    assert!(cmds.iter().any(|c| c.contains("check --staged")));
     assert_eq!(
         words("breakwater diff \"origin/main\" --output x"),
         ["breakwater", "diff", "origin/main", "--output", "x"]
@@ -161,7 +162,19 @@ fn a_change_that_removes_auth_fails_the_gate_and_reports_it() {
         ],
     );
     assert_eq!(o.status.code(), Some(0));
-    // The pre-commit hooks run before the commit, on the working tree.
+    // The pre-commit hooks run before the commit: the threat gate sees
+    // only what is staged, so the unstaged edit passes it...
+    for cmd in commands(&repo_root().join(".pre-commit-hooks.yaml")) {
+        let o = bw(d, &words(&cmd)[1..]);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{cmd}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    // ...and stops it once it is staged.
+    git(d, &["add", "-A"]);
     for cmd in commands(&repo_root().join(".pre-commit-hooks.yaml")) {
         let o = bw(d, &words(&cmd)[1..]);
         let want = if cmd.contains("--fail-on") { 1 } else { 0 };
@@ -171,6 +184,10 @@ fn a_change_that_removes_auth_fails_the_gate_and_reports_it() {
             "{cmd}: {}",
             String::from_utf8_lossy(&o.stderr)
         );
+        if want == 1 {
+            let out = String::from_utf8_lossy(&o.stdout);
+            assert!(out.contains("admin-route-unauthenticated"), "{out}");
+        }
     }
     git(d, &["commit", "-qam", "open the stats route"]);
     for cmd in commands(&repo_root().join("docs/ci.md")) {

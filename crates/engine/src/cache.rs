@@ -47,6 +47,8 @@ const EXTRACT_BUILD: &str = env!("BW_EXTRACT_BUILD");
 pub struct Cache {
     /// `<dir>/v<FORMAT>`.
     entries: PathBuf,
+    /// Entries are read, never written (see [`Cache::read_only`]).
+    read_only: bool,
 }
 
 /// Why a scan runs without its cache. The message is a one-line warning.
@@ -121,7 +123,20 @@ impl Cache {
             write_atomic(&entries, ".probe", b"").map_err(not_writable)?;
             let _ = std::fs::remove_file(entries.join(".probe"));
         }
-        Ok(Cache { entries })
+        Ok(Cache {
+            entries,
+            read_only: false,
+        })
+    }
+
+    /// The same cache, read but never written: for scans of content that
+    /// is not in the tree (a change proposed in memory), whose entries
+    /// would only fill the directory with files no scan will ask for.
+    pub fn read_only(&self) -> Cache {
+        Cache {
+            entries: self.entries.clone(),
+            read_only: true,
+        }
     }
 
     /// The directory holding this format's entries.
@@ -144,6 +159,9 @@ impl Cache {
     /// Store `facts` under `key`. Failures (disk full, a directory made
     /// read-only mid-scan) only cost the next scan a parse.
     pub(crate) fn put(&self, key: &str, facts: &FileFacts) {
+        if self.read_only {
+            return;
+        }
         let entry = EntryRef { key, facts };
         let Ok(bytes) = serde_json::to_vec(&entry) else {
             return;

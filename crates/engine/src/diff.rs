@@ -1,9 +1,10 @@
-//! `diff`: the base revision read from git objects, the head from git or
-//! the working tree, both run through the same pipeline and compared.
+//! `diff`: the base revision read from git objects, the head from git, the
+//! index (staged changes) or the working tree, all run through the same
+//! pipeline and compared.
 
 use crate::{EngineError, Library, ScanOptions, scan};
 use bw_files::git::{CommitInfo, GitError, GitRepo};
-use bw_files::{FileSource, FsSource, WalkOptions};
+use bw_files::{FileSource, FsSource, MemorySource, WalkOptions};
 use bw_model::modelfile::{FILE_NAME, ModelFile};
 use bw_threats::Report;
 use bw_threats::diff::{AddedSilencer, DiffInputs, DiffReport, Side, compare};
@@ -18,6 +19,10 @@ pub struct DiffOptions {
     pub base: Option<String>,
     /// Head revision; default: the working tree.
     pub head: Option<String>,
+    /// Head is the git index (what `git commit` would record: staged
+    /// changes only) instead of the working tree; the base defaults to
+    /// HEAD (nothing, before the first commit). `head` must be `None`.
+    pub staged: bool,
     pub trust_head_decisions: bool,
     pub walk: WalkOptions,
     /// Options for both scans (name, threads, today); the model files are
@@ -34,6 +39,8 @@ pub enum DiffError {
     Engine(#[from] EngineError),
     #[error("{0}")]
     ModelFile(String),
+    #[error("{0}")]
+    Usage(String),
 }
 
 /// The comparison, both reports, and whether head's scan was complete.
@@ -57,45 +64,85 @@ fn parse_model(side: &str, text: Option<Vec<u8>>) -> Result<Option<ModelFile>, D
 /// Compare two revisions of the repository around `root`.
 pub fn diff(root: &Path, opts: &DiffOptions) -> Result<DiffOutput, DiffError> {
     let repo = GitRepo::discover(root)?;
+    if opts.staged && opts.head.is_some() {
+        return Err(DiffError::Usage(
+            "the staged changes are compared with a base revision, not with a head revision; drop one of them".into(),
+        ));
+    }
+    // Before the first commit, a base of HEAD (the staged changes' default)
+    // is nothing: every file is new.
+    let base_is_head = (opts.staged && opts.base.is_none()) || opts.base.as_deref() == Some("HEAD");
+    let unborn = base_is_head && opts.head.is_none() && repo.head()?.is_none();
     let head_commit = match &opts.head {
-        Some(rev) => repo.resolve(rev)?,
-        None => repo.resolve("HEAD")?,
+        Some(rev) => Some(repo.resolve(rev)?),
+        None if unborn => None,
+        None => Some(repo.resolve("HEAD")?),
     };
-    let (base_commit, base_label) = match &opts.base {
-        Some(rev) => (repo.resolve(rev)?, rev.clone()),
-        None => {
-            let branch = repo.default_branch()?;
-            let tip = repo.resolve(&branch)?;
-            let mb = repo.merge_base(tip, head_commit)?;
-            (mb, format!("merge base with {branch}"))
-        }
+    let (base_src, base_commit, base_label): (Box<dyn FileSource>, _, _) =
+        match (&opts.base, head_commit) {
+            (Some(_), None) => (Box::new(MemorySource::new()), None, "no commit yet".into()),
+            (Some(rev), _) => {
+                let id = repo.resolve(rev)?;
+                (
+                    Box::new(repo.tree_source(id, &opts.walk)?),
+                    Some(id),
+                    rev.clone(),
+                )
+            }
+            (None, Some(head)) if opts.staged => (
+                Box::new(repo.tree_source(head, &opts.walk)?),
+                Some(head),
+                "HEAD".into(),
+            ),
+            (None, Some(head)) => {
+                let branch = repo.default_branch()?;
+                let tip = repo.resolve(&branch)?;
+                let mb = repo.merge_base(tip, head)?;
+                (
+                    Box::new(repo.tree_source(mb, &opts.walk)?),
+                    Some(mb),
+                    format!("merge base with {branch}"),
+                )
+            }
+            (None, None) => (Box::new(MemorySource::new()), None, "no commit yet".into()),
+        };
+    let base_mf = match base_commit {
+        Some(id) => parse_model("base", repo.file_at(id, FILE_NAME)?)?,
+        None => None,
     };
-    let base_src = repo.tree_source(base_commit, &opts.walk)?;
-    let base_mf = parse_model("base", repo.file_at(base_commit, FILE_NAME)?)?;
 
-    let (head_src, head_mf, head_side): (Box<dyn FileSource>, _, _) = match &opts.head {
-        Some(rev) => (
-            Box::new(repo.tree_source(head_commit, &opts.walk)?),
-            parse_model("head", repo.file_at(head_commit, FILE_NAME)?)?,
-            Side {
-                label: rev.clone(),
-                commit: Some(head_commit.to_string()),
-            },
-        ),
-        None => (
-            Box::new(FsSource::new(root, opts.walk.clone()).map_err(EngineError::from)?),
-            parse_model("working tree", std::fs::read(root.join(FILE_NAME)).ok())?,
-            Side {
-                label: "working tree".into(),
-                commit: None,
-            },
-        ),
-    };
+    let (head_src, head_mf, head_side): (Box<dyn FileSource>, _, _) =
+        match (&opts.head, head_commit) {
+            (Some(rev), Some(id)) => (
+                Box::new(repo.tree_source(id, &opts.walk)?),
+                parse_model("head", repo.file_at(id, FILE_NAME)?)?,
+                Side {
+                    label: rev.clone(),
+                    commit: Some(id.to_string()),
+                },
+            ),
+            _ if opts.staged => (
+                Box::new(repo.index_source(&opts.walk)?),
+                parse_model("index", repo.file_in_index(FILE_NAME)?)?,
+                Side {
+                    label: "staged changes".into(),
+                    commit: None,
+                },
+            ),
+            _ => (
+                Box::new(FsSource::new(root, opts.walk.clone()).map_err(EngineError::from)?),
+                parse_model("working tree", std::fs::read(root.join(FILE_NAME)).ok())?,
+                Side {
+                    label: "working tree".into(),
+                    commit: None,
+                },
+            ),
+        };
     // One rule library for both sides: the diff shows what the code
     // changed, not what the rules did.
     let lib = Library::for_source(head_src.as_ref())?;
     let base_out = scan(
-        &base_src,
+        base_src.as_ref(),
         &lib,
         &ScanOptions {
             model_file: base_mf.clone(),
@@ -111,7 +158,10 @@ pub fn diff(root: &Path, opts: &DiffOptions) -> Result<DiffOutput, DiffError> {
         },
     )?;
 
-    let commits = repo.commits_between(base_commit, head_commit)?;
+    let commits = match (base_commit, head_commit) {
+        (Some(b), Some(h)) => repo.commits_between(b, h)?,
+        _ => vec![],
+    };
     let history = History {
         repo: &repo,
         commits: &commits,
@@ -127,7 +177,7 @@ pub fn diff(root: &Path, opts: &DiffOptions) -> Result<DiffOutput, DiffError> {
         &DiffInputs {
             base: Side {
                 label: base_label,
-                commit: Some(base_commit.to_string()),
+                commit: base_commit.map(|c| c.to_string()),
             },
             head: head_side,
             base_model: base_mf.as_ref(),

@@ -28,6 +28,7 @@ pub mod cache;
 pub use bw_files::{CACHE_DIR, FsSource, MemorySource, OverlaySource, WalkOptions};
 pub use cache::{CACHE_FORMAT, Cache, CacheUnavailable};
 
+pub mod change;
 pub mod diff;
 mod session;
 pub mod status;

@@ -163,13 +163,45 @@ impl<S: FileSource> Session<S> {
             .fetch_add(c.parsed.load(Ordering::Relaxed), Ordering::Relaxed);
     }
 
+    /// The tree as a scan of the base with the buffers would list it,
+    /// restricted to what the base lists: a buffer for a path the base does
+    /// not offer (ignored, or not on disk yet) is not analysed, so the
+    /// editor never widens what a scan of the same tree reads.
+    fn listing(&self) -> Result<bw_files::Listing, EngineError> {
+        let mut l = self.source.base().list()?;
+        let limit = self.source.max_file_bytes();
+        let mut refused = vec![];
+        l.files.retain_mut(|e| match self.source.written(&e.path) {
+            None => true,
+            Some(b) if b.len() as u64 > limit => {
+                refused.push((
+                    e.path.clone(),
+                    SkipReason::TooLarge {
+                        bytes: b.len() as u64,
+                        limit,
+                    },
+                ));
+                false
+            }
+            Some(b) => {
+                e.size = b.len() as u64;
+                true
+            }
+        });
+        if !refused.is_empty() {
+            l.skipped.extend(refused);
+            l.skipped.sort();
+        }
+        Ok(l)
+    }
+
     /// List the tree again: files that appeared are extracted, files that
     /// are gone are dropped, the others keep their facts (a changed file
     /// is re-read with [`Session::refresh`]). Listing a large tree costs
     /// tens of milliseconds, so call it when files appear or disappear,
     /// not on every edit.
     pub fn relist(&mut self) -> Result<(), EngineError> {
-        let listing = self.source.list()?;
+        let listing = self.listing()?;
         let listed = candidates(&listing);
         let keep: std::collections::BTreeSet<&str> =
             listed.iter().map(|(p, _, _)| p.as_str()).collect();
@@ -238,11 +270,11 @@ impl<S: FileSource> Session<S> {
     /// of `path` sees it, and the file is extracted again. Buffers bypass
     /// the facts cache (an entry per keystroke would only fill the disk).
     pub fn set_buffer(&mut self, path: &str, bytes: Vec<u8>) -> Update {
-        self.source.set(path, bytes);
+        self.source.write(path, bytes);
         if !self.files.contains_key(path) {
             return Update::NotListed;
         }
-        let len = self.source.buffer(path).map_or(0, <[u8]>::len) as u64;
+        let len = self.source.written(path).map_or(0, <[u8]>::len) as u64;
         let limit = self.source.max_file_bytes();
         if len > limit {
             // Refused as the listing refuses a file over the size limit.
@@ -261,7 +293,7 @@ impl<S: FileSource> Session<S> {
 
     /// The editor closed `path` without saving: the file on disk shows again.
     pub fn clear_buffer(&mut self, path: &str) -> Update {
-        if !self.source.clear(path) {
+        if !self.source.forget(path) {
             return Update::Unchanged;
         }
         self.refresh(path)
@@ -296,7 +328,7 @@ impl<S: FileSource> Session<S> {
 
     /// `path` was deleted: drop its facts (and any buffer).
     pub fn remove(&mut self, path: &str) -> Update {
-        self.source.clear(path);
+        self.source.forget(path);
         match self.files.remove(path) {
             Some(_) => Update::Removed,
             None => Update::NotListed,

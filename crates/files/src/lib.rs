@@ -16,7 +16,10 @@ use std::path::{Path, PathBuf};
 
 mod classify;
 pub mod git;
+mod overlay;
+pub mod patch;
 pub use classify::{FileClass, Lang, classify, classify_path, detect_lang};
+pub use overlay::OverlaySource;
 
 /// Files larger than this are skipped (`SkipReason::TooLarge`) unless the
 /// caller raises the limit. Real source files beyond 2 MB are almost always
@@ -144,6 +147,19 @@ pub trait FileSource: Send + Sync {
         l.files.retain(|e| e.path.starts_with(&prefix));
         l.skipped.retain(|(p, _)| p.starts_with(&prefix));
         Ok(l)
+    }
+}
+
+/// A borrowed source is a source (an overlay over `&dyn FileSource`).
+impl<T: FileSource + ?Sized> FileSource for &T {
+    fn list(&self) -> Result<Listing, SourceError> {
+        (**self).list()
+    }
+    fn read(&self, path: &str) -> Result<Vec<u8>, SourceError> {
+        (**self).read(path)
+    }
+    fn list_under(&self, dir: &str) -> Result<Listing, SourceError> {
+        (**self).list_under(dir)
     }
 }
 
@@ -405,112 +421,6 @@ impl FileSource for MemorySource {
     }
 }
 
-/// Editor buffers over another source: a path with a buffer reads as the
-/// buffer's bytes (saved or not), every other path as the base has it. The
-/// listing is the base's, with each buffer's size: a buffer for a path the
-/// base does not list (ignored, or not on disk yet) is not offered, so the
-/// editor never widens what a scan of the same tree would read.
-pub struct OverlaySource<S> {
-    base: S,
-    buffers: BTreeMap<String, Vec<u8>>,
-    max_file_bytes: u64,
-}
-
-impl<S: FileSource> OverlaySource<S> {
-    /// Buffers larger than `max_file_bytes` are refused as the walk refuses
-    /// large files.
-    pub fn new(base: S, max_file_bytes: u64) -> Self {
-        OverlaySource {
-            base,
-            buffers: BTreeMap::new(),
-            max_file_bytes,
-        }
-    }
-
-    /// Serve `bytes` for `path` from now on.
-    pub fn set(&mut self, path: &str, bytes: Vec<u8>) {
-        self.buffers.insert(path.to_string(), bytes);
-    }
-
-    /// Forget the buffer for `path` (the file on disk shows again); true
-    /// when there was one.
-    pub fn clear(&mut self, path: &str) -> bool {
-        self.buffers.remove(path).is_some()
-    }
-
-    /// The buffer for `path`, when there is one.
-    pub fn buffer(&self, path: &str) -> Option<&[u8]> {
-        self.buffers.get(path).map(Vec::as_slice)
-    }
-
-    /// The size limit buffers are held to.
-    pub fn max_file_bytes(&self) -> u64 {
-        self.max_file_bytes
-    }
-
-    /// The source under the buffers.
-    pub fn base(&self) -> &S {
-        &self.base
-    }
-
-    fn too_large(&self, len: usize) -> Option<SkipReason> {
-        (len as u64 > self.max_file_bytes).then_some(SkipReason::TooLarge {
-            bytes: len as u64,
-            limit: self.max_file_bytes,
-        })
-    }
-
-    fn overlay(&self, mut listing: Listing) -> Listing {
-        if self.buffers.is_empty() {
-            return listing;
-        }
-        let mut refused = vec![];
-        listing
-            .files
-            .retain_mut(|e| match self.buffers.get(&e.path) {
-                None => true,
-                Some(b) => match self.too_large(b.len()) {
-                    Some(r) => {
-                        refused.push((e.path.clone(), r));
-                        false
-                    }
-                    None => {
-                        e.size = b.len() as u64;
-                        true
-                    }
-                },
-            });
-        if !refused.is_empty() {
-            listing.skipped.extend(refused);
-            listing.skipped.sort();
-        }
-        listing
-    }
-}
-
-impl<S: FileSource> FileSource for OverlaySource<S> {
-    fn list(&self) -> Result<Listing, SourceError> {
-        Ok(self.overlay(self.base.list()?))
-    }
-
-    fn list_under(&self, dir: &str) -> Result<Listing, SourceError> {
-        Ok(self.overlay(self.base.list_under(dir)?))
-    }
-
-    fn read(&self, path: &str) -> Result<Vec<u8>, SourceError> {
-        match self.buffers.get(path) {
-            Some(b) => match self.too_large(b.len()) {
-                Some(_) => Err(SourceError::Io {
-                    path: path.into(),
-                    error: format!("larger than {} bytes", self.max_file_bytes),
-                }),
-                None => Ok(b.clone()),
-            },
-            None => self.base.read(path),
-        }
-    }
-}
-
 /// Content hash used for caching and fingerprints (hex SHA-256).
 pub fn content_hash(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
@@ -567,30 +477,6 @@ mod tests {
                 .files
                 .is_empty()
         );
-    }
-
-    #[test]
-    fn buffers_shadow_the_base_and_never_widen_the_listing() {
-        let base = MemorySource::new()
-            .with("app.py", "on disk\n")
-            .with("lib.py", "library\n");
-        let mut o = OverlaySource::new(base, 16);
-        o.set("app.py", b"edited, unsaved\n".to_vec());
-        o.set("new.py", b"not on disk\n".to_vec());
-        assert_eq!(o.read("app.py").unwrap(), b"edited, unsaved\n");
-        assert_eq!(o.read("lib.py").unwrap(), b"library\n");
-        let l = o.list().unwrap();
-        assert_eq!(paths(&l), ["app.py", "lib.py"]);
-        assert_eq!(l.files[0].size, 16);
-        // Past the size limit, a buffer is refused as the walk refuses a file.
-        o.set("lib.py", vec![b'x'; 17]);
-        let l = o.list().unwrap();
-        assert_eq!(paths(&l), ["app.py"]);
-        assert_eq!(l.skipped[0].0, "lib.py");
-        assert!(o.read("lib.py").is_err());
-        assert!(o.clear("app.py") && !o.clear("app.py"));
-        assert_eq!(o.read("app.py").unwrap(), b"on disk\n");
-        assert_eq!(o.buffer("new.py"), Some(&b"not on disk\n"[..]));
     }
 
     #[test]

@@ -38,12 +38,12 @@ impl<'a> FnIndex<'a> {
                 by_name
                     .entry(Cow::Borrowed(func.export_name.as_str()))
                     .or_insert((fi, gi));
-                if let Some((module, name)) = func.export_name.split_once("::") {
-                    if let Some(dir) = module.strip_suffix("/index") {
-                        by_name
-                            .entry(Cow::Owned(format!("{dir}::{name}")))
-                            .or_insert((fi, gi));
-                    }
+                if let Some((module, name)) = func.export_name.split_once("::")
+                    && let Some(dir) = module.strip_suffix("/index")
+                {
+                    by_name
+                        .entry(Cow::Owned(format!("{dir}::{name}")))
+                        .or_insert((fi, gi));
                 }
             }
         }

@@ -431,3 +431,39 @@ pub fn markdown(d: &DiffReport, include_potential: bool) -> String {
     }
     o
 }
+
+/// Only what a change adds, one line per new threat (for a pre-commit
+/// hook): `path:line:col: severity[rule] title (confidence) [id]`, then
+/// the summary line. Potential threats only with `include_potential`.
+pub fn compact_new(d: &DiffReport, include_potential: bool) -> String {
+    let mut s = String::new();
+    for t in shown(&d.threats_new, include_potential) {
+        let closed = if t.status.is_open() {
+            String::new()
+        } else {
+            format!(" — {} by this change", t.status.name())
+        };
+        let _ = writeln!(
+            s,
+            "{}: {}[{}] {} ({}){closed} [{}]",
+            text::location_text(t),
+            t.severity.name(),
+            one_line(&t.rule),
+            one_line(&t.title),
+            t.confidence.name(),
+            one_line(&t.id)
+        );
+    }
+    for t in shown(&d.threats_unverified, include_potential) {
+        let _ = writeln!(
+            s,
+            "{}: {}[{}] could not be verified: the file was not analysed [{}]",
+            text::location_text(t),
+            t.severity.name(),
+            one_line(&t.rule),
+            one_line(&t.id)
+        );
+    }
+    let _ = writeln!(s, "{}", summary_line(d, include_potential));
+    s
+}

@@ -17,6 +17,7 @@ use std::io::{self, Write};
 use std::time::Duration;
 
 pub mod diff;
+pub mod guardrails;
 pub mod json;
 pub mod markdown;
 pub mod mermaid;

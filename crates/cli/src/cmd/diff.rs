@@ -55,6 +55,7 @@ pub fn run(a: Args) -> u8 {
     let opts = DiffOptions {
         base: a.base.clone(),
         head: a.head.clone(),
+        staged: false,
         trust_head_decisions: a.trust_head_decisions,
         walk: WalkOptions {
             max_file_bytes: a.max_file_size,

@@ -1,11 +1,14 @@
 //! One module per subcommand.
 
 pub mod ai;
+pub mod check;
 pub mod diff;
 pub mod explain;
 pub mod facts;
+pub mod guardrails;
 pub mod init;
 pub mod lsp;
+pub mod mcp;
 pub mod rules;
 pub mod scan;
 pub mod status;
@@ -132,7 +135,7 @@ pub fn open_cache(root: &Path, dir: Option<&Path>) -> Option<bw_engine::Cache> {
 
 /// `dir` relative to `root` (`/`-separated, empty when they are the same)
 /// when it lies inside it; links resolved on both sides.
-fn inside(root: &Path, dir: &Path) -> Option<String> {
+pub fn inside(root: &Path, dir: &Path) -> Option<String> {
     let root = std::fs::canonicalize(root).ok()?;
     let dir = std::fs::canonicalize(dir).ok()?;
     let rel = dir.strip_prefix(root).ok()?;

@@ -2,7 +2,8 @@
 //! configured program of the repository can.
 //!
 //! `revision` reads other revisions (trees, blobs, merge bases, history)
-//! for `diff` and `status`; `index` answers whether git tracks a path (the
+//! for `diff` and `status`, and the staging area as a file source for
+//! `check --staged`; `index` answers whether git tracks a path (the
 //! facts cache refuses a directory a commit could have filled); `author`
 //! names who records a decision (`triage`, the editor's code actions).
 

@@ -267,20 +267,101 @@ impl GitRepo {
         commit: ObjectId,
         opts: &crate::WalkOptions,
     ) -> Result<TreeSource, GitError> {
-        let max_file_bytes = opts.max_file_bytes;
         let repo = self.local();
         let tree = tree_of(&repo, commit)?;
         let mut rec = gix::traverse::tree::Recorder::default();
         tree.traverse().breadthfirst(&mut rec).map_err(other)?;
+        let entries: Vec<(String, BlobKind, ObjectId)> = rec
+            .records
+            .into_iter()
+            .map(|e| {
+                let kind = if e.mode.is_link() {
+                    BlobKind::Link
+                } else if e.mode.is_blob() {
+                    BlobKind::File
+                } else {
+                    BlobKind::Other
+                };
+                (e.filepath.to_string(), kind, e.oid)
+            })
+            .collect();
+        self.blob_source(&repo, &entries, opts)
+    }
+
+    /// The commit HEAD points at; `None` on a branch with no commit yet.
+    pub fn head(&self) -> Result<Option<ObjectId>, GitError> {
+        let repo = self.local();
+        let head = repo.head().map_err(other)?;
+        if head.is_unborn() {
+            return Ok(None);
+        }
+        self.resolve("HEAD").map(Some)
+    }
+
+    /// The git index (the staging area: what `git commit` would record) as
+    /// a file source, filtered as [`GitRepo::tree_source`] filters a tree
+    /// (with the index's own `.gitignore` files). Only merged entries are
+    /// offered: a path with an unresolved conflict cannot be committed, and
+    /// an entry added with `git add -N` (intent to add) has no staged
+    /// content yet.
+    pub fn index_source(&self, opts: &crate::WalkOptions) -> Result<TreeSource, GitError> {
+        use gix::index::entry::{Flags, Mode, Stage};
+        let repo = self.local();
+        let index = repo.index_or_empty().map_err(other)?;
+        let entries: Vec<(String, BlobKind, ObjectId)> = index
+            .entries()
+            .iter()
+            .filter(|e| e.stage() == Stage::Unconflicted && !e.flags.contains(Flags::INTENT_TO_ADD))
+            .map(|e| {
+                let kind = if e.mode == Mode::SYMLINK {
+                    BlobKind::Link
+                } else if e.mode == Mode::FILE || e.mode == Mode::FILE_EXECUTABLE {
+                    BlobKind::File
+                } else {
+                    BlobKind::Other
+                };
+                (e.path(&index).to_string(), kind, e.id)
+            })
+            .collect();
+        self.blob_source(&repo, &entries, opts)
+    }
+
+    /// One file of the index (a path relative to the scanned directory),
+    /// or `None` when it is not staged.
+    pub fn file_in_index(&self, path: &str) -> Result<Option<Vec<u8>>, GitError> {
+        use gix::index::entry::{Mode, Stage};
+        let repo = self.local();
+        let index = repo.index_or_empty().map_err(other)?;
+        let full = format!("{}{path}", self.prefix);
+        let entry = index.entries().iter().find(|e| {
+            e.stage() == Stage::Unconflicted
+                && (e.mode == Mode::FILE || e.mode == Mode::FILE_EXECUTABLE)
+                && e.path(&index) == full.as_bytes()
+        });
+        match entry {
+            Some(e) => Ok(Some(repo.find_object(e.id).map_err(other)?.detach().data)),
+            None => Ok(None),
+        }
+    }
+
+    /// The blobs under the scanned directory as a file source: links and
+    /// oversized files listed as skipped; excluded, ignored and unread
+    /// files left out.
+    fn blob_source(
+        &self,
+        repo: &gix::Repository,
+        entries: &[(String, BlobKind, ObjectId)],
+        opts: &crate::WalkOptions,
+    ) -> Result<TreeSource, GitError> {
+        let max_file_bytes = opts.max_file_bytes;
         let ignores = if opts.respect_gitignore {
-            gitignores(&repo, &rec.records)?
+            gitignores(repo, entries)?
         } else {
             Default::default()
         };
         let mut listing = Listing::default();
         let mut blobs = std::collections::BTreeMap::new();
-        for e in rec.records {
-            let full = e.filepath.to_string();
+        for (full, kind, oid) in entries {
             let Some(path) = full.strip_prefix(self.prefix.as_str()) else {
                 continue;
             };
@@ -290,18 +371,18 @@ impl GitRepo {
                     .exclude
                     .iter()
                     .any(|x| path == *x || path.starts_with(&format!("{x}/")))
-                || ignored(&ignores, &full)
+                || ignored(&ignores, full)
             {
                 continue;
             }
-            if e.mode.is_link() {
+            if *kind == BlobKind::Link {
                 listing.skipped.push((path, SkipReason::Symlink));
                 continue;
             }
-            if !e.mode.is_blob() || detect_lang(&path).is_none() {
+            if *kind != BlobKind::File || detect_lang(&path).is_none() {
                 continue;
             }
-            let size = repo.find_header(e.oid).map(|h| h.size()).map_err(other)?;
+            let size = repo.find_header(*oid).map(|h| h.size()).map_err(other)?;
             if size > max_file_bytes {
                 listing.skipped.push((
                     path,
@@ -316,7 +397,7 @@ impl GitRepo {
                 path: path.clone(),
                 size,
             });
-            blobs.insert(path, e.oid);
+            blobs.insert(path, *oid);
         }
         listing.files.sort();
         listing.skipped.sort();
@@ -329,21 +410,28 @@ impl GitRepo {
     }
 }
 
+/// What a tree or index entry is, for [`GitRepo::blob_source`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum BlobKind {
+    File,
+    Link,
+    Other,
+}
+
 /// The tree's `.gitignore` files, by the directory they sit in (`""` at
 /// the top, else `dir/`).
 fn gitignores(
     repo: &gix::Repository,
-    records: &[gix::traverse::tree::recorder::Entry],
+    entries: &[(String, BlobKind, ObjectId)],
 ) -> Result<std::collections::BTreeMap<String, ignore::gitignore::Gitignore>, GitError> {
     let mut out = std::collections::BTreeMap::new();
-    for e in records.iter().filter(|e| e.mode.is_blob()) {
-        let full = e.filepath.to_string();
+    for (full, _, oid) in entries.iter().filter(|e| e.1 == BlobKind::File) {
         let dir = match full.rsplit_once('/') {
             Some((d, ".gitignore")) => format!("{d}/"),
             None if full == ".gitignore" => String::new(),
             _ => continue,
         };
-        let data = repo.find_object(e.oid).map_err(other)?.detach().data;
+        let data = repo.find_object(*oid).map_err(other)?.detach().data;
         let mut b = ignore::gitignore::GitignoreBuilder::new(if dir.is_empty() {
             "."
         } else {
@@ -415,7 +503,8 @@ fn commit_info(commit: &gix::Commit<'_>) -> CommitInfo {
     }
 }
 
-/// The files of one commit, read from the object database on demand.
+/// The files of one commit (or of the index), read from the object
+/// database on demand.
 pub struct TreeSource {
     repo: gix::ThreadSafeRepository,
     listing: Listing,

@@ -1,0 +1,129 @@
+//! `breakwater check [--staged]`: a fast check of the changes not yet
+//! committed, for a pre-commit hook. Reports only the threats the change
+//! brings, one line each, and gates on them (`--fail-on high` by default).
+//! `--staged` checks exactly what `git commit` would record (the index),
+//! so an unstaged edit neither hides nor adds a threat.
+
+use crate::exit;
+use bw_engine::diff::{DiffOptions, diff};
+use bw_engine::{ScanOptions, WalkOptions};
+use bw_outputs::{Format, TerminalOptions};
+use bw_threats::Severity;
+use clap::ValueEnum;
+use std::path::PathBuf;
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    /// One line per new threat, then a summary.
+    Compact,
+    /// The whole comparison as JSON (schemas/diff.schema.json).
+    Json,
+    /// Only the new threats, as SARIF 2.1.0.
+    Sarif,
+}
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Check the staged changes (the git index) against HEAD, ignoring unstaged edits.
+    #[arg(long)]
+    staged: bool,
+    /// The repository (or a directory in it).
+    #[arg(long = "repo", short = 'C', default_value = ".")]
+    path: PathBuf,
+    /// Exit 1 when the change brings an open threat of this severity or higher; `none` never fails.
+    #[arg(long, default_value = "high", value_parser = ["info", "low", "medium", "high", "critical", "none"])]
+    fail_on: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "compact")]
+    format: FormatArg,
+    /// Show design-level potential threats, and count them for --fail-on.
+    #[arg(long)]
+    include_potential: bool,
+    /// Let decisions and inline ignores added by this change close its own new threats for the gate.
+    #[arg(long)]
+    trust_head_decisions: bool,
+    /// Skip files larger than this many bytes.
+    #[arg(long, default_value_t = bw_files::DEFAULT_MAX_FILE_BYTES)]
+    max_file_size: u64,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+    #[command(flatten)]
+    cache: super::CacheArgs,
+}
+
+pub fn run(a: Args) -> u8 {
+    let opts = DiffOptions {
+        base: Some("HEAD".into()).filter(|_| !a.staged),
+        head: None,
+        staged: a.staged,
+        trust_head_decisions: a.trust_head_decisions,
+        walk: WalkOptions {
+            max_file_bytes: a.max_file_size,
+            ..WalkOptions::default()
+        },
+        scan: ScanOptions {
+            name: super::system_name(&a.path),
+            threads: a.threads,
+            cache: if a.cache.no_cache {
+                None
+            } else {
+                super::open_cache(&a.path, a.cache.cache_dir.as_deref())
+            },
+            ..ScanOptions::default()
+        },
+    };
+    let out = match diff(&a.path, &opts) {
+        Ok(o) => o,
+        Err(e) => return super::fail(e),
+    };
+    let mut buf = vec![];
+    let rendered = match a.format {
+        FormatArg::Compact => {
+            buf = bw_outputs::diff::compact_new(&out.diff, a.include_potential).into_bytes();
+            Ok(())
+        }
+        FormatArg::Json | FormatArg::Sarif => {
+            let format = match a.format {
+                FormatArg::Json => Format::Json,
+                _ => Format::Sarif,
+            };
+            let topts = TerminalOptions {
+                include_potential: a.include_potential,
+                ..TerminalOptions::default()
+            };
+            bw_outputs::diff::render_diff(format, &out.diff, &out.head, &topts, &mut buf)
+        }
+    };
+    if let Err(e) = rendered
+        .map_err(|e| e.to_string())
+        .and_then(|_| super::write_output(None, &buf))
+    {
+        return super::fail(e);
+    }
+    if let Some(min) = Severity::parse(&a.fail_on) {
+        let hits = out.diff.gate_hits(min, a.include_potential);
+        if hits > 0 {
+            eprintln!(
+                "gate: the {} bring {hits} threat(s) at {} or above (--fail-on {}); fix them, or record a decision with `breakwater triage` and commit it",
+                if a.staged {
+                    "staged changes"
+                } else {
+                    "uncommitted changes"
+                },
+                min.name(),
+                min.name()
+            );
+            return exit::GATE;
+        }
+    }
+    if out.incomplete {
+        eprintln!(
+            "incomplete: {} file(s) could not be analysed: {}",
+            out.diff.head_failed.len(),
+            out.diff.head_failed.join(", ")
+        );
+        return exit::INCOMPLETE;
+    }
+    exit::PASS
+}

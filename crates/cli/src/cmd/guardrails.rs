@@ -1,0 +1,185 @@
+//! `breakwater guardrails --target agents-md|claude|cursor|copilot`:
+//! project-specific instructions for AI coding assistants, derived from
+//! the model, written into a marked section of the target file. Everything
+//! outside the section stays byte-identical; a second run changes nothing.
+
+use crate::exit;
+use bw_engine::{ScanOptions, WalkOptions, scan};
+use bw_outputs::guardrails::{Target, section, splice};
+use clap::ValueEnum;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
+pub enum TargetArg {
+    /// AGENTS.md
+    AgentsMd,
+    /// CLAUDE.md
+    Claude,
+    /// .cursor/rules/breakwater.mdc
+    Cursor,
+    /// .github/copilot-instructions.md
+    Copilot,
+}
+
+impl TargetArg {
+    fn target(self) -> Target {
+        match self {
+            TargetArg::AgentsMd => Target::AgentsMd,
+            TargetArg::Claude => Target::Claude,
+            TargetArg::Cursor => Target::Cursor,
+            TargetArg::Copilot => Target::Copilot,
+        }
+    }
+}
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The repository.
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// Which assistant's file to write (repeat, or separate with commas, for several).
+    #[arg(long, short, value_enum, required = true, value_delimiter = ',')]
+    target: Vec<TargetArg>,
+    /// Write nothing; exit 1 when a target file's section is missing or stale.
+    #[arg(long, conflicts_with = "stdout")]
+    check: bool,
+    /// Print the section instead of writing it.
+    #[arg(long)]
+    stdout: bool,
+    /// Skip files larger than this many bytes.
+    #[arg(long, default_value_t = bw_files::DEFAULT_MAX_FILE_BYTES)]
+    max_file_size: u64,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+    #[command(flatten)]
+    cache: super::CacheArgs,
+}
+
+pub fn run(a: Args) -> u8 {
+    let walk = WalkOptions {
+        max_file_bytes: a.max_file_size,
+        ..WalkOptions::default()
+    };
+    let ws = match super::open(&a.path, walk, &a.cache) {
+        Ok(w) => w,
+        Err(e) => return super::fail(e),
+    };
+    let opts = ScanOptions {
+        name: super::system_name(&a.path),
+        threads: a.threads,
+        model_file: ws.model_file,
+        baseline: ws.baseline,
+        cache: ws.cache,
+        ..ScanOptions::default()
+    };
+    let out = match scan(&ws.source, &ws.lib, &opts) {
+        Ok(o) => o,
+        Err(e) => return super::fail(e),
+    };
+    let text = section(&out.report);
+    if a.stdout {
+        if let Err(e) = super::write_output(None, text.as_bytes()) {
+            return super::fail(e);
+        }
+        return finish(out.incomplete, &out.report);
+    }
+    let mut targets = a.target.clone();
+    targets.sort();
+    targets.dedup();
+    let mut stale = 0;
+    for t in targets.into_iter().map(TargetArg::target) {
+        let path = a.path.join(t.path());
+        if let Err(e) = no_links(&a.path, t.path()) {
+            return super::fail(e);
+        }
+        let existing = match std::fs::read(&path) {
+            Ok(b) => match String::from_utf8(b) {
+                Ok(s) => Some(s),
+                Err(_) => {
+                    return super::fail(format!(
+                        "{}: not UTF-8 text; breakwater leaves it alone",
+                        path.display()
+                    ));
+                }
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return super::fail(format!("{}: {e}", path.display())),
+        };
+        let new = match splice(existing.as_deref(), &text, t) {
+            Ok(n) => n,
+            Err(e) => return super::fail(format!("{}: {e}", path.display())),
+        };
+        let same = existing.as_deref() == Some(new.as_str());
+        if a.check {
+            if !same {
+                stale += 1;
+                eprintln!(
+                    "check: {} {}; update it with `breakwater guardrails --target {}`",
+                    path.display(),
+                    if existing.is_none() {
+                        "does not exist"
+                    } else {
+                        "has a missing or stale guardrails section"
+                    },
+                    t.name()
+                );
+            }
+            continue;
+        }
+        if same {
+            if std::io::stderr().is_terminal() {
+                eprintln!("{} is up to date", path.display());
+            }
+            continue;
+        }
+        let written = path
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|_| bw_model::edit::write_atomic(&path, new.as_bytes()));
+        if let Err(e) = written {
+            return super::fail(format!("{}: {e}", path.display()));
+        }
+        eprintln!("wrote the guardrails section of {}", path.display());
+    }
+    if stale > 0 {
+        return exit::GATE;
+    }
+    finish(out.incomplete, &out.report)
+}
+
+fn finish(incomplete: bool, report: &bw_threats::Report) -> u8 {
+    if incomplete {
+        let failed: Vec<&str> = report
+            .files
+            .skipped
+            .iter()
+            .filter(|s| s.failed)
+            .map(|s| s.path.as_str())
+            .collect();
+        eprintln!(
+            "incomplete: {} file(s) could not be analysed, so the guardrails may miss what they hold: {}",
+            failed.len(),
+            failed.join(", ")
+        );
+        return exit::INCOMPLETE;
+    }
+    exit::PASS
+}
+
+/// Refuse a target reached through a symbolic link (the file or a
+/// directory on the way): a repository must not steer the write elsewhere.
+fn no_links(root: &Path, rel: &str) -> Result<(), String> {
+    let mut p = root.to_path_buf();
+    for part in rel.split('/') {
+        p.push(part);
+        if std::fs::symlink_metadata(&p).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(format!(
+                "{} is a symbolic link; breakwater writes guardrails only to a regular file in the repository",
+                p.display()
+            ));
+        }
+    }
+    Ok(())
+}

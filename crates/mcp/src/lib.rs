@@ -1,0 +1,55 @@
+//! `breakwater mcp`: the threat model served to AI coding assistants over
+//! the Model Context Protocol (stdio, the official Rust SDK `rmcp`).
+//!
+//! Tools: `model_summary`, `threats_for`, `explain_rule`, `check_change`,
+//! `guardrails`; resources: `breakwater://model`, `breakwater://threats`,
+//! `breakwater://guardrails`. Answers come from the deterministic pipeline
+//! (`bw_engine`), never from a model. The server is read-only: no tool
+//! writes a file or records a decision ([`tools::check_change`] applies a
+//! proposed change in memory). The repository is scanned at start and again
+//! when a file it reads changed ([`project::Project::current`]).
+//!
+//! Only this crate (and the CLI that starts it) uses an async runtime; the
+//! pipeline crates stay synchronous and run on tokio's blocking pool.
+
+pub mod project;
+mod server;
+pub mod tools;
+
+pub use project::{Project, ProjectOptions};
+pub use server::{RESOURCES, Server};
+
+use rmcp::ServiceExt;
+use std::sync::Arc;
+
+/// Serve the repository over stdin/stdout until the client disconnects.
+/// The first scan runs before the server answers (its errors end the
+/// server with a message); logs and errors go to stderr, never stdout.
+pub fn serve_stdio(opts: ProjectOptions) -> Result<(), String> {
+    let project = Arc::new(Project::new(opts));
+    let first = project.current()?;
+    eprintln!(
+        "breakwater mcp: {} ({} files, {} threats) in {:.2}s; serving on stdio",
+        project.root().display(),
+        first.report.files.analysed,
+        first.report.threats.len(),
+        first.elapsed.as_secs_f64()
+    );
+    drop(first);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("could not start the async runtime: {e}"))?;
+    runtime.block_on(async move {
+        let service = Server::new(project)
+            .serve(rmcp::transport::stdio())
+            .await
+            .map_err(|e| format!("could not start the MCP session: {e}"))?;
+        service
+            .waiting()
+            .await
+            .map_err(|e| format!("the MCP session ended with an error: {e}"))?;
+        Ok(())
+    })
+}
