@@ -10,7 +10,10 @@
 //! injection (unsaved: the file on disk stays as it was) and see a new
 //! diagnostic; break the model file's syntax and see the error on its line;
 //! shut down. Once with the default position encoding (UTF-16), once with
-//! UTF-8 — the line of the finding has an emoji and CJK before it.
+//! UTF-8 — the line of the finding has an emoji and CJK before it; the
+//! second run also closes an edited buffer unsaved (the disk applies
+//! again), creates a file the file watcher reports, and records a decision
+//! with `breakwater triage` in a terminal, which the server picks up.
 
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -537,7 +540,7 @@ fn the_whole_scenario_in_utf16() {
 }
 
 #[test]
-fn utf8_positions_and_a_decision_recorded_in_a_terminal() {
+fn utf8_closed_buffers_new_files_and_a_decision_from_a_terminal() {
     let (_dir, root) = app();
     let views_path = root.join("shop/views.py");
     let views = std::fs::read_to_string(&views_path).unwrap();
@@ -546,7 +549,10 @@ fn utf8_positions_and_a_decision_recorded_in_a_terminal() {
     let mut c = Client::start(&root);
     let init = c.initialize(
         &root,
-        json!({"general": {"positionEncodings": ["utf-8", "utf-16"]}}),
+        json!({
+            "general": {"positionEncodings": ["utf-8", "utf-16"]},
+            "workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}},
+        }),
     );
     assert_eq!(init["capabilities"]["positionEncoding"], "utf-8", "{init}");
     // Diagnostics come for every file with threats, open or not.
@@ -569,6 +575,45 @@ fn utf8_positions_and_a_decision_recorded_in_a_terminal() {
         json!({"textDocument": {"uri": views_uri}, "position": {"line": n, "character": byte + 2}}),
     );
     assert_eq!(hover["result"]["range"], d[0]["range"], "{hover}");
+
+    // A whole-text change (no range) with a second injection, then closed
+    // without saving: the file on disk applies again.
+    c.open(&views_uri, "python", &views);
+    let edited = views.replace(
+        "    return \"ok\"\n",
+        "    who = request.args.get(\"who\", \"\")\n    db().execute(\"DELETE FROM sessions WHERE user = '\" + who + \"'\")\n    return \"ok\"\n",
+    );
+    assert_ne!(edited, views);
+    c.change(&views_uri, 2, json!([{"text": edited}]));
+    c.wait_for(&views_uri, "the unsaved injection", |d| d.len() == 2);
+    c.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": views_uri}}),
+    );
+    c.wait_for(&views_uri, "the file on disk again", |d| d.len() == 1);
+
+    // A file created on disk, announced by the watcher the server registered.
+    assert!(
+        c.log
+            .iter()
+            .any(|m| m["method"] == "client/registerCapability"
+                && m["params"]["registrations"][0]["method"] == "workspace/didChangeWatchedFiles"),
+        "no watcher registration"
+    );
+    let admin_path = root.join("shop/admin.py");
+    std::fs::write(
+        &admin_path,
+        "from flask import request\n\nfrom .views import bp, db\n\n\n@bp.get(\"/lookup\")\ndef lookup():\n    q = request.args.get(\"q\", \"\")\n    return str(db().execute(\"SELECT * FROM users WHERE name = '\" + q + \"'\").fetchall())\n",
+    )
+    .unwrap();
+    let admin_uri = file_uri(&admin_path);
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": admin_uri, "type": 1}]}),
+    );
+    c.wait_for(&admin_uri, "the new file's injection", |d| {
+        sql_diagnostics(d).len() == 1
+    });
 
     // `breakwater triage` in a terminal: the editor sees the model file change.
     let out = env(&mut Command::new(env!("CARGO_BIN_EXE_breakwater")))

@@ -229,6 +229,42 @@ mod tests {
     }
 
     #[test]
+    fn open_threats_are_shown_and_design_ones_only_when_asked() {
+        let t = |status: Status, confidence: Confidence| -> Threat {
+            let mut t: Threat = serde_json::from_value(serde_json::json!({
+                "id": "x@a.py::f", "rule": "x", "title": "X", "stride": "tampering", "cwe": [],
+                "severity": "low", "impact": 1, "likelihood": 1, "confidence": "likely",
+                "location": {"path": "a.py", "start_line": 1, "start_col": 1, "end_line": 1, "end_col": 2},
+                "symbol": "f", "message": "m", "attack": "", "fix_for": "default", "fix": "",
+                "status": "open", "fingerprint": ""
+            }))
+            .unwrap();
+            t.status = status;
+            t.confidence = confidence;
+            t
+        };
+        for s in [Status::Open, Status::Stale, Status::Expired] {
+            assert!(shown(&t(s, Confidence::Confirmed), false), "{s:?}");
+        }
+        for s in [
+            Status::Mitigated,
+            Status::Accepted,
+            Status::FalsePositive,
+            Status::Transferred,
+            Status::Ignored,
+            Status::Suppressed,
+        ] {
+            assert!(!shown(&t(s, Confidence::Likely), true), "{s:?}");
+        }
+        assert!(!shown(&t(Status::Open, Confidence::Potential), false));
+        assert!(shown(&t(Status::Open, Confidence::Potential), true));
+        assert_eq!(
+            message(&t(Status::Open, Confidence::Likely)),
+            "X: m [x@a.py::f]"
+        );
+    }
+
+    #[test]
     fn an_error_covers_its_line_from_its_column() {
         let lines = Lines::new("[system]\nnamé = 1 2\n".into());
         let r = line_range(&lines, Encoding::Utf8, 2, 8);
