@@ -481,18 +481,29 @@ impl<'c> Server<'c> {
             self.relist = true;
             return;
         }
-        // Files breakwater does not read, and git's own.
-        if bw_files::detect_lang(path).is_none()
-            || path.starts_with(".git/")
-            || path.contains("/.git/")
-        {
+        if path.starts_with(".git/") || path.contains("/.git/") {
             return;
         }
-        if kind == FileChangeType::DELETED {
+        let reads = bw_files::detect_lang(path).is_some();
+        let created = kind == FileChangeType::CREATED;
+        let deleted = kind == FileChangeType::DELETED;
+        if !reads {
+            // Maybe a directory: editors report a deleted or moved folder
+            // once, not each file in it.
+            if created || deleted {
+                self.relist = true;
+            }
+            return;
+        }
+        if self.open.contains_key(path) {
+            // The editor's buffer stands for the file, on disk or not.
+            return;
+        }
+        if deleted {
             if self.session.remove(path) == Update::Removed {
                 self.dirty = true;
             }
-        } else if kind == FileChangeType::CREATED && !self.session.is_listed(path) {
+        } else if created && !self.session.is_listed(path) {
             self.relist = true;
         } else if self.session.refresh(path) == Update::Extracted {
             self.dirty = true;
@@ -631,7 +642,11 @@ impl<'c> Server<'c> {
                     && let Some(path) = self.path_of(&p.text_document.uri)
                 {
                     // The buffer is the file now; what depends on saved files
-                    // (rules, ignores, the listing) is read again.
+                    // (rules, ignores, the listing) is read again, and a file
+                    // saved for the first time joins the listing.
+                    if !self.session.is_listed(&path) && bw_files::detect_lang(&path).is_some() {
+                        self.relist = true;
+                    }
                     self.file_changed(&path, FileChangeType::CHANGED);
                     if path == FILE_NAME {
                         self.model.stamp = stamp(&self.model_path());
