@@ -65,11 +65,7 @@ pub fn run(a: Args) -> u8 {
             name: super::system_name(&a.path),
             threads: a.threads,
             // Unchanged files share entries between base and head.
-            cache: if a.cache.no_cache {
-                None
-            } else {
-                super::open_cache(&a.path, a.cache.cache_dir.as_deref())
-            },
+            cache: a.cache.open(&a.path),
             ..ScanOptions::default()
         },
     };

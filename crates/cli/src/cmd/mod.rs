@@ -81,6 +81,17 @@ pub struct CacheArgs {
     pub no_cache: bool,
 }
 
+impl CacheArgs {
+    /// The cache these flags ask for under `root`, if it can be used.
+    pub fn open(&self, root: &Path) -> Option<bw_engine::Cache> {
+        if self.no_cache || !root.is_dir() {
+            None
+        } else {
+            open_cache(root, self.cache_dir.as_deref())
+        }
+    }
+}
+
 /// Open a repository for scanning; the error says what to fix.
 pub fn open(
     root: &Path,
@@ -88,11 +99,7 @@ pub fn open(
     cache: &CacheArgs,
 ) -> Result<Workspace, String> {
     let cache_dir = cache.cache_dir.as_deref();
-    let cache = if cache.no_cache || !root.is_dir() {
-        None
-    } else {
-        open_cache(root, cache_dir)
-    };
+    let cache = cache.open(root);
     // A cache directory inside the tree is never scanned, used or not.
     let cache_rel = cache_dir.and_then(|d| inside(root, d));
     walk.exclude.extend(cache_rel.filter(|rel| !rel.is_empty()));
