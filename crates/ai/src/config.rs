@@ -356,6 +356,27 @@ impl Settings {
         Settings::resolve(section, &env)
     }
 
+    /// Settings for checking what an assistant proposed: the file's path
+    /// lists and limits, no provider to reach (none need be configured).
+    pub fn checks_only(section: Option<&AiSection>) -> Result<Settings, ConfigError> {
+        Settings::offline(section, "ollama", crate::propose::PROVIDER)
+    }
+
+    /// Settings for verifying a recorded run of any command (a proposal
+    /// names no provider of its own).
+    pub fn for_replay(
+        section: Option<&AiSection>,
+        command: &str,
+        provider: &str,
+        model: &str,
+    ) -> Result<Settings, ConfigError> {
+        if command == crate::propose::COMMAND {
+            Settings::checks_only(section)
+        } else {
+            Settings::offline(section, provider, model)
+        }
+    }
+
     /// May this repository path be sent? (`include` when given, never `exclude`.)
     pub fn path_allowed(&self, path: &str) -> bool {
         !self.exclude_set.is_match(path)

@@ -50,8 +50,12 @@ pub trait Transport: Sync {
 /// HTTP through ureq. ureq (not reqwest): blocking without an async
 /// runtime, and its `rustls` feature is rustls with the ring provider and
 /// webpki roots, which builds in seconds (reqwest's rustls pulls aws-lc).
+/// Only with the `client` feature (on by default): the MCP server uses this
+/// crate's checks without an HTTP client.
+#[cfg(feature = "client")]
 pub struct UreqTransport;
 
+#[cfg(feature = "client")]
 impl Transport for UreqTransport {
     fn post(
         &self,

@@ -16,13 +16,19 @@
 //!   elements, STRIDE, CWE, duplicates, flow) — nothing enters unchecked;
 //! - [`run`]: [`run::execute`] asks and records, [`run::evaluate`] verifies
 //!   from the record (a live run and its offline replay print the same bytes),
-//!   [`run::store`] writes admitted items as `suggested` tables — never decisions.
+//!   [`run::store`] writes admitted items as `suggested` tables — never decisions;
+//! - [`propose`]: a threat an AI coding assistant proposes (MCP
+//!   `propose_threat`, `breakwater ai propose`) goes through the same checks.
+//!
+//! The `client` feature (default) brings the HTTP client; without it (the
+//! MCP server) everything but sending a request is here.
 
 pub mod config;
 pub mod context;
 pub mod http;
 pub mod log;
 pub mod prompt;
+pub mod propose;
 pub mod provider;
 pub mod redact;
 pub mod run;

@@ -232,6 +232,56 @@ pub struct RunReport {
     pub incomplete: bool,
 }
 
+impl RunReport {
+    /// The report of checks that were not recorded (`ai propose --dry-run`):
+    /// no run id, nothing to replay.
+    pub fn unrecorded(
+        command: &str,
+        template: &str,
+        time: &str,
+        provider: &str,
+        model: &str,
+        checked: crate::propose::Checked,
+    ) -> RunReport {
+        let offered = checked.admitted.len() + checked.rejected.len();
+        RunReport {
+            run: String::new(),
+            command: command.into(),
+            template: template.into(),
+            time: time.into(),
+            provider: provider.into(),
+            model: model.into(),
+            scope: BTreeMap::new(),
+            requests: 0,
+            answered: 0,
+            offered,
+            admitted: checked.admitted.len(),
+            suggestions: checked
+                .admitted
+                .into_iter()
+                .map(|a| AdmittedItem {
+                    id: a.id,
+                    suggestion: a.suggestion,
+                })
+                .collect(),
+            rejected: checked
+                .rejected
+                .into_iter()
+                .map(|rejection| RejectedItem {
+                    request: 1,
+                    rejection,
+                })
+                .collect(),
+            explanation: None,
+            errors: vec![],
+            notes: checked.notes,
+            tokens_used: 0,
+            token_budget: 0,
+            incomplete: false,
+        }
+    }
+}
+
 /// What [`evaluate`] checks against.
 pub struct Checks<'a> {
     pub report: &'a bw_threats::Report,
@@ -311,7 +361,17 @@ pub fn evaluate(root: &Path, m: &Manifest, corpus: &Corpus<'_>, checks: &Checks<
             r.incomplete = true;
             continue;
         };
-        let answer = match parse_answer(provider, body) {
+        // A proposal's body is the items themselves; a provider's answer wraps them.
+        let parsed = if m.command == crate::propose::COMMAND {
+            Ok(crate::provider::Answer {
+                content: body.to_string(),
+                tokens: None,
+                truncated: false,
+            })
+        } else {
+            parse_answer(provider, body)
+        };
+        let answer = match parsed {
             Ok(a) => a,
             Err(e) => {
                 r.errors.push(format!("request {n}: {e}"));
@@ -435,9 +495,14 @@ fn wrap(out: &mut String, prefix: &str, text: &str) {
 
 /// The report for people.
 pub fn render_terminal(r: &RunReport) -> String {
+    let run = if r.run.is_empty() {
+        "(not recorded)"
+    } else {
+        &r.run
+    };
     let mut s = format!(
-        "AI {} run {} ({}, {} {}, {})\n",
-        r.command, r.run, r.template, r.provider, r.model, r.time
+        "AI {} run {run} ({}, {} {}, {})\n",
+        r.command, r.template, r.provider, r.model, r.time
     );
     for (k, v) in &r.scope {
         s.push_str(&format!("  {k}: {v}\n"));
@@ -539,11 +604,22 @@ pub fn render_terminal(r: &RunReport) -> String {
             wrap(&mut s, "  ", n);
         }
     }
-    s.push_str(&format!(
-        "\n{} request(s), {} answered; about {} of {} tokens spent\n",
-        r.requests, r.answered, r.tokens_used, r.token_budget
-    ));
-    s.push_str(&format!("replay offline: breakwater ai replay {}\n", r.run));
+    if r.command == crate::propose::COMMAND {
+        s.push_str(&format!(
+            "\nproposed by {}; checked here, nothing was sent to an AI provider\n",
+            r.model
+        ));
+    } else {
+        s.push_str(&format!(
+            "\n{} request(s), {} answered; about {} of {} tokens spent\n",
+            r.requests, r.answered, r.tokens_used, r.token_budget
+        ));
+    }
+    if r.run.is_empty() {
+        s.push_str("dry run: nothing was recorded or stored\n");
+    } else {
+        s.push_str(&format!("replay offline: breakwater ai replay {}\n", r.run));
+    }
     s
 }
 

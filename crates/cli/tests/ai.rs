@@ -1177,3 +1177,168 @@ fn without_a_provider_ai_explains_and_the_rest_works() {
         stderr(&o)
     );
 }
+
+/// What an assistant proposes (through the MCP server's `propose_threat`,
+/// or by hand) gets `suggest`'s checks, the log and replay, with no provider.
+#[test]
+fn proposals_from_an_assistant_are_checked_logged_stored_and_replayed() {
+    let dir = fixture();
+    let root = dir.path();
+    let good = threat(
+        "The search term has no length limit, so one request can run an expensive scan",
+        "denial-of-service",
+        json!([400]),
+        "app/db.py",
+        (9, 9),
+        r#"q = request.args.get("q")"#,
+    );
+    let invented = threat(
+        "Orders are read without a check",
+        "elevation-of-privilege",
+        json!([639]),
+        "app/db.py",
+        (16, 18),
+        "row = db.get(order_id)",
+    );
+    let proposal = json!([good.clone(), invented.clone()]).to_string();
+    std::fs::write(root.join("proposal.json"), &proposal).unwrap();
+    let model_before = std::fs::read_to_string(root.join("breakwater.toml")).unwrap();
+
+    // A dry run checks and prints, and records nothing.
+    let o = bw(
+        root,
+        0,
+        &[
+            "ai",
+            "propose",
+            "proposal.json",
+            "--by",
+            "claude-code",
+            "--dry-run",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("admitted 1 of 2 item(s)"), "{out}");
+    assert!(out.contains("the quote is not in lines"), "{out}");
+    assert!(out.contains("dry run: nothing was recorded"), "{out}");
+    assert!(out.contains("nothing was sent to an AI provider"), "{out}");
+    assert_eq!(
+        std::fs::read_to_string(root.join("breakwater.toml")).unwrap(),
+        model_before
+    );
+    assert!(!root.join(".breakwater/ai-log").exists());
+
+    // Recorded: one suggestion, `suggested`, with the proposer as provenance.
+    let o = bw(
+        root,
+        0,
+        &["ai", "propose", "proposal.json", "--by", "claude-code"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let recorded = stdout(&o);
+    assert!(
+        stderr(&o).contains("wrote 1 suggestion(s)"),
+        "{}",
+        stderr(&o)
+    );
+    let model = std::fs::read_to_string(root.join("breakwater.toml")).unwrap();
+    assert!(
+        model.starts_with(&model_before),
+        "the person's text is kept:\n{model}"
+    );
+    assert_eq!(model.matches("[suggestions.\"ai:").count(), 1, "{model}");
+    for want in [
+        "state = \"suggested\"",
+        "provider = \"assistant\"",
+        "model = \"claude-code\"",
+        "prompt_template = \"propose/1\"",
+        "verification = \"unconfirmed\"",
+    ] {
+        assert!(model.contains(want), "{want} in\n{model}");
+    }
+    assert!(!model.contains("Orders are read without a check"));
+    // Not a threat until a person accepts it.
+    let scan = bw(root, 0, &["scan", ".", "--format", "json"]);
+    let report: Value = serde_json::from_slice(&scan.stdout).unwrap();
+    assert!(
+        !report["threats"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["rule"] == "ai-suggestion")
+    );
+
+    // Replay checks the logged proposal again: the same bytes.
+    let run = recorded
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("AI propose run "))
+        .and_then(|l| l.split_whitespace().next())
+        .unwrap()
+        .to_string();
+    let o = bw(root, 0, &["ai", "replay", &run]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), recorded);
+
+    // The same claim again is a duplicate; all rejected exits 1 and stores
+    // nothing. Standard input works too.
+    let mut c = Command::new(env!("CARGO_BIN_EXE_breakwater"));
+    c.args(["ai", "propose", "-", "--by", "cursor"])
+        .current_dir(root)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(json!({ "items": [good] }).to_string().as_bytes())
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("duplicate of the earlier suggestion ai:"),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join("breakwater.toml")).unwrap(),
+        model
+    );
+
+    // Accepted by a person, it is a threat that names who proposed it.
+    let id = model
+        .split("[suggestions.\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap()
+        .to_string();
+    let o = bw(root, 0, &["ai", "accept", &id]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let scan = bw(root, 0, &["scan", ".", "--format", "json"]);
+    let report: Value = serde_json::from_slice(&scan.stdout).unwrap();
+    let t = report["threats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == id.as_str())
+        .expect("the accepted proposal is a threat");
+    assert!(
+        t["confidence_reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("suggested by assistant claude-code"),
+        "{t}"
+    );
+
+    // Bad input says what is wrong.
+    std::fs::write(root.join("bad.json"), "{ not json").unwrap();
+    let o = bw(root, 0, &["ai", "propose", "bad.json", "--by", "x"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("not valid JSON"), "{}", stderr(&o));
+    let o = bw(root, 0, &["ai", "propose", "proposal.json", "--by", " "]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--by"), "{}", stderr(&o));
+}

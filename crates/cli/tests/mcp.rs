@@ -154,6 +154,7 @@ async fn every_tool_answers_from_the_model_and_nothing_is_written() {
             "explain_rule",
             "guardrails",
             "model_summary",
+            "propose_threat",
             "threats_for"
         ]
     );
@@ -358,6 +359,54 @@ async fn every_tool_answers_from_the_model_and_nothing_is_written() {
     );
     let r = call(&client, "guardrails", json!({"target": "emacs"})).await;
     assert_eq!(r.is_error, Some(true));
+
+    // propose_threat: the AI checks, the client's name as the proposer, nothing stored.
+    let r = call(
+        &client,
+        "propose_threat",
+        json!({
+            "title": "Any signed-in user lists every customer's tickets",
+            "stride": "information-disclosure",
+            "cwe": [639],
+            "impact": 3,
+            "likelihood": 3,
+            "path": "app/tickets.py",
+            "start_line": 25,
+            "quote": "query = select(Ticket).where(Ticket.status == status).order_by(Ticket.created_at.desc())",
+            "rationale": "the list is not narrowed to the caller's tickets"
+        }),
+    )
+    .await;
+    let p = ok(&r);
+    assert_eq!(p["verdict"], "admitted", "{p}");
+    assert_eq!(p["stored"], false);
+    let by = p["record_with"].as_str().unwrap();
+    assert!(by.starts_with("breakwater ai propose FILE --by "), "{by}");
+    let r = call(
+        &client,
+        "propose_threat",
+        json!({
+            "title": "Tickets are read by id without an ownership check",
+            "stride": "elevation-of-privilege",
+            "cwe": [639],
+            "impact": 3,
+            "likelihood": 3,
+            "path": "app/tickets.py",
+            "start_line": 66,
+            "quote": "ticket = db.get_or_404(Ticket, ticket_id)",
+            "rationale": "any signed-in user reads any ticket"
+        }),
+    )
+    .await;
+    let p = ok(&r);
+    assert_eq!(p["verdict"], "rejected");
+    assert!(
+        p["reason"]
+            .as_str()
+            .unwrap()
+            .contains("duplicate of the known threat insecure-direct-object-reference@app/tickets.py::get_ticket"),
+        "{p}"
+    );
 
     // Resources: the model and the threats as JSON, the guardrails as Markdown.
     let resources = client.list_all_resources().await.unwrap();

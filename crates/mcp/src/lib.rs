@@ -2,7 +2,7 @@
 //! the Model Context Protocol (stdio, the official Rust SDK `rmcp`).
 //!
 //! Tools: `model_summary`, `threats_for`, `explain_rule`, `check_change`,
-//! `guardrails`; resources: `breakwater://model`, `breakwater://threats`,
+//! `guardrails`, `propose_threat` (checked by `bw_ai`'s verifier, never stored); resources: `breakwater://model`, `breakwater://threats`,
 //! `breakwater://guardrails`. Answers come from the deterministic pipeline
 //! (`bw_engine`), never from a model. The server is read-only: no tool
 //! writes a file or records a decision ([`tools::check_change`] applies a

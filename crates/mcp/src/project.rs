@@ -28,6 +28,8 @@ pub struct ProjectOptions {
 /// One scan of the repository and everything needed to answer from it.
 pub struct Snapshot {
     pub report: Report,
+    /// Every file's facts (the checks of a proposed threat read the flows).
+    pub facts: Vec<bw_facts::FileFacts>,
     pub lib: Library,
     /// The options the report was made with (model file, baseline, cache).
     pub scan: ScanOptions,
@@ -103,11 +105,16 @@ impl Project {
             cache: o.cache.clone(),
             ..ScanOptions::default()
         };
-        let out = scan(&source, &lib, &scan_opts).map_err(|e| e.to_string())?;
+        let keep = ScanOptions {
+            keep_facts: true,
+            ..scan_opts.clone()
+        };
+        let out = scan(&source, &lib, &keep).map_err(|e| e.to_string())?;
         self.scans
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Ok(Snapshot {
             report: out.report,
+            facts: out.facts,
             lib,
             scan: scan_opts,
             walk: o.walk.clone(),

@@ -906,3 +906,175 @@ pub fn guardrails(snap: &Snapshot, q: &GuardrailsInput) -> Result<GuardrailsAnsw
         markdown: section(&snap.report),
     })
 }
+
+// ---------------------------------------------------------------- propose_threat
+
+/// A threat the assistant believes breakwater's rules missed, grounded in the code.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+pub struct ProposeThreatInput {
+    /// One line: what can go wrong (`Order export leaks other tenants' rows`).
+    pub title: String,
+    /// The STRIDE category: spoofing, tampering, repudiation,
+    /// information-disclosure, denial-of-service or elevation-of-privilege.
+    pub stride: String,
+    /// CWE ids, as numbers (`[639]`).
+    pub cwe: Vec<u32>,
+    /// 1 (low) to 4 (critical): how bad it is when exploited.
+    pub impact: u8,
+    /// 1 (unlikely) to 4 (easy and expected): how likely an attack is.
+    pub likelihood: u8,
+    /// The file the threat lives in, relative to the repository root.
+    pub path: String,
+    /// The first line of the cited code (1-based).
+    pub start_line: u32,
+    /// The last line of the cited code (default: `start_line`).
+    #[serde(default)]
+    pub end_line: Option<u32>,
+    /// The cited code, copied verbatim: at least one full statement or 20 characters.
+    pub quote: String,
+    /// Why it is a threat here: who can reach it, and what they gain.
+    pub rationale: String,
+    /// The model element it concerns (an id from `model_summary`).
+    #[serde(default)]
+    pub element: Option<String>,
+    /// How to fix it.
+    #[serde(default)]
+    pub mitigation: Option<String>,
+}
+
+/// What the checks made of a proposed threat. Nothing is stored.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct ProposeThreatAnswer {
+    /// `admitted` (every check passed) or `rejected`.
+    pub verdict: String,
+    /// Why it was rejected.
+    pub reason: Option<String>,
+    /// The id it would have as a suggestion (`ai:…`).
+    pub id: Option<String>,
+    /// `confirmed` when the flow analysis backs the claim, `unconfirmed`
+    /// when only the citation could be checked.
+    pub verification: Option<String>,
+    /// What was checked, one line each.
+    pub checks: Vec<String>,
+    /// Always false: the server is read-only.
+    pub stored: bool,
+    /// The item as checked: save it as JSON to record it with `record_with`.
+    pub proposal: serde_json::Value,
+    /// The command that records it as a suggestion awaiting a person's
+    /// triage (run the same checks again, then store it as `suggested`).
+    pub record_with: Option<String>,
+}
+
+impl ProposeThreatAnswer {
+    pub fn text(&self) -> String {
+        match (&self.reason, &self.id) {
+            (Some(reason), _) => format!(
+                "Rejected: {reason}. Nothing was stored. Fix the citation (path, lines, a verbatim quote) or the claim and propose again."
+            ),
+            (None, id) => format!(
+                "Admitted as {} ({}): every check passed. Nothing was stored (the server is read-only). To keep it for a person's review, save `proposal` to a file and run `{}`.",
+                id.as_deref().unwrap_or(""),
+                self.verification.as_deref().unwrap_or("unconfirmed"),
+                self.record_with.as_deref().unwrap_or("")
+            ),
+        }
+    }
+}
+
+/// A client's name as a shell-safe word (`claude-code-1.2`), or `assistant`.
+pub fn proposer(client: Option<(&str, &str)>) -> String {
+    let raw = client.map_or(String::new(), |(name, version)| {
+        if version.is_empty() {
+            name.to_string()
+        } else {
+            format!("{name}-{version}")
+        }
+    });
+    let word: String = raw
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .take(60)
+        .collect();
+    let word = word.trim_matches('-');
+    if word.is_empty() || word.starts_with('.') {
+        bw_ai::propose::PROVIDER.to_string()
+    } else {
+        word.to_string()
+    }
+}
+
+/// Check a proposed threat exactly as `breakwater ai suggest` checks an AI's
+/// item (file, quote, lines, element, STRIDE, CWE, duplicates, flow), and
+/// say whether it would be admitted. Reads only; records nothing.
+pub fn propose_threat(
+    snap: &Snapshot,
+    q: &ProposeThreatInput,
+    by: &str,
+) -> Result<ProposeThreatAnswer, String> {
+    use bw_ai::config::Settings;
+    use bw_ai::context::Corpus;
+    use serde_json::{Map, Value, json};
+    let mut item = json!({
+        "kind": "threat",
+        "title": q.title,
+        "stride": q.stride,
+        "cwe": q.cwe,
+        "impact": q.impact,
+        "likelihood": q.likelihood,
+        "path": q.path,
+        "start_line": q.start_line,
+        "end_line": q.end_line.unwrap_or(q.start_line),
+        "quote": q.quote,
+        "rationale": q.rationale,
+    });
+    let obj = item.as_object_mut().expect("a JSON object");
+    for (key, v) in [("element", &q.element), ("mitigation", &q.mitigation)] {
+        if let Some(v) = v.as_ref().filter(|v| !v.trim().is_empty()) {
+            obj.insert(key.into(), Value::String(v.clone()));
+        }
+    }
+    let mut answer = Map::new();
+    answer.insert("items".into(), Value::Array(vec![item.clone()]));
+    let ai = snap.scan.model_file.as_ref().and_then(|m| m.ai.as_ref());
+    let settings = Settings::checks_only(ai).map_err(|e| e.to_string())?;
+    let source = snap.source()?;
+    let corpus = Corpus::new(&source, &settings, bw_ai::redact::env_secret_values())?;
+    let cwes = bw_ai::verify::known_cwes(&snap.lib.rules);
+    let checks = bw_ai::run::Checks {
+        report: &snap.report,
+        facts: &snap.facts,
+        model_file: snap.scan.model_file.as_ref(),
+        cwes: &cwes,
+    };
+    let checked = bw_ai::propose::check(&answer, &corpus, &checks);
+    let record_with = format!("breakwater ai propose FILE --by {by}");
+    Ok(match (checked.admitted.first(), checked.rejected.first()) {
+        (Some(a), _) => ProposeThreatAnswer {
+            verdict: "admitted".into(),
+            reason: None,
+            id: Some(a.id.clone()),
+            verification: Some(a.suggestion.verification.clone()),
+            checks: a.suggestion.checks.clone(),
+            stored: false,
+            proposal: item,
+            record_with: Some(record_with),
+        },
+        (None, Some(r)) => ProposeThreatAnswer {
+            verdict: "rejected".into(),
+            reason: Some(r.reason.clone()),
+            id: None,
+            verification: None,
+            checks: vec![],
+            stored: false,
+            proposal: item,
+            record_with: None,
+        },
+        (None, None) => return Err(checked.notes.join("; ")),
+    })
+}

@@ -255,3 +255,114 @@ fn the_project_scans_again_only_when_something_it_reads_changed() {
         "shop-api"
     );
 }
+
+fn proposal(path: &str, lines: (u32, u32), quote: &str, cwe: u32) -> tools::ProposeThreatInput {
+    tools::ProposeThreatInput {
+        title: "Any signed-in user reads every order".into(),
+        stride: "information-disclosure".into(),
+        cwe: vec![cwe],
+        impact: 3,
+        likelihood: 3,
+        path: path.into(),
+        start_line: lines.0,
+        end_line: Some(lines.1),
+        quote: quote.into(),
+        rationale: "the route checks the login, not whose orders they are".into(),
+        element: None,
+        mitigation: None,
+    }
+}
+
+#[test]
+fn a_proposed_threat_gets_the_ai_checks_and_nothing_is_stored() {
+    let (dir, p) = project();
+    let s = p.current().unwrap();
+    // Grounded: the file, the lines and a verbatim statement.
+    let good = proposal(
+        "app/views.py",
+        (17, 19),
+        "def orders():\n    return \"orders\"",
+        639,
+    );
+    let a = tools::propose_threat(&s, &good, "test-client").unwrap();
+    assert_eq!(a.verdict, "admitted", "{a:?}");
+    assert!(a.id.as_deref().unwrap().starts_with("ai:"));
+    assert_eq!(a.verification.as_deref(), Some("unconfirmed"));
+    assert!(!a.stored);
+    assert_eq!(
+        a.record_with.as_deref(),
+        Some("breakwater ai propose FILE --by test-client")
+    );
+    assert!(
+        a.checks
+            .iter()
+            .any(|c| c.starts_with("quote found in app/views.py"))
+    );
+    assert_eq!(a.proposal["kind"], "threat");
+    assert!(a.text().starts_with("Admitted as ai:"));
+    // The same answer twice: deterministic.
+    let again = tools::propose_threat(&s, &good, "test-client").unwrap();
+    assert_eq!(again.id, a.id);
+
+    let rejected = |q: tools::ProposeThreatInput| {
+        let a = tools::propose_threat(&s, &q, "test-client").unwrap();
+        assert_eq!(a.verdict, "rejected", "{a:?}");
+        assert!(a.id.is_none() && a.record_with.is_none());
+        a.reason.unwrap()
+    };
+    // An invented quote, a file outside the tree, an unknown CWE, a bad score.
+    let r = rejected(proposal(
+        "app/views.py",
+        (17, 19),
+        "orders = Order.all()",
+        639,
+    ));
+    assert!(r.contains("the quote is not in lines"), "{r}");
+    let r = rejected(proposal(
+        "../secrets.py",
+        (1, 1),
+        "x = 1 # long enough quote",
+        639,
+    ));
+    assert!(r.contains("wander the tree"), "{r}");
+    let r = rejected(proposal(
+        "app/views.py",
+        (17, 19),
+        "def orders():\n    return \"orders\"",
+        999_999,
+    ));
+    assert!(
+        r.contains("not a CWE id") || r.contains("not a known CWE"),
+        "{r}"
+    );
+    let mut q = good.clone();
+    q.impact = 9;
+    assert!(rejected(q).contains("`impact`"));
+    let mut q = good.clone();
+    q.stride = "sneaky".into();
+    assert!(rejected(q).contains("stride `sneaky`"));
+    let mut q = good.clone();
+    q.element = Some("route:GET /nowhere".into());
+    assert!(rejected(q).contains("does not exist in the model"));
+    // A threat the rules found already is a duplicate.
+    let r = rejected(proposal(
+        "app/db.py",
+        (7, 7),
+        "return db.execute(\"SELECT * FROM users WHERE name = '\" + name + \"'\").fetchall()",
+        89,
+    ));
+    assert!(
+        r.contains("duplicate of the known threat sql-injection@app/db.py::Store.find"),
+        "{r}"
+    );
+    // Nothing was written: no model file, no AI log.
+    assert!(!dir.path().join("breakwater.toml").exists());
+    assert!(!dir.path().join(".breakwater").exists());
+    // Client names become one shell-safe word.
+    assert_eq!(
+        tools::proposer(Some(("Claude Code", "1.2"))),
+        "Claude-Code-1.2"
+    );
+    assert_eq!(tools::proposer(Some(("$(rm -rf /)", ""))), "rm--rf");
+    assert_eq!(tools::proposer(None), "assistant");
+}

@@ -237,7 +237,9 @@ pub const VERIFICATIONS: &[&str] = &["confirmed", "unconfirmed"];
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Provenance {
-    /// `openai`, `anthropic` or `ollama`.
+    /// `openai`, `anthropic` or `ollama`; `assistant` for a threat an AI
+    /// coding assistant proposed (`breakwater ai propose`, after the MCP
+    /// tool `propose_threat`), its name then being the model.
     #[serde(default)]
     pub provider: String,
     #[serde(default)]
@@ -273,7 +275,8 @@ pub struct Provenance {
 
 /// An AI suggestion, keyed `ai:<digest>` in `[suggestions]`.
 ///
-/// Only `breakwater ai` writes these, only after its checks passed, and
+/// Only `breakwater ai` writes these (`suggest`, `review-diff`, and
+/// `propose` for an assistant's proposal), only after its checks passed, and
 /// only as `suggested`. They reach no SARIF, gate or guardrail until a
 /// person sets `state = "accepted"` (`breakwater ai accept ID`); an accepted
 /// threat suggestion is then a threat like any other (rule `ai-suggestion`,

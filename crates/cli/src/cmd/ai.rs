@@ -58,6 +58,8 @@ enum Sub {
     Explain(ExplainArgs),
     /// An attacker's review of a change (BASE to the working tree), grounded in the diff.
     ReviewDiff(ReviewArgs),
+    /// Check a threat an AI coding assistant (or a person) proposes, as JSON, with the same checks as `suggest`; store it as a suggestion when it passes. No provider is needed.
+    Propose(ProposeArgs),
     /// Verify a recorded run again from its log, with no network: the same output, byte for byte.
     Replay(ReplayArgs),
     /// Accept AI suggestions: an accepted threat suggestion becomes a threat (rule ai-suggestion).
@@ -107,6 +109,21 @@ struct ReviewArgs {
 }
 
 #[derive(clap::Args)]
+struct ProposeArgs {
+    /// A JSON file with one item, a list of items, or {"items": [...]} (`-`: standard input).
+    /// The MCP tool `propose_threat` answers with this JSON and the command to run.
+    file: PathBuf,
+    /// Who proposed it (the assistant's name, or a person), recorded in the provenance.
+    #[arg(long)]
+    by: String,
+    #[command(flatten)]
+    common: Common,
+    /// Check and print, but record nothing (no log entry, no suggestion).
+    #[arg(long)]
+    dry_run: bool,
+}
+
+#[derive(clap::Args)]
 struct ReplayArgs {
     /// A run id (or a unique prefix), or one of its log entries' digests.
     run: String,
@@ -150,6 +167,7 @@ pub fn run(a: Args) -> u8 {
                 tasks::review_diff(report, corpus, root, base.as_deref())
             })
         }
+        Sub::Propose(s) => propose(&s),
         Sub::Replay(s) => replay(&s),
         Sub::Accept(t) => triage(&t, "accepted"),
         Sub::Reject(t) => triage(&t, "rejected"),
@@ -305,8 +323,9 @@ fn replay(a: &ReplayArgs) -> u8 {
         Err(e) => return super::fail(e),
     };
     // Offline: the provider named by the run, no key, no request.
-    let settings = match Settings::offline(
+    let settings = match Settings::for_replay(
         mf.as_ref().and_then(|m| m.ai.as_ref()),
+        &manifest.command,
         &manifest.provider,
         &manifest.model,
     ) {
@@ -341,6 +360,90 @@ fn replay(a: &ReplayArgs) -> u8 {
         return super::fail(e);
     }
     outcome(&report)
+}
+
+/// Check a proposal with `suggest`'s checks; record it as a run of its own
+/// (so `ai replay` reproduces it) and store what passed as `suggested`.
+fn propose(a: &ProposeArgs) -> u8 {
+    let root = a.common.repo.as_path();
+    let text = if a.file.as_os_str() == "-" {
+        let mut t = String::new();
+        match std::io::Read::read_to_string(&mut std::io::stdin().lock(), &mut t) {
+            Ok(_) => t,
+            Err(e) => {
+                return super::fail(format!(
+                    "could not read the proposal from standard input: {e}"
+                ));
+            }
+        }
+    } else {
+        match std::fs::read_to_string(&a.file) {
+            Ok(t) => t,
+            Err(e) => return super::fail(format!("{}: {e}", a.file.display())),
+        }
+    };
+    let answer = match bw_ai::propose::parse(&text) {
+        Ok(x) => x,
+        Err(e) => return super::fail(e),
+    };
+    let mf = match super::load_model_file(root) {
+        Ok(m) => m,
+        Err(e) => return super::fail(e),
+    };
+    let settings = match Settings::checks_only(mf.as_ref().and_then(|m| m.ai.as_ref())) {
+        Ok(s) => s,
+        Err(e) => return super::fail(e),
+    };
+    let (ws, out) = match scan_repo(&a.common, mf) {
+        Ok(x) => x,
+        Err(e) => return super::fail(e),
+    };
+    let corpus = match Corpus::new(&ws.source, &settings, bw_ai::redact::env_secret_values()) {
+        Ok(c) => c,
+        Err(e) => return super::fail(e),
+    };
+    let cwes = bw_ai::verify::known_cwes(&ws.lib.rules);
+    let checks = Checks {
+        report: &out.report,
+        facts: &out.facts,
+        model_file: ws.model_file.as_ref(),
+        cwes: &cwes,
+    };
+    let time = run::now_rfc3339();
+    let report = if a.dry_run {
+        let checked = bw_ai::propose::check(&answer, &corpus, &checks);
+        run::RunReport::unrecorded(
+            bw_ai::propose::COMMAND,
+            bw_ai::propose::TEMPLATE,
+            &time,
+            bw_ai::propose::PROVIDER,
+            a.by.trim(),
+            checked,
+        )
+    } else {
+        let manifest = match bw_ai::propose::record(root, &answer, &a.by, &corpus, &time) {
+            Ok(m) => m,
+            Err(e) => return super::fail(format!("could not record the proposal: {e}")),
+        };
+        let report = run::evaluate(root, &manifest, &corpus, &checks);
+        if !report.suggestions.is_empty() {
+            match run::store(root, &report) {
+                Ok(n) => eprintln!(
+                    "wrote {n} suggestion(s) to {FILE_NAME} as `suggested`; review them, then `breakwater ai accept ID` or `breakwater ai reject ID --reason \"…\"`"
+                ),
+                Err(e) => return super::fail(format!("could not store the suggestions: {e}")),
+            }
+        }
+        report
+    };
+    if let Err(e) = print(&a.common, &report) {
+        return super::fail(e);
+    }
+    if report.admitted == 0 && report.offered > 0 {
+        exit::GATE
+    } else {
+        outcome(&report)
+    }
 }
 
 fn triage(a: &TriageArgs, state: &str) -> u8 {
