@@ -128,31 +128,16 @@ impl Project {
 
 /// The repository's model file, if it has one.
 fn load_model_file(root: &Path) -> Result<Option<ModelFile>, String> {
-    match std::fs::read_to_string(root.join(FILE_NAME)) {
-        Ok(text) => ModelFile::parse(FILE_NAME, &text).map(Some).map_err(|e| {
-            format!("{e}\n  = help: fix the model file; the server scans again on the next call")
-        }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(format!("{FILE_NAME}: {e}")),
-    }
+    bw_engine::repo::read_model_file(root).map_err(|e| {
+        format!("{e}\n  = help: fix the model file; the server scans again on the next call")
+    })
 }
 
 /// The adoption baseline, if there is one.
 fn load_baseline(root: &Path) -> Result<Option<Baseline>, String> {
-    match std::fs::read_to_string(root.join(BASELINE_PATH)) {
-        Ok(text) => Baseline::parse(&text)
-            .map(Some)
-            .map_err(|e| format!("{BASELINE_PATH}: {e}")),
-        Err(e)
-            if matches!(
-                e.kind(),
-                std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
-            ) =>
-        {
-            Ok(None)
-        }
-        Err(e) => Err(format!("{BASELINE_PATH}: {e}")),
-    }
+    bw_engine::repo::read_baseline(root).map_err(|e| {
+        format!("{e}\n  = help: fix or delete it; the server scans again on the next call")
+    })
 }
 
 /// What the scan depends on, by path, size and modification time: every

@@ -24,39 +24,17 @@ pub fn fail(message: impl std::fmt::Display) -> u8 {
 
 /// Read the repository's model file, if there is one.
 pub fn load_model_file(root: &Path) -> Result<Option<bw_model::modelfile::ModelFile>, String> {
-    let path = root.join(bw_model::modelfile::FILE_NAME);
-    match std::fs::read_to_string(&path) {
-        Ok(text) => bw_model::modelfile::ModelFile::parse(bw_model::modelfile::FILE_NAME, &text)
-            .map(Some)
-            .map_err(|e| {
-                format!("{e}\n  = help: fix the file, or move it aside to scan without it")
-            }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(format!("{}: {e}", path.display())),
-    }
+    bw_engine::repo::read_model_file(root)
+        .map_err(|e| format!("{e}\n  = help: fix the file, or move it aside to scan without it"))
 }
 
 /// Read the repository's adoption baseline, if there is one.
 pub fn load_baseline(root: &Path) -> Result<Option<bw_threats::baseline::Baseline>, String> {
-    use bw_threats::baseline::{BASELINE_PATH, Baseline};
-    match std::fs::read_to_string(root.join(BASELINE_PATH)) {
-        Ok(text) => Baseline::parse(&text).map(Some).map_err(|e| {
-            format!(
-                "{e}
-  = help: fix the file, or delete it (and run `breakwater init --baseline` again)"
-            )
-        }),
-        // No `.breakwater` directory (or a file by that name): no baseline.
-        Err(e)
-            if matches!(
-                e.kind(),
-                std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
-            ) =>
-        {
-            Ok(None)
-        }
-        Err(e) => Err(format!("{}: {e}", root.join(BASELINE_PATH).display())),
-    }
+    bw_engine::repo::read_baseline(root).map_err(|e| {
+        format!(
+            "{e}\n  = help: fix the file, or delete it (and run `breakwater init --baseline` again)"
+        )
+    })
 }
 
 /// What every command that scans a repository needs, read once: its files,
