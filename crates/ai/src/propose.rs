@@ -66,6 +66,18 @@ pub fn parse(text: &str) -> Result<Map<String, Value>, String> {
     Ok(m)
 }
 
+/// Who proposed it, trimmed; an error says what a valid name is.
+pub fn proposer(by: &str) -> Result<&str, String> {
+    let by = by.trim();
+    if by.is_empty() || by.len() > 200 || by.chars().any(char::is_control) {
+        return Err(
+            "name who proposed it with --by (an assistant or a person, at most 200 characters, one line)"
+                .into(),
+        );
+    }
+    Ok(by)
+}
+
 /// What the checks made of a proposal.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Checked {
@@ -107,13 +119,7 @@ pub fn record(
     corpus: &Corpus<'_>,
     time: &str,
 ) -> Result<Manifest, String> {
-    let by = by.trim();
-    if by.is_empty() || by.len() > 200 || by.chars().any(char::is_control) {
-        return Err(
-            "name who proposed it with --by (an assistant or a person, at most 200 characters)"
-                .into(),
-        );
-    }
+    let by = proposer(by)?;
     let mut body = serde_json::to_string_pretty(answer).map_err(|e| e.to_string())?;
     body.push('\n');
     let digest = sha256(body.as_bytes());

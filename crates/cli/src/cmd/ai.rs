@@ -242,6 +242,47 @@ fn scan_repo(
     Ok((ws, out))
 }
 
+/// Scan, open the corpus the checks read, and run `f` with both.
+fn with_checks(
+    common: &Common,
+    mf: Option<bw_model::modelfile::ModelFile>,
+    settings: &Settings,
+    f: impl FnOnce(&Corpus<'_>, &Checks<'_>) -> u8,
+) -> u8 {
+    let (ws, out) = match scan_repo(common, mf) {
+        Ok(x) => x,
+        Err(e) => return super::fail(e),
+    };
+    let corpus = match Corpus::new(&ws.source, settings, bw_ai::redact::env_secret_values()) {
+        Ok(c) => c,
+        Err(e) => return super::fail(e),
+    };
+    let cwes = bw_ai::verify::known_cwes(&ws.lib.rules);
+    let checks = Checks {
+        report: &out.report,
+        facts: &out.facts,
+        model_file: ws.model_file.as_ref(),
+        cwes: &cwes,
+    };
+    f(&corpus, &checks)
+}
+
+/// Store a run's admitted items as `suggested`, and say so.
+fn store(root: &Path, report: &RunReport) -> Result<(), u8> {
+    if report.suggestions.is_empty() {
+        return Ok(());
+    }
+    match run::store(root, report) {
+        Ok(n) => {
+            eprintln!(
+                "wrote {n} suggestion(s) to {FILE_NAME} as `suggested`; review them, then `breakwater ai accept ID` or `breakwater ai reject ID --reason \"…\"`"
+            );
+            Ok(())
+        }
+        Err(e) => Err(super::fail(format!("could not store the suggestions: {e}"))),
+    }
+}
+
 fn print(common: &Common, r: &RunReport) -> Result<(), String> {
     let text = match common.format {
         FormatArg::Terminal => run::render_terminal(r),
@@ -259,49 +300,31 @@ fn ask(common: &Common, write: bool, build: &Build<'_>) -> u8 {
         Ok(x) => x,
         Err(e) => return super::fail(e),
     };
-    let (ws, out) = match scan_repo(common, mf) {
-        Ok(x) => x,
-        Err(e) => return super::fail(e),
-    };
-    let corpus = match Corpus::new(&ws.source, &settings, bw_ai::redact::env_secret_values()) {
-        Ok(c) => c,
-        Err(e) => return super::fail(e),
-    };
-    let job = match build(&out.report, &corpus, root) {
-        Ok(j) => j,
-        Err(e) => return super::fail(e),
-    };
-    let time = run::now_rfc3339();
-    let manifest = match run::execute(root, &settings, &corpus, &job, &UreqTransport, &time) {
-        Ok(m) => m,
-        Err(e) => return super::fail(format!("could not record the run: {e}")),
-    };
-    let cwes = bw_ai::verify::known_cwes(&ws.lib.rules);
-    let checks = Checks {
-        report: &out.report,
-        facts: &out.facts,
-        model_file: ws.model_file.as_ref(),
-        cwes: &cwes,
-    };
-    let report = run::evaluate(root, &manifest, &corpus, &checks);
-    if write && !report.suggestions.is_empty() {
-        match run::store(root, &report) {
-            Ok(n) => eprintln!(
-                "wrote {n} suggestion(s) to {FILE_NAME} as `suggested`; review them, then `breakwater ai accept ID` or `breakwater ai reject ID --reason \"…\"`"
-            ),
-            Err(e) => return super::fail(format!("could not store the suggestions: {e}")),
+    with_checks(common, mf, &settings, |corpus, checks| {
+        let job = match build(checks.report, corpus, root) {
+            Ok(j) => j,
+            Err(e) => return super::fail(e),
+        };
+        let time = run::now_rfc3339();
+        let manifest = match run::execute(root, &settings, corpus, &job, &UreqTransport, &time) {
+            Ok(m) => m,
+            Err(e) => return super::fail(format!("could not record the run: {e}")),
+        };
+        let report = run::evaluate(root, &manifest, corpus, checks);
+        if write && let Err(code) = store(root, &report) {
+            return code;
         }
-    }
-    if corpus.masked.get() > 0 {
-        eprintln!(
-            "redacted {} secret value(s) before sending",
-            corpus.masked.get()
-        );
-    }
-    if let Err(e) = print(common, &report) {
-        return super::fail(e);
-    }
-    outcome(&report)
+        if corpus.masked.get() > 0 {
+            eprintln!(
+                "redacted {} secret value(s) before sending",
+                corpus.masked.get()
+            );
+        }
+        if let Err(e) = print(common, &report) {
+            return super::fail(e);
+        }
+        outcome(&report)
+    })
 }
 
 fn outcome(r: &RunReport) -> u8 {
@@ -332,40 +355,31 @@ fn replay(a: &ReplayArgs) -> u8 {
         Ok(s) => s,
         Err(e) => return super::fail(e),
     };
-    let (ws, out) = match scan_repo(&a.common, mf) {
-        Ok(x) => x,
-        Err(e) => return super::fail(e),
-    };
-    let corpus = match Corpus::new(&ws.source, &settings, bw_ai::redact::env_secret_values()) {
-        Ok(c) => c,
-        Err(e) => return super::fail(e),
-    };
-    let changed = run::changed_files(&manifest, &corpus);
-    if !changed.is_empty() {
-        eprintln!(
-            "warning: {} file(s) changed since the run, so checks may differ: {}",
-            changed.len(),
-            changed.join(", ")
-        );
-    }
-    let cwes = bw_ai::verify::known_cwes(&ws.lib.rules);
-    let checks = Checks {
-        report: &out.report,
-        facts: &out.facts,
-        model_file: ws.model_file.as_ref(),
-        cwes: &cwes,
-    };
-    let report = run::evaluate(root, &manifest, &corpus, &checks);
-    if let Err(e) = print(&a.common, &report) {
-        return super::fail(e);
-    }
-    outcome(&report)
+    with_checks(&a.common, mf, &settings, |corpus, checks| {
+        let changed = run::changed_files(&manifest, corpus);
+        if !changed.is_empty() {
+            eprintln!(
+                "warning: {} file(s) changed since the run, so checks may differ: {}",
+                changed.len(),
+                changed.join(", ")
+            );
+        }
+        let report = run::evaluate(root, &manifest, corpus, checks);
+        if let Err(e) = print(&a.common, &report) {
+            return super::fail(e);
+        }
+        outcome(&report)
+    })
 }
 
 /// Check a proposal with `suggest`'s checks; record it as a run of its own
 /// (so `ai replay` reproduces it) and store what passed as `suggested`.
 fn propose(a: &ProposeArgs) -> u8 {
     let root = a.common.repo.as_path();
+    let by = match bw_ai::propose::proposer(&a.by) {
+        Ok(b) => b,
+        Err(e) => return super::fail(e),
+    };
     let text = if a.file.as_os_str() == "-" {
         let mut t = String::new();
         match std::io::Read::read_to_string(&mut std::io::stdin().lock(), &mut t) {
@@ -394,56 +408,38 @@ fn propose(a: &ProposeArgs) -> u8 {
         Ok(s) => s,
         Err(e) => return super::fail(e),
     };
-    let (ws, out) = match scan_repo(&a.common, mf) {
-        Ok(x) => x,
-        Err(e) => return super::fail(e),
-    };
-    let corpus = match Corpus::new(&ws.source, &settings, bw_ai::redact::env_secret_values()) {
-        Ok(c) => c,
-        Err(e) => return super::fail(e),
-    };
-    let cwes = bw_ai::verify::known_cwes(&ws.lib.rules);
-    let checks = Checks {
-        report: &out.report,
-        facts: &out.facts,
-        model_file: ws.model_file.as_ref(),
-        cwes: &cwes,
-    };
-    let time = run::now_rfc3339();
-    let report = if a.dry_run {
-        let checked = bw_ai::propose::check(&answer, &corpus, &checks);
-        run::RunReport::unrecorded(
-            bw_ai::propose::COMMAND,
-            bw_ai::propose::TEMPLATE,
-            &time,
-            bw_ai::propose::PROVIDER,
-            a.by.trim(),
-            checked,
-        )
-    } else {
-        let manifest = match bw_ai::propose::record(root, &answer, &a.by, &corpus, &time) {
-            Ok(m) => m,
-            Err(e) => return super::fail(format!("could not record the proposal: {e}")),
-        };
-        let report = run::evaluate(root, &manifest, &corpus, &checks);
-        if !report.suggestions.is_empty() {
-            match run::store(root, &report) {
-                Ok(n) => eprintln!(
-                    "wrote {n} suggestion(s) to {FILE_NAME} as `suggested`; review them, then `breakwater ai accept ID` or `breakwater ai reject ID --reason \"…\"`"
-                ),
-                Err(e) => return super::fail(format!("could not store the suggestions: {e}")),
+    with_checks(&a.common, mf, &settings, |corpus, checks| {
+        let time = run::now_rfc3339();
+        let report = if a.dry_run {
+            let checked = bw_ai::propose::check(&answer, corpus, checks);
+            RunReport::unrecorded(
+                bw_ai::propose::COMMAND,
+                bw_ai::propose::TEMPLATE,
+                &time,
+                bw_ai::propose::PROVIDER,
+                by,
+                checked,
+            )
+        } else {
+            let manifest = match bw_ai::propose::record(root, &answer, by, corpus, &time) {
+                Ok(m) => m,
+                Err(e) => return super::fail(format!("could not record the proposal: {e}")),
+            };
+            let report = run::evaluate(root, &manifest, corpus, checks);
+            if let Err(code) = store(root, &report) {
+                return code;
             }
+            report
+        };
+        if let Err(e) = print(&a.common, &report) {
+            return super::fail(e);
         }
-        report
-    };
-    if let Err(e) = print(&a.common, &report) {
-        return super::fail(e);
-    }
-    if report.admitted == 0 && report.offered > 0 {
-        exit::GATE
-    } else {
-        outcome(&report)
-    }
+        if report.admitted == 0 && report.offered > 0 {
+            exit::GATE
+        } else {
+            outcome(&report)
+        }
+    })
 }
 
 fn triage(a: &TriageArgs, state: &str) -> u8 {
