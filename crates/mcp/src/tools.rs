@@ -917,8 +917,8 @@ pub struct ProposeThreatInput {
     /// The STRIDE category: spoofing, tampering, repudiation,
     /// information-disclosure, denial-of-service or elevation-of-privilege.
     pub stride: String,
-    /// CWE ids, as numbers (`[639]`).
-    pub cwe: Vec<u32>,
+    /// CWE ids: numbers (`[639]`) or names (`["CWE-639"]`).
+    pub cwe: Vec<CweId>,
     /// 1 (low) to 4 (critical): how bad it is when exploited.
     pub impact: u8,
     /// 1 (unlikely) to 4 (easy and expected): how likely an attack is.
@@ -940,6 +940,14 @@ pub struct ProposeThreatInput {
     /// How to fix it.
     #[serde(default)]
     pub mitigation: Option<String>,
+}
+
+/// A CWE id as a number or as `CWE-<n>` (the checks read both).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum CweId {
+    Number(u32),
+    Name(String),
 }
 
 /// What the checks made of a proposed threat. Nothing is stored.
@@ -968,8 +976,11 @@ pub struct ProposeThreatAnswer {
 impl ProposeThreatAnswer {
     pub fn text(&self) -> String {
         match (&self.reason, &self.id) {
+            (Some(reason), _) if reason.starts_with("duplicate of") => {
+                format!("Rejected: {reason}. It is known already; nothing was stored.")
+            }
             (Some(reason), _) => format!(
-                "Rejected: {reason}. Nothing was stored. Fix the citation (path, lines, a verbatim quote) or the claim and propose again."
+                "Rejected: {reason}. Nothing was stored. Correct the citation (path, lines, a verbatim quote) or the claim and propose again."
             ),
             (None, id) => format!(
                 "Admitted as {} ({}): every check passed. Nothing was stored (the server is read-only). To keep it for a person's review, save `proposal` to a file and run `{}`.",

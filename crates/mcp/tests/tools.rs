@@ -260,7 +260,7 @@ fn proposal(path: &str, lines: (u32, u32), quote: &str, cwe: u32) -> tools::Prop
     tools::ProposeThreatInput {
         title: "Any signed-in user reads every order".into(),
         stride: "information-disclosure".into(),
-        cwe: vec![cwe],
+        cwe: vec![tools::CweId::Number(cwe)],
         impact: 3,
         likelihood: 3,
         path: path.into(),
@@ -355,6 +355,11 @@ fn a_proposed_threat_gets_the_ai_checks_and_nothing_is_stored() {
         r.contains("duplicate of the known threat sql-injection@app/db.py::Store.find"),
         "{r}"
     );
+    // A CWE by name is read as by number.
+    let mut q = good.clone();
+    q.cwe = vec![tools::CweId::Name("CWE-639".into())];
+    let named = tools::propose_threat(&s, &q, "test-client").unwrap();
+    assert_eq!(named.id, a.id);
     // Nothing was written: no model file, no AI log.
     assert!(!dir.path().join("breakwater.toml").exists());
     assert!(!dir.path().join(".breakwater").exists());
