@@ -79,6 +79,8 @@ struct Client {
     diagnostics: BTreeMap<String, Vec<Value>>,
     /// Every notification received, in order.
     log: Vec<Value>,
+    /// Every response received, in order.
+    responses: Vec<Value>,
 }
 
 impl Client {
@@ -125,6 +127,7 @@ impl Client {
             next_id: 0,
             diagnostics: BTreeMap::new(),
             log: vec![],
+            responses: vec![],
         }
     }
 
@@ -163,16 +166,29 @@ impl Client {
         }
         if msg.get("method").is_some() {
             self.log.push(msg.clone());
+        } else {
+            self.responses.push(msg.clone());
         }
         msg
     }
 
+    /// Write raw bytes as one framed message.
+    fn send_raw(&mut self, body: &[u8]) {
+        write!(self.stdin, "Content-Length: {}\r\n\r\n", body.len()).unwrap();
+        self.stdin.write_all(body).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
     /// Send a request and wait for its response (`result` or `error`).
     fn request(&mut self, method: &str, params: Value) -> Value {
+        self.request_within(method, params, Duration::from_secs(60))
+    }
+
+    fn request_within(&mut self, method: &str, params: Value, wait: Duration) -> Value {
         self.next_id += 1;
         let id = self.next_id;
         self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
-        let deadline = Instant::now() + Duration::from_secs(60);
+        let deadline = Instant::now() + wait;
         loop {
             let msg = self.next(deadline);
             if msg.get("method").is_none() && msg["id"] == json!(id) {
@@ -641,5 +657,108 @@ fn utf8_closed_buffers_new_files_and_a_decision_from_a_terminal() {
     );
     assert_eq!(hover["result"], Value::Null, "decided: no hover, {hover}");
     c.wait_for(&views_uri, "no diagnostics once decided", |d| d.is_empty());
+    c.shutdown();
+}
+
+/// A client's bug (or a stray write to the server's stdin) is answered and
+/// skipped, not the end of the session.
+#[test]
+fn bad_messages_are_answered_and_skipped() {
+    let (_dir, root) = app();
+    let views_uri = file_uri(&root.join("shop/views.py"));
+    let mut c = Client::start(&root);
+    c.initialize(&root, json!({}));
+    c.send_raw(b"{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": ");
+    c.send_raw(br#"{"jsonrpc": "2.0", "id": "x", "method": 42}"#);
+    let hover_at_0 =
+        json!({"textDocument": {"uri": views_uri}, "position": {"line": 0, "character": 0}});
+    let hover = c.request_within(
+        "textDocument/hover",
+        hover_at_0.clone(),
+        Duration::from_secs(20),
+    );
+    assert_eq!(hover["result"], Value::Null, "{hover}");
+    // The garbage was answered: a parse error, and an invalid request under its id.
+    let errors: Vec<&Value> = c
+        .responses
+        .iter()
+        .filter(|m| m.get("error").is_some())
+        .collect();
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert_eq!(errors[0]["id"], Value::Null, "{errors:#?}");
+    assert_eq!(errors[0]["error"]["code"], -32700, "{errors:#?}");
+    assert_eq!(errors[1]["id"], "x", "{errors:#?}");
+    assert_eq!(errors[1]["error"]["code"], -32600, "{errors:#?}");
+    c.shutdown();
+}
+
+/// After `shutdown` requests are refused and notifications dropped until
+/// `exit`, which ends the session with 0 (`lsp-server`'s own handling
+/// took any message there for a protocol error: exit code 1).
+#[test]
+fn messages_between_shutdown_and_exit() {
+    let (_dir, root) = app();
+    let views_uri = file_uri(&root.join("shop/views.py"));
+    let mut c = Client::start(&root);
+    c.initialize(&root, json!({}));
+    let hover_at_0 =
+        json!({"textDocument": {"uri": views_uri}, "position": {"line": 0, "character": 0}});
+    let r = c.request("shutdown", Value::Null);
+    assert_eq!(r["result"], Value::Null, "{r}");
+    c.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": views_uri}}),
+    );
+    let late = c.request_within("textDocument/hover", hover_at_0, Duration::from_secs(20));
+    assert_eq!(late["error"]["code"], -32600, "{late}");
+    c.notify("exit", Value::Null);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Some(status) = c.child.try_wait().unwrap() {
+            assert!(status.success(), "breakwater lsp exited with {status}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "breakwater lsp did not exit");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Paths the client names are read only inside the tree and never through
+/// a link: a URI that climbs out with `..`, or one through a link to a
+/// directory outside. Each names a FIFO: reading it would block the server.
+#[cfg(unix)]
+#[test]
+fn nothing_outside_the_tree_is_read() {
+    let (dir, root) = app();
+    let outside = dir.path().canonicalize().unwrap().join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    let fifo = outside.join("pipe.py");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    std::os::unix::fs::symlink(&outside, root.join("shop/linked")).unwrap();
+    let mut c = Client::start(&root);
+    c.initialize(&root, json!({}));
+    for uri in [
+        format!("{}/../outside/pipe.py", file_uri(&root)),
+        file_uri(&root.join("shop/linked/pipe.py")),
+    ] {
+        for (method, params) in [
+            (
+                "textDocument/hover",
+                json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}}),
+            ),
+            (
+                "textDocument/codeAction",
+                json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "context": {"diagnostics": []}}),
+            ),
+        ] {
+            let r = c.request_within(method, params, Duration::from_secs(10));
+            assert!(r.get("error").is_none(), "{r}");
+            assert!(
+                r["result"].is_null() || r["result"] == json!([]),
+                "{method} {uri}: {r}"
+            );
+        }
+    }
     c.shutdown();
 }
