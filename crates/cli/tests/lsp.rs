@@ -762,3 +762,42 @@ fn nothing_outside_the_tree_is_read() {
     }
     c.shutdown();
 }
+
+/// A decision is never written over unsaved changes to the model file: the
+/// server refuses and says to save; once saved, the decision is added and
+/// the person's text (a comment here) kept.
+#[test]
+fn an_unsaved_model_file_is_not_overwritten() {
+    let (_dir, root) = app();
+    let model_path = root.join("breakwater.toml");
+    let model_uri = file_uri(&model_path);
+    let mut c = Client::start(&root);
+    c.initialize(&root, json!({}));
+    let notes = "# Reviewed with the platform team.\n[system]\nname = \"shop\"\n";
+    c.open(&model_uri, "toml", notes);
+    let record = json!({"command": "breakwater.recordDecision", "arguments": [{
+        "id": SQL_ID, "status": "accepted", "reason": "internal tool, never deployed"
+    }]});
+    let refused = c.request("workspace/executeCommand", record.clone());
+    let err = refused["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        err.contains("breakwater.toml has unsaved changes: save it"),
+        "{refused}"
+    );
+    assert!(!model_path.exists(), "nothing written");
+
+    std::fs::write(&model_path, notes).unwrap();
+    c.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": model_uri}}),
+    );
+    let done = c.request("workspace/executeCommand", record);
+    assert_eq!(done["result"]["change"], "added", "{done}");
+    let written = std::fs::read_to_string(&model_path).unwrap();
+    assert!(written.starts_with(notes), "{written}");
+    assert!(
+        written.contains(&format!("[decisions.\"{SQL_ID}\"]")),
+        "{written}"
+    );
+    c.shutdown();
+}
