@@ -801,3 +801,85 @@ fn an_unsaved_model_file_is_not_overwritten() {
     );
     c.shutdown();
 }
+
+/// A burst of edits (and a settings change among them) costs fewer
+/// analyses than edits, and every diagnostic published carries positions for
+/// the version it names: each edit adds a line above the finding.
+#[test]
+fn a_burst_of_edits_is_analysed_once_and_published_consistently() {
+    let (_dir, root) = app();
+    let views_path = root.join("shop/views.py");
+    let views = std::fs::read_to_string(&views_path).unwrap();
+    let views_uri = file_uri(&views_path);
+    let (n, _) = line_of(
+        &views,
+        "db().execute(\"SELECT id, name FROM products WHERE name LIKE",
+    );
+    let mut c = Client::start(&root);
+    c.initialize(&root, json!({}));
+    c.open(&views_uri, "python", &views);
+    c.wait_for(&views_uri, "the SQL injection", |d| {
+        sql_diagnostics(d).len() == 1
+    });
+    let before = c.log.len();
+    const EDITS: i64 = 40;
+    let mut burst = vec![];
+    for v in 2..=EDITS + 1 {
+        let at = json!({"line": 0, "character": 0});
+        burst.push(
+            json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+                "textDocument": {"uri": views_uri, "version": v},
+                "contentChanges": [{"range": {"start": at, "end": at}, "text": "\n"}],
+            }}),
+        );
+        if v == EDITS / 2 {
+            burst.push(
+                json!({"jsonrpc": "2.0", "method": "workspace/didChangeConfiguration",
+                "params": {"settings": {"breakwater": {"includePotential": true}}}}),
+            );
+        }
+    }
+    let bytes: Vec<u8> = burst
+        .iter()
+        .flat_map(|m| {
+            let body = serde_json::to_vec(m).unwrap();
+            let mut f = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+            f.extend(body);
+            f
+        })
+        .collect();
+    c.stdin.write_all(&bytes).unwrap();
+    c.stdin.flush().unwrap();
+    let last = EDITS + 1;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let published = |c: &Client| -> Vec<Value> {
+        c.log[before..]
+            .iter()
+            .filter(|m| {
+                m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == views_uri
+            })
+            .map(|m| m["params"].clone())
+            .collect()
+    };
+    while !published(&c).iter().any(|p| p["version"] == last) {
+        c.next(deadline);
+    }
+    let published = published(&c);
+    for p in &published {
+        let v = p["version"].as_i64().unwrap();
+        let d = p["diagnostics"].as_array().unwrap();
+        let sql = sql_diagnostics(d);
+        assert_eq!(sql.len(), 1, "{p:#}");
+        assert_eq!(
+            sql[0]["range"]["start"]["line"],
+            json!(n as i64 + v - 1),
+            "version {v} published with another version's positions"
+        );
+    }
+    assert!(
+        (published.len() as i64) < EDITS,
+        "{} publications for {EDITS} edits: one analysis per message",
+        published.len()
+    );
+    c.shutdown();
+}

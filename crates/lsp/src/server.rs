@@ -177,6 +177,9 @@ struct Server<'c> {
     dirty: bool,
     /// Files appeared or disappeared: list the tree before the next analysis.
     relist: bool,
+    /// What is shown changed (a setting), not the analysis: publish again
+    /// once the analysis is up to date with the buffers.
+    republish: bool,
     /// The text of files that are not open, as last read.
     texts: HashMap<String, Rc<Lines>>,
     /// What was last published, by URI.
@@ -231,6 +234,7 @@ impl<'c> Server<'c> {
             report,
             dirty: true,
             relist: false,
+            republish: false,
             texts: HashMap::new(),
             published: BTreeMap::new(),
             next_request: 0,
@@ -543,6 +547,8 @@ impl<'c> Server<'c> {
         }
         if self.dirty {
             self.analyse();
+        } else if self.republish {
+            self.publish();
         }
     }
 
@@ -554,6 +560,7 @@ impl<'c> Server<'c> {
     }
 
     fn publish(&mut self) {
+        self.republish = false;
         let mut want: BTreeMap<String, (Uri, Vec<Diagnostic>)> = BTreeMap::new();
         let report = self.report.clone();
         let include_potential = self.include_potential;
@@ -704,8 +711,10 @@ impl<'c> Server<'c> {
                     && let Some(v) = setting(&p.settings, "includePotential")
                 {
                     self.include_potential = v;
-                    // Diagnostics only: publishing again is enough.
-                    self.publish();
+                    // Diagnostics only: publishing again is enough, but not
+                    // before edits queued with this change are analysed (the
+                    // last report's positions are for the text before them).
+                    self.republish = true;
                 }
             }
             _ => {}

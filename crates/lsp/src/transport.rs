@@ -20,6 +20,9 @@ use std::thread::JoinHandle;
 /// the analysis reads files up to a few MiB).
 pub const MAX_BODY_BYTES: usize = 64 << 20;
 
+/// How many messages the reader queues ahead of the server.
+const QUEUE: usize = 1024;
+
 /// The longest header line read.
 const MAX_HEADER_BYTES: u64 = 8 << 10;
 
@@ -205,7 +208,10 @@ pub struct Threads {
 
 /// A connection over stdin and stdout.
 pub fn stdio() -> (lsp_server::Connection, Threads) {
-    let (to_server, receiver) = bounded::<Message>(0);
+    // Room for a burst of messages: the server analyses once the queue is
+    // empty, so a burst of edits costs one analysis. (A channel without
+    // room, as `lsp-server` makes, is always empty: one analysis per message.)
+    let (to_server, receiver) = bounded::<Message>(QUEUE);
     let (sender, from_server) = bounded::<Message>(0);
     let output = Arc::new(Mutex::new(io::stdout()));
     let out = output.clone();
