@@ -79,6 +79,8 @@ struct Client {
     diagnostics: BTreeMap<String, Vec<Value>>,
     /// Every notification received, in order.
     log: Vec<Value>,
+    /// Every response received, in order.
+    responses: Vec<Value>,
 }
 
 impl Client {
@@ -125,6 +127,7 @@ impl Client {
             next_id: 0,
             diagnostics: BTreeMap::new(),
             log: vec![],
+            responses: vec![],
         }
     }
 
@@ -163,16 +166,29 @@ impl Client {
         }
         if msg.get("method").is_some() {
             self.log.push(msg.clone());
+        } else {
+            self.responses.push(msg.clone());
         }
         msg
     }
 
+    /// Write raw bytes as one framed message.
+    fn send_raw(&mut self, body: &[u8]) {
+        write!(self.stdin, "Content-Length: {}\r\n\r\n", body.len()).unwrap();
+        self.stdin.write_all(body).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
     /// Send a request and wait for its response (`result` or `error`).
     fn request(&mut self, method: &str, params: Value) -> Value {
+        self.request_within(method, params, Duration::from_secs(60))
+    }
+
+    fn request_within(&mut self, method: &str, params: Value, wait: Duration) -> Value {
         self.next_id += 1;
         let id = self.next_id;
         self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
-        let deadline = Instant::now() + Duration::from_secs(60);
+        let deadline = Instant::now() + wait;
         loop {
             let msg = self.next(deadline);
             if msg.get("method").is_none() && msg["id"] == json!(id) {
@@ -641,5 +657,229 @@ fn utf8_closed_buffers_new_files_and_a_decision_from_a_terminal() {
     );
     assert_eq!(hover["result"], Value::Null, "decided: no hover, {hover}");
     c.wait_for(&views_uri, "no diagnostics once decided", |d| d.is_empty());
+    c.shutdown();
+}
+
+/// A client's bug (or a stray write to the server's stdin) is answered and
+/// skipped, not the end of the session.
+#[test]
+fn bad_messages_are_answered_and_skipped() {
+    let (_dir, root) = app();
+    let views_uri = file_uri(&root.join("shop/views.py"));
+    let mut c = Client::start(&root);
+    c.initialize(&root, json!({}));
+    c.send_raw(b"{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": ");
+    c.send_raw(br#"{"jsonrpc": "2.0", "id": "x", "method": 42}"#);
+    let hover_at_0 =
+        json!({"textDocument": {"uri": views_uri}, "position": {"line": 0, "character": 0}});
+    let hover = c.request_within(
+        "textDocument/hover",
+        hover_at_0.clone(),
+        Duration::from_secs(20),
+    );
+    assert_eq!(hover["result"], Value::Null, "{hover}");
+    // The garbage was answered: a parse error, and an invalid request under its id.
+    let errors: Vec<&Value> = c
+        .responses
+        .iter()
+        .filter(|m| m.get("error").is_some())
+        .collect();
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert_eq!(errors[0]["id"], Value::Null, "{errors:#?}");
+    assert_eq!(errors[0]["error"]["code"], -32700, "{errors:#?}");
+    assert_eq!(errors[1]["id"], "x", "{errors:#?}");
+    assert_eq!(errors[1]["error"]["code"], -32600, "{errors:#?}");
+    c.shutdown();
+}
+
+/// After `shutdown` requests are refused and notifications dropped until
+/// `exit`, which ends the session with 0 (`lsp-server`'s own handling
+/// took any message there for a protocol error: exit code 1).
+#[test]
+fn messages_between_shutdown_and_exit() {
+    let (_dir, root) = app();
+    let views_uri = file_uri(&root.join("shop/views.py"));
+    let mut c = Client::start(&root);
+    c.initialize(&root, json!({}));
+    let hover_at_0 =
+        json!({"textDocument": {"uri": views_uri}, "position": {"line": 0, "character": 0}});
+    let r = c.request("shutdown", Value::Null);
+    assert_eq!(r["result"], Value::Null, "{r}");
+    c.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": views_uri}}),
+    );
+    let late = c.request_within("textDocument/hover", hover_at_0, Duration::from_secs(20));
+    assert_eq!(late["error"]["code"], -32600, "{late}");
+    c.notify("exit", Value::Null);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Some(status) = c.child.try_wait().unwrap() {
+            assert!(status.success(), "breakwater lsp exited with {status}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "breakwater lsp did not exit");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Paths the client names are read only inside the tree and never through
+/// a link: a URI that climbs out with `..`, or one through a link to a
+/// directory outside. Each names a FIFO: reading it would block the server.
+#[cfg(unix)]
+#[test]
+fn nothing_outside_the_tree_is_read() {
+    let (dir, root) = app();
+    let outside = dir.path().canonicalize().unwrap().join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    let fifo = outside.join("pipe.py");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    std::os::unix::fs::symlink(&outside, root.join("shop/linked")).unwrap();
+    let mut c = Client::start(&root);
+    c.initialize(&root, json!({}));
+    for uri in [
+        format!("{}/../outside/pipe.py", file_uri(&root)),
+        file_uri(&root.join("shop/linked/pipe.py")),
+    ] {
+        for (method, params) in [
+            (
+                "textDocument/hover",
+                json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}}),
+            ),
+            (
+                "textDocument/codeAction",
+                json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "context": {"diagnostics": []}}),
+            ),
+        ] {
+            let r = c.request_within(method, params, Duration::from_secs(10));
+            assert!(r.get("error").is_none(), "{r}");
+            assert!(
+                r["result"].is_null() || r["result"] == json!([]),
+                "{method} {uri}: {r}"
+            );
+        }
+    }
+    c.shutdown();
+}
+
+/// A decision is never written over unsaved changes to the model file: the
+/// server refuses and says to save; once saved, the decision is added and
+/// the person's text (a comment here) kept.
+#[test]
+fn an_unsaved_model_file_is_not_overwritten() {
+    let (_dir, root) = app();
+    let model_path = root.join("breakwater.toml");
+    let model_uri = file_uri(&model_path);
+    let mut c = Client::start(&root);
+    c.initialize(&root, json!({}));
+    let notes = "# Reviewed with the platform team.\n[system]\nname = \"shop\"\n";
+    c.open(&model_uri, "toml", notes);
+    let record = json!({"command": "breakwater.recordDecision", "arguments": [{
+        "id": SQL_ID, "status": "accepted", "reason": "internal tool, never deployed"
+    }]});
+    let refused = c.request("workspace/executeCommand", record.clone());
+    let err = refused["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        err.contains("breakwater.toml has unsaved changes: save it"),
+        "{refused}"
+    );
+    assert!(!model_path.exists(), "nothing written");
+
+    std::fs::write(&model_path, notes).unwrap();
+    c.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": model_uri}}),
+    );
+    let done = c.request("workspace/executeCommand", record);
+    assert_eq!(done["result"]["change"], "added", "{done}");
+    let written = std::fs::read_to_string(&model_path).unwrap();
+    assert!(written.starts_with(notes), "{written}");
+    assert!(
+        written.contains(&format!("[decisions.\"{SQL_ID}\"]")),
+        "{written}"
+    );
+    c.shutdown();
+}
+
+/// A burst of edits (and a settings change among them) costs fewer
+/// analyses than edits, and every diagnostic published carries positions for
+/// the version it names: each edit adds a line above the finding.
+#[test]
+fn a_burst_of_edits_is_analysed_once_and_published_consistently() {
+    let (_dir, root) = app();
+    let views_path = root.join("shop/views.py");
+    let views = std::fs::read_to_string(&views_path).unwrap();
+    let views_uri = file_uri(&views_path);
+    let (n, _) = line_of(
+        &views,
+        "db().execute(\"SELECT id, name FROM products WHERE name LIKE",
+    );
+    let mut c = Client::start(&root);
+    c.initialize(&root, json!({}));
+    c.open(&views_uri, "python", &views);
+    c.wait_for(&views_uri, "the SQL injection", |d| {
+        sql_diagnostics(d).len() == 1
+    });
+    let before = c.log.len();
+    const EDITS: i64 = 40;
+    let mut burst = vec![];
+    for v in 2..=EDITS + 1 {
+        let at = json!({"line": 0, "character": 0});
+        burst.push(
+            json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+                "textDocument": {"uri": views_uri, "version": v},
+                "contentChanges": [{"range": {"start": at, "end": at}, "text": "\n"}],
+            }}),
+        );
+        if v == EDITS / 2 {
+            burst.push(
+                json!({"jsonrpc": "2.0", "method": "workspace/didChangeConfiguration",
+                "params": {"settings": {"breakwater": {"includePotential": true}}}}),
+            );
+        }
+    }
+    let bytes: Vec<u8> = burst
+        .iter()
+        .flat_map(|m| {
+            let body = serde_json::to_vec(m).unwrap();
+            let mut f = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+            f.extend(body);
+            f
+        })
+        .collect();
+    c.stdin.write_all(&bytes).unwrap();
+    c.stdin.flush().unwrap();
+    let last = EDITS + 1;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let published = |c: &Client| -> Vec<Value> {
+        c.log[before..]
+            .iter()
+            .filter(|m| {
+                m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == views_uri
+            })
+            .map(|m| m["params"].clone())
+            .collect()
+    };
+    while !published(&c).iter().any(|p| p["version"] == last) {
+        c.next(deadline);
+    }
+    let published = published(&c);
+    for p in &published {
+        let v = p["version"].as_i64().unwrap();
+        let d = p["diagnostics"].as_array().unwrap();
+        let sql = sql_diagnostics(d);
+        assert_eq!(sql.len(), 1, "{p:#}");
+        assert_eq!(
+            sql[0]["range"]["start"]["line"],
+            json!(n as i64 + v - 1),
+            "version {v} published with another version's positions"
+        );
+    }
+    assert!(
+        (published.len() as i64) < EDITS,
+        "{} publications for {EDITS} edits: one analysis per message",
+        published.len()
+    );
     c.shutdown();
 }

@@ -12,7 +12,7 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 mod classify;
 pub mod git;
@@ -348,9 +348,31 @@ impl FileSource for FsSource {
     }
 
     fn read(&self, path: &str) -> Result<Vec<u8>, SourceError> {
+        // Refuse anything that resolves through a link or climbs out of the
+        // tree: the listing never offers such a path, but one can be handed
+        // in from elsewhere (an editor's URI, a file the watcher reports
+        // after a directory became a link).
+        let refuse = |error: &str| SourceError::Io {
+            path: path.into(),
+            error: error.into(),
+        };
+        let rel = Path::new(path);
+        if !rel
+            .components()
+            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
+        {
+            return Err(refuse("is not a path inside the tree"));
+        }
+        let mut dir = self.root.clone();
+        if let Some(parent) = rel.parent() {
+            for c in parent.components() {
+                dir.push(c);
+                if std::fs::symlink_metadata(&dir).is_ok_and(|m| m.file_type().is_symlink()) {
+                    return Err(refuse("is inside a symbolic link to a directory"));
+                }
+            }
+        }
         let full = self.root.join(path);
-        // Refuse anything that resolves through a link: the listing never
-        // offers links, but a path could be handed in from elsewhere.
         match std::fs::symlink_metadata(&full) {
             Ok(m) if m.file_type().is_symlink() => {
                 return Err(SourceError::Io {
@@ -448,6 +470,33 @@ mod tests {
 
     fn paths(l: &Listing) -> Vec<&str> {
         l.files.iter().map(|e| e.path.as_str()).collect()
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn reading_refuses_links_on_the_way_and_paths_out_of_the_tree() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path().join("repo");
+        write(&root, "app/a.py");
+        write(d.path(), "outside/secret.py");
+        std::os::unix::fs::symlink(d.path().join("outside"), root.join("app/linked")).unwrap();
+        std::os::unix::fs::symlink(d.path().join("outside"), root.join("top")).unwrap();
+        let src = FsSource::new(&root, WalkOptions::default()).unwrap();
+        assert_eq!(src.read("app/a.py").unwrap(), b"{}");
+        for path in [
+            "app/linked/secret.py",
+            "top/secret.py",
+            "../outside/secret.py",
+            "app/../../outside/secret.py",
+        ] {
+            let e = src.read(path).expect_err(path).to_string();
+            assert!(
+                e.contains("symbolic link") || e.contains("not a path inside"),
+                "{path}: {e}"
+            );
+        }
+        let abs = d.path().join("outside/secret.py");
+        assert!(src.read(abs.to_str().unwrap()).is_err());
     }
 
     #[test]

@@ -17,18 +17,24 @@ mod diagnostics;
 mod hover;
 mod server;
 pub mod text;
+pub mod transport;
 pub mod uri;
 
 pub use server::{RECORD_DECISION, run};
 
 /// Serve one client on stdin and stdout until it shuts down.
 pub fn serve_stdio() -> Result<(), String> {
-    let (conn, io) = lsp_server::Connection::stdio();
+    let (conn, threads) = transport::stdio();
     let result = run(&conn);
-    // Closing our end lets the writer thread finish what it has queued.
+    // Closing our end lets the writer thread finish what it has queued
+    // (an error's last messages too). The reader has stopped after `exit`;
+    // otherwise it may be waiting on stdin, which the process exit ends.
     drop(conn);
-    if result.is_ok() {
-        io.join().map_err(|e| e.to_string())?;
+    let written = threads.writer.join();
+    result?;
+    match written {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => Err(format!("writing to the client failed: {e}")),
+        Err(_) => Err("the writer thread panicked".into()),
     }
-    result
 }

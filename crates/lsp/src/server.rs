@@ -177,6 +177,9 @@ struct Server<'c> {
     dirty: bool,
     /// Files appeared or disappeared: list the tree before the next analysis.
     relist: bool,
+    /// What is shown changed (a setting), not the analysis: publish again
+    /// once the analysis is up to date with the buffers.
+    republish: bool,
     /// The text of files that are not open, as last read.
     texts: HashMap<String, Rc<Lines>>,
     /// What was last published, by URI.
@@ -231,6 +234,7 @@ impl<'c> Server<'c> {
             report,
             dirty: true,
             relist: false,
+            republish: false,
             texts: HashMap::new(),
             published: BTreeMap::new(),
             next_request: 0,
@@ -256,27 +260,46 @@ impl<'c> Server<'c> {
         Ok(server)
     }
 
+    /// The message loop. After `shutdown` the server answers requests with
+    /// an error and drops notifications until `exit` (as the protocol asks);
+    /// `exit` ends it: normally after `shutdown`, with an error before it.
     fn serve(&mut self) -> Result<(), Error> {
+        let mut shut_down = false;
         loop {
             let msg = match self.conn.receiver.recv() {
                 Ok(m) => m,
+                Err(_) if shut_down => {
+                    return Err("the client went away after shutdown without sending exit".into());
+                }
                 Err(_) => return Err("the client went away without shutting down".into()),
             };
             match msg {
-                Message::Request(r) => {
-                    if self.conn.handle_shutdown(&r).map_err(|e| e.to_string())? {
-                        return Ok(());
-                    }
-                    self.request(r);
-                }
                 Message::Notification(n) if n.method == note::Exit::METHOD => {
-                    return Err("exit without shutdown".into());
+                    return if shut_down {
+                        Ok(())
+                    } else {
+                        Err("exit without shutdown".into())
+                    };
                 }
+                Message::Request(r) if shut_down => self.send(Response::new_err(
+                    r.id,
+                    ErrorCode::InvalidRequest as i32,
+                    format!(
+                        "{} after shutdown: the server is waiting for exit",
+                        r.method
+                    ),
+                )),
+                Message::Request(r) if r.method == req::Shutdown::METHOD => {
+                    shut_down = true;
+                    self.send(Response::new_ok(r.id, ()));
+                }
+                Message::Request(r) => self.request(r),
+                Message::Notification(_) if shut_down => {}
                 Message::Notification(n) => self.notification(n),
                 Message::Response(_) => {}
             }
             // A burst of edits costs one analysis: the one after its last message.
-            if self.conn.receiver.is_empty() {
+            if !shut_down && self.conn.receiver.is_empty() {
                 self.fresh();
             }
         }
@@ -524,6 +547,8 @@ impl<'c> Server<'c> {
         }
         if self.dirty {
             self.analyse();
+        } else if self.republish {
+            self.publish();
         }
     }
 
@@ -535,6 +560,7 @@ impl<'c> Server<'c> {
     }
 
     fn publish(&mut self) {
+        self.republish = false;
         let mut want: BTreeMap<String, (Uri, Vec<Diagnostic>)> = BTreeMap::new();
         let report = self.report.clone();
         let include_potential = self.include_potential;
@@ -685,8 +711,10 @@ impl<'c> Server<'c> {
                     && let Some(v) = setting(&p.settings, "includePotential")
                 {
                     self.include_potential = v;
-                    // Diagnostics only: publishing again is enough.
-                    self.publish();
+                    // Diagnostics only: publishing again is enough, but not
+                    // before edits queued with this change are analysed (the
+                    // last report's positions are for the text before them).
+                    self.republish = true;
                 }
             }
             _ => {}
@@ -751,9 +779,22 @@ impl<'c> Server<'c> {
             .collect()
     }
 
+    /// Whether a path the client names has a threat to show: only then is
+    /// its text read (a path from the report is one the listing offered;
+    /// one from the client could be anything).
+    fn has_threats(&self, path: &str) -> bool {
+        self.report
+            .threats
+            .iter()
+            .any(|t| t.location.path == path && diagnostics::shown(t, self.include_potential))
+    }
+
     fn hover(&mut self, p: HoverParams) -> Option<Hover> {
         let pos = p.text_document_position_params;
         let path = self.path_of(&pos.text_document.uri)?;
+        if !self.has_threats(&path) {
+            return None;
+        }
         let lines = self.lines_of(&path);
         let at = lines.location(self.enc, pos.position);
         let threats = self.threats_at(&path, at, at);
@@ -791,7 +832,7 @@ impl<'c> Server<'c> {
                 })
             })
         };
-        if !wanted(&CodeActionKind::QUICKFIX) {
+        if !wanted(&CodeActionKind::QUICKFIX) || !self.has_threats(&path) {
             return vec![];
         }
         let lines = self.lines_of(&path);

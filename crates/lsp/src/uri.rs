@@ -80,10 +80,18 @@ pub fn from_path(path: &Path) -> Uri {
     Uri::from_str(&s).expect("a percent-encoded file URI is valid")
 }
 
-/// `path` relative to `root`, `/`-separated, when it lies inside it.
+/// `path` relative to `root`, `/`-separated, when it lies inside it. A
+/// path that climbs out with `..` (`file:///repo/../etc/passwd`) is not
+/// inside, whatever its prefix.
 pub fn relative(root: &Path, path: &Path) -> Option<String> {
     let rel = path.strip_prefix(root).ok()?;
-    let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
+    let parts: Option<Vec<&str>> = rel
+        .components()
+        .map(|c| match c {
+            std::path::Component::Normal(s) => s.to_str(),
+            _ => None,
+        })
+        .collect();
     let rel = parts?.join("/");
     (!rel.is_empty()).then_some(rel)
 }
@@ -127,5 +135,10 @@ mod tests {
         );
         assert_eq!(relative(root, Path::new("/elsewhere/a.py")), None);
         assert_eq!(relative(root, root), None);
+        // Climbing out of the root is not inside it.
+        assert_eq!(relative(root, Path::new("/repo/../etc/passwd")), None);
+        assert_eq!(relative(root, Path::new("/repo/app/../../x.py")), None);
+        let u = to_path(&uri("file:///repo/%2E%2E/etc/passwd")).unwrap();
+        assert_eq!(relative(root, &u), None);
     }
 }
