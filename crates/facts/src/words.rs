@@ -60,3 +60,24 @@ mod tests {
         assert_eq!(super::words("__init__"), vec!["init"]);
     }
 }
+
+/// Words that name a host or URL: an allowlist of them, or a value
+/// holding one (`ALLOWED_HOSTS`, `allowedDomains`, `hostname`, `netloc`).
+pub const HOST_WORDS: &[&str] = &[
+    "host",
+    "hosts",
+    "hostname",
+    "hostnames",
+    "domain",
+    "domains",
+    "netloc",
+    "origin",
+    "origins",
+    "url",
+    "urls",
+];
+
+/// `name` has a word of [`HOST_WORDS`].
+pub fn hostish(name: &str) -> bool {
+    words(name).iter().any(|w| HOST_WORDS.contains(&w.as_str()))
+}
