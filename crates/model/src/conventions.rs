@@ -214,6 +214,71 @@ def b(status):
         );
     }
 
+    /// The SQL sinks' states after linking, by enclosing symbol.
+    fn linked_sql(files: &[(&str, &str)]) -> Vec<(String, FlowState)> {
+        let spec = FlowSpec::builtin();
+        let mut ffs: Vec<FileFacts> = files
+            .iter()
+            .map(|(path, text)| bw_facts::extract(path, Lang::Python, text, &spec).unwrap())
+            .collect();
+        crate::link::link(&mut ffs);
+        ffs.iter()
+            .flat_map(|f| f.facts.iter())
+            .filter(|k| k.subject == bw_facts::Subject::Sink && k.kind == "sql")
+            .map(|k| (k.evidence.symbol.clone(), k.flow.as_ref().unwrap().state))
+            .collect()
+    }
+
+    #[test]
+    fn a_helper_whose_every_call_passes_literal_sql_runs_no_query_built_from_input() {
+        let literal = r#"
+from app.db import fetch_all
+
+
+def a(owner):
+    return fetch_all("SELECT id FROM tickets WHERE owner = %s", (owner,))
+
+
+def b(status):
+    return fetch_all("SELECT id FROM tickets WHERE status = %s", (status,))
+"#;
+        // fetch_one has no callers: its query's origin stays unknown.
+        assert_eq!(
+            linked_sql(&[("app/db.py", DB), ("app/t.py", literal)]),
+            [
+                ("fetch_all".into(), FlowState::Safe),
+                ("fetch_one".into(), FlowState::Unknown)
+            ]
+        );
+        // One call with built SQL, and the helper's query is of unknown origin again.
+        let built = format!(
+            r#"{literal}
+
+def c(order):
+    return fetch_all("SELECT id FROM tickets ORDER BY " + order)
+"#
+        );
+        assert_eq!(
+            linked_sql(&[("app/db.py", DB), ("app/t.py", &built)])[0],
+            ("fetch_all".into(), FlowState::Unknown)
+        );
+        // A request value reaching the SQL text is tainted, helper or not.
+        let tainted = format!(
+            r#"{literal}
+
+from flask import request
+
+
+def d():
+    return fetch_all(request.args["q"])
+"#
+        );
+        assert_eq!(
+            linked_sql(&[("app/db.py", DB), ("app/t.py", &tainted)])[0],
+            ("fetch_all".into(), FlowState::Tainted)
+        );
+    }
+
     #[test]
     fn an_http_wrapper_counts_once_something_calls_it() {
         let net = r#"
