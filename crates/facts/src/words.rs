@@ -45,22 +45,6 @@ pub fn is_admin_name(name: &str) -> bool {
         .any(|w| ADMIN_WORDS.contains(&w.as_str()))
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn splits() {
-        assert_eq!(
-            super::words("dbPassword_FILE"),
-            vec!["db", "password", "file"]
-        );
-        assert_eq!(
-            super::words("getHTTPResponse2"),
-            vec!["get", "httpresponse2"]
-        );
-        assert_eq!(super::words("__init__"), vec!["init"]);
-    }
-}
-
 /// Words that name a host or URL: an allowlist of them, or a value
 /// holding one (`ALLOWED_HOSTS`, `allowedDomains`, `hostname`, `netloc`).
 pub const HOST_WORDS: &[&str] = &[
@@ -80,4 +64,20 @@ pub const HOST_WORDS: &[&str] = &[
 /// `name` has a word of [`HOST_WORDS`].
 pub fn hostish(name: &str) -> bool {
     words(name).iter().any(|w| HOST_WORDS.contains(&w.as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn splits() {
+        assert_eq!(
+            super::words("dbPassword_FILE"),
+            vec!["db", "password", "file"]
+        );
+        assert_eq!(
+            super::words("getHTTPResponse2"),
+            vec!["get", "httpresponse2"]
+        );
+        assert_eq!(super::words("__init__"), vec!["init"]);
+    }
 }
