@@ -22,6 +22,7 @@ mod javascript;
 mod manifests;
 mod python;
 pub mod secrets;
+pub mod sqltext;
 mod yaml;
 
 pub use types::*;

@@ -248,6 +248,7 @@ impl Taint {
                 None
             },
             params: self.params.iter().copied().collect(),
+            parameterised_sql: false,
         }
     }
 }

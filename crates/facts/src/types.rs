@@ -253,6 +253,11 @@ pub struct ArgFlow {
     pub source: Option<Source>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub params: Vec<u32>,
+    /// The argument is one string literal that reads as a SQL statement
+    /// and holds bind placeholders (`%s`, `?`, `$1`, `:name`): how a
+    /// query helper is called when values travel as parameters.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub parameterised_sql: bool,
 }
 
 /// A call site, recorded so the engine can link flows across functions and files.
@@ -284,6 +289,44 @@ pub struct FunctionSummary {
     /// Calls made by this function.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub calls: Vec<CallSite>,
+    /// The function runs SQL text it takes as a parameter, with bound
+    /// parameters passed to the driver separately: a query helper, if the
+    /// project calls it that way (the model decides from the call sites).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query_helper: Option<QueryHelper>,
+    /// The function makes an outbound HTTP call on a URL from one of its
+    /// parameters after checking that URL's host against a constant
+    /// collection: an HTTP client wrapper with an allowlist.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_wrapper: Option<HttpWrapper>,
+}
+
+/// A function's body runs `call(<parameter>, <bound parameters>)` on a
+/// SQL driver, the SQL text being one of its parameters, untouched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct QueryHelper {
+    /// The parameter (0-based, as call sites count arguments) holding the SQL text.
+    pub param: u32,
+    /// The driver call as resolved (`*.execute`, `pg.Pool().query`).
+    pub call: String,
+    /// Where the driver is called.
+    pub location: Location,
+}
+
+/// A function's body checks a URL parameter's host against a constant
+/// collection, then calls an HTTP client on that URL.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct HttpWrapper {
+    /// The parameter (0-based, as call sites count arguments) holding the URL.
+    pub param: u32,
+    /// The client call as resolved (`requests.get`, `axios.get`, `fetch`).
+    pub call: String,
+    /// The client library (`requests`, `httpx`, `axios`, `fetch`).
+    pub client: String,
+    /// The collection the host is checked against, as written (`ALLOWED_HOSTS`).
+    pub allowlist: String,
+    /// Where the client is called.
+    pub location: Location,
 }
 
 /// Everything extracted from one file.

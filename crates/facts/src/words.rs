@@ -45,6 +45,27 @@ pub fn is_admin_name(name: &str) -> bool {
         .any(|w| ADMIN_WORDS.contains(&w.as_str()))
 }
 
+/// Words that name a host or URL: an allowlist of them, or a value
+/// holding one (`ALLOWED_HOSTS`, `allowedDomains`, `hostname`, `netloc`).
+pub const HOST_WORDS: &[&str] = &[
+    "host",
+    "hosts",
+    "hostname",
+    "hostnames",
+    "domain",
+    "domains",
+    "netloc",
+    "origin",
+    "origins",
+    "url",
+    "urls",
+];
+
+/// `name` has a word of [`HOST_WORDS`].
+pub fn hostish(name: &str) -> bool {
+    words(name).iter().any(|w| HOST_WORDS.contains(&w.as_str()))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -1182,6 +1182,7 @@ pub fn build<F: Borrow<FileFacts>>(name: &str, files: &[F]) -> Built {
     model
         .elements
         .sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
+    model.conventions = crate::conventions::conventions(files);
 
     // Questions: unknown auth, grouped per component.
     let mut questions = vec![];

@@ -265,6 +265,18 @@ pub fn links<F: Borrow<FileFacts>>(files: &[F]) -> Vec<Link> {
             }
             let state = match found {
                 Some(_) => FlowState::Tainted,
+                None if flow.state == FlowState::FromParams
+                    && fact.kind == "sql"
+                    && literal_sql_helper(
+                        files,
+                        &index,
+                        fi,
+                        &fact.evidence.symbol,
+                        &flow.params,
+                    ) =>
+                {
+                    FlowState::Safe
+                }
                 None => FlowState::Unknown,
             };
             updates.push(Link {
@@ -276,6 +288,42 @@ pub fn links<F: Borrow<FileFacts>>(files: &[F]) -> Vec<Link> {
         }
     }
     updates
+}
+
+/// The SQL sink's text comes only from the SQL parameter of a query helper
+/// (values bound separately), and every call of the helper in the
+/// repository — at least [`crate::conventions::MIN_HELPER_USES`] of them —
+/// passes one literal SQL text with placeholders there: nothing built
+/// reaches the query, so it is not reported as built from input.
+fn literal_sql_helper(
+    files: &[&FileFacts],
+    index: &FnIndex<'_>,
+    file: usize,
+    symbol: &str,
+    params: &[u32],
+) -> bool {
+    let Some(g) = FnIndex::enclosing(files, file, symbol) else {
+        return false;
+    };
+    let func = &files[file].functions[g];
+    let Some(h) = &func.query_helper else {
+        return false;
+    };
+    if params != [h.param] || index.resolve(&func.export_name) != Some((file, g)) {
+        return false;
+    }
+    let calls: Vec<&bw_facts::CallSite> = index
+        .callers_of(&func.export_name)
+        .iter()
+        .filter(|&&(cf, cg, _)| (cf, cg) != (file, g))
+        .map(|&(cf, cg, ci)| &files[cf].functions[cg].calls[ci])
+        .collect();
+    calls.len() >= crate::conventions::MIN_HELPER_USES as usize
+        && calls.iter().all(|c| {
+            c.args
+                .get(h.param as usize)
+                .is_some_and(|a| a.parameterised_sql)
+        })
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! The system model: elements, trust boundaries and data flows.
 
-use bw_facts::{Evidence, Props};
+use bw_facts::{Evidence, Location, Props};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -147,6 +147,48 @@ pub struct SystemModel {
     pub flows: Vec<DataFlow>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub assets: Vec<Asset>,
+    /// Safe ways of doing things the project already uses (a query helper,
+    /// an HTTP wrapper with an allowlist), found in the code and confirmed
+    /// by how the project calls them. Sorted by kind, path, symbol.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conventions: Vec<Convention>,
+}
+
+/// What sort of convention a [`Convention`] is.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum ConventionKind {
+    /// A function that runs SQL text it is given with the values bound as
+    /// parameters, called with literal SQL holding placeholders.
+    QueryHelper,
+    /// A function that checks a URL's host against a constant allowlist
+    /// before calling an HTTP client on it.
+    HttpWrapper,
+}
+
+/// A function the project routes a dangerous operation through, safely.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Convention {
+    pub kind: ConventionKind,
+    /// The file that defines the function.
+    pub path: String,
+    /// The function's qualified symbol in that file (`fetch_all`, `Db.fetch_all`).
+    pub symbol: String,
+    /// What it wraps: the driver or client call (`*.execute`, `requests.get`).
+    pub wraps: String,
+    /// The client library it stands in front of (HTTP wrappers: `requests`, `axios`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub client: String,
+    /// The collection the host is checked against (HTTP wrappers: `ALLOWED_HOSTS`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub allowlist: String,
+    /// Call sites elsewhere in the repository that use it as intended
+    /// (query helpers: with literal SQL holding placeholders).
+    pub uses: u32,
+    /// Where the function is defined.
+    pub location: Location,
 }
 
 impl SystemModel {

@@ -10,14 +10,17 @@
 //! through [`ident`], which shows it in a code span only when it is made of
 //! `[A-Za-z0-9_./:@{}<>[]()*#$+-]` and is short, and withholds it otherwise.
 //! Rule titles come only from the built-in rule library; a custom rule is
-//! named by its (checked) id.
+//! named by its (checked) id. The conventions it states (the query helper
+//! that binds parameters, the HTTP wrapper with its allowlist) are the
+//! model's [`Convention`]s: a function's symbol and path, the client it
+//! wraps and the allowlist's name, each through [`ident`].
 //!
 //! The text goes into a marked section of the target file
 //! ([`START`]…[`END`]); [`splice`] inserts or replaces that section and
 //! leaves every other byte of the file as it was, so running it twice gives
 //! the same file.
 
-use bw_model::{AuthState, Element, ElementKind};
+use bw_model::{AuthState, Convention, ConventionKind, Element, ElementKind};
 use bw_threats::{Confidence, Report, Status, Threat};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -357,6 +360,11 @@ fn is_sql(e: &Element) -> bool {
     )
 }
 
+/// The model's conventions of one kind, in the model's (sorted) order.
+fn of_kind(all: &[Convention], kind: ConventionKind) -> Vec<&Convention> {
+    all.iter().filter(|c| c.kind == kind).collect()
+}
+
 fn prop<'a>(e: &'a Element, key: &str) -> Option<&'a str> {
     e.props.get(key).and_then(|p| p.as_str())
 }
@@ -502,7 +510,8 @@ pub fn section(report: &Report) -> String {
         .filter(|e| e.kind == ElementKind::Store && is_sql(e))
         .collect();
     let sql_threats = of_rules(&["sql-injection", "nosql-injection"]);
-    if !sql_stores.is_empty() || !sql_threats.is_empty() {
+    let helpers = of_kind(&model.conventions, ConventionKind::QueryHelper);
+    if !sql_stores.is_empty() || !sql_threats.is_empty() || !helpers.is_empty() {
         s.push_str("\n### Database queries\n\n");
         for e in &sql_stores {
             let library = prop(e, "library").unwrap_or("");
@@ -524,6 +533,18 @@ pub fn section(report: &Report) -> String {
                 let _ = write!(line, ", set up in {at}");
             }
             let _ = writeln!(s, "{line}: {}.", sql_advice(library));
+        }
+        for h in helpers.iter().take(MAX_LIST) {
+            let _ = writeln!(
+                s,
+                "- Run SQL through {} in {}, which passes the SQL text and the values to the driver separately ({} use it with placeholders). Write each query as one literal with placeholders and pass the values as its parameters; never build SQL strings, and do not call the driver directly.",
+                ident(&h.symbol),
+                ident(&h.path),
+                plural(h.uses as usize, "call site", "call sites"),
+            );
+        }
+        if helpers.len() > MAX_LIST {
+            let _ = writeln!(s, "- And {} more query helpers.", helpers.len() - MAX_LIST);
         }
         let _ = writeln!(
             s,
@@ -555,8 +576,24 @@ pub fn section(report: &Report) -> String {
         "cleartext-transmission",
     ];
     let net_threats = of_rules(&net_rules);
-    if !externals.is_empty() || !net_threats.is_empty() {
+    let wrappers = of_kind(&model.conventions, ConventionKind::HttpWrapper);
+    if !externals.is_empty() || !net_threats.is_empty() || !wrappers.is_empty() {
         s.push_str("\n### Outbound calls\n\n");
+        for w in wrappers.iter().take(MAX_LIST) {
+            let _ = writeln!(
+                s,
+                "- Make outbound HTTP calls through {} in {}, which checks the host against {} before calling {}; do not call {} directly. Adding a host to {} is a design change: say so in the pull request.",
+                ident(&w.symbol),
+                ident(&w.path),
+                ident(&w.allowlist),
+                ident(&w.client),
+                ident(&w.client),
+                ident(&w.allowlist),
+            );
+        }
+        if wrappers.len() > MAX_LIST {
+            let _ = writeln!(s, "- And {} more HTTP wrappers.", wrappers.len() - MAX_LIST);
+        }
         let known: Vec<String> = externals
             .iter()
             .filter_map(|e| prop(e, "host"))

@@ -676,13 +676,14 @@ impl<'a> Ex<'a> {
     /// Everything recognised at one call.
     fn call_facts(&mut self, cx: &CallCx) {
         self.sinks(cx);
+        self.conventions_at(cx);
         self.llm(cx);
         self.clients(cx);
         self.settings(cx);
         self.traits_at(cx);
         if cx.callee.contains("::") && !cx.callee.contains("()") && !cx.is_new {
             let callee = cx.callee.to_string();
-            self.record_call(&callee, cx.node, cx.args);
+            self.record_call(&callee, cx.node, cx.args, cx.arg_nodes);
             if cx.root == Some(Root::Module)
                 && let Some((_, name)) = callee.split_once("::")
             {
@@ -953,7 +954,10 @@ impl<'a> Ex<'a> {
                     .arg_nodes
                     .last()
                     .is_some_and(|a| self.leading_literal(*a).is_some_and(|l| local_path(&l))),
-                "ssrf" => cx.arg_nodes.first().is_some_and(|a| self.host_pinned(*a)),
+                "ssrf" => {
+                    cx.arg_nodes.first().is_some_and(|a| self.host_pinned(*a))
+                        || self.host_guarded(cx.arg_nodes.first(), cx.args.first())
+                }
                 _ => false,
             };
             if pinned {
@@ -1346,6 +1350,219 @@ impl<'a> Ex<'a> {
                 self.bind(&name, v);
             }
         }
+    }
+
+    /// A block that ends the function: a `return` or `throw` statement, or
+    /// a block holding one at its top level.
+    pub(super) fn exits(&self, b: Node) -> bool {
+        match b.kind() {
+            "return_statement" | "throw_statement" => true,
+            "statement_block" => kids(b)
+                .iter()
+                .any(|k| matches!(k.kind(), "return_statement" | "throw_statement")),
+            _ => false,
+        }
+    }
+
+    /// `C.includes(v)` / `C.has(v)` (or negated with `!`) where `v` derives
+    /// from the function's parameters and from nothing else, `C` is a
+    /// module-level constant or imported configuration (not a local of the
+    /// function), and the collection's name or the checked expression
+    /// names a host or URL. Returns the guard and whether it is negated.
+    pub(super) fn host_guard(&self, cond: Node) -> Option<(HostGuard, bool)> {
+        if !self.stack.last().is_some_and(|c| c.conv.named) {
+            return None;
+        }
+        let mut c = strip(cond);
+        let mut negated = false;
+        while c.kind() == "unary_expression" && self.text(c).starts_with('!') {
+            negated = !negated;
+            c = strip(c.field("argument")?);
+        }
+        if c.kind() != "call_expression" {
+            return None;
+        }
+        let f = c.field("function")?;
+        if f.kind() != "member_expression" {
+            return None;
+        }
+        let method = self.text(f.field("property")?);
+        if !matches!(method, "includes" | "has") {
+            return None;
+        }
+        let coll = strip(f.field("object")?);
+        if !matches!(coll.kind(), "identifier" | "member_expression") {
+            return None;
+        }
+        let collection = self.text(coll);
+        if collection.contains(['(', '[']) {
+            return None;
+        }
+        let root = collection.split('.').next().unwrap_or(collection);
+        let module_level = self.stack.first().is_some_and(|m| m.env.contains_key(root))
+            && self.stack[1..].iter().all(|c| !c.env.contains_key(root));
+        let imported = self.import_map.contains_key(root)
+            && self.stack[1..].iter().all(|c| !c.env.contains_key(root));
+        if !(module_level || imported) {
+            return None;
+        }
+        let args = kids(c.field("arguments")?);
+        let [arg] = args.as_slice() else {
+            return None;
+        };
+        let checked = self.local_taint(*arg, 0);
+        if checked.params.is_empty() || !checked.sources.is_empty() {
+            return None;
+        }
+        let arg_text = self.text(*arg);
+        if !(crate::words::hostish(collection) || crate::words::hostish(arg_text)) {
+            return None;
+        }
+        Some((
+            HostGuard {
+                collection: collection.to_string(),
+                name: (strip(*arg).kind() == "identifier").then(|| arg_text.to_string()),
+                params: checked.params,
+            },
+            negated,
+        ))
+    }
+
+    /// The joined taint of the function's locals an expression names.
+    /// Reads, never evaluates: nothing is recorded twice.
+    fn local_taint(&self, n: Node, d: usize) -> Taint {
+        if d > 20 {
+            return Taint::unknown();
+        }
+        if n.kind() == "identifier" {
+            return self.stack[1..]
+                .iter()
+                .rev()
+                .find_map(|c| c.env.get(self.text(n)))
+                .map(|v| v.taint.clone())
+                .unwrap_or_default();
+        }
+        let mut t = Taint::constant();
+        for k in kids(n) {
+            t.join(&self.local_taint(k, d + 1));
+        }
+        t
+    }
+
+    /// A URL argument checked by the host guard in force: derived from the
+    /// guarded parameters only, or the checked name itself.
+    fn host_guarded(&self, node: Option<&Node>, t: Option<&Taint>) -> bool {
+        let Some(g) = self.stack.last().and_then(|c| c.conv.host_guard.as_ref()) else {
+            return false;
+        };
+        if let Some(n) = node
+            && strip(*n).kind() == "identifier"
+            && g.name.as_deref() == Some(self.text(strip(*n)))
+        {
+            return true;
+        }
+        t.is_some_and(|t| {
+            !t.params.is_empty()
+                && t.params.is_subset(&g.params)
+                && t.sources.is_empty()
+                && !t.unknown
+        })
+    }
+
+    /// The parameter `n` names, when it still holds what the caller passed.
+    fn untouched_param(&self, n: Node) -> Option<u32> {
+        let n = strip(n);
+        if n.kind() != "identifier" {
+            return None;
+        }
+        let c = self.stack.last()?;
+        let name = self.text(n);
+        let i = c.conv.params.iter().position(|p| p == name)? as u32;
+        if c.conv.assigned.contains(name) {
+            return None;
+        }
+        let v = c.env.get(name)?;
+        (v.taint.params == BTreeSet::from([i]) && v.taint.sources.is_empty() && !v.taint.unknown)
+            .then_some(i)
+    }
+
+    /// What this call says about the enclosing named function's
+    /// conventions: a query helper (SQL text from a parameter, bound
+    /// values passed separately) or an HTTP wrapper (a client called on a
+    /// URL whose host was checked against an allowlist).
+    fn conventions_at(&mut self, cx: &CallCx) {
+        let Some(c) = self.stack.last() else { return };
+        if !c.conv.named || cx.is_new {
+            return;
+        }
+        let helper = if c.conv.query_helper.is_none() {
+            self.query_helper(cx)
+        } else {
+            None
+        };
+        let wrapper = if c.conv.http_wrapper.is_none() {
+            self.http_wrapper(cx)
+        } else {
+            None
+        };
+        if let Some(c) = self.stack.last_mut() {
+            if helper.is_some() {
+                c.conv.query_helper = helper;
+            }
+            if wrapper.is_some() {
+                c.conv.http_wrapper = wrapper;
+            }
+        }
+    }
+
+    fn query_helper(&self, cx: &CallCx) -> Option<QueryHelper> {
+        if matches!(cx.method, Some("where" | "andWhere" | "orWhere")) {
+            return None;
+        }
+        let spec = self
+            .spec
+            .sinks_for(Some(cx.callee), cx.method)
+            .find(|s| s.kind == "sql" && s.args.contains(&0) && s.requires_keyword.is_none())?;
+        let by_callee = spec.callees.iter().any(|c| c == cx.callee);
+        if !self.sink_applies(spec, cx, by_callee) {
+            return None;
+        }
+        let i = self.untouched_param(*cx.arg_nodes.first()?)?;
+        let binds = cx.args.get(1)?;
+        if binds.params.is_empty() || binds.params.contains(&i) || !binds.sources.is_empty() {
+            return None;
+        }
+        Some(QueryHelper {
+            param: i,
+            call: cx.callee.to_string(),
+            location: self.loc(cx.node),
+        })
+    }
+
+    fn http_wrapper(&self, cx: &CallCx) -> Option<HttpWrapper> {
+        let g = self.stack.last()?.conv.host_guard.as_ref()?;
+        let spec = self
+            .spec
+            .sinks_for(Some(cx.callee), cx.method)
+            .find(|s| s.kind == "ssrf" && s.callees.iter().any(|c| c == cx.callee))?;
+        let idx = *spec.args.first()? as usize;
+        if !self.host_guarded(cx.arg_nodes.get(idx), cx.args.get(idx)) {
+            return None;
+        }
+        let param = *g.params.iter().next()?;
+        let client = cx
+            .callee
+            .split(['.', '('])
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        Some(HttpWrapper {
+            param,
+            call: cx.callee.to_string(),
+            client,
+            allowlist: g.collection.clone(),
+            location: self.loc(cx.node),
+        })
     }
 
     // ---------------------------------------------------------------- bindings

@@ -28,7 +28,8 @@ use crate::evidence::{evidence, location, normalise};
 use crate::flowspec::{FlowSpec, FlowSpecFile};
 use crate::taint::Taint;
 use crate::types::{
-    CallSite, Fact, FileFacts, FunctionSummary, Import, Location, Prop, Source, Subject,
+    ArgFlow, CallSite, Fact, FileFacts, FunctionSummary, HttpWrapper, Import, Location, Prop,
+    QueryHelper, Source, Subject,
 };
 use bw_files::Lang;
 use bw_lang::FieldExt;
@@ -174,6 +175,36 @@ struct FnCtx {
     traits: String,
     returns: Taint,
     class: Option<String>,
+    conv: ConvCtx,
+}
+
+/// What a named function's body shows about the project's conventions
+/// (a query helper, an HTTP wrapper with an allowlist), gathered as it is
+/// walked.
+#[derive(Debug, Clone, Default)]
+struct ConvCtx {
+    /// A named function with its own summary (not a callback, not the module).
+    named: bool,
+    /// Parameter names in order.
+    params: Vec<String>,
+    /// Names assigned after the parameters were bound.
+    assigned: HashSet<String>,
+    /// A host allowlist check in force at this point of the body.
+    host_guard: Option<HostGuard>,
+    query_helper: Option<QueryHelper>,
+    http_wrapper: Option<HttpWrapper>,
+}
+
+/// `if (!ALLOWED_HOSTS.includes(host)) throw …` (or the body of
+/// `if (ALLOWED_HOSTS.has(host)) { … }`).
+#[derive(Debug, Clone, Default)]
+struct HostGuard {
+    /// The collection as written (`ALLOWED_HOSTS`, `config.allowedHosts`).
+    collection: String,
+    /// The checked variable, when the argument is a plain name.
+    name: Option<String>,
+    /// The parameters the checked value derives from.
+    params: BTreeSet<u32>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -311,6 +342,7 @@ impl<'a> Ex<'a> {
                 traits: "<module>".into(),
                 returns: Taint::constant(),
                 class: None,
+                conv: ConvCtx::default(),
             }],
             classes: vec![],
             traits,
@@ -583,6 +615,9 @@ impl<'a> Ex<'a> {
     }
 
     fn bind(&mut self, name: &str, var: Var) {
+        if let Some(c) = self.stack.last_mut() {
+            c.conv.assigned.insert(name.to_string());
+        }
         // Assignment to an existing outer variable updates it; otherwise a new local.
         for c in self.stack.iter_mut().rev() {
             if let Some(v) = c.env.get_mut(name) {
@@ -802,14 +837,33 @@ impl<'a> Ex<'a> {
                 }
             }
             "if_statement" => {
+                let cons = n.field("consequence");
+                let mut host = None;
                 if let Some(c) = n.field("condition") {
                     self.eval(c, d + 1);
-                    self.allowlist_guard(c, n.field("consequence"));
+                    host = self.host_guard(c);
+                    self.allowlist_guard(c, cons);
                 }
-                for f in ["consequence", "alternative"] {
-                    if let Some(c) = n.field(f) {
-                        self.walk(c, d + 1);
-                    }
+                // `if (ALLOWED.includes(host)) { … }` guards its own block.
+                let outer = self.stack.last().and_then(|c| c.conv.host_guard.clone());
+                if let (Some((g, false)), Some(c)) = (&host, self.stack.last_mut()) {
+                    c.conv.host_guard = Some(g.clone());
+                }
+                if let Some(c) = cons {
+                    self.walk(c, d + 1);
+                }
+                if let Some(c) = self.stack.last_mut() {
+                    c.conv.host_guard = outer;
+                }
+                if let Some(c) = n.field("alternative") {
+                    self.walk(c, d + 1);
+                }
+                // `if (!ALLOWED.includes(host)) throw …`: guards the rest of the body.
+                if let Some((g, true)) = host
+                    && cons.is_some_and(|c| self.exits(c))
+                    && let Some(c) = self.stack.last_mut()
+                {
+                    c.conv.host_guard = Some(g);
                 }
             }
             "for_in_statement" => {
@@ -1145,6 +1199,8 @@ impl<'a> Ex<'a> {
                 returns_params: vec![],
                 returns_source: None,
                 calls: vec![],
+                query_helper: None,
+                http_wrapper: None,
             });
             Some(self.functions.len() - 1)
         } else {
@@ -1157,9 +1213,17 @@ impl<'a> Ex<'a> {
             traits: traits_key,
             returns: Taint::constant(),
             class,
+            conv: ConvCtx {
+                named: named && matches!(role, Role::Plain),
+                params: param_names.clone(),
+                ..ConvCtx::default()
+            },
         });
         for (i, p) in params.iter().enumerate() {
             self.bind_param(*p, i as u32, &role, d + 1);
+        }
+        if let Some(c) = self.stack.last_mut() {
+            c.conv.assigned.clear();
         }
         if let Some(body) = n.field("body") {
             if body.kind() == "statement_block" {
@@ -1181,6 +1245,8 @@ impl<'a> Ex<'a> {
         {
             f.returns_params = ctx.returns.params.iter().copied().collect();
             f.returns_source = ctx.returns.primary_source().cloned();
+            f.query_helper = ctx.conv.query_helper;
+            f.http_wrapper = ctx.conv.http_wrapper;
         }
     }
 
@@ -1571,17 +1637,29 @@ impl<'a> Ex<'a> {
             returns_params: vec![],
             returns_source: None,
             calls: vec![],
+            query_helper: None,
+            http_wrapper: None,
         });
         self.functions.len() - 1
     }
 
     /// Record a call into repository code on the current function's summary.
-    fn record_call(&mut self, callee: &str, n: Node, args: &[Taint]) {
+    fn record_call(&mut self, callee: &str, n: Node, args: &[Taint], arg_nodes: &[Node]) {
         let loc = self.loc(n);
         let site = CallSite {
             callee: callee.to_string(),
             location: loc,
-            args: args.iter().map(Taint::to_arg).collect(),
+            args: args
+                .iter()
+                .enumerate()
+                .map(|(i, t)| ArgFlow {
+                    parameterised_sql: arg_nodes
+                        .get(i)
+                        .and_then(|a| self.lit(*a))
+                        .is_some_and(|s| crate::sqltext::is_parameterised_sql(&s)),
+                    ..t.to_arg()
+                })
+                .collect(),
         };
         let idx = match self.stack.last().and_then(|c| c.summary) {
             Some(i) => i,

@@ -66,6 +66,28 @@ pub(crate) struct Scope {
     pub info: FnInfo,
     pub path_params: Vec<String>,
     pub framework: Option<String>,
+    /// The function's parameter names, in order (`self` included).
+    pub params: Vec<String>,
+    /// Names assigned in this function so far: a parameter among them no
+    /// longer holds what the caller passed.
+    pub assigned: HashSet<String>,
+    /// A host allowlist check in force at this point of the body.
+    pub host_guard: Option<HostGuard>,
+    pub query_helper: Option<QueryHelper>,
+    pub http_wrapper: Option<HttpWrapper>,
+}
+
+/// `if host not in ALLOWED_HOSTS: raise …` (or the body of `if host in …:`):
+/// a value derived from the function's parameters, checked for membership
+/// in a constant collection whose name or whose checked value names a host.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct HostGuard {
+    /// The collection as written (`ALLOWED_HOSTS`, `settings.ALLOWED_HOSTS`).
+    pub collection: String,
+    /// The checked variable, when the left side is a plain name.
+    pub name: Option<String>,
+    /// The parameters the checked value derives from.
+    pub params: BTreeSet<u32>,
 }
 
 pub(crate) struct Arg<'t> {
@@ -515,6 +537,12 @@ impl<'s> Ctx<'s> {
                 .or_else(|| self.validation_guard(c, sc))
         });
         let cons = n.field("consequence");
+        let host = cond.and_then(|c| self.host_guard(c, sc));
+        // `if host in ALLOWED_HOSTS:` guards its own block.
+        let outer_guard = match &host {
+            Some((g, false)) if !sc.is_module => sc.host_guard.replace(g.clone()),
+            _ => sc.host_guard.clone(),
+        };
         match &guard {
             Some((name, false)) => {
                 let saved = self.lookup(name, sc);
@@ -530,6 +558,7 @@ impl<'s> Ctx<'s> {
             }
             _ => self.cond_block(cons, sc, depth),
         }
+        sc.host_guard = outer_guard;
         let mut cur = n.walk();
         let alts: Vec<Node<'_>> = n.children_by_field_name("alternative", &mut cur).collect();
         for a in alts {
@@ -538,6 +567,13 @@ impl<'s> Ctx<'s> {
             }
             let body = a.field("consequence").or_else(|| a.field("body"));
             self.cond_block(body, sc, depth);
+        }
+        // `if host not in ALLOWED_HOSTS: raise`: guards the rest of the body.
+        if let (Some((g, true)), Some(cons)) = (host, cons)
+            && !sc.is_module
+            && block_exits(cons, self.src)
+        {
+            sc.host_guard = Some(g);
         }
         if let (Some((name, true)), Some(cons)) = (guard, cons)
             && block_exits(cons, self.src)
@@ -632,6 +668,262 @@ impl<'s> Ctx<'s> {
         constant.then(|| (self.text(parts[0]).to_string(), negated))
     }
 
+    /// `v in C` / `v not in C` where `v` derives from the function's
+    /// parameters (and from nothing else), `C` is a constant collection (an
+    /// upper-case name, possibly an attribute of a module or settings
+    /// object, or a literal upper-case key of a config mapping) that is not
+    /// a local of this function, and the collection's name or the checked
+    /// expression names a host or URL. Returns the guard and whether the
+    /// test is negated.
+    fn host_guard(&self, cond: Node<'_>, sc: &Scope) -> Option<(HostGuard, bool)> {
+        let mut c = cond;
+        while c.kind() == "parenthesized_expression" {
+            c = named_kids(c).into_iter().next()?;
+        }
+        if c.kind() != "comparison_operator" {
+            return None;
+        }
+        let ops: Vec<&str> = kids(c)
+            .into_iter()
+            .filter(|k| !k.is_named())
+            .map(|k| self.text(k))
+            .collect();
+        let negated = match ops.as_slice() {
+            ["not", "in"] | ["not in"] => true,
+            ["in"] => false,
+            _ => return None,
+        };
+        let parts = named_kids(c);
+        let [lhs, rhs] = parts.as_slice() else {
+            return None;
+        };
+        let upper = |t: &str| {
+            t.chars().any(|ch| ch.is_ascii_uppercase())
+                && t.chars()
+                    .all(|ch| ch.is_ascii_uppercase() || ch == '_' || ch.is_ascii_digit())
+        };
+        let collection = match rhs.kind() {
+            "identifier" => {
+                let t = self.text(*rhs);
+                (upper(t) && !sc.vars.contains_key(t)).then(|| t.to_string())
+            }
+            "attribute" => {
+                let t = self.text(*rhs);
+                let last = t.rsplit('.').next().unwrap_or(t);
+                let root = t.split('.').next().unwrap_or(t);
+                (upper(last) && !t.contains(['(', '[']) && !sc.vars.contains_key(root))
+                    .then(|| t.to_string())
+            }
+            // `current_app.config["ALLOWED_HOSTS"]`, `settings["ALLOWED_HOSTS"]`
+            "subscript" => {
+                let key = rhs.field("subscript").and_then(|k| lit_str(k, self.src))?;
+                let value = rhs.field("value")?;
+                let vt = self.text(value);
+                let root = vt.split('.').next().unwrap_or(vt);
+                (upper(&key)
+                    && matches!(value.kind(), "identifier" | "attribute")
+                    && !vt.contains(['(', '['])
+                    && crate::words::words(vt)
+                        .iter()
+                        .any(|w| matches!(w.as_str(), "config" | "settings" | "conf"))
+                    && !sc.vars.contains_key(root))
+                .then_some(key)
+            }
+            _ => None,
+        }?;
+        let checked = self.local_taint(*lhs, sc, 0);
+        if checked.params.is_empty() || !checked.sources.is_empty() {
+            return None;
+        }
+        let lhs_text = self.text(*lhs);
+        if !(crate::words::hostish(&collection) || crate::words::hostish(lhs_text)) {
+            return None;
+        }
+        Some((
+            HostGuard {
+                collection,
+                name: (lhs.kind() == "identifier").then(|| lhs_text.to_string()),
+                params: checked.params,
+            },
+            negated,
+        ))
+    }
+
+    /// The joined taint of the function's locals an expression reads
+    /// (names only: attribute names and called functions are not values).
+    /// Reads, never evaluates: nothing is recorded twice.
+    fn local_taint(&self, n: Node<'_>, sc: &Scope, depth: usize) -> Taint {
+        let mut t = Taint::constant();
+        if depth > 20 {
+            return Taint::unknown();
+        }
+        match n.kind() {
+            "identifier" => {
+                if let Some(v) = sc.vars.get(self.text(n)) {
+                    t.join(&v.taint);
+                }
+            }
+            "attribute" => {
+                if let Some(o) = n.field("object") {
+                    t.join(&self.local_taint(o, sc, depth + 1));
+                }
+            }
+            "call" => {
+                if let Some(f) = n.field("function")
+                    && f.kind() == "attribute"
+                    && let Some(o) = f.field("object")
+                {
+                    t.join(&self.local_taint(o, sc, depth + 1));
+                }
+                if let Some(a) = n.field("arguments") {
+                    t.join(&self.local_taint(a, sc, depth + 1));
+                }
+            }
+            "keyword_argument" => {
+                if let Some(v) = n.field("value") {
+                    t.join(&self.local_taint(v, sc, depth + 1));
+                }
+            }
+            _ => {
+                for k in named_kids(n) {
+                    t.join(&self.local_taint(k, sc, depth + 1));
+                }
+            }
+        }
+        t
+    }
+
+    /// The parameter `n` names, when it still holds what the caller passed.
+    fn untouched_param(&self, n: Node<'_>, sc: &Scope) -> Option<u32> {
+        if n.kind() != "identifier" {
+            return None;
+        }
+        let name = self.text(n);
+        let i = sc.params.iter().position(|p| p == name)? as u32;
+        if sc.assigned.contains(name) {
+            return None;
+        }
+        let v = sc.vars.get(name)?;
+        (v.taint.params == BTreeSet::from([i]) && v.taint.sources.is_empty() && !v.taint.unknown)
+            .then_some(i)
+    }
+
+    /// A URL argument checked by the host guard in force: derived from the
+    /// guarded parameters only, or the checked name itself.
+    fn host_guarded(&self, a: &Arg<'_>, sc: &Scope) -> bool {
+        let Some(g) = &sc.host_guard else {
+            return false;
+        };
+        if a.node.kind() == "identifier" && g.name.as_deref() == Some(self.text(a.node)) {
+            return true;
+        }
+        !a.taint.params.is_empty()
+            && a.taint.params.is_subset(&g.params)
+            && a.taint.sources.is_empty()
+            && !a.taint.unknown
+    }
+
+    /// What this call says about the enclosing function's conventions: a
+    /// query helper (SQL text from a parameter, bound parameters passed
+    /// separately) or an HTTP wrapper (a client called on a URL whose host
+    /// was checked against an allowlist).
+    fn conventions_at(&self, call: &Call<'_>, sc: &mut Scope) {
+        if sc.is_module {
+            return;
+        }
+        if sc.query_helper.is_none()
+            && let Some(h) = self.query_helper(call, sc)
+        {
+            sc.query_helper = Some(h);
+        }
+        if sc.http_wrapper.is_none()
+            && let Some(w) = self.http_wrapper(call, sc)
+        {
+            sc.http_wrapper = Some(w);
+        }
+    }
+
+    fn query_helper(&self, call: &Call<'_>, sc: &Scope) -> Option<QueryHelper> {
+        let spec = self.spec.sinks.iter().find(|s| {
+            s.kind == "sql"
+                && s.args.contains(&0)
+                && s.requires_keyword.is_none()
+                && Self::sink_matches(s, call)
+        })?;
+        if self.sink_excluded(spec, call) {
+            return None;
+        }
+        let sql = call.pos(0)?;
+        // `execute(text(sql), params)`: the SQL text goes through `text()`.
+        let mut node = sql.node;
+        if node.kind() == "call" && self.is_sink_call(node, "sql", sc) {
+            let inner = named_kids(node.field("arguments")?);
+            let [only] = inner.as_slice() else {
+                return None;
+            };
+            node = *only;
+        }
+        let i = self.untouched_param(node, sc)?;
+        // The bound parameters: the second positional argument, a `*args`
+        // splat, or a `params=` keyword, each from other parameters.
+        let binds = call
+            .pos(1)
+            .into_iter()
+            .chain(call.args.iter().filter(|a| {
+                a.splat == 1
+                    || matches!(
+                        a.kw.as_deref(),
+                        Some("params" | "parameters" | "args" | "values" | "vars")
+                    )
+            }))
+            .any(|a| {
+                !a.taint.params.is_empty()
+                    && !a.taint.params.contains(&i)
+                    && a.taint.sources.is_empty()
+            });
+        if !binds {
+            return None;
+        }
+        let callee = if call.path.is_empty() || call.path.contains("()") {
+            format!("*.{}", call.method.clone().unwrap_or_default())
+        } else {
+            call.path.clone()
+        };
+        Some(QueryHelper {
+            param: i,
+            call: callee,
+            location: self.loc(call.node),
+        })
+    }
+
+    fn http_wrapper(&self, call: &Call<'_>, sc: &Scope) -> Option<HttpWrapper> {
+        let g = sc.host_guard.as_ref()?;
+        let spec = self
+            .spec
+            .sinks
+            .iter()
+            .find(|s| s.kind == "ssrf" && Self::sink_matches(s, call))?;
+        let idx = *spec.args.first()? as usize;
+        let url = call.arg(idx, "url")?;
+        if !self.host_guarded(url, sc) {
+            return None;
+        }
+        let param = *g.params.iter().next()?;
+        let client = call
+            .path
+            .split(['.', '('])
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        Some(HttpWrapper {
+            param,
+            call: call.path.clone(),
+            client,
+            allowlist: g.collection.clone(),
+            location: self.loc(call.node),
+        })
+    }
+
     // ---------------------------------------------------------------- assignment
 
     fn assign(&mut self, n: Node<'_>, sc: &mut Scope, depth: usize) {
@@ -714,6 +1006,7 @@ impl<'s> Ctx<'s> {
         if sc.is_module {
             self.globals.insert(name, v);
         } else {
+            sc.assigned.insert(name.clone());
             sc.vars.insert(name, v);
         }
     }
@@ -1450,6 +1743,7 @@ impl<'s> Ctx<'s> {
             result = result.sanitize(&kinds);
         }
         self.detect(&call, sc, target.as_deref());
+        self.conventions_at(&call, sc);
         self.record_call(&call, sc);
         self.last_ctor = Some(Rc::new(self.ctor_info(&call)));
         result
@@ -1616,8 +1910,14 @@ impl<'s> Ctx<'s> {
             slots.push(Some(Taint::constant().to_arg()));
         }
         let mut extra: Vec<ArgFlow> = Vec::new();
+        let src = self.src;
+        let arg_flow = |a: &Arg<'_>| ArgFlow {
+            parameterised_sql: a.splat == 0
+                && lit_str(a.node, src).is_some_and(|s| crate::sqltext::is_parameterised_sql(&s)),
+            ..a.taint.to_arg()
+        };
         for a in call.args.iter().filter(|a| a.kw.is_none()) {
-            slots.push(Some(a.taint.to_arg()));
+            slots.push(Some(arg_flow(a)));
         }
         for a in call.args.iter().filter(|a| a.kw.is_some()) {
             let idx = params
@@ -1628,9 +1928,9 @@ impl<'s> Ctx<'s> {
                     if slots.len() <= i {
                         slots.resize(i + 1, None);
                     }
-                    slots[i] = Some(a.taint.to_arg());
+                    slots[i] = Some(arg_flow(a));
                 }
-                _ => extra.push(a.taint.to_arg()),
+                _ => extra.push(arg_flow(a)),
             }
         }
         let mut args: Vec<ArgFlow> = slots
@@ -1782,6 +2082,21 @@ impl<'s> Ctx<'s> {
                 }
                 if spec.kind == "ssrf" && self.host_pinned(a.node, sc) {
                     continue; // `f"{RENDERER}/render/{n}"`: the caller picks a path, not a host
+                }
+                if spec.kind == "ssrf" && self.host_guarded(a, sc) {
+                    continue; // its host was checked against an allowlist above
+                }
+                // `get(url, **kwargs)` with a checked `url`: keyword options
+                // cannot replace a URL given by position.
+                if spec.kind == "ssrf"
+                    && a.splat == 2
+                    && spec
+                        .args
+                        .first()
+                        .and_then(|i| call.pos(*i as usize))
+                        .is_some_and(|u| self.host_guarded(u, sc))
+                {
+                    continue;
                 }
                 if spec.kind == "nosql" && a.node.kind() == "dictionary" {
                     t.join(&self.nosql_dict_taint(a.node, sc));
@@ -2091,6 +2406,7 @@ impl<'s> Ctx<'s> {
             },
             path_params: role.path_params.clone(),
             framework: role.framework.clone(),
+            params: params.iter().map(|p| p.name.clone()).collect(),
             ..Default::default()
         };
         for (i, p) in params.iter().enumerate() {
@@ -2126,6 +2442,8 @@ impl<'s> Ctx<'s> {
             returns_params,
             returns_source,
             calls: std::mem::take(&mut sc.calls),
+            query_helper: sc.query_helper.take(),
+            http_wrapper: sc.http_wrapper.take(),
         });
         let info = std::mem::take(&mut sc.info);
         self.emit_entries(&role, &info, &symbol, n);

@@ -9,7 +9,10 @@
 #![allow(dead_code)]
 
 use bw_facts::{InlineIgnore, Location, Prop, Source, Step};
-use bw_model::{AuthState, Boundary, DataFlow, Element, ElementKind, EntryInfo, SystemModel};
+use bw_model::{
+    AuthState, Boundary, Convention, ConventionKind, DataFlow, Element, ElementKind, EntryInfo,
+    SystemModel,
+};
 use bw_threats::{
     AppliedDecision, Confidence, Excerpt, FileStats, Question, Reason, Report, RuleSummary,
     Severity, SkippedFile, Status, Summary, Threat, UnmatchedDecision,
@@ -177,6 +180,38 @@ fn model() -> SystemModel {
             },
         ],
         assets: Vec::new(),
+        conventions: vec![
+            Convention {
+                kind: ConventionKind::QueryHelper,
+                path: "app/db.py".into(),
+                symbol: "fetch_all".into(),
+                wraps: "*.execute".into(),
+                client: String::new(),
+                allowlist: String::new(),
+                uses: 3,
+                location: span(
+                    "app/db.py",
+                    12,
+                    "def fetch_all(sql, params=()):",
+                    "def fetch_all(sql, params=()):",
+                ),
+            },
+            Convention {
+                kind: ConventionKind::HttpWrapper,
+                path: "app/net.py".into(),
+                symbol: "safe_get".into(),
+                wraps: "requests.get".into(),
+                client: "requests".into(),
+                allowlist: "ALLOWED_HOSTS".into(),
+                uses: 2,
+                location: span(
+                    "app/net.py",
+                    9,
+                    "def safe_get(url, **kwargs):",
+                    "def safe_get(url, **kwargs):",
+                ),
+            },
+        ],
     }
 }
 
