@@ -56,9 +56,23 @@ fn header_line(r: &mut impl BufRead) -> io::Result<Option<String>> {
         return Ok(None);
     }
     if buf.last() != Some(&b'\n') && n as u64 == MAX_HEADER_BYTES {
-        // Skip the rest of an overlong line.
-        let mut rest = Vec::new();
-        r.read_until(b'\n', &mut rest)?;
+        // Skip the rest of an overlong line, without holding it.
+        loop {
+            let chunk = r.fill_buf()?;
+            if chunk.is_empty() {
+                break;
+            }
+            match chunk.iter().position(|b| *b == b'\n') {
+                Some(i) => {
+                    r.consume(i + 1);
+                    break;
+                }
+                None => {
+                    let len = chunk.len();
+                    r.consume(len);
+                }
+            }
+        }
     }
     let line = String::from_utf8_lossy(&buf);
     Ok(Some(line.trim_end_matches(['\r', '\n']).to_string()))
@@ -290,6 +304,30 @@ mod tests {
         );
         // The notification with a bad method gets no answer, but is logged.
         assert_eq!(logged.len(), 4, "{logged:#?}");
+    }
+
+    #[test]
+    fn an_overlong_header_line_is_skipped_and_reading_goes_on() {
+        let hover = r#"{"jsonrpc":"2.0","id":7,"method":"textDocument/hover","params":{}}"#;
+        // Over the limit by several chunks of the reader's buffer, then a message.
+        let junk = format!(
+            "X-Junk: {}\r\n\r\n",
+            "y".repeat(5 * MAX_HEADER_BYTES as usize)
+        );
+        let input = [junk, framed(hover)].concat();
+        let mut r = std::io::BufReader::with_capacity(1024, Cursor::new(input.into_bytes()));
+        let first = header_line(&mut r).unwrap().unwrap();
+        assert_eq!(
+            first.len(),
+            MAX_HEADER_BYTES as usize,
+            "the line is cut at the limit"
+        );
+        // The rest of the overlong line was skipped: next comes the blank line.
+        assert_eq!(header_line(&mut r).unwrap().unwrap(), "");
+        match read_frame(&mut r).unwrap().unwrap() {
+            Frame::Message(Message::Request(q)) => assert_eq!(q.method, "textDocument/hover"),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
