@@ -767,7 +767,7 @@ fn nothing_outside_the_tree_is_read() {
 /// server refuses and says to save; once saved, the decision is added and
 /// the person's text (a comment here) kept.
 #[test]
-fn an_unsaved_model_file_is_not_overwritten() {
+fn an_unsaved_model_file_is_not_overwritten_and_a_byte_order_mark_is_not_a_change() {
     let (_dir, root) = app();
     let model_path = root.join("breakwater.toml");
     let model_uri = file_uri(&model_path);
@@ -799,6 +799,28 @@ fn an_unsaved_model_file_is_not_overwritten() {
         written.contains(&format!("[decisions.\"{SQL_ID}\"]")),
         "{written}"
     );
+
+    // A file with a byte-order mark: the editor shows it without one, and
+    // that buffer is the file as saved; the mark is kept on writing.
+    std::fs::write(&model_path, format!("\u{feff}{written}")).unwrap();
+    c.change(&model_uri, 2, json!([{ "text": written }]));
+    c.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": model_uri}}),
+    );
+    let again = c.request(
+        "workspace/executeCommand",
+        json!({"command": "breakwater.recordDecision", "arguments": [{
+            "id": SQL_ID, "status": "mitigated", "reason": "queries go through the ORM now"
+        }]}),
+    );
+    assert_eq!(again["result"]["change"], "replaced", "{again}");
+    let rewritten = std::fs::read_to_string(&model_path).unwrap();
+    assert!(
+        rewritten.starts_with(&format!("\u{feff}{notes}")),
+        "{rewritten:?}"
+    );
+    assert!(rewritten.contains("status = \"mitigated\""), "{rewritten}");
     c.shutdown();
 }
 

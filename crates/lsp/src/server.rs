@@ -931,7 +931,9 @@ impl<'c> Server<'c> {
             .and_then(|u| self.docs.get(u.as_str()))
         {
             let disk = std::fs::read_to_string(self.model_path()).unwrap_or_default();
-            if doc.lines.text() != disk {
+            // Editors show a file without its byte-order mark.
+            let strip = |t: &str| t.strip_prefix('\u{feff}').unwrap_or(t).to_string();
+            if strip(doc.lines.text()) != strip(&disk) {
                 return Err((
                     ErrorCode::RequestFailed,
                     format!(
