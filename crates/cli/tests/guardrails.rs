@@ -3,24 +3,13 @@
 //! text outside the section is never touched, and nothing from the
 //! repository's comments or strings reaches an assistant's instructions.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let t = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &t);
-        } else {
-            std::fs::copy(e.path(), t).unwrap();
-        }
-    }
 }
 
 fn bw(dir: &Path, args: &[&str]) -> Output {
@@ -69,7 +58,7 @@ fn every_fixture_app_gets_its_guardrails_and_a_second_run_changes_nothing() {
     for (name, src) in apps {
         let tmp = tempfile::tempdir().unwrap();
         let d = tmp.path().join("app");
-        copy_dir(&src, &d);
+        common::copy_app(&src, &d);
         run_ok(&d, &["guardrails", "--target", "agents-md"]);
         let first = std::fs::read(d.join("AGENTS.md")).unwrap();
         let text = String::from_utf8(first.clone()).unwrap();
@@ -88,7 +77,7 @@ fn every_fixture_app_gets_its_guardrails_and_a_second_run_changes_nothing() {
 fn each_target_has_its_file_and_text_outside_the_section_stays_byte_identical() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path().join("support-desk");
-    copy_dir(&repo_root().join("examples/support-desk"), &d);
+    common::copy_app(&repo_root().join("examples/support-desk"), &d);
     // A hand-written CLAUDE.md with CRLF line endings and no final newline.
     let mine = "# Notes for Claude\r\n\r\nUse 4 spaces.\r\nRun `make test`.";
     std::fs::write(d.join("CLAUDE.md"), mine).unwrap();

@@ -15,6 +15,8 @@
 //! again), creates a file the file watcher reports, and records a decision
 //! with `breakwater triage` in a terminal, which the server picks up.
 
+mod common;
+
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -30,25 +32,12 @@ fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/lsp/flask_app")
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
-}
-
 /// A temporary copy of the fixture app (canonical path: the server
 /// resolves links in its root).
 fn app() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().canonicalize().unwrap().join("app");
-    copy_dir(&fixture(), &root);
+    common::copy_app(&fixture(), &root);
     (dir, root)
 }
 

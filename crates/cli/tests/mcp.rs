@@ -3,6 +3,8 @@
 //! the answers checked against what the support-desk example is known to
 //! hold. The server must write nothing in the tree but its facts cache.
 
+mod common;
+
 use rmcp::model::{CallToolRequestParams, CallToolResult, ReadResourceRequestParams};
 use rmcp::service::RunningService;
 use rmcp::transport::{ConfigureCommandExt, TokioChildProcess};
@@ -13,19 +15,6 @@ use std::path::{Path, PathBuf};
 
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let t = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &t);
-        } else {
-            std::fs::copy(e.path(), t).unwrap();
-        }
-    }
 }
 
 /// Every file under `dir` with the hash of its bytes, except the facts
@@ -80,7 +69,7 @@ fn cache_entries(dir: &Path) -> usize {
 /// A copy of the support-desk example.
 fn support_desk() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(
+    common::copy_app(
         &repo_root().join("examples/support-desk"),
         &dir.path().join("support-desk"),
     );

@@ -39,10 +39,15 @@ fn extracted(out: &ScanOutput) -> usize {
     out.report.files.analysed - out.report.files.languages.get("lockfile").unwrap_or(&0)
 }
 
+/// Copy an app without its `.breakwater/` (nothing there is committed; a
+/// person's scan of the example leaves its facts cache there).
 fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(from).unwrap() {
         let e = e.unwrap();
+        if e.file_name() == ".breakwater" {
+            continue;
+        }
         let target = to.join(e.file_name());
         if e.file_type().unwrap().is_dir() {
             copy_tree(&e.path(), &target);
