@@ -230,12 +230,11 @@ fn classify_by_content(path: &str, head: &[u8]) -> FileClass {
         return FileClass::Generated;
     }
     // Minified: a long first line with little whitespace, in a code file.
-    if matches!(detect_lang(path), Some(Lang::JavaScript | Lang::TypeScript)) {
-        if let Some(first) = text.lines().next() {
-            if first.len() >= 1000 || (head.len() == 2048 && !text.contains('\n')) {
-                return FileClass::Minified;
-            }
-        }
+    if matches!(detect_lang(path), Some(Lang::JavaScript | Lang::TypeScript))
+        && let Some(first) = text.lines().next()
+        && (first.len() >= 1000 || (head.len() == 2048 && !text.contains('\n')))
+    {
+        return FileClass::Minified;
     }
     FileClass::Source
 }

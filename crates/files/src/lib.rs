@@ -217,12 +217,12 @@ fn rel_path(root: &Path, p: &Path) -> String {
         .join("/")
 }
 
+/// What one walk entry gives: a file to offer, a file skipped and why.
+type Visited = (Option<Entry>, Option<(String, SkipReason)>);
+
 impl FsSource {
     /// One walk entry: a file to offer, or a reason it is not offered.
-    fn visit(
-        &self,
-        item: Result<ignore::DirEntry, ignore::Error>,
-    ) -> Option<(Option<Entry>, Option<(String, SkipReason)>)> {
+    fn visit(&self, item: Result<ignore::DirEntry, ignore::Error>) -> Option<Visited> {
         let entry = match item {
             Ok(e) => e,
             Err(err) => {
@@ -322,11 +322,11 @@ impl FsSource {
             .build_parallel();
         walker.run(|| {
             Box::new(|item| {
-                if let Some((file, skipped)) = self.visit(item) {
-                    if let Ok(mut l) = listing.lock() {
-                        l.files.extend(file);
-                        l.skipped.extend(skipped);
-                    }
+                if let Some((file, skipped)) = self.visit(item)
+                    && let Ok(mut l) = listing.lock()
+                {
+                    l.files.extend(file);
+                    l.skipped.extend(skipped);
                 }
                 ignore::WalkState::Continue
             })

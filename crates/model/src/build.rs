@@ -15,6 +15,14 @@ use bw_facts::{Fact, FileFacts, Prop, Subject};
 use std::borrow::Borrow;
 use std::collections::{BTreeMap, BTreeSet};
 
+/// A component (when the file belongs to one) and a web framework: the
+/// routes one app serves.
+type AppKey = (Option<String>, String);
+
+/// Child router (file, variable) -> its mounts: (parent router, prefix,
+/// controls applied at the mount).
+type Parents = BTreeMap<(usize, Option<String>), Vec<((usize, String), String, Vec<String>)>>;
+
 /// What the model knows around one fact.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FactCtx {
@@ -499,18 +507,15 @@ pub fn build<F: Borrow<FileFacts>>(name: &str, files: &[F]) -> Built {
         if let Some(&f) = module_to_file.get(child) {
             return Some((f, None));
         }
-        if let Some((module, var)) = child.rsplit_once('.') {
-            if let Some(&f) = module_to_file.get(module) {
-                return Some((f, Some(var.to_string())));
-            }
+        if let Some((module, var)) = child.rsplit_once('.')
+            && let Some(&f) = module_to_file.get(module)
+        {
+            return Some((f, Some(var.to_string())));
         }
         Some((fi, Some(child.to_string())))
     };
     // child router -> (parent router, prefix, controls)
-    let mut parents: BTreeMap<
-        (usize, Option<String>),
-        Vec<((usize, String), String, Vec<String>)>,
-    > = BTreeMap::new();
+    let mut parents: Parents = BTreeMap::new();
     for (fi, _, f) in of(Subject::Mount) {
         let Some(child) = f.str("child") else {
             continue;
@@ -535,8 +540,7 @@ pub fn build<F: Borrow<FileFacts>>(name: &str, files: &[F]) -> Built {
     // NestJS global guards (useGlobalGuards, APP_GUARD), Next.js
     // middleware.ts and Django/DRF settings protect every route of their
     // app, whichever file declares the route.
-    let mut global_auth: BTreeMap<(Option<String>, String), Vec<(String, Option<String>)>> =
-        BTreeMap::new();
+    let mut global_auth: BTreeMap<AppKey, Vec<(String, Option<String>)>> = BTreeMap::new();
     for (fi, _, f) in of(Subject::Middleware) {
         let fw = f.str("framework").unwrap_or("");
         // Django settings (LoginRequiredMiddleware) cover Django and DRF
@@ -574,7 +578,7 @@ pub fn build<F: Borrow<FileFacts>>(name: &str, files: &[F]) -> Built {
     // Walk up from a router: prefixes (outermost first) and controls.
     fn chain(
         key: (usize, String),
-        parents: &BTreeMap<(usize, Option<String>), Vec<((usize, String), String, Vec<String>)>>,
+        parents: &Parents,
         middleware: &BTreeMap<(usize, String), Vec<(String, String)>>,
         depth: usize,
     ) -> (Vec<String>, Vec<String>, bool) {
@@ -720,8 +724,7 @@ pub fn build<F: Borrow<FileFacts>>(name: &str, files: &[F]) -> Built {
         c.0 += 1;
         c.1 += usize::from(e.info.auth == AuthState::Present);
     }
-    let mut routers_of_app: BTreeMap<(Option<String>, String), Vec<(usize, String)>> =
-        BTreeMap::new();
+    let mut routers_of_app: BTreeMap<AppKey, Vec<(usize, String)>> = BTreeMap::new();
     for e in entries.iter().filter(|e| counted(e)) {
         let list = routers_of_app
             .entry((e.comp.clone(), e.info.framework.clone()))
@@ -730,7 +733,7 @@ pub fn build<F: Borrow<FileFacts>>(name: &str, files: &[F]) -> Built {
             list.push(e.router.clone());
         }
     }
-    let mut sibling: BTreeMap<(Option<String>, String), BTreeSet<String>> = BTreeMap::new();
+    let mut sibling: BTreeMap<AppKey, BTreeSet<String>> = BTreeMap::new();
     for e in &entries {
         if e.info.kind == "http" && e.info.auth == AuthState::Present {
             sibling
@@ -761,7 +764,7 @@ pub fn build<F: Borrow<FileFacts>>(name: &str, files: &[F]) -> Built {
             }
             let (total, authed) = per_router.get(&e.router).copied().unwrap_or_default();
             // Others in the same router (this one is counted, unauthenticated).
-            if total - 1 >= 2 && mostly(authed, total - 1) {
+            if total > 2 && mostly(authed, total - 1) {
                 return true;
             }
             if authed > 0 {
@@ -793,24 +796,24 @@ pub fn build<F: Borrow<FileFacts>>(name: &str, files: &[F]) -> Built {
     // --- reachability: handler -> functions it calls --------------------------
     let index = FnIndex::new(files);
     let handler_fn = |fi: usize, handler: &str, symbol: &str| -> Option<(usize, usize)> {
-        if let Some(g) = FnIndex::enclosing(files, fi, handler) {
-            if files[fi].functions[g].symbol == handler {
-                return Some((fi, g));
-            }
+        if let Some(g) = FnIndex::enclosing(files, fi, handler)
+            && files[fi].functions[g].symbol == handler
+        {
+            return Some((fi, g));
         }
         if let Some(r) = index.resolve(handler) {
             return Some(r);
         }
         // `views.detail` written in a urls.py: resolve through the import table.
-        if let Some((head, tail)) = handler.split_once('.') {
-            if let Some(imp) = files[fi].imports.iter().find(|i| i.local == head) {
-                let full = match &imp.name {
-                    Some(n) => format!("{}.{}.{tail}", imp.module, n),
-                    None => format!("{}.{tail}", imp.module),
-                };
-                if let Some(r) = index.resolve(&full) {
-                    return Some(r);
-                }
+        if let Some((head, tail)) = handler.split_once('.')
+            && let Some(imp) = files[fi].imports.iter().find(|i| i.local == head)
+        {
+            let full = match &imp.name {
+                Some(n) => format!("{}.{}.{tail}", imp.module, n),
+                None => format!("{}.{tail}", imp.module),
+            };
+            if let Some(r) = index.resolve(&full) {
+                return Some(r);
             }
         }
         FnIndex::enclosing(files, fi, symbol).map(|g| (fi, g))
@@ -1017,11 +1020,11 @@ pub fn build<F: Borrow<FileFacts>>(name: &str, files: &[F]) -> Built {
                 .map(|s| s.iter().take(3).cloned().collect())
                 .unwrap_or_default();
         }
-        if e.info.kind == "http" {
-            if let Some(note) = comp_exposed(&e.comp) {
-                c.internet_exposed = true;
-                c.exposure_note = Some(note);
-            }
+        if e.info.kind == "http"
+            && let Some(note) = comp_exposed(&e.comp)
+        {
+            c.internet_exposed = true;
+            c.exposure_note = Some(note);
         }
     }
 

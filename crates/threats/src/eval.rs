@@ -36,7 +36,7 @@ pub fn holds(c: &Condition, cand: &Candidate<'_>) -> bool {
         Condition::All(v) => v.iter().all(|c| holds(c, cand)),
         Condition::Any(v) => v.iter().any(|c| holds(c, cand)),
         Condition::Not(c) => !holds(c, cand),
-        Condition::Kind(k) => k.iter().any(|k| *k == fact.kind),
+        Condition::Kind(k) => k.contains(&fact.kind),
         Condition::Flow(words) => fact
             .flow
             .as_ref()
@@ -45,7 +45,7 @@ pub fn holds(c: &Condition, cand: &Candidate<'_>) -> bool {
             .flow
             .as_ref()
             .and_then(|f| f.source.as_ref())
-            .is_some_and(|s| kinds.iter().any(|k| *k == s.kind)),
+            .is_some_and(|s| kinds.contains(&s.kind)),
         Condition::Is(p) => fact.flag(p),
         Condition::Off(p) => fact.props.get(p).and_then(|v| v.as_bool()) == Some(false),
         Condition::Set(p) => match fact.props.get(p) {

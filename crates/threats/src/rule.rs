@@ -226,10 +226,10 @@ impl Rule {
 
     /// The fix for a framework, or the default one.
     pub fn fix_for(&self, framework: Option<&str>) -> (&str, &str) {
-        if let Some(fw) = framework {
-            if let Some((k, v)) = self.docs.fix.get_key_value(fw) {
-                return (k.as_str(), v.as_str());
-            }
+        if let Some(fw) = framework
+            && let Some((k, v)) = self.docs.fix.get_key_value(fw)
+        {
+            return (k.as_str(), v.as_str());
         }
         let d = self
             .docs

@@ -118,12 +118,13 @@ pub fn run(a: Args) -> u8 {
     if let Err(e) = super::write_output(a.output.as_deref(), &buf) {
         return super::fail(e);
     }
-    if a.output.is_some() && std::io::stderr().is_terminal() {
-        let s = &out.report.summary;
+    if let Some(path) = &a.output
+        && std::io::stderr().is_terminal()
+    {
         eprintln!(
             "wrote {} threats to {}",
-            s.threats,
-            a.output.as_ref().unwrap().display()
+            out.report.summary.threats,
+            path.display()
         );
     }
     let mut snapshot_stale = false;
