@@ -329,6 +329,24 @@ pub struct HttpWrapper {
     pub location: Location,
 }
 
+impl HttpWrapper {
+    /// The wrapper of `call` (as resolved) on parameter `param`, checked
+    /// against `allowlist`; the client is the call's first path segment.
+    pub fn new(param: u32, call: &str, allowlist: &str, location: Location) -> HttpWrapper {
+        HttpWrapper {
+            param,
+            call: call.to_string(),
+            client: call
+                .split(['.', '('])
+                .next()
+                .unwrap_or_default()
+                .to_string(),
+            allowlist: allowlist.to_string(),
+            location,
+        }
+    }
+}
+
 /// Everything extracted from one file.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct FileFacts {

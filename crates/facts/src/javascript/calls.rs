@@ -1550,19 +1550,12 @@ impl<'a> Ex<'a> {
             return None;
         }
         let param = *g.params.iter().next()?;
-        let client = cx
-            .callee
-            .split(['.', '('])
-            .next()
-            .unwrap_or_default()
-            .to_string();
-        Some(HttpWrapper {
+        Some(HttpWrapper::new(
             param,
-            call: cx.callee.to_string(),
-            client,
-            allowlist: g.collection.clone(),
-            location: self.loc(cx.node),
-        })
+            cx.callee,
+            &g.collection,
+            self.loc(cx.node),
+        ))
     }
 
     // ---------------------------------------------------------------- bindings

@@ -909,19 +909,12 @@ impl<'s> Ctx<'s> {
             return None;
         }
         let param = *g.params.iter().next()?;
-        let client = call
-            .path
-            .split(['.', '('])
-            .next()
-            .unwrap_or_default()
-            .to_string();
-        Some(HttpWrapper {
+        Some(HttpWrapper::new(
             param,
-            call: call.path.clone(),
-            client,
-            allowlist: g.collection.clone(),
-            location: self.loc(call.node),
-        })
+            &call.path,
+            &g.collection,
+            self.loc(call.node),
+        ))
     }
 
     // ---------------------------------------------------------------- assignment
