@@ -46,7 +46,13 @@ fn decided_as(status: &str, author: &str, date: &str) -> String {
 /// The diagnostic's text: what the decision became (if one went stale or
 /// expired), the rule's title, what was found, and the threat id.
 pub fn message(t: &Threat) -> String {
-    let what = format!("{}: {} [{}]", t.title, t.message.trim(), t.id);
+    let found = t.message.trim();
+    // Many rules' messages begin with the title already.
+    let what = if found.starts_with(t.title.trim()) {
+        format!("{found} [{}]", t.id)
+    } else {
+        format!("{}: {found} [{}]", t.title, t.id)
+    };
     let Some(d) = &t.decision else {
         return what;
     };
@@ -261,6 +267,13 @@ mod tests {
         assert_eq!(
             message(&t(Status::Open, Confidence::Likely)),
             "X: m [x@a.py::f]"
+        );
+        // A message that starts with the title does not repeat it.
+        let mut again = t(Status::Open, Confidence::Likely);
+        again.message = "X: `kind: Deployment` without runAsNonRoot".into();
+        assert_eq!(
+            message(&again),
+            "X: `kind: Deployment` without runAsNonRoot [x@a.py::f]"
         );
     }
 
