@@ -5,12 +5,9 @@
 //! so an unstaged edit neither hides nor adds a threat.
 
 use crate::exit;
-use bw_engine::diff::{DiffOptions, diff};
-use bw_engine::{ScanOptions, WalkOptions};
 use bw_outputs::{Format, TerminalOptions};
 use bw_threats::Severity;
 use clap::ValueEnum;
-use std::path::PathBuf;
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum FormatArg {
@@ -27,56 +24,26 @@ pub struct Args {
     /// Check the staged changes (the git index) against HEAD, ignoring unstaged edits.
     #[arg(long)]
     staged: bool,
-    /// The repository (or a directory in it).
-    #[arg(long = "repo", short = 'C', default_value = ".")]
-    path: PathBuf,
     /// Exit 1 when the change brings an open threat of this severity or higher; `none` never fails.
     #[arg(long, default_value = "high", value_parser = ["info", "low", "medium", "high", "critical", "none"])]
     fail_on: String,
     /// Output format.
     #[arg(long, value_enum, default_value = "compact")]
     format: FormatArg,
-    /// Show design-level potential threats, and count them for --fail-on.
-    #[arg(long)]
-    include_potential: bool,
-    /// Let decisions and inline ignores added by this change close its own new threats for the gate.
-    #[arg(long)]
-    trust_head_decisions: bool,
-    /// Skip files larger than this many bytes.
-    #[arg(long, default_value_t = bw_files::DEFAULT_MAX_FILE_BYTES)]
-    max_file_size: u64,
-    /// Worker threads (default: all cores).
-    #[arg(long)]
-    threads: Option<usize>,
     #[command(flatten)]
-    cache: super::CacheArgs,
+    change: super::diff::ChangeArgs,
 }
 
 pub fn run(a: Args) -> u8 {
-    let opts = DiffOptions {
-        base: Some("HEAD".into()).filter(|_| !a.staged),
-        head: None,
-        staged: a.staged,
-        trust_head_decisions: a.trust_head_decisions,
-        walk: WalkOptions {
-            max_file_bytes: a.max_file_size,
-            ..WalkOptions::default()
-        },
-        scan: ScanOptions {
-            name: super::system_name(&a.path),
-            threads: a.threads,
-            cache: a.cache.open(&a.path),
-            ..ScanOptions::default()
-        },
-    };
-    let out = match diff(&a.path, &opts) {
+    let c = &a.change;
+    let out = match c.compare(Some("HEAD".into()).filter(|_| !a.staged), None, a.staged) {
         Ok(o) => o,
         Err(e) => return super::fail(e),
     };
     let mut buf = vec![];
     let rendered = match a.format {
         FormatArg::Compact => {
-            buf = bw_outputs::diff::compact_new(&out.diff, a.include_potential).into_bytes();
+            buf = bw_outputs::diff::compact_new(&out.diff, c.include_potential).into_bytes();
             Ok(())
         }
         FormatArg::Json | FormatArg::Sarif => {
@@ -85,7 +52,7 @@ pub fn run(a: Args) -> u8 {
                 _ => Format::Sarif,
             };
             let topts = TerminalOptions {
-                include_potential: a.include_potential,
+                include_potential: c.include_potential,
                 ..TerminalOptions::default()
             };
             bw_outputs::diff::render_diff(format, &out.diff, &out.head, &topts, &mut buf)
@@ -98,7 +65,7 @@ pub fn run(a: Args) -> u8 {
         return super::fail(e);
     }
     if let Some(min) = Severity::parse(&a.fail_on) {
-        let hits = out.diff.gate_hits(min, a.include_potential);
+        let hits = out.diff.gate_hits(min, c.include_potential);
         if hits > 0 {
             eprintln!(
                 "gate: the {} bring {hits} threat(s) at {} or above (--fail-on {}); fix them, or record a decision with `breakwater triage` and commit it",

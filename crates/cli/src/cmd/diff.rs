@@ -1,7 +1,7 @@
 //! `breakwater diff [BASE] [HEAD]`: what a change does to the threat model.
 
 use crate::exit;
-use bw_engine::diff::{DiffOptions, diff};
+use bw_engine::diff::{DiffError, DiffOptions, DiffOutput, diff};
 use bw_engine::{ScanOptions, WalkOptions};
 use bw_outputs::{Format, TerminalOptions};
 use bw_threats::Severity;
@@ -23,9 +23,6 @@ pub struct Args {
     base: Option<String>,
     /// Head revision (default: the working tree, uncommitted changes included).
     head: Option<String>,
-    /// The repository (or a directory in it) to compare.
-    #[arg(long = "repo", short = 'C', default_value = ".")]
-    path: PathBuf,
     /// Output format: markdown is a pull-request comment; sarif carries only new threats.
     #[arg(long, value_enum, default_value = "terminal")]
     format: FormatArg,
@@ -35,41 +32,64 @@ pub struct Args {
     /// Exit 1 when the change introduces an open threat of this severity or higher (or leaves one unverified).
     #[arg(long, value_parser = ["info", "low", "medium", "high", "critical"])]
     fail_on: Option<String>,
+    #[command(flatten)]
+    change: ChangeArgs,
+}
+
+/// What `diff` and `check` share: the repository, and how each side is scanned.
+#[derive(clap::Args)]
+pub struct ChangeArgs {
+    /// The repository (or a directory in it).
+    #[arg(long = "repo", short = 'C', default_value = ".")]
+    pub path: PathBuf,
     /// Show design-level potential threats, and count them for --fail-on.
     #[arg(long)]
-    include_potential: bool,
+    pub include_potential: bool,
     /// Let decisions and inline ignores added by this change close its own new threats for the gate.
     #[arg(long)]
-    trust_head_decisions: bool,
+    pub trust_head_decisions: bool,
     /// Skip files larger than this many bytes.
     #[arg(long, default_value_t = bw_files::DEFAULT_MAX_FILE_BYTES)]
-    max_file_size: u64,
+    pub max_file_size: u64,
     /// Worker threads (default: all cores).
     #[arg(long)]
-    threads: Option<usize>,
+    pub threads: Option<usize>,
     #[command(flatten)]
-    cache: super::CacheArgs,
+    pub cache: super::CacheArgs,
+}
+
+impl ChangeArgs {
+    /// Compare `base` with `head` (the working tree when `None`, the index
+    /// when `staged`); unchanged files share cache entries between the sides.
+    pub fn compare(
+        &self,
+        base: Option<String>,
+        head: Option<String>,
+        staged: bool,
+    ) -> Result<DiffOutput, DiffError> {
+        let opts = DiffOptions {
+            base,
+            head,
+            staged,
+            trust_head_decisions: self.trust_head_decisions,
+            walk: WalkOptions {
+                max_file_bytes: self.max_file_size,
+                ..WalkOptions::default()
+            },
+            scan: ScanOptions {
+                name: super::system_name(&self.path),
+                threads: self.threads,
+                cache: self.cache.open(&self.path),
+                ..ScanOptions::default()
+            },
+        };
+        diff(&self.path, &opts)
+    }
 }
 
 pub fn run(a: Args) -> u8 {
-    let opts = DiffOptions {
-        base: a.base.clone(),
-        head: a.head.clone(),
-        staged: false,
-        trust_head_decisions: a.trust_head_decisions,
-        walk: WalkOptions {
-            max_file_bytes: a.max_file_size,
-            ..WalkOptions::default()
-        },
-        scan: ScanOptions {
-            name: super::system_name(&a.path),
-            threads: a.threads,
-            // Unchanged files share entries between base and head.
-            cache: a.cache.open(&a.path),
-            ..ScanOptions::default()
-        },
-    };
-    let out = match diff(&a.path, &opts) {
+    let c = &a.change;
+    let out = match c.compare(a.base.clone(), a.head.clone(), false) {
         Ok(o) => o,
         Err(e) => return super::fail(e),
     };
@@ -80,8 +100,8 @@ pub fn run(a: Args) -> u8 {
         FormatArg::Markdown => Format::Markdown,
     };
     let topts = TerminalOptions {
-        include_potential: a.include_potential,
-        root_label: a.path.display().to_string(),
+        include_potential: c.include_potential,
+        root_label: c.path.display().to_string(),
         ..TerminalOptions::default()
     };
     let mut buf = vec![];
@@ -94,11 +114,11 @@ pub fn run(a: Args) -> u8 {
     if a.output.is_some() && std::io::stderr().is_terminal() {
         eprintln!(
             "{}",
-            bw_outputs::diff::summary_line(&out.diff, a.include_potential)
+            bw_outputs::diff::summary_line(&out.diff, c.include_potential)
         );
     }
     if let Some(min) = a.fail_on.as_deref().and_then(Severity::parse) {
-        let hits = out.diff.gate_hits(min, a.include_potential);
+        let hits = out.diff.gate_hits(min, c.include_potential);
         if hits > 0 {
             eprintln!(
                 "gate: this change brings {hits} threat(s) at {} or above (--fail-on {})",
