@@ -231,12 +231,8 @@ fn scan_repo(
     let mut ws = super::open(&common.repo, walk, &common.cache)?;
     ws.model_file = mf;
     let opts = ScanOptions {
-        name: super::system_name(&common.repo),
-        model_file: ws.model_file.clone(),
-        baseline: ws.baseline.clone(),
         keep_facts: true,
-        cache: ws.cache.clone(),
-        ..ScanOptions::default()
+        ..ws.scan_options(&common.repo, None)
     };
     let out = scan(&ws.source, &ws.lib, &opts).map_err(|e| e.to_string())?;
     Ok((ws, out))

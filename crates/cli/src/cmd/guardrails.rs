@@ -4,7 +4,7 @@
 //! outside the section stays byte-identical; a second run changes nothing.
 
 use crate::exit;
-use bw_engine::{ScanOptions, WalkOptions, scan};
+use bw_engine::{WalkOptions, scan};
 use bw_outputs::guardrails::{Target, section, splice};
 use clap::ValueEnum;
 use std::io::IsTerminal;
@@ -66,14 +66,7 @@ pub fn run(a: Args) -> u8 {
         Ok(w) => w,
         Err(e) => return super::fail(e),
     };
-    let opts = ScanOptions {
-        name: super::system_name(&a.path),
-        threads: a.threads,
-        model_file: ws.model_file,
-        baseline: ws.baseline,
-        cache: ws.cache,
-        ..ScanOptions::default()
-    };
+    let opts = ws.scan_options(&a.path, a.threads);
     let out = match scan(&ws.source, &ws.lib, &opts) {
         Ok(o) => o,
         Err(e) => return super::fail(e),

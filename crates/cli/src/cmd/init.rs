@@ -74,10 +74,11 @@ fn write_baseline(a: &Args) -> u8 {
         Err(e) => return super::fail(e),
     };
     let had_model = ws.model_file.is_some();
+    // Threats are found as the model file leaves them; an older baseline
+    // must not mark them (the new one replaces it).
     let opts = ScanOptions {
-        name: super::system_name(&a.path),
-        model_file: ws.model_file,
-        ..Default::default()
+        baseline: None,
+        ..ws.scan_options(&a.path, None)
     };
     let out = match scan(&ws.source, &ws.lib, &opts) {
         Ok(o) => o,

@@ -48,6 +48,21 @@ pub struct Workspace {
     pub cache: Option<bw_engine::Cache>,
 }
 
+impl Workspace {
+    /// How to scan it as read: the system's name, its model file, adoption
+    /// baseline and facts cache.
+    pub fn scan_options(&self, root: &Path, threads: Option<usize>) -> bw_engine::ScanOptions {
+        bw_engine::ScanOptions {
+            name: system_name(root),
+            threads,
+            model_file: self.model_file.clone(),
+            baseline: self.baseline.clone(),
+            cache: self.cache.clone(),
+            ..bw_engine::ScanOptions::default()
+        }
+    }
+}
+
 /// Where the per-file facts cache lives, for every command that scans.
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct CacheArgs {

@@ -1,7 +1,7 @@
 //! `breakwater scan [PATH]`: the model and its threats.
 
 use crate::exit;
-use bw_engine::{ScanOptions, WalkOptions, gate_hits, scan_with_progress};
+use bw_engine::{WalkOptions, gate_hits, scan_with_progress};
 use bw_outputs::{Format, TerminalOptions};
 use bw_threats::Severity;
 use clap::ValueEnum;
@@ -72,14 +72,7 @@ pub fn run(a: Args) -> u8 {
         Ok(w) => w,
         Err(e) => return super::fail(e),
     };
-    let opts = ScanOptions {
-        name: super::system_name(&a.path),
-        threads: a.threads,
-        model_file: ws.model_file,
-        baseline: ws.baseline,
-        cache: ws.cache,
-        ..ScanOptions::default()
-    };
+    let opts = ws.scan_options(&a.path, a.threads);
     let bar = ProgressBar::new(std::io::stderr().is_terminal());
     let out = match scan_with_progress(&ws.source, &ws.lib, &opts, &|d, t| bar.update(d, t)) {
         Ok(o) => o,

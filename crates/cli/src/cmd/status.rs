@@ -1,7 +1,7 @@
 //! `breakwater status [PATH]`: the health of the threat model.
 
 use bw_engine::status::health;
-use bw_engine::{ScanOptions, WalkOptions, scan};
+use bw_engine::{WalkOptions, scan};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -30,13 +30,8 @@ pub fn run(a: Args) -> u8 {
         Ok(w) => w,
         Err(e) => return super::fail(e),
     };
+    let opts = ws.scan_options(&a.path, None);
     let model_file = ws.model_file;
-    let opts = ScanOptions {
-        name: super::system_name(&a.path),
-        model_file: model_file.clone(),
-        baseline: ws.baseline,
-        ..ScanOptions::default()
-    };
     let out = match scan(&ws.source, &ws.lib, &opts) {
         Ok(o) => o,
         Err(e) => return super::fail(e),
