@@ -12,33 +12,26 @@ mod cmd;
 
 // Extraction allocates many small short-lived objects on every worker
 // thread; mimalloc's per-thread heaps avoid glibc's arena contention
-// (measured in BENCHMARKS.md).
+// (measured in BENCHMARKS.md). Allocations are counted per thread, so each
+// file's analysis is held to its memory budget (`bw_facts::budget`).
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-/// `calloc` for tree-sitter on mimalloc (which has no `calloc` in its base API).
-unsafe extern "C" fn mi_calloc(count: usize, size: usize) -> *mut std::ffi::c_void {
-    match count.checked_mul(size) {
-        // SAFETY: mi_zalloc returns zeroed memory of `total` bytes (or null on OOM).
-        Some(total) => unsafe { libmimalloc_sys::mi_zalloc(total) },
-        None => std::ptr::null_mut(),
-    }
-}
+static GLOBAL: bw_lang::alloc::Counting<mimalloc::MiMalloc> =
+    bw_lang::alloc::Counting(mimalloc::MiMalloc);
 
 /// tree-sitter's trees come from its C allocator: route them to mimalloc
 /// too, so a freed tree's pages are reused by the next file instead of
-/// being returned to the kernel and faulted in again (see BENCHMARKS.md).
+/// being returned to the kernel and faulted in again (see BENCHMARKS.md),
+/// and count them with the rest.
 fn use_one_allocator() {
     // SAFETY: called first thing in `main`, before any tree-sitter object
-    // exists and before any other thread starts; the four functions are one
-    // allocator family with malloc's alignment.
+    // exists and before any other thread starts; the three functions are
+    // one allocator family with malloc's alignment.
     unsafe {
-        tree_sitter::set_allocator(Some(tree_sitter::Allocator {
-            malloc: libmimalloc_sys::mi_malloc,
-            calloc: mi_calloc,
-            realloc: libmimalloc_sys::mi_realloc,
-            free: libmimalloc_sys::mi_free,
-        }));
+        bw_lang::alloc::count_tree_sitter(Some((
+            libmimalloc_sys::mi_malloc,
+            libmimalloc_sys::mi_realloc,
+            libmimalloc_sys::mi_free,
+        )));
     }
 }
 

@@ -296,6 +296,15 @@ fn extract_bytes(
         Err(bw_lang::ParseError::Timeout { millis }) => {
             FileResult::Skipped(path.into(), SkipReason::Timeout { millis })
         }
+        Err(bw_lang::ParseError::Memory { limit }) => FileResult::Skipped(
+            path.into(),
+            SkipReason::OverBudget {
+                budget: format!(
+                    "memory ({} MiB held by its syntax tree and analysis)",
+                    limit >> 20
+                ),
+            },
+        ),
         Err(e) => FileResult::Skipped(
             path.into(),
             SkipReason::Unreadable {
@@ -478,9 +487,15 @@ fn analyse(
                 continue;
             }
         };
-        stats.analysed += 1;
-        stats.bytes += len;
-        *stats.languages.entry(f.lang.clone()).or_default() += 1;
+        // A file only partly read is reported as skipped, with its reason,
+        // while the facts of what was read are analysed.
+        if let Some(r) = &f.unread {
+            skipped.push((f.path.clone(), r.clone()));
+        } else {
+            stats.analysed += 1;
+            stats.bytes += len;
+            *stats.languages.entry(f.lang.clone()).or_default() += 1;
+        }
         if f.partial {
             stats.partial.push(f.path.clone());
         }
@@ -495,6 +510,7 @@ fn analyse(
             reason: r.label().into(),
             message: r.message(),
             failed: r.is_failure(),
+            unverified: r.is_unverified(),
         })
         .collect();
 

@@ -132,11 +132,12 @@ struct Stage<'t> {
 }
 
 pub fn extract(path: &str, text: &str) -> Result<FileFacts, bw_lang::ParseError> {
-    let tree = bw_lang::parse(Lang::Dockerfile, text, bw_lang::DEFAULT_PARSE_BUDGET)?;
+    let tree = crate::budget::parse(Lang::Dockerfile, text)?;
     let root = tree.root_node();
     let mut out = FileFacts {
         path: path.into(),
         partial: root.has_error(),
+        unread: None,
         ..Default::default()
     };
 
@@ -149,6 +150,9 @@ pub fn extract(path: &str, text: &str) -> Result<FileFacts, bw_lang::ParseError>
 
     let mut cursor = root.walk();
     for inst in root.named_children(&mut cursor) {
+        if crate::budget::spent() {
+            break;
+        }
         match inst.kind() {
             "from_instruction" => {
                 let spec = child_of_kind(inst, "image_spec");

@@ -31,12 +31,47 @@ pub fn location(path: &str, node: Node<'_>, src: &str) -> Location {
     }
 }
 
+/// Where each line of a text starts, built once per file, so finding a
+/// line costs the same on line 1 and line 100,000 (a lookup per fact by
+/// walking the text from its start made files with many facts quadratic).
+pub struct LineIndex<'a> {
+    src: &'a str,
+    /// Byte offset of the start of each line.
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(src: &'a str) -> LineIndex<'a> {
+        let mut starts = vec![0];
+        starts.extend(
+            src.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1)
+                .filter(|&i| i < src.len()),
+        );
+        LineIndex { src, starts }
+    }
+
+    /// Line `line` (1-based) without its line ending, as `str::lines`
+    /// gives it; empty past the end.
+    pub fn line(&self, line: u32) -> &'a str {
+        let Some(&start) = self.starts.get(line.saturating_sub(1) as usize) else {
+            return "";
+        };
+        let rest = &self.src[start..];
+        let text = rest.split_once('\n').map_or(rest, |(l, _)| l);
+        text.strip_suffix('\r').unwrap_or(text)
+    }
+}
+
 /// A location spanning whole lines (for facts from non-tree formats).
-pub fn line_location(path: &str, src: &str, line: u32) -> Location {
-    let text = src
-        .lines()
-        .nth(line.saturating_sub(1) as usize)
-        .unwrap_or("");
+pub fn line_location(path: &str, lines: &LineIndex<'_>, line: u32) -> Location {
+    line_location_of(path, lines.line(line), line)
+}
+
+/// The location of line number `line`, whose text is `text`.
+pub fn line_location_of(path: &str, text: &str, line: u32) -> Location {
     let indent = text.chars().take_while(|c| c.is_whitespace()).count() as u32;
     Location {
         path: path.to_string(),
@@ -80,14 +115,37 @@ pub fn evidence(path: &str, node: Node<'_>, src: &str, symbol: &str) -> Evidence
 }
 
 /// Evidence for a line of a non-tree file.
-pub fn line_evidence(path: &str, src: &str, line: u32, symbol: &str) -> Evidence {
-    let text = src
-        .lines()
-        .nth(line.saturating_sub(1) as usize)
-        .unwrap_or("");
+pub fn line_evidence(path: &str, lines: &LineIndex<'_>, line: u32, symbol: &str) -> Evidence {
+    let text = lines.line(line);
     Evidence {
-        location: line_location(path, src, line),
+        location: line_location_of(path, text, line),
         text: normalise(text),
         symbol: symbol.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_index_agrees_with_str_lines() {
+        for src in [
+            "",
+            "a",
+            "a\n",
+            "a\nb",
+            "a\r\nb\r\n\nc",
+            "\n\n",
+            "é\n  ü x\n",
+        ] {
+            let idx = LineIndex::new(src);
+            let lines: Vec<&str> = src.lines().collect();
+            for n in 1..=lines.len() as u32 + 2 {
+                let want = lines.get(n as usize - 1).copied().unwrap_or("");
+                assert_eq!(idx.line(n), want, "{src:?} line {n}");
+            }
+            assert_eq!(idx.line(0), lines.first().copied().unwrap_or(""));
+        }
     }
 }

@@ -4,7 +4,7 @@
 //! same line. An ignore without a reason is kept so reports can list it,
 //! but it silences nothing.
 
-use crate::evidence::line_location;
+use crate::evidence::line_location_of;
 use crate::types::InlineIgnore;
 
 const MARKER: &str = "breakwater: ignore[";
@@ -12,6 +12,9 @@ const MARKER: &str = "breakwater: ignore[";
 pub fn scan(path: &str, text: &str) -> Vec<InlineIgnore> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
+        if crate::budget::spent() {
+            break;
+        }
         let Some(pos) = line.find(MARKER) else {
             continue;
         };
@@ -35,7 +38,7 @@ pub fn scan(path: &str, text: &str) -> Vec<InlineIgnore> {
             .trim_start_matches([':', '-'])
             .trim();
         out.push(InlineIgnore {
-            location: line_location(path, text, i as u32 + 1),
+            location: line_location_of(path, line, i as u32 + 1),
             rules,
             reason: reason.to_string(),
         });

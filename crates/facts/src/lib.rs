@@ -9,6 +9,7 @@
 //! is driven by the [`flowspec::FlowSpec`] data files in `rules/flow/`, so a
 //! team adds a sink for its own wrapper without writing Rust.
 
+pub mod budget;
 pub mod evidence;
 pub mod flowspec;
 pub mod taint;
@@ -59,8 +60,10 @@ pub(crate) fn with_walk_stack<T: Send>(
     std::thread::scope(|s| {
         match std::thread::Builder::new()
             .stack_size(WALK_STACK)
-            .spawn_scoped(s, f)
-        {
+            .spawn_scoped(s, || {
+                declare_thread_stack(WALK_STACK);
+                f()
+            }) {
             Ok(h) => h.join().unwrap_or_else(|_| fallback()),
             Err(_) => fallback(),
         }
@@ -72,8 +75,44 @@ use flowspec::FlowSpec;
 
 /// Extract the facts of one file. `text` is the whole file, already known
 /// to be UTF-8. Never panics on bad input: a file that does not parse
-/// yields what its partial tree shows, with `partial` set.
+/// yields what its partial tree shows, with `partial` set. Within the
+/// default [`budget::Budget`].
 pub fn extract(
+    path: &str,
+    lang: Lang,
+    text: &str,
+    spec: &FlowSpec,
+) -> Result<FileFacts, bw_lang::ParseError> {
+    extract_within(path, lang, text, spec, &budget::Budget::default())
+}
+
+/// [`extract`] within `budget`: past its time or memory, the file fails
+/// with [`bw_lang::ParseError::Timeout`] or [`bw_lang::ParseError::Memory`]
+/// (the facts found until then are dropped, never returned as if whole).
+pub fn extract_within(
+    path: &str,
+    lang: Lang,
+    text: &str,
+    spec: &FlowSpec,
+    budget: &budget::Budget,
+) -> Result<FileFacts, bw_lang::ParseError> {
+    with_walk_stack(
+        || {
+            let entered = budget::enter(budget, text.len());
+            let out = extract_entered(path, lang, text, spec);
+            if let Err(e) = &out {
+                budget::note(e);
+            }
+            match entered.over() {
+                Some(e) => Err(e),
+                None => out,
+            }
+        },
+        || Err(bw_lang::ParseError::Failed),
+    )
+}
+
+fn extract_entered(
     path: &str,
     lang: Lang,
     text: &str,

@@ -9,10 +9,14 @@
 //! engine sets it after the walk, when it has seen a lockfile
 //! (package-lock.json, yarn.lock, poetry.lock, uv.lock, …) in the same
 //! directory as the manifest.
+//!
+//! A package.json that is not JSON, or a pyproject.toml that is not TOML,
+//! is reported (`malformed`, with the line of the error; `over-budget` when
+//! it nests deeper than the reader allows), never dropped silently.
 
-use crate::evidence::line_evidence;
+use crate::evidence::{LineIndex, line_evidence};
 use crate::types::{Fact, FileFacts, Prop, Subject};
-use bw_files::Lang;
+use bw_files::{Lang, SkipReason};
 
 pub fn extract(path: &str, lang: Lang, text: &str) -> FileFacts {
     let mut out = FileFacts {
@@ -21,12 +25,64 @@ pub fn extract(path: &str, lang: Lang, text: &str) -> FileFacts {
     };
     let fact = match lang {
         Lang::Requirements => requirements(path, text),
-        Lang::PackageJson => package_json(path, text),
-        Lang::Pyproject => pyproject(path, text),
+        Lang::PackageJson => match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(doc) => package_json(path, text, &doc),
+            Err(e) => {
+                out.unread = Some(json_problem(&e));
+                None
+            }
+        },
+        Lang::Pyproject => match toml::from_str::<toml::Table>(text) {
+            Ok(doc) => pyproject(path, text, &doc),
+            Err(e) => {
+                out.unread = Some(toml_problem(text, &e));
+                None
+            }
+        },
         _ => None,
     };
     out.facts.extend(fact);
     out
+}
+
+/// Why a package.json was not read.
+fn json_problem(e: &serde_json::Error) -> SkipReason {
+    let text = e.to_string();
+    let message = text.split(" at line ").next().unwrap_or(&text);
+    if message.contains("recursion limit") {
+        return SkipReason::OverBudget {
+            budget: "JSON nesting depth (128 levels)".into(),
+        };
+    }
+    SkipReason::Malformed {
+        error: format!(
+            "is not valid JSON: line {}, column {}: {message}",
+            e.line(),
+            e.column()
+        ),
+    }
+}
+
+/// Why a pyproject.toml was not read.
+fn toml_problem(text: &str, e: &toml::de::Error) -> SkipReason {
+    let (line, column) = match e.span() {
+        Some(span) => {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+            (line, col)
+        }
+        None => (0, 0),
+    };
+    let message = e.message().trim().trim_end_matches('.');
+    if message.contains("recursion") || message.contains("nest") {
+        return SkipReason::OverBudget {
+            budget: format!("TOML nesting depth ({message})"),
+        };
+    }
+    SkipReason::Malformed {
+        error: format!("is not valid TOML: line {line}, column {column}: {message}"),
+    }
 }
 
 fn dir_of(path: &str) -> &str {
@@ -59,7 +115,7 @@ fn package(
     Fact::new(
         Subject::Package,
         kind,
-        line_evidence(path, text, line.max(1), "<module>"),
+        line_evidence(path, &LineIndex::new(text), line.max(1), "<module>"),
     )
     .with("name", Prop::Str(name))
     .with("root", Prop::Str(root.to_string()))
@@ -118,6 +174,9 @@ fn requirements(path: &str, text: &str) -> Option<Fact> {
     let mut deps = Vec::new();
     let mut first_line = None;
     for (i, raw) in text.lines().enumerate() {
+        if crate::budget::spent() {
+            break;
+        }
         let line = raw.split(" #").next().unwrap_or(raw).trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
@@ -166,8 +225,7 @@ fn requirements(path: &str, text: &str) -> Option<Fact> {
     Some(package(path, text, "python", line, None, deps))
 }
 
-fn pyproject(path: &str, text: &str) -> Option<Fact> {
-    let doc: toml::Table = toml::from_str(text).ok()?;
+fn pyproject(path: &str, text: &str, doc: &toml::Table) -> Option<Fact> {
     let project = doc.get("project").and_then(|p| p.as_table());
     let poetry = doc
         .get("tool")
@@ -316,8 +374,7 @@ fn npm_pinned(spec: &str) -> bool {
             .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
-fn package_json(path: &str, text: &str) -> Option<Fact> {
-    let doc: serde_json::Value = serde_json::from_str(text).ok()?;
+fn package_json(path: &str, text: &str, doc: &serde_json::Value) -> Option<Fact> {
     let obj = doc.as_object()?;
     let mut deps = Vec::new();
     for section in ["dependencies", "devDependencies", "optionalDependencies"] {

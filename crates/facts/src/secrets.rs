@@ -17,7 +17,7 @@
 //! only (kind, a short prefix, length and a short hash), and the evidence
 //! line has the value replaced by that mask.
 
-use crate::evidence::{line_location, normalise};
+use crate::evidence::{line_location_of, normalise};
 use crate::types::{Evidence, Fact, Prop, Subject};
 use bw_files::Lang;
 use sha2::{Digest, Sha256};
@@ -562,6 +562,9 @@ pub fn scan(path: &str, lang: Lang, text: &str) -> Vec<Fact> {
         .iter()
         .any(|w| file_name.split(['.', '-', '_']).any(|part| part == *w));
     for (i, full) in lines.iter().enumerate() {
+        if crate::budget::spent() {
+            break;
+        }
         let line = cut(full, MAX_LINE);
         if line.len() < 8 {
             if lang == Lang::Python {
@@ -661,7 +664,7 @@ pub fn scan(path: &str, lang: Lang, text: &str) -> Vec<Fact> {
         for h in &hits {
             let value = h.body.as_deref().unwrap_or(&line[h.start..h.end]);
             let evidence = Evidence {
-                location: line_location(path, text, line_no),
+                location: line_location_of(path, full, line_no),
                 text: normalise(&masked_line),
                 symbol: "<module>".to_string(),
             };

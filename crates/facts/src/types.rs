@@ -364,6 +364,14 @@ pub struct FileFacts {
     /// The tree had syntax errors; facts come from a partial tree.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub partial: bool,
+    /// Part of the file could not be read (a YAML syntax error, aliases
+    /// expanding past their budget, a manifest that is not valid JSON or
+    /// TOML): the facts are those of what was read (secrets are looked for
+    /// in the whole text), and the file is reported as skipped with this
+    /// reason, never silently.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(skip)]
+    pub unread: Option<bw_files::SkipReason>,
 }
 
 /// An inline ignore comment. A missing reason is kept (and reported) but

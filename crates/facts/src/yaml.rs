@@ -7,14 +7,21 @@
 //! Services and Ingresses become facts. Helm templates (`{{ … }}`) are not
 //! YAML until rendered and yield no facts. Other YAML (CI files, configs)
 //! yields nothing here; the secrets scanner still reads it.
+//!
+//! What cannot be read is said, never dropped: a syntax error (with its
+//! line) makes the file `malformed`, aliases expanding past their budget or
+//! nesting past the reader's depth make it `over-budget`; the documents
+//! that were read are still modelled and the secrets scanner still reads
+//! the whole text.
 
 mod node;
 
 use crate::docker::image_pinned;
-use crate::evidence::line_evidence;
+use crate::evidence::{LineIndex, line_evidence};
 use crate::secrets::is_literal_secret_env;
 use crate::types::{Fact, FileFacts, Prop, Subject};
-use node::{Node, Value};
+use bw_files::SkipReason;
+use node::{Node, Problem, Value};
 
 pub fn extract(path: &str, text: &str) -> FileFacts {
     let mut out = FileFacts {
@@ -24,7 +31,13 @@ pub fn extract(path: &str, text: &str) -> FileFacts {
     if is_template(text) {
         return out;
     }
-    for doc in node::documents(text) {
+    let read = node::documents(text);
+    out.unread = read.problem.and_then(unread);
+    let lines = LineIndex::new(text);
+    for doc in read.docs {
+        if crate::budget::spent() {
+            break;
+        }
         if !doc.is_map() {
             continue;
         }
@@ -36,19 +49,43 @@ pub fn extract(path: &str, text: &str) -> FileFacts {
                 for item in doc.get("items").map(Node::items).unwrap_or(&[]) {
                     let api = item.get("apiVersion").and_then(Node::str);
                     if let (Some(_), Some(kind)) = (api, item.get("kind").and_then(Node::str)) {
-                        kubernetes(path, text, item, kind, &mut out.facts);
+                        kubernetes(path, &lines, item, kind, &mut out.facts);
                     }
                 }
             }
-            (Some(_), Some(kind)) => kubernetes(path, text, &doc, kind, &mut out.facts),
+            (Some(_), Some(kind)) => kubernetes(path, &lines, &doc, kind, &mut out.facts),
             _ => {
                 if let Some(services) = doc.get("services").filter(|s| s.is_map()) {
-                    compose(path, text, services, &mut out.facts);
+                    compose(path, &lines, services, &mut out.facts);
                 }
             }
         }
     }
     out
+}
+
+/// How a problem reading the stream is reported (`None`: the file's own
+/// budget ran out, which fails the whole file).
+fn unread(p: Problem) -> Option<SkipReason> {
+    Some(match p {
+        Problem::Syntax {
+            line,
+            column,
+            message,
+        } => SkipReason::Malformed {
+            error: format!("is not valid YAML: line {line}, column {column}: {message}"),
+        },
+        Problem::Expansion { budget } => SkipReason::OverBudget {
+            budget: format!(
+                "YAML alias expansion ({} MiB for a file this size: its aliases expand past it)",
+                budget >> 20
+            ),
+        },
+        Problem::Depth => SkipReason::OverBudget {
+            budget: "YAML nesting depth (it nests deeper than 64 levels)".into(),
+        },
+        Problem::Budget => return None,
+    })
 }
 
 /// A Helm (or other Go-template) file: `{{` that is not GitHub Actions' `${{`.
@@ -73,14 +110,14 @@ fn list(mut v: Vec<String>) -> Prop {
 
 // ---------------------------------------------------------------- compose
 
-fn compose(path: &str, text: &str, services: &Node, out: &mut Vec<Fact>) {
+fn compose(path: &str, lines: &LineIndex<'_>, services: &Node, out: &mut Vec<Fact>) {
     for (key, svc) in services.entries() {
         let Some(name) = key.scalar() else { continue };
         let symbol = format!("services.{name}");
         let mut fact = Fact::new(
             Subject::ComposeService,
             "compose",
-            line_evidence(path, text, key.line, &symbol),
+            line_evidence(path, lines, key.line, &symbol),
         )
         .with("name", Prop::Str(name.clone()));
         let image = svc.get("image").and_then(Node::scalar);
@@ -281,14 +318,14 @@ const WORKLOADS: &[&str] = &[
     "ReplicaSet",
 ];
 
-fn kubernetes(path: &str, text: &str, doc: &Node, kind: &str, out: &mut Vec<Fact>) {
+fn kubernetes(path: &str, lines: &LineIndex<'_>, doc: &Node, kind: &str, out: &mut Vec<Fact>) {
     let name = doc
         .path(&["metadata", "name"])
         .and_then(Node::scalar)
         .unwrap_or_default();
     let line = doc.entry("kind").map(|(k, _)| k.line).unwrap_or(1);
     let symbol = format!("{kind}/{name}");
-    let ev = line_evidence(path, text, line, &symbol);
+    let ev = line_evidence(path, lines, line, &symbol);
     if WORKLOADS.contains(&kind) {
         let (pod, template_meta) = match kind {
             "Pod" => (doc.get("spec"), doc.get("metadata")),

@@ -54,6 +54,13 @@ pub enum SkipReason {
     Generated,
     /// Parsing took longer than the per-file time budget.
     Timeout { millis: u64 },
+    /// Not valid in its format (a YAML or JSON syntax error); `error` says
+    /// where. What could be read around it is still analysed.
+    Malformed { error: String },
+    /// Analysing it would go past a per-file budget other than time: the
+    /// memory its analysis holds, what its YAML aliases expand to, how deep
+    /// it nests. `budget` names the budget and its value.
+    OverBudget { budget: String },
 }
 
 impl SkipReason {
@@ -70,6 +77,8 @@ impl SkipReason {
             SkipReason::Minified => "minified",
             SkipReason::Generated => "generated",
             SkipReason::Timeout { .. } => "timeout",
+            SkipReason::Malformed { .. } => "malformed",
+            SkipReason::OverBudget { .. } => "over-budget",
         }
     }
 
@@ -90,18 +99,47 @@ impl SkipReason {
             SkipReason::Minified => "looks minified (very long lines)".into(),
             SkipReason::Generated => "carries a generated-code marker".into(),
             SkipReason::Timeout { millis } => {
-                format!("took longer than {millis} ms to parse and was abandoned")
+                format!(
+                    "took longer than {millis} ms (the per-file time budget) to analyse and was abandoned; if it is hand-written code, split it"
+                )
             }
+            SkipReason::Malformed { error } => format!(
+                "{error}; what could not be read was not modelled (secrets are still looked for in the whole file): fix the syntax to have it analysed"
+            ),
+            SkipReason::OverBudget { budget } => format!(
+                "goes past the per-file budget for {budget}, so what lies beyond it was not analysed; a file built to exhaust resources looks like this, and a genuine one should be split or simplified"
+            ),
         }
     }
 
     /// True when the file failed (as opposed to being deliberately left out).
-    /// Failed files make a scan incomplete (exit code 3).
+    /// Failed files make a scan incomplete (exit code 3). A file over a
+    /// budget failed; a malformed one did not (the repository's file is
+    /// broken, the scan is not: it is reported, see [`is_unverified`]).
+    ///
+    /// [`is_unverified`]: SkipReason::is_unverified
     pub fn is_failure(&self) -> bool {
         matches!(
             self,
-            SkipReason::Unreadable { .. } | SkipReason::InvalidUtf8 | SkipReason::Timeout { .. }
+            SkipReason::Unreadable { .. }
+                | SkipReason::InvalidUtf8
+                | SkipReason::Timeout { .. }
+                | SkipReason::OverBudget { .. }
         )
+    }
+
+    /// True when the file's content could not be (fully) analysed: it
+    /// failed, is malformed, or is over a budget (size, time, memory,
+    /// expansion, depth). What it holds is unknown, so a gate must count
+    /// it as unverified; outputs name each such file with its message.
+    /// Files left out by what they are (tests, vendored, minified,
+    /// generated code, links) are not.
+    pub fn is_unverified(&self) -> bool {
+        self.is_failure()
+            || matches!(
+                self,
+                SkipReason::Malformed { .. } | SkipReason::TooLarge { .. }
+            )
     }
 }
 

@@ -2,8 +2,11 @@
 //!
 //! Grammars are looked up by [`bw_files::Lang`]; parsing is bounded in time
 //! (a progress callback abandons a parse that runs past its budget) so one
-//! pathological file cannot stall a scan. Trees are meant to be short-lived:
+//! pathological file cannot stall a scan, and in memory (when the program
+//! counts allocations, see [`alloc`]). Trees are meant to be short-lived:
 //! extractors pull facts out and drop them.
+
+pub mod alloc;
 
 use bw_files::Lang;
 use std::ops::ControlFlow;
@@ -26,11 +29,51 @@ pub fn grammar(lang: Lang) -> Option<Language> {
 }
 
 /// Why a parse produced no tree.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParseError {
     NoGrammar,
-    Timeout { millis: u64 },
+    /// Past the time budget (`millis` is the whole budget).
+    Timeout {
+        millis: u64,
+    },
     Failed,
+    /// Past the memory budget: the thread held more than `limit` bytes
+    /// over what it held when the file's analysis began.
+    Memory {
+        limit: u64,
+    },
+}
+
+/// What one file's parse may use.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Give up after this instant.
+    pub deadline: Instant,
+    /// The whole time budget the deadline comes from (for the error).
+    pub budget: Duration,
+    /// Give up when the thread's [`alloc::live_bytes`] exceed
+    /// `base + limit`: `(base, limit)`. Ignored when allocations are not
+    /// counted.
+    pub memory: Option<(isize, u64)>,
+}
+
+impl Limits {
+    /// A time budget from now, no memory budget.
+    pub fn time(budget: Duration) -> Limits {
+        Limits {
+            deadline: Instant::now() + budget,
+            budget,
+            memory: None,
+        }
+    }
+
+    /// The memory budget is spent (false when allocations are not counted).
+    pub fn over_memory(&self) -> bool {
+        match (self.memory, alloc::live_bytes()) {
+            (Some((base, limit)), Some(now)) => now.saturating_sub(base) > limit as isize,
+            _ => false,
+        }
+    }
 }
 
 /// Parse `text` as `lang`, giving up after `budget`.
@@ -38,16 +81,27 @@ pub enum ParseError {
 /// Trees with error nodes are returned as they are: extractors work on
 /// partial trees (modern syntax some grammars do not know yet).
 pub fn parse(lang: Lang, text: &str, budget: Duration) -> Result<Tree, ParseError> {
+    parse_within(lang, text, &Limits::time(budget))
+}
+
+/// Parse `text` as `lang` within `limits` (time, and memory when counted).
+pub fn parse_within(lang: Lang, text: &str, limits: &Limits) -> Result<Tree, ParseError> {
     let language = grammar(lang).ok_or(ParseError::NoGrammar)?;
     let mut parser = Parser::new();
     parser
         .set_language(&language)
         .map_err(|_| ParseError::Failed)?;
-    let start = Instant::now();
-    let mut timed_out = false;
+    let mut stopped: Option<ParseError> = None;
     let mut progress = |_: &tree_sitter::ParseState| {
-        if start.elapsed() > budget {
-            timed_out = true;
+        if Instant::now() >= limits.deadline {
+            stopped = Some(ParseError::Timeout {
+                millis: limits.budget.as_millis() as u64,
+            });
+            ControlFlow::Break(())
+        } else if limits.over_memory() {
+            stopped = Some(ParseError::Memory {
+                limit: limits.memory.map_or(0, |(_, l)| l),
+            });
             ControlFlow::Break(())
         } else {
             ControlFlow::Continue(())
@@ -66,12 +120,10 @@ pub fn parse(lang: Lang, text: &str, budget: Duration) -> Result<Tree, ParseErro
         None,
         Some(ParseOptions::new().progress_callback(&mut progress)),
     );
-    match tree {
-        Some(t) => Ok(t),
-        None if timed_out => Err(ParseError::Timeout {
-            millis: budget.as_millis() as u64,
-        }),
-        None => Err(ParseError::Failed),
+    match (tree, stopped) {
+        (Some(t), _) => Ok(t),
+        (None, Some(e)) => Err(e),
+        (None, None) => Err(ParseError::Failed),
     }
 }
 

@@ -351,6 +351,22 @@ pub fn markdown(report: &Report) -> String {
         }
         let _ = writeln!(o);
     }
+    let unknown: Vec<_> = report
+        .files
+        .skipped
+        .iter()
+        .filter(|s| s.unverified && !s.failed)
+        .collect();
+    if !unknown.is_empty() {
+        let _ = writeln!(
+            o,
+            "Files not analysed, or only in part (what they hold is not in this report):\n"
+        );
+        for s in unknown {
+            let _ = writeln!(o, "- {}: {}", code(&s.path), escape(&s.message));
+        }
+        let _ = writeln!(o);
+    }
     if !report.files.partial.is_empty() {
         let list: Vec<String> = report.files.partial.iter().map(|p| code(p)).collect();
         let _ = writeln!(

@@ -42,7 +42,17 @@ impl Renderer for Mermaid {
                 skipped.join(", ")
             ));
         }
-        writeln!(out, "{}", one_line(&note))
+        writeln!(out, "{}", one_line(&note))?;
+        for s in report
+            .files
+            .skipped
+            .iter()
+            .filter(|s| s.failed || s.unverified)
+        {
+            let line = format!("%% not analysed: {}: {}", s.path, s.message);
+            writeln!(out, "{}", one_line(&line))?;
+        }
+        Ok(())
     }
 }
 

@@ -86,17 +86,18 @@ pub fn sarif_log(report: &Report, include_potential: bool) -> Value {
         driver.insert("informationUri".into(), json!(INFORMATION_URI));
     }
     driver.insert("rules".into(), Value::Array(descriptors));
-    // Nothing skipped silently: files that failed are notifications (the
-    // run is then not "successful"), and every skipped file is counted by
-    // reason in the invocation's properties.
-    let failed: Vec<Value> = report
+    // Nothing skipped silently: files that failed are error notifications
+    // (the run is then not "successful"), files whose content is otherwise
+    // unknown (malformed, over a budget) warnings, and every skipped file
+    // is counted by reason in the invocation's properties.
+    let notifications: Vec<Value> = report
         .files
         .skipped
         .iter()
-        .filter(|s| s.failed)
+        .filter(|s| s.failed || s.unverified)
         .map(|s| {
             json!({
-                "level": "error",
+                "level": if s.failed { "error" } else { "warning" },
                 "message": { "text": format!("{}: {}", one_line(&s.path), one_line(&s.message)) },
                 "locations": [{ "physicalLocation": { "artifactLocation": { "uri": uri(&s.path), "uriBaseId": "%SRCROOT%" } } }],
             })
@@ -107,8 +108,8 @@ pub fn sarif_log(report: &Report, include_potential: bool) -> Value {
         .map(|(r, n)| (r, json!(n)))
         .collect();
     let invocation = json!({
-        "executionSuccessful": failed.is_empty(),
-        "toolExecutionNotifications": failed,
+        "executionSuccessful": !report.files.skipped.iter().any(|s| s.failed),
+        "toolExecutionNotifications": notifications,
         "properties": {
             "breakwater/analysedFiles": report.files.analysed,
             "breakwater/skippedFiles": Value::Object(skipped),

@@ -683,9 +683,16 @@ fn files_section(cx: &mut Ctx<'_>, report: &Report) -> io::Result<()> {
                 reasons.join(", ")
             ),
         )?;
-        for s in files.skipped.iter().filter(|s| s.failed) {
+        // Each file whose content is unknown is named: failures as errors,
+        // the rest (malformed, over a budget) as warnings.
+        for s in files.skipped.iter().filter(|s| s.failed || s.unverified) {
             let msg = format!("{}: {}", clean(&s.path), one_line(&s.message));
-            cx.para(&format!("  {}: ", p.paint("error", ERROR)), 4, &msg)?;
+            let label = if s.failed {
+                p.paint("error", ERROR)
+            } else {
+                p.paint("warning", "1;33")
+            };
+            cx.para(&format!("  {label}: "), 4, &msg)?;
         }
         wrote = true;
     }

@@ -300,6 +300,12 @@ pub struct SkippedFile {
     pub message: String,
     /// True when the file failed (the scan is incomplete).
     pub failed: bool,
+    /// True when what the file holds is unknown: it failed, is malformed,
+    /// or is over a budget (size, time, memory, expansion, depth), as
+    /// opposed to left out for what it is (test, vendored, generated…).
+    /// Outputs name each such file.
+    #[serde(default)]
+    pub unverified: bool,
 }
 
 /// What was read.

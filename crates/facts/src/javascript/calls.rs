@@ -103,7 +103,7 @@ impl<'a> Ex<'a> {
     }
 
     fn eval_node(&mut self, n: Node, d: usize) -> Taint {
-        if d > self.max_depth {
+        if d > self.max_depth || crate::budget::spent() {
             return Taint::unknown();
         }
         match n.kind() {

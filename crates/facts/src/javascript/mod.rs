@@ -69,7 +69,7 @@ fn extract_with(
     spec: &FlowSpecFile,
     max_depth: usize,
 ) -> Result<FileFacts, bw_lang::ParseError> {
-    let tree = bw_lang::parse(lang, text, bw_lang::DEFAULT_PARSE_BUDGET)?;
+    let tree = crate::budget::parse(lang, text)?;
     let root = tree.root_node();
     let mut ex = Ex::new(path, text, spec);
     ex.max_depth = max_depth;
@@ -84,6 +84,7 @@ fn extract_with(
         functions: ex.functions,
         ignores: vec![],
         partial: root.has_error(),
+        unread: None,
     })
 }
 
@@ -465,6 +466,9 @@ impl<'a> Ex<'a> {
                 && (t == "'use server'" || t == "\"use server\"");
         }
         for st in kids(root) {
+            if crate::budget::spent() {
+                break;
+            }
             let st = if st.kind() == "export_statement" {
                 st.field("declaration").unwrap_or(st)
             } else {
@@ -776,7 +780,7 @@ impl<'a> Ex<'a> {
     // ---------------------------------------------------------------- walk
 
     fn walk(&mut self, n: Node, d: usize) {
-        if d > self.max_depth {
+        if d > self.max_depth || crate::budget::spent() {
             return;
         }
         match n.kind() {

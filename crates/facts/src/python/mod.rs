@@ -178,7 +178,7 @@ fn extract_inner(
     text: &str,
     spec: &FlowSpec,
 ) -> Result<FileFacts, bw_lang::ParseError> {
-    let tree = bw_lang::parse(bw_files::Lang::Python, text, bw_lang::DEFAULT_PARSE_BUDGET)?;
+    let tree = crate::budget::parse(bw_files::Lang::Python, text)?;
     let root = tree.root_node();
     let file = path.rsplit('/').next().unwrap_or(path);
     let mut cx = Ctx {
@@ -246,6 +246,7 @@ fn extract_inner(
         functions: cx.functions,
         ignores: Vec::new(),
         partial: root.has_error(),
+        unread: None,
     })
 }
 
@@ -284,7 +285,7 @@ impl<'s> Ctx<'s> {
     /// Imports, top-level definitions and functions registered as tools by
     /// name, gathered before the walk so resolution does not depend on order.
     fn prescan(&mut self, n: Node<'_>, depth: usize) {
-        if depth > 40 {
+        if depth > 40 || crate::budget::spent() {
             return;
         }
         for c in named_kids(n) {
@@ -329,7 +330,7 @@ impl<'s> Ctx<'s> {
     }
 
     fn prescan_tools(&mut self, n: Node<'_>, depth: usize) {
-        if depth > 30 {
+        if depth > 30 || crate::budget::spent() {
             return;
         }
         if n.kind() == "keyword_argument"
@@ -379,7 +380,7 @@ impl<'s> Ctx<'s> {
     }
 
     pub(crate) fn stmt(&mut self, n: Node<'_>, sc: &mut Scope, depth: usize) {
-        if depth > MAX_DEPTH {
+        if depth > MAX_DEPTH || crate::budget::spent() {
             return;
         }
         match n.kind() {
@@ -1312,7 +1313,7 @@ impl<'s> Ctx<'s> {
     }
 
     pub fn eval(&mut self, n: Node<'_>, sc: &mut Scope, depth: usize) -> Taint {
-        if depth > MAX_DEPTH {
+        if depth > MAX_DEPTH || crate::budget::spent() {
             return Taint::unknown();
         }
         match n.kind() {
