@@ -2,14 +2,22 @@
 //! parse every code file with tree-sitter alone, single-threaded, keeping
 //! nothing. Prints files, bytes, seconds and MB/s.
 //!
-//! `cargo run --release -p bw-engine --example parse_floor -- PATH`
+//! `cargo run --release -p bw-engine --example parse_floor -- PATH [MAX_FILE_BYTES]`
+//! (the size limit as `scan --max-file-size`; 2 MB by default).
 
 use bw_files::{FileClass, FileSource, FsSource, WalkOptions, classify, decode_text, detect_lang};
 use std::time::Instant;
 
 fn main() {
-    let root = std::env::args().nth(1).expect("usage: parse_floor PATH");
-    let source = FsSource::new(&root, WalkOptions::default()).expect("a directory");
+    let mut args = std::env::args().skip(1);
+    let root = args
+        .next()
+        .expect("usage: parse_floor PATH [MAX_FILE_BYTES]");
+    let mut opts = WalkOptions::default();
+    if let Some(max) = args.next() {
+        opts.max_file_bytes = max.parse().expect("MAX_FILE_BYTES is a number of bytes");
+    }
+    let source = FsSource::new(&root, opts).expect("a directory");
     let listing = source.list().expect("listing");
     let mut texts = vec![];
     for e in &listing.files {

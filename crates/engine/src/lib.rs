@@ -553,6 +553,14 @@ fn analyse(
         }
     }
     if let Some(mf) = &opts.model_file {
+        // What each entry point reaches, by element id (the first element
+        // with an id, as `SystemModel::element` finds it).
+        let mut reaches_of: BTreeMap<&str, &[String]> = BTreeMap::new();
+        for e in &built.model.elements {
+            reaches_of
+                .entry(e.id.as_str())
+                .or_insert(e.entry.as_ref().map_or(&[][..], |x| x.reaches.as_slice()));
+        }
         // Declared assets raise or lower the impact of threats on the elements holding them.
         for ctxs in built.ctx.iter_mut() {
             for c in ctxs.iter_mut() {
@@ -560,9 +568,7 @@ fn analyse(
                 let reaches = c
                     .element
                     .as_deref()
-                    .and_then(|id| built.model.element(id))
-                    .and_then(|e| e.entry.as_ref())
-                    .map(|e| e.reaches.clone())
+                    .and_then(|id| reaches_of.get(id).copied())
                     .unwrap_or_default();
                 touched.extend(reaches.iter().map(String::as_str));
                 if let Some((class, names)) = mf.classification_for(touched.into_iter()) {

@@ -109,13 +109,6 @@ fn dir_of(path: &str) -> &str {
     path.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
 }
 
-fn under(path: &str, dir: &str) -> bool {
-    dir.is_empty()
-        || path
-            .strip_prefix(dir)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-}
-
 fn norm_dir(d: &str) -> String {
     let d = d.trim().trim_start_matches("./").trim_end_matches('/');
     if d == "." {
@@ -378,15 +371,30 @@ pub fn build<F: Borrow<FileFacts>>(name: &str, files: &[F]) -> Built {
             props: f.props.clone(),
         });
     }
+    // Exposed services by the first label of their selector: a workload
+    // matches a service only if it carries that label, so each workload
+    // looks at the services of its own labels, not at every service.
+    let mut exposed_by_label: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, (_, sel, exp)) in service_selectors.iter().enumerate() {
+        if *exp && let Some(first) = sel.first() {
+            exposed_by_label.entry(first.as_str()).or_default().push(i);
+        }
+    }
+    let mut comp_ids: BTreeSet<String> = comps.iter().map(|c| c.id.clone()).collect();
     for (_, _, f) in of(Subject::Workload) {
         let name = f.str("name").unwrap_or(&f.evidence.symbol).to_string();
         let labels = f.list("labels");
-        let exposed = service_selectors
+        // The first matching service in declaration order, as before.
+        let exposed = labels
             .iter()
-            .find(|(_, sel, exp)| *exp && !sel.is_empty() && sel.iter().all(|s| labels.contains(s)))
-            .map(|(svc, _, _)| format!("Kubernetes service {svc} is exposed"));
+            .filter_map(|l| exposed_by_label.get(l.as_str()))
+            .flatten()
+            .copied()
+            .filter(|&i| service_selectors[i].1.iter().all(|s| labels.contains(s)))
+            .min()
+            .map(|i| format!("Kubernetes service {} is exposed", service_selectors[i].0));
         let id = format!("component:{name}");
-        if comps.iter().any(|c| c.id == id) {
+        if !comp_ids.insert(id.clone()) {
             continue;
         }
         comps.push(Comp {
@@ -398,9 +406,18 @@ pub fn build<F: Borrow<FileFacts>>(name: &str, files: &[F]) -> Built {
             props: f.props.clone(),
         });
     }
+    let mut comp_dirs: BTreeSet<String> = comps.iter().map(|c| c.dir.clone()).collect();
+    // Components without a directory yet (workloads, image-only services),
+    // by id, in order: a package of the same name gives them one.
+    let mut unplaced: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, c) in comps.iter().enumerate() {
+        if c.dir == "\u{0}" {
+            unplaced.entry(c.id.clone()).or_default().push(i);
+        }
+    }
     for (_, _, f) in of(Subject::Package).chain(of(Subject::Container)) {
         let dir = dir_of(&f.evidence.location.path).to_string();
-        if comps.iter().any(|c| c.dir == dir) {
+        if comp_dirs.contains(&dir) {
             continue;
         }
         let name = f.str("name").map(str::to_string).unwrap_or_else(|| {
@@ -411,13 +428,16 @@ pub fn build<F: Borrow<FileFacts>>(name: &str, files: &[F]) -> Built {
                 .to_string()
         });
         let id = format!("component:{name}");
-        if let Some(c) = comps.iter_mut().find(|c| c.id == id && c.dir == "\u{0}") {
-            c.dir = dir;
+        if let Some(waiting) = unplaced.get_mut(&id).filter(|w| !w.is_empty()) {
+            let i = waiting.remove(0);
+            comp_dirs.insert(dir.clone());
+            comps[i].dir = dir;
             continue;
         }
-        if comps.iter().any(|c| c.id == id) {
+        if !comp_ids.insert(id.clone()) {
             continue;
         }
+        comp_dirs.insert(dir.clone());
         comps.push(Comp {
             id,
             dir,
@@ -476,18 +496,36 @@ pub fn build<F: Borrow<FileFacts>>(name: &str, files: &[F]) -> Built {
             .find_map(|c| c.exposed.clone());
         comps[code_comps[0]].exposed = note;
     }
+    // A file belongs to the component with the deepest directory holding
+    // it (the last one declared, between two with one directory): looked
+    // up by the file's own directories, deepest first.
+    let mut comp_by_dir: BTreeMap<&str, &str> = BTreeMap::new();
+    for c in comps.iter().filter(|c| c.dir != "\u{0}") {
+        comp_by_dir.insert(c.dir.as_str(), c.id.as_str());
+    }
     let component_of = |path: &str| -> Option<String> {
-        comps
-            .iter()
-            .filter(|c| c.dir != "\u{0}" && under(path, &c.dir))
-            .max_by_key(|c| c.dir.len())
-            .map(|c| c.id.clone())
+        let mut dir = path;
+        loop {
+            if let Some(id) = comp_by_dir.get(dir) {
+                return Some(id.to_string());
+            }
+            if dir.is_empty() {
+                return None;
+            }
+            dir = dir.rsplit_once('/').map_or("", |(d, _)| d);
+        }
     };
     let file_comp: Vec<Option<String>> = files.iter().map(|f| component_of(&f.path)).collect();
+    let mut exposure: BTreeMap<&str, Option<&str>> = BTreeMap::new();
+    for c in &comps {
+        exposure
+            .entry(c.id.as_str())
+            .or_insert(c.exposed.as_deref());
+    }
     let comp_exposed = |id: &Option<String>| -> Option<String> {
-        id.as_ref()
-            .and_then(|id| comps.iter().find(|c| &c.id == id))
-            .and_then(|c| c.exposed.clone())
+        id.as_deref()
+            .and_then(|id| exposure.get(id).copied().flatten())
+            .map(str::to_string)
     };
 
     // --- routers, mounts, middleware ----------------------------------------
@@ -724,15 +762,29 @@ pub fn build<F: Borrow<FileFacts>>(name: &str, files: &[F]) -> Built {
         c.0 += 1;
         c.1 += usize::from(e.info.auth == AuthState::Present);
     }
-    let mut routers_of_app: BTreeMap<AppKey, Vec<(usize, String)>> = BTreeMap::new();
+    let mut routers_of_app: BTreeMap<AppKey, BTreeSet<(usize, String)>> = BTreeMap::new();
     for e in entries.iter().filter(|e| counted(e)) {
-        let list = routers_of_app
+        routers_of_app
             .entry((e.comp.clone(), e.info.framework.clone()))
-            .or_default();
-        if !list.contains(&e.router) {
-            list.push(e.router.clone());
-        }
+            .or_default()
+            .insert(e.router.clone());
     }
+    // A router is guarded when at least half its counted routes carry auth.
+    let guarded = |r: &(usize, String)| {
+        per_router
+            .get(r)
+            .is_some_and(|(t, a)| a * 2 >= *t && *a > 0)
+    };
+    // Per app: how many routers, and how many of them guarded.
+    let app_routers: BTreeMap<&AppKey, (usize, usize)> = routers_of_app
+        .iter()
+        .map(|(app, routers)| {
+            (
+                app,
+                (routers.len(), routers.iter().filter(|r| guarded(r)).count()),
+            )
+        })
+        .collect();
     let mut sibling: BTreeMap<AppKey, BTreeSet<String>> = BTreeMap::new();
     for e in &entries {
         if e.info.kind == "http" && e.info.auth == AuthState::Present {
@@ -770,21 +822,15 @@ pub fn build<F: Borrow<FileFacts>>(name: &str, files: &[F]) -> Built {
             if authed > 0 {
                 return false;
             }
-            let others: Vec<&(usize, String)> = routers_of_app
+            // The app's other routers (this route's own router is one of
+            // the app's, since the route is counted).
+            let (routers, guarded_routers) = app_routers
                 .get(&(e.comp.clone(), e.info.framework.clone()))
-                .into_iter()
-                .flatten()
-                .filter(|r| **r != e.router)
-                .collect();
-            let guarded = others
-                .iter()
-                .filter(|r| {
-                    per_router
-                        .get(**r)
-                        .is_some_and(|(t, a)| a * 2 >= *t && *a > 0)
-                })
-                .count();
-            !others.is_empty() && mostly(guarded, others.len())
+                .copied()
+                .unwrap_or_default();
+            let others = routers.saturating_sub(1);
+            let guarded_others = guarded_routers - usize::from(guarded(&e.router));
+            others > 0 && mostly(guarded_others, others)
         })
         .collect();
     for (e, absent) in entries.iter_mut().zip(absent) {
@@ -796,7 +842,7 @@ pub fn build<F: Borrow<FileFacts>>(name: &str, files: &[F]) -> Built {
     // --- reachability: handler -> functions it calls --------------------------
     let index = FnIndex::new(files);
     let handler_fn = |fi: usize, handler: &str, symbol: &str| -> Option<(usize, usize)> {
-        if let Some(g) = FnIndex::enclosing(files, fi, handler)
+        if let Some(g) = index.enclosing(fi, handler)
             && files[fi].functions[g].symbol == handler
         {
             return Some((fi, g));
@@ -816,7 +862,7 @@ pub fn build<F: Borrow<FileFacts>>(name: &str, files: &[F]) -> Built {
                 return Some(r);
             }
         }
-        FnIndex::enclosing(files, fi, symbol).map(|g| (fi, g))
+        index.enclosing(fi, symbol).map(|g| (fi, g))
     };
     let reach = |start: (usize, usize)| -> BTreeSet<(usize, String)> {
         let mut seen: BTreeSet<(usize, usize)> = BTreeSet::new();
@@ -835,9 +881,36 @@ pub fn build<F: Borrow<FileFacts>>(name: &str, files: &[F]) -> Built {
             .map(|(fi, gi)| (fi, files[fi].functions[gi].symbol.clone()))
             .collect()
     };
-    let in_fns = |fns: &BTreeSet<(usize, String)>, fi: usize, symbol: &str| -> bool {
-        fns.iter()
-            .any(|(f, s)| *f == fi && crate::link::within(symbol, s))
+    // Each file's facts by symbol, so the facts inside a function are a
+    // range (its symbol and the symbols nested in it share its prefix).
+    let fact_symbols: Vec<Vec<(&str, usize)>> = files
+        .iter()
+        .map(|f| {
+            let mut v: Vec<(&str, usize)> = f
+                .facts
+                .iter()
+                .enumerate()
+                .map(|(ki, k)| (k.evidence.symbol.as_str(), ki))
+                .collect();
+            v.sort();
+            v
+        })
+        .collect();
+    // The facts (file, index) inside any of `fns`, in file and fact order.
+    let facts_in = |fns: &BTreeSet<(usize, String)>| -> BTreeSet<(usize, usize)> {
+        let mut out = BTreeSet::new();
+        for (fi, s) in fns {
+            let syms = &fact_symbols[*fi];
+            let from = syms.partition_point(|(sym, _)| *sym < s.as_str());
+            out.extend(
+                syms[from..]
+                    .iter()
+                    .take_while(|(sym, _)| sym.starts_with(s.as_str()))
+                    .filter(|(sym, _)| crate::link::within(sym, s))
+                    .map(|&(_, ki)| (*fi, ki)),
+            );
+        }
+        out
     };
 
     // --- elements for stores, externals, LLMs, queues ------------------------------
@@ -896,17 +969,11 @@ pub fn build<F: Borrow<FileFacts>>(name: &str, files: &[F]) -> Built {
         let fns = handler_fn(e.fi, &e.info.handler, &fact.evidence.symbol)
             .map(reach)
             .unwrap_or_default();
-        // Only the files the handler's functions live in can hold what it reaches.
-        let reached_files: BTreeSet<usize> = fns.iter().map(|(fi, _)| *fi).collect();
         let mut reaches = BTreeSet::new();
-        for &fi in &reached_files {
-            for (ki, f) in files[fi].facts.iter().enumerate() {
-                if in_fns(&fns, fi, &f.evidence.symbol) {
-                    fact_entries.entry((fi, ki)).or_default().push(ei);
-                    if let Some(id) = element_id(f) {
-                        reaches.insert(id);
-                    }
-                }
+        for (fi, ki) in facts_in(&fns) {
+            fact_entries.entry((fi, ki)).or_default().push(ei);
+            if let Some(id) = element_id(&files[fi].facts[ki]) {
+                reaches.insert(id);
             }
         }
         e.info.reaches = reaches.into_iter().collect();
@@ -923,11 +990,21 @@ pub fn build<F: Borrow<FileFacts>>(name: &str, files: &[F]) -> Built {
             comp_frameworks.insert(e.comp.clone(), e.info.framework.clone());
         }
     }
-    let settings_in = |comp: &Option<String>, kind: &str| {
-        all.iter().any(|(fi, _, f)| {
-            f.subject == Subject::Setting && f.kind == kind && &file_comp[*fi] == comp
+    let settings: BTreeSet<(&Option<String>, &str)> = of(Subject::Setting)
+        .map(|(fi, _, f)| (&file_comp[*fi], f.kind.as_str()))
+        .collect();
+    let settings_in = |comp: &Option<String>, kind: &str| settings.contains(&(comp, kind));
+    // Components with a route behind a login or session control.
+    let session_comps: BTreeSet<&Option<String>> = entries
+        .iter()
+        .filter(|e| {
+            e.info
+                .controls
+                .iter()
+                .any(|x| x.contains("login_required") || x.contains("session"))
         })
-    };
+        .map(|e| &e.comp)
+        .collect();
     for (fi, ki, f) in &all {
         let comp = file_comp[*fi].clone();
         let c = &mut ctx[*fi][*ki];
@@ -939,14 +1016,7 @@ pub fn build<F: Borrow<FileFacts>>(name: &str, files: &[F]) -> Built {
         c.csrf_protected = (mw.is_some_and(|m| m.contains("csrf"))
             || matches!(framework.as_deref(), Some("django" | "drf")))
             && !settings_in(&comp, "csrf-disabled");
-        c.session_auth = mw.is_some_and(|m| m.contains("session"))
-            || entries.iter().any(|e| {
-                e.comp == comp
-                    && e.info
-                        .controls
-                        .iter()
-                        .any(|x| x.contains("login_required") || x.contains("session"))
-            });
+        c.session_auth = mw.is_some_and(|m| m.contains("session")) || session_comps.contains(&comp);
         c.framework = framework;
         c.element = element_id(f).or_else(|| comp.clone());
         let exposure = comp_exposed(&comp);
@@ -1033,15 +1103,19 @@ pub fn build<F: Borrow<FileFacts>>(name: &str, files: &[F]) -> Built {
         name: name.to_string(),
         ..Default::default()
     };
+    // The files a component owns: every analysed file under its directory
+    // and under no deeper component's.
+    let mut owned_by: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for (f, fc) in files.iter().zip(&file_comp) {
+        if let Some(id) = fc {
+            owned_by
+                .entry(id.as_str())
+                .or_default()
+                .push(f.path.clone());
+        }
+    }
     for c in &comps {
-        // The files a component owns: every analysed file under its directory
-        // and under no deeper component's.
-        let owned: Vec<String> = files
-            .iter()
-            .zip(&file_comp)
-            .filter(|(_, fc)| fc.as_deref() == Some(c.id.as_str()))
-            .map(|(f, _)| f.path.clone())
-            .collect();
+        let owned = owned_by.get(c.id.as_str()).cloned().unwrap_or_default();
         let mut props = bw_facts::Props::new();
         if !owned.is_empty() {
             props.insert("files".into(), Prop::List(owned));
@@ -1142,12 +1216,14 @@ pub fn build<F: Borrow<FileFacts>>(name: &str, files: &[F]) -> Built {
         .iter()
         .map(|e| (e.id.clone(), e.boundary.clone()))
         .collect();
+    let mut by_id: BTreeMap<&str, &Element> = BTreeMap::new();
+    for el in &model.elements {
+        by_id.entry(el.id.as_str()).or_insert(el);
+    }
+    let none_exposed = comps.iter().all(|c| c.exposed.is_none());
     let mut flows = BTreeSet::new();
     for e in &entries {
-        if e.info.kind == "http"
-            && (any_exposed
-                || comp_exposed(&e.comp).is_some()
-                || comps.iter().all(|c| c.exposed.is_none()))
+        if e.info.kind == "http" && (any_exposed || comp_exposed(&e.comp).is_some() || none_exposed)
         {
             flows.insert(DataFlow {
                 from: "actor:internet".into(),
@@ -1165,7 +1241,7 @@ pub fn build<F: Borrow<FileFacts>>(name: &str, files: &[F]) -> Built {
                 "queue" => ("queue", "messages"),
                 _ => ("HTTP", "requests"),
             };
-            let el = model.element(r);
+            let el = by_id.get(r.as_str()).copied();
             let encrypted = el
                 .and_then(|el| el.props.get("tls"))
                 .and_then(Prop::as_bool)

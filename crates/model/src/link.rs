@@ -26,6 +26,10 @@ pub struct FnIndex<'a> {
     by_name: HashMap<Cow<'a, str>, FnRef>,
     /// callee export name -> call sites (file index, function index, call index).
     callers: HashMap<&'a str, Vec<(usize, usize, usize)>>,
+    /// Per file: a function's symbol -> its index (the last one when a
+    /// symbol repeats), so the function enclosing a symbol is found by its
+    /// outer scopes, not by comparing with every function of the file.
+    by_symbol: Vec<HashMap<&'a str, usize>>,
 }
 
 impl<'a> FnIndex<'a> {
@@ -33,7 +37,15 @@ impl<'a> FnIndex<'a> {
         let files: Vec<&'a FileFacts> = files.iter().map(Borrow::borrow).collect();
         let mut by_name: HashMap<Cow<'a, str>, FnRef> = HashMap::default();
         let mut callers: HashMap<&'a str, Vec<(usize, usize, usize)>> = HashMap::default();
+        let mut by_symbol: Vec<HashMap<&'a str, usize>> = Vec::with_capacity(files.len());
         for (fi, f) in files.iter().enumerate() {
+            by_symbol.push(
+                f.functions
+                    .iter()
+                    .enumerate()
+                    .map(|(gi, func)| (func.symbol.as_str(), gi))
+                    .collect(),
+            );
             for (gi, func) in f.functions.iter().enumerate() {
                 by_name
                     .entry(Cow::Borrowed(func.export_name.as_str()))
@@ -57,7 +69,11 @@ impl<'a> FnIndex<'a> {
                 }
             }
         }
-        FnIndex { by_name, callers }
+        FnIndex {
+            by_name,
+            callers,
+            by_symbol,
+        }
     }
 
     /// Resolve a callee name to a function.
@@ -65,18 +81,19 @@ impl<'a> FnIndex<'a> {
         self.by_name.get(callee).copied()
     }
 
-    /// The function enclosing a symbol in a file (exact or nested).
-    pub fn enclosing<F: Borrow<FileFacts>>(
-        files: &[F],
-        file: usize,
-        symbol: &str,
-    ) -> Option<usize> {
-        let fs = &files[file].borrow().functions;
-        fs.iter()
-            .enumerate()
-            .filter(|(_, f)| within(symbol, &f.symbol))
-            .max_by_key(|(_, f)| f.symbol.len())
-            .map(|(i, _)| i)
+    /// The function enclosing a symbol in a file (exact or nested): the
+    /// innermost function whose symbol is the symbol or one of its outer
+    /// scopes (`View.get` for `View.get.inner`), in time proportional to
+    /// the symbol's depth.
+    pub fn enclosing(&self, file: usize, symbol: &str) -> Option<usize> {
+        let functions = self.by_symbol.get(file)?;
+        let mut scope = symbol;
+        loop {
+            if let Some(&g) = functions.get(scope) {
+                return Some(g);
+            }
+            scope = &scope[..scope.rfind('.')?];
+        }
     }
 
     pub fn callers_of(&self, export_name: &str) -> &[(usize, usize, usize)] {
@@ -171,7 +188,7 @@ fn through_returns(
         if summary.returns_params.is_empty() {
             continue;
         }
-        let Some(g) = FnIndex::enclosing(files, file, symbol) else {
+        let Some(g) = index.enclosing(file, symbol) else {
             continue;
         };
         for call in files[file].functions[g]
@@ -252,7 +269,7 @@ pub fn links<F: Borrow<FileFacts>>(files: &[F]) -> Vec<Link> {
                 continue;
             }
             let from_callers = if flow.state == FlowState::FromParams {
-                FnIndex::enclosing(files, fi, &fact.evidence.symbol).and_then(|gi| {
+                index.enclosing(fi, &fact.evidence.symbol).and_then(|gi| {
                     find_tainted_caller(files, &index, (fi, gi), &flow.params, 0, &mut vec![])
                 })
             } else {
@@ -302,7 +319,7 @@ fn literal_sql_helper(
     symbol: &str,
     params: &[u32],
 ) -> bool {
-    let Some(g) = FnIndex::enclosing(files, file, symbol) else {
+    let Some(g) = index.enclosing(file, symbol) else {
         return false;
     };
     let func = &files[file].functions[g];
@@ -328,7 +345,50 @@ fn literal_sql_helper(
 
 #[cfg(test)]
 mod tests {
-    use super::within;
+    use super::{FnIndex, within};
+    use bw_facts::{FileFacts, FunctionSummary, Location};
+
+    #[test]
+    fn the_enclosing_function_is_the_innermost_outer_scope() {
+        let func = |symbol: &str| FunctionSummary {
+            symbol: symbol.into(),
+            export_name: format!("m::{symbol}"),
+            params: vec![],
+            location: Location {
+                path: "m.py".into(),
+                start_line: 1,
+                start_col: 1,
+                end_line: 1,
+                end_col: 1,
+            },
+            returns_params: vec![],
+            returns_source: None,
+            calls: vec![],
+            query_helper: None,
+            http_wrapper: None,
+        };
+        let file = FileFacts {
+            path: "m.py".into(),
+            functions: vec![
+                func("View"),
+                func("View.get"),
+                func("View.getter"),
+                func("helper"),
+                func("View.get"),
+            ],
+            ..Default::default()
+        };
+        let files = [file];
+        let index = FnIndex::new(&files);
+        // The last of two functions with one symbol, as before.
+        assert_eq!(index.enclosing(0, "View.get"), Some(4));
+        assert_eq!(index.enclosing(0, "View.get.inner.deeper"), Some(4));
+        assert_eq!(index.enclosing(0, "View.post"), Some(0));
+        assert_eq!(index.enclosing(0, "View.getter.x"), Some(2));
+        assert_eq!(index.enclosing(0, "helper"), Some(3));
+        assert_eq!(index.enclosing(0, "other"), None);
+        assert_eq!(index.enclosing(1, "View"), None);
+    }
 
     #[test]
     fn a_symbol_is_within_itself_and_its_outer_scopes_only() {

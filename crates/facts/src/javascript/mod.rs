@@ -902,9 +902,7 @@ impl<'a> Ex<'a> {
             .into_iter()
             .filter(|k| k.kind() == "decorator")
             .collect();
-        let is_default = (0..n.child_count())
-            .filter_map(|i| n.child(i))
-            .any(|c| c.kind() == "default");
+        let is_default = n.children(&mut n.walk()).any(|c| c.kind() == "default");
         if let Some(decl) = n.field("declaration") {
             match decl.kind() {
                 "class_declaration" | "abstract_class_declaration" => {
