@@ -963,21 +963,70 @@ pub fn build<F: Borrow<FileFacts>>(name: &str, files: &[F]) -> Built {
         .iter()
         .map(|f| vec![FactCtx::default(); f.facts.len()])
         .collect();
-    let mut fact_entries: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
+    // Entries whose handler is the same function reach the same facts, so
+    // what a handler function reaches is computed once, and a fact records
+    // the handlers (groups of entries) reaching it, not every entry: a file
+    // of anonymous handlers, all attributed to its module code, would
+    // otherwise cost entries × facts in time and memory.
+    struct Group {
+        entries: Vec<usize>,
+        reaches: Vec<String>,
+    }
+    let mut groups: Vec<Group> = vec![];
+    let mut group_of: BTreeMap<Option<(usize, usize)>, usize> = BTreeMap::new();
+    let mut fact_groups: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
     for (ei, e) in entries.iter_mut().enumerate() {
         let fact = &files[e.fi].facts[e.ki];
-        let fns = handler_fn(e.fi, &e.info.handler, &fact.evidence.symbol)
-            .map(reach)
-            .unwrap_or_default();
-        let mut reaches = BTreeSet::new();
-        for (fi, ki) in facts_in(&fns) {
-            fact_entries.entry((fi, ki)).or_default().push(ei);
-            if let Some(id) = element_id(&files[fi].facts[ki]) {
-                reaches.insert(id);
+        let start = handler_fn(e.fi, &e.info.handler, &fact.evidence.symbol);
+        let g = *group_of.entry(start).or_insert_with(|| {
+            let g = groups.len();
+            let fns = start.map(reach).unwrap_or_default();
+            let mut reaches = BTreeSet::new();
+            for (fi, ki) in facts_in(&fns) {
+                fact_groups.entry((fi, ki)).or_default().push(g);
+                if let Some(id) = element_id(&files[fi].facts[ki]) {
+                    reaches.insert(id);
+                }
             }
-        }
-        e.info.reaches = reaches.into_iter().collect();
+            groups.push(Group {
+                entries: vec![],
+                reaches: reaches.into_iter().collect(),
+            });
+            g
+        });
+        groups[g].entries.push(ei);
+        e.info.reaches = groups[g].reaches.clone();
     }
+    // What the entries of a group share, for the facts they reach: the
+    // weakest auth (by rank, then the later entry, as a scan of the entries
+    // in order finds it), whether they call an LLM, are all rate limited,
+    // and whether one serves HTTP.
+    let auth_rank = |a: AuthState| match a {
+        AuthState::Present => 0u8,
+        AuthState::Unknown => 1,
+        AuthState::Public => 2,
+        AuthState::Absent => 3,
+    };
+    struct Reached {
+        weakest: (u8, usize),
+        calls_llm: bool,
+        rate_limited: bool,
+        http: bool,
+    }
+    let reached: Vec<Reached> = groups
+        .iter()
+        .map(|g| Reached {
+            weakest: g
+                .entries
+                .iter()
+                .map(|&i| (auth_rank(entries[i].info.auth), i))
+                .max()
+                .unwrap_or_default(),
+            calls_llm: g.reaches.iter().any(|r| r.starts_with("llm:")),
+            rate_limited: g.entries.iter().all(|&i| entries[i].info.rate_limited),
+            http: g.entries.iter().any(|&i| entries[i].info.kind == "http"),
+        })
+        .collect();
     // A component's framework is its web framework; tool frameworks
     // (langchain, mcp) only when it has no HTTP routes.
     let mut comp_frameworks: BTreeMap<Option<String>, String> = BTreeMap::new();
@@ -1020,31 +1069,17 @@ pub fn build<F: Borrow<FileFacts>>(name: &str, files: &[F]) -> Built {
         c.framework = framework;
         c.element = element_id(f).or_else(|| comp.clone());
         let exposure = comp_exposed(&comp);
-        if let Some(eis) = fact_entries.get(&(*fi, *ki)) {
+        if let Some(gs) = fact_groups.get(&(*fi, *ki)) {
             c.in_entry = true;
             // The weakest auth among the entries that reach this fact.
-            let weakest = eis
-                .iter()
-                .map(|&i| &entries[i])
-                .max_by_key(|e| match e.info.auth {
-                    AuthState::Present => 0,
-                    AuthState::Unknown => 1,
-                    AuthState::Public => 2,
-                    AuthState::Absent => 3,
-                });
-            if let Some(e) = weakest {
+            if let Some((_, i)) = gs.iter().map(|&g| reached[g].weakest).max() {
+                let e = &entries[i];
                 c.auth = Some(e.info.auth);
                 c.auth_controls = e.info.controls.clone();
             }
-            c.calls_llm = eis.iter().any(|&i| {
-                entries[i]
-                    .info
-                    .reaches
-                    .iter()
-                    .any(|r| r.starts_with("llm:"))
-            });
-            c.rate_limited = eis.iter().all(|&i| entries[i].info.rate_limited);
-            if exposure.is_some() && eis.iter().any(|&i| entries[i].info.kind == "http") {
+            c.calls_llm = gs.iter().any(|&g| reached[g].calls_llm);
+            c.rate_limited = gs.iter().all(|&g| reached[g].rate_limited);
+            if exposure.is_some() && gs.iter().any(|&g| reached[g].http) {
                 c.internet_exposed = true;
                 c.exposure_note = exposure.clone();
             }

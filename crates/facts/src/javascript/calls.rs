@@ -641,7 +641,10 @@ impl<'a> Ex<'a> {
         }
         // A same-file function already summarised.
         if cx.root == Some(Root::Module)
-            && let Some(f) = self.functions.iter().find(|f| f.export_name == cx.callee)
+            && let Some(f) = self
+                .fn_by_export
+                .get(cx.callee)
+                .and_then(|&i| self.functions.get(i))
         {
             let mut t = Taint::constant();
             for p in &f.returns_params {

@@ -228,10 +228,15 @@ struct Ex<'a> {
     /// Path without extension: `src/db`.
     module: String,
     imports: Vec<Import>,
+    /// The imports already listed (a file of many imports stays linear).
+    imports_seen: std::collections::BTreeSet<Import>,
     import_map: HashMap<String, String>,
     top_names: HashSet<String>,
     facts: Vec<Fact>,
     functions: Vec<FunctionSummary>,
+    /// A function's export name -> its index in `functions` (the first),
+    /// so a call to a function of this file finds its summary at once.
+    fn_by_export: HashMap<String, usize>,
     stack: Vec<FnCtx>,
     classes: Vec<ClassInfo>,
     traits: HashMap<String, Traits>,
@@ -332,10 +337,12 @@ impl<'a> Ex<'a> {
             spec,
             module,
             imports: vec![],
+            imports_seen: Default::default(),
             import_map: HashMap::default(),
             top_names: HashSet::default(),
             facts: vec![],
             functions: vec![],
+            fn_by_export: HashMap::default(),
             stack: vec![FnCtx {
                 env: HashMap::default(),
                 symbol: "<module>".into(),
@@ -453,7 +460,7 @@ impl<'a> Ex<'a> {
             module,
             name: name.map(str::to_string),
         };
-        if !self.imports.contains(&imp) {
+        if self.imports_seen.insert(imp.clone()) {
             self.imports.push(imp);
         }
     }
@@ -1193,6 +1200,9 @@ impl<'a> Ex<'a> {
                 self.module,
                 exported.clone().unwrap_or_else(|| symbol.clone())
             );
+            self.fn_by_export
+                .entry(export_name.clone())
+                .or_insert(self.functions.len());
             self.functions.push(FunctionSummary {
                 symbol: symbol.clone(),
                 export_name,
@@ -1625,9 +1635,13 @@ impl<'a> Ex<'a> {
         if let Some(i) = self.functions.iter().position(|f| f.symbol == "<module>") {
             return i;
         }
+        let export_name = format!("{}::<module>", self.module);
+        self.fn_by_export
+            .entry(export_name.clone())
+            .or_insert(self.functions.len());
         self.functions.push(FunctionSummary {
             symbol: "<module>".into(),
-            export_name: format!("{}::<module>", self.module),
+            export_name,
             params: vec![],
             location: Location {
                 path: self.path.into(),

@@ -1869,12 +1869,7 @@ impl<'s> Ctx<'s> {
                         .next()
                         .unwrap_or(""),
                 );
-            let imported = self
-                .imports
-                .map
-                .values()
-                .any(|m| m.split('.').next() == Some(root))
-                && !is_library(root);
+            let imported = self.imports.binds_root(root) && !is_library(root);
             if !(local_def || imported) {
                 return;
             }

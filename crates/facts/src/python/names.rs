@@ -72,17 +72,42 @@ pub struct Imports {
     pub list: Vec<Import>,
     /// First segment of every imported module (`django`, `flask`).
     pub roots: std::collections::HashSet<String>,
+    /// How many of `map`'s current values start with each first segment,
+    /// so "is this root bound by an import" is one lookup per call.
+    bound_roots: HashMap<String, usize>,
 }
 
 impl Imports {
     pub fn add_statement(&mut self, n: Node<'_>, src: &str, path: &str) {
+        let before = self.list.len();
         self.add_inner(n, src, path);
-        for m in self.map.values() {
+        // The roots of what this statement bound (earlier bindings' roots
+        // are in already: a file of many imports stays linear).
+        for imp in &self.list[before..] {
+            let Some(m) = self.map.get(&imp.local) else {
+                continue;
+            };
             let root = m.split('.').next().unwrap_or("");
             if !self.roots.contains(root) {
                 self.roots.insert(root.to_string());
             }
         }
+    }
+
+    /// Bind `local` to the imported `full` name.
+    fn bind(&mut self, local: &str, full: String) {
+        let root = |m: &str| m.split('.').next().unwrap_or("").to_string();
+        *self.bound_roots.entry(root(&full)).or_default() += 1;
+        if let Some(old) = self.map.insert(local.to_string(), full)
+            && let Some(n) = self.bound_roots.get_mut(&root(&old))
+        {
+            *n -= 1;
+        }
+    }
+
+    /// Some current import binding's module starts with `root`.
+    pub fn binds_root(&self, root: &str) -> bool {
+        self.bound_roots.get(root).is_some_and(|&n| n > 0)
     }
 
     fn add_inner(&mut self, n: Node<'_>, src: &str, path: &str) {
@@ -93,7 +118,7 @@ impl Imports {
                         "dotted_name" => {
                             let full = text(c, src).to_string();
                             let local = full.split('.').next().unwrap_or("").to_string();
-                            self.map.insert(local.clone(), local.clone());
+                            self.bind(&local, local.clone());
                             self.list.push(Import {
                                 local,
                                 module: full,
@@ -107,7 +132,7 @@ impl Imports {
                             };
                             let full = text(name, src).to_string();
                             let local = text(alias, src).to_string();
-                            self.map.insert(local.clone(), full.clone());
+                            self.bind(&local, full.clone());
                             self.list.push(Import {
                                 local,
                                 module: full,
@@ -155,7 +180,7 @@ impl Imports {
                     } else {
                         format!("{module}.{name}")
                     };
-                    self.map.insert(local.clone(), full);
+                    self.bind(&local, full);
                     self.list.push(Import {
                         local,
                         module: module.clone(),
