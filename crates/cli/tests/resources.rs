@@ -149,12 +149,23 @@ fn deeply_nested_json_and_yaml_are_refused_without_overflowing() {
         block.push_str(&" ".repeat(i));
         block.push_str("k:\n");
     }
+    let toml = format!(
+        "[project]\nname = \"x\"\nd = {}1{}\n",
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
     let f = scan_files(&[
         ("web/package.json", json.into_bytes()),
+        ("api/pyproject.toml", toml.into_bytes()),
         ("deploy/flow.yaml", flow.into_bytes()),
         ("deploy/block.yaml", block.into_bytes()),
     ]);
-    for p in ["web/package.json", "deploy/flow.yaml", "deploy/block.yaml"] {
+    for p in [
+        "web/package.json",
+        "api/pyproject.toml",
+        "deploy/flow.yaml",
+        "deploy/block.yaml",
+    ] {
         let (reason, message) = skipped(&f, p).unwrap_or_else(|| panic!("{p} is reported"));
         assert_eq!(reason, "over-budget", "{p}: {message}");
         assert!(message.contains("nesting depth"), "{p}: {message}");
