@@ -6,6 +6,8 @@
     scale_gen.py routes-express DIR N   N Express routes (100 per router file)
     scale_gen.py lines DIR N            one Python file of N lines (functions of 10 lines)
     scale_gen.py yaml DIR FILES DOCS    FILES YAML files of DOCS Kubernetes documents each
+    scale_gen.py yaml-aliases DIR DOCS  one YAML file of DOCS small documents, each an
+                                        alias chain expanding to 729 nodes (issue 10 item 5)
 
 Every app is a plausible service: routes read request data, query a
 database through a helper module (so flows are linked across files), some
@@ -138,8 +140,18 @@ def yaml(root, files, docs):
         write(f"{root}/deploy/m{f}.yaml", "---\n".join(out))
 
 
+def yaml_aliases(root, docs):
+    doc = (
+        "a: &a [x, x, x, x, x, x, x, x, x]\n"
+        "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+        "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+        "d: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+    )
+    write(f"{root}/deploy/chains.yaml", "---\n".join([doc] * docs))
+
+
 if __name__ == "__main__":
     kind, root = sys.argv[1], sys.argv[2]
     args = [int(a) for a in sys.argv[3:]]
     {"routes-flask": flask, "routes-fastapi": fastapi, "routes-express": express,
-     "lines": lines, "yaml": yaml}[kind](root, *args)
+     "lines": lines, "yaml": yaml, "yaml-aliases": yaml_aliases}[kind](root, *args)
