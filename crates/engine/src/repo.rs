@@ -1,36 +1,42 @@
-//! What a repository on disk holds besides its code: the model file and
-//! the adoption baseline. Every front end (CLI, MCP server) reads them
-//! here; each adds its own advice to the error (what to do differs: fix
-//! and rerun, or fix and the server scans again).
+//! What a repository on disk holds besides its code: the model file, the
+//! adoption baseline, the architecture snapshot. Every front end (CLI, MCP
+//! server, editor) reads them here, through the one reader of files
+//! breakwater names itself ([`bw_files::read_in_tree`]: no link followed,
+//! no FIFO or device opened, at most [`MAX_CONFIG_BYTES`] read); each front
+//! end adds its own advice to the error (what to do differs: fix and rerun,
+//! or fix and the server scans again).
 
+use bw_files::{MAX_CONFIG_BYTES, read_text_in_tree};
 use bw_model::modelfile::{FILE_NAME, ModelFile};
 use bw_threats::baseline::{BASELINE_PATH, Baseline};
-use std::io::ErrorKind;
 use std::path::Path;
+
+/// The text of a file breakwater reads by name under `root` (`rel` is
+/// relative, `/`-separated), if it exists. Errors say what is wrong (a
+/// link, a FIFO, too large, not UTF-8) and never quote the content.
+pub fn read_named(root: &Path, rel: &str) -> Result<Option<String>, String> {
+    read_text_in_tree(root, rel, MAX_CONFIG_BYTES).map_err(|e| e.to_string())
+}
 
 /// The repository's model file (`breakwater.toml`), if it has one. The
 /// error names the file and the line.
 pub fn read_model_file(root: &Path) -> Result<Option<ModelFile>, String> {
-    let path = root.join(FILE_NAME);
-    match std::fs::read_to_string(&path) {
-        Ok(text) => ModelFile::parse(FILE_NAME, &text)
+    match read_named(root, FILE_NAME)? {
+        Some(text) => ModelFile::parse(FILE_NAME, &text)
             .map(Some)
             .map_err(|e| e.to_string()),
-        Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(format!("{}: {e}", path.display())),
+        None => Ok(None),
     }
 }
 
-/// The adoption baseline (`.breakwater/baseline.toml`), if there is one.
+/// The adoption baseline (`.breakwater/baseline.toml`), if there is one
+/// (no `.breakwater` directory, or a file by that name: none).
 pub fn read_baseline(root: &Path) -> Result<Option<Baseline>, String> {
-    let path = root.join(BASELINE_PATH);
-    match std::fs::read_to_string(&path) {
-        Ok(text) => Baseline::parse(&text)
+    match read_named(root, BASELINE_PATH)? {
+        Some(text) => Baseline::parse(&text)
             .map(Some)
             .map_err(|e| format!("{BASELINE_PATH}: {e}")),
-        // No `.breakwater` directory (or a file by that name): no baseline.
-        Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => Ok(None),
-        Err(e) => Err(format!("{}: {e}", path.display())),
+        None => Ok(None),
     }
 }
 

@@ -12,14 +12,24 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::path::{Component, Path, PathBuf};
 
 mod classify;
+mod display;
 pub mod git;
+mod intree;
 mod overlay;
 pub mod patch;
+#[cfg(test)]
+mod testutil;
+mod walk;
 pub use classify::{FileClass, Lang, classify, classify_path, detect_lang};
+pub use display::{display_path, terminal_safe};
+pub use intree::{
+    InTreeError, MAX_CONFIG_BYTES, dir_in_tree, file_in_tree, open_in_tree, read_in_tree,
+    read_regular, read_text_in_tree,
+};
 pub use overlay::OverlaySource;
+pub use walk::FsSource;
 
 /// Files larger than this are skipped (`SkipReason::TooLarge`) unless the
 /// caller raises the limit. Real source files beyond 2 MB are almost always
@@ -54,6 +64,15 @@ pub enum SkipReason {
     Generated,
     /// Parsing took longer than the per-file time budget.
     Timeout { millis: u64 },
+    /// The file's name is not UTF-8: it is never read under a guessed name
+    /// (that could be another file).
+    NonUtf8Name,
+    /// Another git repository inside this one (a submodule or a nested
+    /// clone): scanned on its own, not as part of this one.
+    Submodule,
+    /// A FIFO, socket or device: never opened (reading could block forever
+    /// or never end).
+    Special { kind: String },
 }
 
 impl SkipReason {
@@ -70,6 +89,9 @@ impl SkipReason {
             SkipReason::Minified => "minified",
             SkipReason::Generated => "generated",
             SkipReason::Timeout { .. } => "timeout",
+            SkipReason::NonUtf8Name => "non-utf8-name",
+            SkipReason::Submodule => "submodule",
+            SkipReason::Special { .. } => "special",
         }
     }
 
@@ -92,6 +114,15 @@ impl SkipReason {
             SkipReason::Timeout { millis } => {
                 format!("took longer than {millis} ms to parse and was abandoned")
             }
+            SkipReason::NonUtf8Name => {
+                "has a file name that is not UTF-8, so it is not read; rename it to a UTF-8 name to analyse it".into()
+            }
+            SkipReason::Submodule => {
+                "is another git repository (a submodule or nested clone); scan it on its own".into()
+            }
+            SkipReason::Special { kind } => {
+                format!("is {kind}, not a regular file, so it is not read")
+            }
         }
     }
 
@@ -100,7 +131,10 @@ impl SkipReason {
     pub fn is_failure(&self) -> bool {
         matches!(
             self,
-            SkipReason::Unreadable { .. } | SkipReason::InvalidUtf8 | SkipReason::Timeout { .. }
+            SkipReason::Unreadable { .. }
+                | SkipReason::InvalidUtf8
+                | SkipReason::Timeout { .. }
+                | SkipReason::NonUtf8Name
         )
     }
 }
@@ -186,221 +220,6 @@ impl Default for WalkOptions {
     }
 }
 
-/// A directory on disk. Links are never followed: a symlink, whether it
-/// points inside or outside the tree, is listed as skipped.
-pub struct FsSource {
-    root: PathBuf,
-    opts: WalkOptions,
-}
-
-impl FsSource {
-    pub fn new(root: impl Into<PathBuf>, opts: WalkOptions) -> Result<Self, SourceError> {
-        let root = root.into();
-        if !root.is_dir() {
-            return Err(SourceError::NoRoot {
-                path: root.display().to_string(),
-            });
-        }
-        Ok(FsSource { root, opts })
-    }
-
-    pub fn root(&self) -> &Path {
-        &self.root
-    }
-}
-
-fn rel_path(root: &Path, p: &Path) -> String {
-    let rel = p.strip_prefix(root).unwrap_or(p);
-    rel.components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
-/// What one walk entry gives: a file to offer, a file skipped and why.
-type Visited = (Option<Entry>, Option<(String, SkipReason)>);
-
-impl FsSource {
-    /// One walk entry: a file to offer, or a reason it is not offered.
-    fn visit(&self, item: Result<ignore::DirEntry, ignore::Error>) -> Option<Visited> {
-        let entry = match item {
-            Ok(e) => e,
-            Err(err) => {
-                let path = match &err {
-                    ignore::Error::WithPath { path, .. } => rel_path(&self.root, path),
-                    _ => String::from("."),
-                };
-                return Some((
-                    None,
-                    Some((
-                        path,
-                        SkipReason::Unreadable {
-                            error: err.to_string(),
-                        },
-                    )),
-                ));
-            }
-        };
-        let ft = entry.file_type()?;
-        let rel = rel_path(&self.root, entry.path());
-        if ft.is_symlink() {
-            return Some((None, Some((rel, SkipReason::Symlink))));
-        }
-        // Only files breakwater reads need their size (one stat each).
-        if !ft.is_file() || detect_lang(&rel).is_none() {
-            return None;
-        }
-        match entry.metadata() {
-            Err(err) => Some((
-                None,
-                Some((
-                    rel,
-                    SkipReason::Unreadable {
-                        error: err.to_string(),
-                    },
-                )),
-            )),
-            Ok(m) if m.len() > self.opts.max_file_bytes => Some((
-                None,
-                Some((
-                    rel,
-                    SkipReason::TooLarge {
-                        bytes: m.len(),
-                        limit: self.opts.max_file_bytes,
-                    },
-                )),
-            )),
-            Ok(m) => Some((
-                Some(Entry {
-                    path: rel,
-                    size: m.len(),
-                }),
-                None,
-            )),
-        }
-    }
-
-    fn walk(&self, start: &Path) -> Result<Listing, SourceError> {
-        let listing = std::sync::Mutex::new(Listing::default());
-        let start_rel = rel_path(&self.root, start);
-        let inside = |x: &String| {
-            start_rel == *x
-                || start_rel
-                    .strip_prefix(x.as_str())
-                    .is_some_and(|r| r.starts_with('/'))
-        };
-        if !start.is_dir() || self.opts.exclude.iter().any(inside) {
-            return Ok(listing.into_inner().unwrap_or_default());
-        }
-        // A parallel walk: directory reads and stats overlap on every core.
-        // The order is restored by sorting below.
-        let (root, exclude) = (self.root.clone(), self.opts.exclude.clone());
-        let walker = ignore::WalkBuilder::new(start)
-            .follow_links(false)
-            .hidden(false)
-            .git_ignore(self.opts.respect_gitignore)
-            .git_global(self.opts.respect_gitignore)
-            .git_exclude(self.opts.respect_gitignore)
-            .ignore(self.opts.respect_gitignore)
-            .require_git(false)
-            .filter_entry(move |e| {
-                // Never descend into VCS metadata or the facts cache.
-                let name = e.file_name();
-                if e.depth() == 0 {
-                    return true;
-                }
-                if name == ".git" || name == ".hg" || name == ".svn" {
-                    return false;
-                }
-                let excluded = |x: &String| {
-                    x.rsplit('/').next().is_some_and(|last| name == last)
-                        && e.file_type().is_some_and(|t| t.is_dir())
-                        && rel_path(&root, e.path()) == *x
-                };
-                !exclude.iter().any(excluded)
-            })
-            .build_parallel();
-        walker.run(|| {
-            Box::new(|item| {
-                if let Some((file, skipped)) = self.visit(item)
-                    && let Ok(mut l) = listing.lock()
-                {
-                    l.files.extend(file);
-                    l.skipped.extend(skipped);
-                }
-                ignore::WalkState::Continue
-            })
-        });
-        let mut listing = listing.into_inner().unwrap_or_default();
-        listing.files.sort();
-        listing.skipped.sort();
-        Ok(listing)
-    }
-}
-
-impl FileSource for FsSource {
-    fn list(&self) -> Result<Listing, SourceError> {
-        self.walk(&self.root)
-    }
-
-    fn list_under(&self, dir: &str) -> Result<Listing, SourceError> {
-        self.walk(&self.root.join(dir))
-    }
-
-    fn read(&self, path: &str) -> Result<Vec<u8>, SourceError> {
-        // Refuse anything that resolves through a link or climbs out of the
-        // tree: the listing never offers such a path, but one can be handed
-        // in from elsewhere (an editor's URI, a file the watcher reports
-        // after a directory became a link).
-        let refuse = |error: &str| SourceError::Io {
-            path: path.into(),
-            error: error.into(),
-        };
-        let rel = Path::new(path);
-        if !rel
-            .components()
-            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
-        {
-            return Err(refuse("is not a path inside the tree"));
-        }
-        let mut dir = self.root.clone();
-        if let Some(parent) = rel.parent() {
-            for c in parent.components() {
-                dir.push(c);
-                if std::fs::symlink_metadata(&dir).is_ok_and(|m| m.file_type().is_symlink()) {
-                    return Err(refuse("is inside a symbolic link to a directory"));
-                }
-            }
-        }
-        let full = self.root.join(path);
-        match std::fs::symlink_metadata(&full) {
-            Ok(m) if m.file_type().is_symlink() => {
-                return Err(SourceError::Io {
-                    path: path.into(),
-                    error: "is a symbolic link".into(),
-                });
-            }
-            Ok(m) if m.len() > self.opts.max_file_bytes => {
-                return Err(SourceError::Io {
-                    path: path.into(),
-                    error: format!("larger than {} bytes", self.opts.max_file_bytes),
-                });
-            }
-            Err(e) => {
-                return Err(SourceError::Io {
-                    path: path.into(),
-                    error: e.to_string(),
-                });
-            }
-            _ => {}
-        }
-        std::fs::read(&full).map_err(|e| SourceError::Io {
-            path: path.into(),
-            error: e.to_string(),
-        })
-    }
-}
-
 /// Files held in memory: tests, editor buffers, blobs read from git.
 #[derive(Debug, Default, Clone)]
 pub struct MemorySource {
@@ -461,6 +280,7 @@ pub fn decode_text(bytes: Vec<u8>) -> Result<String, SkipReason> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     fn write(dir: &Path, rel: &str) {
         let p = dir.join(rel);
