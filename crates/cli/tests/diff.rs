@@ -702,7 +702,7 @@ fn a_subdirectory_of_a_monorepo_is_compared_on_its_own() {
 }
 
 #[test]
-fn tracked_files_that_gitignore_excludes_are_left_out_on_both_sides() {
+fn tracked_files_that_gitignore_excludes_are_scanned_on_both_sides() {
     let r = Repo::new();
     let vulnerable = "from flask import Flask, request\nimport os\napp = Flask(__name__)\n\n@app.route(\"/gen\")\ndef gen():\n    return str(os.system(request.args[\"c\"]))\n";
     r.write("generated/api.py", vulnerable);
@@ -719,8 +719,8 @@ fn tracked_files_that_gitignore_excludes_are_left_out_on_both_sides() {
     ]);
     r.commit("tracked but ignored", "Ana Lima", "ana@example.com");
     r.git(&["branch", "-f", "main"]);
-    // Nothing changed: the working tree scan skips generated/ (ignored) and
-    // keeps sub/generated/ (re-included); the base must agree.
+    // Nothing changed: tracked files are code whatever .gitignore says, so
+    // the working tree scan keeps both, and the base agrees.
     let (d, code) = r.diff(&["--fail-on", "info"]);
     empty(&d, ALL);
     assert_eq!(code, 0);
@@ -733,7 +733,7 @@ fn tracked_files_that_gitignore_excludes_are_left_out_on_both_sides() {
         .map(|t| t["location"]["path"].as_str().unwrap())
         .collect();
     assert!(
-        paths.contains("sub/generated/api.py") && !paths.contains("generated/api.py"),
+        paths.contains("sub/generated/api.py") && paths.contains("generated/api.py"),
         "{paths:?}"
     );
 }

@@ -14,7 +14,7 @@ use std::path::Path;
 /// The text of a file breakwater reads by name under `root` (`rel` is
 /// relative, `/`-separated), if it exists. Errors say what is wrong (a
 /// link, a FIFO, too large, not UTF-8) and never quote the content.
-pub fn read_named(root: &Path, rel: &str) -> Result<Option<String>, String> {
+pub fn read_named(root: &Path, rel: impl AsRef<Path>) -> Result<Option<String>, String> {
     read_text_in_tree(root, rel, MAX_CONFIG_BYTES).map_err(|e| e.to_string())
 }
 

@@ -52,6 +52,10 @@ pub enum InTreeError {
     },
     #[error("{path}: not a path inside the repository")]
     NotInside { path: String },
+    #[error(
+        "{path} is read-only; breakwater does not replace a file you made read-only — make it writable (chmod u+w) if breakwater should change it"
+    )]
+    ReadOnly { path: String },
     #[error("{path}: {error}")]
     Io { path: String, error: String },
 }
@@ -284,6 +288,201 @@ pub fn file_in_tree(root: &Path, rel: impl AsRef<Path>) -> Result<PathBuf, InTre
         }),
         _ => Ok(full),
     }
+}
+
+/// Where [`write_in_tree`] keeps its temporary files: under `.breakwater`
+/// (ignored by git through its own `.gitignore`), never beside the file,
+/// where a `git add -A` after a killed write would commit a copy.
+pub const TEMP_DIR: &str = ".breakwater/tmp";
+
+/// Replace `root/rel` with `bytes` atomically: a reader sees the old file
+/// or the new one, never a part, and a crash leaves the old file as it was.
+///
+/// - Every directory on the way is a real directory ([`dir_in_tree`]), the
+///   file itself is not a link or special file ([`file_in_tree`]).
+/// - An existing file the user may not write (its permission bits say
+///   read-only) is refused: a rename would replace it all the same.
+///   A writable one keeps its permission bits.
+/// - The new content is written and synced in a temporary file under
+///   [`TEMP_DIR`], then renamed into place. Temporary files whose writer is
+///   no longer running (killed mid-write) are removed by the next write.
+pub fn write_in_tree(
+    root: &Path,
+    rel: impl AsRef<Path>,
+    bytes: &[u8],
+) -> Result<PathBuf, InTreeError> {
+    write_in_tree_with(root, rel.as_ref(), bytes, &mut |_| Ok(()))
+}
+
+/// [`write_in_tree`] with a hook run after the temporary file is written
+/// and synced, just before the rename (tests inject failures here).
+pub fn write_in_tree_with(
+    root: &Path,
+    rel: &Path,
+    bytes: &[u8],
+    before_rename: &mut dyn FnMut(&Path) -> io::Result<()>,
+) -> Result<PathBuf, InTreeError> {
+    use std::io::Write;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let target = file_in_tree(root, rel)?;
+    let permissions = match std::fs::symlink_metadata(&target) {
+        Ok(m) => {
+            refuse_read_only(&target, &m)?;
+            Some(m.permissions())
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(e) => return Err(InTreeError::io(&target, &e)),
+    };
+    let temp_dir = temp_dir(root)?;
+    remove_stale_temps(&temp_dir);
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let (mut file, mut temp) = loop {
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let path = temp_dir.join(format!("{name}.{}.{n}.tmp", std::process::id()));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(f) => break (f, TempFile { path, armed: true }),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(InTreeError::io(&path, &e)),
+        }
+    };
+    let at = |e: io::Error| InTreeError::io(&target, &e);
+    file.write_all(bytes).map_err(at)?;
+    if let Some(p) = permissions {
+        file.set_permissions(p).map_err(at)?;
+    }
+    file.sync_all().map_err(at)?;
+    drop(file);
+    before_rename(&temp.path).map_err(at)?;
+    std::fs::rename(&temp.path, &target).map_err(at)?;
+    temp.armed = false;
+    if let Some(dir) = target.parent() {
+        sync_dir(dir);
+    }
+    Ok(target)
+}
+
+/// `root/.breakwater/tmp`, made with a `.gitignore` of `*` when missing.
+fn temp_dir(root: &Path) -> Result<PathBuf, InTreeError> {
+    let dir = dir_in_tree(root, TEMP_DIR)?;
+    let ignore = dir.join(".gitignore");
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&ignore)
+    {
+        Ok(mut f) => {
+            use std::io::Write;
+            f.write_all(b"*\n")
+                .map_err(|e| InTreeError::io(&ignore, &e))?;
+        }
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(InTreeError::io(&ignore, &e)),
+    }
+    Ok(dir)
+}
+
+/// Refuse to replace a file its permission bits make read-only for this
+/// user (for root, which may write anything: read-only for everyone).
+fn refuse_read_only(target: &Path, meta: &std::fs::Metadata) -> Result<(), InTreeError> {
+    #[cfg(unix)]
+    let read_only = {
+        use std::os::unix::fs::MetadataExt;
+        // SAFETY: geteuid and getegid cannot fail.
+        let (uid, gid) = unsafe { (libc::geteuid(), libc::getegid()) };
+        let mode = meta.mode();
+        let bit = if uid == 0 {
+            0o222
+        } else if meta.uid() == uid {
+            0o200
+        } else if meta.gid() == gid {
+            0o020
+        } else {
+            0o002
+        };
+        mode & bit == 0
+    };
+    #[cfg(not(unix))]
+    let read_only = meta.permissions().readonly();
+    if read_only {
+        return Err(InTreeError::ReadOnly {
+            path: crate::display_path(target),
+        });
+    }
+    Ok(())
+}
+
+/// Whether the process that wrote a temporary file (its id is in the
+/// name) is still running: only then may its file still be renamed.
+fn writer_alive(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    #[cfg(unix)]
+    {
+        let Ok(pid) = libc::pid_t::try_from(pid) else {
+            return false;
+        };
+        // SAFETY: signal 0 only checks that the process exists.
+        let r = unsafe { libc::kill(pid, 0) };
+        r == 0 || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+    }
+    #[cfg(not(unix))]
+    true
+}
+
+/// Remove temporary files left by writers that are no longer running.
+fn remove_stale_temps(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let Some(stem) = name.strip_suffix(".tmp") else {
+            continue;
+        };
+        // `<name>.<pid>.<n>.tmp`
+        let mut parts = stem.rsplitn(3, '.');
+        let (_n, pid) = (parts.next(), parts.next());
+        if let Some(pid) = pid.and_then(|p| p.parse::<u32>().ok())
+            && !writer_alive(pid)
+            && entry.file_type().is_ok_and(|t| t.is_file())
+        {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Removes the temporary file unless it was renamed into place.
+struct TempFile {
+    path: PathBuf,
+    armed: bool,
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if self.armed {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// Make a rename durable (best effort: not every platform can open a directory).
+fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
 }
 
 #[cfg(unix)]
@@ -563,5 +762,111 @@ mod tests {
             file_in_tree(&root, "linked/x.toml"),
             Err(InTreeError::Link { .. })
         ));
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .map(|rd| {
+                rd.flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn a_killed_writers_temp_is_removed_by_the_next_write_and_never_lies_beside_the_file() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path();
+        write(root, "breakwater.toml", "old\n");
+        // A process that ran and is gone: its id names no running process.
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let dead = child.id();
+        child.wait().unwrap();
+        std::fs::create_dir_all(root.join(TEMP_DIR)).unwrap();
+        let stale = root
+            .join(TEMP_DIR)
+            .join(format!("breakwater.toml.{dead}.0.tmp"));
+        std::fs::write(&stale, "x".repeat(100_000)).unwrap();
+        // A write in progress in this process is left alone.
+        let live = root
+            .join(TEMP_DIR)
+            .join(format!("breakwater.toml.{}.999999.tmp", std::process::id()));
+        std::fs::write(&live, "in progress").unwrap();
+        let mut seen = None;
+        write_in_tree_with(root, Path::new("breakwater.toml"), b"new\n", &mut |tmp| {
+            seen = Some(tmp.to_path_buf());
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(
+            std::fs::read_to_string(root.join("breakwater.toml")).unwrap(),
+            "new\n"
+        );
+        let seen = seen.unwrap();
+        assert!(seen.starts_with(root.join(TEMP_DIR)), "{}", seen.display());
+        assert!(!stale.exists(), "the killed writer's temp is removed");
+        assert!(live.exists(), "a running writer's temp is kept");
+        assert_eq!(names(root), [".breakwater", "breakwater.toml"]);
+        // Git never sees the temporary files.
+        assert_eq!(
+            std::fs::read_to_string(root.join(TEMP_DIR).join(".gitignore")).unwrap(),
+            "*\n"
+        );
+        // A failure before the rename leaves the old file and no temp.
+        std::fs::remove_file(&live).unwrap();
+        let e = write_in_tree_with(root, Path::new("breakwater.toml"), b"newer\n", &mut |_| {
+            Err(io::Error::other("injected"))
+        })
+        .unwrap_err();
+        assert!(e.to_string().contains("injected"), "{e}");
+        assert_eq!(
+            std::fs::read_to_string(root.join("breakwater.toml")).unwrap(),
+            "new\n"
+        );
+        assert_eq!(names(&root.join(TEMP_DIR)), [".gitignore"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_read_only_file_is_refused_and_a_writable_one_keeps_its_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path();
+        let target = root.join("breakwater.toml");
+        std::fs::write(&target, "mine\n").unwrap();
+        std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o444)).unwrap();
+        let e = write_in_tree(root, "breakwater.toml", b"theirs\n").unwrap_err();
+        assert!(matches!(e, InTreeError::ReadOnly { .. }), "{e}");
+        assert!(e.to_string().contains("chmod u+w"), "{e}");
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "mine\n");
+        std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o640)).unwrap();
+        write_in_tree(root, "breakwater.toml", b"theirs\n").unwrap();
+        let mode = std::fs::metadata(&target).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o640);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn writes_never_go_through_a_linked_directory_or_file() {
+        use std::os::unix::fs::symlink;
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path().join("repo");
+        std::fs::create_dir(&root).unwrap();
+        std::fs::create_dir(d.path().join("outside")).unwrap();
+        symlink(d.path().join("outside"), root.join(".breakwater")).unwrap();
+        for rel in [".breakwater/baseline.toml", "breakwater.toml"] {
+            // The temporary file would go under the linked `.breakwater` too.
+            let e = write_in_tree(&root, rel, b"x").unwrap_err();
+            assert!(matches!(e, InTreeError::Link { .. }), "{rel}: {e}");
+            assert!(
+                e.to_string().contains("`.breakwater` is a symbolic link"),
+                "{e}"
+            );
+        }
+        assert!(names(&d.path().join("outside")).is_empty());
+        assert_eq!(names(&root), [".breakwater"]);
     }
 }

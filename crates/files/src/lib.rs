@@ -25,8 +25,8 @@ mod walk;
 pub use classify::{FileClass, Lang, classify, classify_path, detect_lang};
 pub use display::{display_path, terminal_safe};
 pub use intree::{
-    InTreeError, MAX_CONFIG_BYTES, dir_in_tree, file_in_tree, open_in_tree, read_in_tree,
-    read_regular, read_text_in_tree,
+    InTreeError, MAX_CONFIG_BYTES, TEMP_DIR, dir_in_tree, file_in_tree, open_in_tree, read_in_tree,
+    read_regular, read_text_in_tree, write_in_tree, write_in_tree_with,
 };
 pub use overlay::OverlaySource;
 pub use walk::FsSource;

@@ -41,7 +41,7 @@ pub fn serve_stdio(opts: ProjectOptions) -> Result<(), String> {
         .enable_all()
         .build()
         .map_err(|e| format!("could not start the async runtime: {e}"))?;
-    runtime.block_on(async move {
+    let served = runtime.block_on(async move {
         let service = Server::new(project)
             .serve(rmcp::transport::stdio())
             .await
@@ -51,5 +51,37 @@ pub fn serve_stdio(opts: ProjectOptions) -> Result<(), String> {
             .await
             .map_err(|e| format!("the MCP session ended with an error: {e}"))?;
         Ok(())
-    })
+    });
+    shut_down(runtime);
+    served
+}
+
+/// End the runtime once the client is gone, without waiting for tool calls
+/// still running on the blocking pool: dropping a runtime waits for them,
+/// so one slow scan would keep the process alive after its client left.
+/// Their threads end with the process.
+fn shut_down(runtime: tokio::runtime::Runtime) {
+    runtime.shutdown_background();
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_runtime_ends_while_a_tool_call_still_runs() {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .build()
+            .unwrap();
+        // A call that never finishes on its own (a read that blocks).
+        let (_never, blocked) = std::sync::mpsc::channel::<()>();
+        runtime.spawn_blocking(move || blocked.recv());
+        let (done, ended) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            super::shut_down(runtime);
+            let _ = done.send(());
+        });
+        ended
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("the runtime shuts down without waiting for the blocked call");
+    }
 }

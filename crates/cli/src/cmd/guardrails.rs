@@ -8,7 +8,7 @@ use bw_engine::{WalkOptions, scan};
 use bw_outputs::guardrails::{Target, section, splice};
 use clap::ValueEnum;
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
 pub enum TargetArg {
@@ -84,21 +84,11 @@ pub fn run(a: Args) -> u8 {
     let mut stale = 0;
     for t in targets.into_iter().map(TargetArg::target) {
         let path = a.path.join(t.path());
-        if let Err(e) = no_links(&a.path, t.path()) {
-            return super::fail(e);
-        }
-        let existing = match std::fs::read(&path) {
-            Ok(b) => match String::from_utf8(b) {
-                Ok(s) => Some(s),
-                Err(_) => {
-                    return super::fail(format!(
-                        "{}: not UTF-8 text; breakwater leaves it alone",
-                        path.display()
-                    ));
-                }
-            },
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => return super::fail(format!("{}: {e}", path.display())),
+        // Never through a link, never a FIFO; a file that is not UTF-8 text
+        // is left alone.
+        let existing = match bw_engine::repo::read_named(&a.path, t.path()) {
+            Ok(s) => s,
+            Err(e) => return super::fail(e),
         };
         let new = match splice(existing.as_deref(), &text, t) {
             Ok(n) => n,
@@ -127,12 +117,8 @@ pub fn run(a: Args) -> u8 {
             }
             continue;
         }
-        let written = path
-            .parent()
-            .map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|_| bw_model::edit::write_atomic(&path, new.as_bytes()));
-        if let Err(e) = written {
-            return super::fail(format!("{}: {e}", path.display()));
+        if let Err(e) = bw_files::write_in_tree(&a.path, t.path(), new.as_bytes()) {
+            return super::fail(e);
         }
         eprintln!("wrote the guardrails section of {}", path.display());
     }
@@ -159,20 +145,4 @@ fn finish(incomplete: bool, report: &bw_threats::Report) -> u8 {
         return exit::INCOMPLETE;
     }
     exit::PASS
-}
-
-/// Refuse a target reached through a symbolic link (the file or a
-/// directory on the way): a repository must not steer the write elsewhere.
-fn no_links(root: &Path, rel: &str) -> Result<(), String> {
-    let mut p = root.to_path_buf();
-    for part in rel.split('/') {
-        p.push(part);
-        if std::fs::symlink_metadata(&p).is_ok_and(|m| m.file_type().is_symlink()) {
-            return Err(format!(
-                "{} is a symbolic link; breakwater writes guardrails only to a regular file in the repository",
-                p.display()
-            ));
-        }
-    }
-    Ok(())
 }

@@ -1,7 +1,6 @@
 //! `breakwater init [PATH]`: write a commented breakwater.toml pre-filled from discovery.
 
 use bw_engine::{FsSource, Library, ScanOptions, WalkOptions, scan};
-use bw_model::edit::write_atomic;
 use bw_model::modelfile::{FILE_NAME, SCHEMA_JSON, SCHEMA_PATH, init_text};
 use std::path::PathBuf;
 
@@ -90,14 +89,14 @@ fn write_baseline(a: &Args) -> u8 {
         );
     }
     let baseline = Baseline::of(&out.report.threats);
-    let path = a.path.join(BASELINE_PATH);
-    let written = path
-        .parent()
-        .map_or(Ok(()), std::fs::create_dir_all)
-        .and_then(|_| write_atomic(&path, baseline.text(&opts.today).as_bytes()));
-    if let Err(e) = written {
-        return super::fail(format!("{}: {e}", path.display()));
-    }
+    let path = match bw_files::write_in_tree(
+        &a.path,
+        BASELINE_PATH,
+        baseline.text(&opts.today).as_bytes(),
+    ) {
+        Ok(p) => p,
+        Err(e) => return super::fail(e),
+    };
     println!(
         "wrote {} with {} open threat(s): gates now count only threats not listed there",
         path.display(),
@@ -117,15 +116,11 @@ fn write_baseline(a: &Args) -> u8 {
 }
 
 /// The commented model file, and beside it the schema its `#:schema` line
-/// names; each written atomically (a crash never leaves half a file).
+/// names; each written atomically (a crash never leaves half a file), never
+/// through a link.
 fn write_model_file(root: &std::path::Path, model: &bw_model::SystemModel) -> Result<(), String> {
-    let schema = root.join(SCHEMA_PATH);
-    schema
-        .parent()
-        .map_or(Ok(()), std::fs::create_dir_all)
-        .and_then(|_| write_atomic(&schema, SCHEMA_JSON.as_bytes()))
-        .map_err(|e| format!("{}: {e}", schema.display()))?;
-    let target = root.join(FILE_NAME);
-    write_atomic(&target, init_text(model).as_bytes())
-        .map_err(|e| format!("{}: {e}", target.display()))
+    bw_files::write_in_tree(root, SCHEMA_PATH, SCHEMA_JSON.as_bytes())
+        .and_then(|_| bw_files::write_in_tree(root, FILE_NAME, init_text(model).as_bytes()))
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }

@@ -125,18 +125,17 @@ pub fn run(a: Args) -> u8 {
         let text = bw_outputs::snapshot::snapshot(&out.report.model);
         let path = a.path.join(&a.snapshot);
         if a.write_snapshot {
-            let written = path
-                .parent()
-                .map_or(Ok(()), std::fs::create_dir_all)
-                .and_then(|_| std::fs::write(&path, &text));
-            if let Err(e) = written {
-                return super::fail(format!("{}: {e}", path.display()));
+            if let Err(e) = bw_files::write_in_tree(&a.path, &a.snapshot, text.as_bytes()) {
+                return super::fail(e);
             }
             if std::io::stderr().is_terminal() {
                 eprintln!("wrote the architecture snapshot to {}", path.display());
             }
         } else {
-            let old = std::fs::read_to_string(&path).ok();
+            let old = match bw_engine::repo::read_named(&a.path, &a.snapshot) {
+                Ok(old) => old,
+                Err(e) => return super::fail(e),
+            };
             if old.as_deref() != Some(text.as_str()) {
                 snapshot_stale = true;
                 match &old {
