@@ -724,7 +724,7 @@ fn apply_suggestions(
                 let now = source
                     .read(&x.path)
                     .ok()
-                    .and_then(|b| String::from_utf8(b).ok())
+                    .and_then(|b| decode_text(b).ok())
                     .map(|text| {
                         text.lines()
                             .skip(x.start_line.saturating_sub(1) as usize)
@@ -843,10 +843,12 @@ fn fill_excerpts(threats: &mut [Threat], source: &dyn FileSource, files: &[Cow<'
     let mut texts: BTreeMap<String, Option<Vec<String>>> = BTreeMap::new();
     for t in threats.iter_mut() {
         let lines = texts.entry(t.location.path.clone()).or_insert_with(|| {
+            // Decoded as for analysis (a lone `\r` ends a line), so the
+            // excerpt shows the lines the facts point at.
             source
                 .read(&t.location.path)
                 .ok()
-                .and_then(|b| String::from_utf8(b).ok())
+                .and_then(|b| decode_text(b).ok())
                 .map(|s| s.lines().map(str::to_string).collect())
         });
         let Some(lines) = lines else { continue };

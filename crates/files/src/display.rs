@@ -43,6 +43,21 @@ pub fn terminal_safe(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Text of several lines made of the tool's own words and repository
+/// strings (a status report, an error with its help lines): each line is
+/// [`terminal_safe`], the line breaks are kept.
+pub fn terminal_safe_lines(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| c != '\n' && needs_escape(c)) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.split('\n')
+            .map(terminal_safe)
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
+}
+
 /// A path for a message: lossy where it is not UTF-8, and terminal-safe.
 pub fn display_path(p: &Path) -> String {
     terminal_safe(&p.to_string_lossy()).into_owned()
@@ -65,5 +80,10 @@ mod tests {
         assert_eq!(terminal_safe("ab\u{202e}cd"), "ab\\u{202e}cd");
         let shown = terminal_safe("\x1b]52;c;ZXZpbA==\x07");
         assert!(!shown.chars().any(|c| c.is_control()), "{shown}");
+        assert_eq!(
+            terminal_safe_lines("error: \x1b[2Jx.py\n  = help: rename it\n"),
+            "error: \\x1b[2Jx.py\n  = help: rename it\n"
+        );
+        assert!(matches!(terminal_safe_lines("a\nb\n"), Cow::Borrowed(_)));
     }
 }

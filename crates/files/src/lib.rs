@@ -23,7 +23,7 @@ pub mod patch;
 mod testutil;
 mod walk;
 pub use classify::{FileClass, Lang, classify, classify_path, detect_lang};
-pub use display::{display_path, terminal_safe};
+pub use display::{display_path, terminal_safe, terminal_safe_lines};
 pub use intree::{
     InTreeError, MAX_CONFIG_BYTES, TEMP_DIR, dir_in_tree, file_in_tree, open_in_tree, read_in_tree,
     read_regular, read_text_in_tree, write_in_tree, write_in_tree_with,
@@ -268,13 +268,49 @@ pub fn content_hash(bytes: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Decode bytes as text, or say why not.
+/// Decode bytes as text, or say why not. Line endings are made the ones
+/// every reader counts: a lone `\r` (old Mac files, or a hostile file
+/// hiding lines from a tool that counts only `\n`) becomes `\n`, so the
+/// parser's line numbers are the editor's; every byte offset is kept.
 pub fn decode_text(bytes: Vec<u8>) -> Result<String, SkipReason> {
     let head = &bytes[..bytes.len().min(8192)];
     if head.contains(&0) {
         return Err(SkipReason::Binary);
     }
-    String::from_utf8(bytes).map_err(|_| SkipReason::InvalidUtf8)
+    String::from_utf8(bytes)
+        .map(normalize_line_ends)
+        .map_err(|_| SkipReason::InvalidUtf8)
+}
+
+/// `text` with each lone `\r` (one not followed by `\n`) replaced by `\n`:
+/// a line ends at `\n`, `\r\n` or a lone `\r`, as editors (and the
+/// Language Server Protocol) count lines. Same length, same byte offsets.
+pub fn normalize_line_ends(text: String) -> String {
+    if !text.contains('\r') {
+        return text;
+    }
+    let mut bytes = text.into_bytes();
+    for i in 0..bytes.len() {
+        if bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
+            bytes[i] = b'\n';
+        }
+    }
+    // Only ASCII bytes changed, so the text is still UTF-8.
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// The byte offset where each line of `text` starts (the first is 0), a
+/// line ending at `\n`, `\r\n` or a lone `\r`.
+pub fn line_starts(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut starts = vec![0];
+    for (i, b) in bytes.iter().enumerate() {
+        let ends = *b == b'\n' || (*b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+        if ends {
+            starts.push(i + 1);
+        }
+    }
+    starts
 }
 
 #[cfg(test)]
@@ -359,5 +395,14 @@ mod tests {
         };
         let src = FsSource::new(d.path(), opts).unwrap();
         assert_eq!(paths(&src.list().unwrap()), ["src/facts/b.json"]);
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line_and_keeps_offsets() {
+        let text = "a\rb\r\nc\nd\r";
+        assert_eq!(normalize_line_ends(text.into()), "a\nb\r\nc\nd\n");
+        assert_eq!(line_starts(text), [0, 2, 5, 7, 9]);
+        assert_eq!(decode_text(text.into()).unwrap().lines().count(), 4);
+        assert_eq!(normalize_line_ends("x\r\n".into()), "x\r\n");
     }
 }

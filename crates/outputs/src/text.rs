@@ -15,17 +15,22 @@ pub const SEVERITIES: [Severity; 5] = [
     Severity::Info,
 ];
 
-/// Replace control characters (ANSI escapes, carriage returns, …) so text
-/// from the repository cannot drive the terminal. Tabs and newlines become
-/// spaces.
+/// Prose from the repository, safe for a terminal: tabs and line breaks
+/// become spaces, every other control character (ANSI escapes, …) is
+/// spelled out visibly ([`bw_files::terminal_safe`]), so text from the
+/// repository cannot drive the terminal.
 pub fn clean(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\t' | '\n' | '\r' => ' ',
-            c if c.is_control() => '\u{FFFD}',
-            c => c,
+    let spaced: String = s
+        .chars()
+        .map(|c| {
+            if matches!(c, '\t' | '\n' | '\r') {
+                ' '
+            } else {
+                c
+            }
         })
-        .collect()
+        .collect();
+    bw_files::terminal_safe(&spaced).into_owned()
 }
 
 /// Collapse whitespace runs to one space and clean the result.
@@ -34,7 +39,7 @@ pub fn one_line(s: &str) -> String {
 }
 
 /// A code line for display: tabs expanded to four spaces, control
-/// characters replaced. Returns the characters and, for each original
+/// characters spelled out ([`bw_files::terminal_safe`]). Returns the characters and, for each original
 /// character index, its display column (0-based), plus one past the end.
 pub fn display_line(line: &str) -> (Vec<char>, Vec<usize>) {
     let mut chars = Vec::with_capacity(line.len());
@@ -44,8 +49,7 @@ pub fn display_line(line: &str) -> (Vec<char>, Vec<usize>) {
         match c {
             '\t' => chars.extend([' '; 4]),
             '\n' | '\r' => chars.push(' '),
-            c if c.is_control() => chars.push('\u{FFFD}'),
-            c => chars.push(c),
+            c => chars.extend(bw_files::terminal_safe(c.encode_utf8(&mut [0; 4])).chars()),
         }
     }
     cols.push(chars.len());
@@ -477,7 +481,7 @@ pub fn location_text(t: &Threat) -> String {
     }
     format!(
         "{}:{}:{}",
-        clean(&t.location.path),
+        bw_files::terminal_safe(&t.location.path),
         t.location.start_line,
         t.location.start_col
     )
@@ -620,10 +624,14 @@ mod tests {
 
     #[test]
     fn clean_strips_escapes() {
-        assert_eq!(clean("a\x1b[31mb\tc"), "a\u{FFFD}[31mb c");
+        // Escapes are spelled out, visibly, never passed to the terminal.
+        assert_eq!(clean("a\x1b[31mb\tc"), "a\\x1b[31mb c");
         let (chars, cols) = display_line("\tx");
         assert_eq!(chars.iter().collect::<String>(), "    x");
         assert_eq!(cols, vec![0, 4, 5]);
+        let (chars, cols) = display_line("a\x1bb");
+        assert_eq!(chars.iter().collect::<String>(), "a\\x1bb");
+        assert_eq!(cols, vec![0, 1, 5, 6]);
     }
 
     #[test]

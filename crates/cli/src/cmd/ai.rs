@@ -281,7 +281,8 @@ fn store(root: &Path, report: &RunReport) -> Result<(), u8> {
 
 fn print(common: &Common, r: &RunReport) -> Result<(), String> {
     let text = match common.format {
-        FormatArg::Terminal => run::render_terminal(r),
+        // Repository text and the model's answer, made safe for a terminal.
+        FormatArg::Terminal => bw_files::terminal_safe_lines(&run::render_terminal(r)).into_owned(),
         FormatArg::Json => run::render_json(r),
     };
     super::write_output(None, text.as_bytes())

@@ -84,7 +84,7 @@ pub fn run(a: Args) -> u8 {
         eprintln!(
             "incomplete: {} file(s) could not be analysed: {}",
             out.diff.head_failed.len(),
-            out.diff.head_failed.join(", ")
+            bw_files::terminal_safe(&out.diff.head_failed.join(", "))
         );
         return exit::INCOMPLETE;
     }

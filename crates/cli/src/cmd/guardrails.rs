@@ -140,7 +140,7 @@ fn finish(incomplete: bool, report: &bw_threats::Report) -> u8 {
         eprintln!(
             "incomplete: {} file(s) could not be analysed, so the guardrails may miss what they hold: {}",
             failed.len(),
-            failed.join(", ")
+            bw_files::terminal_safe(&failed.join(", "))
         );
         return exit::INCOMPLETE;
     }

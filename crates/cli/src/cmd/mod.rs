@@ -17,8 +17,13 @@ pub mod triage;
 use std::path::Path;
 
 /// Print an error and what to do; return the usage/configuration exit code.
+/// Errors quote repository paths and names: control characters in them are
+/// spelled out, never sent to the terminal.
 pub fn fail(message: impl std::fmt::Display) -> u8 {
-    eprintln!("error: {message}");
+    eprintln!(
+        "error: {}",
+        bw_files::terminal_safe_lines(&message.to_string())
+    );
     crate::exit::USAGE
 }
 

@@ -151,7 +151,7 @@ pub fn run(a: Args) -> u8 {
                             lines.len()
                         );
                         for l in lines.iter().take(40) {
-                            eprintln!("  {l}");
+                            eprintln!("  {}", bw_files::terminal_safe(l));
                         }
                         if lines.len() > 40 {
                             eprintln!("  … and {} more", lines.len() - 40);
@@ -187,12 +187,14 @@ pub fn run(a: Args) -> u8 {
         eprintln!(
             "incomplete: {} file(s) could not be analysed: {}",
             failed.len(),
-            failed
-                .iter()
-                .take(5)
-                .copied()
-                .collect::<Vec<_>>()
-                .join(", ")
+            bw_files::terminal_safe(
+                &failed
+                    .iter()
+                    .take(5)
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
         );
         return exit::INCOMPLETE;
     }

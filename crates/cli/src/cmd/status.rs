@@ -48,7 +48,11 @@ pub fn run(a: Args) -> u8 {
             Ok(s) => println!("{s}"),
             Err(e) => return super::fail(e),
         },
-        FormatArg::Terminal => print!("{}", text(&h, model_file.is_some())),
+        // Ids, paths, names and commit summaries come from the repository.
+        FormatArg::Terminal => print!(
+            "{}",
+            bw_files::terminal_safe_lines(&text(&h, model_file.is_some()))
+        ),
     }
     crate::exit::PASS
 }

@@ -337,30 +337,32 @@ fn report(a: &Args, edits: &[DecisionEdit], edited: &Edited, fields: Option<&Fie
     };
     let (mut added, mut replaced, mut unchanged, mut removed) = (0, 0, 0, 0);
     for ((id, change), edit) in edited.changes.iter().zip(edits) {
+        // Ids hold paths, and paths can hold terminal escapes.
+        let shown = bw_files::terminal_safe(id);
         match change {
             Change::Added => {
                 added += 1;
-                println!("{record} {status}: {id}");
+                println!("{record} {status}: {shown}");
             }
             Change::Replaced => {
                 replaced += 1;
-                println!("{record} {status}: {id} (replacing the earlier decision)");
+                println!("{record} {status}: {shown} (replacing the earlier decision)");
             }
             Change::Unchanged => {
                 unchanged += 1;
-                println!("unchanged: {id} (already recorded so)");
+                println!("unchanged: {shown} (already recorded so)");
             }
             Change::Removed => {
                 removed += 1;
-                println!("{remove}: {id}");
+                println!("{remove}: {shown}");
             }
-            Change::Absent => println!("no decision to remove: {id}"),
+            Change::Absent => println!("no decision to remove: {shown}"),
         }
         if let (true, DecisionEdit::Upsert { decision, .. }, Change::Added | Change::Replaced) =
             (a.dry_run, edit, change)
         {
             for line in edit::render_decision(id, decision, "\n").lines() {
-                println!("    {line}");
+                println!("    {}", bw_files::terminal_safe(line));
             }
         }
     }
