@@ -32,6 +32,20 @@ const APP: &str = "from flask import Flask, request\nimport os\n\napp = Flask(__
 
 const SHELL: &str = "from flask import Flask, request\nimport os\n\napi = Flask(__name__)\n\n\n@api.route(\"/run\")\ndef run():\n    return str(os.system(request.args[\"c\"]))\n";
 
+/// Accept every command injection found (one writer of the model file).
+const TRIAGE_ACCEPT: &[&str] = &[
+    "triage",
+    "--rule",
+    "command-injection",
+    "--status",
+    "accepted",
+    "--reason",
+    "reviewed",
+    "--author",
+    "Dev <dev@example.com>",
+    "--no-cache",
+];
+
 /// Run the binary in `dir` with the memory and time bounds; `stdin` is
 /// written, then closed.
 fn bw_in(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
@@ -266,18 +280,7 @@ fn a_linked_breakwater_directory_is_refused_by_every_writer() {
         &["init", "--no-cache"],
         &["init", "--baseline", "--no-cache"],
         &["scan", "--write-snapshot", "--no-cache"],
-        &[
-            "triage",
-            "--rule",
-            "command-injection",
-            "--status",
-            "accepted",
-            "--reason",
-            "reviewed",
-            "--author",
-            "Dev <dev@example.com>",
-            "--no-cache",
-        ],
+        TRIAGE_ACCEPT,
     ];
     for args in commands {
         let o = bw(r, args);
@@ -333,21 +336,7 @@ fn a_read_only_model_file_is_not_replaced_by_triage() {
     write(d, "breakwater.toml", model);
     let file = d.join("breakwater.toml");
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o444)).unwrap();
-    let o = bw(
-        d,
-        &[
-            "triage",
-            "--rule",
-            "command-injection",
-            "--status",
-            "accepted",
-            "--reason",
-            "reviewed",
-            "--author",
-            "Dev <dev@example.com>",
-            "--no-cache",
-        ],
-    );
+    let o = bw(d, TRIAGE_ACCEPT);
     assert_eq!(code(&o), 2, "{}", text(&o));
     assert!(text(&o).contains("read-only"), "{}", text(&o));
     assert_eq!(std::fs::read_to_string(&file).unwrap(), model);
@@ -422,18 +411,7 @@ fn terminal_escapes_in_file_names_are_spelled_out_everywhere() {
         &["scan", "--compact", "--no-cache"],
         &["status", "--no-cache"],
         &["diff", "HEAD~1", "HEAD", "--no-cache"],
-        &[
-            "triage",
-            "--rule",
-            "command-injection",
-            "--status",
-            "accepted",
-            "--reason",
-            "reviewed",
-            "--author",
-            "Dev <dev@example.com>",
-            "--no-cache",
-        ],
+        TRIAGE_ACCEPT,
         &["triage", "command-injection@\x1b[2J.py::x", "--remove"],
     ];
     for args in runs {
