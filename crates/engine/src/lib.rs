@@ -145,9 +145,18 @@ impl Library {
     pub fn for_source(source: &dyn FileSource) -> Result<Library, EngineError> {
         let mut lib = Library::builtin()?;
         let mut listing = source.list_under(".breakwater/rules")?;
-        listing
-            .files
-            .extend(source.list_under(".breakwater/flow")?.files);
+        let flow = source.list_under(".breakwater/flow")?;
+        listing.files.extend(flow.files);
+        listing.skipped.extend(flow.skipped);
+        // A team's rule that cannot be read (a link, a FIFO, too large) is
+        // an error, never silently left out of the library.
+        if let Some((path, reason)) = listing.skipped.iter().find(|(p, _)| p.ends_with(".toml")) {
+            return Err(EngineError::FlowSpec(format!(
+                "{}: {}",
+                bw_files::terminal_safe(path),
+                reason.message()
+            )));
+        }
         let mut custom = vec![];
         for e in &listing.files {
             let in_dir = |d: &str| e.path.starts_with(d) && e.path.ends_with(".toml");
