@@ -1160,7 +1160,14 @@ fn without_a_provider_ai_explains_and_the_rest_works() {
         e.contains("no AI provider is configured") && e.contains("provider = \"ollama\""),
         "{e}"
     );
-    assert_eq!(bw(root, 0, &["ai", "status"]).status.code(), Some(2));
+    // `ai status` is a report: nothing configured is a state, not a failure.
+    let o = bw(root, 0, &["ai", "status"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("provider: none configured") && out.contains("provider = \"ollama\""),
+        "{out}"
+    );
     let scan = bw(root, 0, &["scan", "."]);
     assert_eq!(scan.status.code(), Some(0), "{}", stderr(&scan));
     // A key in the model file is a load error for every command, at its line.
@@ -1175,6 +1182,65 @@ fn without_a_provider_ai_explains_and_the_rest_works() {
         stderr(&o).contains("breakwater.toml:") && stderr(&o).contains("looks like a credential"),
         "{}",
         stderr(&o)
+    );
+}
+
+/// `OPENAI_BASE_URL` and `OPENAI_API_KEY` alone configure an
+/// OpenAI-compatible provider, as they configure OpenAI's own SDKs: no
+/// `[ai]` section, no `BREAKWATER_AI_*`.
+#[test]
+fn the_openai_sdk_variables_alone_configure_a_provider() {
+    let dir = fixture();
+    let root = dir.path();
+    let plain = MODEL_FILE.replace(
+        "[ai]\nprovider = \"openai\"\nmodel = \"test-model\"\nretry_base_millis = 10\nretry_jitter = false\ntimeout_seconds = 5\n",
+        "",
+    );
+    std::fs::write(root.join("breakwater.toml"), &plain).unwrap();
+    let server = serve(vec![Reply::Ok(openai("{\"items\": []}"))]);
+    let with_env = |args: &[&str]| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_breakwater"));
+        c.args(args).current_dir(root);
+        for v in [
+            "ANTHROPIC_API_KEY",
+            "ANTHROPIC_BASE_URL",
+            "OPENAI_MODEL",
+            "BREAKWATER_AI_PROVIDER",
+            "BREAKWATER_AI_MODEL",
+            "BREAKWATER_AI_ENDPOINT",
+            "BREAKWATER_AI_API_KEY",
+        ] {
+            c.env_remove(v);
+        }
+        c.env(
+            "OPENAI_BASE_URL",
+            format!("http://127.0.0.1:{}/v1", server.port),
+        )
+        .env("OPENAI_API_KEY", API_KEY)
+        .output()
+        .unwrap()
+    };
+    let o = with_env(&["ai", "status"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("provider: openai"), "{out}");
+    assert!(out.contains("provider from OPENAI_API_KEY"), "{out}");
+    assert!(out.contains("endpoint from OPENAI_BASE_URL"), "{out}");
+    let o = with_env(&["ai", "suggest", "--dry-run", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let seen = server.seen();
+    assert_eq!(seen.len(), 1, "one request reached the server");
+    assert!(
+        seen[0].path.ends_with("/v1/chat/completions"),
+        "{}",
+        seen[0].path
+    );
+    assert!(
+        seen[0]
+            .headers
+            .to_ascii_lowercase()
+            .contains(&format!("authorization: bearer {API_KEY}").to_ascii_lowercase()),
+        "the key is sent as the SDK sends it"
     );
 }
 
