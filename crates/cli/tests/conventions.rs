@@ -478,3 +478,54 @@ fn dash_c_is_accepted_by_every_command_before_or_after_it() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("-C no/such/dir"), "{}", stderr(&o));
 }
+
+#[test]
+fn expires_must_be_a_real_calendar_date() {
+    let dir = app_repo();
+    let d = dir.path();
+    let triage = |expires: &str| {
+        run(
+            d,
+            &[
+                "triage",
+                "command-injection@app/ops.py::ping",
+                "--status",
+                "accepted",
+                "--reason",
+                "an internal tool",
+                "--expires",
+                expires,
+            ],
+        )
+    };
+    for bad in [
+        "2030-02-31",
+        "2031-02-29",
+        "2030-04-31",
+        "2030-13-01",
+        "31/01/2030",
+    ] {
+        let o = triage(bad);
+        assert_eq!(o.status.code(), Some(2), "{bad}");
+        assert!(stderr(&o).contains("YYYY-MM-DD"), "{bad}: {}", stderr(&o));
+        assert!(
+            !d.join("breakwater.toml").exists(),
+            "{bad}: nothing written"
+        );
+    }
+    let o = triage("2030-02-31");
+    assert!(stderr(&o).contains("2030-02 has 28 days"), "{}", stderr(&o));
+    // A leap day is a date.
+    let o = triage("2032-02-29");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // A model file with an impossible date is refused at its line.
+    let mf = std::fs::read_to_string(d.join("breakwater.toml")).unwrap();
+    std::fs::write(
+        d.join("breakwater.toml"),
+        mf.replace("2032-02-29", "2030-02-30"),
+    )
+    .unwrap();
+    let o = run(d, &["scan"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("2030-02 has 28 days"), "{}", stderr(&o));
+}

@@ -80,7 +80,8 @@ fn check_fields(a: &Args) -> Result<Option<Fields>, String> {
         ),
         VerdictError::NoReason => "a decision needs a reason: add --reason \"…\" saying what mitigates the threat, why the risk is accepted, or why it is wrong".into(),
         VerdictError::NotADate(e) => format!(
-            "--expires `{e}` is not a date: write YYYY-MM-DD, e.g. --expires 2027-03-01"
+            "--expires `{e}` is not a date ({}): write a calendar date as YYYY-MM-DD, e.g. --expires 2027-03-01",
+            bw_model::modelfile::date_problem(&e).unwrap_or_default()
         ),
         VerdictError::NotInFuture { expires, today } => format!(
             "--expires {expires} is not in the future (today is {today}): pick a later date, or leave it out for a decision that does not lapse"
