@@ -1185,6 +1185,92 @@ fn without_a_provider_ai_explains_and_the_rest_works() {
     );
 }
 
+/// The JSON blocks of docs/ai.md's section on the answer format: the
+/// `suggest` example, then the `explain` example.
+fn documented_answers() -> Vec<Value> {
+    let doc =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/ai.md"))
+            .unwrap();
+    let section = doc
+        .split("## The answer format providers return")
+        .nth(1)
+        .expect("docs/ai.md documents the answer format")
+        .split("\n## ")
+        .next()
+        .unwrap();
+    section
+        .split("```json\n")
+        .skip(1)
+        .map(|b| {
+            let body = b.split("```").next().unwrap();
+            serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"))
+        })
+        .collect()
+}
+
+/// What docs/ai.md says a provider must return is what the verifier
+/// admits: its examples, served as a provider's answers, pass every check.
+#[test]
+fn the_documented_answer_format_is_the_one_admitted() {
+    let answers = documented_answers();
+    assert_eq!(answers.len(), 2, "a suggest and an explain example");
+    let dir = fixture();
+    let root = dir.path();
+    // The example's file is the fixture's: the quote is there.
+    let db = std::fs::read_to_string(root.join("app/db.py")).unwrap();
+    let item = &answers[0]["items"][0];
+    assert_eq!(
+        db.lines().nth(17).unwrap().trim(),
+        item["quote"].as_str().unwrap()
+    );
+    // Fenced, as some models answer, it is read the same.
+    let fenced = format!("```json\n{}\n```", answers[0]);
+    let server = serve(vec![
+        Reply::Ok(openai(&fenced)),
+        Reply::Ok(openai(&answers[1].to_string())),
+    ]);
+    let o = bw(
+        root,
+        server.port,
+        &["ai", "suggest", "--dry-run", "--format", "json"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let r: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(r["offered"], 1, "{r:#}");
+    assert_eq!(r["admitted"], 1, "{r:#}");
+    assert_eq!(r["rejected"].as_array().unwrap().len(), 0, "{r:#}");
+    let o = bw(
+        root,
+        server.port,
+        &[
+            "ai",
+            "explain",
+            "sql-injection@app/db.py::search",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let r: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        r["explanation"]["changes"][0]["replacement"], answers[1]["changes"][0]["replacement"],
+        "{r:#}"
+    );
+    // The request asked for exactly this shape (structured outputs).
+    let body: Value = serde_json::from_str(&server.seen()[0].body).unwrap();
+    let schema = &body["response_format"]["json_schema"]["schema"];
+    let props: Vec<&String> = schema["properties"]["items"]["items"]["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    let documented: Vec<&String> = item.as_object().unwrap().keys().collect();
+    assert_eq!(
+        props, documented,
+        "the docs list every field the schema asks for"
+    );
+}
+
 /// `OPENAI_BASE_URL` and `OPENAI_API_KEY` alone configure an
 /// OpenAI-compatible provider, as they configure OpenAI's own SDKs: no
 /// `[ai]` section, no `BREAKWATER_AI_*`.
