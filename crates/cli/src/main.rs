@@ -5,7 +5,7 @@
 //! error, 3 scan incomplete (files failed). Errors are printed as
 //! `error: <what is wrong>` followed by what to do.
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -111,6 +111,10 @@ enum Command {
     Mcp(cmd::mcp::Args),
     /// AI suggestions, explanations and change reviews, verified against the code, with provenance.
     Ai(cmd::ai::Args),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(cmd::completions::Args),
+    /// Print the manual page (roff), or write one page per subcommand with --dir.
+    Man(cmd::man::Args),
 }
 
 /// Exit codes CI can gate on.
@@ -160,6 +164,8 @@ fn main() -> ExitCode {
         Command::Guardrails(a) => cmd::guardrails::run(a),
         Command::Mcp(a) => cmd::mcp::run(a),
         Command::Ai(a) => cmd::ai::run(a),
+        Command::Completions(a) => cmd::completions::run(a, Cli::command()),
+        Command::Man(a) => cmd::man::run(a, Cli::command()),
     };
     // Output that could not be written (other than to a closed pipe) is a
     // failure, whatever the command concluded.

@@ -2,12 +2,14 @@
 
 pub mod ai;
 pub mod check;
+pub mod completions;
 pub mod diff;
 pub mod explain;
 pub mod facts;
 pub mod guardrails;
 pub mod init;
 pub mod lsp;
+pub mod man;
 pub mod mcp;
 pub mod rules;
 pub mod scan;

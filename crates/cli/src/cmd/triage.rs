@@ -284,7 +284,7 @@ pub fn run(a: Args) -> u8 {
             filters.extend(a.rule.as_ref().map(|r| format!("--rule {r}")));
             filters.extend(a.path.as_ref().map(|p| format!("--path {p}")));
             return super::fail(format!(
-                "{what} matches {}\n  = help: `breakwater scan --compact --include-potential` lists the current threats; --path matches the threat's file, relative to the repository root",
+                "{what} matches {}\n  = help: `breakwater scan --compact --include-potential` lists the current threats; --path matches the threat's file, relative to the model root (the folder of breakwater.toml, else the repository root)",
                 filters.join(" ")
             ));
         }
