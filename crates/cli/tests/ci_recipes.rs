@@ -3,6 +3,8 @@
 //! and runs it against a scripted git repository, expecting the exit code
 //! and output the recipe relies on.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -317,13 +319,7 @@ fn recipes_cache_the_binary_and_name_no_host_that_does_not_exist() {
             "installed where the cache keeps it: {l}"
         );
     }
-    let github = doc
-        .split("## GitHub Actions")
-        .nth(1)
-        .unwrap()
-        .split("\n## ")
-        .next()
-        .unwrap();
+    let github = common::section(&doc, "## GitHub Actions");
     assert!(
         github.contains("key: breakwater-bin-${{ runner.os }}-${{ vars.BREAKWATER_REF }}"),
         "{github}"
@@ -332,13 +328,7 @@ fn recipes_cache_the_binary_and_name_no_host_that_does_not_exist() {
         github.contains("if: steps.breakwater-bin.outputs.cache-hit != 'true'"),
         "{github}"
     );
-    let gitlab = doc
-        .split("## GitLab CI")
-        .nth(1)
-        .unwrap()
-        .split("\n## ")
-        .next()
-        .unwrap();
+    let gitlab = common::section(&doc, "## GitLab CI");
     assert!(
         gitlab.contains("key: breakwater-bin-$BREAKWATER_REF"),
         "{gitlab}"

@@ -2,6 +2,8 @@
 //! manual page, both generated from the command-line definition; and the
 //! README's install section, which `.ci/run` runs.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -134,13 +136,7 @@ fn the_man_page_renders_and_describes_every_subcommand() {
 fn the_readme_install_section_is_what_ci_runs() {
     let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
     let ci = std::fs::read_to_string(repo_root().join(".ci/run")).unwrap();
-    let install = readme
-        .split("## Install")
-        .nth(1)
-        .expect("README has an Install section")
-        .split("\n## ")
-        .next()
-        .unwrap();
+    let install = common::section(&readme, "## Install");
     assert!(
         install.contains("cargo install --locked --path crates/cli"),
         "{install}"
