@@ -1160,7 +1160,14 @@ fn without_a_provider_ai_explains_and_the_rest_works() {
         e.contains("no AI provider is configured") && e.contains("provider = \"ollama\""),
         "{e}"
     );
-    assert_eq!(bw(root, 0, &["ai", "status"]).status.code(), Some(2));
+    // `ai status` is a report: nothing configured is a state, not a failure.
+    let o = bw(root, 0, &["ai", "status"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("provider: none configured") && out.contains("provider = \"ollama\""),
+        "{out}"
+    );
     let scan = bw(root, 0, &["scan", "."]);
     assert_eq!(scan.status.code(), Some(0), "{}", stderr(&scan));
     // A key in the model file is a load error for every command, at its line.
@@ -1175,6 +1182,151 @@ fn without_a_provider_ai_explains_and_the_rest_works() {
         stderr(&o).contains("breakwater.toml:") && stderr(&o).contains("looks like a credential"),
         "{}",
         stderr(&o)
+    );
+}
+
+/// The JSON blocks of docs/ai.md's section on the answer format: the
+/// `suggest` example, then the `explain` example.
+fn documented_answers() -> Vec<Value> {
+    let doc =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/ai.md"))
+            .unwrap();
+    let section = doc
+        .split("## The answer format providers return")
+        .nth(1)
+        .expect("docs/ai.md documents the answer format")
+        .split("\n## ")
+        .next()
+        .unwrap();
+    section
+        .split("```json\n")
+        .skip(1)
+        .map(|b| {
+            let body = b.split("```").next().unwrap();
+            serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"))
+        })
+        .collect()
+}
+
+/// What docs/ai.md says a provider must return is what the verifier
+/// admits: its examples, served as a provider's answers, pass every check.
+#[test]
+fn the_documented_answer_format_is_the_one_admitted() {
+    let answers = documented_answers();
+    assert_eq!(answers.len(), 2, "a suggest and an explain example");
+    let dir = fixture();
+    let root = dir.path();
+    // The example's file is the fixture's: the quote is there.
+    let db = std::fs::read_to_string(root.join("app/db.py")).unwrap();
+    let item = &answers[0]["items"][0];
+    assert_eq!(
+        db.lines().nth(17).unwrap().trim(),
+        item["quote"].as_str().unwrap()
+    );
+    // Fenced, as some models answer, it is read the same.
+    let fenced = format!("```json\n{}\n```", answers[0]);
+    let server = serve(vec![
+        Reply::Ok(openai(&fenced)),
+        Reply::Ok(openai(&answers[1].to_string())),
+    ]);
+    let o = bw(
+        root,
+        server.port,
+        &["ai", "suggest", "--dry-run", "--format", "json"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let r: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(r["offered"], 1, "{r:#}");
+    assert_eq!(r["admitted"], 1, "{r:#}");
+    assert_eq!(r["rejected"].as_array().unwrap().len(), 0, "{r:#}");
+    let o = bw(
+        root,
+        server.port,
+        &[
+            "ai",
+            "explain",
+            "sql-injection@app/db.py::search",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let r: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        r["explanation"]["changes"][0]["replacement"], answers[1]["changes"][0]["replacement"],
+        "{r:#}"
+    );
+    // The request asked for exactly this shape (structured outputs).
+    let body: Value = serde_json::from_str(&server.seen()[0].body).unwrap();
+    let schema = &body["response_format"]["json_schema"]["schema"];
+    let props: Vec<&String> = schema["properties"]["items"]["items"]["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    let documented: Vec<&String> = item.as_object().unwrap().keys().collect();
+    assert_eq!(
+        props, documented,
+        "the docs list every field the schema asks for"
+    );
+}
+
+/// `OPENAI_BASE_URL` and `OPENAI_API_KEY` alone configure an
+/// OpenAI-compatible provider, as they configure OpenAI's own SDKs: no
+/// `[ai]` section, no `BREAKWATER_AI_*`.
+#[test]
+fn the_openai_sdk_variables_alone_configure_a_provider() {
+    let dir = fixture();
+    let root = dir.path();
+    let plain = MODEL_FILE.replace(
+        "[ai]\nprovider = \"openai\"\nmodel = \"test-model\"\nretry_base_millis = 10\nretry_jitter = false\ntimeout_seconds = 5\n",
+        "",
+    );
+    std::fs::write(root.join("breakwater.toml"), &plain).unwrap();
+    let server = serve(vec![Reply::Ok(openai("{\"items\": []}"))]);
+    let with_env = |args: &[&str]| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_breakwater"));
+        c.args(args).current_dir(root);
+        for v in [
+            "ANTHROPIC_API_KEY",
+            "ANTHROPIC_BASE_URL",
+            "OPENAI_MODEL",
+            "BREAKWATER_AI_PROVIDER",
+            "BREAKWATER_AI_MODEL",
+            "BREAKWATER_AI_ENDPOINT",
+            "BREAKWATER_AI_API_KEY",
+        ] {
+            c.env_remove(v);
+        }
+        c.env(
+            "OPENAI_BASE_URL",
+            format!("http://127.0.0.1:{}/v1", server.port),
+        )
+        .env("OPENAI_API_KEY", API_KEY)
+        .output()
+        .unwrap()
+    };
+    let o = with_env(&["ai", "status"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("provider: openai"), "{out}");
+    assert!(out.contains("provider from OPENAI_API_KEY"), "{out}");
+    assert!(out.contains("endpoint from OPENAI_BASE_URL"), "{out}");
+    let o = with_env(&["ai", "suggest", "--dry-run", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let seen = server.seen();
+    assert_eq!(seen.len(), 1, "one request reached the server");
+    assert!(
+        seen[0].path.ends_with("/v1/chat/completions"),
+        "{}",
+        seen[0].path
+    );
+    assert!(
+        seen[0]
+            .headers
+            .to_ascii_lowercase()
+            .contains(&format!("authorization: bearer {API_KEY}").to_ascii_lowercase()),
+        "the key is sent as the SDK sends it"
     );
 }
 

@@ -674,6 +674,8 @@ fn assert_valid(schema: &str, v: &Value) {
 fn a_subdirectory_of_a_monorepo_is_compared_on_its_own() {
     let r = Repo::new();
     r.write("services/api/app.py", APP);
+    // The api service is a model root of its own; the web service is not.
+    r.write("services/api/breakwater.toml", "[system]\nname = \"api\"\n");
     r.write("services/web/app.py", APP);
     r.commit("two services", "Ana Lima", "ana@example.com");
     r.git(&["branch", "-f", "main"]);
@@ -690,7 +692,7 @@ fn a_subdirectory_of_a_monorepo_is_compared_on_its_own() {
     r.commit("open both", "Bo", "bo@example.com");
     let o = r.bw(&["diff", "-C", "services/api", "--format", "json"]);
     let d: Value = serde_json::from_slice(&o.stdout).unwrap();
-    // Paths are relative to the directory compared, on both sides.
+    // Paths are relative to the model root compared, on both sides.
     assert_eq!(
         ids(&d, "threats_new"),
         set(&["admin-route-unauthenticated@app.py::stats"])
@@ -698,6 +700,18 @@ fn a_subdirectory_of_a_monorepo_is_compared_on_its_own() {
     empty(
         &d,
         &["threats_resolved", "elements_added", "elements_removed"],
+    );
+    // From a folder with no model file up to the repository root, the
+    // model root is the repository's: ids are relative to it, as a scan
+    // from the top names them.
+    let o = r.bw(&["diff", "-C", "services/web", "--format", "json"]);
+    let d: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        ids(&d, "threats_new"),
+        set(&[
+            "admin-route-unauthenticated@services/api/app.py::stats",
+            "admin-route-unauthenticated@services/web/app.py::stats"
+        ])
     );
 }
 

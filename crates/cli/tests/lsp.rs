@@ -894,3 +894,42 @@ fn a_burst_of_edits_is_analysed_once_and_published_consistently() {
     );
     c.shutdown();
 }
+
+/// An editor opened on a sub-folder analyses the model root above it: the
+/// ids (and so the decisions) are the ones `breakwater scan` shows.
+#[test]
+fn an_editor_opened_on_a_sub_folder_uses_the_model_root() {
+    let (_dir, root) = app();
+    std::fs::write(root.join("breakwater.toml"), "[system]\nname = \"app\"\n").unwrap();
+    let shop = root.join("shop");
+    let views_uri = file_uri(&shop.join("views.py"));
+    let mut c = Client::start(&shop);
+    c.initialize(&shop, json!({}));
+    let d = c.wait_for(&views_uri, "the SQL injection", |d| d.len() == 1);
+    assert_eq!(d[0]["data"]["id"], SQL_ID, "{d:#?}");
+    c.shutdown();
+}
+
+/// A JSON-RPC batch is not part of LSP: each request in it is answered
+/// with an error (one array, as JSON-RPC answers a batch), and the server
+/// goes on.
+#[test]
+fn a_batch_is_answered_not_left_waiting() {
+    let (_dir, root) = app();
+    let mut c = Client::start(&root);
+    c.initialize(&root, json!({}));
+    c.send_raw(
+        br#"[{"jsonrpc":"2.0","id":900,"method":"textDocument/hover","params":{}},{"jsonrpc":"2.0","id":901,"method":"shutdown"}]"#,
+    );
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let answers = loop {
+        let m = c.next(deadline);
+        if let Some(a) = m.as_array() {
+            break a.clone();
+        }
+    };
+    let ids: Vec<&Value> = answers.iter().map(|a| &a["id"]).collect();
+    assert_eq!(ids, [&json!(900), &json!(901)]);
+    assert!(answers.iter().all(|a| a["error"]["code"] == -32600));
+    c.shutdown();
+}

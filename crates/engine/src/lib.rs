@@ -882,6 +882,69 @@ fn fill_excerpts(threats: &mut [Threat], source: &dyn FileSource, files: &[Cow<'
     }
 }
 
+/// Keep only what lies under `scope` (a folder or file relative to the
+/// model root, as [`repo::model_root`] found it): threats whose evidence
+/// is there (a design threat without a file: when one of its element's
+/// evidence is), decisions and ignores keyed to files there, and the
+/// summary counted again. The analysis itself covered the whole root, so
+/// each threat kept is exactly what a scan of the root reports: the same
+/// id, severity and decision. The model, the file counts and the skipped
+/// files stay whole: they describe the analysis.
+pub fn limit_to_scope(report: &mut Report, scope: &str) {
+    use repo::in_scope;
+    if scope.is_empty() {
+        return;
+    }
+    let model = &report.model;
+    let element_in_scope = |id: &Option<String>| {
+        id.as_deref()
+            .and_then(|id| model.elements.iter().find(|e| e.id == id))
+            .is_some_and(|e| {
+                e.evidence
+                    .iter()
+                    .any(|ev| in_scope(scope, &ev.location.path))
+            })
+    };
+    report.threats.retain(|t| {
+        if t.location.path.is_empty() {
+            element_in_scope(&t.element)
+        } else {
+            in_scope(scope, &t.location.path)
+        }
+    });
+    // A decision's id names its file (`rule@path::symbol`); one that names
+    // none (a design threat's) is kept.
+    report.decisions.retain(|d| {
+        let anchor = d.key.split_once('@').map_or("", |(_, a)| a);
+        anchor
+            .split_once("::")
+            .is_none_or(|(path, _)| in_scope(scope, path))
+    });
+    report.ignores.retain(|i| in_scope(scope, &i.location.path));
+    report
+        .suggestions
+        .retain(|x| x.location.path.is_empty() || in_scope(scope, &x.location.path));
+    let fired: BTreeSet<&str> = report.threats.iter().map(|t| t.rule.as_str()).collect();
+    report.rules.retain(|r| fired.contains(r.id.as_str()));
+    let mut summary = summarise(&report.threats);
+    summary.orphaned = report
+        .decisions
+        .iter()
+        .filter(|d| d.state == "orphaned")
+        .count();
+    summary.unverified = report
+        .decisions
+        .iter()
+        .filter(|d| d.state == "unverified")
+        .count();
+    summary.baseline = report
+        .threats
+        .iter()
+        .filter(|t| t.baseline && t.status.is_open())
+        .count();
+    report.summary = summary;
+}
+
 /// Counts for the summary line.
 pub fn summarise(threats: &[Threat]) -> Summary {
     let mut s = Summary::default();

@@ -85,8 +85,10 @@ pub fn run(conn: &Connection) -> Result<(), Error> {
     server.serve()
 }
 
-/// The workspace root: the first workspace folder, else the root URI,
-/// else the current directory.
+/// The model root of the workspace: found (as every command finds it)
+/// from the first workspace folder, else the root URI, else the current
+/// directory — an editor opened on a sub-folder analyses the whole model
+/// root, so ids and decisions are the ones `breakwater scan` shows.
 fn root_of(params: &InitializeParams) -> Result<PathBuf, Error> {
     #[allow(deprecated)]
     let root_uri = params.root_uri.as_ref();
@@ -101,6 +103,9 @@ fn root_of(params: &InitializeParams) -> Result<PathBuf, Error> {
         Some(p) => p,
         None => std::env::current_dir().map_err(|e| format!("no workspace folder given: {e}"))?,
     };
+    let root = bw_engine::repo::model_root(&root)
+        .map(|r| r.root)
+        .unwrap_or(root);
     // Paths from the client are compared with this one: resolve links once.
     Ok(std::fs::canonicalize(&root).unwrap_or(root))
 }

@@ -34,6 +34,7 @@ pub fn render_diff(
             crate::render(Format::Sarif, &only_new, opts, out)
         }
         Format::Markdown => out.write_all(markdown(diff, opts.include_potential).as_bytes()),
+        Format::Compact => out.write_all(compact_new(diff, opts.include_potential).as_bytes()),
         _ => out.write_all(terminal(diff, opts.include_potential).as_bytes()),
     }
 }

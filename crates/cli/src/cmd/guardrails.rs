@@ -35,9 +35,9 @@ impl TargetArg {
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The repository.
-    #[arg(default_value = ".")]
-    path: PathBuf,
+    /// A folder in the repository: the guardrails of the model root found from it (the
+    /// nearest breakwater.toml upward, else the repository root) are written there.
+    path: Option<PathBuf>,
     /// Which assistant's file to write (repeat, or separate with commas, for several).
     #[arg(long, short, value_enum, required = true, value_delimiter = ',')]
     target: Vec<TargetArg>,
@@ -62,11 +62,16 @@ pub fn run(a: Args) -> u8 {
         max_file_bytes: a.max_file_size,
         ..WalkOptions::default()
     };
-    let ws = match super::open(&a.path, walk, &a.cache) {
+    let target = match super::target(a.path.as_deref()) {
+        Ok(t) => t,
+        Err(e) => return super::fail(e),
+    };
+    let root = target.root.as_path();
+    let ws = match super::open(root, walk, &a.cache) {
         Ok(w) => w,
         Err(e) => return super::fail(e),
     };
-    let opts = ws.scan_options(&a.path, a.threads);
+    let opts = ws.scan_options(root, a.threads);
     let out = match scan(&ws.source, &ws.lib, &opts) {
         Ok(o) => o,
         Err(e) => return super::fail(e),
@@ -83,10 +88,10 @@ pub fn run(a: Args) -> u8 {
     targets.dedup();
     let mut stale = 0;
     for t in targets.into_iter().map(TargetArg::target) {
-        let path = a.path.join(t.path());
+        let path = root.join(t.path());
         // Never through a link, never a FIFO; a file that is not UTF-8 text
         // is left alone.
-        let existing = match bw_engine::repo::read_named(&a.path, t.path()) {
+        let existing = match bw_engine::repo::read_named(root, t.path()) {
             Ok(s) => s,
             Err(e) => return super::fail(e),
         };
@@ -98,7 +103,7 @@ pub fn run(a: Args) -> u8 {
         if a.check {
             if !same {
                 stale += 1;
-                eprintln!(
+                error!(
                     "check: {} {}; update it with `breakwater guardrails --target {}`",
                     path.display(),
                     if existing.is_none() {
@@ -113,14 +118,14 @@ pub fn run(a: Args) -> u8 {
         }
         if same {
             if std::io::stderr().is_terminal() {
-                eprintln!("{} is up to date", path.display());
+                info!("{} is up to date", path.display());
             }
             continue;
         }
-        if let Err(e) = bw_files::write_in_tree(&a.path, t.path(), new.as_bytes()) {
+        if let Err(e) = bw_files::write_in_tree(root, t.path(), new.as_bytes()) {
             return super::fail(e);
         }
-        eprintln!("wrote the guardrails section of {}", path.display());
+        info!("wrote the guardrails section of {}", path.display());
     }
     if stale > 0 {
         return exit::GATE;
@@ -137,7 +142,7 @@ fn finish(incomplete: bool, report: &bw_threats::Report) -> u8 {
             .filter(|s| s.failed)
             .map(|s| s.path.as_str())
             .collect();
-        eprintln!(
+        error!(
             "incomplete: {} file(s) could not be analysed, so the guardrails may miss what they hold: {}",
             failed.len(),
             bw_files::terminal_safe(&failed.join(", "))

@@ -6,9 +6,10 @@ use std::path::PathBuf;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The repository root.
-    #[arg(default_value = ".")]
-    path: PathBuf,
+    /// The folder to make a model root (default: the model root found from the current
+    /// directory: the nearest breakwater.toml upward, else the repository root). A folder
+    /// below an existing model root becomes a model root of its own.
+    path: Option<PathBuf>,
     /// Overwrite an existing breakwater.toml.
     #[arg(long)]
     force: bool,
@@ -21,9 +22,25 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> u8 {
-    let target = a.path.join(FILE_NAME);
+    // A folder named on the command line is the root being made; without
+    // one, the root the other commands would use.
+    let root = match &a.path {
+        Some(p) if p.is_dir() => p.clone(),
+        Some(p) => {
+            return super::fail(format!(
+                "{}: not a folder; pass the folder to hold breakwater.toml",
+                p.display()
+            ));
+        }
+        None => match super::target(None) {
+            Ok(t) => t.root,
+            Err(e) => return super::fail(e),
+        },
+    };
+    let root = root.as_path();
+    let target = root.join(FILE_NAME);
     if a.baseline {
-        return write_baseline(&a);
+        return write_baseline(&a, root);
     }
     if target.exists() && !a.force {
         return super::fail(format!(
@@ -31,7 +48,7 @@ pub fn run(a: Args) -> u8 {
             target.display()
         ));
     }
-    let source = match FsSource::new(&a.path, WalkOptions::default()) {
+    let source = match FsSource::new(root, WalkOptions::default()) {
         Ok(s) => s,
         Err(e) => return super::fail(e),
     };
@@ -40,18 +57,18 @@ pub fn run(a: Args) -> u8 {
         Err(e) => return super::fail(e),
     };
     let opts = ScanOptions {
-        name: super::system_name(&a.path),
+        name: super::system_name(root),
         ..Default::default()
     };
     let out = match scan(&source, &lib, &opts) {
         Ok(o) => o,
         Err(e) => return super::fail(e),
     };
-    if let Err(e) = write_model_file(&a.path, &out.report.model) {
+    if let Err(e) = write_model_file(root, &out.report.model) {
         return super::fail(e);
     }
     let m = &out.report.model;
-    println!(
+    outln!(
         "wrote {} ({} elements, {} boundaries, {} suggested assets): review the names, assets and classifications",
         target.display(),
         m.elements.len(),
@@ -66,9 +83,9 @@ pub fn run(a: Args) -> u8 {
 
 /// `init --baseline`: today's open threats become the baseline; the model
 /// file is created too when the repository has none.
-fn write_baseline(a: &Args) -> u8 {
+fn write_baseline(a: &Args, root: &std::path::Path) -> u8 {
     use bw_threats::baseline::{BASELINE_PATH, Baseline};
-    let ws = match super::open(&a.path, WalkOptions::default(), &a.cache) {
+    let ws = match super::open(root, WalkOptions::default(), &a.cache) {
         Ok(w) => w,
         Err(e) => return super::fail(e),
     };
@@ -77,7 +94,7 @@ fn write_baseline(a: &Args) -> u8 {
     // must not mark them (the new one replaces it).
     let opts = ScanOptions {
         baseline: None,
-        ..ws.scan_options(&a.path, None)
+        ..ws.scan_options(root, None)
     };
     let out = match scan(&ws.source, &ws.lib, &opts) {
         Ok(o) => o,
@@ -90,24 +107,24 @@ fn write_baseline(a: &Args) -> u8 {
     }
     let baseline = Baseline::of(&out.report.threats);
     let path = match bw_files::write_in_tree(
-        &a.path,
+        root,
         BASELINE_PATH,
         baseline.text(&opts.today).as_bytes(),
     ) {
         Ok(p) => p,
         Err(e) => return super::fail(e),
     };
-    println!(
+    outln!(
         "wrote {} with {} open threat(s): gates now count only threats not listed there",
         path.display(),
         baseline.threats.len()
     );
     if !had_model {
-        let target = a.path.join(FILE_NAME);
-        if let Err(e) = write_model_file(&a.path, &out.report.model) {
+        let target = root.join(FILE_NAME);
+        if let Err(e) = write_model_file(root, &out.report.model) {
             return super::fail(e);
         }
-        println!(
+        outln!(
             "wrote {}: review the names, assets and classifications",
             target.display()
         );

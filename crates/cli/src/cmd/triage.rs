@@ -13,7 +13,7 @@ use bw_model::modelfile::{DECISION_STATUSES, FILE_NAME, today};
 use bw_threats::Threat;
 use bw_threats::decisions::{Verdict, VerdictError, decision_for};
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
+use std::path::Path;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -46,9 +46,6 @@ pub struct Args {
     /// Delete the decisions of the selected threats (ids need not be current threats).
     #[arg(long, conflicts_with_all = ["status", "reason", "ticket", "expires", "author"])]
     remove: bool,
-    /// The repository root.
-    #[arg(short = 'C', long = "repo", default_value = ".")]
-    repo: PathBuf,
     /// Also scan files .gitignore excludes (to reach threats found with `scan --no-gitignore`).
     #[arg(long)]
     no_gitignore: bool,
@@ -83,7 +80,8 @@ fn check_fields(a: &Args) -> Result<Option<Fields>, String> {
         ),
         VerdictError::NoReason => "a decision needs a reason: add --reason \"…\" saying what mitigates the threat, why the risk is accepted, or why it is wrong".into(),
         VerdictError::NotADate(e) => format!(
-            "--expires `{e}` is not a date: write YYYY-MM-DD, e.g. --expires 2027-03-01"
+            "--expires `{e}` is not a date ({}): write a calendar date as YYYY-MM-DD, e.g. --expires 2027-03-01",
+            bw_model::modelfile::date_problem(&e).unwrap_or_default()
         ),
         VerdictError::NotInFuture { expires, today } => format!(
             "--expires {expires} is not in the future (today is {today}): pick a later date, or leave it out for a decision that does not lapse"
@@ -183,12 +181,19 @@ pub fn run(a: Args) -> u8 {
         respect_gitignore: !a.no_gitignore,
         ..WalkOptions::default()
     };
+    // Decisions live in the model root's breakwater.toml, whichever
+    // sub-folder triage runs from; ids and --path are relative to it.
+    let root = match super::target(None) {
+        Ok(t) => t.root,
+        Err(e) => return super::fail(e),
+    };
+    let root = root.as_path();
     let super::Workspace {
         source,
         model_file,
         lib,
         ..
-    } = match super::open(&a.repo, walk, &a.cache) {
+    } = match super::open(root, walk, &a.cache) {
         Ok(w) => w,
         Err(e) => return super::fail(e),
     };
@@ -209,7 +214,7 @@ pub fn run(a: Args) -> u8 {
         .map(|m| m.decisions.keys().cloned().collect())
         .unwrap_or_default();
     let opts = ScanOptions {
-        name: super::system_name(&a.repo),
+        name: super::system_name(root),
         threads: None,
         model_file,
         ..ScanOptions::default()
@@ -219,7 +224,7 @@ pub fn run(a: Args) -> u8 {
         Err(e) => return super::fail(e),
     };
     if out.incomplete {
-        eprintln!(
+        info!(
             "warning: some files could not be analysed (`breakwater scan` names them); their threats cannot be triaged"
         );
     }
@@ -279,7 +284,7 @@ pub fn run(a: Args) -> u8 {
             filters.extend(a.rule.as_ref().map(|r| format!("--rule {r}")));
             filters.extend(a.path.as_ref().map(|p| format!("--path {p}")));
             return super::fail(format!(
-                "{what} matches {}\n  = help: `breakwater scan --compact --include-potential` lists the current threats; --path matches the threat's file, relative to the repository root",
+                "{what} matches {}\n  = help: `breakwater scan --compact --include-potential` lists the current threats; --path matches the threat's file, relative to the model root (the folder of breakwater.toml, else the repository root)",
                 filters.join(" ")
             ));
         }
@@ -295,9 +300,9 @@ pub fn run(a: Args) -> u8 {
                 .author
                 .as_deref()
                 .map(|s| s.trim().to_string())
-                .unwrap_or_else(|| bw_files::git::author(&a.repo));
+                .unwrap_or_else(|| bw_files::git::author(root));
             if author.is_empty() {
-                eprintln!(
+                info!(
                     "note: no author found (set git config user.name and user.email, or pass --author \"Name <email>\"); recording without one"
                 );
             }
@@ -313,22 +318,22 @@ pub fn run(a: Args) -> u8 {
     };
 
     let result = if a.dry_run {
-        edit::preview_file(&a.repo, &edits)
+        edit::preview_file(root, &edits)
     } else {
-        edit::update_file(&a.repo, &edits)
+        edit::update_file(root, &edits)
     };
     let edited = match result {
         Ok(e) => e,
         Err(e) => return super::fail(e),
     };
-    report(&a, &edits, &edited, fields.as_ref());
+    report(&a, root, &edits, &edited, fields.as_ref());
     if a.remove && !edited.changed() {
         return super::fail("none of the selected threats had a decision to remove");
     }
     exit::PASS
 }
 
-fn report(a: &Args, edits: &[DecisionEdit], edited: &Edited, fields: Option<&Fields>) {
+fn report(a: &Args, root: &Path, edits: &[DecisionEdit], edited: &Edited, fields: Option<&Fields>) {
     let status = fields.map_or("", |f| f.status.as_str());
     let (record, remove) = if a.dry_run {
         ("would record", "would remove")
@@ -342,31 +347,31 @@ fn report(a: &Args, edits: &[DecisionEdit], edited: &Edited, fields: Option<&Fie
         match change {
             Change::Added => {
                 added += 1;
-                println!("{record} {status}: {shown}");
+                outln!("{record} {status}: {shown}");
             }
             Change::Replaced => {
                 replaced += 1;
-                println!("{record} {status}: {shown} (replacing the earlier decision)");
+                outln!("{record} {status}: {shown} (replacing the earlier decision)");
             }
             Change::Unchanged => {
                 unchanged += 1;
-                println!("unchanged: {shown} (already recorded so)");
+                outln!("unchanged: {shown} (already recorded so)");
             }
             Change::Removed => {
                 removed += 1;
-                println!("{remove}: {shown}");
+                outln!("{remove}: {shown}");
             }
-            Change::Absent => println!("no decision to remove: {shown}"),
+            Change::Absent => outln!("no decision to remove: {shown}"),
         }
         if let (true, DecisionEdit::Upsert { decision, .. }, Change::Added | Change::Replaced) =
             (a.dry_run, edit, change)
         {
             for line in edit::render_decision(id, decision, "\n").lines() {
-                println!("    {}", bw_files::terminal_safe(line));
+                outln!("    {}", bw_files::terminal_safe(line));
             }
         }
     }
-    let file = a.repo.join(FILE_NAME);
+    let file = root.join(FILE_NAME);
     let mut parts = vec![];
     for (n, what) in [
         (added, "new"),
@@ -383,17 +388,17 @@ fn report(a: &Args, edits: &[DecisionEdit], edited: &Edited, fields: Option<&Fie
         let n = added + replaced + unchanged;
         let what = format!("{n} {} ({})", decisions(n), parts.join(", "));
         if a.dry_run {
-            println!("dry run: {what} would be recorded in {file}; nothing was written");
+            outln!("dry run: {what} would be recorded in {file}; nothing was written");
         } else {
             let created = if edited.created { " (created)" } else { "" };
-            println!("{what} recorded in {file}{created}");
+            outln!("{what} recorded in {file}{created}");
         }
     } else if removed > 0 {
         let what = format!("{removed} {}", decisions(removed));
         if a.dry_run {
-            println!("dry run: {what} would be removed from {file}; nothing was written");
+            outln!("dry run: {what} would be removed from {file}; nothing was written");
         } else {
-            println!("{what} removed from {file}");
+            outln!("{what} removed from {file}");
         }
     }
 }
