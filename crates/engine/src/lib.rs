@@ -783,7 +783,11 @@ fn apply_suggestions(
                     baseline: false,
                     decision: None,
                     fingerprint: digest,
-                    evidence: bw_facts::evidence::normalise(&x.quote),
+                    evidence: bw_facts::redact::redact(
+                        &bw_facts::evidence::normalise(&x.quote),
+                        bw_facts::redact::Mode::of_path(&x.path),
+                    )
+                    .into_owned(),
                 });
                 added = true;
             }
@@ -840,14 +844,35 @@ fn fill_excerpts(threats: &mut [Threat], source: &dyn FileSource, files: &[Cow<'
             );
         }
     }
+    // Each file's lines as read, and as shown: credentials masked by the
+    // same redactor extraction uses (a line it changed is marked).
     let mut texts: BTreeMap<String, Option<Vec<String>>> = BTreeMap::new();
     for t in threats.iter_mut() {
         let lines = texts.entry(t.location.path.clone()).or_insert_with(|| {
-            source
-                .read(&t.location.path)
+            let path = t.location.path.as_str();
+            let text = source
+                .read(path)
                 .ok()
-                .and_then(|b| String::from_utf8(b).ok())
-                .map(|s| s.lines().map(str::to_string).collect())
+                .and_then(|b| String::from_utf8(b).ok())?;
+            let lang = bw_files::detect_lang(path).unwrap_or(bw_files::Lang::Config);
+            let has_secrets = masked.range((path, 0)..=(path, u32::MAX)).next().is_some();
+            let shown = if has_secrets {
+                bw_facts::redact::redact_source(path, lang, &text).text
+            } else {
+                bw_facts::redact::redact_positions(lang, &text).text
+            };
+            Some(
+                text.lines()
+                    .zip(shown.lines())
+                    .map(|(raw, shown)| {
+                        if raw == shown {
+                            raw.to_string()
+                        } else {
+                            format!("{shown}  (secret masked)")
+                        }
+                    })
+                    .collect(),
+            )
         });
         let Some(lines) = lines else { continue };
         let first = t.location.start_line.max(1);
