@@ -1204,6 +1204,20 @@ fn planted_secrets_reach_no_output() {
     let o = bw(&root, &["status"]);
     outputs.add_run("status (after triage)", &o);
 
+    // The adoption baseline, and a model file written from discovery.
+    let o = bw(&root, &["init", "--baseline"]);
+    outputs.add_run("init --baseline", &o);
+    outputs.add(
+        "baseline.toml",
+        std::fs::read(root.join(".breakwater/baseline.toml")).unwrap(),
+    );
+    let o = bw(&root, &["init", "--force"]);
+    outputs.add_run("init --force", &o);
+    outputs.add(
+        "breakwater.toml from init",
+        std::fs::read(root.join("breakwater.toml")).unwrap(),
+    );
+
     // The facts cache, every entry.
     let cache = root.join(".breakwater/cache");
     assert!(cache.is_dir());

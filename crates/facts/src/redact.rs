@@ -44,8 +44,8 @@
 //! with no backtracking regular expression.
 
 use crate::secrets::{
-    Found, MAX_VALUE, MIN_KNOWN_TOKEN, for_each_run, is_aws_secret, is_placeholder, mask,
-    match_known, names_itself, secret_name_kind, userinfo_passwords,
+    AssignOp, Found, MAX_VALUE, MIN_KNOWN_TOKEN, for_each_run, is_aws_secret, is_placeholder, mask,
+    match_known, names_a_place, names_itself, next_assign_op, secret_name_kind, userinfo_passwords,
 };
 use crate::types::{FileFacts, Prop, Source};
 use aho_corasick::{AhoCorasick, MatchKind};
@@ -331,6 +331,17 @@ impl<'b> Redactor<'b> {
 
     /// Mask one line.
     fn line<'a>(&mut self, s: &'a str) -> Cow<'a, str> {
+        // Short identifiers (names, callees, parameters: most strings a
+        // file's facts hold) cannot carry a credential position or a token.
+        if self.belt.is_none()
+            && self.pem_lines == 0
+            && self.pending.is_none()
+            && s.len() < MIN_KNOWN_TOKEN
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'$'))
+        {
+            return Cow::Borrowed(s);
+        }
         if let Some((kind, left)) = self.pending {
             self.pending = (left > 1).then_some((kind, left - 1));
         }
@@ -453,27 +464,9 @@ impl<'b> Redactor<'b> {
         let b = s.as_bytes();
         let mut quotes = Quotes::new(b);
         let mut i = 0;
-        while i < b.len() {
-            let c = b[i];
-            if c != b'=' && c != b':' {
-                i += 1;
-                continue;
-            }
-            let op = i;
-            i += 1;
-            let prev = if op > 0 { b[op - 1] } else { b' ' };
-            let next = b.get(op + 1).copied().unwrap_or(b' ');
-            if c == b'=' && (matches!(prev, b'=' | b'!' | b'<' | b'>') || next == b'=') {
-                continue;
-            }
-            if c == b':' && (next == b'/' || next == b':' || prev == b':') {
-                continue;
-            }
-            let mut after = op + 1;
-            let arrow = c == b'=' && next == b'>';
-            if (c == b':' && next == b'=') || arrow {
-                after += 1;
-            }
+        while let Some(AssignOp { op, after, arrow }) = next_assign_op(b, i) {
+            i = op + 1;
+            let c = b[op];
             let in_str = quotes.at(op);
             let Some(key) = key_before(s, op) else {
                 continue;
@@ -563,6 +556,9 @@ enum Class {
 
 impl Class {
     fn of(name: &str) -> Class {
+        if !may_be_secret_name(name) {
+            return Class::None;
+        }
         if name.eq_ignore_ascii_case("name") {
             return Class::Name;
         }
@@ -624,6 +620,37 @@ impl Class {
             Class::Name | Class::Value | Class::None => None,
         }
     }
+}
+
+/// A cheap test every name [`Class::of`] classifies passes: its letters
+/// and digits, lower-cased, hold `pass`, `pwd`, `secret`, `token`, `key`,
+/// `auth` or `cookie`, or it is `name` / `value`. Most names in code do
+/// not, and are rejected without building their words.
+fn may_be_secret_name(name: &str) -> bool {
+    let mut buf = [0u8; MAX_NAME];
+    let mut n = 0;
+    for b in name.bytes().filter(u8::is_ascii_alphanumeric) {
+        if n == buf.len() {
+            return true; // long names: let the full test decide
+        }
+        buf[n] = b.to_ascii_lowercase();
+        n += 1;
+    }
+    let joined = &buf[..n];
+    let has = |w: &[u8]| joined.windows(w.len()).any(|x| x == w);
+    joined == b"name"
+        || joined == b"value"
+        || [
+            &b"pass"[..],
+            b"pwd",
+            b"secret",
+            b"token",
+            b"key",
+            b"auth",
+            b"cookie",
+        ]
+        .iter()
+        .any(|w| has(w))
 }
 
 /// The name before an operator.
@@ -891,29 +918,10 @@ fn generic_value(v: &str, bare: bool, spaces_ok: bool) -> bool {
     {
         return false;
     }
-    if names_itself(v) {
+    if names_itself(v) || names_a_place(v) {
         return false;
     }
     let lower = v.to_ascii_lowercase();
-    if lower.starts_with("http://")
-        || lower.starts_with("https://")
-        || v.starts_with('/')
-        || v.starts_with("./")
-        || lower.contains("environ")
-        || lower.contains("process.env")
-        || lower.contains("getenv")
-    {
-        return false;
-    }
-    // A dotted identifier (`settings.SECRET_KEY`) names where the value is.
-    if v.contains('.')
-        && v.split('.')
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
-        && v.bytes().any(|b| b.is_ascii_lowercase())
-        && !v.bytes().any(|b| b.is_ascii_digit())
-    {
-        return false;
-    }
     if bare {
         // Settings, not secrets: numbers, booleans, YAML syntax.
         if v.bytes().all(|b| b.is_ascii_digit())
@@ -1146,20 +1154,57 @@ fn url_passwords(s: &str, body_end: usize, capped: bool, spans: &mut Vec<Span>) 
 }
 
 /// The last segment of the callee that ends at `p` (an opening bracket),
-/// lower-cased, and the one before it.
-fn callee_before(s: &str, p: usize) -> Option<(String, String)> {
+/// and the one before it, as written.
+fn callee_before(s: &str, p: usize) -> Option<(&str, &str)> {
     let b = s.as_bytes();
     let mut e = p;
     while e > 0 && b[e - 1] == b' ' {
         e -= 1;
     }
     let st = ident_start(b, e)?;
-    let path = s[st..e].to_ascii_lowercase();
-    let mut parts = path.rsplit('.');
-    let last = parts.next().unwrap_or("").to_string();
-    let before = parts.next().unwrap_or("").to_string();
-    Some((last, before))
+    let mut parts = s[st..e].rsplit('.');
+    Some((parts.next().unwrap_or(""), parts.next().unwrap_or("")))
 }
+
+/// What a call's arguments hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CallForm {
+    /// `get("NAME", "default")`, `set("Header", "value")`.
+    NameValue,
+    /// `HTTPBasicAuth(user, "password")`.
+    UserPassword,
+    /// `jwt.sign(payload, "key")` (after a `jwt.` receiver).
+    JwtKey,
+    /// `hmac.new(b"key", …)` (after `hmac.`), `cookieParser("key")`.
+    FirstKey,
+}
+
+const CALL_FORMS: &[(&str, CallForm)] = &[
+    ("get", CallForm::NameValue),
+    ("getenv", CallForm::NameValue),
+    ("setdefault", CallForm::NameValue),
+    ("set", CallForm::NameValue),
+    ("setheader", CallForm::NameValue),
+    ("header", CallForm::NameValue),
+    ("append", CallForm::NameValue),
+    ("add", CallForm::NameValue),
+    ("put", CallForm::NameValue),
+    ("putheader", CallForm::NameValue),
+    ("add_header", CallForm::NameValue),
+    ("setrequestheader", CallForm::NameValue),
+    ("httpbasicauth", CallForm::UserPassword),
+    ("httpdigestauth", CallForm::UserPassword),
+    ("basicauth", CallForm::UserPassword),
+    ("httpproxyauth", CallForm::UserPassword),
+    ("login", CallForm::UserPassword),
+    ("encode", CallForm::JwtKey),
+    ("decode", CallForm::JwtKey),
+    ("sign", CallForm::JwtKey),
+    ("verify", CallForm::JwtKey),
+    ("new", CallForm::FirstKey),
+    ("cookieparser", CallForm::FirstKey),
+    ("cookie_parser", CallForm::FirstKey),
+];
 
 /// The quoted literal starting at or after `i` (spaces skipped): its
 /// range and the index after its closing quote.
@@ -1262,9 +1307,14 @@ fn calls(s: &str, spans: &mut Vec<Span>) {
         let Some((last, before)) = callee_before(s, p) else {
             continue;
         };
-        match last.as_str() {
-            "get" | "getenv" | "setdefault" | "set" | "setheader" | "header" | "append" | "add"
-            | "put" | "putheader" | "add_header" | "setrequestheader" => {
+        let Some(&(_, form)) = CALL_FORMS
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(last))
+        else {
+            continue;
+        };
+        match form {
+            CallForm::NameValue => {
                 let Some((ns, ne, after)) = quoted_arg(s, p + 1) else {
                     continue;
                 };
@@ -1287,7 +1337,7 @@ fn calls(s: &str, spans: &mut Vec<Span>) {
                     spans.push(sp);
                 }
             }
-            "httpbasicauth" | "httpdigestauth" | "basicauth" | "httpproxyauth" | "login" => {
+            CallForm::UserPassword => {
                 if let Some(i) = skip_arg(s, p + 1)
                     && let Some((vs, ve, _)) = quoted_arg(s, i)
                     && generic_value(&s[vs..ve], false, false)
@@ -1295,7 +1345,7 @@ fn calls(s: &str, spans: &mut Vec<Span>) {
                     spans.push(Span::new(vs, ve, "generic-password", Rank::Position));
                 }
             }
-            "encode" | "decode" | "sign" | "verify" if before == "jwt" => {
+            CallForm::JwtKey if before.eq_ignore_ascii_case("jwt") => {
                 if let Some(i) = skip_arg(s, p + 1)
                     && let Some((vs, ve, _)) = quoted_arg(s, i)
                     && literal_value(&s[vs..ve])
@@ -1303,9 +1353,12 @@ fn calls(s: &str, spans: &mut Vec<Span>) {
                     spans.push(Span::new(vs, ve, "signing-key", Rank::Position));
                 }
             }
-            "new" if before == "hmac" => signing_first(s, p, spans),
-            "cookieparser" | "cookie_parser" => signing_first(s, p, spans),
-            _ => {}
+            CallForm::FirstKey
+                if !last.eq_ignore_ascii_case("new") || before.eq_ignore_ascii_case("hmac") =>
+            {
+                signing_first(s, p, spans)
+            }
+            CallForm::JwtKey | CallForm::FirstKey => {}
         }
     }
 }
@@ -1430,6 +1483,19 @@ mod tests {
     #[track_caller]
     fn untouched(mode: Mode, text: &str) {
         assert_eq!(redact(text, mode), text, "{text}");
+    }
+
+    /// The examples docs/security.md shows, exactly.
+    #[test]
+    fn the_documented_examples() {
+        assert_eq!(
+            code("postgresql://app:Zr8vQm2xLtNc4Kp7Wd9HbY@db.internal:5432/orders"),
+            "postgresql://app:[connection-string Zr8v…(22) #5d0c22]@db.internal:5432/orders"
+        );
+        assert_eq!(
+            code(r#"requests.get(u, headers={"Authorization": "Bearer Qz7vR2mXk9Lp4Tn8Wc3"})"#),
+            r#"requests.get(u, headers={"Authorization": "Bearer [authorization Qz7v…(19) #c3a7ae]"})"#
+        );
     }
 
     #[test]

@@ -881,22 +881,27 @@ pub(crate) fn userinfo_passwords(line: &str, limit: usize, mut f: impl FnMut(usi
     }
 }
 
-/// `name = "value"`, `name: value`, `"name": "value"`, `name=value` (env files).
-fn assignments(line: &str, code: bool, lang: Lang) -> Vec<Hit> {
-    let b = line.as_bytes();
-    let mut out = Vec::new();
-    let mut ops = 0;
-    let mut i = 0;
-    let unquoted_ok = matches!(lang, Lang::Config | Lang::Yaml | Lang::Dockerfile);
+/// An assignment-like operator on a line: `=`, `:`, Go's `:=`, PHP's `=>`.
+pub(crate) struct AssignOp {
+    /// Where the `=` or `:` is.
+    pub op: usize,
+    /// Where the value may start.
+    pub after: usize,
+    /// `=>`: a PHP/Ruby key, or a JavaScript arrow function.
+    pub arrow: bool,
+}
+
+/// The first assignment-like operator at or after `from`, skipping
+/// comparisons (`==`, `!=`, `<=`, `>=`) and `::`, `://`.
+pub(crate) fn next_assign_op(b: &[u8], from: usize) -> Option<AssignOp> {
+    let mut i = from;
     while i < b.len() {
         let c = b[i];
+        i += 1;
         if c != b'=' && c != b':' {
-            i += 1;
             continue;
         }
-        let op = i;
-        i += 1;
-        // Skip comparison and other non-assignment operators.
+        let op = i - 1;
         let prev = if op > 0 { b[op - 1] } else { b' ' };
         let next = b.get(op + 1).copied().unwrap_or(b' ');
         if c == b'=' && (matches!(prev, b'=' | b'!' | b'<' | b'>') || next == b'=') {
@@ -905,17 +910,31 @@ fn assignments(line: &str, code: bool, lang: Lang) -> Vec<Hit> {
         if c == b':' && (next == b'/' || next == b':' || prev == b':') {
             continue;
         }
+        let arrow = c == b'=' && next == b'>';
+        let wide = (c == b':' && next == b'=') || arrow;
+        return Some(AssignOp {
+            op,
+            after: op + 1 + usize::from(wide),
+            arrow,
+        });
+    }
+    None
+}
+
+/// `name = "value"`, `name: value`, `"name": "value"`, `name=value` (env files).
+fn assignments(line: &str, code: bool, lang: Lang) -> Vec<Hit> {
+    let b = line.as_bytes();
+    let mut out = Vec::new();
+    let mut ops = 0;
+    let mut i = 0;
+    let unquoted_ok = matches!(lang, Lang::Config | Lang::Yaml | Lang::Dockerfile);
+    while let Some(AssignOp { op, after, .. }) = next_assign_op(b, i) {
+        i = op + 1;
         ops += 1;
         if ops > MAX_OPS_PER_LINE {
             break;
         }
-        let mut after = op + 1;
-        if c == b':' && next == b'=' {
-            after += 1; // Go-style :=
-        }
-        if c == b'=' && next == b'>' {
-            after += 1; // PHP/Ruby =>
-        }
+        let c = b[op];
         let Some(name) = name_before(line, op) else {
             continue;
         };
@@ -1025,28 +1044,29 @@ pub(crate) fn plausible_secret_value(v: &str) -> bool {
     if v.bytes().all(|b| b.is_ascii_digit()) {
         return false;
     }
+    !names_a_place(v)
+}
+
+/// A value that says where the secret is rather than being it: a URL, a
+/// path, a read of the environment, a dotted identifier
+/// (`settings.SECRET_KEY`, `config.token`).
+pub(crate) fn names_a_place(v: &str) -> bool {
     let lower = v.to_ascii_lowercase();
-    // URLs, paths and references to the environment are not the secret.
     if lower.starts_with("http://")
         || lower.starts_with("https://")
         || v.starts_with('/')
         || v.starts_with("./")
+        || lower.contains("environ")
+        || lower.contains("process.env")
+        || lower.contains("getenv")
     {
-        return false;
+        return true;
     }
-    if lower.contains("environ") || lower.contains("process.env") || lower.contains("getenv") {
-        return false;
-    }
-    // Dotted identifiers like `settings.SECRET_KEY`, `config.token`.
-    if v.contains('.')
+    v.contains('.')
         && v.split('.')
             .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
         && v.bytes().any(|b| b.is_ascii_lowercase())
         && !v.bytes().any(|b| b.is_ascii_digit())
-    {
-        return false;
-    }
-    true
 }
 
 /// The identifier just before an assignment operator (quotes allowed around
