@@ -22,18 +22,20 @@
 //! form (`kind prefix…(length) #hash`) in at least one output, so the test
 //! knows it reached every position it planted.
 
+#[path = "common/lsp_client.rs"]
+mod lsp_client;
+#[path = "common/provider.rs"]
+mod provider;
+
+use lsp_client::{Client, file_uri};
+use provider::{Reply, clear_ai_env, openai, serve};
 use rmcp::model::{CallToolRequestParams, ReadResourceRequestParams, ResourceContents};
 use rmcp::transport::{ConfigureCommandExt, TokioChildProcess};
 use rmcp::{RoleClient, ServiceExt, service::RunningService};
 use serde_json::{Value, json};
 use std::collections::{BTreeSet, HashMap};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Output, Stdio};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output};
 
 // ---------------------------------------------------------------- plants
 
@@ -574,23 +576,9 @@ fn git(root: &Path, args: &[&str]) {
 
 /// The environment every breakwater process of the test runs in.
 fn env(cmd: &mut Command, root: &Path, ai_port: Option<u16>) {
-    for v in [
-        "OPENAI_API_KEY",
-        "OPENAI_BASE_URL",
-        "ANTHROPIC_API_KEY",
-        "ANTHROPIC_BASE_URL",
-        "OLLAMA_HOST",
-        "BREAKWATER_AI_PROVIDER",
-        "BREAKWATER_AI_MODEL",
-        "BREAKWATER_AI_ENDPOINT",
-        "BREAKWATER_AI_API_KEY",
-        "BREAKWATER_AI_API_KEY_HEADER",
-        "BREAKWATER_AI_TOKEN_BUDGET",
-        "BREAKWATER_CACHE_DIR",
-    ] {
-        cmd.env_remove(v);
-    }
-    cmd.env("NO_COLOR", "1")
+    clear_ai_env(cmd)
+        .env_remove("BREAKWATER_CACHE_DIR")
+        .env("NO_COLOR", "1")
         .env("HOME", root)
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("GIT_AUTHOR_NAME", "Ana Lima")
@@ -624,195 +612,7 @@ fn bw_ai(root: &Path, ai_port: Option<u16>, args: &[&str]) -> Output {
     o
 }
 
-/// An OpenAI-compatible provider on loopback that records every request
-/// and answers each with no items.
-fn provider() -> (u16, Arc<Mutex<Vec<String>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let seen = Arc::new(Mutex::new(vec![]));
-    let log = seen.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().take(256) {
-            let Ok(stream) = stream else { continue };
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut head = String::new();
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                    break;
-                }
-                head.push_str(&line);
-            }
-            let len = head
-                .lines()
-                .find_map(|l| {
-                    let (k, v) = l.split_once(':')?;
-                    k.eq_ignore_ascii_case("content-length")
-                        .then(|| v.trim().parse::<usize>().ok())?
-                })
-                .unwrap_or(0);
-            let mut body = vec![0; len];
-            let _ = reader.read_exact(&mut body);
-            log.lock()
-                .unwrap()
-                .push(format!("{head}\n{}", String::from_utf8_lossy(&body)));
-            let answer = json!({
-                "id": "x", "object": "chat.completion",
-                "choices": [{"index": 0, "message": {"role": "assistant", "content": "{\"items\": []}"}, "finish_reason": "stop"}],
-                "usage": {"prompt_tokens": 900, "completion_tokens": 10, "total_tokens": 910}
-            })
-            .to_string();
-            let mut out = stream;
-            let _ = write!(
-                out,
-                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{answer}",
-                answer.len()
-            );
-        }
-    });
-    (port, seen)
-}
-
 // ---------------------------------------------------------------- the editor
-
-struct Lsp {
-    child: Child,
-    stdin: ChildStdin,
-    rx: Receiver<Value>,
-    next_id: i64,
-    diagnostics: HashMap<String, Vec<Value>>,
-    /// Every message received, as the bytes of its JSON.
-    seen: Vec<u8>,
-}
-
-impl Lsp {
-    fn start(root: &Path) -> Lsp {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_breakwater"));
-        env(&mut cmd, root, None);
-        let mut child = cmd
-            .arg("lsp")
-            .current_dir(root)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let stdin = child.stdin.take().unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = channel();
-        std::thread::spawn(move || {
-            let mut r = BufReader::new(stdout);
-            loop {
-                let mut len = None;
-                loop {
-                    let mut line = String::new();
-                    if r.read_line(&mut line).unwrap_or(0) == 0 {
-                        return;
-                    }
-                    let line = line.trim_end();
-                    if line.is_empty() {
-                        break;
-                    }
-                    if let Some(v) = line.strip_prefix("Content-Length: ") {
-                        len = v.parse::<usize>().ok();
-                    }
-                }
-                let mut body = vec![0; len.expect("a Content-Length header")];
-                if r.read_exact(&mut body).is_err() {
-                    return;
-                }
-                if tx.send(serde_json::from_slice(&body).unwrap()).is_err() {
-                    return;
-                }
-            }
-        });
-        Lsp {
-            child,
-            stdin,
-            rx,
-            next_id: 0,
-            diagnostics: HashMap::new(),
-            seen: vec![],
-        }
-    }
-
-    fn send(&mut self, msg: Value) {
-        let body = serde_json::to_vec(&msg).unwrap();
-        write!(self.stdin, "Content-Length: {}\r\n\r\n", body.len()).unwrap();
-        self.stdin.write_all(&body).unwrap();
-        self.stdin.flush().unwrap();
-    }
-
-    fn notify(&mut self, method: &str, params: Value) {
-        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
-    }
-
-    fn next(&mut self, deadline: Instant) -> Option<Value> {
-        let left = deadline.saturating_duration_since(Instant::now());
-        let msg = match self.rx.recv_timeout(left) {
-            Ok(m) => m,
-            Err(RecvTimeoutError::Timeout) => return None,
-            Err(RecvTimeoutError::Disconnected) => panic!("the editor server closed its output"),
-        };
-        self.seen
-            .extend_from_slice(serde_json::to_string(&msg).unwrap().as_bytes());
-        self.seen.push(b'\n');
-        if msg.get("method").is_some() && msg.get("id").is_some() {
-            let id = msg["id"].clone();
-            self.send(json!({"jsonrpc": "2.0", "id": id, "result": null}));
-        } else if msg["method"] == "textDocument/publishDiagnostics" {
-            let p = &msg["params"];
-            self.diagnostics.insert(
-                p["uri"].as_str().unwrap().to_string(),
-                p["diagnostics"].as_array().unwrap().clone(),
-            );
-        }
-        Some(msg)
-    }
-
-    fn request(&mut self, method: &str, params: Value) -> Value {
-        self.next_id += 1;
-        let id = self.next_id;
-        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
-        let deadline = Instant::now() + Duration::from_secs(120);
-        loop {
-            let msg = self
-                .next(deadline)
-                .unwrap_or_else(|| panic!("no answer to {method}"));
-            if msg.get("method").is_none() && msg["id"] == json!(id) {
-                return msg;
-            }
-        }
-    }
-
-    /// Wait until every URI has diagnostics published (or the time is up).
-    fn wait_for_all(&mut self, uris: &[String]) {
-        let deadline = Instant::now() + Duration::from_secs(120);
-        while uris.iter().any(|u| !self.diagnostics.contains_key(u)) {
-            if self.next(deadline).is_none() {
-                let missing: Vec<&String> = uris
-                    .iter()
-                    .filter(|u| !self.diagnostics.contains_key(*u))
-                    .collect();
-                panic!(
-                    "no diagnostics published for {missing:?}; received: {}",
-                    String::from_utf8_lossy(&self.seen[..self.seen.len().min(4000)])
-                );
-            }
-        }
-    }
-}
-
-impl Drop for Lsp {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn uri(p: &Path) -> String {
-    format!("file://{}", p.to_str().unwrap())
-}
 
 fn language_of(path: &str) -> &'static str {
     match path.rsplit('.').next().unwrap_or("") {
@@ -827,41 +627,30 @@ fn language_of(path: &str) -> &'static str {
 }
 
 /// Diagnostics for every planted file, a hover and the code actions on
-/// each diagnostic.
+/// each diagnostic; every message the server sent.
 fn editor(
     root: &Path,
     files: &[(&str, String)],
     with_threats: &BTreeSet<String>,
     outputs: &mut Outputs,
 ) {
-    let mut lsp = Lsp::start(root);
-    let init = lsp.request(
-        "initialize",
-        json!({
-            "processId": null,
-            "rootUri": uri(root),
-            "capabilities": {"textDocument": {"hover": {"contentFormat": ["markdown"]}}},
-            "workspaceFolders": [{"uri": uri(root), "name": "planted"}],
-        }),
+    let mut lsp = Client::start(root);
+    lsp.initialize(
+        root,
+        json!({"textDocument": {"hover": {"contentFormat": ["markdown"]}}}),
     );
-    assert!(init.get("error").is_none(), "{init}");
-    lsp.notify("initialized", json!({}));
     let mut uris = vec![];
     for (path, text) in files {
-        let u = uri(&root.join(path));
-        lsp.notify(
-            "textDocument/didOpen",
-            json!({"textDocument": {"uri": u, "languageId": language_of(path), "version": 1, "text": text}}),
-        );
+        let u = file_uri(&root.join(path));
+        lsp.open(&u, language_of(path), text);
         if with_threats.contains(*path) {
             uris.push(u);
         }
     }
     assert!(uris.len() >= 8, "{with_threats:?}");
-    lsp.wait_for_all(&uris);
     let mut diagnosed = 0;
     for u in &uris {
-        let diags = lsp.diagnostics.get(u).cloned().unwrap_or_default();
+        let diags = lsp.wait_for(u, "the planted file's threats", |d| !d.is_empty());
         diagnosed += diags.len();
         for d in diags {
             lsp.request(
@@ -875,10 +664,9 @@ fn editor(
         }
     }
     assert!(diagnosed > 20, "only {diagnosed} diagnostics");
-    let r = lsp.request("shutdown", Value::Null);
-    assert_eq!(r["result"], Value::Null, "{r}");
-    lsp.notify("exit", Value::Null);
-    outputs.add("lsp", std::mem::take(&mut lsp.seen));
+    let seen: Vec<&Value> = lsp.log.iter().chain(&lsp.responses).collect();
+    outputs.add("lsp", serde_json::to_vec(&seen).unwrap());
+    lsp.shutdown();
 }
 
 // ---------------------------------------------------------------- MCP
@@ -1145,7 +933,8 @@ fn planted_secrets_reach_no_output() {
 
     // The AI commands against the provider served here; what it received,
     // what they printed and the log they wrote.
-    let (port, received) = provider();
+    let server = serve(vec![Reply::Ok(openai("{\"items\": []}")); 64]);
+    let port = server.port;
     let some_threat = threats
         .iter()
         .find(|t| t["rule"] == "hardcoded-connection-string")
@@ -1162,10 +951,13 @@ fn planted_secrets_reach_no_output() {
         let o = bw_ai(&root, Some(port), &args);
         outputs.add_run(&args.join(" "), &o);
     }
-    let received = received.lock().unwrap().clone();
+    let received = server.seen();
     assert!(received.len() >= 3, "{} requests", received.len());
     for (i, r) in received.iter().enumerate() {
-        outputs.add(format!("AI request {i}"), r.clone());
+        outputs.add(
+            format!("AI request {i}"),
+            format!("{} {}\n{}", r.path, r.headers, r.body),
+        );
     }
     outputs.add_dir("AI log", &root.join(".breakwater/ai-log"));
 
