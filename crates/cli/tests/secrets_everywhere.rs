@@ -314,6 +314,35 @@ def login():
         ),
     ));
 
+    // A file the secret scan finds nothing in: only the redactor's
+    // positions (its excerpts are masked line by line, not from the whole
+    // text).
+    files.push((
+        "app/partners.py",
+        format!(
+            r#"import psycopg2
+import requests
+from flask import Flask
+
+partners = Flask(__name__)
+
+
+@partners.route("/partners/sync")
+def partner_sync():
+    requests.get("https://api.partner.net/a", headers={{"Authorization": "Bearer {}"}})
+    requests.get("https://api.partner.net/b", headers={{"Cookie": "{}"}})
+    requests.get("https://api.partner.net/c", auth=("svc", "{}"))
+    requests.get("https://api.partner.net/d?user=svc&password={}&v=2")
+    return psycopg2.connect("host=db.internal user=app password={} dbname=x")
+"#,
+            p.value("partners-authorization-bearer"),
+            p.cookie("partners-cookie", "sid"),
+            p.value("partners-basic-auth-pair"),
+            p.value("partners-query-password"),
+            p.value("partners-dsn-key-value"),
+        ),
+    ));
+
     files.push((
         "server.js",
         format!(
@@ -733,6 +762,7 @@ fn assistants(root: &Path, extra_lines: &str, outputs: &mut Outputs) {
         let mut rules = BTreeSet::new();
         for path in [
             "app/main.py",
+            "app/partners.py",
             "app/keys.py",
             "server.js",
             "src/report.ts",
@@ -890,6 +920,25 @@ fn planted_secrets_reach_no_output() {
     ] {
         assert!(fired.contains(rule), "{rule} does not fire: {fired:?}");
     }
+    // The file without secret facts has threats whose excerpts show its lines.
+    let partners: Vec<&Value> = threats
+        .iter()
+        .filter(|t| t["location"]["path"] == "app/partners.py")
+        .collect();
+    assert!(
+        partners
+            .iter()
+            .all(|t| !t["rule"].as_str().unwrap().starts_with("hardcoded-")),
+        "{partners:#?}"
+    );
+    assert!(
+        partners
+            .iter()
+            .filter_map(|t| t["excerpt"]["lines"].as_array())
+            .flatten()
+            .any(|l| l.as_str().unwrap().ends_with("(secret masked)")),
+        "{partners:#?}"
+    );
     let o = bw(&root, &["scan", "--write-snapshot", "--compact"]);
     outputs.add_run("scan --write-snapshot", &o);
     outputs.add(

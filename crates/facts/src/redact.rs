@@ -132,6 +132,38 @@ fn redact_with(lang: Lang, text: &str, found: &[Found]) -> Redacted {
     }
 }
 
+/// Whether masking a line of `text` can depend on lines far above it (a
+/// PEM body under its header): then [`redact_range`] cannot be used and
+/// the whole text goes through [`redact_source`].
+pub fn needs_whole_text(text: &str) -> bool {
+    text.contains("PRIVATE KEY")
+}
+
+/// Lines `first..=last` (0-based, clamped to the text) of a file's lines,
+/// masked by position exactly as [`redact_positions`] masks them in the
+/// whole text, reading only the few lines above `first` that can change
+/// how they are masked (a `name:` whose `value:` follows). For a text
+/// where [`needs_whole_text`] holds, or one the secrets scan reports values
+/// in, use [`redact_source`].
+pub fn redact_range<S: AsRef<str>>(
+    lang: Lang,
+    lines: &[S],
+    first: usize,
+    last: usize,
+) -> Vec<String> {
+    let mut r = Redactor::new(Mode::of(lang), None);
+    let from = first.saturating_sub(PENDING_LINES as usize);
+    let to = last.min(lines.len().saturating_sub(1));
+    let mut out = vec![];
+    for (i, line) in lines.iter().enumerate().take(to + 1).skip(from) {
+        let shown = r.line(line.as_ref());
+        if i >= first {
+            out.push(shown.into_owned());
+        }
+    }
+    out
+}
+
 /// Mask every string of a file's facts that can carry literal text.
 pub(crate) fn redact_facts(ff: &mut FileFacts, mode: Mode, found: &[Found]) {
     let belt = Belt::new(found);
@@ -342,9 +374,9 @@ impl<'b> Redactor<'b> {
         {
             return Cow::Borrowed(s);
         }
-        if let Some((kind, left)) = self.pending {
-            self.pending = (left > 1).then_some((kind, left - 1));
-        }
+        self.pending = self
+            .pending
+            .and_then(|(class, left)| (left > 0).then_some((class, left - 1)));
         let mut spans = Vec::new();
         let pem_open = self.pem_lines > 0;
         if pem_open {
@@ -2035,6 +2067,27 @@ mod tests {
             Mode::Code,
             &cut("requests.get(\"https://api.example.org/v1/some/long/path"),
         );
+    }
+
+    #[test]
+    fn a_range_is_masked_as_in_the_whole_text() {
+        let text = format!(
+            "env:\n  - name: DB_PASSWORD\n\n\n    value: {PW}\n  - name: API_TOKEN\n    value: '{PW}'\n  - name: PORT\n    value: \"80\"\nurl: postgres://a:{PW}@db/x\nAuthorization: Bearer {PW}\n"
+        );
+        let whole = redact_positions(Lang::Yaml, &text).text;
+        let whole: Vec<&str> = whole.lines().collect();
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(!needs_whole_text(&text));
+        for first in 0..lines.len() {
+            for last in first..lines.len() + 2 {
+                let want: Vec<&str> = whole[first..=last.min(lines.len() - 1)].to_vec();
+                assert_eq!(
+                    redact_range(Lang::Yaml, &lines, first, last),
+                    want,
+                    "{first}..={last}"
+                );
+            }
+        }
     }
 
     #[test]
