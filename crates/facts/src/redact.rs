@@ -5,8 +5,8 @@
 //! [`redact_facts`] before it leaves [`crate::extract`], so every surface
 //! that renders facts — reports in every format, the facts cache, the
 //! snapshot, the editor and the assistants — inherits the masking. Readers
-//! of raw file text outside extraction (excerpts, the AI context) call
-//! [`redact_source`] on it.
+//! of raw file text outside extraction call [`redact_source`] (the AI
+//! context) or [`redact_range`] (the lines of an excerpt) on it.
 //!
 //! What is masked, wherever it appears in a piece of text:
 //! - the token formats the secrets scan knows (GitHub, GitLab, Slack,
@@ -319,13 +319,13 @@ impl Span {
 /// A line-by-line masker. State carried between lines: a PEM body after
 /// its header, and a Kubernetes-style `name:` naming a secret whose
 /// `value:` comes next.
-pub struct Redactor<'b> {
+struct Redactor<'b> {
     mode: Mode,
     belt: Option<&'b Belt>,
     pem_lines: u32,
     pending: Option<(Class, u32)>,
     /// How many values were masked so far.
-    pub masked: usize,
+    masked: usize,
 }
 
 impl<'b> Redactor<'b> {
