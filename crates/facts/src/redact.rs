@@ -28,7 +28,7 @@
 //!   secret lookups (`getenv("DB_PASSWORD", "…")`) and the literal key of
 //!   `jwt.encode`/`jwt.sign`/`hmac.new`/`cookieParser`;
 //! - any value the secrets scan reported in the file, wherever else the
-//!   file's facts repeat it.
+//!   file's facts repeat it, when it cannot be an ordinary word.
 //!
 //! In code a name-based value counts only when it is a literal (a quoted
 //! string, or the text after `name=` inside a string); in configuration and
@@ -44,8 +44,9 @@
 //! with no backtracking regular expression.
 
 use crate::secrets::{
-    AssignOp, Found, MAX_VALUE, MIN_KNOWN_TOKEN, for_each_run, is_aws_secret, is_placeholder, mask,
-    match_known, names_a_place, names_itself, next_assign_op, secret_name_kind, userinfo_passwords,
+    AssignOp, Found, MAX_VALUE, MIN_KNOWN_TOKEN, entropy, for_each_run, is_aws_secret,
+    is_placeholder, mask, match_known, names_a_place, names_itself, next_assign_op,
+    secret_name_kind, userinfo_passwords,
 };
 use crate::types::{FileFacts, Prop, Source};
 use aho_corasick::{AhoCorasick, MatchKind};
@@ -62,7 +63,7 @@ const PENDING_LINES: u32 = 4;
 const MAX_NAME: usize = 64;
 /// Shortest reported value repeated elsewhere that is masked by value
 /// (shorter ones only where they sit in a credential position).
-const MIN_REPEATED: usize = 6;
+const MIN_REPEATED: usize = 8;
 
 /// How values are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -245,7 +246,7 @@ impl Belt {
     pub(crate) fn new(found: &[Found]) -> Option<Belt> {
         let mut pairs: Vec<(&str, &'static str)> = found
             .iter()
-            .filter(|f| f.value.chars().count() >= MIN_REPEATED && !f.value.contains(CAP))
+            .filter(|f| distinctive(&f.value))
             .map(|f| (f.value.as_str(), f.kind))
             .collect();
         pairs.sort();
@@ -284,6 +285,23 @@ impl Belt {
             ));
         }
     }
+}
+
+/// A reported value that can be masked wherever the file repeats it: it
+/// cannot be an ordinary word of the file. `postgres` reported as
+/// `POSTGRES_PASSWORD: postgres` must not turn `image: postgres:16` into a
+/// mask; `Zr8vQm2x` can be masked anywhere.
+fn distinctive(v: &str) -> bool {
+    let classes = [
+        v.bytes().any(|b| b.is_ascii_lowercase()),
+        v.bytes().any(|b| b.is_ascii_uppercase()),
+        v.bytes().any(|b| b.is_ascii_digit()),
+        v.bytes().any(|b| !b.is_ascii_alphanumeric()),
+    ];
+    v.chars().count() >= MIN_REPEATED
+        && !v.contains(CAP)
+        && classes.iter().filter(|c| **c).count() >= 2
+        && entropy(v) >= 2.5
 }
 
 /// Which matcher found a span; the lower wins when two cover the same text.
@@ -2088,6 +2106,32 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn ordinary_words_reported_as_secrets_are_not_masked_elsewhere() {
+        let spec = crate::flowspec::FlowSpec::builtin();
+        let compose = "services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_USER: postgres\n      POSTGRES_PASSWORD: postgres\n";
+        let ff = crate::extract("docker-compose.yml", Lang::Yaml, compose, &spec).unwrap();
+        let service = ff.facts.iter().find(|f| f.str("image").is_some()).unwrap();
+        assert_eq!(service.str("image"), Some("postgres:16"));
+        let secret = ff
+            .facts
+            .iter()
+            .find(|f| f.kind == "generic-password")
+            .unwrap();
+        assert!(
+            secret
+                .evidence
+                .text
+                .starts_with("POSTGRES_PASSWORD: [generic-password "),
+            "{}",
+            secret.evidence.text
+        );
+        assert!(
+            !distinctive("postgres") && !distinctive("password") && !distinctive("aaaaaaaaaa1")
+        );
+        assert!(distinctive(PW) && distinctive("hunter2hunter2!"));
     }
 
     #[test]
