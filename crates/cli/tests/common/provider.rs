@@ -152,8 +152,10 @@ pub fn openai(content: &str) -> String {
 pub const AI_ENV: &[&str] = &[
     "OPENAI_API_KEY",
     "OPENAI_BASE_URL",
+    "OPENAI_MODEL",
     "ANTHROPIC_API_KEY",
     "ANTHROPIC_BASE_URL",
+    "ANTHROPIC_MODEL",
     "OLLAMA_HOST",
     "BREAKWATER_AI_PROVIDER",
     "BREAKWATER_AI_MODEL",
