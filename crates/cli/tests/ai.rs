@@ -4,15 +4,16 @@
 //! enormous output, slow answers, 429 and 500), prompt injection, planted
 //! secrets, budgets, the three wire formats, replay, and triage.
 
+#[path = "common/provider.rs"]
+mod provider;
+
+use provider::{Reply, clear_ai_env, openai, serve};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-use std::collections::VecDeque;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
+use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 const API_KEY: &str = "test-api-key-0c7f1e2d9a";
@@ -20,141 +21,6 @@ const ENV_SECRET: &str = "zz-env-secret-value-4242";
 const PLANTED_KEY: &str = "sk-proj-Zq8Wm2ZtR5yLx9NvB3cKd7HfJ4pQ";
 const PLANTED_PASSWORD: &str = "correct-horse-battery-staple";
 const STRIPE: &str = "sk_live_4eC39HqLyjWDarjtT1zdp7dc";
-
-#[derive(Clone)]
-enum Reply {
-    /// 200 with this body.
-    Ok(String),
-    /// A status, a body and an optional Retry-After.
-    Status(u16, String, Option<u64>),
-    /// Wait, then 200 with this body.
-    Slow(Duration, String),
-    /// 200 with this many bytes of body.
-    Huge(usize),
-}
-
-#[derive(Debug, Clone)]
-struct Seen {
-    path: String,
-    headers: String,
-    body: String,
-}
-
-struct Server {
-    port: u16,
-    seen: Arc<Mutex<Vec<Seen>>>,
-    peak: Arc<AtomicUsize>,
-}
-
-impl Server {
-    fn seen(&self) -> Vec<Seen> {
-        self.seen.lock().unwrap().clone()
-    }
-}
-
-/// A provider on 127.0.0.1 that answers each request with the next reply.
-fn serve(replies: Vec<Reply>) -> Server {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let seen = Arc::new(Mutex::new(vec![]));
-    let peak = Arc::new(AtomicUsize::new(0));
-    let queue = Arc::new(Mutex::new(VecDeque::from(replies)));
-    let in_flight = Arc::new(AtomicUsize::new(0));
-    let (s2, p2) = (seen.clone(), peak.clone());
-    std::thread::spawn(move || {
-        for stream in listener.incoming().take(64) {
-            let Ok(stream) = stream else { continue };
-            let (seen, peak, queue, in_flight) =
-                (s2.clone(), p2.clone(), queue.clone(), in_flight.clone());
-            std::thread::spawn(move || {
-                let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
-                peak.fetch_max(now, Ordering::SeqCst);
-                let mut reader = BufReader::new(stream.try_clone().unwrap());
-                let mut head = String::new();
-                loop {
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                        break;
-                    }
-                    if line == "\r\n" {
-                        break;
-                    }
-                    head.push_str(&line);
-                }
-                let len = head
-                    .lines()
-                    .find_map(|l| {
-                        let (k, v) = l.split_once(':')?;
-                        k.eq_ignore_ascii_case("content-length")
-                            .then(|| v.trim().parse::<usize>().ok())?
-                    })
-                    .unwrap_or(0);
-                let mut body = vec![0; len];
-                let _ = reader.read_exact(&mut body);
-                let path = head.split_whitespace().nth(1).unwrap_or("").to_string();
-                seen.lock().unwrap().push(Seen {
-                    path,
-                    headers: head.to_ascii_lowercase(),
-                    body: String::from_utf8_lossy(&body).into_owned(),
-                });
-                let reply = queue.lock().unwrap().pop_front();
-                let mut out = stream;
-                let write = |out: &mut std::net::TcpStream,
-                             status: u16,
-                             extra: &str,
-                             body: &[u8]| {
-                    let _ = write!(
-                        out,
-                        "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n{extra}\r\n",
-                        body.len()
-                    );
-                    let _ = out.write_all(body);
-                };
-                match reply {
-                    Some(Reply::Ok(b)) => write(&mut out, 200, "", b.as_bytes()),
-                    Some(Reply::Status(s, b, ra)) => {
-                        let extra = ra
-                            .map(|r| format!("retry-after: {r}\r\n"))
-                            .unwrap_or_default();
-                        write(&mut out, s, &extra, b.as_bytes())
-                    }
-                    Some(Reply::Slow(d, b)) => {
-                        std::thread::sleep(d);
-                        write(&mut out, 200, "", b.as_bytes())
-                    }
-                    Some(Reply::Huge(n)) => {
-                        let _ = write!(
-                            out,
-                            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {n}\r\nconnection: close\r\n\r\n"
-                        );
-                        let chunk = vec![b'a'; 64 * 1024];
-                        let mut left = n;
-                        while left > 0 {
-                            let k = left.min(chunk.len());
-                            if out.write_all(&chunk[..k]).is_err() {
-                                break;
-                            }
-                            left -= k;
-                        }
-                    }
-                    None => write(&mut out, 500, "", b"{\"error\":\"script exhausted\"}"),
-                }
-                in_flight.fetch_sub(1, Ordering::SeqCst);
-            });
-        }
-    });
-    Server { port, seen, peak }
-}
-
-/// An OpenAI chat-completions answer carrying `content`.
-fn openai(content: &str) -> String {
-    json!({
-        "id": "x", "object": "chat.completion",
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
-        "usage": {"prompt_tokens": 900, "completion_tokens": 100, "total_tokens": 1000}
-    })
-    .to_string()
-}
 
 const DB_PY: &str = r#"from flask import Flask, request
 import sqlite3
@@ -208,21 +74,7 @@ fn fixture() -> tempfile::TempDir {
 fn bw(root: &Path, port: u16, args: &[&str]) -> Output {
     let mut c = Command::new(env!("CARGO_BIN_EXE_breakwater"));
     c.args(args).current_dir(root);
-    for v in [
-        "OPENAI_API_KEY",
-        "OPENAI_BASE_URL",
-        "ANTHROPIC_API_KEY",
-        "ANTHROPIC_BASE_URL",
-        "OLLAMA_HOST",
-        "BREAKWATER_AI_PROVIDER",
-        "BREAKWATER_AI_MODEL",
-        "BREAKWATER_AI_ENDPOINT",
-        "BREAKWATER_AI_API_KEY",
-        "BREAKWATER_AI_API_KEY_HEADER",
-        "BREAKWATER_AI_TOKEN_BUDGET",
-    ] {
-        c.env_remove(v);
-    }
+    clear_ai_env(&mut c);
     c.env("NO_COLOR", "1")
         .env("BREAKWATER_TEST_SECRET_TOKEN", ENV_SECRET)
         .env("GIT_AUTHOR_NAME", "Ann Reviewer")

@@ -792,7 +792,11 @@ fn apply_suggestions(
                     baseline: false,
                     decision: None,
                     fingerprint: digest,
-                    evidence: bw_facts::evidence::normalise(&x.quote),
+                    evidence: bw_facts::redact::redact(
+                        &bw_facts::evidence::normalise(&x.quote),
+                        bw_facts::redact::Mode::of_path(&x.path),
+                    )
+                    .into_owned(),
                 });
                 added = true;
             }
@@ -849,28 +853,24 @@ fn fill_excerpts(threats: &mut [Threat], source: &dyn FileSource, files: &[Cow<'
             );
         }
     }
-    let mut texts: BTreeMap<String, Option<Vec<String>>> = BTreeMap::new();
+    let mut texts: BTreeMap<String, Option<ExcerptSource>> = BTreeMap::new();
     for t in threats.iter_mut() {
-        let lines = texts.entry(t.location.path.clone()).or_insert_with(|| {
+        let path = t.location.path.as_str();
+        let file = texts.entry(path.to_string()).or_insert_with(|| {
             // Decoded as for analysis (a lone `\r` ends a line), so the
             // excerpt shows the lines the facts point at.
-            source
-                .read(&t.location.path)
-                .ok()
-                .and_then(|b| decode_text(b).ok())
-                .map(|s| s.lines().map(str::to_string).collect())
+            let text = source.read(path).ok().and_then(|b| decode_text(b).ok())?;
+            let has_secrets = masked.range((path, 0)..=(path, u32::MAX)).next().is_some();
+            Some(ExcerptSource::new(path, text, has_secrets))
         });
-        let Some(lines) = lines else { continue };
+        let Some(file) = file else { continue };
         let first = t.location.start_line.max(1);
         let last = t.location.end_line.max(first).min(first + 4);
         let mut out = vec![];
-        for n in first..=last {
-            let Some(text) = lines.get(n as usize - 1) else {
-                break;
-            };
-            match masked.get(&(t.location.path.as_str(), n)) {
+        for (n, line) in (first..).zip(file.shown(first, last)) {
+            match masked.get(&(path, n)) {
                 Some(m) => out.push(format!("{m}  (secret masked)")),
-                None => out.push(text.clone()),
+                None => out.push(line),
             }
         }
         if !out.is_empty() {
@@ -943,6 +943,61 @@ pub fn limit_to_scope(report: &mut Report, scope: &str) {
         .filter(|t| t.baseline && t.status.is_open())
         .count();
     report.summary = summary;
+}
+
+/// A file's lines as excerpts show them: credentials masked by the
+/// redactor extraction uses, a line it changed marked `(secret masked)`.
+/// Only the lines shown are masked (with the few lines above them that can
+/// change how), unless the file's masking needs its whole text (a PEM
+/// block, values the secrets scan reported in it).
+struct ExcerptSource {
+    lang: bw_files::Lang,
+    lines: Vec<String>,
+    /// The whole text, masked, line by line, when it needs to be.
+    whole: Option<Vec<String>>,
+}
+
+impl ExcerptSource {
+    fn new(path: &str, text: String, has_secrets: bool) -> ExcerptSource {
+        use bw_facts::redact;
+        let lang = bw_files::detect_lang(path).unwrap_or(bw_files::Lang::Config);
+        let whole = if has_secrets {
+            Some(redact::redact_source(path, lang, &text).text)
+        } else if redact::needs_whole_text(&text) {
+            Some(redact::redact_positions(lang, &text).text)
+        } else {
+            None
+        };
+        ExcerptSource {
+            lang,
+            whole: whole.map(|w| w.lines().map(str::to_string).collect()),
+            lines: text.lines().map(str::to_string).collect(),
+        }
+    }
+
+    /// Lines `first..=last` (1-based; fewer at the end of the file).
+    fn shown(&self, first: u32, last: u32) -> Vec<String> {
+        let (a, z) = (first as usize - 1, last as usize - 1);
+        let raw = &self.lines;
+        if a >= raw.len() {
+            return vec![];
+        }
+        let shown = match &self.whole {
+            Some(w) => w[a..=z.min(w.len() - 1)].to_vec(),
+            None => bw_facts::redact::redact_range(self.lang, raw, a, z),
+        };
+        raw[a..]
+            .iter()
+            .zip(shown)
+            .map(|(raw, shown)| {
+                if *raw == shown {
+                    shown
+                } else {
+                    format!("{shown}  (secret masked)")
+                }
+            })
+            .collect()
+    }
 }
 
 /// Counts for the summary line.
