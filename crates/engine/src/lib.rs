@@ -30,6 +30,7 @@ pub use cache::{CACHE_FORMAT, Cache, CacheUnavailable};
 
 pub mod change;
 pub mod diff;
+pub mod fuzz;
 pub mod repo;
 mod session;
 pub mod status;

@@ -399,6 +399,18 @@ fn line_ending(text: &str) -> &'static str {
     }
 }
 
+/// True when `text` ends with a blank line: a line of nothing but spaces
+/// and tabs, then its line break (a person's "empty" line often holds a
+/// few spaces, and counts as the blank line that separates entries).
+fn ends_in_blank_line(text: &str) -> bool {
+    let Some(body) = text.strip_suffix('\n') else {
+        return false;
+    };
+    let body = body.strip_suffix('\r').unwrap_or(body);
+    let last = &body[body.rfind('\n').map_or(0, |i| i + 1)..];
+    last.trim().is_empty()
+}
+
 fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
 }
@@ -631,8 +643,7 @@ impl Splicer {
         let (index, range) = match next {
             Some(k) => {
                 let at = self.attached_start(&self.layout.entries[k]);
-                let blank = format!("{nl}{nl}");
-                let lead = if at > 0 && !self.text[..at].ends_with(&blank) {
+                let lead = if at > 0 && !ends_in_blank_line(&self.text[..at]) {
                     nl
                 } else {
                     ""
@@ -673,7 +684,7 @@ impl Splicer {
             with.push_str(nl);
         }
         let blank = format!("{nl}{nl}");
-        if at > 0 && !(self.text.ends_with(&blank)) {
+        if at > 0 && !ends_in_blank_line(&self.text) {
             with.push_str(nl);
         }
         let has_comment = self.text.lines().any(|l| l.trim_end() == self.comment);
