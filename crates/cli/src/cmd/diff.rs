@@ -120,11 +120,23 @@ pub fn run(a: Args) -> u8 {
     if let Some(min) = a.fail_on.as_deref().and_then(Severity::parse) {
         let hits = out.diff.gate_hits(min, c.include_potential);
         if hits > 0 {
-            eprintln!(
-                "gate: this change brings {hits} threat(s) at {} or above (--fail-on {})",
-                min.name(),
-                min.name()
-            );
+            let unanalysed = out.diff.unanalysed_hits();
+            if hits > unanalysed {
+                eprintln!(
+                    "gate: this change brings {} threat(s) at {} or above (--fail-on {})",
+                    hits - unanalysed,
+                    min.name(),
+                    min.name()
+                );
+            }
+            let counted = out
+                .diff
+                .unanalysed
+                .iter()
+                .filter(|u| out.diff.counts_file(u));
+            if let Some(msg) = super::unanalysed_gate_message(counted, min.name()) {
+                eprintln!("{msg}");
+            }
             return exit::GATE;
         }
     }

@@ -165,11 +165,19 @@ pub fn run(a: Args) -> u8 {
     if let Some(min) = a.fail_on.as_deref().and_then(Severity::parse) {
         let hits = gate_hits(&out.report, min, a.include_potential);
         if hits > 0 {
-            eprintln!(
-                "gate: {hits} open threat(s) at {} or above (--fail-on {})",
-                min.name(),
-                min.name()
-            );
+            let unanalysed = out.report.summary.unanalysed;
+            let threats = hits - unanalysed;
+            if threats > 0 || unanalysed == 0 {
+                eprintln!(
+                    "gate: {threats} open threat(s) at {} or above (--fail-on {})",
+                    min.name(),
+                    min.name()
+                );
+            }
+            let open = out.report.unanalysed.iter().filter(|u| u.status.is_open());
+            if let Some(msg) = super::unanalysed_gate_message(open, min.name()) {
+                eprintln!("{msg}");
+            }
             return exit::GATE;
         }
     }
