@@ -88,7 +88,8 @@ pub enum EngineError {
 pub struct ScanOutput {
     pub report: Report,
     pub elapsed: Duration,
-    /// Some files failed (unreadable, invalid UTF-8, parse timeout).
+    /// Some files failed (unreadable, invalid UTF-8, parse timeout) and no
+    /// decision accepts them.
     pub incomplete: bool,
     /// Files whose facts came from the cache.
     pub cache_hits: usize,
@@ -436,7 +437,8 @@ struct Timing<'a> {
 /// What the analysis phase returns.
 struct Analysis {
     report: Report,
-    /// Some file failed (unreadable, invalid UTF-8, parse timeout).
+    /// Some file failed (unreadable, invalid UTF-8, parse timeout) and no
+    /// decision accepts it.
     incomplete: bool,
     /// Every file's linked facts, with [`ScanOptions::keep_facts`].
     facts: Vec<FileFacts>,
@@ -494,7 +496,6 @@ fn analyse(
         files.push(f);
     }
     skipped.sort();
-    let incomplete = skipped.iter().any(|(_, r)| r.is_failure());
     stats.skipped = skipped
         .iter()
         .map(|(p, r)| SkippedFile {
@@ -657,6 +658,14 @@ fn analyse(
         .filter(|t| t.baseline && t.status.is_open())
         .count();
     summary.unanalysed = unanalysed.iter().filter(|u| u.status.is_open()).count();
+    // A failed file makes the scan incomplete, unless a person accepted it.
+    let incomplete = skipped.iter().any(|(p, r)| {
+        r.is_failure()
+            && unanalysed
+                .iter()
+                .find(|u| &u.path == p)
+                .is_none_or(|u| u.status.is_open())
+    });
     let report = Report {
         version: REPORT_VERSION.into(),
         tool: "breakwater".into(),

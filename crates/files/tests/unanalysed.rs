@@ -126,7 +126,10 @@ fn a_file_has_one_digest_on_disk_in_a_commit_and_in_memory() {
     let repo = GitRepo::discover(root).unwrap();
     let head = repo.resolve("HEAD").unwrap();
     let tree = repo.tree_source(head, &opts).unwrap();
-    assert_eq!(tree.digest("app/huge.py").as_deref(), Some(on_disk.as_str()));
+    assert_eq!(
+        tree.digest("app/huge.py").as_deref(),
+        Some(on_disk.as_str())
+    );
     assert_eq!(tree.digest("app/small.py"), fs.digest("app/small.py"));
 
     let mem = MemorySource::new().with("app/huge.py", big.clone());

@@ -185,12 +185,18 @@ pub fn run(a: Args) -> u8 {
         return exit::GATE;
     }
     if out.incomplete {
+        let accepted = |p: &str| {
+            out.report
+                .unanalysed
+                .iter()
+                .any(|u| u.path == p && !u.status.is_open())
+        };
         let failed: Vec<&str> = out
             .report
             .files
             .skipped
             .iter()
-            .filter(|s| s.failed)
+            .filter(|s| s.failed && !accepted(&s.path))
             .map(|s| s.path.as_str())
             .collect();
         eprintln!(

@@ -52,6 +52,9 @@ pub struct Args {
     /// Also scan files .gitignore excludes (to reach threats found with `scan --no-gitignore`).
     #[arg(long)]
     no_gitignore: bool,
+    /// Skip files larger than this many bytes (to reach a file `scan --max-file-size` found too large).
+    #[arg(long, default_value_t = bw_files::DEFAULT_MAX_FILE_BYTES)]
+    max_file_size: u64,
     #[command(flatten)]
     cache: super::CacheArgs,
 }
@@ -181,6 +184,7 @@ pub fn run(a: Args) -> u8 {
     };
     let walk = WalkOptions {
         respect_gitignore: !a.no_gitignore,
+        max_file_bytes: a.max_file_size,
         ..WalkOptions::default()
     };
     let super::Workspace {
