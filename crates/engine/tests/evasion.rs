@@ -553,3 +553,72 @@ fn javascript_recursion_between_helpers_is_followed() {
     assert_flow("app.js", text.clone(), "  exec(x);");
     assert_flow("app.js", text, "exec(pick(");
 }
+
+// ------------------------------------------------------------ other walks with a length
+
+#[test]
+fn python_a_value_stored_deep_in_a_container_taints_it() {
+    let keys: String = (0..40).map(|i| format!("[\"k{i}\"]")).collect();
+    let text = py_route(&format!(
+        "    data = {{}}\n    data{keys} = request.args[\"c\"]\n    os.system(data)\n"
+    ));
+    assert_flow("app.py", text, "os.system(data)");
+}
+
+/// A command of unknown origin run `n` helper calls below a public route.
+fn js_unknown_command_below(n: usize) -> String {
+    let mut text = js_route(JS_HEAD, "  h0();\n");
+    for i in 0..n {
+        let next = if i + 1 < n {
+            format!("h{}()", i + 1)
+        } else {
+            "exec(COMMAND)".into()
+        };
+        text += &format!("\nfunction h{i}() {{\n  {next};\n}}\n");
+    }
+    text
+}
+
+#[test]
+fn a_sink_deep_below_a_route_is_reached_from_it() {
+    // A value of unknown origin is a finding where a route reaches the
+    // sink, however many calls lie between them.
+    for n in [2, 30] {
+        let text = js_unknown_command_below(n);
+        let line = line_of(&text, "exec(COMMAND)");
+        let r = run(&[("app.js", text)]);
+        assert!(
+            r.threats.iter().any(|t| t.rule == "command-injection"
+                && t.location.start_line == line
+                && t.confidence.name() == "likely"),
+            "{n} calls down: {}",
+            summary(&r, "app.js")
+        );
+    }
+}
+
+#[test]
+fn javascript_an_agent_tool_running_commands_through_helpers_is_seen() {
+    // The tool runs a command forty helpers down: it still can run commands.
+    let mut text = String::from(
+        "import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';\nimport { execSync } from 'node:child_process';\nimport { z } from 'zod';\n\nconst server = new McpServer({ name: 'ops', version: '1.0.0' });\n\n",
+    );
+    let n = 40;
+    for i in 0..n {
+        let body = if i + 1 < n {
+            format!("  return h{}();", i + 1)
+        } else {
+            "  return execSync('uptime').toString();".into()
+        };
+        text += &format!("function h{i}() {{\n{body}\n}}\n\n");
+    }
+    text += "server.registerTool('status', { inputSchema: { verbose: z.boolean() } }, async () => {\n  return { content: [{ type: 'text', text: h0() }] };\n});\n";
+    let r = run(&[("ops.ts", text)]);
+    assert!(
+        r.threats
+            .iter()
+            .any(|t| t.rule == "agent-tool-excessive-agency"),
+        "{}",
+        summary(&r, "ops.ts")
+    );
+}

@@ -1561,9 +1561,11 @@ impl<'a> Ex<'a> {
     // ---------------------------------------------------------------- finish
 
     fn finish(&mut self) {
-        // Same-file call closure of traits (a handler calling a helper that execs).
+        // Same-file call closure of traits (a handler calling a helper that
+        // execs), to a fixed point: however long the chain of helpers.
+        // Traits only grow, so this ends.
         let keys: Vec<String> = self.traits.keys().cloned().collect();
-        for _ in 0..4 {
+        loop {
             let mut changed = false;
             for k in &keys {
                 let calls = self
@@ -1576,11 +1578,11 @@ impl<'a> Ex<'a> {
                         continue;
                     };
                     if let Some(t) = self.traits.get_mut(k) {
-                        let before = t.writes.len();
+                        let before = (t.writes.len(), t.confirmation, t.audit);
                         t.writes.extend(other.writes);
                         t.confirmation |= other.confirmation;
                         t.audit |= other.audit;
-                        changed |= t.writes.len() != before;
+                        changed |= (t.writes.len(), t.confirmation, t.audit) != before;
                     }
                 }
             }

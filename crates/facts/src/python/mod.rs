@@ -1099,8 +1099,9 @@ impl<'s> Ctx<'s> {
         if t.is_constant() {
             return;
         }
+        // Down to the root however long the chain (`a.b.c…[k] = value`).
         let mut cur = n;
-        for _ in 0..16 {
+        loop {
             match cur.kind() {
                 "identifier" => {
                     let name = self.text(cur).to_string();
