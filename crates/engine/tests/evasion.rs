@@ -622,3 +622,18 @@ fn javascript_an_agent_tool_running_commands_through_helpers_is_seen() {
         summary(&r, "ops.ts")
     );
 }
+
+#[test]
+fn request_data_joined_after_configuration_is_followed() {
+    // Three environment values first, then the request's: the request's
+    // is the one an attacker controls, and it must not be pushed out.
+    let text = py_route(
+        "    cmd = os.environ[\"A\"] + os.environ[\"B\"] + os.environ[\"C\"] + os.environ[\"D\"] + request.args[\"c\"]\n    os.system(cmd)\n",
+    );
+    assert_flow("app.py", text, "os.system(cmd)");
+    let text = js_route(
+        JS_HEAD,
+        "  const cmd = process.env.A + process.env.B + process.env.C + process.env.D + req.query.c;\n  exec(cmd);\n",
+    );
+    assert_flow("app.js", text, "exec(cmd)");
+}

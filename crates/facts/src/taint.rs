@@ -9,8 +9,12 @@
 use crate::types::{ArgFlow, Flow, FlowState, Location, Source, Step};
 use std::collections::BTreeSet;
 
-/// Longest path kept between a source and a sink.
+/// Longest path kept between a source and a sink (for showing: the
+/// verdict does not depend on it).
 const MAX_STEPS: usize = 8;
+/// Sources kept per value: the most dangerous ones (see [`source_rank`]),
+/// so configuration joined first cannot push request data out.
+const MAX_SOURCES: usize = 3;
 /// Unresolved calls remembered per value: enough for any realistic
 /// expression; beyond it the value says so ([`Taint::calls_dropped`]) and
 /// a sink it reaches notes the file as truncated.
@@ -144,8 +148,19 @@ impl Taint {
         self.sanitized
             .retain(|k| other.sanitized.contains(k) || other.sanitized.iter().any(|o| o == "*"));
         for s in &other.sources {
-            if self.sources.len() < 3 && !self.sources.contains(s) {
+            if self.sources.contains(s) {
+                continue;
+            }
+            if self.sources.len() < MAX_SOURCES {
                 self.sources.push(s.clone());
+            } else if let Some((i, worst)) = self
+                .sources
+                .iter()
+                .enumerate()
+                .max_by_key(|(i, x)| (source_rank(&x.kind), *i))
+                && source_rank(&s.kind) < source_rank(&worst.kind)
+            {
+                self.sources[i] = s.clone();
             }
         }
         if self.steps.is_empty() {
