@@ -65,30 +65,19 @@ pub fn run(a: Args) -> u8 {
         return super::fail(e);
     }
     if let Some(min) = Severity::parse(&a.fail_on) {
-        let hits = out.diff.gate_hits(min, c.include_potential);
-        if hits > 0 {
-            let unanalysed = out.diff.unanalysed_hits();
-            if hits > unanalysed {
-                eprintln!(
-                    "gate: the {} bring {} threat(s) at {} or above (--fail-on {}); fix them, or record a decision with `breakwater triage` and commit it",
-                    if a.staged {
-                        "staged changes"
-                    } else {
-                        "uncommitted changes"
-                    },
-                    hits - unanalysed,
-                    min.name(),
-                    min.name()
-                );
-            }
-            let counted = out
-                .diff
-                .unanalysed
-                .iter()
-                .filter(|u| out.diff.counts_file(u));
-            if let Some(msg) = super::unanalysed_gate_message(counted, min.name()) {
-                eprintln!("{msg}");
-            }
+        let failed = super::diff::change_gate(&out, min, c.include_potential, |n| {
+            format!(
+                "gate: the {} bring {n} threat(s) at {} or above (--fail-on {}); fix them, or record a decision with `breakwater triage` and commit it",
+                if a.staged {
+                    "staged changes"
+                } else {
+                    "uncommitted changes"
+                },
+                min.name(),
+                min.name()
+            )
+        });
+        if failed {
             return exit::GATE;
         }
     }

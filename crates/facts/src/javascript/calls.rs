@@ -123,25 +123,6 @@ impl<'a> Ex<'a> {
         }
     }
 
-    /// The chain below `n` (nearest first), down to its end or to a link
-    /// already evaluated, when it is at least `SPINE_MIN` long; empty
-    /// otherwise (short chains are evaluated by plain recursion).
-    fn spine<'t>(&self, n: Node<'t>) -> Vec<Node<'t>> {
-        let mut out = vec![];
-        let mut cur = n;
-        while let Some(c) = Self::spine_child(cur) {
-            if self.memo.contains_key(&c.id()) {
-                break;
-            }
-            out.push(c);
-            cur = c;
-        }
-        if out.len() < super::SPINE_MIN {
-            out.clear();
-        }
-        out
-    }
-
     fn eval_node(&mut self, n: Node, d: usize) -> Taint {
         if let Some(t) = self.memo.remove(&n.id()) {
             return t;
@@ -153,7 +134,8 @@ impl<'a> Ex<'a> {
         // A long chain (`a + b + …`, `x.trim().trim()…`) is evaluated from
         // its far end up, each link reading the one below from the memo:
         // its length costs no stack and no depth.
-        for link in self.spine(n).into_iter().rev() {
+        let chain = crate::chain::below(n, Self::spine_child, |c| self.memo.contains_key(&c.id()));
+        for link in chain.into_iter().rev() {
             let t = self.eval_node(link, d + 1);
             self.memo.insert(link.id(), t);
         }

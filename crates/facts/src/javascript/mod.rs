@@ -45,9 +45,6 @@ use tree_sitter::Node;
 /// evaluated bottom-up, however long.
 const MAX_DEPTH: usize = 1000;
 
-/// A chain at least this long below a node is evaluated bottom-up.
-const SPINE_MIN: usize = 24;
-
 pub fn extract(
     path: &str,
     lang: Lang,

@@ -7,7 +7,7 @@
 //! values of unknown origin and not looked into, and the file records an
 //! "analysis truncated" note (limit, line, enclosing symbol) saying so.
 //! Linear chains (`a + b + …`, `x.strip().strip()…`, `a.b.c…`) cost no
-//! depth: they are evaluated bottom-up (see [`Ctx::spine`]), however long.
+//! depth: they are evaluated bottom-up ([`crate::chain`]), however long.
 
 mod detect;
 mod names;
@@ -34,9 +34,6 @@ pub(crate) const MAX_DEPTH: usize = 1000;
 /// few segments long, so a longer one never names a source or a sink by
 /// its path (its last method still counts).
 const PATH_DEPTH: usize = 40;
-
-/// A chain at least this long below a node is evaluated bottom-up.
-const SPINE_MIN: usize = 24;
 
 /// Literal keyword arguments of a constructor, kept on the variable it is
 /// assigned to (`llm = ChatOpenAI(model="x", max_tokens=100)`).
@@ -1366,25 +1363,6 @@ impl<'s> Ctx<'s> {
         }
     }
 
-    /// The chain below `n` (nearest first), down to its end or to a link
-    /// already evaluated, when it is at least [`SPINE_MIN`] long; empty
-    /// otherwise (short chains are evaluated by plain recursion).
-    fn spine<'t>(&self, n: Node<'t>) -> Vec<Node<'t>> {
-        let mut out = vec![];
-        let mut cur = n;
-        while let Some(c) = Self::spine_child(cur) {
-            if self.memo.contains_key(&c.id()) {
-                break;
-            }
-            out.push(c);
-            cur = c;
-        }
-        if out.len() < SPINE_MIN {
-            out.clear();
-        }
-        out
-    }
-
     pub fn eval(&mut self, n: Node<'_>, sc: &mut Scope, depth: usize) -> Taint {
         if let Some((t, ctor)) = self.memo.remove(&n.id()) {
             self.last_ctor = ctor;
@@ -1397,7 +1375,7 @@ impl<'s> Ctx<'s> {
         // A long chain (`a + b + …`, `x.strip().strip()…`) is evaluated
         // from its far end up, each link reading the one below from the
         // memo: its length costs no stack and no depth.
-        let chain = self.spine(n);
+        let chain = crate::chain::below(n, Self::spine_child, |c| self.memo.contains_key(&c.id()));
         if !chain.is_empty() {
             let target = self.assign_target.take();
             for link in chain.into_iter().rev() {
