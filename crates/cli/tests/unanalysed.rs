@@ -104,6 +104,10 @@ fn scan_fails_on_a_file_it_could_not_read_until_it_is_accepted() {
         "{compact}"
     );
 
+    // The model's health says so too.
+    let (_, health, _) = out(&bw(d, &["status", "--no-cache"]));
+    assert!(health.contains("files not fully analysed: 1"), "{health}");
+
     let (code, stdout, stderr) = out(&bw(
         d,
         &[
