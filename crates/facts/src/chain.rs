@@ -17,6 +17,19 @@ pub(crate) fn below<'t>(
     next: impl Fn(Node<'t>) -> Option<Node<'t>>,
     done: impl Fn(Node<'t>) -> bool,
 ) -> Vec<Node<'t>> {
+    // Count first: most chains are short, and cost no allocation.
+    let mut len = 0;
+    let mut cur = n;
+    while len < MIN
+        && let Some(c) = next(cur)
+        && !done(c)
+    {
+        len += 1;
+        cur = c;
+    }
+    if len < MIN {
+        return vec![];
+    }
     let mut out = vec![];
     let mut cur = n;
     while let Some(c) = next(cur) {
@@ -25,9 +38,6 @@ pub(crate) fn below<'t>(
         }
         out.push(c);
         cur = c;
-    }
-    if out.len() < MIN {
-        out.clear();
     }
     out
 }

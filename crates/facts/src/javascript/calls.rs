@@ -115,16 +115,17 @@ impl<'a> Ex<'a> {
                 .field("function")
                 .filter(|f| f.kind() == "member_expression")
                 .and_then(|f| f.field("object")),
-            "parenthesized_expression" | "await_expression" => {
-                let k = kids(n);
-                (k.len() == 1).then(|| k[0])
+            "parenthesized_expression" | "await_expression" if n.named_child_count() == 1 => {
+                n.named_child(0)
             }
             _ => None,
         }
     }
 
     fn eval_node(&mut self, n: Node, d: usize) -> Taint {
-        if let Some(t) = self.memo.remove(&n.id()) {
+        if !self.memo.is_empty()
+            && let Some(t) = self.memo.remove(&n.id())
+        {
             return t;
         }
         if d > self.max_depth {

@@ -1355,16 +1355,15 @@ impl<'s> Ctx<'s> {
                 .field("function")
                 .filter(|f| f.kind() == "attribute")
                 .and_then(|f| f.field("object")),
-            "parenthesized_expression" | "await" => {
-                let kids = named_kids(n);
-                (kids.len() == 1).then(|| kids[0])
-            }
+            "parenthesized_expression" | "await" if n.named_child_count() == 1 => n.named_child(0),
             _ => None,
         }
     }
 
     pub fn eval(&mut self, n: Node<'_>, sc: &mut Scope, depth: usize) -> Taint {
-        if let Some((t, ctor)) = self.memo.remove(&n.id()) {
+        if !self.memo.is_empty()
+            && let Some((t, ctor)) = self.memo.remove(&n.id())
+        {
             self.last_ctor = ctor;
             return t;
         }
