@@ -14,7 +14,7 @@ use bw_files::{
 use bw_threats::eval::{Candidate, evaluate};
 use bw_threats::{
     Confidence, Excerpt, FileStats, Question, Report, RuleError, RuleSet, RuleSummary, Severity,
-    SkippedFile, Status, Summary, Threat,
+    SkippedFile, Status, Summary, Threat, TruncatedFile, TruncationNote, UnanalysedFile,
 };
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -89,7 +89,8 @@ pub enum EngineError {
 pub struct ScanOutput {
     pub report: Report,
     pub elapsed: Duration,
-    /// Some files failed (unreadable, invalid UTF-8, parse timeout).
+    /// Some files failed (unreadable, invalid UTF-8, parse timeout) and no
+    /// decision accepts them.
     pub incomplete: bool,
     /// Files whose facts came from the cache.
     pub cache_hits: usize,
@@ -245,6 +246,10 @@ fn extract_one(
     // What the path alone says is decided without reading the file.
     if let Some(r) = path_skip(path, lang) {
         return FileResult::Skipped(path.into(), r);
+    }
+    // Only a lockfile's presence matters: it is never read.
+    if lang == Lang::Lockfile {
+        return FileResult::Lockfile(path.into());
     }
     let bytes = match source.read(path) {
         Ok(b) => b,
@@ -442,7 +447,8 @@ struct Timing<'a> {
 /// What the analysis phase returns.
 struct Analysis {
     report: Report,
-    /// Some file failed (unreadable, invalid UTF-8, parse timeout).
+    /// Some file failed (unreadable, invalid UTF-8, parse timeout) and no
+    /// decision accepts it.
     incomplete: bool,
     /// Every file's linked facts, with [`ScanOptions::keep_facts`].
     facts: Vec<FileFacts>,
@@ -494,10 +500,12 @@ fn analyse(
         if f.partial {
             stats.partial.push(f.path.clone());
         }
+        if !f.truncated.is_empty() {
+            stats.truncated.push(truncated_file(&f));
+        }
         files.push(f);
     }
     skipped.sort();
-    let incomplete = skipped.iter().any(|(_, r)| r.is_failure());
     stats.skipped = skipped
         .iter()
         .map(|(p, r)| SkippedFile {
@@ -505,8 +513,10 @@ fn analyse(
             reason: r.label().into(),
             message: r.message(),
             failed: r.is_failure(),
+            unverified: r.counts_for_gate(detect_lang(p)),
         })
         .collect();
+    let mut unanalysed = unanalysed_files(source, &stats);
 
     // A package's lockfile sits beside its manifest.
     for f in files.iter_mut() {
@@ -601,6 +611,12 @@ fn analyse(
         let not_analysed: BTreeSet<String> = skipped.iter().map(|(p, _)| p.clone()).collect();
         unmatched =
             bw_threats::decisions::attach(&mut threats, &mf.decisions, &opts.today, &not_analysed);
+        unmatched.extend(bw_threats::decisions::attach_unanalysed(
+            &mut unanalysed,
+            &mf.decisions,
+            &opts.today,
+        ));
+        unmatched.sort_by(|a, b| a.key.cmp(&b.key));
     }
     if let Some(b) = &opts.baseline {
         b.apply(&mut threats);
@@ -651,6 +667,15 @@ fn analyse(
         .iter()
         .filter(|t| t.baseline && t.status.is_open())
         .count();
+    summary.unanalysed = unanalysed.iter().filter(|u| u.status.is_open()).count();
+    // A failed file makes the scan incomplete, unless a person accepted it.
+    let incomplete = skipped.iter().any(|(p, r)| {
+        r.is_failure()
+            && unanalysed
+                .iter()
+                .find(|u| &u.path == p)
+                .is_none_or(|u| u.status.is_open())
+    });
     let report = Report {
         version: REPORT_VERSION.into(),
         tool: "breakwater".into(),
@@ -668,6 +693,7 @@ fn analyse(
         files: stats,
         summary,
         suggestions: pending,
+        unanalysed,
     };
     let facts = if opts.keep_facts {
         files.into_iter().map(Cow::into_owned).collect()
@@ -679,6 +705,64 @@ fn analyse(
         incomplete,
         facts,
     }
+}
+
+/// A file's truncation notes, as the report shows them.
+fn truncated_file(f: &FileFacts) -> TruncatedFile {
+    TruncatedFile {
+        path: f.path.clone(),
+        notes: f
+            .truncated
+            .iter()
+            .map(|t| TruncationNote {
+                limit: t.limit.clone(),
+                line: t.location.start_line,
+                symbol: t.symbol.clone(),
+                message: bw_facts::TruncationLimit::parse(&t.limit)
+                    .map(|l| l.message().to_string())
+                    .unwrap_or_else(|| format!("the analysis reached its `{}` limit", t.limit)),
+            })
+            .collect(),
+    }
+}
+
+/// The files a gate counts as unverified until a decision accepts them:
+/// those skipped for a reason that is no choice, and those truncated; in
+/// path order, open. Each is pinned to what was not analysed (its git
+/// blob id, read from `source`), so a decision on it goes stale when the
+/// file changes.
+fn unanalysed_files(source: &dyn FileSource, stats: &FileStats) -> Vec<UnanalysedFile> {
+    let mut out: Vec<UnanalysedFile> = stats
+        .skipped
+        .iter()
+        .filter(|s| s.unverified)
+        .map(|s| (s.path.as_str(), s.reason.as_str(), s.message.clone()))
+        .chain(stats.truncated.iter().map(|t| {
+            let places: Vec<String> = t
+                .notes
+                .iter()
+                .map(|n| format!("line {} in {}", n.line, n.symbol))
+                .collect();
+            let first = t.notes.first().map(|n| n.message.as_str()).unwrap_or("");
+            (
+                t.path.as_str(),
+                "truncated",
+                format!("analysis truncated ({}): {first}", places.join(", ")),
+            )
+        }))
+        .map(|(path, reason, message)| UnanalysedFile {
+            id: UnanalysedFile::id_for(path),
+            path: path.to_string(),
+            reason: reason.to_string(),
+            message,
+            fingerprint: source.digest(path).unwrap_or_else(|| reason.to_string()),
+            status: Status::Open,
+            status_reason: None,
+            decision: None,
+        })
+        .collect();
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out
 }
 
 /// A lockfile counts as analysed; only its directory matters.
@@ -1041,8 +1125,10 @@ pub fn summarise(threats: &[Threat]) -> Summary {
 
 /// What counts for a gate: open threats (stale and expired decisions
 /// included) at or above `min`, likely or confirmed, plus potential ones
-/// only when asked; and every unverified decision, since the threat it
-/// covers could not be checked.
+/// only when asked; every unverified decision, since the threat it covers
+/// could not be checked; and every file the analysis could not cover
+/// (failed, too large, truncated) that no decision accepts, since a threat
+/// may be in it.
 pub fn gate_hits(report: &Report, min: Severity, include_potential: bool) -> usize {
     report
         .threats
@@ -1055,6 +1141,7 @@ pub fn gate_hits(report: &Report, min: Severity, include_potential: bool) -> usi
         })
         .count()
         + report.summary.unverified
+        + report.summary.unanalysed
 }
 
 /// Every fact of every file, for tests and debugging (`--dump-facts`).

@@ -9,6 +9,7 @@
 //! is driven by the [`flowspec::FlowSpec`] data files in `rules/flow/`, so a
 //! team adds a sink for its own wrapper without writing Rust.
 
+mod chain;
 pub mod evidence;
 pub mod flowspec;
 pub mod redact;

@@ -137,6 +137,43 @@ impl SkipReason {
                 | SkipReason::NonUtf8Name
         )
     }
+
+    /// True when the file was not analysed for a reason that is no choice
+    /// of the repository's owners: code may be in it that nothing checked.
+    /// Gates (`scan --fail-on`, `diff`/`check` for the files a change adds
+    /// or changes) count such a file as unverified until a decision accepts
+    /// it. Every reason says here which it is — there is no catch-all arm,
+    /// so a new reason must decide.
+    ///
+    /// `lang` is the file's language, when it has one: configuration text
+    /// (`.json`, `.toml`, …) is read only for secrets, so a large data file
+    /// is no code the gate misses.
+    pub fn counts_for_gate(&self, lang: Option<Lang>) -> bool {
+        let holds_code = lang.is_none_or(|l| l != Lang::Config);
+        match self {
+            // Padding a hand-written file past the size limit hides it.
+            SkipReason::TooLarge { .. } => holds_code,
+            // So does one NUL byte in a file JavaScript engines still run.
+            SkipReason::Binary => holds_code,
+            SkipReason::InvalidUtf8 => true,
+            SkipReason::Unreadable { .. } => true,
+            SkipReason::Timeout { .. } => true,
+            // A name that is not UTF-8 is never read under a guessed name:
+            // whatever it holds, nothing checked it.
+            SkipReason::NonUtf8Name => true,
+            // Another repository, scanned on its own; a FIFO, socket or
+            // device holds no code anyone can review.
+            SkipReason::Submodule | SkipReason::Special { .. } => false,
+            // Links are never followed; a target inside the tree is
+            // analysed under its own path.
+            SkipReason::Symlink => false,
+            // Left out by choice: classified and reported apart.
+            SkipReason::Test
+            | SkipReason::Vendored
+            | SkipReason::Minified
+            | SkipReason::Generated => false,
+        }
+    }
 }
 
 /// One file the source offers, with its repository-relative path
@@ -173,6 +210,14 @@ pub trait FileSource: Send + Sync {
     /// The bytes of one listed file.
     fn read(&self, path: &str) -> Result<Vec<u8>, SourceError>;
 
+    /// The git blob id (hex) of a file's bytes, whatever its size: how a
+    /// file that could not be analysed (too large, undecodable, truncated)
+    /// is told from its other versions, here or in another source (a
+    /// commit's tree, the working tree). `None` when it cannot be read.
+    fn digest(&self, path: &str) -> Option<String> {
+        self.read(path).ok().map(|b| blob_id(&b))
+    }
+
     /// The files under one directory (`.breakwater/rules`), without
     /// listing the whole tree where the source can avoid it.
     fn list_under(&self, dir: &str) -> Result<Listing, SourceError> {
@@ -194,6 +239,9 @@ impl<T: FileSource + ?Sized> FileSource for &T {
     }
     fn list_under(&self, dir: &str) -> Result<Listing, SourceError> {
         (**self).list_under(dir)
+    }
+    fn digest(&self, path: &str) -> Option<String> {
+        (**self).digest(path)
     }
 }
 
@@ -262,10 +310,36 @@ impl FileSource for MemorySource {
     }
 }
 
+/// A hasher for the git blob id of `len` bytes (header already fed).
+pub(crate) fn blob_hasher(len: u64) -> gix::hash::Hasher {
+    let mut h = gix::hash::hasher(gix::hash::Kind::Sha1);
+    h.update(&gix::objs::encode::loose_header(gix::objs::Kind::Blob, len));
+    h
+}
+
+/// The git blob id (hex) of some bytes: what `git hash-object` prints, so
+/// a file on disk and the same file in a commit have the same one.
+pub fn blob_id(bytes: &[u8]) -> String {
+    let mut h = blob_hasher(bytes.len() as u64);
+    h.update(bytes);
+    h.try_finalize()
+        .map(|id| id.to_hex().to_string())
+        .unwrap_or_default()
+}
+
 /// Content hash used for caching and fingerprints (hex SHA-256).
 pub fn content_hash(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
     digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Whether the size limit applies to a file: only to files read for
+/// analysis. Lockfiles (only their presence matters) and test, vendored,
+/// generated or minified paths (skipped by their path, never read) are
+/// offered whatever their size, so they are reported for what they are.
+pub fn size_limited(path: &str) -> bool {
+    detect_lang(path).is_some_and(|l| l != Lang::Lockfile)
+        && classify_path(path) == FileClass::Source
 }
 
 /// Decode bytes as text, or say why not. Line endings are made the ones

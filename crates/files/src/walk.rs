@@ -289,7 +289,7 @@ impl FsSource {
                     },
                 )),
             ),
-            Ok(len) if len > self.opts.max_file_bytes => (
+            Ok(len) if len > self.opts.max_file_bytes && crate::size_limited(&rel) => (
                 None,
                 Some((
                     rel,
@@ -636,6 +636,40 @@ impl FileSource for FsSource {
             }
             Err(e) => Err(io(e.to_string())),
         }
+    }
+
+    /// Streamed, so a file over the size limit costs no memory; opened
+    /// through the same checks as [`FsSource::read`] (no link on any
+    /// component, a regular file).
+    fn digest(&self, path: &str) -> Option<String> {
+        let rel = Path::new(path);
+        if !rel
+            .components()
+            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
+        {
+            return None;
+        }
+        let mut file = crate::open_in_tree(&self.root, rel).ok()??;
+        let len = file.metadata().ok()?.len();
+        let mut h = crate::blob_hasher(len);
+        let mut buf = vec![0u8; 64 * 1024];
+        let mut read = 0u64;
+        loop {
+            match std::io::Read::read(&mut file, &mut buf) {
+                Ok(0) => break,
+                Ok(n) => {
+                    h.update(&buf[..n]);
+                    read += n as u64;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => return None,
+            }
+        }
+        // A file that changed size while being read has no stable id.
+        (read == len)
+            .then(|| h.try_finalize().ok())
+            .flatten()
+            .map(|id| id.to_hex().to_string())
     }
 }
 

@@ -42,7 +42,20 @@ impl Renderer for Mermaid {
                 skipped.join(", ")
             ));
         }
-        writeln!(out, "{}", one_line(&note))
+        writeln!(out, "{}", one_line(&note))?;
+        // Each file not fully analysed, by name, with why and its state.
+        for u in &report.unanalysed {
+            let line = format!(
+                "%% breakwater: not fully analysed: {}:{} ({}, {}): {}",
+                u.path,
+                crate::text::unanalysed_line(report, u),
+                u.reason,
+                u.status.name(),
+                u.message
+            );
+            writeln!(out, "{}", one_line(&line))?;
+        }
+        Ok(())
     }
 }
 

@@ -120,29 +120,64 @@ pub fn sarif_log(report: &Report, include_potential: bool) -> Value {
         driver.insert("informationUri".into(), json!(INFORMATION_URI));
     }
     driver.insert("rules".into(), Value::Array(descriptors));
-    // Nothing skipped silently: files that failed are notifications (the
-    // run is then not "successful"), and every skipped file is counted by
-    // reason in the invocation's properties.
-    let failed: Vec<Value> = report
-        .files
-        .skipped
+    // Nothing skipped silently: every file not fully analysed is a
+    // notification of its own (an error when it failed — the run is then
+    // not "successful" —, a warning when gates count it, a note when a
+    // decision accepts it), the deliberate skips one note counting them by
+    // reason, and every skipped file is counted in the properties.
+    let mut notifications: Vec<Value> = report
+        .unanalysed
         .iter()
-        .filter(|s| s.failed)
-        .map(|s| {
+        .map(|u| {
+            let mut location =
+                json!({ "artifactLocation": { "uri": uri(&u.path), "uriBaseId": "%SRCROOT%" } });
+            if u.reason == "truncated" {
+                location["region"] =
+                    json!({ "startLine": crate::text::unanalysed_line(report, u) });
+            }
             json!({
-                "level": "error",
-                "message": { "text": format!("{}: {}", one_line(&s.path), one_line(&s.message)) },
-                "locations": [{ "physicalLocation": { "artifactLocation": { "uri": uri(&s.path), "uriBaseId": "%SRCROOT%" } } }],
+                "level": crate::text::unanalysed_level(report, u),
+                "message": { "text": format!(
+                    "{}: {} ({})",
+                    one_line(&u.path),
+                    one_line(&u.message),
+                    crate::text::unanalysed_state(u)
+                ) },
+                "locations": [{ "physicalLocation": location }],
+                "properties": {
+                    "breakwater/id": u.id,
+                    "breakwater/reason": u.reason,
+                    "breakwater/status": u.status.name(),
+                },
             })
         })
         .collect();
+    let mut deliberate: std::collections::BTreeMap<String, usize> = Default::default();
+    for s in report.files.skipped.iter().filter(|s| !s.unverified) {
+        *deliberate.entry(one_line(&s.reason)).or_default() += 1;
+    }
+    if !deliberate.is_empty() {
+        let n: usize = deliberate.values().sum();
+        let mut by: Vec<(&String, &usize)> = deliberate.iter().collect();
+        by.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
+        let reasons: Vec<String> = by.iter().map(|(r, n)| format!("{n} {r}")).collect();
+        notifications.push(json!({
+            "level": "note",
+            "message": { "text": format!(
+                "Skipped {} by choice: {}",
+                crate::text::count(n, "file", "files"),
+                reasons.join(", ")
+            ) },
+        }));
+    }
+    let failed = report.files.skipped.iter().any(|s| s.failed);
     let skipped: Map<String, Value> = crate::text::skipped_by_reason(report)
         .into_iter()
         .map(|(r, n)| (r, json!(n)))
         .collect();
     let invocation = json!({
-        "executionSuccessful": failed.is_empty(),
-        "toolExecutionNotifications": failed,
+        "executionSuccessful": !failed,
+        "toolExecutionNotifications": notifications,
         "properties": {
             "breakwater/analysedFiles": report.files.analysed,
             "breakwater/skippedFiles": Value::Object(skipped),

@@ -3,7 +3,7 @@
 
 use crate::{is_open, is_potential};
 use bw_facts::Location;
-use bw_threats::{Confidence, Excerpt, Report, Severity, Status, Threat};
+use bw_threats::{Confidence, Excerpt, Report, Severity, Status, Threat, UnanalysedFile};
 use std::time::Duration;
 
 /// Severities from the most to the least severe.
@@ -595,6 +595,90 @@ pub fn skipped_by_reason(report: &Report) -> Vec<(String, usize)> {
     let mut v: Vec<(String, usize)> = counts.into_iter().collect();
     v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     v
+}
+
+/// `Skipped 8 files: 3 test, 2 vendored, 1 too-large`, or `None` when
+/// nothing was skipped. Every skip is counted here; the ones that leave
+/// code unverified are also listed by file ([`Report::unanalysed`]).
+pub fn skipped_line(report: &Report) -> Option<String> {
+    if report.files.skipped.is_empty() {
+        return None;
+    }
+    let reasons: Vec<String> = skipped_by_reason(report)
+        .into_iter()
+        .map(|(r, n)| format!("{n} {r}"))
+        .collect();
+    Some(format!(
+        "Skipped {}: {}",
+        count(report.files.skipped.len(), "file", "files"),
+        reasons.join(", ")
+    ))
+}
+
+/// How bad an unanalysed file is for a reader: `error` when it failed
+/// (the scan is incomplete), `warning` when a gate counts it, `note` when
+/// a decision accepts it.
+pub fn unanalysed_level(report: &Report, u: &UnanalysedFile) -> &'static str {
+    if !u.status.is_open() {
+        "note"
+    } else if report
+        .files
+        .skipped
+        .iter()
+        .any(|s| s.path == u.path && s.failed)
+    {
+        "error"
+    } else {
+        "warning"
+    }
+}
+
+/// What an unanalysed file's state is, in one sentence: the decision that
+/// accepts it, or why it counts and how to accept it.
+pub fn unanalysed_state(u: &UnanalysedFile) -> String {
+    match (u.status, &u.decision) {
+        (Status::Open, _) => format!(
+            "counts against --fail-on until a decision accepts it: {}",
+            accept_command(&u.id)
+        ),
+        (s, _) if s.is_open() => format!(
+            "{}; counts against --fail-on until accepted again: {}",
+            one_line(u.status_reason.as_deref().unwrap_or(s.name())),
+            accept_command(&u.id)
+        ),
+        (s, Some(d)) => {
+            let who: Vec<&str> = [d.author.as_str(), d.date.as_str()]
+                .into_iter()
+                .filter(|x| !x.is_empty())
+                .collect();
+            let who = if who.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", one_line(&who.join(", ")))
+            };
+            format!("{} by decision{who}: {}", s.name(), one_line(&d.reason))
+        }
+        (s, None) => s.name().to_string(),
+    }
+}
+
+/// The command that records a decision accepting an unanalysed file.
+pub fn accept_command(id: &str) -> String {
+    format!(
+        "breakwater triage '{}' --status accepted --reason \"…\"",
+        one_line(id)
+    )
+}
+
+/// The line a truncated file's first note points at (1 for skipped files).
+pub fn unanalysed_line(report: &Report, u: &UnanalysedFile) -> u32 {
+    report
+        .files
+        .truncated
+        .iter()
+        .find(|t| t.path == u.path)
+        .and_then(|t| t.notes.first())
+        .map_or(1, |n| n.line.max(1))
 }
 
 /// The name of an element, or its id when the model does not know it.

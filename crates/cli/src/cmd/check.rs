@@ -64,10 +64,9 @@ pub fn run(a: Args) -> u8 {
         return super::fail(e);
     }
     if let Some(min) = a.fail_on.severity() {
-        let hits = out.diff.gate_hits(min, c.include_potential);
-        if hits > 0 {
-            error!(
-                "gate: the {} bring {hits} threat(s) at {} or above (--fail-on {})\n{}",
+        let failed = super::diff::change_gate(&out, min, c.include_potential, |n| {
+            format!(
+                "gate: the {} bring {n} threat(s) at {} or above (--fail-on {})\n{}",
                 if a.staged {
                     "staged changes"
                 } else {
@@ -76,7 +75,9 @@ pub fn run(a: Args) -> u8 {
                 min.name(),
                 min.name(),
                 gate_help(a.staged)
-            );
+            )
+        });
+        if failed {
             return exit::GATE;
         }
     }

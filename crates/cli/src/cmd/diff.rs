@@ -106,6 +106,34 @@ impl ChangeArgs {
     }
 }
 
+/// The gate on a change, said on stderr: the threats it brings (worded by
+/// `threats` from their number) and the files it adds or changes that
+/// could not be analysed. True when the gate fails.
+pub fn change_gate(
+    out: &DiffOutput,
+    min: bw_threats::Severity,
+    include_potential: bool,
+    threats: impl FnOnce(usize) -> String,
+) -> bool {
+    let hits = out.diff.gate_hits(min, include_potential);
+    if hits == 0 {
+        return false;
+    }
+    let unanalysed = out.diff.unanalysed_hits();
+    if hits > unanalysed {
+        error!("{}", threats(hits - unanalysed));
+    }
+    let counted = out
+        .diff
+        .unanalysed
+        .iter()
+        .filter(|u| out.diff.counts_file(u));
+    if let Some(msg) = super::unanalysed_gate_message(counted, min.name()) {
+        error!("{msg}");
+    }
+    true
+}
+
 pub fn run(a: Args) -> u8 {
     let c = &a.change;
     let target = match super::target(None) {
@@ -137,13 +165,14 @@ pub fn run(a: Args) -> u8 {
         );
     }
     if let Some(min) = a.fail_on.and_then(super::FailOn::severity) {
-        let hits = out.diff.gate_hits(min, c.include_potential);
-        if hits > 0 {
-            error!(
-                "gate: this change brings {hits} threat(s) at {} or above (--fail-on {})",
+        let failed = change_gate(&out, min, c.include_potential, |n| {
+            format!(
+                "gate: this change brings {n} threat(s) at {} or above (--fail-on {})",
                 min.name(),
                 min.name()
-            );
+            )
+        });
+        if failed {
             return exit::GATE;
         }
     }

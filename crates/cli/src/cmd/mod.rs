@@ -255,6 +255,39 @@ pub fn write_output(output: Option<&Path>, buf: &[u8]) -> Result<(), String> {
     }
 }
 
+/// The gate's word on files it could not analyse (failed, too large,
+/// truncated) and no decision accepts: which ones, why, and how to accept
+/// one once a person has checked it. `None` when there are none.
+pub fn unanalysed_gate_message<'a>(
+    files: impl IntoIterator<Item = &'a bw_threats::UnanalysedFile>,
+    fail_on: &str,
+) -> Option<String> {
+    let files: Vec<&bw_threats::UnanalysedFile> = files.into_iter().collect();
+    let first = files.first()?;
+    let mut msg = format!(
+        "gate: {} not fully analysed, so a threat in {} cannot be ruled out (--fail-on {fail_on}):",
+        if files.len() == 1 {
+            "1 file is".to_string()
+        } else {
+            format!("{} files are", files.len())
+        },
+        if files.len() == 1 { "it" } else { "them" }
+    );
+    for u in &files {
+        msg.push_str(&format!(
+            "\n  {} ({}): {}",
+            bw_outputs::text::clean(&u.path),
+            u.reason,
+            bw_outputs::text::one_line(&u.message)
+        ));
+    }
+    msg.push_str(&format!(
+        "\n  = help: fix what stopped the analysis, or, once a person has checked the file, accept it with a decision (it goes stale when the file changes): {}",
+        bw_outputs::text::accept_command(&first.id)
+    ));
+    Some(msg)
+}
+
 /// The system name: the model file's, else the directory's.
 pub fn system_name(root: &Path) -> String {
     std::fs::canonicalize(root)

@@ -175,11 +175,19 @@ pub fn run(a: Args) -> u8 {
     if let Some(min) = a.fail_on.and_then(super::FailOn::severity) {
         let hits = gate_hits(&out.report, min, a.include_potential);
         if hits > 0 {
-            error!(
-                "gate: {hits} open threat(s) at {} or above (--fail-on {})",
-                min.name(),
-                min.name()
-            );
+            let unanalysed = out.report.summary.unanalysed;
+            let threats = hits - unanalysed;
+            if threats > 0 || unanalysed == 0 {
+                error!(
+                    "gate: {threats} open threat(s) at {} or above (--fail-on {})",
+                    min.name(),
+                    min.name()
+                );
+            }
+            let open = out.report.unanalysed.iter().filter(|u| u.status.is_open());
+            if let Some(msg) = super::unanalysed_gate_message(open, min.name()) {
+                error!("{msg}");
+            }
             return exit::GATE;
         }
     }
@@ -187,12 +195,18 @@ pub fn run(a: Args) -> u8 {
         return exit::GATE;
     }
     if out.incomplete {
+        let accepted = |p: &str| {
+            out.report
+                .unanalysed
+                .iter()
+                .any(|u| u.path == p && !u.status.is_open())
+        };
         let failed: Vec<&str> = out
             .report
             .files
             .skipped
             .iter()
-            .filter(|s| s.failed)
+            .filter(|s| s.failed && !accepted(&s.path))
             .map(|s| s.path.as_str())
             .collect();
         error!(

@@ -97,6 +97,13 @@ fn text(h: &bw_engine::status::Health, has_model: bool) -> String {
         "  decisions without a threat: {} orphaned (delete them), {} unverified (their file was not analysed)",
         c.orphaned, c.unverified
     );
+    if c.unanalysed > 0 {
+        let _ = writeln!(
+            o,
+            "  files not fully analysed: {} (gates count them: `breakwater scan` names them and how to accept one)",
+            c.unanalysed
+        );
+    }
     if !h.expiring.is_empty() {
         let _ = writeln!(o, "\nExpiring within 30 days:");
         for (id, date) in &h.expiring {

@@ -10,14 +10,14 @@ use crate::exit;
 use bw_engine::{ScanOptions, WalkOptions, scan};
 use bw_model::edit::{self, Change, DecisionEdit, Edited};
 use bw_model::modelfile::{DECISION_STATUSES, FILE_NAME, today};
-use bw_threats::Threat;
-use bw_threats::decisions::{Verdict, VerdictError, decision_for};
+use bw_threats::decisions::{Verdict, VerdictError, decision_for, decision_for_unanalysed};
+use bw_threats::{Threat, UnanalysedFile};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Threat ids, as `breakwater scan` prints them (`rule@path::symbol#n`, `rule@element`).
+    /// Threat ids, as `breakwater scan` prints them (`rule@path::symbol#n`, `rule@element`), or the id of a file not fully analysed (`unanalysed@path::<file>`), to accept it.
     threat_ids: Vec<String>,
     /// mitigated, accepted, false-positive or transferred.
     #[arg(long, value_parser = DECISION_STATUSES.to_vec())]
@@ -49,6 +49,9 @@ pub struct Args {
     /// Also scan files .gitignore excludes (to reach threats found with `scan --no-gitignore`).
     #[arg(long)]
     no_gitignore: bool,
+    /// Skip files larger than this many bytes (to reach a file `scan --max-file-size` found too large).
+    #[arg(long, default_value_t = bw_files::DEFAULT_MAX_FILE_BYTES)]
+    max_file_size: u64,
     #[command(flatten)]
     cache: super::CacheArgs,
 }
@@ -179,6 +182,7 @@ pub fn run(a: Args) -> u8 {
     };
     let walk = WalkOptions {
         respect_gitignore: !a.no_gitignore,
+        max_file_bytes: a.max_file_size,
         ..WalkOptions::default()
     };
     // Decisions live in the model root's breakwater.toml, whichever
@@ -234,6 +238,14 @@ pub fn run(a: Args) -> u8 {
         .iter()
         .map(|t| (t.id.as_str(), t))
         .collect();
+    // Files the analysis could not cover are accepted by their id only,
+    // never by a filter: each is a person's explicit call.
+    let files: BTreeMap<&str, &UnanalysedFile> = out
+        .report
+        .unanalysed
+        .iter()
+        .map(|u| (u.id.as_str(), u))
+        .collect();
     let filtered = a.rule.is_some() || a.path.is_some();
     let matches_filters = |rule: &str, path: Option<&str>| {
         a.rule.as_deref().is_none_or(|r| r == rule)
@@ -245,9 +257,13 @@ pub fn run(a: Args) -> u8 {
     // The selection, in id order, without repeats.
     let mut selected: BTreeSet<String> = BTreeSet::new();
     for id in &a.threat_ids {
-        if !a.remove && !threats.contains_key(id.as_str()) {
-            let near = closest(id, threats.keys().copied());
-            return super::fail(unknown_id_error(id, &near, "a current threat"));
+        if !a.remove && !threats.contains_key(id.as_str()) && !files.contains_key(id.as_str()) {
+            let near = closest(id, threats.keys().chain(files.keys()).copied());
+            return super::fail(unknown_id_error(
+                id,
+                &near,
+                "a current threat or a file not fully analysed",
+            ));
         }
         if a.remove && !threats.contains_key(id.as_str()) && !decided.contains(id) {
             let near = closest(id, decided.iter().map(String::as_str));
@@ -311,7 +327,10 @@ pub fn run(a: Args) -> u8 {
                 .iter()
                 .map(|id| DecisionEdit::Upsert {
                     id: id.clone(),
-                    decision: decision_for(threats[id.as_str()], f, &author, &date),
+                    decision: match threats.get(id.as_str()) {
+                        Some(t) => decision_for(t, f, &author, &date),
+                        None => decision_for_unanalysed(files[id.as_str()], f, &author, &date),
+                    },
                 })
                 .collect()
         }

@@ -359,6 +359,7 @@ impl GitRepo {
         let max_file_bytes = opts.max_file_bytes;
         let mut listing = Listing::default();
         let mut blobs = std::collections::BTreeMap::new();
+        let mut too_large = std::collections::BTreeMap::new();
         for (full, kind, oid) in entries {
             let Some(path) = full.strip_prefix(self.prefix.as_bytes()) else {
                 continue;
@@ -399,7 +400,8 @@ impl GitRepo {
                 continue;
             }
             let size = repo.find_header(*oid).map(|h| h.size()).map_err(other)?;
-            if size > max_file_bytes {
+            if size > max_file_bytes && crate::size_limited(&path) {
+                too_large.insert(path.clone(), *oid);
                 listing.skipped.push((
                     path,
                     SkipReason::TooLarge {
@@ -421,6 +423,7 @@ impl GitRepo {
             repo: self.repo.clone(),
             listing,
             blobs,
+            too_large,
             handles: std::sync::Mutex::new(vec![]),
         })
     }
@@ -486,12 +489,23 @@ pub struct TreeSource {
     repo: gix::ThreadSafeRepository,
     listing: Listing,
     blobs: std::collections::BTreeMap<String, ObjectId>,
+    /// The blobs over the size limit: never read, but their ids tell
+    /// their versions apart.
+    too_large: std::collections::BTreeMap<String, ObjectId>,
     handles: std::sync::Mutex<Vec<gix::Repository>>,
 }
 
 impl FileSource for TreeSource {
     fn list(&self) -> Result<Listing, SourceError> {
         Ok(self.listing.clone())
+    }
+
+    /// The blob's own id: nothing is read.
+    fn digest(&self, path: &str) -> Option<String> {
+        self.blobs
+            .get(path)
+            .or_else(|| self.too_large.get(path))
+            .map(|id| id.to_hex().to_string())
     }
 
     fn read(&self, path: &str) -> Result<Vec<u8>, SourceError> {
