@@ -3,8 +3,14 @@
 //! Provider, model and endpoint come from `[ai]` in `breakwater.toml` or
 //! from `BREAKWATER_AI_*`; API keys only from the environment. Precedence,
 //! highest first: `BREAKWATER_AI_*`, the model file, the provider's own
-//! variables (`OPENAI_BASE_URL`, `ANTHROPIC_BASE_URL`, `OLLAMA_HOST`), the
-//! provider's default. Nothing here ever prints a key.
+//! variables (those its official SDKs read: `OPENAI_API_KEY` and
+//! `OPENAI_BASE_URL`, `ANTHROPIC_API_KEY` and `ANTHROPIC_BASE_URL`, and
+//! `OLLAMA_HOST`; plus `OPENAI_MODEL` and `ANTHROPIC_MODEL`), the
+//! provider's default. When neither `BREAKWATER_AI_PROVIDER` nor `[ai]
+//! provider` names one, the SDK variables alone choose it, as they would
+//! configure the SDK: `OPENAI_*` an OpenAI-compatible provider,
+//! `ANTHROPIC_*` Anthropic (both at once is ambiguous, and an error).
+//! Nothing here ever prints a key.
 
 use bw_model::modelfile::{AI_PROVIDERS, AiSection};
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -51,6 +57,24 @@ impl ProviderKind {
             ProviderKind::OpenAi => "OPENAI_BASE_URL",
             ProviderKind::Anthropic => "ANTHROPIC_BASE_URL",
             ProviderKind::Ollama => "OLLAMA_HOST",
+        }
+    }
+    /// The model variable some SDK-based tools read (the SDKs take the
+    /// model from the caller).
+    fn model_var(self) -> Option<&'static str> {
+        match self {
+            ProviderKind::OpenAi => Some("OPENAI_MODEL"),
+            ProviderKind::Anthropic => Some("ANTHROPIC_MODEL"),
+            ProviderKind::Ollama => None,
+        }
+    }
+    /// The model asked when none is named (Ollama has none: what is
+    /// installed differs on every machine).
+    pub fn default_model(self) -> Option<&'static str> {
+        match self {
+            ProviderKind::OpenAi => Some("gpt-4o-mini"),
+            ProviderKind::Anthropic => Some("claude-sonnet-4-0"),
+            ProviderKind::Ollama => None,
         }
     }
     fn default_endpoint(self) -> &'static str {
@@ -128,7 +152,7 @@ impl fmt::Debug for Settings {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error(
-        "no AI provider is configured\n  = help: add to breakwater.toml:\n      [ai]\n      provider = \"ollama\"            # or \"openai\" (any OpenAI-compatible server) or \"anthropic\"\n      model = \"qwen2.5-coder:7b\"\n  = help: or set BREAKWATER_AI_PROVIDER and BREAKWATER_AI_MODEL; keys come from OPENAI_API_KEY, ANTHROPIC_API_KEY or BREAKWATER_AI_API_KEY\n  = help: docs/ai.md has recipes for Ollama, vLLM, OpenAI, Azure OpenAI and Anthropic"
+        "no AI provider is configured\n  = help: add to breakwater.toml:\n      [ai]\n      provider = \"ollama\"            # or \"openai\" (any OpenAI-compatible server) or \"anthropic\"\n      model = \"qwen2.5-coder:7b\"\n  = help: or set BREAKWATER_AI_PROVIDER and BREAKWATER_AI_MODEL; keys come from OPENAI_API_KEY, ANTHROPIC_API_KEY or BREAKWATER_AI_API_KEY\n  = help: or set only what the providers' SDKs read: OPENAI_API_KEY (with OPENAI_BASE_URL for any OpenAI-compatible server) or ANTHROPIC_API_KEY\n  = help: docs/ai.md has recipes for Ollama, vLLM, OpenAI, Azure OpenAI and Anthropic"
     )]
     NotConfigured,
     #[error("{0}")]
@@ -190,13 +214,36 @@ fn normalise_endpoint(raw: &str, provider: ProviderKind) -> String {
     }
 }
 
+/// The provider the SDKs' own variables configure, when nothing names
+/// one: `OPENAI_API_KEY`/`OPENAI_BASE_URL` an OpenAI-compatible server,
+/// `ANTHROPIC_API_KEY`/`ANTHROPIC_BASE_URL` Anthropic. `OLLAMA_HOST` alone
+/// chooses nothing (it is set wherever Ollama runs, and Ollama needs a
+/// model named anyway).
+fn provider_from_sdk_env(env: Env<'_>) -> Result<(&'static str, &'static str), ConfigError> {
+    let first = |vars: [&'static str; 2]| vars.into_iter().find(|v| env(v).is_some());
+    let openai = first(["OPENAI_API_KEY", "OPENAI_BASE_URL"]);
+    let anthropic = first(["ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL"]);
+    match (openai, anthropic) {
+        (Some(var), None) => Ok(("openai", var)),
+        (None, Some(var)) => Ok(("anthropic", var)),
+        (Some(o), Some(a)) => Err(ConfigError::Invalid(format!(
+            "both {o} and {a} are set, so which AI provider to use is ambiguous\n  = help: choose one with BREAKWATER_AI_PROVIDER=openai or BREAKWATER_AI_PROVIDER=anthropic (or `provider = \"…\"` under [ai] in breakwater.toml)"
+        ))),
+        (None, None) => Err(ConfigError::NotConfigured),
+    }
+}
+
 impl Settings {
     /// Resolve from the model file's `[ai]` and the environment.
     pub fn resolve(section: Option<&AiSection>, env: Env<'_>) -> Result<Settings, ConfigError> {
         let empty = AiSection::default();
         let s = section.unwrap_or(&empty);
         let mut origins: Vec<(String, String)> = vec![];
-        let mut pick = |what: &str, var: &str, file: Option<&String>| -> Option<String> {
+        let pick = |origins: &mut Vec<(String, String)>,
+                    what: &str,
+                    var: &str,
+                    file: Option<&String>|
+         -> Option<String> {
             if let Some(v) = env(var) {
                 origins.push((what.into(), var.into()));
                 return Some(v);
@@ -205,21 +252,65 @@ impl Settings {
             origins.push((what.into(), format!("breakwater.toml [ai] {what}")));
             Some(v.clone())
         };
-        let provider_name = pick("provider", "BREAKWATER_AI_PROVIDER", s.provider.as_ref())
-            .ok_or(ConfigError::NotConfigured)?;
+        let provider_name = match pick(
+            &mut origins,
+            "provider",
+            "BREAKWATER_AI_PROVIDER",
+            s.provider.as_ref(),
+        ) {
+            Some(p) => p,
+            None => {
+                let (name, var) = provider_from_sdk_env(env)?;
+                origins.push((
+                    "provider".into(),
+                    format!("{var} (set, and no provider named)"),
+                ));
+                name.to_string()
+            }
+        };
         let provider = ProviderKind::parse(&provider_name).ok_or_else(|| {
             ConfigError::Invalid(format!(
                 "AI provider `{provider_name}` is not one of {} (any OpenAI-compatible server is `openai`)",
                 AI_PROVIDERS.join(", ")
             ))
         })?;
-        let model = pick("model", "BREAKWATER_AI_MODEL", s.model.as_ref()).ok_or_else(|| {
-            ConfigError::Invalid(format!(
-                "the {} provider needs a model name\n  = help: set `model = \"…\"` under [ai] in breakwater.toml, or BREAKWATER_AI_MODEL",
-                provider.name()
-            ))
-        })?;
-        let endpoint_raw = match pick("endpoint", "BREAKWATER_AI_ENDPOINT", s.endpoint.as_ref()) {
+        let model = match pick(
+            &mut origins,
+            "model",
+            "BREAKWATER_AI_MODEL",
+            s.model.as_ref(),
+        ) {
+            Some(m) => m,
+            None => match provider.model_var().and_then(|v| Some((v, env(v)?))) {
+                Some((var, m)) => {
+                    origins.push(("model".into(), var.into()));
+                    m
+                }
+                None => {
+                    let m = provider.default_model().ok_or_else(|| {
+                        ConfigError::Invalid(format!(
+                            "the {} provider needs a model name\n  = help: set `model = \"…\"` under [ai] in breakwater.toml, or BREAKWATER_AI_MODEL",
+                            provider.name()
+                        ))
+                    })?;
+                    origins.push((
+                        "model".into(),
+                        format!(
+                            "the {} default (choose another with BREAKWATER_AI_MODEL, {} or [ai] model)",
+                            provider.name(),
+                            provider.model_var().unwrap_or("BREAKWATER_AI_MODEL")
+                        ),
+                    ));
+                    m.to_string()
+                }
+            },
+        };
+        let endpoint_raw = match pick(
+            &mut origins,
+            "endpoint",
+            "BREAKWATER_AI_ENDPOINT",
+            s.endpoint.as_ref(),
+        ) {
             Some(e) => e,
             None => match env(provider.endpoint_var()) {
                 Some(e) => {
@@ -550,6 +641,80 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.to_string().contains("BREAKWATER_AI_MODEL"), "{e}");
+    }
+
+    #[test]
+    fn the_sdk_variables_alone_configure_a_provider() {
+        // An OpenAI-compatible server: base URL and key, nothing else.
+        let s = Settings::resolve(
+            None,
+            &env_of(&[
+                ("OPENAI_BASE_URL", "https://llm.internal.example/v1"),
+                ("OPENAI_API_KEY", "k1"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(s.provider, ProviderKind::OpenAi);
+        assert_eq!(
+            s.request_url(),
+            "https://llm.internal.example/v1/chat/completions"
+        );
+        assert_eq!(s.model, "gpt-4o-mini");
+        assert!(
+            s.headers()
+                .contains(&("authorization".into(), "Bearer k1".into()))
+        );
+        assert!(
+            s.origins
+                .iter()
+                .any(|(w, f)| w == "provider" && f.starts_with("OPENAI_API_KEY"))
+        );
+        // The key alone: OpenAI itself; OPENAI_MODEL names the model.
+        let s = Settings::resolve(
+            None,
+            &env_of(&[("OPENAI_API_KEY", "k1"), ("OPENAI_MODEL", "gpt-4.1")]),
+        )
+        .unwrap();
+        assert_eq!(
+            s.request_url(),
+            "https://api.openai.com/v1/chat/completions"
+        );
+        assert_eq!(s.model, "gpt-4.1");
+        // A local server needs no key.
+        let s = Settings::resolve(
+            None,
+            &env_of(&[("OPENAI_BASE_URL", "http://127.0.0.1:8000/v1")]),
+        )
+        .unwrap();
+        assert!(s.api_key.is_none());
+        // Anthropic's key alone.
+        let s = Settings::resolve(None, &env_of(&[("ANTHROPIC_API_KEY", "k2")])).unwrap();
+        assert_eq!(s.provider, ProviderKind::Anthropic);
+        assert_eq!(s.request_url(), "https://api.anthropic.com/v1/messages");
+        assert!(!s.model.is_empty());
+        // Both: ambiguous, and the error says how to choose.
+        let e = Settings::resolve(
+            None,
+            &env_of(&[("ANTHROPIC_API_KEY", "k2"), ("OPENAI_API_KEY", "k1")]),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("BREAKWATER_AI_PROVIDER"), "{e}");
+        // A named provider wins over the inference, and picks its own key.
+        let s = Settings::resolve(
+            None,
+            &env_of(&[
+                ("BREAKWATER_AI_PROVIDER", "anthropic"),
+                ("ANTHROPIC_API_KEY", "k2"),
+                ("OPENAI_API_KEY", "k1"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(s.provider, ProviderKind::Anthropic);
+        // Ollama's host alone configures nothing.
+        assert!(matches!(
+            Settings::resolve(None, &env_of(&[("OLLAMA_HOST", "127.0.0.1")])),
+            Err(ConfigError::NotConfigured)
+        ));
     }
 
     #[test]

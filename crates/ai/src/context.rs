@@ -110,6 +110,8 @@ impl<'a> Corpus<'a> {
         }
         let bytes = self.source.read(path).map_err(|e| e.to_string())?;
         let text = String::from_utf8(bytes).map_err(|_| format!("`{path}` is not UTF-8 text"))?;
+        // Lines as the scan counts them (a lone `\r` ends one).
+        let text = bw_files::normalize_line_ends(text);
         if text.contains('\0') {
             return Err(format!("`{path}` is not text"));
         }

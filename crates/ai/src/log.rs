@@ -127,14 +127,32 @@ pub fn entry_path(digest: &str) -> String {
     format!("{LOG_DIR}/{digest}.json")
 }
 
-fn write_new(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    }
+/// Log files are at most this large (an entry holds a whole context).
+const MAX_LOG_FILE_BYTES: u64 = 64 << 20;
+
+/// Write a content-addressed file once: one that exists holds these bytes.
+/// Refuses a linked `.breakwater` (or any link on the way), as every
+/// writer into the tree does.
+fn write_new(root: &Path, rel: &str, bytes: &[u8]) -> Result<(), String> {
+    let path = bw_files::file_in_tree(root, rel).map_err(|e| e.to_string())?;
     if path.exists() {
         return Ok(());
     }
-    bw_model::edit::write_atomic(path, bytes).map_err(|e| format!("{}: {e}", path.display()))
+    bw_files::write_in_tree(root, rel, bytes)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+/// Read a log file (never through a link, never a FIFO, bounded).
+fn read_log_file(root: &Path, rel: &str) -> Result<Vec<u8>, String> {
+    match bw_files::read_in_tree(root, rel, MAX_LOG_FILE_BYTES) {
+        Ok(Some(b)) => Ok(b),
+        Ok(None) => Err(format!(
+            "{}: no such file",
+            bw_files::display_path(&root.join(rel))
+        )),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 /// Store an entry; returns its digest.
@@ -142,7 +160,7 @@ pub fn write_entry(root: &Path, entry: &Entry) -> Result<String, String> {
     let mut bytes = serde_json::to_vec_pretty(entry).map_err(|e| e.to_string())?;
     bytes.push(b'\n');
     let digest = hex_digest(&bytes);
-    write_new(&root.join(entry_path(&digest)), &bytes)?;
+    write_new(root, &entry_path(&digest), &bytes)?;
     Ok(digest)
 }
 
@@ -152,7 +170,7 @@ pub fn read_entry(root: &Path, digest: &str) -> Result<Entry, String> {
         return Err(format!("`{digest}` is not a log entry digest"));
     }
     let path = root.join(entry_path(digest));
-    let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let bytes = read_log_file(root, &entry_path(digest))?;
     if hex_digest(&bytes) != digest {
         return Err(format!(
             "{}: the entry does not match its digest (it was edited); it cannot be replayed",
@@ -162,19 +180,22 @@ pub fn read_entry(root: &Path, digest: &str) -> Result<Entry, String> {
     serde_json::from_slice(&bytes).map_err(|e| format!("{}: {e}", path.display()))
 }
 
+/// A run's manifest, relative to the repository root.
+fn run_rel(run: &str) -> String {
+    format!("{RUNS_DIR}/{run}.json")
+}
+
 /// The path of a run's manifest.
 pub fn run_path(root: &Path, run: &str) -> PathBuf {
-    root.join(RUNS_DIR).join(format!("{run}.json"))
+    root.join(run_rel(run))
 }
 
 pub fn write_manifest(root: &Path, m: &Manifest) -> Result<(), String> {
     let mut bytes = serde_json::to_vec_pretty(m).map_err(|e| e.to_string())?;
     bytes.push(b'\n');
-    let path = run_path(root, &m.run);
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    }
-    bw_model::edit::write_atomic(&path, &bytes).map_err(|e| format!("{}: {e}", path.display()))
+    bw_files::write_in_tree(root, run_rel(&m.run), &bytes)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }
 
 /// Find a run by its id (or a unique prefix), or by one of its log entries.
@@ -197,15 +218,16 @@ pub fn find_manifest(root: &Path, what: &str) -> Result<Manifest, String> {
             dir.display()
         )
     })?;
-    let mut names: Vec<PathBuf> = read.flatten().map(|e| e.path()).collect();
+    let mut names: Vec<String> = read
+        .flatten()
+        .filter_map(|e| e.file_name().to_str().map(str::to_string))
+        .filter(|n| n.ends_with(".json"))
+        .collect();
     names.sort();
-    for p in names
-        .into_iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-    {
-        let text = std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
-        let m: Manifest =
-            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", p.display()))?;
+    for name in names {
+        let rel = format!("{RUNS_DIR}/{name}");
+        let bytes = read_log_file(root, &rel)?;
+        let m: Manifest = serde_json::from_slice(&bytes).map_err(|e| format!("{rel}: {e}"))?;
         runs.push(m);
     }
     let by_run: Vec<&Manifest> = runs.iter().filter(|m| m.run.starts_with(&what)).collect();

@@ -5,9 +5,12 @@
 //! error, 3 scan incomplete (files failed). Errors are printed as
 //! `error: <what is wrong>` followed by what to do.
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
+#[macro_use]
+mod ui;
 mod cmd;
 
 // Extraction allocates many small short-lived objects on every worker
@@ -39,8 +42,38 @@ fn use_one_allocator() {
 #[derive(Parser)]
 #[command(name = "breakwater", version, about, long_about = None, propagate_version = true)]
 struct Cli {
+    #[command(flatten)]
+    global: Global,
     #[command(subcommand)]
     command: Command,
+}
+
+/// Options every subcommand takes, before or after its name.
+#[derive(clap::Args)]
+struct Global {
+    /// Run as if breakwater was started in DIR (like `git -C`): the model root is found from
+    /// there, and relative paths on the command line are relative to it.
+    #[arg(short = 'C', long = "repo", global = true, value_name = "DIR")]
+    dir: Option<PathBuf>,
+    /// Print only errors and the requested output (no warnings, notes or progress).
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Also print the model root, timing, cache statistics and why each skipped file was skipped.
+    #[arg(short, long, global = true)]
+    verbose: bool,
+    /// When to colour: auto (on a terminal, unless NO_COLOR or CLICOLOR=0; CLICOLOR_FORCE=1
+    /// forces it), always (wins over NO_COLOR), never.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "WHEN",
+        default_value = "auto"
+    )]
+    color: ui::ColorChoice,
+    /// The same as --color never.
+    #[arg(long, global = true, hide = true)]
+    no_color: bool,
 }
 
 #[derive(Subcommand)]
@@ -71,6 +104,10 @@ enum Command {
     Mcp(cmd::mcp::Args),
     /// AI suggestions, explanations and change reviews, verified against the code, with provenance.
     Ai(cmd::ai::Args),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(cmd::completions::Args),
+    /// Print the manual page (roff), or write one page per subcommand with --dir.
+    Man(cmd::man::Args),
 }
 
 /// Exit codes CI can gate on.
@@ -84,6 +121,28 @@ pub mod exit {
 fn main() -> ExitCode {
     use_one_allocator();
     let cli = Cli::parse();
+    let g = &cli.global;
+    ui::set_verbosity(if g.quiet {
+        ui::Verbosity::Quiet
+    } else if g.verbose {
+        ui::Verbosity::Verbose
+    } else {
+        ui::Verbosity::Normal
+    });
+    ui::set_color(if g.no_color {
+        ui::ColorChoice::Never
+    } else {
+        g.color
+    });
+    if let Some(dir) = &g.dir
+        && let Err(e) = std::env::set_current_dir(dir)
+    {
+        error!(
+            "error: -C {}: {e}\n  = help: -C takes a folder to run in, as git's does",
+            dir.display()
+        );
+        return ExitCode::from(exit::USAGE);
+    }
     let code = match cli.command {
         Command::Scan(a) => cmd::scan::run(a),
         Command::Diff(a) => cmd::diff::run(a),
@@ -98,6 +157,13 @@ fn main() -> ExitCode {
         Command::Guardrails(a) => cmd::guardrails::run(a),
         Command::Mcp(a) => cmd::mcp::run(a),
         Command::Ai(a) => cmd::ai::run(a),
+        Command::Completions(a) => cmd::completions::run(a, Cli::command()),
+        Command::Man(a) => cmd::man::run(a, Cli::command()),
     };
+    // Output that could not be written (other than to a closed pipe) is a
+    // failure, whatever the command concluded.
+    if code == exit::PASS && ui::stdout_failed() {
+        return ExitCode::from(exit::USAGE);
+    }
     ExitCode::from(code)
 }

@@ -4,15 +4,16 @@
 //! enormous output, slow answers, 429 and 500), prompt injection, planted
 //! secrets, budgets, the three wire formats, replay, and triage.
 
+#[path = "common/provider.rs"]
+mod provider;
+
+use provider::{Reply, clear_ai_env, openai, serve};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-use std::collections::VecDeque;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
+use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 const API_KEY: &str = "test-api-key-0c7f1e2d9a";
@@ -20,141 +21,6 @@ const ENV_SECRET: &str = "zz-env-secret-value-4242";
 const PLANTED_KEY: &str = "sk-proj-Zq8Wm2ZtR5yLx9NvB3cKd7HfJ4pQ";
 const PLANTED_PASSWORD: &str = "correct-horse-battery-staple";
 const STRIPE: &str = "sk_live_4eC39HqLyjWDarjtT1zdp7dc";
-
-#[derive(Clone)]
-enum Reply {
-    /// 200 with this body.
-    Ok(String),
-    /// A status, a body and an optional Retry-After.
-    Status(u16, String, Option<u64>),
-    /// Wait, then 200 with this body.
-    Slow(Duration, String),
-    /// 200 with this many bytes of body.
-    Huge(usize),
-}
-
-#[derive(Debug, Clone)]
-struct Seen {
-    path: String,
-    headers: String,
-    body: String,
-}
-
-struct Server {
-    port: u16,
-    seen: Arc<Mutex<Vec<Seen>>>,
-    peak: Arc<AtomicUsize>,
-}
-
-impl Server {
-    fn seen(&self) -> Vec<Seen> {
-        self.seen.lock().unwrap().clone()
-    }
-}
-
-/// A provider on 127.0.0.1 that answers each request with the next reply.
-fn serve(replies: Vec<Reply>) -> Server {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let seen = Arc::new(Mutex::new(vec![]));
-    let peak = Arc::new(AtomicUsize::new(0));
-    let queue = Arc::new(Mutex::new(VecDeque::from(replies)));
-    let in_flight = Arc::new(AtomicUsize::new(0));
-    let (s2, p2) = (seen.clone(), peak.clone());
-    std::thread::spawn(move || {
-        for stream in listener.incoming().take(64) {
-            let Ok(stream) = stream else { continue };
-            let (seen, peak, queue, in_flight) =
-                (s2.clone(), p2.clone(), queue.clone(), in_flight.clone());
-            std::thread::spawn(move || {
-                let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
-                peak.fetch_max(now, Ordering::SeqCst);
-                let mut reader = BufReader::new(stream.try_clone().unwrap());
-                let mut head = String::new();
-                loop {
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                        break;
-                    }
-                    if line == "\r\n" {
-                        break;
-                    }
-                    head.push_str(&line);
-                }
-                let len = head
-                    .lines()
-                    .find_map(|l| {
-                        let (k, v) = l.split_once(':')?;
-                        k.eq_ignore_ascii_case("content-length")
-                            .then(|| v.trim().parse::<usize>().ok())?
-                    })
-                    .unwrap_or(0);
-                let mut body = vec![0; len];
-                let _ = reader.read_exact(&mut body);
-                let path = head.split_whitespace().nth(1).unwrap_or("").to_string();
-                seen.lock().unwrap().push(Seen {
-                    path,
-                    headers: head.to_ascii_lowercase(),
-                    body: String::from_utf8_lossy(&body).into_owned(),
-                });
-                let reply = queue.lock().unwrap().pop_front();
-                let mut out = stream;
-                let write = |out: &mut std::net::TcpStream,
-                             status: u16,
-                             extra: &str,
-                             body: &[u8]| {
-                    let _ = write!(
-                        out,
-                        "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n{extra}\r\n",
-                        body.len()
-                    );
-                    let _ = out.write_all(body);
-                };
-                match reply {
-                    Some(Reply::Ok(b)) => write(&mut out, 200, "", b.as_bytes()),
-                    Some(Reply::Status(s, b, ra)) => {
-                        let extra = ra
-                            .map(|r| format!("retry-after: {r}\r\n"))
-                            .unwrap_or_default();
-                        write(&mut out, s, &extra, b.as_bytes())
-                    }
-                    Some(Reply::Slow(d, b)) => {
-                        std::thread::sleep(d);
-                        write(&mut out, 200, "", b.as_bytes())
-                    }
-                    Some(Reply::Huge(n)) => {
-                        let _ = write!(
-                            out,
-                            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {n}\r\nconnection: close\r\n\r\n"
-                        );
-                        let chunk = vec![b'a'; 64 * 1024];
-                        let mut left = n;
-                        while left > 0 {
-                            let k = left.min(chunk.len());
-                            if out.write_all(&chunk[..k]).is_err() {
-                                break;
-                            }
-                            left -= k;
-                        }
-                    }
-                    None => write(&mut out, 500, "", b"{\"error\":\"script exhausted\"}"),
-                }
-                in_flight.fetch_sub(1, Ordering::SeqCst);
-            });
-        }
-    });
-    Server { port, seen, peak }
-}
-
-/// An OpenAI chat-completions answer carrying `content`.
-fn openai(content: &str) -> String {
-    json!({
-        "id": "x", "object": "chat.completion",
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
-        "usage": {"prompt_tokens": 900, "completion_tokens": 100, "total_tokens": 1000}
-    })
-    .to_string()
-}
 
 const DB_PY: &str = r#"from flask import Flask, request
 import sqlite3
@@ -208,21 +74,7 @@ fn fixture() -> tempfile::TempDir {
 fn bw(root: &Path, port: u16, args: &[&str]) -> Output {
     let mut c = Command::new(env!("CARGO_BIN_EXE_breakwater"));
     c.args(args).current_dir(root);
-    for v in [
-        "OPENAI_API_KEY",
-        "OPENAI_BASE_URL",
-        "ANTHROPIC_API_KEY",
-        "ANTHROPIC_BASE_URL",
-        "OLLAMA_HOST",
-        "BREAKWATER_AI_PROVIDER",
-        "BREAKWATER_AI_MODEL",
-        "BREAKWATER_AI_ENDPOINT",
-        "BREAKWATER_AI_API_KEY",
-        "BREAKWATER_AI_API_KEY_HEADER",
-        "BREAKWATER_AI_TOKEN_BUDGET",
-    ] {
-        c.env_remove(v);
-    }
+    clear_ai_env(&mut c);
     c.env("NO_COLOR", "1")
         .env("BREAKWATER_TEST_SECRET_TOKEN", ENV_SECRET)
         .env("GIT_AUTHOR_NAME", "Ann Reviewer")
@@ -1160,7 +1012,14 @@ fn without_a_provider_ai_explains_and_the_rest_works() {
         e.contains("no AI provider is configured") && e.contains("provider = \"ollama\""),
         "{e}"
     );
-    assert_eq!(bw(root, 0, &["ai", "status"]).status.code(), Some(2));
+    // `ai status` is a report: nothing configured is a state, not a failure.
+    let o = bw(root, 0, &["ai", "status"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("provider: none configured") && out.contains("provider = \"ollama\""),
+        "{out}"
+    );
     let scan = bw(root, 0, &["scan", "."]);
     assert_eq!(scan.status.code(), Some(0), "{}", stderr(&scan));
     // A key in the model file is a load error for every command, at its line.
@@ -1175,6 +1034,151 @@ fn without_a_provider_ai_explains_and_the_rest_works() {
         stderr(&o).contains("breakwater.toml:") && stderr(&o).contains("looks like a credential"),
         "{}",
         stderr(&o)
+    );
+}
+
+/// The JSON blocks of docs/ai.md's section on the answer format: the
+/// `suggest` example, then the `explain` example.
+fn documented_answers() -> Vec<Value> {
+    let doc =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/ai.md"))
+            .unwrap();
+    let section = doc
+        .split("## The answer format providers return")
+        .nth(1)
+        .expect("docs/ai.md documents the answer format")
+        .split("\n## ")
+        .next()
+        .unwrap();
+    section
+        .split("```json\n")
+        .skip(1)
+        .map(|b| {
+            let body = b.split("```").next().unwrap();
+            serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"))
+        })
+        .collect()
+}
+
+/// What docs/ai.md says a provider must return is what the verifier
+/// admits: its examples, served as a provider's answers, pass every check.
+#[test]
+fn the_documented_answer_format_is_the_one_admitted() {
+    let answers = documented_answers();
+    assert_eq!(answers.len(), 2, "a suggest and an explain example");
+    let dir = fixture();
+    let root = dir.path();
+    // The example's file is the fixture's: the quote is there.
+    let db = std::fs::read_to_string(root.join("app/db.py")).unwrap();
+    let item = &answers[0]["items"][0];
+    assert_eq!(
+        db.lines().nth(17).unwrap().trim(),
+        item["quote"].as_str().unwrap()
+    );
+    // Fenced, as some models answer, it is read the same.
+    let fenced = format!("```json\n{}\n```", answers[0]);
+    let server = serve(vec![
+        Reply::Ok(openai(&fenced)),
+        Reply::Ok(openai(&answers[1].to_string())),
+    ]);
+    let o = bw(
+        root,
+        server.port,
+        &["ai", "suggest", "--dry-run", "--format", "json"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let r: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(r["offered"], 1, "{r:#}");
+    assert_eq!(r["admitted"], 1, "{r:#}");
+    assert_eq!(r["rejected"].as_array().unwrap().len(), 0, "{r:#}");
+    let o = bw(
+        root,
+        server.port,
+        &[
+            "ai",
+            "explain",
+            "sql-injection@app/db.py::search",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let r: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        r["explanation"]["changes"][0]["replacement"], answers[1]["changes"][0]["replacement"],
+        "{r:#}"
+    );
+    // The request asked for exactly this shape (structured outputs).
+    let body: Value = serde_json::from_str(&server.seen()[0].body).unwrap();
+    let schema = &body["response_format"]["json_schema"]["schema"];
+    let props: Vec<&String> = schema["properties"]["items"]["items"]["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    let documented: Vec<&String> = item.as_object().unwrap().keys().collect();
+    assert_eq!(
+        props, documented,
+        "the docs list every field the schema asks for"
+    );
+}
+
+/// `OPENAI_BASE_URL` and `OPENAI_API_KEY` alone configure an
+/// OpenAI-compatible provider, as they configure OpenAI's own SDKs: no
+/// `[ai]` section, no `BREAKWATER_AI_*`.
+#[test]
+fn the_openai_sdk_variables_alone_configure_a_provider() {
+    let dir = fixture();
+    let root = dir.path();
+    let plain = MODEL_FILE.replace(
+        "[ai]\nprovider = \"openai\"\nmodel = \"test-model\"\nretry_base_millis = 10\nretry_jitter = false\ntimeout_seconds = 5\n",
+        "",
+    );
+    std::fs::write(root.join("breakwater.toml"), &plain).unwrap();
+    let server = serve(vec![Reply::Ok(openai("{\"items\": []}"))]);
+    let with_env = |args: &[&str]| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_breakwater"));
+        c.args(args).current_dir(root);
+        for v in [
+            "ANTHROPIC_API_KEY",
+            "ANTHROPIC_BASE_URL",
+            "OPENAI_MODEL",
+            "BREAKWATER_AI_PROVIDER",
+            "BREAKWATER_AI_MODEL",
+            "BREAKWATER_AI_ENDPOINT",
+            "BREAKWATER_AI_API_KEY",
+        ] {
+            c.env_remove(v);
+        }
+        c.env(
+            "OPENAI_BASE_URL",
+            format!("http://127.0.0.1:{}/v1", server.port),
+        )
+        .env("OPENAI_API_KEY", API_KEY)
+        .output()
+        .unwrap()
+    };
+    let o = with_env(&["ai", "status"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("provider: openai"), "{out}");
+    assert!(out.contains("provider from OPENAI_API_KEY"), "{out}");
+    assert!(out.contains("endpoint from OPENAI_BASE_URL"), "{out}");
+    let o = with_env(&["ai", "suggest", "--dry-run", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let seen = server.seen();
+    assert_eq!(seen.len(), 1, "one request reached the server");
+    assert!(
+        seen[0].path.ends_with("/v1/chat/completions"),
+        "{}",
+        seen[0].path
+    );
+    assert!(
+        seen[0]
+            .headers
+            .to_ascii_lowercase()
+            .contains(&format!("authorization: bearer {API_KEY}").to_ascii_lowercase()),
+        "the key is sent as the SDK sends it"
     );
 }
 

@@ -242,3 +242,64 @@ fn outside_a_repository_check_says_what_to_do() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("not inside a git repository"));
 }
+
+/// The hint printed when the gate stops a commit advises what passes: a
+/// decision committed on its own before the change (a decision staged with
+/// the code it covers does not count). Followed to the letter, it works.
+#[test]
+fn the_gate_hint_advises_a_decision_that_then_passes() {
+    let dir = repo();
+    let d = dir.path();
+    std::fs::write(d.join("ops.py"), SHELL).unwrap();
+    git(d, &["add", "ops.py"]);
+    let o = bw(d, &["check", "--staged"]);
+    assert_eq!(o.status.code(), Some(1));
+    let hint = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(hint.contains("breakwater triage THREAT-ID"), "{hint}");
+    let steps = "git stash push --staged; git add breakwater.toml; git commit -m \"…\"; git stash pop --index";
+    assert!(hint.contains(steps), "{hint}");
+    // The decision, as the hint says to record it.
+    let o = bw(
+        d,
+        &[
+            "triage",
+            "command-injection@ops.py::ping",
+            "--status",
+            "false-positive",
+            "--reason",
+            "the host is checked by the proxy",
+            "--author",
+            "Dev",
+        ],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // Staged with the code, it does not count: that is the rule.
+    git(d, &["add", "breakwater.toml"]);
+    assert_eq!(bw(d, &["check", "--staged"]).status.code(), Some(1));
+    git(d, &["restore", "--staged", "breakwater.toml"]);
+    // The steps of the hint, then the check the hook runs.
+    git(d, &["stash", "push", "--staged"]);
+    git(d, &["add", "breakwater.toml"]);
+    let o = bw(d, &["check", "--staged"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "the decision's own commit passes: {}",
+        stdout(&o)
+    );
+    git(d, &["commit", "-qm", "record the decision"]);
+    git(d, &["stash", "pop", "--index"]);
+    let o = bw(d, &["check", "--staged"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&o),
+        String::from_utf8_lossy(&o.stderr)
+    );
+}

@@ -3,6 +3,8 @@
 //! and runs it against a scripted git repository, expecting the exit code
 //! and output the recipe relies on.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -130,8 +132,9 @@ fn all_recipe_commands() -> Vec<String> {
 #[test]
 fn the_recipes_have_the_commands_this_test_runs() {
     let cmds = all_recipe_commands();
-    // GitHub: 2 reports + gate + snapshot; GitLab: the same; pre-commit: 2.
-    assert_eq!(cmds.len(), 10, "{cmds:#?}");
+    // GitHub: 2 reports + gate + snapshot; GitLab: the same; pre-commit:
+    // 2 in the shipped hooks and 2 in the local-hooks recipe.
+    assert_eq!(cmds.len(), 12, "{cmds:#?}");
     assert!(cmds.iter().any(|c| c.contains("--format sarif")));
     assert!(cmds.iter().any(|c| c.contains("--format markdown")));
     assert!(cmds.iter().any(|c| c.contains("--fail-on high")));
@@ -251,10 +254,109 @@ fn a_stale_snapshot_fails_the_snapshot_recipe() {
         .into_iter()
         .filter(|c| c.contains("scan --check"))
         .collect();
-    assert_eq!(snapshot.len(), 3);
+    assert_eq!(snapshot.len(), 4);
     for cmd in snapshot {
         let o = bw(d, &words(&cmd)[1..]);
         assert_eq!(o.status.code(), Some(1), "{cmd}");
         assert!(String::from_utf8_lossy(&o.stderr).contains("+ route:GET /export"));
     }
+}
+
+/// Every URL in the recipes: `(host, line)`.
+fn urls(text: &str) -> Vec<(String, String)> {
+    let mut out = vec![];
+    for line in text.lines() {
+        let mut rest = line;
+        while let Some(i) = rest.find("://") {
+            let after = &rest[i + 3..];
+            let host: String = after
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || ".-".contains(*c))
+                .collect();
+            out.push((host, line.to_string()));
+            rest = after;
+        }
+    }
+    out
+}
+
+/// The recipes install breakwater once per version and cache the binary,
+/// from a repository the user names; no recipe names a made-up host.
+#[test]
+fn recipes_cache_the_binary_and_name_no_host_that_does_not_exist() {
+    let doc = std::fs::read_to_string(repo_root().join("docs/ci.md")).unwrap();
+    let hooks = std::fs::read_to_string(repo_root().join(".pre-commit-hooks.yaml")).unwrap();
+    for (host, line) in urls(&doc).into_iter().chain(urls(&hooks)) {
+        assert!(
+            !host.contains("example") && !host.ends_with(".invalid") && !host.ends_with(".test"),
+            "a placeholder host in a recipe: {line}"
+        );
+    }
+    // The workspace's placeholder repository is not a place to install from.
+    let manifest = std::fs::read_to_string(repo_root().join("Cargo.toml")).unwrap();
+    let placeholder = manifest
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("repository = "))
+        .map(|v| v.trim_matches('"').to_string())
+        .unwrap_or_default();
+    assert!(placeholder.is_empty() || !doc.contains(&placeholder));
+    // Each CI recipe installs with --locked from BREAKWATER_GIT at
+    // BREAKWATER_REF, only when its cache (keyed on that ref) has no binary.
+    let installs: Vec<&str> = doc
+        .lines()
+        .filter(|l| l.contains("cargo install"))
+        .filter(|l| l.contains("--git"))
+        .collect();
+    assert_eq!(installs.len(), 2, "GitHub and GitLab: {installs:#?}");
+    for l in &installs {
+        assert!(l.contains("--locked"), "{l}");
+        assert!(
+            l.contains("\"$BREAKWATER_GIT\"") && l.contains("--rev \"$BREAKWATER_REF\""),
+            "{l}"
+        );
+        assert!(
+            l.contains("--root"),
+            "installed where the cache keeps it: {l}"
+        );
+    }
+    let github = common::section(&doc, "## GitHub Actions");
+    assert!(
+        github.contains("key: breakwater-bin-${{ runner.os }}-${{ vars.BREAKWATER_REF }}"),
+        "{github}"
+    );
+    assert!(
+        github.contains("if: steps.breakwater-bin.outputs.cache-hit != 'true'"),
+        "{github}"
+    );
+    let gitlab = common::section(&doc, "## GitLab CI");
+    assert!(
+        gitlab.contains("key: breakwater-bin-$BREAKWATER_REF"),
+        "{gitlab}"
+    );
+    assert!(
+        gitlab.contains("test -x .breakwater-bin/bin/breakwater ||"),
+        "{gitlab}"
+    );
+}
+
+/// The GitLab recipe keeps the binary inside the checkout (GitLab caches
+/// only paths there) and excludes it, so scans do not see it.
+#[test]
+fn a_binary_kept_in_the_checkout_is_not_scanned() {
+    let dir = repo();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join(".breakwater-bin/bin")).unwrap();
+    std::fs::copy(
+        env!("CARGO_BIN_EXE_breakwater"),
+        d.join(".breakwater-bin/bin/breakwater"),
+    )
+    .unwrap();
+    std::fs::write(d.join(".breakwater-bin/.crates.toml"), "[v1]\n").unwrap();
+    let mut exclude = std::fs::read_to_string(d.join(".git/info/exclude")).unwrap_or_default();
+    exclude.push_str("/.breakwater-bin/\n");
+    std::fs::write(d.join(".git/info/exclude"), exclude).unwrap();
+    let o = bw(d, &["scan".into(), "--format".into(), "json".into()]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let text = v.to_string();
+    assert!(!text.contains(".breakwater-bin"), "{text}");
 }

@@ -234,7 +234,11 @@ fn exit_codes() {
     // 2: usage errors and configuration errors.
     let o = run(&["scan", "no/such/dir"], &root);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("no such directory"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("no such file or directory"),
+        "{}",
+        stderr(&o)
+    );
     let o = run(&["scan", ".", "--fail-on", "severe"], &root);
     assert_eq!(o.status.code(), Some(2));
     let dir = tempfile::tempdir().unwrap();

@@ -674,6 +674,8 @@ fn assert_valid(schema: &str, v: &Value) {
 fn a_subdirectory_of_a_monorepo_is_compared_on_its_own() {
     let r = Repo::new();
     r.write("services/api/app.py", APP);
+    // The api service is a model root of its own; the web service is not.
+    r.write("services/api/breakwater.toml", "[system]\nname = \"api\"\n");
     r.write("services/web/app.py", APP);
     r.commit("two services", "Ana Lima", "ana@example.com");
     r.git(&["branch", "-f", "main"]);
@@ -690,7 +692,7 @@ fn a_subdirectory_of_a_monorepo_is_compared_on_its_own() {
     r.commit("open both", "Bo", "bo@example.com");
     let o = r.bw(&["diff", "-C", "services/api", "--format", "json"]);
     let d: Value = serde_json::from_slice(&o.stdout).unwrap();
-    // Paths are relative to the directory compared, on both sides.
+    // Paths are relative to the model root compared, on both sides.
     assert_eq!(
         ids(&d, "threats_new"),
         set(&["admin-route-unauthenticated@app.py::stats"])
@@ -699,10 +701,22 @@ fn a_subdirectory_of_a_monorepo_is_compared_on_its_own() {
         &d,
         &["threats_resolved", "elements_added", "elements_removed"],
     );
+    // From a folder with no model file up to the repository root, the
+    // model root is the repository's: ids are relative to it, as a scan
+    // from the top names them.
+    let o = r.bw(&["diff", "-C", "services/web", "--format", "json"]);
+    let d: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        ids(&d, "threats_new"),
+        set(&[
+            "admin-route-unauthenticated@services/api/app.py::stats",
+            "admin-route-unauthenticated@services/web/app.py::stats"
+        ])
+    );
 }
 
 #[test]
-fn tracked_files_that_gitignore_excludes_are_left_out_on_both_sides() {
+fn tracked_files_that_gitignore_excludes_are_scanned_on_both_sides() {
     let r = Repo::new();
     let vulnerable = "from flask import Flask, request\nimport os\napp = Flask(__name__)\n\n@app.route(\"/gen\")\ndef gen():\n    return str(os.system(request.args[\"c\"]))\n";
     r.write("generated/api.py", vulnerable);
@@ -719,8 +733,8 @@ fn tracked_files_that_gitignore_excludes_are_left_out_on_both_sides() {
     ]);
     r.commit("tracked but ignored", "Ana Lima", "ana@example.com");
     r.git(&["branch", "-f", "main"]);
-    // Nothing changed: the working tree scan skips generated/ (ignored) and
-    // keeps sub/generated/ (re-included); the base must agree.
+    // Nothing changed: tracked files are code whatever .gitignore says, so
+    // the working tree scan keeps both, and the base agrees.
     let (d, code) = r.diff(&["--fail-on", "info"]);
     empty(&d, ALL);
     assert_eq!(code, 0);
@@ -733,7 +747,7 @@ fn tracked_files_that_gitignore_excludes_are_left_out_on_both_sides() {
         .map(|t| t["location"]["path"].as_str().unwrap())
         .collect();
     assert!(
-        paths.contains("sub/generated/api.py") && !paths.contains("generated/api.py"),
+        paths.contains("sub/generated/api.py") && paths.contains("generated/api.py"),
         "{paths:?}"
     );
 }

@@ -16,16 +16,17 @@
 //! with `breakwater triage` in a terminal, which the server picks up.
 
 mod common;
+#[path = "common/lsp_client.rs"]
+mod lsp_client;
+
+use lsp_client::{Client, TODAY, env, file_uri};
 
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-const TODAY: &str = "2026-11-27";
 const SQL_ID: &str = "sql-injection@shop/views.py::products";
 
 fn fixture() -> PathBuf {
@@ -39,220 +40,6 @@ fn app() -> (tempfile::TempDir, PathBuf) {
     let root = dir.path().canonicalize().unwrap().join("app");
     common::copy_app(&fixture(), &root);
     (dir, root)
-}
-
-fn file_uri(p: &Path) -> String {
-    let s = p.to_str().unwrap();
-    assert!(
-        s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"/._-".contains(&b)),
-        "the test builds URIs without encoding: {s}"
-    );
-    format!("file://{s}")
-}
-
-/// The environment both the server and `breakwater triage` run in.
-fn env(cmd: &mut Command) -> &mut Command {
-    cmd.env("GIT_AUTHOR_NAME", "Test User")
-        .env("GIT_AUTHOR_EMAIL", "test@example.com")
-        .env("BREAKWATER_TODAY", TODAY)
-        .env_remove("BREAKWATER_CACHE_DIR")
-}
-
-struct Client {
-    child: Child,
-    stdin: ChildStdin,
-    rx: Receiver<Value>,
-    next_id: i64,
-    /// The latest diagnostics published for each URI.
-    diagnostics: BTreeMap<String, Vec<Value>>,
-    /// Every notification received, in order.
-    log: Vec<Value>,
-    /// Every response received, in order.
-    responses: Vec<Value>,
-}
-
-impl Client {
-    fn start(root: &Path) -> Client {
-        let mut child = env(&mut Command::new(env!("CARGO_BIN_EXE_breakwater")))
-            .arg("lsp")
-            .current_dir(root)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap();
-        let stdin = child.stdin.take().unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = channel();
-        std::thread::spawn(move || {
-            let mut r = BufReader::new(stdout);
-            loop {
-                let mut len = None;
-                loop {
-                    let mut line = String::new();
-                    if r.read_line(&mut line).unwrap_or(0) == 0 {
-                        return;
-                    }
-                    let line = line.trim_end();
-                    if line.is_empty() {
-                        break;
-                    }
-                    if let Some(v) = line.strip_prefix("Content-Length: ") {
-                        len = v.parse::<usize>().ok();
-                    }
-                }
-                let mut body = vec![0; len.expect("a Content-Length header")];
-                r.read_exact(&mut body).unwrap();
-                if tx.send(serde_json::from_slice(&body).unwrap()).is_err() {
-                    return;
-                }
-            }
-        });
-        Client {
-            child,
-            stdin,
-            rx,
-            next_id: 0,
-            diagnostics: BTreeMap::new(),
-            log: vec![],
-            responses: vec![],
-        }
-    }
-
-    fn send(&mut self, msg: Value) {
-        let body = serde_json::to_vec(&msg).unwrap();
-        write!(self.stdin, "Content-Length: {}\r\n\r\n", body.len()).unwrap();
-        self.stdin.write_all(&body).unwrap();
-        self.stdin.flush().unwrap();
-    }
-
-    fn notify(&mut self, method: &str, params: Value) {
-        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
-    }
-
-    /// The next message from the server; requests from the server
-    /// (registrations) are answered, notifications recorded.
-    fn next(&mut self, deadline: Instant) -> Value {
-        let left = deadline.saturating_duration_since(Instant::now());
-        let msg = match self.rx.recv_timeout(left) {
-            Ok(m) => m,
-            Err(RecvTimeoutError::Timeout) => panic!(
-                "no message from the server in time; diagnostics so far: {:#?}",
-                self.diagnostics
-            ),
-            Err(RecvTimeoutError::Disconnected) => panic!("the server closed its output"),
-        };
-        if msg.get("method").is_some() && msg.get("id").is_some() {
-            let id = msg["id"].clone();
-            self.send(json!({"jsonrpc": "2.0", "id": id, "result": null}));
-        } else if msg["method"] == "textDocument/publishDiagnostics" {
-            let p = &msg["params"];
-            self.diagnostics.insert(
-                p["uri"].as_str().unwrap().to_string(),
-                p["diagnostics"].as_array().unwrap().clone(),
-            );
-        }
-        if msg.get("method").is_some() {
-            self.log.push(msg.clone());
-        } else {
-            self.responses.push(msg.clone());
-        }
-        msg
-    }
-
-    /// Write raw bytes as one framed message.
-    fn send_raw(&mut self, body: &[u8]) {
-        write!(self.stdin, "Content-Length: {}\r\n\r\n", body.len()).unwrap();
-        self.stdin.write_all(body).unwrap();
-        self.stdin.flush().unwrap();
-    }
-
-    /// Send a request and wait for its response (`result` or `error`).
-    fn request(&mut self, method: &str, params: Value) -> Value {
-        self.request_within(method, params, Duration::from_secs(60))
-    }
-
-    fn request_within(&mut self, method: &str, params: Value, wait: Duration) -> Value {
-        self.next_id += 1;
-        let id = self.next_id;
-        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
-        let deadline = Instant::now() + wait;
-        loop {
-            let msg = self.next(deadline);
-            if msg.get("method").is_none() && msg["id"] == json!(id) {
-                return msg;
-            }
-        }
-    }
-
-    /// Wait until the diagnostics published for `uri` satisfy `pred`.
-    fn wait_for(&mut self, uri: &str, what: &str, pred: impl Fn(&[Value]) -> bool) -> Vec<Value> {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            if let Some(d) = self.diagnostics.get(uri).filter(|d| pred(d)) {
-                return d.clone();
-            }
-            if Instant::now() >= deadline {
-                panic!(
-                    "{what}: never published for {uri}; latest: {:#?}",
-                    self.diagnostics.get(uri)
-                );
-            }
-            self.next(deadline);
-        }
-    }
-
-    fn initialize(&mut self, root: &Path, capabilities: Value) -> Value {
-        let r = self.request(
-            "initialize",
-            json!({
-                "processId": null,
-                "rootUri": file_uri(root),
-                "capabilities": capabilities,
-                "workspaceFolders": [{"uri": file_uri(root), "name": "app"}],
-            }),
-        );
-        assert!(r.get("error").is_none(), "{r}");
-        self.notify("initialized", json!({}));
-        r["result"].clone()
-    }
-
-    fn open(&mut self, uri: &str, language: &str, text: &str) {
-        self.notify(
-            "textDocument/didOpen",
-            json!({"textDocument": {"uri": uri, "languageId": language, "version": 1, "text": text}}),
-        );
-    }
-
-    fn change(&mut self, uri: &str, version: i32, changes: Value) {
-        self.notify(
-            "textDocument/didChange",
-            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": changes}),
-        );
-    }
-
-    fn shutdown(mut self) {
-        let r = self.request("shutdown", Value::Null);
-        assert_eq!(r["result"], Value::Null, "{r}");
-        self.notify("exit", Value::Null);
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                assert!(status.success(), "breakwater lsp exited with {status}");
-                return;
-            }
-            assert!(Instant::now() < deadline, "breakwater lsp did not exit");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Client {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// The protocol column of a 1-based scalar column in `line`.
@@ -892,5 +679,44 @@ fn a_burst_of_edits_is_analysed_once_and_published_consistently() {
         "{} publications for {EDITS} edits: one analysis per message",
         published.len()
     );
+    c.shutdown();
+}
+
+/// An editor opened on a sub-folder analyses the model root above it: the
+/// ids (and so the decisions) are the ones `breakwater scan` shows.
+#[test]
+fn an_editor_opened_on_a_sub_folder_uses_the_model_root() {
+    let (_dir, root) = app();
+    std::fs::write(root.join("breakwater.toml"), "[system]\nname = \"app\"\n").unwrap();
+    let shop = root.join("shop");
+    let views_uri = file_uri(&shop.join("views.py"));
+    let mut c = Client::start(&shop);
+    c.initialize(&shop, json!({}));
+    let d = c.wait_for(&views_uri, "the SQL injection", |d| d.len() == 1);
+    assert_eq!(d[0]["data"]["id"], SQL_ID, "{d:#?}");
+    c.shutdown();
+}
+
+/// A JSON-RPC batch is not part of LSP: each request in it is answered
+/// with an error (one array, as JSON-RPC answers a batch), and the server
+/// goes on.
+#[test]
+fn a_batch_is_answered_not_left_waiting() {
+    let (_dir, root) = app();
+    let mut c = Client::start(&root);
+    c.initialize(&root, json!({}));
+    c.send_raw(
+        br#"[{"jsonrpc":"2.0","id":900,"method":"textDocument/hover","params":{}},{"jsonrpc":"2.0","id":901,"method":"shutdown"}]"#,
+    );
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let answers = loop {
+        let m = c.next(deadline);
+        if let Some(a) = m.as_array() {
+            break a.clone();
+        }
+    };
+    let ids: Vec<&Value> = answers.iter().map(|a| &a["id"]).collect();
+    assert_eq!(ids, [&json!(900), &json!(901)]);
+    assert!(answers.iter().all(|a| a["error"]["code"] == -32600));
     c.shutdown();
 }

@@ -473,3 +473,65 @@ async fn the_server_rescans_when_a_file_changes_and_writes_nothing_without_a_cac
     // No cache directory, no other file: the only change is the test's own.
     assert_eq!(after, before);
 }
+
+/// A line that is not JSON gets JSON-RPC's parse error (-32700, id null),
+/// and the server goes on: the next request is answered.
+#[test]
+fn a_malformed_line_gets_a_parse_error_and_the_server_goes_on() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("app.py"), "print('hi')\n").unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_breakwater"))
+        .args(["mcp", "--no-cache"])
+        .current_dir(dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    // Lines are read on a thread, so an unanswered line fails the test
+    // (after a generous bound) instead of hanging it.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let output = BufReader::new(child.stdout.take().unwrap());
+    std::thread::spawn(move || {
+        for line in output.lines() {
+            if tx.send(line.unwrap()).is_err() {
+                break;
+            }
+        }
+    });
+    let next = || {
+        let line = rx
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("the server answers the line");
+        serde_json::from_str::<serde_json::Value>(&line).unwrap_or_else(|e| panic!("{e}: {line:?}"))
+    };
+    input.write_all(b"this is not json\n").unwrap();
+    input.flush().unwrap();
+    let reply = next();
+    assert_eq!(reply["error"]["code"], -32700, "{reply}");
+    assert_eq!(reply["id"], serde_json::Value::Null);
+    input
+        .write_all(b"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\n")
+        .unwrap();
+    input.flush().unwrap();
+    assert_eq!(next()["error"]["code"], -32700);
+    let init = serde_json::json!({
+        "jsonrpc": "2.0", "id": 1, "method": "initialize",
+        "params": {
+            "protocolVersion": "2025-06-18",
+            "capabilities": {},
+            "clientInfo": { "name": "test", "version": "1" }
+        }
+    });
+    input.write_all(format!("{init}\n").as_bytes()).unwrap();
+    input.flush().unwrap();
+    let reply = next();
+    assert_eq!(reply["id"], 1, "{reply}");
+    assert!(reply["result"]["serverInfo"].is_object(), "{reply}");
+    drop(input);
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+}

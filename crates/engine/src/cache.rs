@@ -28,7 +28,7 @@ use bw_facts::FileFacts;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::borrow::Cow;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -73,7 +73,7 @@ impl Cache {
     /// Refused when any file under `dir` is in the git index of the
     /// repository holding it, or when `dir` cannot be written.
     pub fn open(dir: &Path) -> Result<Cache, CacheUnavailable> {
-        Cache::open_checked(dir, &[])
+        Cache::open_checked(dir, None)
     }
 
     /// Open the default cache of the tree at `root`,
@@ -81,12 +81,13 @@ impl Cache {
     /// `.breakwater` or `.breakwater/cache` is a symbolic link (a tree
     /// could otherwise point the cache's writes anywhere).
     pub fn open_under(root: &Path) -> Result<Cache, CacheUnavailable> {
-        let dir = root.join(bw_files::CACHE_DIR);
-        let parent = dir.parent().map(Path::to_path_buf).unwrap_or_default();
-        Cache::open_checked(&dir, &[parent, dir.clone()])
+        Cache::open_checked(&root.join(bw_files::CACHE_DIR), Some(root))
     }
 
-    fn open_checked(dir: &Path, no_links: &[PathBuf]) -> Result<Cache, CacheUnavailable> {
+    /// `in_tree`: the root of the tree `dir` lies in at [`bw_files::CACHE_DIR`],
+    /// whose every component must be a real directory
+    /// ([`bw_files::dir_in_tree`], as for every writer into the tree).
+    fn open_checked(dir: &Path, in_tree: Option<&Path>) -> Result<Cache, CacheUnavailable> {
         let shown = dir.display().to_string();
         let (existing, rest) = split_existing(dir);
         match bw_files::git::tracked_under(&existing, &rest) {
@@ -99,21 +100,35 @@ impl Cache {
                 });
             }
         }
-        let link = |p: &Path| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_symlink());
         let entries = dir.join(format!("v{CACHE_FORMAT}"));
-        for p in no_links.iter().chain([&entries]) {
-            if link(p) {
-                return Err(CacheUnavailable::Link {
-                    dir: shown,
-                    link: p.display().to_string(),
-                });
-            }
-        }
         let not_writable = |e: std::io::Error| CacheUnavailable::NotWritable {
             dir: shown.clone(),
             error: e.to_string(),
         };
-        std::fs::create_dir_all(&entries).map_err(not_writable)?;
+        match in_tree {
+            Some(root) => {
+                let rel = format!("{}/v{CACHE_FORMAT}", bw_files::CACHE_DIR);
+                bw_files::dir_in_tree(root, rel).map_err(|e| match e {
+                    bw_files::InTreeError::Link { link, .. } => CacheUnavailable::Link {
+                        dir: shown.clone(),
+                        link,
+                    },
+                    other => CacheUnavailable::NotWritable {
+                        dir: shown.clone(),
+                        error: other.to_string(),
+                    },
+                })?;
+            }
+            None => {
+                if std::fs::symlink_metadata(&entries).is_ok_and(|m| m.is_symlink()) {
+                    return Err(CacheUnavailable::Link {
+                        dir: shown,
+                        link: entries.display().to_string(),
+                    });
+                }
+                std::fs::create_dir_all(&entries).map_err(not_writable)?;
+            }
+        }
         // Written whenever it is missing; the write doubles as the check
         // that the directory takes new files.
         let ignore = dir.join(".gitignore");
@@ -186,21 +201,7 @@ impl Cache {
 /// The bytes of a regular file at `path` (not through a link at its last
 /// component, not a FIFO or device), at most [`MAX_ENTRY_BYTES`].
 fn read_entry(path: &Path) -> Option<Vec<u8>> {
-    let mut opts = std::fs::OpenOptions::new();
-    opts.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
-    }
-    let file = opts.open(path).ok()?;
-    let meta = file.metadata().ok()?;
-    if !meta.is_file() || meta.len() > MAX_ENTRY_BYTES {
-        return None;
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(MAX_ENTRY_BYTES).read_to_end(&mut bytes).ok()?;
-    Some(bytes)
+    bw_files::read_regular(path, MAX_ENTRY_BYTES).ok().flatten()
 }
 
 #[derive(Deserialize)]
@@ -432,6 +433,7 @@ mod tests {
 
         // A shard that is a link is not written through.
         let root = d.path().join("d");
+        std::fs::create_dir(&root).unwrap();
         let cache = Cache::open_under(&root).unwrap();
         let salt = Salt::new("v", "b", "r");
         let key = salt.key("a.py", b"1");

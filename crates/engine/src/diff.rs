@@ -131,7 +131,11 @@ pub fn diff(root: &Path, opts: &DiffOptions) -> Result<DiffOutput, DiffError> {
             ),
             _ => (
                 Box::new(FsSource::new(root, opts.walk.clone()).map_err(EngineError::from)?),
-                parse_model("working tree", std::fs::read(root.join(FILE_NAME)).ok())?,
+                parse_model(
+                    "working tree",
+                    bw_files::read_in_tree(root, FILE_NAME, bw_files::MAX_CONFIG_BYTES)
+                        .map_err(|e| DiffError::ModelFile(e.to_string()))?,
+                )?,
                 Side {
                     label: "working tree".into(),
                     commit: None,

@@ -14,7 +14,7 @@ use bw_files::{
 use bw_threats::eval::{Candidate, evaluate};
 use bw_threats::{
     Confidence, Excerpt, FileStats, Question, Report, RuleError, RuleSet, RuleSummary, Severity,
-    SkippedFile, Status, Summary, Threat,
+    SkippedFile, Status, Summary, Threat, TruncatedFile, TruncationNote, UnanalysedFile,
 };
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -30,6 +30,7 @@ pub use cache::{CACHE_FORMAT, Cache, CacheUnavailable};
 
 pub mod change;
 pub mod diff;
+pub mod fuzz;
 pub mod repo;
 mod session;
 pub mod status;
@@ -88,7 +89,8 @@ pub enum EngineError {
 pub struct ScanOutput {
     pub report: Report,
     pub elapsed: Duration,
-    /// Some files failed (unreadable, invalid UTF-8, parse timeout).
+    /// Some files failed (unreadable, invalid UTF-8, parse timeout) and no
+    /// decision accepts them.
     pub incomplete: bool,
     /// Files whose facts came from the cache.
     pub cache_hits: usize,
@@ -145,9 +147,18 @@ impl Library {
     pub fn for_source(source: &dyn FileSource) -> Result<Library, EngineError> {
         let mut lib = Library::builtin()?;
         let mut listing = source.list_under(".breakwater/rules")?;
-        listing
-            .files
-            .extend(source.list_under(".breakwater/flow")?.files);
+        let flow = source.list_under(".breakwater/flow")?;
+        listing.files.extend(flow.files);
+        listing.skipped.extend(flow.skipped);
+        // A team's rule that cannot be read (a link, a FIFO, too large) is
+        // an error, never silently left out of the library.
+        if let Some((path, reason)) = listing.skipped.iter().find(|(p, _)| p.ends_with(".toml")) {
+            return Err(EngineError::FlowSpec(format!(
+                "{}: {}",
+                bw_files::terminal_safe(path),
+                reason.message()
+            )));
+        }
         let mut custom = vec![];
         for e in &listing.files {
             let in_dir = |d: &str| e.path.starts_with(d) && e.path.ends_with(".toml");
@@ -235,6 +246,10 @@ fn extract_one(
     // What the path alone says is decided without reading the file.
     if let Some(r) = path_skip(path, lang) {
         return FileResult::Skipped(path.into(), r);
+    }
+    // Only a lockfile's presence matters: it is never read.
+    if lang == Lang::Lockfile {
+        return FileResult::Lockfile(path.into());
     }
     let bytes = match source.read(path) {
         Ok(b) => b,
@@ -441,7 +456,8 @@ struct Timing<'a> {
 /// What the analysis phase returns.
 struct Analysis {
     report: Report,
-    /// Some file failed (unreadable, invalid UTF-8, parse timeout).
+    /// Some file failed (unreadable, invalid UTF-8, parse timeout) and no
+    /// decision accepts it.
     incomplete: bool,
     /// Every file's linked facts, with [`ScanOptions::keep_facts`].
     facts: Vec<FileFacts>,
@@ -499,10 +515,12 @@ fn analyse(
         if f.partial {
             stats.partial.push(f.path.clone());
         }
+        if !f.truncated.is_empty() {
+            stats.truncated.push(truncated_file(&f));
+        }
         files.push(f);
     }
     skipped.sort();
-    let incomplete = skipped.iter().any(|(_, r)| r.is_failure());
     stats.skipped = skipped
         .iter()
         .map(|(p, r)| SkippedFile {
@@ -510,9 +528,10 @@ fn analyse(
             reason: r.label().into(),
             message: r.message(),
             failed: r.is_failure(),
-            unverified: r.is_unverified(),
+            unverified: r.counts_for_gate(detect_lang(p)),
         })
         .collect();
+    let mut unanalysed = unanalysed_files(source, &stats);
 
     // A package's lockfile sits beside its manifest.
     for f in files.iter_mut() {
@@ -613,6 +632,12 @@ fn analyse(
         let not_analysed: BTreeSet<String> = skipped.iter().map(|(p, _)| p.clone()).collect();
         unmatched =
             bw_threats::decisions::attach(&mut threats, &mf.decisions, &opts.today, &not_analysed);
+        unmatched.extend(bw_threats::decisions::attach_unanalysed(
+            &mut unanalysed,
+            &mf.decisions,
+            &opts.today,
+        ));
+        unmatched.sort_by(|a, b| a.key.cmp(&b.key));
     }
     if let Some(b) = &opts.baseline {
         b.apply(&mut threats);
@@ -663,6 +688,15 @@ fn analyse(
         .iter()
         .filter(|t| t.baseline && t.status.is_open())
         .count();
+    summary.unanalysed = unanalysed.iter().filter(|u| u.status.is_open()).count();
+    // A failed file makes the scan incomplete, unless a person accepted it.
+    let incomplete = skipped.iter().any(|(p, r)| {
+        r.is_failure()
+            && unanalysed
+                .iter()
+                .find(|u| &u.path == p)
+                .is_none_or(|u| u.status.is_open())
+    });
     let report = Report {
         version: REPORT_VERSION.into(),
         tool: "breakwater".into(),
@@ -680,6 +714,7 @@ fn analyse(
         files: stats,
         summary,
         suggestions: pending,
+        unanalysed,
     };
     let facts = if opts.keep_facts {
         files.into_iter().map(Cow::into_owned).collect()
@@ -691,6 +726,64 @@ fn analyse(
         incomplete,
         facts,
     }
+}
+
+/// A file's truncation notes, as the report shows them.
+fn truncated_file(f: &FileFacts) -> TruncatedFile {
+    TruncatedFile {
+        path: f.path.clone(),
+        notes: f
+            .truncated
+            .iter()
+            .map(|t| TruncationNote {
+                limit: t.limit.clone(),
+                line: t.location.start_line,
+                symbol: t.symbol.clone(),
+                message: bw_facts::TruncationLimit::parse(&t.limit)
+                    .map(|l| l.message().to_string())
+                    .unwrap_or_else(|| format!("the analysis reached its `{}` limit", t.limit)),
+            })
+            .collect(),
+    }
+}
+
+/// The files a gate counts as unverified until a decision accepts them:
+/// those skipped for a reason that is no choice, and those truncated; in
+/// path order, open. Each is pinned to what was not analysed (its git
+/// blob id, read from `source`), so a decision on it goes stale when the
+/// file changes.
+fn unanalysed_files(source: &dyn FileSource, stats: &FileStats) -> Vec<UnanalysedFile> {
+    let mut out: Vec<UnanalysedFile> = stats
+        .skipped
+        .iter()
+        .filter(|s| s.unverified)
+        .map(|s| (s.path.as_str(), s.reason.as_str(), s.message.clone()))
+        .chain(stats.truncated.iter().map(|t| {
+            let places: Vec<String> = t
+                .notes
+                .iter()
+                .map(|n| format!("line {} in {}", n.line, n.symbol))
+                .collect();
+            let first = t.notes.first().map(|n| n.message.as_str()).unwrap_or("");
+            (
+                t.path.as_str(),
+                "truncated",
+                format!("analysis truncated ({}): {first}", places.join(", ")),
+            )
+        }))
+        .map(|(path, reason, message)| UnanalysedFile {
+            id: UnanalysedFile::id_for(path),
+            path: path.to_string(),
+            reason: reason.to_string(),
+            message,
+            fingerprint: source.digest(path).unwrap_or_else(|| reason.to_string()),
+            status: Status::Open,
+            status_reason: None,
+            decision: None,
+        })
+        .collect();
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out
 }
 
 /// A lockfile counts as analysed; only its directory matters.
@@ -746,7 +839,7 @@ fn apply_suggestions(
                 let now = source
                     .read(&x.path)
                     .ok()
-                    .and_then(|b| String::from_utf8(b).ok())
+                    .and_then(|b| decode_text(b).ok())
                     .map(|text| {
                         text.lines()
                             .skip(x.start_line.saturating_sub(1) as usize)
@@ -805,7 +898,11 @@ fn apply_suggestions(
                     baseline: false,
                     decision: None,
                     fingerprint: digest,
-                    evidence: bw_facts::evidence::normalise(&x.quote),
+                    evidence: bw_facts::redact::redact(
+                        &bw_facts::evidence::normalise(&x.quote),
+                        bw_facts::redact::Mode::of_path(&x.path),
+                    )
+                    .into_owned(),
                 });
                 added = true;
             }
@@ -862,26 +959,24 @@ fn fill_excerpts(threats: &mut [Threat], source: &dyn FileSource, files: &[Cow<'
             );
         }
     }
-    let mut texts: BTreeMap<String, Option<Vec<String>>> = BTreeMap::new();
+    let mut texts: BTreeMap<String, Option<ExcerptSource>> = BTreeMap::new();
     for t in threats.iter_mut() {
-        let lines = texts.entry(t.location.path.clone()).or_insert_with(|| {
-            source
-                .read(&t.location.path)
-                .ok()
-                .and_then(|b| String::from_utf8(b).ok())
-                .map(|s| s.lines().map(str::to_string).collect())
+        let path = t.location.path.as_str();
+        let file = texts.entry(path.to_string()).or_insert_with(|| {
+            // Decoded as for analysis (a lone `\r` ends a line), so the
+            // excerpt shows the lines the facts point at.
+            let text = source.read(path).ok().and_then(|b| decode_text(b).ok())?;
+            let has_secrets = masked.range((path, 0)..=(path, u32::MAX)).next().is_some();
+            Some(ExcerptSource::new(path, text, has_secrets))
         });
-        let Some(lines) = lines else { continue };
+        let Some(file) = file else { continue };
         let first = t.location.start_line.max(1);
         let last = t.location.end_line.max(first).min(first + 4);
         let mut out = vec![];
-        for n in first..=last {
-            let Some(text) = lines.get(n as usize - 1) else {
-                break;
-            };
-            match masked.get(&(t.location.path.as_str(), n)) {
+        for (n, line) in (first..).zip(file.shown(first, last)) {
+            match masked.get(&(path, n)) {
                 Some(m) => out.push(format!("{m}  (secret masked)")),
-                None => out.push(text.clone()),
+                None => out.push(line),
             }
         }
         if !out.is_empty() {
@@ -890,6 +985,124 @@ fn fill_excerpts(threats: &mut [Threat], source: &dyn FileSource, files: &[Cow<'
                 lines: out,
             });
         }
+    }
+}
+
+/// Keep only what lies under `scope` (a folder or file relative to the
+/// model root, as [`repo::model_root`] found it): threats whose evidence
+/// is there (a design threat without a file: when one of its element's
+/// evidence is), decisions and ignores keyed to files there, and the
+/// summary counted again. The analysis itself covered the whole root, so
+/// each threat kept is exactly what a scan of the root reports: the same
+/// id, severity and decision. The model, the file counts and the skipped
+/// files stay whole: they describe the analysis.
+pub fn limit_to_scope(report: &mut Report, scope: &str) {
+    use repo::in_scope;
+    if scope.is_empty() {
+        return;
+    }
+    let model = &report.model;
+    let element_in_scope = |id: &Option<String>| {
+        id.as_deref()
+            .and_then(|id| model.elements.iter().find(|e| e.id == id))
+            .is_some_and(|e| {
+                e.evidence
+                    .iter()
+                    .any(|ev| in_scope(scope, &ev.location.path))
+            })
+    };
+    report.threats.retain(|t| {
+        if t.location.path.is_empty() {
+            element_in_scope(&t.element)
+        } else {
+            in_scope(scope, &t.location.path)
+        }
+    });
+    // A decision's id names its file (`rule@path::symbol`); one that names
+    // none (a design threat's) is kept.
+    report.decisions.retain(|d| {
+        let anchor = d.key.split_once('@').map_or("", |(_, a)| a);
+        anchor
+            .split_once("::")
+            .is_none_or(|(path, _)| in_scope(scope, path))
+    });
+    report.ignores.retain(|i| in_scope(scope, &i.location.path));
+    report
+        .suggestions
+        .retain(|x| x.location.path.is_empty() || in_scope(scope, &x.location.path));
+    let fired: BTreeSet<&str> = report.threats.iter().map(|t| t.rule.as_str()).collect();
+    report.rules.retain(|r| fired.contains(r.id.as_str()));
+    let mut summary = summarise(&report.threats);
+    summary.orphaned = report
+        .decisions
+        .iter()
+        .filter(|d| d.state == "orphaned")
+        .count();
+    summary.unverified = report
+        .decisions
+        .iter()
+        .filter(|d| d.state == "unverified")
+        .count();
+    summary.baseline = report
+        .threats
+        .iter()
+        .filter(|t| t.baseline && t.status.is_open())
+        .count();
+    report.summary = summary;
+}
+
+/// A file's lines as excerpts show them: credentials masked by the
+/// redactor extraction uses, a line it changed marked `(secret masked)`.
+/// Only the lines shown are masked (with the few lines above them that can
+/// change how), unless the file's masking needs its whole text (a PEM
+/// block, values the secrets scan reported in it).
+struct ExcerptSource {
+    lang: bw_files::Lang,
+    lines: Vec<String>,
+    /// The whole text, masked, line by line, when it needs to be.
+    whole: Option<Vec<String>>,
+}
+
+impl ExcerptSource {
+    fn new(path: &str, text: String, has_secrets: bool) -> ExcerptSource {
+        use bw_facts::redact;
+        let lang = bw_files::detect_lang(path).unwrap_or(bw_files::Lang::Config);
+        let whole = if has_secrets {
+            Some(redact::redact_source(path, lang, &text).text)
+        } else if redact::needs_whole_text(&text) {
+            Some(redact::redact_positions(lang, &text).text)
+        } else {
+            None
+        };
+        ExcerptSource {
+            lang,
+            whole: whole.map(|w| w.lines().map(str::to_string).collect()),
+            lines: text.lines().map(str::to_string).collect(),
+        }
+    }
+
+    /// Lines `first..=last` (1-based; fewer at the end of the file).
+    fn shown(&self, first: u32, last: u32) -> Vec<String> {
+        let (a, z) = (first as usize - 1, last as usize - 1);
+        let raw = &self.lines;
+        if a >= raw.len() {
+            return vec![];
+        }
+        let shown = match &self.whole {
+            Some(w) => w[a..=z.min(w.len() - 1)].to_vec(),
+            None => bw_facts::redact::redact_range(self.lang, raw, a, z),
+        };
+        raw[a..]
+            .iter()
+            .zip(shown)
+            .map(|(raw, shown)| {
+                if *raw == shown {
+                    shown
+                } else {
+                    format!("{shown}  (secret masked)")
+                }
+            })
+            .collect()
     }
 }
 
@@ -933,8 +1146,10 @@ pub fn summarise(threats: &[Threat]) -> Summary {
 
 /// What counts for a gate: open threats (stale and expired decisions
 /// included) at or above `min`, likely or confirmed, plus potential ones
-/// only when asked; and every unverified decision, since the threat it
-/// covers could not be checked.
+/// only when asked; every unverified decision, since the threat it covers
+/// could not be checked; and every file the analysis could not cover
+/// (failed, too large, truncated) that no decision accepts, since a threat
+/// may be in it.
 pub fn gate_hits(report: &Report, min: Severity, include_potential: bool) -> usize {
     report
         .threats
@@ -947,6 +1162,7 @@ pub fn gate_hits(report: &Report, min: Severity, include_potential: bool) -> usi
         })
         .count()
         + report.summary.unverified
+        + report.summary.unanalysed
 }
 
 /// Every fact of every file, for tests and debugging (`--dump-facts`).

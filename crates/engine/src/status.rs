@@ -30,6 +30,9 @@ pub struct Counts {
     pub suppressed: usize,
     pub orphaned: usize,
     pub unverified: usize,
+    /// Files not fully analysed (failed, too large, truncated) that no
+    /// decision accepts: gates count them.
+    pub unanalysed: usize,
 }
 
 /// An open threat and how long it has waited.
@@ -109,6 +112,7 @@ pub fn health(
     }
     c.orphaned = report.summary.orphaned;
     c.unverified = report.summary.unverified;
+    c.unanalysed = report.summary.unanalysed;
 
     let empty = ModelFile::default();
     let mf = mf.unwrap_or(&empty);

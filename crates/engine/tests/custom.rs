@@ -126,3 +126,41 @@ fn mistakes_are_clear_errors() {
         .to_string();
     assert!(err.contains("already used"), "{err}");
 }
+
+/// A team's rule or flow spec that is a link (or a FIFO) is never followed,
+/// and never silently dropped from the library either.
+#[cfg(unix)]
+#[test]
+fn a_linked_or_special_rule_file_is_a_clear_error() {
+    use bw_engine::{FsSource, WalkOptions};
+    for dir in [".breakwater/rules", ".breakwater/flow"] {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path().join("repo");
+        std::fs::create_dir_all(root.join(dir)).unwrap();
+        std::fs::write(d.path().join("elsewhere.toml"), RULE).unwrap();
+        std::os::unix::fs::symlink(
+            d.path().join("elsewhere.toml"),
+            root.join(dir).join("x.toml"),
+        )
+        .unwrap();
+        let src = FsSource::new(&root, WalkOptions::default()).unwrap();
+        let err = Library::for_source(&src)
+            .err()
+            .expect("refused")
+            .to_string();
+        assert!(
+            err.contains(&format!("{dir}/x.toml")) && err.contains("symbolic link"),
+            "{err}"
+        );
+        std::fs::remove_file(root.join(dir).join("x.toml")).unwrap();
+        let fifo = root.join(dir).join("y.toml");
+        let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a valid path string.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+        let err = Library::for_source(&src)
+            .err()
+            .expect("refused")
+            .to_string();
+        assert!(err.contains("FIFO"), "{err}");
+    }
+}

@@ -197,7 +197,10 @@ fn a_threat_in_an_unreadable_file_is_unverified_and_gates() {
     assert_eq!(r.decisions[0].key, id);
     assert_eq!(r.decisions[0].state, "unverified");
     assert_eq!(r.summary.unverified, 1);
-    assert_eq!(gate_hits(&r, Severity::Critical, false), 1);
+    // The decision cannot be checked, and the file itself was not analysed.
+    assert_eq!(r.summary.unanalysed, 1);
+    assert_eq!(r.unanalysed[0].id, "unanalysed@app.py::<file>");
+    assert_eq!(gate_hits(&r, Severity::Critical, false), 2);
 }
 
 #[test]

@@ -185,3 +185,38 @@ fn same_input_same_output() {
         serde_json::to_string(&b.report).unwrap()
     );
 }
+
+/// A file whose lines end with a lone `\r` (old Mac style; or a file built
+/// to put code on lines a `\n`-counting tool does not see): editors count
+/// those as lines, and so must the threat's location and its excerpt.
+#[test]
+fn a_threat_in_a_cr_only_file_points_at_the_editors_line() {
+    let src = bw_engine::MemorySource::new().with(
+        "app.py",
+        "from flask import Flask, request\rimport os\rapp = Flask(__name__)\r\r@app.route(\"/run\")\rdef run():\r    return str(os.system(request.args[\"c\"]))\r",
+    );
+    let out = scan(&src, &lib(), &ScanOptions::default()).unwrap();
+    let t = out
+        .report
+        .threats
+        .iter()
+        .find(|t| t.rule == "command-injection")
+        .unwrap_or_else(|| panic!("{:#?}", out.report.threats));
+    assert_eq!(t.location.start_line, 7, "{:?}", t.location);
+    let ex = t.excerpt.as_ref().expect("an excerpt");
+    assert_eq!(ex.start_line, 7);
+    assert!(ex.lines[0].contains("os.system"), "{:?}", ex.lines);
+    // Mixed with CRLF and LF lines, the count is the same.
+    let mixed = bw_engine::MemorySource::new().with(
+        "app.py",
+        "from flask import Flask, request\r\nimport os\rapp = Flask(__name__)\n\r@app.route(\"/run\")\r\ndef run():\r    return str(os.system(request.args[\"c\"]))\n",
+    );
+    let out = scan(&mixed, &lib(), &ScanOptions::default()).unwrap();
+    let t = out
+        .report
+        .threats
+        .iter()
+        .find(|t| t.rule == "command-injection")
+        .unwrap();
+    assert_eq!(t.location.start_line, 7);
+}

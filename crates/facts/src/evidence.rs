@@ -85,33 +85,108 @@ pub fn line_location_of(path: &str, text: &str, line: u32) -> Location {
 /// Collapse runs of whitespace to one space and cap the length, so the
 /// text is stable across re-indentation and reformatting.
 pub fn normalise(text: &str) -> String {
-    let mut out = String::with_capacity(text.len().min(MAX_TEXT));
-    let mut space = false;
+    let mut n = Normaliser {
+        out: String::with_capacity(text.len().min(MAX_TEXT)),
+        ..Normaliser::default()
+    };
     for c in text.chars() {
-        if c.is_whitespace() {
-            space = !out.is_empty();
-            continue;
-        }
-        if space {
-            out.push(' ');
-            space = false;
-        }
-        out.push(c);
-        if out.len() >= MAX_TEXT {
-            out.push('…');
+        if n.feed(c) {
             break;
         }
     }
-    out
+    n.out
+}
+
+/// [`normalise`], one character at a time.
+#[derive(Default)]
+struct Normaliser {
+    out: String,
+    space: bool,
+}
+
+impl Normaliser {
+    /// Take one character; true once the text is full (capped with `…`).
+    fn feed(&mut self, c: char) -> bool {
+        if c.is_whitespace() {
+            self.space = !self.out.is_empty();
+            return false;
+        }
+        if self.space {
+            self.out.push(' ');
+            self.space = false;
+        }
+        self.out.push(c);
+        if self.out.len() >= MAX_TEXT {
+            self.out.push('…');
+            return true;
+        }
+        false
+    }
 }
 
 /// Evidence for a node inside `symbol`.
 pub fn evidence(path: &str, node: Node<'_>, src: &str, symbol: &str) -> Evidence {
     Evidence {
         location: location(path, node, src),
-        text: normalise(src.get(node.byte_range()).unwrap_or("")),
+        text: normalise_node(node, src),
         symbol: symbol.to_string(),
     }
+}
+
+/// A node's text, [`normalise`]d, with the comments inside it left out: a
+/// comment a reviewer adds inside a handler is not a change to the code
+/// under a decision (its fingerprint hashes this text). Only the nodes
+/// that start before the capped text ends are visited, so a large node
+/// costs no more than its first [`MAX_TEXT`] characters.
+pub fn normalise_node(node: Node<'_>, src: &str) -> String {
+    let range = node.byte_range();
+    let text = |a: usize, b: usize| src.get(a..b).unwrap_or("");
+    // The text kept so far (between comments), and where the rest starts.
+    let mut kept = String::new();
+    let mut pos = range.start;
+    // The source offset at which the capped text would end if no further
+    // comment were left out (None: the whole node fits).
+    let cap_at = |kept: &str, pos: usize| -> Option<usize> {
+        let mut n = Normaliser::default();
+        if kept.chars().any(|c| n.feed(c)) {
+            return Some(pos);
+        }
+        text(pos, range.end)
+            .char_indices()
+            .find(|&(_, c)| n.feed(c))
+            .map(|(i, _)| pos + i)
+    };
+    let mut cap = cap_at(&kept, pos);
+    let mut cursor = node.walk();
+    'walk: loop {
+        let n = cursor.node();
+        if cap.is_some_and(|c| n.start_byte() > c) {
+            break;
+        }
+        if n.id() != node.id() && n.kind().contains("comment") && n.start_byte() >= pos {
+            kept.push_str(text(pos, n.start_byte()));
+            kept.push(' ');
+            pos = n.end_byte();
+            cap = cap_at(&kept, pos);
+        } else if cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() || cursor.node().id() == node.id() {
+                break 'walk;
+            }
+        }
+    }
+    let mut n = Normaliser::default();
+    for c in kept
+        .chars()
+        .chain(text(pos.min(range.end), range.end).chars())
+    {
+        if n.feed(c) {
+            break;
+        }
+    }
+    n.out
 }
 
 /// Evidence for a line of a non-tree file.

@@ -10,8 +10,10 @@
 //! team adds a sink for its own wrapper without writing Rust.
 
 pub mod budget;
+mod chain;
 pub mod evidence;
 pub mod flowspec;
+pub mod redact;
 pub mod taint;
 pub mod types;
 pub mod vocab;
@@ -137,12 +139,20 @@ fn extract_entered(
     out.path = path.to_string();
     out.lang = lang.name().to_string();
     // Secrets are looked for in every text file, code or config; lockfiles hold hashes, not secrets.
-    if lang != Lang::Lockfile {
-        out.facts.extend(secrets::scan(path, lang, text));
-    }
+    let found = if lang == Lang::Lockfile {
+        vec![]
+    } else {
+        let (facts, found) = secrets::scan_found(path, lang, text);
+        out.facts.extend(facts);
+        found
+    };
     if out.ignores.is_empty() {
         out.ignores = ignores::scan(path, text);
     }
+    // Nothing leaves extraction unmasked: credentials in every string the
+    // facts carry, and every value the secrets scan reported, wherever the
+    // file repeats it. The analysis above saw the real text.
+    redact::redact_facts(&mut out, redact::Mode::of(lang), &found);
     out.facts.sort_by(|a, b| {
         (
             a.evidence.location.start_line,

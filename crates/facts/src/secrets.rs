@@ -23,7 +23,7 @@ use bw_files::Lang;
 use sha2::{Digest, Sha256};
 
 /// Longest value a matcher looks at; longer runs are cut (keeps scanning linear).
-const MAX_VALUE: usize = 512;
+pub(crate) const MAX_VALUE: usize = 512;
 /// Lines longer than this are scanned only in their first part (minified blobs).
 const MAX_LINE: usize = 4096;
 /// How many assignment operators are examined on one line.
@@ -373,11 +373,11 @@ fn is_tok(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.'
 }
 
-/// Call `f(start, end)` for every maximal run of token characters.
 /// The shortest known-format token (an AWS key id: `AKIA` + 16).
-const MIN_KNOWN_TOKEN: usize = 20;
+pub(crate) const MIN_KNOWN_TOKEN: usize = 20;
 
-fn for_each_run(line: &str, mut f: impl FnMut(usize, usize)) {
+/// Call `f(start, end)` for every maximal run of token characters.
+pub(crate) fn for_each_run(line: &str, mut f: impl FnMut(usize, usize)) {
     let b = line.as_bytes();
     let mut i = 0;
     while i < b.len() {
@@ -416,7 +416,11 @@ fn upper_digit(b: u8) -> bool {
 
 /// Match a known token format starting somewhere in the run `[start, end)`.
 /// Returns the kind and the byte range of the token.
-fn match_known(line: &str, start: usize, end: usize) -> Option<(&'static str, usize, usize)> {
+pub(crate) fn match_known(
+    line: &str,
+    start: usize,
+    end: usize,
+) -> Option<(&'static str, usize, usize)> {
     let b = line.as_bytes();
     // A run can hold `key=...` glued by '.' or '-'; look at every sub-start
     // that follows a separator, bounded by the run.
@@ -549,9 +553,23 @@ struct Hit {
     body: Option<String>,
 }
 
+/// A secret value this module reported, and the kind it was reported as.
+/// It never leaves the crate: [`crate::redact`] uses it to mask the same
+/// value wherever else the file's facts repeat it.
+pub(crate) struct Found {
+    pub kind: &'static str,
+    pub value: String,
+}
+
 /// Scan one file for hard-coded secrets.
 pub fn scan(path: &str, lang: Lang, text: &str) -> Vec<Fact> {
+    scan_found(path, lang, text).0
+}
+
+/// [`scan`], also returning the raw values it reported.
+pub(crate) fn scan_found(path: &str, lang: Lang, text: &str) -> (Vec<Fact>, Vec<Found>) {
     let mut out = Vec::new();
+    let mut found = Vec::new();
     let code = lang.is_code();
     let lines: Vec<&str> = text.lines().collect();
     let mut triple: Option<&'static str> = None;
@@ -678,9 +696,13 @@ pub fn scan(path: &str, lang: Lang, text: &str) -> Vec<Fact> {
                 fact = fact.with("name", Prop::Str(name.clone()));
             }
             out.push(fact);
+            found.push(Found {
+                kind: h.kind,
+                value: value.to_string(),
+            });
         }
     }
-    out
+    (out, found)
 }
 
 /// The open triple-quote delimiter after this line, given the one open
@@ -783,13 +805,32 @@ fn private_key(line: &str, next: Option<&str>) -> Option<Hit> {
 
 /// `scheme://user:password@host` with a literal password.
 fn connection_strings(line: &str) -> Vec<Hit> {
-    let b = line.as_bytes();
     let mut out = Vec::new();
+    userinfo_passwords(line, MAX_OPS_PER_LINE, |start, end| {
+        out.push(Hit {
+            kind: "connection-string",
+            start,
+            end,
+            name: None,
+            body: None,
+        })
+    });
+    out
+}
+
+/// The byte range of every literal password in the user-info of a URL on
+/// `line` (`scheme://user:password@host`, any scheme), looking at no more
+/// than `limit` `://` separators. Passwords that are references
+/// (`${DB_PASSWORD}`, `%(pw)s`, `{password}`) or placeholders (`password`,
+/// `changeme`, `<pass>`) are not reported, nor are users that are
+/// variables. Each separator costs a bounded window, so the scan is linear.
+pub(crate) fn userinfo_passwords(line: &str, limit: usize, mut f: impl FnMut(usize, usize)) {
+    let b = line.as_bytes();
     let mut from = 0;
     let mut guard = 0;
     while let Some(p) = line[from..].find("://") {
         guard += 1;
-        if guard > MAX_OPS_PER_LINE {
+        if guard > limit {
             break;
         }
         let sep = from + p;
@@ -839,15 +880,48 @@ fn connection_strings(line: &str) -> Vec<Hit> {
             continue;
         }
         let ps = auth_start + colon + 1;
-        out.push(Hit {
-            kind: "connection-string",
-            start: ps,
-            end: ps + password.len(),
-            name: None,
-            body: None,
+        f(ps, ps + password.len());
+    }
+}
+
+/// An assignment-like operator on a line: `=`, `:`, Go's `:=`, PHP's `=>`.
+pub(crate) struct AssignOp {
+    /// Where the `=` or `:` is.
+    pub op: usize,
+    /// Where the value may start.
+    pub after: usize,
+    /// `=>`: a PHP/Ruby key, or a JavaScript arrow function.
+    pub arrow: bool,
+}
+
+/// The first assignment-like operator at or after `from`, skipping
+/// comparisons (`==`, `!=`, `<=`, `>=`) and `::`, `://`.
+pub(crate) fn next_assign_op(b: &[u8], from: usize) -> Option<AssignOp> {
+    let mut i = from;
+    while i < b.len() {
+        let c = b[i];
+        i += 1;
+        if c != b'=' && c != b':' {
+            continue;
+        }
+        let op = i - 1;
+        let prev = if op > 0 { b[op - 1] } else { b' ' };
+        let next = b.get(op + 1).copied().unwrap_or(b' ');
+        if c == b'=' && (matches!(prev, b'=' | b'!' | b'<' | b'>') || next == b'=') {
+            continue;
+        }
+        if c == b':' && (next == b'/' || next == b':' || prev == b':') {
+            continue;
+        }
+        let arrow = c == b'=' && next == b'>';
+        let wide = (c == b':' && next == b'=') || arrow;
+        return Some(AssignOp {
+            op,
+            after: op + 1 + usize::from(wide),
+            arrow,
         });
     }
-    out
+    None
 }
 
 /// `name = "value"`, `name: value`, `"name": "value"`, `name=value` (env files).
@@ -857,34 +931,13 @@ fn assignments(line: &str, code: bool, lang: Lang) -> Vec<Hit> {
     let mut ops = 0;
     let mut i = 0;
     let unquoted_ok = matches!(lang, Lang::Config | Lang::Yaml | Lang::Dockerfile);
-    while i < b.len() {
-        let c = b[i];
-        if c != b'=' && c != b':' {
-            i += 1;
-            continue;
-        }
-        let op = i;
-        i += 1;
-        // Skip comparison and other non-assignment operators.
-        let prev = if op > 0 { b[op - 1] } else { b' ' };
-        let next = b.get(op + 1).copied().unwrap_or(b' ');
-        if c == b'=' && (matches!(prev, b'=' | b'!' | b'<' | b'>') || next == b'=') {
-            continue;
-        }
-        if c == b':' && (next == b'/' || next == b':' || prev == b':') {
-            continue;
-        }
+    while let Some(AssignOp { op, after, .. }) = next_assign_op(b, i) {
+        i = op + 1;
         ops += 1;
         if ops > MAX_OPS_PER_LINE {
             break;
         }
-        let mut after = op + 1;
-        if c == b':' && next == b'=' {
-            after += 1; // Go-style :=
-        }
-        if c == b'=' && next == b'>' {
-            after += 1; // PHP/Ruby =>
-        }
+        let c = b[op];
         let Some(name) = name_before(line, op) else {
             continue;
         };
@@ -946,7 +999,7 @@ fn quoted_before(line: &str, op: usize) -> bool {
 
 /// An identifier-like value that names a secret instead of being one:
 /// `challengePassword`, `refresh_token`, `client-secret`.
-fn names_itself(v: &str) -> bool {
+pub(crate) fn names_itself(v: &str) -> bool {
     if !v
         .bytes()
         .all(|b| b.is_ascii_alphabetic() || matches!(b, b'_' | b'-' | b'.'))
@@ -978,13 +1031,13 @@ fn snake_identifier(v: &str) -> bool {
             .all(|p| p.len() >= 2 && p.bytes().any(|b| b.is_ascii_lowercase()))
 }
 
-fn is_aws_secret(v: &str) -> bool {
+pub(crate) fn is_aws_secret(v: &str) -> bool {
     v.len() == 40
         && v.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'/' || b == b'+')
 }
 
-fn plausible_secret_value(v: &str) -> bool {
+pub(crate) fn plausible_secret_value(v: &str) -> bool {
     if v.is_empty() || v.len() > MAX_VALUE || is_placeholder(v) {
         return false;
     }
@@ -994,33 +1047,34 @@ fn plausible_secret_value(v: &str) -> bool {
     if v.bytes().all(|b| b.is_ascii_digit()) {
         return false;
     }
+    !names_a_place(v)
+}
+
+/// A value that says where the secret is rather than being it: a URL, a
+/// path, a read of the environment, a dotted identifier
+/// (`settings.SECRET_KEY`, `config.token`).
+pub(crate) fn names_a_place(v: &str) -> bool {
     let lower = v.to_ascii_lowercase();
-    // URLs, paths and references to the environment are not the secret.
     if lower.starts_with("http://")
         || lower.starts_with("https://")
         || v.starts_with('/')
         || v.starts_with("./")
+        || lower.contains("environ")
+        || lower.contains("process.env")
+        || lower.contains("getenv")
     {
-        return false;
+        return true;
     }
-    if lower.contains("environ") || lower.contains("process.env") || lower.contains("getenv") {
-        return false;
-    }
-    // Dotted identifiers like `settings.SECRET_KEY`, `config.token`.
-    if v.contains('.')
+    v.contains('.')
         && v.split('.')
             .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
         && v.bytes().any(|b| b.is_ascii_lowercase())
         && !v.bytes().any(|b| b.is_ascii_digit())
-    {
-        return false;
-    }
-    true
 }
 
 /// The identifier just before an assignment operator (quotes allowed around
 /// it), looking back past a type annotation (`secret_key: str = "…"`).
-fn name_before(line: &str, op: usize) -> Option<String> {
+pub(crate) fn name_before(line: &str, op: usize) -> Option<String> {
     let b = line.as_bytes();
     let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.';
     let mut e = op;

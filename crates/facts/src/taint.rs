@@ -9,10 +9,16 @@
 use crate::types::{ArgFlow, Flow, FlowState, Location, Source, Step};
 use std::collections::BTreeSet;
 
-/// Longest path kept between a source and a sink.
+/// Longest path kept between a source and a sink (for showing: the
+/// verdict does not depend on it).
 const MAX_STEPS: usize = 8;
-/// Unresolved calls remembered per value.
-const MAX_CALLS: usize = 4;
+/// Sources kept per value: the most dangerous ones (see [`source_rank`]),
+/// so configuration joined first cannot push request data out.
+const MAX_SOURCES: usize = 3;
+/// Unresolved calls remembered per value: enough for any realistic
+/// expression; beyond it the value says so ([`Taint::calls_dropped`]) and
+/// a sink it reaches notes the file as truncated.
+const MAX_CALLS: usize = 16;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Taint {
@@ -30,6 +36,8 @@ pub struct Taint {
     /// callee names): the engine looks them up among the repository's
     /// function summaries to follow returns across files.
     pub calls: Vec<String>,
+    /// More calls flowed in than [`MAX_CALLS`]: some were not remembered.
+    pub calls_dropped: bool,
 }
 
 impl Taint {
@@ -62,19 +70,31 @@ impl Taint {
     /// unmodelled code), with the callee kept so the engine can follow it
     /// into the repository's own function, and parameters kept for linking.
     pub fn opaque_call(inputs: &Taint, callee: &str) -> Taint {
-        let mut calls = inputs.calls.clone();
-        if !callee.is_empty() && !calls.iter().any(|c| c == callee) && calls.len() < MAX_CALLS {
-            calls.push(callee.to_string());
-        }
         // Constant inputs give a constant result — unless the callee, once
         // the engine resolves it, returns outside data of its own. So do
         // inputs that are only configuration: `new Redis(process.env.URL)`
         // is a client, not data.
-        Taint {
+        let mut t = Taint {
             params: inputs.params.clone(),
             unknown: inputs.carries_data(),
-            calls,
+            calls: inputs.calls.clone(),
+            calls_dropped: inputs.calls_dropped,
             ..Taint::default()
+        };
+        t.remember_call(callee);
+        t
+    }
+
+    /// Remember that the value went through `callee` (unless empty), for
+    /// the engine to follow into the repository's function of that name.
+    pub fn remember_call(&mut self, callee: &str) {
+        if callee.is_empty() || self.calls.iter().any(|c| c == callee) {
+            return;
+        }
+        if self.calls.len() < MAX_CALLS {
+            self.calls.push(callee.to_string());
+        } else {
+            self.calls_dropped = true;
         }
     }
 
@@ -106,32 +126,41 @@ impl Taint {
     pub fn join(&mut self, other: &Taint) {
         // Unresolved calls are remembered even through constant values:
         // `get_term()` takes no input, yet may return request data.
-        let calls = if other.calls.is_empty() {
-            std::mem::take(&mut self.calls)
-        } else {
-            let mut calls = std::mem::take(&mut self.calls);
-            for c in &other.calls {
-                if calls.len() < MAX_CALLS && !calls.contains(c) {
-                    calls.push(c.clone());
-                }
-            }
-            calls
-        };
+        let dropped = self.calls_dropped || other.calls_dropped;
+        for c in &other.calls {
+            self.remember_call(c);
+        }
+        let calls = std::mem::take(&mut self.calls);
+        let dropped = dropped || self.calls_dropped;
         if other.is_constant() {
             self.calls = calls;
+            self.calls_dropped = dropped;
             return;
         }
         if self.is_constant() {
             *self = other.clone();
             self.calls = calls;
+            self.calls_dropped = dropped;
             return;
         }
         self.calls = calls;
+        self.calls_dropped = dropped;
         self.sanitized
             .retain(|k| other.sanitized.contains(k) || other.sanitized.iter().any(|o| o == "*"));
         for s in &other.sources {
-            if self.sources.len() < 3 && !self.sources.contains(s) {
+            if self.sources.contains(s) {
+                continue;
+            }
+            if self.sources.len() < MAX_SOURCES {
                 self.sources.push(s.clone());
+            } else if let Some((i, worst)) = self
+                .sources
+                .iter()
+                .enumerate()
+                .max_by_key(|(i, x)| (source_rank(&x.kind), *i))
+                && source_rank(&s.kind) < source_rank(&worst.kind)
+            {
+                self.sources[i] = s.clone();
             }
         }
         if self.steps.is_empty() {

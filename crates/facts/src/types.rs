@@ -286,6 +286,11 @@ pub struct FunctionSummary {
     /// A source read inside the function that reaches the return value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub returns_source: Option<Source>,
+    /// Unmodelled calls whose results reach the return value (resolved
+    /// callee names): the engine follows the repository's own ones, so a
+    /// chain of helpers returning each other's results is seen through.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub returns_calls: Vec<String>,
     /// Calls made by this function.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub calls: Vec<CallSite>,
@@ -372,6 +377,85 @@ pub struct FileFacts {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(skip)]
     pub unread: Option<bw_files::SkipReason>,
+    /// Where the analysis stopped short of the code (a limit was reached):
+    /// what lies beyond was not analysed, so a flow through it may be
+    /// missing. At most one note per limit and symbol, in file order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub truncated: Vec<Truncation>,
+}
+
+/// A limit of the analysis, reached: the code beyond it was not analysed
+/// (its values count as of unknown origin, its statements are not read).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+pub struct Truncation {
+    /// Which limit (one of [`TruncationLimit`]'s names: `nesting-depth`, …).
+    pub limit: String,
+    /// The first place where it was reached in this symbol.
+    pub location: Location,
+    /// The enclosing symbol (`create_app.upload`, `<module>`).
+    pub symbol: String,
+}
+
+/// The limits an extractor may reach, each with what it means for a person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TruncationLimit {
+    /// Statements, expressions and functions nested deeper than the
+    /// extractor follows (recursion is bounded to keep the stack safe).
+    NestingDepth,
+    /// More unmodelled calls flow into one value than are remembered, so
+    /// a later one that returns outside data could not be followed.
+    UnresolvedCalls,
+}
+
+impl TruncationLimit {
+    pub fn name(self) -> &'static str {
+        match self {
+            TruncationLimit::NestingDepth => "nesting-depth",
+            TruncationLimit::UnresolvedCalls => "unresolved-calls",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<TruncationLimit> {
+        [
+            TruncationLimit::NestingDepth,
+            TruncationLimit::UnresolvedCalls,
+        ]
+        .into_iter()
+        .find(|l| l.name() == name)
+    }
+
+    /// What the limit is and what was not analysed, for a person.
+    pub fn message(self) -> &'static str {
+        match self {
+            TruncationLimit::NestingDepth => {
+                "code nested deeper than the analysis follows was not analysed; a flow through it may be missing"
+            }
+            TruncationLimit::UnresolvedCalls => {
+                "more unmodelled calls flow into one value than the analysis remembers; a call returning outside data may be missing"
+            }
+        }
+    }
+}
+
+impl Truncation {
+    pub fn new(limit: TruncationLimit, location: Location, symbol: &str) -> Truncation {
+        Truncation {
+            limit: limit.name().to_string(),
+            location,
+            symbol: symbol.to_string(),
+        }
+    }
+
+    /// Add `t` to `notes` unless the same limit was already noted in the
+    /// same symbol (the first place is kept).
+    pub fn note(notes: &mut Vec<Truncation>, t: Truncation) {
+        if !notes
+            .iter()
+            .any(|n| n.limit == t.limit && n.symbol == t.symbol)
+        {
+            notes.push(t);
+        }
+    }
 }
 
 /// An inline ignore comment. A missing reason is kept (and reported) but

@@ -12,14 +12,24 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::path::{Component, Path, PathBuf};
 
 mod classify;
+mod display;
 pub mod git;
+mod intree;
 mod overlay;
 pub mod patch;
+#[cfg(test)]
+mod testutil;
+mod walk;
 pub use classify::{FileClass, Lang, classify, classify_path, detect_lang};
+pub use display::{display_path, terminal_safe, terminal_safe_lines};
+pub use intree::{
+    InTreeError, MAX_CONFIG_BYTES, TEMP_DIR, dir_in_tree, file_in_tree, open_in_tree, read_in_tree,
+    read_regular, read_text_in_tree, write_in_tree, write_in_tree_with,
+};
 pub use overlay::OverlaySource;
+pub use walk::FsSource;
 
 /// Files larger than this are skipped (`SkipReason::TooLarge`) unless the
 /// caller raises the limit. Real source files beyond 2 MB are almost always
@@ -61,6 +71,15 @@ pub enum SkipReason {
     /// memory its analysis holds, what its YAML aliases expand to, how deep
     /// it nests. `budget` names the budget and its value.
     OverBudget { budget: String },
+    /// The file's name is not UTF-8: it is never read under a guessed name
+    /// (that could be another file).
+    NonUtf8Name,
+    /// Another git repository inside this one (a submodule or a nested
+    /// clone): scanned on its own, not as part of this one.
+    Submodule,
+    /// A FIFO, socket or device: never opened (reading could block forever
+    /// or never end).
+    Special { kind: String },
 }
 
 impl SkipReason {
@@ -79,6 +98,9 @@ impl SkipReason {
             SkipReason::Timeout { .. } => "timeout",
             SkipReason::Malformed { .. } => "malformed",
             SkipReason::OverBudget { .. } => "over-budget",
+            SkipReason::NonUtf8Name => "non-utf8-name",
+            SkipReason::Submodule => "submodule",
+            SkipReason::Special { .. } => "special",
         }
     }
 
@@ -109,15 +131,25 @@ impl SkipReason {
             SkipReason::OverBudget { budget } => format!(
                 "goes past the per-file budget for {budget}, so what lies beyond it was not analysed; a file built to exhaust resources looks like this, and a genuine one should be split or simplified"
             ),
+            SkipReason::NonUtf8Name => {
+                "has a file name that is not UTF-8, so it is not read; rename it to a UTF-8 name to analyse it".into()
+            }
+            SkipReason::Submodule => {
+                "is another git repository (a submodule or nested clone); scan it on its own".into()
+            }
+            SkipReason::Special { kind } => {
+                format!("is {kind}, not a regular file, so it is not read")
+            }
         }
     }
 
     /// True when the file failed (as opposed to being deliberately left out).
     /// Failed files make a scan incomplete (exit code 3). A file over a
     /// budget failed; a malformed one did not (the repository's file is
-    /// broken, the scan is not: it is reported, see [`is_unverified`]).
+    /// broken, the scan is not: it is reported, and it counts for the
+    /// gate, see [`counts_for_gate`]).
     ///
-    /// [`is_unverified`]: SkipReason::is_unverified
+    /// [`counts_for_gate`]: SkipReason::counts_for_gate
     pub fn is_failure(&self) -> bool {
         matches!(
             self,
@@ -125,21 +157,52 @@ impl SkipReason {
                 | SkipReason::InvalidUtf8
                 | SkipReason::Timeout { .. }
                 | SkipReason::OverBudget { .. }
+                | SkipReason::NonUtf8Name
         )
     }
 
-    /// True when the file's content could not be (fully) analysed: it
-    /// failed, is malformed, or is over a budget (size, time, memory,
-    /// expansion, depth). What it holds is unknown, so a gate must count
-    /// it as unverified; outputs name each such file with its message.
-    /// Files left out by what they are (tests, vendored, minified,
-    /// generated code, links) are not.
-    pub fn is_unverified(&self) -> bool {
-        self.is_failure()
-            || matches!(
-                self,
-                SkipReason::Malformed { .. } | SkipReason::TooLarge { .. }
-            )
+    /// True when the file was not analysed for a reason that is no choice
+    /// of the repository's owners: code may be in it that nothing checked.
+    /// Gates (`scan --fail-on`, `diff`/`check` for the files a change adds
+    /// or changes) count such a file as unverified until a decision accepts
+    /// it. Every reason says here which it is — there is no catch-all arm,
+    /// so a new reason must decide.
+    ///
+    /// `lang` is the file's language, when it has one: configuration text
+    /// (`.json`, `.toml`, …) is read only for secrets, so a large data file
+    /// is no code the gate misses.
+    pub fn counts_for_gate(&self, lang: Option<Lang>) -> bool {
+        let holds_code = lang.is_none_or(|l| l != Lang::Config);
+        match self {
+            // Padding a hand-written file past the size limit hides it.
+            SkipReason::TooLarge { .. } => holds_code,
+            // So does one NUL byte in a file JavaScript engines still run.
+            SkipReason::Binary => holds_code,
+            SkipReason::InvalidUtf8 => true,
+            SkipReason::Unreadable { .. } => true,
+            SkipReason::Timeout { .. } => true,
+            // Over a budget (memory, alias expansion, nesting depth): code
+            // past the budget was not checked. Like a file too large, a
+            // configuration file read only for secrets hides no code.
+            SkipReason::OverBudget { .. } => holds_code,
+            // A syntax error in YAML, package.json or pyproject.toml: what
+            // could not be read (services, dependencies) was not modelled.
+            SkipReason::Malformed { .. } => holds_code,
+            // A name that is not UTF-8 is never read under a guessed name:
+            // whatever it holds, nothing checked it.
+            SkipReason::NonUtf8Name => true,
+            // Another repository, scanned on its own; a FIFO, socket or
+            // device holds no code anyone can review.
+            SkipReason::Submodule | SkipReason::Special { .. } => false,
+            // Links are never followed; a target inside the tree is
+            // analysed under its own path.
+            SkipReason::Symlink => false,
+            // Left out by choice: classified and reported apart.
+            SkipReason::Test
+            | SkipReason::Vendored
+            | SkipReason::Minified
+            | SkipReason::Generated => false,
+        }
     }
 }
 
@@ -177,6 +240,14 @@ pub trait FileSource: Send + Sync {
     /// The bytes of one listed file.
     fn read(&self, path: &str) -> Result<Vec<u8>, SourceError>;
 
+    /// The git blob id (hex) of a file's bytes, whatever its size: how a
+    /// file that could not be analysed (too large, undecodable, truncated)
+    /// is told from its other versions, here or in another source (a
+    /// commit's tree, the working tree). `None` when it cannot be read.
+    fn digest(&self, path: &str) -> Option<String> {
+        self.read(path).ok().map(|b| blob_id(&b))
+    }
+
     /// The files under one directory (`.breakwater/rules`), without
     /// listing the whole tree where the source can avoid it.
     fn list_under(&self, dir: &str) -> Result<Listing, SourceError> {
@@ -198,6 +269,9 @@ impl<T: FileSource + ?Sized> FileSource for &T {
     }
     fn list_under(&self, dir: &str) -> Result<Listing, SourceError> {
         (**self).list_under(dir)
+    }
+    fn digest(&self, path: &str) -> Option<String> {
+        (**self).digest(path)
     }
 }
 
@@ -221,221 +295,6 @@ impl Default for WalkOptions {
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
             exclude: vec![CACHE_DIR.into()],
         }
-    }
-}
-
-/// A directory on disk. Links are never followed: a symlink, whether it
-/// points inside or outside the tree, is listed as skipped.
-pub struct FsSource {
-    root: PathBuf,
-    opts: WalkOptions,
-}
-
-impl FsSource {
-    pub fn new(root: impl Into<PathBuf>, opts: WalkOptions) -> Result<Self, SourceError> {
-        let root = root.into();
-        if !root.is_dir() {
-            return Err(SourceError::NoRoot {
-                path: root.display().to_string(),
-            });
-        }
-        Ok(FsSource { root, opts })
-    }
-
-    pub fn root(&self) -> &Path {
-        &self.root
-    }
-}
-
-fn rel_path(root: &Path, p: &Path) -> String {
-    let rel = p.strip_prefix(root).unwrap_or(p);
-    rel.components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
-/// What one walk entry gives: a file to offer, a file skipped and why.
-type Visited = (Option<Entry>, Option<(String, SkipReason)>);
-
-impl FsSource {
-    /// One walk entry: a file to offer, or a reason it is not offered.
-    fn visit(&self, item: Result<ignore::DirEntry, ignore::Error>) -> Option<Visited> {
-        let entry = match item {
-            Ok(e) => e,
-            Err(err) => {
-                let path = match &err {
-                    ignore::Error::WithPath { path, .. } => rel_path(&self.root, path),
-                    _ => String::from("."),
-                };
-                return Some((
-                    None,
-                    Some((
-                        path,
-                        SkipReason::Unreadable {
-                            error: err.to_string(),
-                        },
-                    )),
-                ));
-            }
-        };
-        let ft = entry.file_type()?;
-        let rel = rel_path(&self.root, entry.path());
-        if ft.is_symlink() {
-            return Some((None, Some((rel, SkipReason::Symlink))));
-        }
-        // Only files breakwater reads need their size (one stat each).
-        if !ft.is_file() || detect_lang(&rel).is_none() {
-            return None;
-        }
-        match entry.metadata() {
-            Err(err) => Some((
-                None,
-                Some((
-                    rel,
-                    SkipReason::Unreadable {
-                        error: err.to_string(),
-                    },
-                )),
-            )),
-            Ok(m) if m.len() > self.opts.max_file_bytes => Some((
-                None,
-                Some((
-                    rel,
-                    SkipReason::TooLarge {
-                        bytes: m.len(),
-                        limit: self.opts.max_file_bytes,
-                    },
-                )),
-            )),
-            Ok(m) => Some((
-                Some(Entry {
-                    path: rel,
-                    size: m.len(),
-                }),
-                None,
-            )),
-        }
-    }
-
-    fn walk(&self, start: &Path) -> Result<Listing, SourceError> {
-        let listing = std::sync::Mutex::new(Listing::default());
-        let start_rel = rel_path(&self.root, start);
-        let inside = |x: &String| {
-            start_rel == *x
-                || start_rel
-                    .strip_prefix(x.as_str())
-                    .is_some_and(|r| r.starts_with('/'))
-        };
-        if !start.is_dir() || self.opts.exclude.iter().any(inside) {
-            return Ok(listing.into_inner().unwrap_or_default());
-        }
-        // A parallel walk: directory reads and stats overlap on every core.
-        // The order is restored by sorting below.
-        let (root, exclude) = (self.root.clone(), self.opts.exclude.clone());
-        let walker = ignore::WalkBuilder::new(start)
-            .follow_links(false)
-            .hidden(false)
-            .git_ignore(self.opts.respect_gitignore)
-            .git_global(self.opts.respect_gitignore)
-            .git_exclude(self.opts.respect_gitignore)
-            .ignore(self.opts.respect_gitignore)
-            .require_git(false)
-            .filter_entry(move |e| {
-                // Never descend into VCS metadata or the facts cache.
-                let name = e.file_name();
-                if e.depth() == 0 {
-                    return true;
-                }
-                if name == ".git" || name == ".hg" || name == ".svn" {
-                    return false;
-                }
-                let excluded = |x: &String| {
-                    x.rsplit('/').next().is_some_and(|last| name == last)
-                        && e.file_type().is_some_and(|t| t.is_dir())
-                        && rel_path(&root, e.path()) == *x
-                };
-                !exclude.iter().any(excluded)
-            })
-            .build_parallel();
-        walker.run(|| {
-            Box::new(|item| {
-                if let Some((file, skipped)) = self.visit(item)
-                    && let Ok(mut l) = listing.lock()
-                {
-                    l.files.extend(file);
-                    l.skipped.extend(skipped);
-                }
-                ignore::WalkState::Continue
-            })
-        });
-        let mut listing = listing.into_inner().unwrap_or_default();
-        listing.files.sort();
-        listing.skipped.sort();
-        Ok(listing)
-    }
-}
-
-impl FileSource for FsSource {
-    fn list(&self) -> Result<Listing, SourceError> {
-        self.walk(&self.root)
-    }
-
-    fn list_under(&self, dir: &str) -> Result<Listing, SourceError> {
-        self.walk(&self.root.join(dir))
-    }
-
-    fn read(&self, path: &str) -> Result<Vec<u8>, SourceError> {
-        // Refuse anything that resolves through a link or climbs out of the
-        // tree: the listing never offers such a path, but one can be handed
-        // in from elsewhere (an editor's URI, a file the watcher reports
-        // after a directory became a link).
-        let refuse = |error: &str| SourceError::Io {
-            path: path.into(),
-            error: error.into(),
-        };
-        let rel = Path::new(path);
-        if !rel
-            .components()
-            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
-        {
-            return Err(refuse("is not a path inside the tree"));
-        }
-        let mut dir = self.root.clone();
-        if let Some(parent) = rel.parent() {
-            for c in parent.components() {
-                dir.push(c);
-                if std::fs::symlink_metadata(&dir).is_ok_and(|m| m.file_type().is_symlink()) {
-                    return Err(refuse("is inside a symbolic link to a directory"));
-                }
-            }
-        }
-        let full = self.root.join(path);
-        match std::fs::symlink_metadata(&full) {
-            Ok(m) if m.file_type().is_symlink() => {
-                return Err(SourceError::Io {
-                    path: path.into(),
-                    error: "is a symbolic link".into(),
-                });
-            }
-            Ok(m) if m.len() > self.opts.max_file_bytes => {
-                return Err(SourceError::Io {
-                    path: path.into(),
-                    error: format!("larger than {} bytes", self.opts.max_file_bytes),
-                });
-            }
-            Err(e) => {
-                return Err(SourceError::Io {
-                    path: path.into(),
-                    error: e.to_string(),
-                });
-            }
-            _ => {}
-        }
-        std::fs::read(&full).map_err(|e| SourceError::Io {
-            path: path.into(),
-            error: e.to_string(),
-        })
     }
 }
 
@@ -481,24 +340,87 @@ impl FileSource for MemorySource {
     }
 }
 
+/// A hasher for the git blob id of `len` bytes (header already fed).
+pub(crate) fn blob_hasher(len: u64) -> gix::hash::Hasher {
+    let mut h = gix::hash::hasher(gix::hash::Kind::Sha1);
+    h.update(&gix::objs::encode::loose_header(gix::objs::Kind::Blob, len));
+    h
+}
+
+/// The git blob id (hex) of some bytes: what `git hash-object` prints, so
+/// a file on disk and the same file in a commit have the same one.
+pub fn blob_id(bytes: &[u8]) -> String {
+    let mut h = blob_hasher(bytes.len() as u64);
+    h.update(bytes);
+    h.try_finalize()
+        .map(|id| id.to_hex().to_string())
+        .unwrap_or_default()
+}
+
 /// Content hash used for caching and fingerprints (hex SHA-256).
 pub fn content_hash(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Decode bytes as text, or say why not.
+/// Whether the size limit applies to a file: only to files read for
+/// analysis. Lockfiles (only their presence matters) and test, vendored,
+/// generated or minified paths (skipped by their path, never read) are
+/// offered whatever their size, so they are reported for what they are.
+pub fn size_limited(path: &str) -> bool {
+    detect_lang(path).is_some_and(|l| l != Lang::Lockfile)
+        && classify_path(path) == FileClass::Source
+}
+
+/// Decode bytes as text, or say why not. Line endings are made the ones
+/// every reader counts: a lone `\r` (old Mac files, or a hostile file
+/// hiding lines from a tool that counts only `\n`) becomes `\n`, so the
+/// parser's line numbers are the editor's; every byte offset is kept.
 pub fn decode_text(bytes: Vec<u8>) -> Result<String, SkipReason> {
     let head = &bytes[..bytes.len().min(8192)];
     if head.contains(&0) {
         return Err(SkipReason::Binary);
     }
-    String::from_utf8(bytes).map_err(|_| SkipReason::InvalidUtf8)
+    String::from_utf8(bytes)
+        .map(normalize_line_ends)
+        .map_err(|_| SkipReason::InvalidUtf8)
+}
+
+/// `text` with each lone `\r` (one not followed by `\n`) replaced by `\n`:
+/// a line ends at `\n`, `\r\n` or a lone `\r`, as editors (and the
+/// Language Server Protocol) count lines. Same length, same byte offsets.
+pub fn normalize_line_ends(text: String) -> String {
+    if !text.contains('\r') {
+        return text;
+    }
+    let mut bytes = text.into_bytes();
+    for i in 0..bytes.len() {
+        if bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
+            bytes[i] = b'\n';
+        }
+    }
+    // Only ASCII bytes changed, so the text is still UTF-8.
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// The byte offset where each line of `text` starts (the first is 0), a
+/// line ending at `\n`, `\r\n` or a lone `\r`.
+pub fn line_starts(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut starts = vec![0];
+    for (i, b) in bytes.iter().enumerate() {
+        let ends = *b == b'\n' || (*b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+        if ends {
+            starts.push(i + 1);
+        }
+    }
+    starts
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     fn write(dir: &Path, rel: &str) {
         let p = dir.join(rel);
@@ -577,5 +499,14 @@ mod tests {
         };
         let src = FsSource::new(d.path(), opts).unwrap();
         assert_eq!(paths(&src.list().unwrap()), ["src/facts/b.json"]);
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line_and_keeps_offsets() {
+        let text = "a\rb\r\nc\nd\r";
+        assert_eq!(normalize_line_ends(text.into()), "a\nb\r\nc\nd\n");
+        assert_eq!(line_starts(text), [0, 2, 5, 7, 9]);
+        assert_eq!(decode_text(text.into()).unwrap().lines().count(), 4);
+        assert_eq!(normalize_line_ends("x\r\n".into()), "x\r\n");
     }
 }

@@ -89,7 +89,7 @@ impl<S: FileSource> OverlaySource<S> {
                 continue;
             }
             let size = bytes.len() as u64;
-            if size > self.max_file_bytes {
+            if size > self.max_file_bytes && crate::size_limited(path) {
                 l.skipped.push((
                     path.clone(),
                     SkipReason::TooLarge {
@@ -125,6 +125,14 @@ impl<S: FileSource> FileSource for OverlaySource<S> {
             Some(Some(bytes)) => Ok(bytes.clone()),
             Some(None) => Err(SourceError::Missing { path: path.into() }),
             None => self.base.read(path),
+        }
+    }
+
+    fn digest(&self, path: &str) -> Option<String> {
+        match self.changes.get(path) {
+            Some(Some(bytes)) => Some(crate::blob_id(bytes)),
+            Some(None) => None,
+            None => self.base.digest(path),
         }
     }
 }

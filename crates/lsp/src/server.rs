@@ -13,7 +13,7 @@ use bw_engine::{Cache, FsSource, Library, OverlaySource, ScanOptions, Session, U
 use bw_files::{DEFAULT_MAX_FILE_BYTES, FileSource, WalkOptions};
 use bw_model::edit::{self, Change, DecisionEdit};
 use bw_model::modelfile::{FILE_NAME, ModelFile, ModelFileError, today};
-use bw_threats::baseline::{BASELINE_PATH, Baseline};
+use bw_threats::baseline::BASELINE_PATH;
 use bw_threats::decisions::{Verdict, VerdictError, decision_for};
 use bw_threats::{Report, Threat};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
@@ -85,8 +85,10 @@ pub fn run(conn: &Connection) -> Result<(), Error> {
     server.serve()
 }
 
-/// The workspace root: the first workspace folder, else the root URI,
-/// else the current directory.
+/// The model root of the workspace: found (as every command finds it)
+/// from the first workspace folder, else the root URI, else the current
+/// directory — an editor opened on a sub-folder analyses the whole model
+/// root, so ids and decisions are the ones `breakwater scan` shows.
 fn root_of(params: &InitializeParams) -> Result<PathBuf, Error> {
     #[allow(deprecated)]
     let root_uri = params.root_uri.as_ref();
@@ -101,6 +103,9 @@ fn root_of(params: &InitializeParams) -> Result<PathBuf, Error> {
         Some(p) => p,
         None => std::env::current_dir().map_err(|e| format!("no workspace folder given: {e}"))?,
     };
+    let root = bw_engine::repo::model_root(&root)
+        .map(|r| r.root)
+        .unwrap_or(root);
     // Paths from the client are compared with this one: resolve links once.
     Ok(std::fs::canonicalize(&root).unwrap_or(root))
 }
@@ -429,7 +434,11 @@ impl<'c> Server<'c> {
 
     fn load_model_from_disk(&mut self) {
         let path = self.model_path();
-        let text = std::fs::read_to_string(&path).ok();
+        // A link, a FIFO or a huge file by that name is refused, said once.
+        let text = bw_engine::repo::read_named(&self.root, FILE_NAME).unwrap_or_else(|e| {
+            self.show(MessageType::WARNING, &e);
+            None
+        });
         self.model.stamp = stamp(&path);
         self.set_model_text(text);
     }
@@ -446,16 +455,10 @@ impl<'c> Server<'c> {
     }
 
     fn load_baseline(&mut self) {
-        let baseline = match std::fs::read_to_string(self.root.join(BASELINE_PATH)) {
-            Ok(text) => match Baseline::parse(&text) {
-                Ok(b) => Some(b),
-                Err(e) => {
-                    self.show(MessageType::WARNING, &format!("{BASELINE_PATH}: {e}"));
-                    None
-                }
-            },
-            Err(_) => None,
-        };
+        let baseline = bw_engine::repo::read_baseline(&self.root).unwrap_or_else(|e| {
+            self.show(MessageType::WARNING, &e);
+            None
+        });
         self.session.options_mut().baseline = baseline;
         self.dirty = true;
     }
@@ -930,7 +933,10 @@ impl<'c> Server<'c> {
             .get(FILE_NAME)
             .and_then(|u| self.docs.get(u.as_str()))
         {
-            let disk = std::fs::read_to_string(self.model_path()).unwrap_or_default();
+            let disk = bw_engine::repo::read_named(&self.root, FILE_NAME)
+                .ok()
+                .flatten()
+                .unwrap_or_default();
             // Editors show a file without its byte-order mark.
             let strip = |t: &str| t.strip_prefix('\u{feff}').unwrap_or(t).to_string();
             if strip(doc.lines.text()) != strip(&disk) {

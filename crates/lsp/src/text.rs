@@ -3,8 +3,9 @@
 //! units of the position encoding negotiated at initialisation (UTF-16
 //! unless the client offers another). Converting needs the line's text.
 //!
-//! Lines end at `\n` (a `\r` before it belongs to the line ending), as
-//! tree-sitter counts them.
+//! Lines end at `\n`, `\r\n` or a lone `\r`, as the protocol says and as
+//! breakwater counts them everywhere (`bw_files::line_starts`; the text is
+//! analysed with lone `\r` read as `\n`, `bw_files::decode_text`).
 
 use lsp_types::{Position, PositionEncodingKind, Range};
 
@@ -93,8 +94,7 @@ pub struct Lines {
 
 impl Lines {
     pub fn new(text: String) -> Lines {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        let starts = bw_files::line_starts(&text);
         Lines { text, starts }
     }
 
@@ -107,11 +107,9 @@ impl Lines {
         let Some(&start) = self.starts.get(n) else {
             return "";
         };
-        let end = self
-            .starts
-            .get(n + 1)
-            .map_or(self.text.len(), |&next| next - 1);
+        let end = self.starts.get(n + 1).map_or(self.text.len(), |&next| next);
         let l = &self.text[start..end];
+        let l = l.strip_suffix('\n').unwrap_or(l);
         l.strip_suffix('\r').unwrap_or(l)
     }
 
@@ -240,5 +238,15 @@ mod tests {
         assert_eq!(t.line(3), "more");
         t.apply_change(Encoding::Utf16, None, "new");
         assert_eq!(t.text(), "new");
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line_as_editors_count() {
+        let lines = Lines::new("a = 1\rb = 2\r\nc = 3\r".to_string());
+        assert_eq!(lines.line(0), "a = 1");
+        assert_eq!(lines.line(1), "b = 2");
+        assert_eq!(lines.line(2), "c = 3");
+        assert_eq!(lines.line(3), "");
+        assert_eq!(lines.position(Encoding::Utf16, 3, 1), Position::new(2, 0));
     }
 }

@@ -7,7 +7,9 @@
 //! stdin would then end the session (or the process, on a huge length).
 //! Here a bad message is answered as JSON-RPC asks — a `Parse error`, or an
 //! `Invalid Request` with the request's id when it has one — and skipped;
-//! the server goes on with the next one. Headers and bodies are bounded.
+//! the server goes on with the next one. A batch (LSP disallows them) is
+//! refused with an `Invalid Request` for each request in it, so nothing is
+//! left unanswered. Headers and bodies are bounded.
 
 use crossbeam_channel::{Receiver, Sender, bounded};
 use lsp_server::{ErrorCode, Message};
@@ -136,6 +138,39 @@ pub fn read_frame(r: &mut impl BufRead) -> io::Result<Option<Frame>> {
     Ok(Some(parse(&body)))
 }
 
+/// Why a batch is refused (the answer each of its requests gets).
+const NO_BATCHES: &str = "batch messages are not supported: the Language Server Protocol does not allow them; send each message on its own";
+
+/// A JSON-RPC batch (an array of messages). LSP disallows batches, so none
+/// is processed; but every request in it is answered, as JSON-RPC answers
+/// a batch (one array of responses), with an `Invalid Request` error under
+/// its own id, so no client waits forever. Notifications in it get no
+/// answer (there is none to give); an empty batch gets one error.
+fn batch(items: &[Value]) -> Frame {
+    if items.is_empty() {
+        let why = "an empty batch".to_string();
+        return Frame::Bad {
+            reply: Some(error_reply(Value::Null, ErrorCode::InvalidRequest, &why)),
+            why,
+        };
+    }
+    let replies: Vec<Value> = items
+        .iter()
+        .filter(|m| m.get("method").is_some())
+        .filter_map(|m| m.get("id").filter(|id| id.is_string() || id.is_i64()))
+        .map(|id| error_reply(id.clone(), ErrorCode::InvalidRequest, NO_BATCHES))
+        .collect();
+    let why = format!(
+        "a batch of {} message(s) ({} request(s) answered with an error)",
+        items.len(),
+        replies.len()
+    );
+    Frame::Bad {
+        reply: (!replies.is_empty()).then_some(Value::Array(replies)),
+        why,
+    }
+}
+
 /// A message body as a JSON-RPC message, or the error to answer with.
 fn parse(body: &[u8]) -> Frame {
     let value: Value = match serde_json::from_slice(body) {
@@ -148,6 +183,9 @@ fn parse(body: &[u8]) -> Frame {
             };
         }
     };
+    if let Value::Array(items) = &value {
+        return batch(items);
+    }
     let id = value
         .get("id")
         .filter(|id| id.is_string() || id.is_i64())
@@ -232,7 +270,10 @@ pub fn stdio() -> (lsp_server::Connection, Threads) {
     let writer = std::thread::spawn(move || write_loop(from_server, &out));
     let reader = std::thread::spawn(move || {
         let stdin = io::stdin();
-        read_loop(stdin.lock(), to_server, &output, &mut |m| eprintln!("{m}"))
+        // A closed stderr loses the log line, never the server.
+        read_loop(stdin.lock(), to_server, &output, &mut |m| {
+            let _ = writeln!(io::stderr(), "{m}");
+        })
     });
     (
         lsp_server::Connection { sender, receiver },
@@ -304,6 +345,36 @@ mod tests {
         );
         // The notification with a bad method gets no answer, but is logged.
         assert_eq!(logged.len(), 4, "{logged:#?}");
+    }
+
+    #[test]
+    fn batches_are_refused_and_each_request_in_them_answered() {
+        let hover = r#"{"jsonrpc":"2.0","id":7,"method":"textDocument/hover","params":{}}"#;
+        let batch = r#"[{"jsonrpc":"2.0","id":1,"method":"textDocument/hover","params":{}},
+            {"jsonrpc":"2.0","method":"initialized","params":{}},
+            {"jsonrpc":"2.0","id":"two","method":"shutdown"}]"#;
+        let notes = r#"[{"jsonrpc":"2.0","method":"initialized","params":{}}]"#;
+        let input = [framed(batch), framed("[]"), framed(notes), framed(hover)].concat();
+        let (msgs, replies, logged) = read_all(input.as_bytes());
+        // Nothing in a batch reaches the server; what follows does.
+        assert_eq!(msgs.len(), 1, "{msgs:?}");
+        assert!(matches!(&msgs[0], Message::Request(r) if r.id == 7.into()));
+        assert_eq!(replies.len(), 2, "{replies:#?}");
+        // One array, one error per request, under each request's id.
+        let answers = replies[0]
+            .as_array()
+            .expect("a batch is answered with an array");
+        assert_eq!(answers.len(), 2);
+        assert_eq!(answers[0]["id"], 1);
+        assert_eq!(answers[1]["id"], "two");
+        for a in answers {
+            assert_eq!(a["error"]["code"], -32600);
+            assert!(a["error"]["message"].as_str().unwrap().contains("batch"));
+        }
+        // An empty batch: one error; notifications only: none.
+        assert_eq!(replies[1]["error"]["code"], -32600);
+        assert_eq!(replies[1]["id"], Value::Null);
+        assert_eq!(logged.len(), 3, "{logged:#?}");
     }
 
     #[test]

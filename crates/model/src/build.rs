@@ -864,16 +864,18 @@ pub fn build<F: Borrow<FileFacts>>(name: &str, files: &[F]) -> Built {
         }
         index.enclosing(fi, symbol).map(|g| (fi, g))
     };
+    // Every function a handler reaches, however deep the calls go (each
+    // visited once).
     let reach = |start: (usize, usize)| -> BTreeSet<(usize, String)> {
         let mut seen: BTreeSet<(usize, usize)> = BTreeSet::new();
-        let mut stack = vec![(start, 0usize)];
-        while let Some(((fi, gi), d)) = stack.pop() {
-            if !seen.insert((fi, gi)) || d > 8 {
+        let mut stack = vec![start];
+        while let Some((fi, gi)) = stack.pop() {
+            if !seen.insert((fi, gi)) {
                 continue;
             }
             for call in &files[fi].functions[gi].calls {
                 if let Some(t) = index.resolve(&call.callee) {
-                    stack.push((t, d + 1));
+                    stack.push(t);
                 }
             }
         }

@@ -27,13 +27,14 @@
 //! The result is parsed again and compared with what was asked for before
 //! anything is written ([`edit_decisions`]). [`update_file`] does the
 //! read-modify-write under an exclusive lock (`.breakwater/triage.lock`) and
-//! replaces the file atomically (temporary file, fsync, rename).
+//! replaces the file atomically ([`bw_files::write_in_tree`]: temporary file
+//! under `.breakwater/tmp`, fsync, rename; links and read-only files refused).
 
 use crate::modelfile::{
     Decision, FILE_NAME, ModelFile, ModelFileError, Provenance, SCHEMA_PATH, Suggestion,
 };
 use std::collections::BTreeMap;
-use std::fs::{self, File, OpenOptions};
+use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -236,6 +237,9 @@ pub enum EditError {
     Check(String),
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: io::Error },
+    /// A link, special file, read-only file or unusable directory in the way.
+    #[error(transparent)]
+    File(#[from] bw_files::InTreeError),
 }
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> EditError + '_ {
@@ -393,6 +397,18 @@ fn line_ending(text: &str) -> &'static str {
         Some(i) if i > 0 && text.as_bytes()[i - 1] == b'\r' => "\r\n",
         _ => "\n",
     }
+}
+
+/// True when `text` ends with a blank line: a line of nothing but spaces
+/// and tabs, then its line break (a person's "empty" line often holds a
+/// few spaces, and counts as the blank line that separates entries).
+fn ends_in_blank_line(text: &str) -> bool {
+    let Some(body) = text.strip_suffix('\n') else {
+        return false;
+    };
+    let body = body.strip_suffix('\r').unwrap_or(body);
+    let last = &body[body.rfind('\n').map_or(0, |i| i + 1)..];
+    last.trim().is_empty()
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -627,8 +643,7 @@ impl Splicer {
         let (index, range) = match next {
             Some(k) => {
                 let at = self.attached_start(&self.layout.entries[k]);
-                let blank = format!("{nl}{nl}");
-                let lead = if at > 0 && !self.text[..at].ends_with(&blank) {
+                let lead = if at > 0 && !ends_in_blank_line(&self.text[..at]) {
                     nl
                 } else {
                     ""
@@ -669,7 +684,7 @@ impl Splicer {
             with.push_str(nl);
         }
         let blank = format!("{nl}{nl}");
-        if at > 0 && !(self.text.ends_with(&blank)) {
+        if at > 0 && !ends_in_blank_line(&self.text) {
             with.push_str(nl);
         }
         let has_comment = self.text.lines().any(|l| l.trim_end() == self.comment);
@@ -832,30 +847,14 @@ fn new_file_text() -> String {
 }
 
 /// The model file's text, or `None` when it does not exist. Refuses a
-/// symbolic link (the rename would replace the link, not its target).
-fn read_model(target: &Path) -> Result<Option<String>, EditError> {
-    match fs::symlink_metadata(target) {
-        Ok(m) if m.file_type().is_symlink() => {
-            return Err(EditError::Io {
-                path: target.to_path_buf(),
-                source: io::Error::other(
-                    "is a symbolic link; triage edits a regular file only (replace the link with the file)",
-                ),
-            });
-        }
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        _ => {}
-    }
-    match fs::read(target) {
-        Ok(bytes) => String::from_utf8(bytes)
-            .map(Some)
-            .map_err(|_| EditError::Io {
-                path: target.to_path_buf(),
-                source: io::Error::new(io::ErrorKind::InvalidData, "is not UTF-8 text"),
-            }),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(io_err(target)(e)),
-    }
+/// symbolic link (the rename would replace the link, not its target), a
+/// FIFO or device, and a file too large to be one.
+fn read_model(root: &Path) -> Result<Option<String>, EditError> {
+    Ok(bw_files::read_text_in_tree(
+        root,
+        FILE_NAME,
+        bw_files::MAX_CONFIG_BYTES,
+    )?)
 }
 
 fn edit_text<F: Family, E: TableEdit<F>>(
@@ -879,7 +878,7 @@ pub fn preview_table<F: Family, E: TableEdit<F>>(
     root: &Path,
     edits: &[E],
 ) -> Result<Edited, EditError> {
-    edit_text::<F, E>(read_model(&root.join(FILE_NAME))?, edits)
+    edit_text::<F, E>(read_model(root)?, edits)
 }
 
 /// Apply edits to `<root>/breakwater.toml`: take the triage lock, read the
@@ -905,12 +904,14 @@ fn update_file_with<F: Family, E: TableEdit<F>>(
     before_rename: &mut dyn FnMut(&Path) -> io::Result<()>,
 ) -> Result<Edited, EditError> {
     let _lock = lock(root)?;
-    let target = root.join(FILE_NAME);
-    remove_stale_temps(root);
-    let edited = edit_text::<F, E>(read_model(&target)?, edits)?;
+    let edited = edit_text::<F, E>(read_model(root)?, edits)?;
     if edited.changed() {
-        write_atomic_with(&target, edited.text.as_bytes(), before_rename)
-            .map_err(io_err(&target))?;
+        bw_files::write_in_tree_with(
+            root,
+            Path::new(FILE_NAME),
+            edited.text.as_bytes(),
+            before_rename,
+        )?;
         if edited.created {
             write_schema_if_missing(root)?;
         }
@@ -921,7 +922,7 @@ fn update_file_with<F: Family, E: TableEdit<F>>(
 
 /// The `#:schema` comment of a new file points here; `init` writes it too.
 fn write_schema_if_missing(root: &Path) -> Result<(), EditError> {
-    let schema = root.join(SCHEMA_PATH);
+    let schema = bw_files::file_in_tree(root, SCHEMA_PATH)?;
     match OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -936,11 +937,12 @@ fn write_schema_if_missing(root: &Path) -> Result<(), EditError> {
 }
 
 /// An exclusive lock on `.breakwater/triage.lock`, held until dropped.
-/// Creates `.breakwater/` (and its `.gitignore`) when missing.
+/// Creates `.breakwater/` (and its `.gitignore`) when missing; refuses a
+/// `.breakwater` or lock file that is a link (nothing is created or opened
+/// outside the tree).
 pub fn lock(root: &Path) -> Result<File, EditError> {
-    let lock_path = root.join(LOCK_PATH);
+    let lock_path = bw_files::file_in_tree(root, LOCK_PATH)?;
     let dir = lock_path.parent().expect("the lock path has a directory");
-    fs::create_dir_all(dir).map_err(io_err(dir))?;
     let ignore = dir.join(".gitignore");
     match OpenOptions::new()
         .write(true)
@@ -964,102 +966,10 @@ pub fn lock(root: &Path) -> Result<File, EditError> {
     Ok(file)
 }
 
-/// Temporary files are named `.<file name>.triage-<pid>-<n>.tmp`.
-fn temp_prefix(target: &Path) -> String {
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    format!(".{name}.triage-")
-}
-
-/// Temporary files a killed process left behind. Called under the lock,
-/// when no other triage is writing one.
-fn remove_stale_temps(root: &Path) {
-    let prefix = temp_prefix(&root.join(FILE_NAME));
-    let Ok(dir) = fs::read_dir(root) else {
-        return;
-    };
-    for entry in dir.flatten() {
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with(&prefix) && name.ends_with(".tmp") {
-            let _ = fs::remove_file(entry.path());
-        }
-    }
-}
-
-/// Removes the temporary file unless it was renamed into place.
-struct TempFile {
-    path: PathBuf,
-    armed: bool,
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        if self.armed {
-            let _ = fs::remove_file(&self.path);
-        }
-    }
-}
-
-/// Replace `target` with `bytes` atomically: a reader sees the old file or
-/// the new one, never a part; a crash leaves the old file as it was.
-pub fn write_atomic(target: &Path, bytes: &[u8]) -> io::Result<()> {
-    write_atomic_with(target, bytes, &mut |_| Ok(()))
-}
-
-fn write_atomic_with(
-    target: &Path,
-    bytes: &[u8],
-    before_rename: &mut dyn FnMut(&Path) -> io::Result<()>,
-) -> io::Result<()> {
-    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let dir = match target.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let permissions = match fs::metadata(target) {
-        Ok(m) => Some(m.permissions()),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-        Err(e) => return Err(e),
-    };
-    let prefix = temp_prefix(target);
-    let (mut file, mut temp) = loop {
-        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let path = dir.join(format!("{prefix}{}-{n}.tmp", std::process::id()));
-        match OpenOptions::new().write(true).create_new(true).open(&path) {
-            Ok(f) => break (f, TempFile { path, armed: true }),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(e),
-        }
-    };
-    file.write_all(bytes)?;
-    if let Some(p) = permissions {
-        file.set_permissions(p)?;
-    }
-    file.sync_all()?;
-    drop(file);
-    before_rename(&temp.path)?;
-    fs::rename(&temp.path, target)?;
-    temp.armed = false;
-    sync_dir(dir);
-    Ok(())
-}
-
-/// Make the rename durable (best effort: not every platform can open a directory).
-fn sync_dir(dir: &Path) {
-    #[cfg(unix)]
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     fn decision(status: &str, reason: &str) -> Decision {
         Decision {
@@ -1633,16 +1543,62 @@ reason = \"validated\"
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         fs::write(root.join(FILE_NAME), BASE).unwrap();
-        // A process killed after writing its temporary file, before the
-        // rename: the temp stays (nothing ran to remove it).
-        let stale = root.join(format!(".{FILE_NAME}.triage-99999-0.tmp"));
-        fs::write(&stale, "[decisions.\"half").unwrap();
+        // A triage killed after writing its temporary file, before the
+        // rename: the temp stays (nothing ran to remove it), full size, but
+        // under `.breakwater/tmp` (ignored by git), not beside the file.
+        let mut gone = std::process::Command::new("true").spawn().unwrap();
+        let pid = gone.id();
+        gone.wait().unwrap();
+        let tmp = root.join(bw_files::TEMP_DIR);
+        fs::create_dir_all(&tmp).unwrap();
+        let stale = tmp.join(format!("{FILE_NAME}.{pid}.0.tmp"));
+        fs::write(&stale, format!("{BASE}[decisions.\"half")).unwrap();
         assert_eq!(read(root), BASE);
         ModelFile::parse(FILE_NAME, &read(root)).unwrap();
-        // The next triage removes it under the lock.
+        // The next triage removes it.
         update_file(root, &[upsert("a", decision("accepted", "r"))]).unwrap();
         assert!(!stale.exists());
         assert_eq!(dir_names(root), [".breakwater", FILE_NAME]);
+        assert_eq!(dir_names(&tmp), [".gitignore"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_read_only_model_file_is_refused_not_replaced() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join(FILE_NAME);
+        fs::write(&target, BASE).unwrap();
+        fs::set_permissions(&target, fs::Permissions::from_mode(0o444)).unwrap();
+        let e = update_file(dir.path(), &[upsert("a", decision("accepted", "r"))]).unwrap_err();
+        assert!(e.to_string().contains("read-only"), "{e}");
+        assert_eq!(read(dir.path()), BASE);
+        assert_eq!(
+            fs::metadata(&target).unwrap().permissions().mode() & 0o777,
+            0o444
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_linked_breakwater_directory_is_refused_and_nothing_is_written_outside() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("repo");
+        let outside = dir.path().join("outside");
+        fs::create_dir_all(&root).unwrap();
+        fs::create_dir_all(&outside).unwrap();
+        fs::write(root.join(FILE_NAME), BASE).unwrap();
+        std::os::unix::fs::symlink(&outside, root.join(".breakwater")).unwrap();
+        let e = update_file(&root, &[upsert("a", decision("accepted", "r"))]).unwrap_err();
+        assert!(e.to_string().contains("symbolic link"), "{e}");
+        assert!(dir_names(&outside).is_empty(), "{:?}", dir_names(&outside));
+        assert_eq!(read(&root), BASE);
+        // A lock file that is a link is refused too.
+        fs::remove_file(root.join(".breakwater")).unwrap();
+        fs::create_dir(root.join(".breakwater")).unwrap();
+        std::os::unix::fs::symlink(outside.join("lock"), root.join(LOCK_PATH)).unwrap();
+        assert!(lock(&root).is_err());
+        assert!(dir_names(&outside).is_empty());
     }
 
     #[test]

@@ -6,13 +6,14 @@
 //! called with outside data becomes `Tainted` (the call site joins the
 //! path); one never called with outside data becomes `Unknown`. No tree is
 //! reopened.
+//!
+//! Both walks (up through callers, down through returns) have no depth
+//! limit: each function is visited at most once per sink, so a chain of
+//! any length is followed in time linear in the call graph, on the heap.
 
 use bw_facts::{FileFacts, FlowState, Source, Step};
 use foldhash::HashMap;
 use std::borrow::{Borrow, Cow};
-
-/// How many call levels are followed upwards from a sink.
-const MAX_DEPTH: usize = 6;
 
 /// Where a function lives: (file index, function index).
 type FnRef = (usize, usize);
@@ -111,47 +112,68 @@ pub(crate) fn within(symbol: &str, outer: &str) -> bool {
         .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
 }
 
-/// A source found by walking up the call graph, with the call sites passed.
+/// A source found by walking up the call graph, with the call sites passed
+/// (nearest the source first). Depth first, callers in file, function and
+/// call order, each function expanded once; iterative, so the length of
+/// the chain costs no stack.
 fn find_tainted_caller(
     files: &[&FileFacts],
     index: &FnIndex<'_>,
     func: FnRef,
     params: &[u32],
-    depth: usize,
-    seen: &mut Vec<FnRef>,
 ) -> Option<(Source, Vec<Step>)> {
-    if depth >= MAX_DEPTH || seen.contains(&func) {
-        return None;
+    /// A function being searched: its callers, which one is next, and the
+    /// step its caller took into it.
+    struct Frame<'a> {
+        callers: &'a [(usize, usize, usize)],
+        params: Vec<u32>,
+        export: &'a str,
+        next: usize,
+        step: Option<Step>,
     }
-    seen.push(func);
-    let summary = &files[func.0].functions[func.1];
-    // Deterministic: callers are in file/function/call order.
-    for &(fi, gi, ci) in index.callers_of(&summary.export_name) {
+    let mut seen: Vec<FnRef> = vec![func];
+    let frame = |f: FnRef, params: Vec<u32>, step: Option<Step>| {
+        let export = files[f.0].functions[f.1].export_name.as_str();
+        Frame {
+            callers: index.callers_of(export),
+            params,
+            export,
+            next: 0,
+            step,
+        }
+    };
+    let mut stack = vec![frame(func, params.to_vec(), None)];
+    while let Some(top) = stack.last_mut() {
+        let Some(&(fi, gi, ci)) = top.callers.get(top.next / top.params.len().max(1)) else {
+            stack.pop();
+            continue;
+        };
+        let Some(&p) = top.params.get(top.next % top.params.len().max(1)) else {
+            stack.pop();
+            continue;
+        };
+        top.next += 1;
         let call = &files[fi].functions[gi].calls[ci];
-        for &p in params {
-            let Some(arg) = call.args.get(p as usize) else {
-                continue;
-            };
-            let step = Step {
-                location: call.location.clone(),
-                label: format!("passed to `{}()`", short_name(&summary.export_name)),
-            };
-            match arg.state {
-                FlowState::Tainted => {
-                    if let Some(src) = &arg.source {
-                        return Some((src.clone(), vec![step]));
-                    }
+        let Some(arg) = call.args.get(p as usize) else {
+            continue;
+        };
+        let step = Step {
+            location: call.location.clone(),
+            label: format!("passed to `{}()`", short_name(top.export)),
+        };
+        match arg.state {
+            FlowState::Tainted => {
+                if let Some(src) = &arg.source {
+                    let mut steps = vec![step];
+                    steps.extend(stack.iter().rev().filter_map(|f| f.step.clone()));
+                    return Some((src.clone(), steps));
                 }
-                FlowState::FromParams if !arg.params.is_empty() => {
-                    if let Some((src, mut steps)) =
-                        find_tainted_caller(files, index, (fi, gi), &arg.params, depth + 1, seen)
-                    {
-                        steps.push(step);
-                        return Some((src, steps));
-                    }
-                }
-                _ => {}
             }
+            FlowState::FromParams if !arg.params.is_empty() && !seen.contains(&(fi, gi)) => {
+                seen.push((fi, gi));
+                stack.push(frame((fi, gi), arg.params.clone(), Some(step)));
+            }
+            _ => {}
         }
     }
     None
@@ -164,7 +186,9 @@ fn short_name(export: &str) -> &str {
 
 /// Outside data that reaches a value through the return of one of the
 /// repository's own functions: the function returns a source itself, or
-/// returns a parameter that this function's call passes outside data to.
+/// returns a parameter that this function's call passes outside data to,
+/// or returns what another of the repository's functions returns — a
+/// chain followed to any length, each function once.
 fn through_returns(
     files: &[&FileFacts],
     index: &FnIndex<'_>,
@@ -172,41 +196,74 @@ fn through_returns(
     symbol: &str,
     calls: &[String],
 ) -> Option<(Source, Vec<Step>)> {
+    // Breadth first from the value's own calls; each entry remembers the
+    // step it was reached by (an index into `reached`) to rebuild the path.
+    let mut reached: Vec<(FnRef, Option<usize>)> = vec![];
+    let mut first: Vec<&str> = vec![];
+    let mut queue = std::collections::VecDeque::new();
     for callee in calls {
-        let Some((cf, cg)) = index.resolve(callee) else {
-            continue;
-        };
-        let summary = &files[cf].functions[cg];
-        let name = short_name(&summary.export_name);
-        if let Some(src) = &summary.returns_source {
-            let step = Step {
-                location: summary.location.clone(),
-                label: format!("returned by `{name}()`"),
-            };
-            return Some((src.clone(), vec![step]));
-        }
-        if summary.returns_params.is_empty() {
-            continue;
-        }
-        let Some(g) = index.enclosing(file, symbol) else {
-            continue;
-        };
-        for call in files[file].functions[g]
-            .calls
-            .iter()
-            .filter(|c| &c.callee == callee)
+        if let Some(f) = index.resolve(callee)
+            && !reached.iter().any(|(r, _)| *r == f)
         {
-            for &p in &summary.returns_params {
-                let Some(arg) = call.args.get(p as usize) else {
-                    continue;
-                };
-                if let (FlowState::Tainted, Some(src)) = (arg.state, &arg.source) {
-                    let step = Step {
-                        location: call.location.clone(),
-                        label: format!("passed through `{name}()`"),
+            reached.push((f, None));
+            first.push(callee);
+            queue.push_back(reached.len() - 1);
+        }
+    }
+    let path = |reached: &[(FnRef, Option<usize>)], mut at: usize| {
+        // From the function returning the source back to the first callee.
+        let mut steps = vec![];
+        loop {
+            let ((cf, cg), from) = reached[at];
+            let summary = &files[cf].functions[cg];
+            steps.push(Step {
+                location: summary.location.clone(),
+                label: format!("returned by `{}()`", short_name(&summary.export_name)),
+            });
+            match from {
+                Some(f) => at = f,
+                None => return steps,
+            }
+        }
+    };
+    while let Some(at) = queue.pop_front() {
+        let ((cf, cg), from) = reached[at];
+        let summary = &files[cf].functions[cg];
+        if let Some(src) = &summary.returns_source {
+            return Some((src.clone(), path(&reached, at)));
+        }
+        // A parameter returned: outside data passed in at this value's
+        // own call (only the first link of the chain is called here).
+        if from.is_none()
+            && !summary.returns_params.is_empty()
+            && let Some(g) = index.enclosing(file, symbol)
+        {
+            let name = short_name(&summary.export_name);
+            for call in files[file].functions[g]
+                .calls
+                .iter()
+                .filter(|c| c.callee == first[at])
+            {
+                for &p in &summary.returns_params {
+                    let Some(arg) = call.args.get(p as usize) else {
+                        continue;
                     };
-                    return Some((src.clone(), vec![step]));
+                    if let (FlowState::Tainted, Some(src)) = (arg.state, &arg.source) {
+                        let step = Step {
+                            location: call.location.clone(),
+                            label: format!("passed through `{name}()`"),
+                        };
+                        return Some((src.clone(), vec![step]));
+                    }
                 }
+            }
+        }
+        for callee in &summary.returns_calls {
+            if let Some(f) = index.resolve(callee)
+                && !reached.iter().any(|(r, _)| *r == f)
+            {
+                reached.push((f, Some(at)));
+                queue.push_back(reached.len() - 1);
             }
         }
     }
@@ -269,9 +326,9 @@ pub fn links<F: Borrow<FileFacts>>(files: &[F]) -> Vec<Link> {
                 continue;
             }
             let from_callers = if flow.state == FlowState::FromParams {
-                index.enclosing(fi, &fact.evidence.symbol).and_then(|gi| {
-                    find_tainted_caller(files, &index, (fi, gi), &flow.params, 0, &mut vec![])
-                })
+                index
+                    .enclosing(fi, &fact.evidence.symbol)
+                    .and_then(|gi| find_tainted_caller(files, &index, (fi, gi), &flow.params))
             } else {
                 None
             };
@@ -363,6 +420,7 @@ mod tests {
             },
             returns_params: vec![],
             returns_source: None,
+            returns_calls: vec![],
             calls: vec![],
             query_helper: None,
             http_wrapper: None,

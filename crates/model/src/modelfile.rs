@@ -335,19 +335,43 @@ pub struct Suggestion {
     pub triage_reason: String,
 }
 
-/// True for a `YYYY-MM-DD` calendar date.
+/// True for a real `YYYY-MM-DD` calendar date (ISO 8601, proleptic
+/// Gregorian): `2028-02-29` is one, `2030-02-31` and `2027-02-29` are not.
 pub fn is_date(s: &str) -> bool {
+    date_problem(s).is_none()
+}
+
+/// Why `s` is not a `YYYY-MM-DD` calendar date, for a person; `None` when
+/// it is one.
+pub fn date_problem(s: &str) -> Option<String> {
     let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return false;
-    }
     let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
-    if !(digits(0..4) && digits(5..7) && digits(8..10)) {
-        return false;
+    if b.len() != 10
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !(digits(0..4) && digits(5..7) && digits(8..10))
+    {
+        return Some("not in the form YYYY-MM-DD".into());
     }
+    let year: u32 = s[0..4].parse().unwrap_or(0);
     let month: u32 = s[5..7].parse().unwrap_or(0);
     let day: u32 = s[8..10].parse().unwrap_or(0);
-    (1..=12).contains(&month) && (1..=31).contains(&day)
+    if !(1..=12).contains(&month) {
+        return Some(format!("there is no month {month}"));
+    }
+    let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
+    let days = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    if !(1..=days).contains(&day) {
+        return Some(format!(
+            "{year:04}-{month:02} has {days} days, so there is no day {day}"
+        ));
+    }
+    None
 }
 
 /// Today's date (UTC) as `YYYY-MM-DD`; `BREAKWATER_TODAY` overrides it
@@ -511,7 +535,10 @@ impl ModelFile {
                 if let Some(date) = date.filter(|x| !x.is_empty() && !is_date(x)) {
                     return Err(err(
                         id,
-                        format!("decision `{id}`: {what} `{date}` is not a date: write YYYY-MM-DD"),
+                        format!(
+                            "decision `{id}`: {what} `{date}` is not a date ({}): write YYYY-MM-DD",
+                            date_problem(date).unwrap_or_default()
+                        ),
                     ));
                 }
             }
@@ -891,6 +918,14 @@ pub(crate) mod tests {
         assert_eq!(civil_date(20_420), "2025-11-28");
         assert_eq!(civil_date(11_016), "2000-02-29");
         assert!(is_date("2026-11-27") && !is_date("2026-13-01") && !is_date("2026-1-01"));
+        // Real calendar dates only.
+        assert!(!is_date("2030-02-31") && !is_date("2027-02-29") && !is_date("2026-04-31"));
+        assert!(is_date("2028-02-29") && is_date("2000-02-29") && !is_date("2100-02-29"));
+        assert!(!is_date("2026-00-10") && !is_date("2026-01-00"));
+        assert_eq!(
+            date_problem("2030-02-31").unwrap(),
+            "2030-02 has 28 days, so there is no day 31"
+        );
     }
 
     #[test]

@@ -220,15 +220,25 @@ fn entry_of(text: &str, id: &str) -> Range<usize> {
     ranges[k].clone()
 }
 
-/// Grow a range over the line breaks around it.
+/// Grow a range over the line breaks and blank lines around it (a line
+/// of nothing but spaces or tabs is blank).
 fn with_breaks(text: &str, r: Range<usize>) -> Range<usize> {
     let b = text.as_bytes();
+    let blank = |c: u8| matches!(c, b'\n' | b'\r' | b' ' | b'\t');
     let (mut s, mut e) = (r.start, r.end);
-    while s > 0 && matches!(b[s - 1], b'\n' | b'\r') {
+    while s > 0 && blank(b[s - 1]) {
         s -= 1;
     }
-    while e < b.len() && matches!(b[e], b'\n' | b'\r') {
+    while e < b.len() && blank(b[e]) {
         e += 1;
+    }
+    // Whole lines only: give back the trailing spaces of a line with text
+    // and the leading spaces of the line after.
+    while s < r.start && matches!(b[s], b' ' | b'\t') {
+        s += 1;
+    }
+    while e > r.end && matches!(b[e - 1], b' ' | b'\t') {
+        e -= 1;
     }
     s..e
 }
@@ -242,7 +252,9 @@ fn assert_only_breaks_differ(small: &str, big: &str, cut: Range<usize>, step: us
     );
     let middle = &small[head.len()..small.len() - tail.len()];
     assert!(
-        middle.bytes().all(|c| c == b'\n' || c == b'\r'),
+        middle
+            .bytes()
+            .all(|c| matches!(c, b'\n' | b'\r' | b' ' | b'\t')),
         "step {step}: {middle:?} between the unchanged parts"
     );
 }
@@ -257,6 +269,16 @@ fn longest_blank_run(text: &str) -> usize {
 }
 
 fn torture(original: &str, nl: &str, seed: u64) {
+    let (added, replaced, removed) = torture_steps(original, nl, seed, 100);
+    assert!(
+        added >= 10 && replaced >= 10 && removed >= 10,
+        "a mix of edits: {added} added, {replaced} replaced, {removed} removed"
+    );
+}
+
+/// `steps` random edits of `original`, each checked; how many entries were
+/// added, replaced and removed.
+fn torture_steps(original: &str, nl: &str, seed: u64, steps: usize) -> (usize, usize, usize) {
     let mut rng = Rng(seed);
     let first = ModelFile::parse("breakwater.toml", original).unwrap();
     let others = |m: &ModelFile| ModelFile {
@@ -266,9 +288,10 @@ fn torture(original: &str, nl: &str, seed: u64) {
     let mut expected = first.decisions.clone();
     let mut text = original.to_string();
     let blank_runs = longest_blank_run(original);
+    let had_section_comment = original.contains(SECTION_COMMENT);
     let unterminated = !original.ends_with('\n');
     let (mut added, mut replaced, mut removed) = (0, 0, 0);
-    for step in 0..100 {
+    for step in 0..steps {
         let id = *rng.pick(IDS);
         let present = expected.contains_key(id);
         let edit = if present && rng.next().is_multiple_of(3) {
@@ -310,9 +333,15 @@ fn torture(original: &str, nl: &str, seed: u64) {
                 assert_eq!(after[r.clone()], rendered(decision), "step {step}");
                 let around = with_breaks(&after, r.clone());
                 assert_only_breaks_differ(&text, &after, around.clone(), step);
-                // Separated from what comes before by a blank line.
-                let above = after[around.start..r.start].matches('\n').count();
-                assert!(around.start == 0 || above >= 2, "step {step}: glued");
+                // Separated from what comes before by a blank line (one
+                // of nothing but spaces counts).
+                let before = after[..r.start].trim_end_matches(['\n', '\r']);
+                let above = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
+                let breaks = after[around.start..r.start].matches('\n').count();
+                assert!(
+                    around.start == 0 || breaks >= 2 || above.trim().is_empty(),
+                    "step {step}: glued"
+                );
                 added += 1;
             }
             (DecisionEdit::Upsert { decision, .. }, Change::Replaced | Change::Unchanged) => {
@@ -352,15 +381,19 @@ fn torture(original: &str, nl: &str, seed: u64) {
         assert_eq!(after.ends_with('\n'), !unterminated, "step {step}");
         assert!(
             longest_blank_run(&after) <= blank_runs.max(1),
-            "step {step}"
+            "step {step}: blank lines piled up after {edit:?}"
         );
-        assert_eq!(after.matches(SECTION_COMMENT).count(), 1, "step {step}");
+        // The section comment is written once, above the first decision a
+        // file gets, and never again.
+        let comments = after.matches(SECTION_COMMENT).count();
+        assert!(comments <= 1, "step {step}: {comments} section comments");
+        assert!(
+            !had_section_comment || comments == 1,
+            "step {step}: the section comment went"
+        );
         text = after;
     }
-    assert!(
-        added >= 10 && replaced >= 10 && removed >= 10,
-        "a mix of edits: {added} added, {replaced} replaced, {removed} removed"
-    );
+    (added, replaced, removed)
 }
 
 #[test]
@@ -395,4 +428,227 @@ fn the_line_reader_agrees_with_the_fixture() {
     assert!(found[1].ends_with("gateway'\n"));
     assert!(found[2].ends_with("ticket = \"DBA-1\"\n"));
     assert!(found[3].ends_with("reason = \"test data\"\n"));
+}
+
+// ---------------------------------------------------------------------------
+// Random layouts (proptest): the same checks as above, on model files
+// generated with random comments, blank lines, spacing, quoting, key
+// order, section order, line endings and final newline, and a random run
+// of edits over each.
+
+mod layouts {
+    use super::*;
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, RngSeed};
+
+    /// A TOML string for `s`: basic or literal quoting, as a person might write it.
+    fn quoted(s: &str, literal: bool) -> String {
+        if literal && !s.contains('\'') && !s.chars().any(|c| c.is_control() && c != '\t') {
+            format!("'{s}'")
+        } else {
+            let mut out = String::from("\"");
+            for c in s.chars() {
+                match c {
+                    '"' => out.push_str("\\\""),
+                    '\\' => out.push_str("\\\\"),
+                    '\n' => out.push_str("\\n"),
+                    '\t' => out.push_str("\\t"),
+                    c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+                    c => out.push(c),
+                }
+            }
+            out.push('"');
+            out
+        }
+    }
+
+    fn key_value(key: &str, value: &str, style: u8) -> String {
+        match style % 4 {
+            0 => format!("{key} = {value}"),
+            1 => format!("{key}={value}"),
+            2 => format!("{key}   =   {value}   "),
+            _ => format!("{key} = {value}   # about {key}"),
+        }
+    }
+
+    fn comment(style: u8) -> &'static str {
+        match style % 5 {
+            0 => "# a note",
+            1 => "   # indented\twith a tab   ",
+            2 => "#",
+            3 => "# [decisions.\"not-a-header\"] = in a comment",
+            _ => "## ünïcödé comment 🛡️",
+        }
+    }
+
+    /// Blank lines (some holding spaces) and comments between blocks.
+    fn gap(bits: u16) -> String {
+        let mut out = String::new();
+        for i in 0..(bits % 3) {
+            out.push_str(if (bits >> (4 + i)) & 1 == 1 {
+                "   \n"
+            } else {
+                "\n"
+            });
+        }
+        if (bits >> 8) & 1 == 1 {
+            out.push_str(comment((bits >> 9) as u8));
+            out.push('\n');
+        }
+        out
+    }
+
+    fn header(id: &str, style: u8) -> String {
+        let q = quoted(id, style & 1 == 1);
+        match (style >> 1) % 3 {
+            0 => format!("[decisions.{q}]"),
+            1 => format!("[ decisions . {q} ]"),
+            _ => format!("[decisions.{q}]   # {}", comment(style)),
+        }
+    }
+
+    fn decision_text(id: &str, d: &Decision, style: u64) -> String {
+        let mut keys: Vec<(&str, String)> = vec![
+            ("status", quoted(&d.status, style & 1 == 1)),
+            (
+                "reason",
+                if d.reason.contains('\n') && style & 2 == 2 {
+                    // A multi-line string, as a person writes a long reason.
+                    format!(
+                        "\"\"\"{}\"\"\"",
+                        d.reason.replace('\\', "\\\\").replace('"', "\\\"")
+                    )
+                } else {
+                    quoted(&d.reason, style & 4 == 4)
+                },
+            ),
+        ];
+        for (k, v) in [
+            ("author", &d.author),
+            ("date", &d.date),
+            ("fingerprint", &d.fingerprint),
+        ] {
+            if !v.is_empty() {
+                keys.push((k, quoted(v, style & 8 == 8)));
+            }
+        }
+        if let Some(t) = &d.ticket {
+            keys.push(("ticket", quoted(t, false)));
+        }
+        // Keys in a rotated order: the editor must not care.
+        let turn = (style >> 8) as usize % keys.len();
+        keys.rotate_left(turn);
+        let mut out = header(id, (style >> 4) as u8);
+        out.push('\n');
+        for (i, (k, v)) in keys.iter().enumerate() {
+            if i > 0 && (style >> (12 + i)) & 1 == 1 {
+                out.push_str(comment((style >> 20) as u8));
+                out.push('\n');
+            }
+            out.push_str(&key_value(k, v, (style >> (24 + 2 * i)) as u8));
+            out.push('\n');
+        }
+        out
+    }
+
+    /// A whole model file: blocks in a random order, the decisions kept
+    /// together and in id order (as the editor writes them).
+    fn layout(
+        order: &[usize],
+        gaps: &[u16],
+        picks: u32,
+        styles: &[u64],
+        decisions_comment: bool,
+    ) -> String {
+        let mut rng = Rng(u64::from(picks) | 1);
+        let mut ids: Vec<&str> = IDS
+            .iter()
+            .copied()
+            .filter(|_| rng.next() % 3 == 0)
+            .collect();
+        ids.sort();
+        ids.dedup();
+        let decisions: String = {
+            let mut s = String::new();
+            if decisions_comment && !ids.is_empty() {
+                s.push_str(SECTION_COMMENT);
+                s.push('\n');
+            }
+            for (i, id) in ids.iter().enumerate() {
+                if i > 0 {
+                    s.push_str(&gap(gaps[(i + 5) % gaps.len()] | 1));
+                }
+                let d = random_decision(&mut rng);
+                s.push_str(&decision_text(id, &d, styles[i % styles.len()]));
+            }
+            s
+        };
+        let blocks = [
+            format!(
+                "[system]\n{}\n{}\n",
+                key_value("name", &quoted("layouts", false), gaps[0] as u8),
+                key_value(
+                    "description",
+                    "\"\"\"\nmulti-line with [decisions.\"x\"] and # hash\n\"\"\"",
+                    0
+                )
+            ),
+            "[names]\n\"store:postgres\"   =   \"Orders DB\"   # the big one\n'entry:GET /x' = \"List\"\n".to_string(),
+            "[assets.pii]\nname = \"PII\"\nclassification = \"restricted\"\nstored_in = [\n  \"store:postgres\",   # main\n  # inside an array\n  \"store:redis\",\n]\n".to_string(),
+            "[suppressions.\"debug-mode-enabled@run.py::<module>\"]\nreason = \"local only\"\n".to_string(),
+            decisions,
+        ];
+        let mut out = String::new();
+        if picks & 1 == 1 {
+            out.push_str("#:schema ./.breakwater/breakwater.schema.json\n");
+        }
+        for (i, &b) in order.iter().enumerate() {
+            out.push_str(&gap(gaps[(i + 1) % gaps.len()]));
+            out.push_str(&blocks[b]);
+        }
+        out.push_str(&gap(gaps[gaps.len() - 1]));
+        out
+    }
+
+    fn config() -> Config {
+        Config {
+            cases: 48,
+            // The same cases on every run (set PROPTEST_RNG_SEED to explore others).
+            rng_seed: std::env::var("PROPTEST_RNG_SEED")
+                .ok()
+                .and_then(|s| s.parse().ok())
+                .map_or(RngSeed::Fixed(0x6272_6561_6b77_6174), RngSeed::Fixed),
+            failure_persistence: None,
+            ..Config::default()
+        }
+    }
+
+    proptest! {
+        #![proptest_config(config())]
+
+        #[test]
+        fn random_layouts_and_edit_runs_keep_everything_else(
+            order in Just(vec![0usize, 1, 2, 3, 4]).prop_shuffle(),
+            gaps in proptest::collection::vec(any::<u16>(), 12),
+            picks in any::<u32>(),
+            styles in proptest::collection::vec(any::<u64>(), 4),
+            decisions_comment in any::<bool>(),
+            crlf in any::<bool>(),
+            unterminated in any::<bool>(),
+            seed in any::<u64>(),
+        ) {
+            let mut text = layout(&order, &gaps, picks, &styles, decisions_comment);
+            let nl = if crlf { "\r\n" } else { "\n" };
+            if crlf {
+                text = text.replace('\n', "\r\n");
+            }
+            if unterminated {
+                text = text.trim_end_matches(['\n', '\r']).to_string();
+            }
+            // The generated file is a valid model file, or the generator is wrong.
+            ModelFile::parse("breakwater.toml", &text)
+                .unwrap_or_else(|e| panic!("generated layout does not parse: {e}\n{text}"));
+            torture_steps(&text, nl, seed | 1, 25);
+        }
+    }
 }

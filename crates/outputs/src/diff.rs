@@ -31,9 +31,12 @@ pub fn render_diff(
                 only_new.threats.iter().map(|t| t.rule.as_str()).collect();
             only_new.rules.retain(|r| fired.contains(r.id.as_str()));
             only_new.summary = Default::default();
+            // Only the files this change touched that head could not cover.
+            only_new.unanalysed = diff.unanalysed.clone();
             crate::render(Format::Sarif, &only_new, opts, out)
         }
         Format::Markdown => out.write_all(markdown(diff, opts.include_potential).as_bytes()),
+        Format::Compact => out.write_all(compact_new(diff, opts.include_potential).as_bytes()),
         _ => out.write_all(terminal(diff, opts.include_potential).as_bytes()),
     }
 }
@@ -111,7 +114,40 @@ pub fn summary_line(d: &DiffReport, include_potential: bool) -> String {
         "decision or ignore added",
         "decisions or ignores added",
     );
+    n(
+        d.unanalysed.len(),
+        "changed file not fully analysed",
+        "changed files not fully analysed",
+    );
     parts.join(", ")
+}
+
+/// `Skipped 12 files on head: 10 test, 2 vendored`, or `None`.
+fn head_skipped_line(d: &DiffReport) -> Option<String> {
+    let total: usize = d.head_skipped.values().sum();
+    if total == 0 {
+        return None;
+    }
+    let mut by: Vec<(&String, &usize)> = d.head_skipped.iter().collect();
+    by.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
+    let reasons: Vec<String> = by
+        .into_iter()
+        .map(|(r, n)| format!("{n} {}", one_line(r)))
+        .collect();
+    Some(format!(
+        "Skipped {} on head: {}",
+        count(total, "file", "files"),
+        reasons.join(", ")
+    ))
+}
+
+/// How an unanalysed file the change touched stands for the gate.
+fn unanalysed_status(d: &DiffReport, u: &bw_threats::UnanalysedFile) -> String {
+    if d.counts_file(u) && !u.status.is_open() {
+        format!("{} by this change itself (still gates)", u.status.name())
+    } else {
+        text::unanalysed_state(u)
+    }
 }
 
 fn kind_word(k: ElementKind) -> &'static str {
@@ -256,7 +292,24 @@ fn sections(d: &DiffReport, st: &Style) -> Vec<(String, Vec<String>)> {
             )
         })
         .collect();
+    let unanalysed = d
+        .unanalysed
+        .iter()
+        .map(|u| {
+            format!(
+                "{}: {} — {}",
+                st.code(&u.path),
+                st.text(&u.message),
+                st.text(&unanalysed_status(d, u))
+            )
+        })
+        .collect();
     vec![
+        (
+            "Not fully analysed (added or changed by this change; a flow through them may be missing)"
+                .into(),
+            unanalysed,
+        ),
         ("Attack surface".into(), surface),
         (
             "Decisions made stale (the code under them changed: review again)".into(),
@@ -337,6 +390,9 @@ fn terminal(d: &DiffReport, include_potential: bool) -> String {
             count(d.head_failed.len(), "file", "files"),
             clean(&d.head_failed.join(", "))
         );
+    }
+    if let Some(line) = head_skipped_line(d) {
+        let _ = writeln!(o, "{line}\n");
     }
     let _ = writeln!(o, "{}", capitalise(&summary_line(d, include_potential)));
     o
@@ -429,6 +485,9 @@ pub fn markdown(d: &DiffReport, include_potential: bool) -> String {
                 .join(", ")
         );
     }
+    if let Some(line) = head_skipped_line(d) {
+        let _ = writeln!(o, "{}.\n", escape(&line));
+    }
     o
 }
 
@@ -463,6 +522,21 @@ pub fn compact_new(d: &DiffReport, include_potential: bool) -> String {
             one_line(&t.rule),
             one_line(&t.id)
         );
+    }
+    for u in &d.unanalysed {
+        let level = if d.counts_file(u) { "warning" } else { "note" };
+        let _ = writeln!(
+            s,
+            "{}: {level}[{}] {} ({}) [{}]",
+            clean(&one_line(&u.path)),
+            one_line(&u.reason),
+            one_line(&u.message),
+            one_line(&unanalysed_status(d, u)),
+            one_line(&u.id)
+        );
+    }
+    if let Some(line) = head_skipped_line(d) {
+        let _ = writeln!(s, "{line}");
     }
     let _ = writeln!(s, "{}", summary_line(d, include_potential));
     s

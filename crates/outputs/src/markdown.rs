@@ -343,27 +343,24 @@ pub fn markdown(report: &Report) -> String {
         ));
     }
     let _ = writeln!(o, "{line}\n");
-    let failed: Vec<_> = report.files.skipped.iter().filter(|s| s.failed).collect();
-    if !failed.is_empty() {
-        let _ = writeln!(o, "Files that failed (the scan is incomplete):\n");
-        for s in failed {
-            let _ = writeln!(o, "- {}: {}", code(&s.path), escape(&s.message));
-        }
-        let _ = writeln!(o);
-    }
-    let unknown: Vec<_> = report
-        .files
-        .skipped
-        .iter()
-        .filter(|s| s.unverified && !s.failed)
-        .collect();
-    if !unknown.is_empty() {
+    if !report.unanalysed.is_empty() {
         let _ = writeln!(
             o,
-            "Files not analysed, or only in part (what they hold is not in this report):\n"
+            "Not fully analysed (a flow through them may be missing; gates count the open ones until a decision accepts them):\n"
         );
-        for s in unknown {
-            let _ = writeln!(o, "- {}: {}", code(&s.path), escape(&s.message));
+        let _ = writeln!(o, "| File | Why | State |\n|---|---|---|");
+        for u in &report.unanalysed {
+            let failed = match text::unanalysed_level(report, u) {
+                "error" => "**failed**: ",
+                _ => "",
+            };
+            let _ = writeln!(
+                o,
+                "| {} | {} | {failed}{} |",
+                code_cell(&format!("{}:{}", u.path, text::unanalysed_line(report, u))),
+                escape(&u.message),
+                escape(&text::unanalysed_state(u))
+            );
         }
         let _ = writeln!(o);
     }

@@ -43,13 +43,16 @@ impl Renderer for Mermaid {
             ));
         }
         writeln!(out, "{}", one_line(&note))?;
-        for s in report
-            .files
-            .skipped
-            .iter()
-            .filter(|s| s.failed || s.unverified)
-        {
-            let line = format!("%% not analysed: {}: {}", s.path, s.message);
+        // Each file not fully analysed, by name, with why and its state.
+        for u in &report.unanalysed {
+            let line = format!(
+                "%% breakwater: not fully analysed: {}:{} ({}, {}): {}",
+                u.path,
+                crate::text::unanalysed_line(report, u),
+                u.reason,
+                u.status.name(),
+                u.message
+            );
             writeln!(out, "{}", one_line(&line))?;
         }
         Ok(())

@@ -12,6 +12,16 @@
 //! `partialFingerprints["breakwater/v1"]` is derived from the threat id
 //! (rule + anchor, never a line number), so an alert survives code moving
 //! around it.
+//!
+//! Severity as a reader sees it: GitHub code scanning reads the
+//! `security-severity` of the *rule* a result points at (not of the result),
+//! so a result whose severity breakwater moved away from its rule's default
+//! (a "medium" SQL injection behind authentication) would show the rule's
+//! default ("high"). Such a result points at a descriptor of its own,
+//! `<rule>/<severity>` (`sql-injection/medium`), with that severity's score
+//! and level; results at the rule's default severity point at `<rule>`.
+//! Every result also carries its own `security-severity` and `level`, so
+//! any reader, whichever it reads, sees the severity breakwater computed.
 
 use crate::text::{one_line, region_text};
 use crate::{Renderer, is_potential};
@@ -62,15 +72,39 @@ pub fn sarif_log(report: &Report, include_potential: bool) -> Value {
             });
         }
     }
-    let descriptors: Vec<Value> = rules.iter().map(rule_descriptor).collect();
-
+    let mut descriptors: Vec<Value> = rules
+        .iter()
+        .map(|r| rule_descriptor(r, r.default_severity))
+        .collect();
+    // One descriptor per rule and severity used: the rule's own for its
+    // default severity, `<rule>/<severity>` for the others, added in the
+    // order results first need them.
+    let mut index: std::collections::BTreeMap<(String, Severity), (usize, String)> = rules
+        .iter()
+        .enumerate()
+        .map(|(i, r)| ((r.id.clone(), r.default_severity), (i, r.id.clone())))
+        .collect();
     let results: Vec<Value> = report
         .threats
         .iter()
         .filter(|t| include_potential || !is_potential(t))
         .map(|t| {
-            let index = rules.iter().position(|r| r.id == t.rule).unwrap_or(0);
-            result(t, index)
+            let key = (t.rule.clone(), t.severity);
+            let (i, id) = index
+                .entry(key)
+                .or_insert_with(|| {
+                    let rule = rules
+                        .iter()
+                        .find(|r| r.id == t.rule)
+                        .expect("every threat's rule has a descriptor (added above)");
+                    descriptors.push(rule_descriptor(rule, t.severity));
+                    (
+                        descriptors.len() - 1,
+                        severity_rule_id(&t.rule, t.severity, rule),
+                    )
+                })
+                .clone();
+            result(t, i, &id)
         })
         .collect();
 
@@ -86,29 +120,63 @@ pub fn sarif_log(report: &Report, include_potential: bool) -> Value {
         driver.insert("informationUri".into(), json!(INFORMATION_URI));
     }
     driver.insert("rules".into(), Value::Array(descriptors));
-    // Nothing skipped silently: files that failed are error notifications
-    // (the run is then not "successful"), files whose content is otherwise
-    // unknown (malformed, over a budget) warnings, and every skipped file
-    // is counted by reason in the invocation's properties.
-    let notifications: Vec<Value> = report
-        .files
-        .skipped
+    // Nothing skipped silently: every file not fully analysed is a
+    // notification of its own (an error when it failed — the run is then
+    // not "successful" —, a warning when gates count it, a note when a
+    // decision accepts it), the deliberate skips one note counting them by
+    // reason, and every skipped file is counted in the properties.
+    let mut notifications: Vec<Value> = report
+        .unanalysed
         .iter()
-        .filter(|s| s.failed || s.unverified)
-        .map(|s| {
+        .map(|u| {
+            let mut location =
+                json!({ "artifactLocation": { "uri": uri(&u.path), "uriBaseId": "%SRCROOT%" } });
+            if u.reason == "truncated" {
+                location["region"] =
+                    json!({ "startLine": crate::text::unanalysed_line(report, u) });
+            }
             json!({
-                "level": if s.failed { "error" } else { "warning" },
-                "message": { "text": format!("{}: {}", one_line(&s.path), one_line(&s.message)) },
-                "locations": [{ "physicalLocation": { "artifactLocation": { "uri": uri(&s.path), "uriBaseId": "%SRCROOT%" } } }],
+                "level": crate::text::unanalysed_level(report, u),
+                "message": { "text": format!(
+                    "{}: {} ({})",
+                    one_line(&u.path),
+                    one_line(&u.message),
+                    crate::text::unanalysed_state(u)
+                ) },
+                "locations": [{ "physicalLocation": location }],
+                "properties": {
+                    "breakwater/id": u.id,
+                    "breakwater/reason": u.reason,
+                    "breakwater/status": u.status.name(),
+                },
             })
         })
         .collect();
+    let mut deliberate: std::collections::BTreeMap<String, usize> = Default::default();
+    for s in report.files.skipped.iter().filter(|s| !s.unverified) {
+        *deliberate.entry(one_line(&s.reason)).or_default() += 1;
+    }
+    if !deliberate.is_empty() {
+        let n: usize = deliberate.values().sum();
+        let mut by: Vec<(&String, &usize)> = deliberate.iter().collect();
+        by.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
+        let reasons: Vec<String> = by.iter().map(|(r, n)| format!("{n} {r}")).collect();
+        notifications.push(json!({
+            "level": "note",
+            "message": { "text": format!(
+                "Skipped {} by choice: {}",
+                crate::text::count(n, "file", "files"),
+                reasons.join(", ")
+            ) },
+        }));
+    }
+    let failed = report.files.skipped.iter().any(|s| s.failed);
     let skipped: Map<String, Value> = crate::text::skipped_by_reason(report)
         .into_iter()
         .map(|(r, n)| (r, json!(n)))
         .collect();
     let invocation = json!({
-        "executionSuccessful": !report.files.skipped.iter().any(|s| s.failed),
+        "executionSuccessful": !failed,
         "toolExecutionNotifications": notifications,
         "properties": {
             "breakwater/analysedFiles": report.files.analysed,
@@ -165,7 +233,18 @@ fn precision(rule_level: &str) -> &'static str {
     }
 }
 
-fn rule_descriptor(r: &RuleSummary) -> Value {
+/// The descriptor id results of `rule` at `sev` point at: the rule's own
+/// at its default severity, else `<rule>/<severity>`.
+fn severity_rule_id(rule: &str, sev: Severity, summary: &RuleSummary) -> String {
+    if sev == summary.default_severity {
+        rule.to_string()
+    } else {
+        format!("{rule}/{}", sev.name())
+    }
+}
+
+/// The descriptor of rule `r` for its results at severity `sev`.
+fn rule_descriptor(r: &RuleSummary, sev: Severity) -> Value {
     let mut tags = vec!["security".to_string()];
     for cwe in &r.cwe {
         tags.push(format!("CWE-{cwe}"));
@@ -177,9 +256,10 @@ fn rule_descriptor(r: &RuleSummary) -> Value {
             tags.push(o);
         }
     }
+    let id = severity_rule_id(&r.id, sev, r);
     let mut d = Map::new();
-    d.insert("id".into(), json!(r.id));
-    d.insert("name".into(), json!(camel_case(&r.id)));
+    d.insert("id".into(), json!(id));
+    d.insert("name".into(), json!(camel_case(&id)));
     d.insert("shortDescription".into(), json!({ "text": r.title }));
     let full = if r.summary.trim().is_empty() {
         &r.title
@@ -192,16 +272,18 @@ fn rule_descriptor(r: &RuleSummary) -> Value {
     }
     d.insert(
         "defaultConfiguration".into(),
-        json!({ "level": level(r.default_severity) }),
+        json!({ "level": level(sev) }),
     );
-    d.insert(
-        "properties".into(),
-        json!({
-            "tags": tags,
-            "security-severity": r.default_severity.security_severity(),
-            "precision": precision(&r.level),
-        }),
-    );
+    let mut props = Map::new();
+    props.insert("tags".into(), json!(tags));
+    props.insert("security-severity".into(), json!(sev.security_severity()));
+    props.insert("precision".into(), json!(precision(&r.level)));
+    if id != r.id {
+        // A severity variant: the rule it is, and why it exists.
+        props.insert("breakwater/rule".into(), json!(r.id));
+        props.insert("breakwater/severity".into(), json!(sev.name()));
+    }
+    d.insert("properties".into(), Value::Object(props));
     Value::Object(d)
 }
 
@@ -212,9 +294,9 @@ fn escape_brackets(s: &str) -> String {
         .replace(']', "\\]")
 }
 
-fn result(t: &Threat, rule_index: usize) -> Value {
+fn result(t: &Threat, rule_index: usize, rule_id: &str) -> Value {
     let mut r = Map::new();
-    r.insert("ruleId".into(), json!(t.rule));
+    r.insert("ruleId".into(), json!(rule_id));
     r.insert("ruleIndex".into(), json!(rule_index));
     r.insert("level".into(), json!(level(t.severity)));
 
@@ -290,6 +372,7 @@ fn result(t: &Threat, rule_index: usize) -> Value {
         "properties".into(),
         json!({
             "breakwater/id": t.id,
+            "breakwater/rule": t.rule,
             "confidence": confidence_name(t.confidence),
             "severity": t.severity.name(),
             "stride": t.stride,

@@ -56,6 +56,7 @@ const BOLD: &str = "1";
 const GUTTER: &str = "1;34";
 const SECONDARY: &str = "1;36";
 const ERROR: &str = "1;31";
+const WARNING: &str = "1;33";
 
 impl Paint {
     fn paint(self, s: &str, code: &str) -> String {
@@ -201,6 +202,30 @@ impl Renderer for Compact {
                 one_line(&t.id)
             )?;
         }
+        // Nothing skipped silently: each file not fully analysed on a line
+        // of its own (where, why, and whether a decision accepts it), then
+        // every skip counted by reason.
+        for u in &report.unanalysed {
+            let level = text::unanalysed_level(report, u);
+            writeln!(
+                out,
+                "{}: {} {} ({}) [{}]",
+                paint.paint(
+                    &format!("{}:{}", clean(&u.path), text::unanalysed_line(report, u)),
+                    BOLD
+                ),
+                paint.paint(
+                    &format!("{level}[{}]", one_line(&u.reason)),
+                    level_code(level)
+                ),
+                one_line(&u.message),
+                u.status.name(),
+                one_line(&u.id)
+            )?;
+        }
+        if let Some(line) = text::skipped_line(report) {
+            writeln!(out, "{line}")?;
+        }
         let tally = Tally::new(report, self.opts.include_potential);
         writeln!(
             out,
@@ -210,6 +235,14 @@ impl Renderer for Compact {
                 BOLD
             )
         )
+    }
+}
+
+fn level_code(level: &str) -> &'static str {
+    match level {
+        "error" => ERROR,
+        "warning" => WARNING,
+        _ => BOLD,
     }
 }
 
@@ -669,30 +702,28 @@ fn files_section(cx: &mut Ctx<'_>, report: &Report) -> io::Result<()> {
     let p = cx.paint;
     let files = &report.files;
     let mut wrote = false;
-    if !files.skipped.is_empty() {
-        let reasons: Vec<String> = text::skipped_by_reason(report)
-            .into_iter()
-            .map(|(r, n)| format!("{n} {r}"))
-            .collect();
+    if let Some(line) = text::skipped_line(report) {
+        cx.para("", 2, &line)?;
+        wrote = true;
+    }
+    if !report.unanalysed.is_empty() {
         cx.para(
             "",
             2,
             &format!(
-                "Skipped {}: {}",
-                count(files.skipped.len(), "file", "files"),
-                reasons.join(", ")
+                "Not fully analysed ({}): a flow through them may be missing",
+                count(report.unanalysed.len(), "file", "files")
             ),
         )?;
-        // Each file whose content is unknown is named: failures as errors,
-        // the rest (malformed, over a budget) as warnings.
-        for s in files.skipped.iter().filter(|s| s.failed || s.unverified) {
-            let msg = format!("{}: {}", clean(&s.path), one_line(&s.message));
-            let label = if s.failed {
-                p.paint("error", ERROR)
-            } else {
-                p.paint("warning", "1;33")
-            };
-            cx.para(&format!("  {label}: "), 4, &msg)?;
+        for u in &report.unanalysed {
+            let level = text::unanalysed_level(report, u);
+            let msg = format!("{}: {}", clean(&u.path), one_line(&u.message));
+            cx.para(
+                &format!("  {}: ", p.paint(level, level_code(level))),
+                4,
+                &msg,
+            )?;
+            cx.para("      = ", 8, &text::unanalysed_state(u))?;
         }
         wrote = true;
     }

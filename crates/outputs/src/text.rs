@@ -3,7 +3,7 @@
 
 use crate::{is_open, is_potential};
 use bw_facts::Location;
-use bw_threats::{Confidence, Excerpt, Report, Severity, Status, Threat};
+use bw_threats::{Confidence, Excerpt, Report, Severity, Status, Threat, UnanalysedFile};
 use std::time::Duration;
 
 /// Severities from the most to the least severe.
@@ -15,17 +15,22 @@ pub const SEVERITIES: [Severity; 5] = [
     Severity::Info,
 ];
 
-/// Replace control characters (ANSI escapes, carriage returns, …) so text
-/// from the repository cannot drive the terminal. Tabs and newlines become
-/// spaces.
+/// Prose from the repository, safe for a terminal: tabs and line breaks
+/// become spaces, every other control character (ANSI escapes, …) is
+/// spelled out visibly ([`bw_files::terminal_safe`]), so text from the
+/// repository cannot drive the terminal.
 pub fn clean(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\t' | '\n' | '\r' => ' ',
-            c if c.is_control() => '\u{FFFD}',
-            c => c,
+    let spaced: String = s
+        .chars()
+        .map(|c| {
+            if matches!(c, '\t' | '\n' | '\r') {
+                ' '
+            } else {
+                c
+            }
         })
-        .collect()
+        .collect();
+    bw_files::terminal_safe(&spaced).into_owned()
 }
 
 /// Collapse whitespace runs to one space and clean the result.
@@ -34,7 +39,7 @@ pub fn one_line(s: &str) -> String {
 }
 
 /// A code line for display: tabs expanded to four spaces, control
-/// characters replaced. Returns the characters and, for each original
+/// characters spelled out ([`bw_files::terminal_safe`]). Returns the characters and, for each original
 /// character index, its display column (0-based), plus one past the end.
 pub fn display_line(line: &str) -> (Vec<char>, Vec<usize>) {
     let mut chars = Vec::with_capacity(line.len());
@@ -44,8 +49,7 @@ pub fn display_line(line: &str) -> (Vec<char>, Vec<usize>) {
         match c {
             '\t' => chars.extend([' '; 4]),
             '\n' | '\r' => chars.push(' '),
-            c if c.is_control() => chars.push('\u{FFFD}'),
-            c => chars.push(c),
+            c => chars.extend(bw_files::terminal_safe(c.encode_utf8(&mut [0; 4])).chars()),
         }
     }
     cols.push(chars.len());
@@ -477,7 +481,7 @@ pub fn location_text(t: &Threat) -> String {
     }
     format!(
         "{}:{}:{}",
-        clean(&t.location.path),
+        bw_files::terminal_safe(&t.location.path),
         t.location.start_line,
         t.location.start_col
     )
@@ -593,6 +597,90 @@ pub fn skipped_by_reason(report: &Report) -> Vec<(String, usize)> {
     v
 }
 
+/// `Skipped 8 files: 3 test, 2 vendored, 1 too-large`, or `None` when
+/// nothing was skipped. Every skip is counted here; the ones that leave
+/// code unverified are also listed by file ([`Report::unanalysed`]).
+pub fn skipped_line(report: &Report) -> Option<String> {
+    if report.files.skipped.is_empty() {
+        return None;
+    }
+    let reasons: Vec<String> = skipped_by_reason(report)
+        .into_iter()
+        .map(|(r, n)| format!("{n} {r}"))
+        .collect();
+    Some(format!(
+        "Skipped {}: {}",
+        count(report.files.skipped.len(), "file", "files"),
+        reasons.join(", ")
+    ))
+}
+
+/// How bad an unanalysed file is for a reader: `error` when it failed
+/// (the scan is incomplete), `warning` when a gate counts it, `note` when
+/// a decision accepts it.
+pub fn unanalysed_level(report: &Report, u: &UnanalysedFile) -> &'static str {
+    if !u.status.is_open() {
+        "note"
+    } else if report
+        .files
+        .skipped
+        .iter()
+        .any(|s| s.path == u.path && s.failed)
+    {
+        "error"
+    } else {
+        "warning"
+    }
+}
+
+/// What an unanalysed file's state is, in one sentence: the decision that
+/// accepts it, or why it counts and how to accept it.
+pub fn unanalysed_state(u: &UnanalysedFile) -> String {
+    match (u.status, &u.decision) {
+        (Status::Open, _) => format!(
+            "counts against --fail-on until a decision accepts it: {}",
+            accept_command(&u.id)
+        ),
+        (s, _) if s.is_open() => format!(
+            "{}; counts against --fail-on until accepted again: {}",
+            one_line(u.status_reason.as_deref().unwrap_or(s.name())),
+            accept_command(&u.id)
+        ),
+        (s, Some(d)) => {
+            let who: Vec<&str> = [d.author.as_str(), d.date.as_str()]
+                .into_iter()
+                .filter(|x| !x.is_empty())
+                .collect();
+            let who = if who.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", one_line(&who.join(", ")))
+            };
+            format!("{} by decision{who}: {}", s.name(), one_line(&d.reason))
+        }
+        (s, None) => s.name().to_string(),
+    }
+}
+
+/// The command that records a decision accepting an unanalysed file.
+pub fn accept_command(id: &str) -> String {
+    format!(
+        "breakwater triage '{}' --status accepted --reason \"…\"",
+        one_line(id)
+    )
+}
+
+/// The line a truncated file's first note points at (1 for skipped files).
+pub fn unanalysed_line(report: &Report, u: &UnanalysedFile) -> u32 {
+    report
+        .files
+        .truncated
+        .iter()
+        .find(|t| t.path == u.path)
+        .and_then(|t| t.notes.first())
+        .map_or(1, |n| n.line.max(1))
+}
+
 /// The name of an element, or its id when the model does not know it.
 pub fn element_name(report: &Report, id: &str) -> String {
     match report.model.element(id) {
@@ -620,10 +708,14 @@ mod tests {
 
     #[test]
     fn clean_strips_escapes() {
-        assert_eq!(clean("a\x1b[31mb\tc"), "a\u{FFFD}[31mb c");
+        // Escapes are spelled out, visibly, never passed to the terminal.
+        assert_eq!(clean("a\x1b[31mb\tc"), "a\\x1b[31mb c");
         let (chars, cols) = display_line("\tx");
         assert_eq!(chars.iter().collect::<String>(), "    x");
         assert_eq!(cols, vec![0, 4, 5]);
+        let (chars, cols) = display_line("a\x1bb");
+        assert_eq!(chars.iter().collect::<String>(), "a\\x1bb");
+        assert_eq!(cols, vec![0, 1, 5, 6]);
     }
 
     #[test]

@@ -157,6 +157,8 @@ fn empty_report_says_so() {
     report.questions.clear();
     report.files.skipped.clear();
     report.files.partial.clear();
+    report.files.truncated.clear();
+    report.unanalysed.clear();
     let out = render_to_string(Format::Compact, &report, &opts(100, false));
     assert_eq!(out, "No threats found in 23 files in 0.42s\n");
     let md = render_to_string(Format::Markdown, &report, &opts(100, false));

@@ -124,7 +124,9 @@ fn sarif_results_flows_and_suppressions() {
         assert_eq!(run["tool"]["driver"]["rules"][idx]["id"], r["ruleId"]);
     }
     let sql = &results[0];
-    assert_eq!(sql["ruleId"], "sql-injection");
+    // A critical SQL injection of a rule whose default is high: its own
+    // descriptor, so code scanning shows it as critical.
+    assert_eq!(sql["ruleId"], "sql-injection/critical");
     assert_eq!(sql["level"], "error");
     let flow = sql["codeFlows"][0]["threadFlows"][0]["locations"]
         .as_array()
@@ -170,4 +172,88 @@ fn the_sarif_check_does_reject_bad_logs() {
     log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] =
         Value::from(0);
     assert!(!validator.is_valid(&log));
+}
+
+/// The severity a code-scanning reader sees is the one breakwater computed:
+/// GitHub reads `security-severity` from the rule a result points at, so a
+/// result whose severity moved from its rule's default points at a
+/// descriptor for that severity. Every result's own `level` and
+/// `security-severity` agree with its descriptor's.
+#[test]
+fn every_result_points_at_a_rule_with_its_own_severity() {
+    use bw_threats::Severity;
+    let mut report = common::sample_report();
+    let sql = report
+        .threats
+        .iter()
+        .find(|t| t.rule == "sql-injection")
+        .unwrap()
+        .clone();
+    let default = report
+        .rules
+        .iter()
+        .find(|r| r.id == "sql-injection")
+        .unwrap()
+        .default_severity;
+    assert_eq!(default, Severity::High);
+    // The sample has it at critical (internet-facing) and medium; one more
+    // at the rule's default, and one at low.
+    let mut at_default = sql.clone();
+    at_default.id = format!("{}#2", sql.id);
+    at_default.severity = Severity::High;
+    let mut moved = sql.clone();
+    moved.id = format!("{}#3", sql.id);
+    moved.severity = Severity::Low;
+    report.threats.push(at_default.clone());
+    report.threats.push(moved.clone());
+    let out = render_to_string(Format::Sarif, &report, &TerminalOptions::default());
+    let log: Value = serde_json::from_str(&out).unwrap();
+    validate(&sarif_schema(), &log);
+    let run = &log["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    let unique: std::collections::BTreeSet<&&str> = ids.iter().collect();
+    assert_eq!(
+        unique.len(),
+        ids.len(),
+        "descriptor ids are unique: {ids:?}"
+    );
+    for r in run["results"].as_array().unwrap() {
+        let rule = &rules[r["ruleIndex"].as_u64().unwrap() as usize];
+        assert_eq!(rule["id"], r["ruleId"]);
+        assert_eq!(
+            rule["properties"]["security-severity"], r["properties"]["security-severity"],
+            "{}",
+            r["properties"]["breakwater/id"]
+        );
+        assert_eq!(rule["defaultConfiguration"]["level"], r["level"]);
+        let sev = Severity::parse(r["properties"]["severity"].as_str().unwrap()).unwrap();
+        assert_eq!(
+            r["properties"]["security-severity"],
+            sev.security_severity()
+        );
+    }
+    let result_of = |id: &str| {
+        run["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["properties"]["breakwater/id"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(result_of(&sql.id)["ruleId"], "sql-injection/critical");
+    assert_eq!(result_of(&at_default.id)["ruleId"], "sql-injection");
+    let m = result_of(&moved.id);
+    assert_eq!(m["ruleId"], "sql-injection/low");
+    assert_eq!(m["level"], "note");
+    assert_eq!(m["properties"]["breakwater/rule"], "sql-injection");
+    let variant = &rules[m["ruleIndex"].as_u64().unwrap() as usize];
+    assert_eq!(variant["properties"]["security-severity"], "3.0");
+    assert_eq!(variant["properties"]["breakwater/rule"], "sql-injection");
+    // The same fingerprint scheme: an alert is still keyed by the threat id.
+    assert_eq!(
+        m["partialFingerprints"]["breakwater/v1"],
+        bw_outputs::sarif::id_fingerprint(&moved.id)
+    );
 }

@@ -7,8 +7,12 @@
 //! has another id (a renamed or moved function), *orphaned* when the threat
 //! is gone, and *unverified* when the threat's file could not be analysed
 //! this time — never read as resolved.
+//!
+//! A file the analysis could not cover ([`UnanalysedFile`]) is accepted the
+//! same way: a decision keyed by its id (`unanalysed@<path>::<file>`),
+//! pinned to the file's blob id, stale when the file changes.
 
-use crate::report::{AppliedDecision, Status, Threat, UnmatchedDecision};
+use crate::report::{AppliedDecision, Status, Threat, UnanalysedFile, UnmatchedDecision};
 use bw_model::modelfile::{DECISION_STATUSES, Decision, is_date};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -108,6 +112,28 @@ pub fn decision_for(t: &Threat, verdict: &Verdict, author: &str, date: &str) -> 
     }
 }
 
+/// The model-file decision recording `verdict` on a file the analysis
+/// could not cover, pinned to the file's content as it is now (its blob
+/// id): it goes stale when the file changes, so a later edit is checked
+/// again.
+pub fn decision_for_unanalysed(
+    u: &UnanalysedFile,
+    verdict: &Verdict,
+    author: &str,
+    date: &str,
+) -> Decision {
+    Decision {
+        status: verdict.status.clone(),
+        reason: verdict.reason.clone(),
+        author: author.to_string(),
+        date: date.to_string(),
+        fingerprint: u.fingerprint.clone(),
+        evidence: format!("{} ({})", u.path, u.reason),
+        ticket: verdict.ticket.clone(),
+        expires: verdict.expires.clone(),
+    }
+}
+
 /// Attach decisions to threats (in place) and return those that match no
 /// threat. `skipped` holds the paths that were not analysed this time;
 /// `today` is `YYYY-MM-DD`.
@@ -124,7 +150,8 @@ pub fn attach(
         .collect();
     let mut taken: BTreeSet<usize> = BTreeSet::new();
     let mut left: Vec<(&String, &Decision)> = vec![];
-    for (key, d) in decisions {
+    // Decisions on unanalysed files are attached by `attach_unanalysed`.
+    for (key, d) in decisions.iter().filter(|(k, _)| !UnanalysedFile::is_id(k)) {
         match by_id.get(key) {
             Some(&i) => {
                 apply(&mut threats[i], key, d, today, false);
@@ -188,7 +215,57 @@ pub fn attach(
     unmatched
 }
 
+/// Attach the decisions keyed by unanalysed-file ids to those files (in
+/// place) and return the ones that match no such file: orphaned, since the
+/// file is analysed in full now (or gone).
+pub fn attach_unanalysed(
+    files: &mut [UnanalysedFile],
+    decisions: &BTreeMap<String, Decision>,
+    today: &str,
+) -> Vec<UnmatchedDecision> {
+    let mut unmatched = vec![];
+    for (key, d) in decisions.iter().filter(|(k, _)| UnanalysedFile::is_id(k)) {
+        match files.iter_mut().find(|f| &f.id == key) {
+            Some(f) => {
+                let mut at = Decided {
+                    fingerprint: &f.fingerprint,
+                    status: &mut f.status,
+                    status_reason: &mut f.status_reason,
+                    decision: &mut f.decision,
+                };
+                apply_to(&mut at, key, d, today, false);
+            }
+            None => unmatched.push(UnmatchedDecision {
+                key: key.clone(),
+                status: d.status.clone(),
+                reason: d.reason.clone(),
+                state: "orphaned".into(),
+                note: "the file is analysed in full now (or gone): delete the decision (breakwater triage --remove)".into(),
+            }),
+        }
+    }
+    unmatched
+}
+
+/// What a decision changes on a threat or an unanalysed file.
+struct Decided<'a> {
+    fingerprint: &'a str,
+    status: &'a mut Status,
+    status_reason: &'a mut Option<String>,
+    decision: &'a mut Option<AppliedDecision>,
+}
+
 fn apply(t: &mut Threat, key: &str, d: &Decision, today: &str, moved: bool) {
+    let mut at = Decided {
+        fingerprint: &t.fingerprint,
+        status: &mut t.status,
+        status_reason: &mut t.status_reason,
+        decision: &mut t.decision,
+    };
+    apply_to(&mut at, key, d, today, moved);
+}
+
+fn apply_to(t: &mut Decided<'_>, key: &str, d: &Decision, today: &str, moved: bool) {
     let stale = d.fingerprint != t.fingerprint;
     let expired = d
         .expires
@@ -204,7 +281,7 @@ fn apply(t: &mut Threat, key: &str, d: &Decision, today: &str, moved: bool) {
     } else {
         format!(" ({who})")
     };
-    t.decision = Some(AppliedDecision {
+    *t.decision = Some(AppliedDecision {
         key: key.to_string(),
         status: d.status.clone(),
         reason: d.reason.clone(),
@@ -216,7 +293,7 @@ fn apply(t: &mut Threat, key: &str, d: &Decision, today: &str, moved: bool) {
         decided_on: stale.then(|| d.evidence.clone()),
     });
     // Inline ignores and suppressions were applied first and stand.
-    if t.status != Status::Open {
+    if *t.status != Status::Open {
         return;
     }
     let moved_note = if moved {
@@ -225,8 +302,8 @@ fn apply(t: &mut Threat, key: &str, d: &Decision, today: &str, moved: bool) {
         String::new()
     };
     if stale {
-        t.status = Status::Stale;
-        t.status_reason = Some(if d.fingerprint.is_empty() {
+        *t.status = Status::Stale;
+        *t.status_reason = Some(if d.fingerprint.is_empty() {
             format!(
                 "decided {}{who} without a fingerprint: review it and record it again with breakwater triage{moved_note}",
                 d.status
@@ -243,15 +320,15 @@ fn apply(t: &mut Threat, key: &str, d: &Decision, today: &str, moved: bool) {
             )
         });
     } else if expired {
-        t.status = Status::Expired;
-        t.status_reason = Some(format!(
+        *t.status = Status::Expired;
+        *t.status_reason = Some(format!(
             "decided {}{who}, expired on {}: review it{moved_note}",
             d.status,
             d.expires.as_deref().unwrap_or_default()
         ));
     } else if let Some(s) = Status::from_decision(&d.status) {
-        t.status = s;
-        t.status_reason = Some(format!("{}{moved_note}", d.reason));
+        *t.status = s;
+        *t.status_reason = Some(format!("{}{moved_note}", d.reason));
     }
 }
 

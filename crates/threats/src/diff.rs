@@ -6,7 +6,7 @@
 //! listed with their authors, and by default they do not close the change's
 //! own new threats for the gate: a change cannot approve itself.
 
-use crate::report::{Confidence, Report, Severity, Status, Threat};
+use crate::report::{Confidence, Report, Severity, Status, Threat, UnanalysedFile};
 use bw_facts::InlineIgnore;
 use bw_model::modelfile::ModelFile;
 use bw_model::{AuthState, DataFlow, Element, ElementKind};
@@ -99,6 +99,16 @@ pub struct DiffReport {
     pub trust_head_decisions: bool,
     /// Files head could not analyse.
     pub head_failed: Vec<String>,
+    /// Files the change adds or changes that head could not fully analyse
+    /// (failed, too large, truncated), with their head status: a gate
+    /// counts them like new threats, whatever `--fail-on` says, until a
+    /// decision accepts them. Unchanged ones are not listed (like the
+    /// threats base already had).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unanalysed: Vec<UnanalysedFile>,
+    /// Every file head skipped, counted by reason (`test`, `vendored`, …).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub head_skipped: BTreeMap<String, usize>,
 }
 
 /// Where a threat's evidence is, as `path::symbol`, or its element.
@@ -309,6 +319,20 @@ pub fn compare(base: &Report, head: &Report, inp: &DiffInputs<'_>) -> DiffReport
         }
     }
 
+    // Files head could not cover that the change touched: not in base's
+    // list with the same content.
+    let unanalysed = head
+        .unanalysed
+        .iter()
+        .filter(|u| {
+            !base
+                .unanalysed
+                .iter()
+                .any(|b| b.path == u.path && b.fingerprint == u.fingerprint)
+        })
+        .cloned()
+        .collect();
+
     // What the change adds to silence threats.
     let mut silencers_added = vec![];
     let empty = ModelFile::default();
@@ -389,6 +413,11 @@ pub fn compare(base: &Report, head: &Report, inp: &DiffInputs<'_>) -> DiffReport
             .filter(|s| s.failed)
             .map(|s| s.path.clone())
             .collect(),
+        unanalysed,
+        head_skipped: head.files.skipped.iter().fold(BTreeMap::new(), |mut m, s| {
+            *m.entry(s.reason.clone()).or_default() += 1;
+            m
+        }),
     }
 }
 
@@ -407,19 +436,39 @@ impl DiffReport {
         // threat, so whatever closes it now is new in all but odd cases;
         // check the list to be exact.
         let key = t.decision.as_ref().map(|d| d.key.as_str()).unwrap_or(&t.id);
+        self.silenced_here(key, &t.id, &t.location.path, t.location.start_line)
+    }
+
+    /// Whether an unanalysed file the change touched counts for the gate:
+    /// open, or accepted only by a decision this change added (unless the
+    /// change's decisions are trusted).
+    pub fn counts_file(&self, u: &UnanalysedFile) -> bool {
+        if u.status.is_open() {
+            return true;
+        }
+        if self.trust_head_decisions {
+            return false;
+        }
+        let key = u.decision.as_ref().map(|d| d.key.as_str()).unwrap_or(&u.id);
+        self.silenced_here(key, &u.id, &u.path, 0)
+    }
+
+    /// Whether this change added what closes `id` (a decision or
+    /// suppression keyed by `key` or `id`, or an inline ignore at `line`).
+    fn silenced_here(&self, key: &str, id: &str, path: &str, line: u32) -> bool {
         self.silencers_added.iter().any(|s| match s.kind.as_str() {
-            "decision" | "suppression" => s.target == key || s.target == t.id,
+            "decision" | "suppression" => s.target == key || s.target == id,
             _ => {
-                let (path, line) = s.target.rsplit_once(':').unwrap_or(("", ""));
-                let line: u32 = line.parse().unwrap_or(0);
-                path == t.location.path
-                    && (line == t.location.start_line || line + 1 == t.location.start_line)
+                let (at, n) = s.target.rsplit_once(':').unwrap_or(("", ""));
+                let n: u32 = n.parse().unwrap_or(0);
+                line > 0 && at == path && (n == line || n + 1 == line)
             }
         })
     }
 
     /// New threats at or above `min` that count for the gate, plus base
-    /// threats head could not verify.
+    /// threats head could not verify, plus the files the change touched
+    /// that head could not fully analyse and no (trusted) decision accepts.
     pub fn gate_hits(&self, min: Severity, include_potential: bool) -> usize {
         let shown = |t: &Threat| {
             t.severity >= min && (include_potential || t.confidence != Confidence::Potential)
@@ -429,6 +478,16 @@ impl DiffReport {
             .filter(|t| shown(t) && self.counts(t))
             .count()
             + self.threats_unverified.iter().filter(|t| shown(t)).count()
+            + self.unanalysed_hits()
+    }
+
+    /// The files the change touched that head could not fully analyse and
+    /// that count for the gate.
+    pub fn unanalysed_hits(&self) -> usize {
+        self.unanalysed
+            .iter()
+            .filter(|u| self.counts_file(u))
+            .count()
     }
 
     /// A short line: `2 new threats (1 high), 1 resolved, 3 elements added`.
@@ -444,6 +503,7 @@ impl DiffReport {
             && self.threats_severity_changed.is_empty()
             && self.decisions_stale.is_empty()
             && self.silencers_added.is_empty()
+            && self.unanalysed.is_empty()
     }
 
     /// The anchor of a threat, for renderers.

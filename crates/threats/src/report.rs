@@ -300,12 +300,76 @@ pub struct SkippedFile {
     pub message: String,
     /// True when the file failed (the scan is incomplete).
     pub failed: bool,
-    /// True when what the file holds is unknown: it failed, is malformed,
-    /// or is over a budget (size, time, memory, expansion, depth), as
-    /// opposed to left out for what it is (test, vendored, generated…).
-    /// Outputs name each such file.
-    #[serde(default)]
+    /// True when the file was not left out by choice (it failed, is too
+    /// large, …): gates count it until a decision accepts it (see
+    /// [`Report::unanalysed`]). Test, vendored, generated and minified code
+    /// and links are left out by choice.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub unverified: bool,
+}
+
+/// Where the analysis of a file stopped short: a limit was reached and
+/// the code beyond it was not analysed.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+pub struct TruncationNote {
+    /// Which limit (`nesting-depth`, `unresolved-calls`).
+    pub limit: String,
+    /// The first line where it was reached in `symbol`.
+    pub line: u32,
+    /// The enclosing symbol (`create_app.upload`, `<module>`).
+    pub symbol: String,
+    /// What was not analysed, for a person.
+    pub message: String,
+}
+
+/// A file analysed only in part: its facts stand, but a flow through the
+/// parts named by its notes may be missing.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+pub struct TruncatedFile {
+    pub path: String,
+    pub notes: Vec<TruncationNote>,
+}
+
+/// A file the analysis could not cover, for a reason that is no choice:
+/// skipped as unreadable, undecodable, too large, over a budget, …, or
+/// truncated. Gates count it (like a threat) until a decision keyed by its
+/// `id` accepts it; deliberate skips (test, vendored, generated, minified
+/// code, links) are never listed here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct UnanalysedFile {
+    /// `unanalysed@<path>::<file>`: the key of the decision that accepts it.
+    pub id: String,
+    pub path: String,
+    /// `truncated`, or the skip reason (`too-large`, `timeout`, `unreadable`, …).
+    pub reason: String,
+    /// What happened, for a person.
+    pub message: String,
+    /// Hash of what was not analysed (the file's bytes, or its size when
+    /// too large to read): a decision accepting it goes stale when it changes.
+    pub fingerprint: String,
+    /// `open` (counted by gates), or what a decision made of it.
+    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_reason: Option<String>,
+    /// The model-file decision attached to it, current or not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<AppliedDecision>,
+}
+
+/// The id prefix of an [`UnanalysedFile`]: `unanalysed@<path>::<file>`.
+pub const UNANALYSED: &str = "unanalysed";
+
+impl UnanalysedFile {
+    /// The id of the unanalysed file at `path`.
+    pub fn id_for(path: &str) -> String {
+        format!("{UNANALYSED}@{path}::<file>")
+    }
+
+    /// Whether a decision key names an unanalysed file rather than a threat.
+    pub fn is_id(key: &str) -> bool {
+        key.strip_prefix(UNANALYSED)
+            .is_some_and(|rest| rest.starts_with('@') && rest.ends_with("::<file>"))
+    }
 }
 
 /// What was read.
@@ -319,6 +383,9 @@ pub struct FileStats {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub partial: Vec<String>,
     pub skipped: Vec<SkippedFile>,
+    /// Files whose analysis stopped short of part of their code, with where.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub truncated: Vec<TruncatedFile>,
 }
 
 /// Something discovery could not decide: asked, never asserted.
@@ -360,6 +427,9 @@ pub struct Summary {
     /// Open threats in the adoption baseline (included in `threats`; not gated).
     #[serde(default)]
     pub baseline: usize,
+    /// Files not fully analysed that no decision accepts (count against gates).
+    #[serde(default)]
+    pub unanalysed: usize,
 }
 
 /// An AI suggestion awaiting a person's triage: listed apart from the
@@ -413,4 +483,8 @@ pub struct Report {
     /// AI suggestions awaiting triage (not threats until a person accepts them).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub suggestions: Vec<PendingSuggestion>,
+    /// Files the analysis could not cover (failed, too large, truncated),
+    /// with what decisions made of them; sorted by path.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unanalysed: Vec<UnanalysedFile>,
 }

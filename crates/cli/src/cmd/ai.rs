@@ -8,7 +8,7 @@
 //! reaches neither SARIF nor gates until a person accepts it.
 
 use crate::exit;
-use bw_ai::config::{Settings, process_env};
+use bw_ai::config::{ConfigError, Settings, process_env};
 use bw_ai::context::Corpus;
 use bw_ai::http::UreqTransport;
 use bw_ai::log;
@@ -35,8 +35,8 @@ enum FormatArg {
 
 #[derive(clap::Args)]
 struct Common {
-    /// The repository root.
-    #[arg(short = 'C', long = "repo", default_value = ".")]
+    /// The model root (found from the current directory, or `-C DIR`).
+    #[arg(skip)]
     repo: PathBuf,
     /// Output format.
     #[arg(long, value_enum, default_value = "terminal")]
@@ -50,8 +50,9 @@ struct Common {
 
 #[derive(clap::Subcommand)]
 enum Sub {
-    /// Which provider, model and endpoint would be used, and where each setting comes from.
-    Status(StatusArgs),
+    /// Which provider, model and endpoint would be used, and where each setting comes from
+    /// (exit 0 when none is configured: it is a report).
+    Status,
     /// Ask for threats and mitigations the rules missed; store the verified ones as suggestions.
     Suggest(SuggestArgs),
     /// Explain one threat and how to fix it in this code (every change it proposes is checked).
@@ -66,12 +67,6 @@ enum Sub {
     Accept(TriageArgs),
     /// Reject AI suggestions, with the reason (the same claim is not admitted again).
     Reject(TriageArgs),
-}
-
-#[derive(clap::Args)]
-struct StatusArgs {
-    #[arg(short = 'C', long = "repo", default_value = ".")]
-    repo: PathBuf,
 }
 
 #[derive(clap::Args)]
@@ -141,14 +136,30 @@ struct TriageArgs {
     /// Who decided (default: GIT_AUTHOR_NAME/GIT_AUTHOR_EMAIL, else git config).
     #[arg(long)]
     author: Option<String>,
-    /// The repository root.
-    #[arg(short = 'C', long = "repo", default_value = ".")]
+    /// The model root (found from the current directory, or `-C DIR`).
+    #[arg(skip)]
     repo: PathBuf,
 }
 
 pub fn run(a: Args) -> u8 {
-    match a.command {
-        Sub::Status(s) => status(&s.repo),
+    // Every `ai` command works on the model root found from the current
+    // directory (or `-C DIR`): its breakwater.toml, log and suggestions.
+    let root = match super::target(None) {
+        Ok(t) => t.root,
+        Err(e) => return super::fail(e),
+    };
+    let mut command = a.command;
+    match &mut command {
+        Sub::Status => {}
+        Sub::Suggest(s) => s.common.repo = root.clone(),
+        Sub::Explain(s) => s.common.repo = root.clone(),
+        Sub::ReviewDiff(s) => s.common.repo = root.clone(),
+        Sub::Propose(s) => s.common.repo = root.clone(),
+        Sub::Replay(s) => s.common.repo = root.clone(),
+        Sub::Accept(t) | Sub::Reject(t) => t.repo = root.clone(),
+    }
+    match command {
+        Sub::Status => status(&root),
         Sub::Suggest(s) => {
             let (element, path, dry) = (s.element.clone(), s.path.clone(), s.dry_run);
             ask(&s.common, !dry, &|report, corpus, _| {
@@ -181,14 +192,31 @@ fn settings_for(root: &Path) -> Result<(Settings, Option<bw_model::modelfile::Mo
     Ok((s, mf))
 }
 
+/// A report of what would be used; nothing configured is a state to
+/// report (exit 0), a broken configuration an error (exit 2).
 fn status(root: &Path) -> u8 {
-    match settings_for(root) {
-        Ok((s, _)) => {
-            println!("provider: {}", s.provider.name());
-            println!("model: {}", s.model);
-            println!("endpoint: {}", s.endpoint);
-            println!("requests go to: {}", s.request_url());
-            println!(
+    let settings = super::load_model_file(root).and_then(|mf| {
+        match Settings::resolve(mf.as_ref().and_then(|m| m.ai.as_ref()), &process_env) {
+            Ok(s) => Ok(Some(s)),
+            Err(ConfigError::NotConfigured) => Ok(None),
+            Err(e) => Err(e.to_string()),
+        }
+    });
+    match settings {
+        Ok(None) => {
+            outln!("provider: none configured: AI is off, nothing is sent anywhere");
+            let help = ConfigError::NotConfigured.to_string();
+            for line in help.lines().skip(1) {
+                outln!("{line}");
+            }
+            exit::PASS
+        }
+        Ok(Some(s)) => {
+            outln!("provider: {}", s.provider.name());
+            outln!("model: {}", s.model);
+            outln!("endpoint: {}", s.endpoint);
+            outln!("requests go to: {}", s.request_url());
+            outln!(
                 "api key: {}",
                 if s.api_key.is_some() {
                     "set (never shown, never logged)"
@@ -197,9 +225,9 @@ fn status(root: &Path) -> u8 {
                 }
             );
             for (what, from) in &s.origins {
-                println!("  {what} from {from}");
+                outln!("  {what} from {from}");
             }
-            println!(
+            outln!(
                 "limits: timeout {} s, {} retries, concurrency {}, token budget {}, max context {} bytes, max answer {} bytes",
                 s.timeout.as_secs(),
                 s.max_retries,
@@ -208,10 +236,10 @@ fn status(root: &Path) -> u8 {
                 s.max_context_bytes,
                 s.max_response_bytes
             );
-            println!("parameters: {}", s.parameters());
-            println!("never sent: {}", s.exclude.join(", "));
+            outln!("parameters: {}", s.parameters());
+            outln!("never sent: {}", s.exclude.join(", "));
             if !s.include.is_empty() {
-                println!("only sent: {}", s.include.join(", "));
+                outln!("only sent: {}", s.include.join(", "));
             }
             exit::PASS
         }
@@ -270,7 +298,7 @@ fn store(root: &Path, report: &RunReport) -> Result<(), u8> {
     }
     match run::store(root, report) {
         Ok(n) => {
-            eprintln!(
+            info!(
                 "wrote {n} suggestion(s) to {FILE_NAME} as `suggested`; review them, then `breakwater ai accept ID` or `breakwater ai reject ID --reason \"…\"`"
             );
             Ok(())
@@ -281,7 +309,8 @@ fn store(root: &Path, report: &RunReport) -> Result<(), u8> {
 
 fn print(common: &Common, r: &RunReport) -> Result<(), String> {
     let text = match common.format {
-        FormatArg::Terminal => run::render_terminal(r),
+        // Repository text and the model's answer, made safe for a terminal.
+        FormatArg::Terminal => bw_files::terminal_safe_lines(&run::render_terminal(r)).into_owned(),
         FormatArg::Json => run::render_json(r),
     };
     super::write_output(None, text.as_bytes())
@@ -311,7 +340,7 @@ fn ask(common: &Common, write: bool, build: &Build<'_>) -> u8 {
             return code;
         }
         if corpus.masked.get() > 0 {
-            eprintln!(
+            info!(
                 "redacted {} secret value(s) before sending",
                 corpus.masked.get()
             );
@@ -354,7 +383,7 @@ fn replay(a: &ReplayArgs) -> u8 {
     with_checks(&a.common, mf, &settings, |corpus, checks| {
         let changed = run::changed_files(&manifest, corpus);
         if !changed.is_empty() {
-            eprintln!(
+            info!(
                 "warning: {} file(s) changed since the run, so checks may differ: {}",
                 changed.len(),
                 changed.join(", ")
@@ -498,12 +527,12 @@ fn triage(a: &TriageArgs, state: &str) -> u8 {
             state
         };
         if state == "accepted" && x.kind == "threat" {
-            println!(
+            outln!(
                 "{id}: {what}; it is now the threat {id} (rule {}), in scans, SARIF and gates; record decisions on it with `breakwater triage {id}`",
                 bw_engine::AI_RULE
             );
         } else {
-            println!("{id}: {what}");
+            outln!("{id}: {what}");
         }
     }
     exit::PASS

@@ -16,7 +16,7 @@ pub fn run(a: Args) -> u8 {
     let id = a.rule.split('@').next().unwrap_or(&a.rule);
     match lib.rules.get(id) {
         Some(r) => {
-            println!("{}", r.help_markdown().trim_end());
+            outln!("{}", r.help_markdown().trim_end());
             crate::exit::PASS
         }
         None => {

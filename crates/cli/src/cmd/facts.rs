@@ -2,33 +2,43 @@
 //! are matched against. For rule authors and bug reports.
 
 use bw_engine::{FsSource, Library, WalkOptions, facts_of};
+use bw_files::{FileSource, Listing, SourceError};
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// A repository, or a single file inside the current directory.
-    #[arg(default_value = ".")]
-    path: PathBuf,
+    /// A folder or a file in the repository: the facts of the files under it, with paths
+    /// relative to the model root (as threat ids are).
+    path: Option<PathBuf>,
+}
+
+/// A source that lists only the files under one folder (or one file).
+struct Scoped<'a> {
+    inner: &'a dyn FileSource,
+    scope: &'a str,
+}
+
+impl FileSource for Scoped<'_> {
+    fn list(&self) -> Result<Listing, SourceError> {
+        let mut l = self.inner.list()?;
+        let scope = self.scope;
+        l.files
+            .retain(|e| bw_engine::repo::in_scope(scope, &e.path));
+        l.skipped
+            .retain(|(p, _)| bw_engine::repo::in_scope(scope, p));
+        Ok(l)
+    }
+    fn read(&self, path: &str) -> Result<Vec<u8>, SourceError> {
+        self.inner.read(path)
+    }
 }
 
 pub fn run(a: Args) -> u8 {
-    let (root, only) = if a.path.is_file() {
-        (
-            a.path
-                .parent()
-                .map(PathBuf::from)
-                .unwrap_or_else(|| ".".into()),
-            a.path.file_name().map(|n| n.to_string_lossy().into_owned()),
-        )
-    } else {
-        (a.path.clone(), None)
+    let target = match super::target(a.path.as_deref()) {
+        Ok(t) => t,
+        Err(e) => return super::fail(e),
     };
-    let root = if root.as_os_str().is_empty() {
-        PathBuf::from(".")
-    } else {
-        root
-    };
-    let source = match FsSource::new(&root, WalkOptions::default()) {
+    let source = match FsSource::new(&target.root, WalkOptions::default()) {
         Ok(s) => s,
         Err(e) => return super::fail(e),
     };
@@ -36,17 +46,17 @@ pub fn run(a: Args) -> u8 {
         Ok(l) => l,
         Err(e) => return super::fail(e),
     };
-    let files = match facts_of(&source, &lib) {
+    let scoped = Scoped {
+        inner: &source,
+        scope: &target.scope,
+    };
+    let files = match facts_of(&scoped, &lib) {
         Ok(f) => f,
         Err(e) => return super::fail(e),
     };
-    let files: Vec<_> = files
-        .into_iter()
-        .filter(|f| only.as_deref().is_none_or(|o| f.path == o))
-        .collect();
     match serde_json::to_string_pretty(&files) {
         Ok(s) => {
-            println!("{s}");
+            outln!("{s}");
             crate::exit::PASS
         }
         Err(e) => super::fail(e),

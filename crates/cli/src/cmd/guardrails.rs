@@ -8,7 +8,7 @@ use bw_engine::{WalkOptions, scan};
 use bw_outputs::guardrails::{Target, section, splice};
 use clap::ValueEnum;
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
 pub enum TargetArg {
@@ -35,9 +35,9 @@ impl TargetArg {
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The repository.
-    #[arg(default_value = ".")]
-    path: PathBuf,
+    /// A folder in the repository: the guardrails of the model root found from it (the
+    /// nearest breakwater.toml upward, else the repository root) are written there.
+    path: Option<PathBuf>,
     /// Which assistant's file to write (repeat, or separate with commas, for several).
     #[arg(long, short, value_enum, required = true, value_delimiter = ',')]
     target: Vec<TargetArg>,
@@ -62,11 +62,16 @@ pub fn run(a: Args) -> u8 {
         max_file_bytes: a.max_file_size,
         ..WalkOptions::default()
     };
-    let ws = match super::open(&a.path, walk, &a.cache) {
+    let target = match super::target(a.path.as_deref()) {
+        Ok(t) => t,
+        Err(e) => return super::fail(e),
+    };
+    let root = target.root.as_path();
+    let ws = match super::open(root, walk, &a.cache) {
         Ok(w) => w,
         Err(e) => return super::fail(e),
     };
-    let opts = ws.scan_options(&a.path, a.threads);
+    let opts = ws.scan_options(root, a.threads);
     let out = match scan(&ws.source, &ws.lib, &opts) {
         Ok(o) => o,
         Err(e) => return super::fail(e),
@@ -83,22 +88,12 @@ pub fn run(a: Args) -> u8 {
     targets.dedup();
     let mut stale = 0;
     for t in targets.into_iter().map(TargetArg::target) {
-        let path = a.path.join(t.path());
-        if let Err(e) = no_links(&a.path, t.path()) {
-            return super::fail(e);
-        }
-        let existing = match std::fs::read(&path) {
-            Ok(b) => match String::from_utf8(b) {
-                Ok(s) => Some(s),
-                Err(_) => {
-                    return super::fail(format!(
-                        "{}: not UTF-8 text; breakwater leaves it alone",
-                        path.display()
-                    ));
-                }
-            },
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => return super::fail(format!("{}: {e}", path.display())),
+        let path = root.join(t.path());
+        // Never through a link, never a FIFO; a file that is not UTF-8 text
+        // is left alone.
+        let existing = match bw_engine::repo::read_named(root, t.path()) {
+            Ok(s) => s,
+            Err(e) => return super::fail(e),
         };
         let new = match splice(existing.as_deref(), &text, t) {
             Ok(n) => n,
@@ -108,7 +103,7 @@ pub fn run(a: Args) -> u8 {
         if a.check {
             if !same {
                 stale += 1;
-                eprintln!(
+                error!(
                     "check: {} {}; update it with `breakwater guardrails --target {}`",
                     path.display(),
                     if existing.is_none() {
@@ -123,18 +118,14 @@ pub fn run(a: Args) -> u8 {
         }
         if same {
             if std::io::stderr().is_terminal() {
-                eprintln!("{} is up to date", path.display());
+                info!("{} is up to date", path.display());
             }
             continue;
         }
-        let written = path
-            .parent()
-            .map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|_| bw_model::edit::write_atomic(&path, new.as_bytes()));
-        if let Err(e) = written {
-            return super::fail(format!("{}: {e}", path.display()));
+        if let Err(e) = bw_files::write_in_tree(root, t.path(), new.as_bytes()) {
+            return super::fail(e);
         }
-        eprintln!("wrote the guardrails section of {}", path.display());
+        info!("wrote the guardrails section of {}", path.display());
     }
     if stale > 0 {
         return exit::GATE;
@@ -151,28 +142,12 @@ fn finish(incomplete: bool, report: &bw_threats::Report) -> u8 {
             .filter(|s| s.failed)
             .map(|s| s.path.as_str())
             .collect();
-        eprintln!(
+        error!(
             "incomplete: {} file(s) could not be analysed, so the guardrails may miss what they hold: {}",
             failed.len(),
-            failed.join(", ")
+            bw_files::terminal_safe(&failed.join(", "))
         );
         return exit::INCOMPLETE;
     }
     exit::PASS
-}
-
-/// Refuse a target reached through a symbolic link (the file or a
-/// directory on the way): a repository must not steer the write elsewhere.
-fn no_links(root: &Path, rel: &str) -> Result<(), String> {
-    let mut p = root.to_path_buf();
-    for part in rel.split('/') {
-        p.push(part);
-        if std::fs::symlink_metadata(&p).is_ok_and(|m| m.file_type().is_symlink()) {
-            return Err(format!(
-                "{} is a symbolic link; breakwater writes guardrails only to a regular file in the repository",
-                p.display()
-            ));
-        }
-    }
-    Ok(())
 }

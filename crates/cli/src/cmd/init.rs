@@ -1,15 +1,15 @@
 //! `breakwater init [PATH]`: write a commented breakwater.toml pre-filled from discovery.
 
 use bw_engine::{FsSource, Library, ScanOptions, WalkOptions, scan};
-use bw_model::edit::write_atomic;
 use bw_model::modelfile::{FILE_NAME, SCHEMA_JSON, SCHEMA_PATH, init_text};
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The repository root.
-    #[arg(default_value = ".")]
-    path: PathBuf,
+    /// The folder to make a model root (default: the model root found from the current
+    /// directory: the nearest breakwater.toml upward, else the repository root). A folder
+    /// below an existing model root becomes a model root of its own.
+    path: Option<PathBuf>,
     /// Overwrite an existing breakwater.toml.
     #[arg(long)]
     force: bool,
@@ -22,9 +22,25 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> u8 {
-    let target = a.path.join(FILE_NAME);
+    // A folder named on the command line is the root being made; without
+    // one, the root the other commands would use.
+    let root = match &a.path {
+        Some(p) if p.is_dir() => p.clone(),
+        Some(p) => {
+            return super::fail(format!(
+                "{}: not a folder; pass the folder to hold breakwater.toml",
+                p.display()
+            ));
+        }
+        None => match super::target(None) {
+            Ok(t) => t.root,
+            Err(e) => return super::fail(e),
+        },
+    };
+    let root = root.as_path();
+    let target = root.join(FILE_NAME);
     if a.baseline {
-        return write_baseline(&a);
+        return write_baseline(&a, root);
     }
     if target.exists() && !a.force {
         return super::fail(format!(
@@ -32,7 +48,7 @@ pub fn run(a: Args) -> u8 {
             target.display()
         ));
     }
-    let source = match FsSource::new(&a.path, WalkOptions::default()) {
+    let source = match FsSource::new(root, WalkOptions::default()) {
         Ok(s) => s,
         Err(e) => return super::fail(e),
     };
@@ -41,18 +57,18 @@ pub fn run(a: Args) -> u8 {
         Err(e) => return super::fail(e),
     };
     let opts = ScanOptions {
-        name: super::system_name(&a.path),
+        name: super::system_name(root),
         ..Default::default()
     };
     let out = match scan(&source, &lib, &opts) {
         Ok(o) => o,
         Err(e) => return super::fail(e),
     };
-    if let Err(e) = write_model_file(&a.path, &out.report.model) {
+    if let Err(e) = write_model_file(root, &out.report.model) {
         return super::fail(e);
     }
     let m = &out.report.model;
-    println!(
+    outln!(
         "wrote {} ({} elements, {} boundaries, {} suggested assets): review the names, assets and classifications",
         target.display(),
         m.elements.len(),
@@ -67,9 +83,9 @@ pub fn run(a: Args) -> u8 {
 
 /// `init --baseline`: today's open threats become the baseline; the model
 /// file is created too when the repository has none.
-fn write_baseline(a: &Args) -> u8 {
+fn write_baseline(a: &Args, root: &std::path::Path) -> u8 {
     use bw_threats::baseline::{BASELINE_PATH, Baseline};
-    let ws = match super::open(&a.path, WalkOptions::default(), &a.cache) {
+    let ws = match super::open(root, WalkOptions::default(), &a.cache) {
         Ok(w) => w,
         Err(e) => return super::fail(e),
     };
@@ -78,7 +94,7 @@ fn write_baseline(a: &Args) -> u8 {
     // must not mark them (the new one replaces it).
     let opts = ScanOptions {
         baseline: None,
-        ..ws.scan_options(&a.path, None)
+        ..ws.scan_options(root, None)
     };
     let out = match scan(&ws.source, &ws.lib, &opts) {
         Ok(o) => o,
@@ -90,25 +106,22 @@ fn write_baseline(a: &Args) -> u8 {
         );
     }
     let baseline = Baseline::of(&out.report.threats);
-    let path = a.path.join(BASELINE_PATH);
-    let written = path
-        .parent()
-        .map_or(Ok(()), std::fs::create_dir_all)
-        .and_then(|_| write_atomic(&path, baseline.text(&opts.today).as_bytes()));
-    if let Err(e) = written {
-        return super::fail(format!("{}: {e}", path.display()));
-    }
-    println!(
+    let path =
+        match bw_files::write_in_tree(root, BASELINE_PATH, baseline.text(&opts.today).as_bytes()) {
+            Ok(p) => p,
+            Err(e) => return super::fail(e),
+        };
+    outln!(
         "wrote {} with {} open threat(s): gates now count only threats not listed there",
         path.display(),
         baseline.threats.len()
     );
     if !had_model {
-        let target = a.path.join(FILE_NAME);
-        if let Err(e) = write_model_file(&a.path, &out.report.model) {
+        let target = root.join(FILE_NAME);
+        if let Err(e) = write_model_file(root, &out.report.model) {
             return super::fail(e);
         }
-        println!(
+        outln!(
             "wrote {}: review the names, assets and classifications",
             target.display()
         );
@@ -117,15 +130,11 @@ fn write_baseline(a: &Args) -> u8 {
 }
 
 /// The commented model file, and beside it the schema its `#:schema` line
-/// names; each written atomically (a crash never leaves half a file).
+/// names; each written atomically (a crash never leaves half a file), never
+/// through a link.
 fn write_model_file(root: &std::path::Path, model: &bw_model::SystemModel) -> Result<(), String> {
-    let schema = root.join(SCHEMA_PATH);
-    schema
-        .parent()
-        .map_or(Ok(()), std::fs::create_dir_all)
-        .and_then(|_| write_atomic(&schema, SCHEMA_JSON.as_bytes()))
-        .map_err(|e| format!("{}: {e}", schema.display()))?;
-    let target = root.join(FILE_NAME);
-    write_atomic(&target, init_text(model).as_bytes())
-        .map_err(|e| format!("{}: {e}", target.display()))
+    bw_files::write_in_tree(root, SCHEMA_PATH, SCHEMA_JSON.as_bytes())
+        .and_then(|_| bw_files::write_in_tree(root, FILE_NAME, init_text(model).as_bytes()))
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }

@@ -17,7 +17,7 @@ pub fn run(a: Args) -> u8 {
     match bw_lsp::serve_stdio() {
         Ok(()) => crate::exit::PASS,
         Err(e) => {
-            eprintln!("error: breakwater lsp: {e}");
+            error!("error: breakwater lsp: {e}");
             1
         }
     }

@@ -7,9 +7,9 @@ use std::path::PathBuf;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The repository to serve.
-    #[arg(default_value = ".")]
-    path: PathBuf,
+    /// A folder in the repository: the model root found from it is served (the nearest
+    /// breakwater.toml upward, else the repository root).
+    path: Option<PathBuf>,
     /// Skip files larger than this many bytes.
     #[arg(long, default_value_t = bw_files::DEFAULT_MAX_FILE_BYTES)]
     max_file_size: u64,
@@ -29,9 +29,14 @@ pub fn run(a: Args) -> u8 {
         max_file_bytes: a.max_file_size,
         ..WalkOptions::default()
     };
+    let target = match super::target(a.path.as_deref()) {
+        Ok(t) => t,
+        Err(e) => return super::fail(e),
+    };
+    let path = target.root;
     // The same checks as every scanning command, before the client waits:
     // a broken model file or rule is an error now, not a tool failure later.
-    let ws = match super::open(&a.path, walk.clone(), &a.cache) {
+    let ws = match super::open(&path, walk.clone(), &a.cache) {
         Ok(w) => w,
         Err(e) => return super::fail(e),
     };
@@ -39,14 +44,14 @@ pub fn run(a: Args) -> u8 {
         .cache
         .cache_dir
         .as_deref()
-        .and_then(|d| super::inside(&a.path, d))
+        .and_then(|d| super::inside(&path, d))
         .filter(|rel| !rel.is_empty())
     {
         walk.exclude.push(rel);
     }
-    let root = std::fs::canonicalize(&a.path).unwrap_or_else(|_| a.path.clone());
+    let root = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
     let opts = bw_mcp::ProjectOptions {
-        name: super::system_name(&a.path),
+        name: super::system_name(&path),
         root,
         walk,
         cache: ws.cache,

@@ -2,24 +2,127 @@
 
 pub mod ai;
 pub mod check;
+pub mod completions;
 pub mod diff;
 pub mod explain;
 pub mod facts;
 pub mod guardrails;
 pub mod init;
 pub mod lsp;
+pub mod man;
 pub mod mcp;
 pub mod rules;
 pub mod scan;
 pub mod status;
 pub mod triage;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Print an error and what to do; return the usage/configuration exit code.
+/// Errors quote repository paths and names: control characters in them are
+/// spelled out, never sent to the terminal.
 pub fn fail(message: impl std::fmt::Display) -> u8 {
-    eprintln!("error: {message}");
+    error!(
+        "error: {}",
+        bw_files::terminal_safe_lines(&message.to_string())
+    );
     crate::exit::USAGE
+}
+
+/// Where a command works: the model root found from the path it was given
+/// (or the current directory), and the part of it that path names.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// The model root: ids, the model file, `.breakwater/` and the cache
+    /// are all relative to it.
+    pub root: PathBuf,
+    /// The given path relative to the root (`app/api`), empty for the root:
+    /// the commands that report on threats report only those under it.
+    pub scope: String,
+}
+
+impl Target {
+    /// What the output calls the scanned tree: the root, and the part
+    /// shown when that is not all of it.
+    pub fn label(&self) -> String {
+        if self.scope.is_empty() {
+            self.root.display().to_string()
+        } else {
+            format!("{}, threats under {}", self.root.display(), self.scope)
+        }
+    }
+}
+
+/// The model root for `path` (see `bw_engine::repo::model_root`): the
+/// nearest folder upward holding breakwater.toml, no further than the
+/// repository root; else the repository root; else `path` itself.
+pub fn target(path: Option<&Path>) -> Result<Target, String> {
+    let start = path.unwrap_or(Path::new("."));
+    let found = bw_engine::repo::model_root(start)?;
+    detail!(
+        "model root: {} ({})",
+        found.root.display(),
+        found.found_by.describe()
+    );
+    if !found.scope.is_empty() {
+        detail!(
+            "reporting what lies under {} (the whole root is analysed, so ids and decisions are the root's)",
+            found.scope
+        );
+    }
+    Ok(Target {
+        root: found.root,
+        scope: found.scope,
+    })
+}
+
+/// `--fail-on`: one value set for every command that gates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+    /// Never fail on threats (report only).
+    None,
+}
+
+impl FailOn {
+    /// The lowest severity that fails the gate; `None` for `none`.
+    pub fn severity(self) -> Option<bw_threats::Severity> {
+        use bw_threats::Severity;
+        match self {
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Low => Some(Severity::Low),
+            FailOn::Medium => Some(Severity::Medium),
+            FailOn::High => Some(Severity::High),
+            FailOn::Critical => Some(Severity::Critical),
+            FailOn::None => None,
+        }
+    }
+}
+
+/// `-v`: how the scan went — time, the facts cache, and every skipped
+/// file with the reason.
+pub fn scan_details(out: &bw_engine::ScanOutput) {
+    let r = &out.report;
+    detail!(
+        "scanned in {:.2}s: {} file(s) analysed, {} from the facts cache, {} parsed",
+        out.elapsed.as_secs_f64(),
+        r.files.analysed,
+        out.cache_hits,
+        out.parsed
+    );
+    for s in &r.files.skipped {
+        detail!(
+            "{} {}: {} ({})",
+            if s.failed { "failed" } else { "skipped" },
+            s.path,
+            s.message,
+            s.reason
+        );
+    }
 }
 
 /// Read the repository's model file, if there is one.
@@ -115,7 +218,7 @@ pub fn open(
 pub fn open_cache(root: &Path, dir: Option<&Path>) -> Option<bw_engine::Cache> {
     let opened = match dir {
         Some(d) if inside(root, d).is_some_and(|rel| rel.is_empty()) => {
-            eprintln!(
+            info!(
                 "warning: {}: the cache directory cannot be the scanned directory itself; scanning without the cache",
                 d.display()
             );
@@ -127,7 +230,7 @@ pub fn open_cache(root: &Path, dir: Option<&Path>) -> Option<bw_engine::Cache> {
     match opened {
         Ok(c) => Some(c),
         Err(e) => {
-            eprintln!("warning: {e}");
+            info!("warning: {e}");
             None
         }
     }
@@ -144,19 +247,45 @@ pub fn inside(root: &Path, dir: &Path) -> Option<String> {
 }
 
 /// Write rendered output to a file, or to stdout (a closed pipe, as with
-/// `| head`, is not an error worth reporting).
+/// `| head`, ends the output quietly: see `crate::ui`).
 pub fn write_output(output: Option<&Path>, buf: &[u8]) -> Result<(), String> {
-    use std::io::Write;
     match output {
         Some(p) => std::fs::write(p, buf).map_err(|e| format!("{}: {e}", p.display())),
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            match stdout.write_all(buf).and_then(|_| stdout.flush()) {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.to_string()),
-                _ => Ok(()),
-            }
-        }
+        None => crate::ui::write_stdout(buf),
     }
+}
+
+/// The gate's word on files it could not analyse (failed, too large,
+/// truncated) and no decision accepts: which ones, why, and how to accept
+/// one once a person has checked it. `None` when there are none.
+pub fn unanalysed_gate_message<'a>(
+    files: impl IntoIterator<Item = &'a bw_threats::UnanalysedFile>,
+    fail_on: &str,
+) -> Option<String> {
+    let files: Vec<&bw_threats::UnanalysedFile> = files.into_iter().collect();
+    let first = files.first()?;
+    let mut msg = format!(
+        "gate: {} not fully analysed, so a threat in {} cannot be ruled out (--fail-on {fail_on}):",
+        if files.len() == 1 {
+            "1 file is".to_string()
+        } else {
+            format!("{} files are", files.len())
+        },
+        if files.len() == 1 { "it" } else { "them" }
+    );
+    for u in &files {
+        msg.push_str(&format!(
+            "\n  {} ({}): {}",
+            bw_outputs::text::clean(&u.path),
+            u.reason,
+            bw_outputs::text::one_line(&u.message)
+        ));
+    }
+    msg.push_str(&format!(
+        "\n  = help: fix what stopped the analysis, or, once a person has checked the file, accept it with a decision (it goes stale when the file changes): {}",
+        bw_outputs::text::accept_command(&first.id)
+    ));
+    Some(msg)
 }
 
 /// The system name: the model file's, else the directory's.

@@ -57,22 +57,22 @@ pub fn run(a: Args) -> u8 {
                 *by_lang.entry(l).or_default() += 1;
             }
         }
-        println!("{} rules", rules.len());
+        outln!("{} rules", rules.len());
         for (title, map) in [
             ("category", &by_cat),
             ("stride", &by_stride),
             ("level", &by_level),
             ("language", &by_lang),
         ] {
-            println!("\nby {title}:");
+            outln!("\nby {title}:");
             for (k, v) in map {
-                println!("  {k:<28} {v:>4}");
+                outln!("  {k:<28} {v:>4}");
             }
         }
         return crate::exit::PASS;
     }
     for r in &rules {
-        println!(
+        outln!(
             "{:<36} {:<6} {:<24} {:<10} {}",
             r.id,
             r.default_severity().name(),
@@ -84,6 +84,6 @@ pub fn run(a: Args) -> u8 {
             r.title
         );
     }
-    eprintln!("{} rule(s)", rules.len());
+    info!("{} rule(s)", rules.len());
     crate::exit::PASS
 }

@@ -3,43 +3,48 @@
 use crate::exit;
 use bw_engine::{WalkOptions, gate_hits, scan_with_progress};
 use bw_outputs::{Format, TerminalOptions};
-use bw_threats::Severity;
 use clap::ValueEnum;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FormatArg {
+    /// For people: rustc-style excerpts, colour on a terminal.
     Terminal,
+    /// One line per threat.
+    Compact,
+    /// The complete result (schemas/report.schema.json).
     Json,
+    /// SARIF 2.1.0, for code scanning.
     Sarif,
+    /// A summary, the diagram and the threats, for pull requests and wikis.
     Markdown,
+    /// The data-flow diagram.
     Mermaid,
 }
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The repository to scan.
-    #[arg(default_value = ".")]
-    path: PathBuf,
+    /// A folder (or file) in the repository: the model root is found from it (the nearest
+    /// breakwater.toml upward, else the repository root), the whole root is analysed, and only
+    /// threats under PATH are reported, with ids relative to the root.
+    path: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value = "terminal")]
     format: FormatArg,
-    /// One line per threat (terminal format).
-    #[arg(long)]
+    /// The same as --format compact.
+    #[arg(long, conflicts_with = "format")]
     compact: bool,
     /// Write the output to a file instead of stdout.
     #[arg(long, short)]
     output: Option<PathBuf>,
-    /// Exit 1 when an open threat of this severity or higher (confidence likely or confirmed) is found.
-    #[arg(long, value_parser = ["info", "low", "medium", "high", "critical"])]
-    fail_on: Option<String>,
+    /// Exit 1 when an open threat of this severity or higher (confidence likely or confirmed) is
+    /// found; `none` never fails.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    fail_on: Option<super::FailOn>,
     /// Show design-level potential threats, and count them in SARIF and --fail-on.
     #[arg(long)]
     include_potential: bool,
-    /// Never colour the output (NO_COLOR is honoured too).
-    #[arg(long)]
-    no_color: bool,
     /// Skip files larger than this many bytes.
     #[arg(long, default_value_t = bw_files::DEFAULT_MAX_FILE_BYTES)]
     max_file_size: u64,
@@ -55,7 +60,7 @@ pub struct Args {
     /// Exit 1 when the committed architecture snapshot is missing or stale.
     #[arg(long)]
     check: bool,
-    /// Where the snapshot lives, relative to the repository.
+    /// Where the snapshot lives, relative to the model root.
     #[arg(long, default_value = bw_outputs::snapshot::SNAPSHOT_PATH)]
     snapshot: PathBuf,
     #[command(flatten)]
@@ -68,20 +73,26 @@ pub fn run(a: Args) -> u8 {
         max_file_bytes: a.max_file_size,
         ..WalkOptions::default()
     };
-    let ws = match super::open(&a.path, walk, &a.cache) {
+    let target = match super::target(a.path.as_deref()) {
+        Ok(t) => t,
+        Err(e) => return super::fail(e),
+    };
+    let root = target.root.as_path();
+    let ws = match super::open(root, walk, &a.cache) {
         Ok(w) => w,
         Err(e) => return super::fail(e),
     };
-    let opts = ws.scan_options(&a.path, a.threads);
+    let opts = ws.scan_options(root, a.threads);
     let bar = ProgressBar::new(std::io::stderr().is_terminal());
-    let out = match scan_with_progress(&ws.source, &ws.lib, &opts, &|d, t| bar.update(d, t)) {
+    let mut out = match scan_with_progress(&ws.source, &ws.lib, &opts, &|d, t| bar.update(d, t)) {
         Ok(o) => o,
         Err(e) => return super::fail(e),
     };
     bar.clear();
+    super::scan_details(&out);
+    bw_engine::limit_to_scope(&mut out.report, &target.scope);
     let to_terminal = a.output.is_none() && std::io::stdout().is_terminal();
-    let color =
-        to_terminal && !a.no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let color = crate::ui::color_for(to_terminal);
     let width = if to_terminal {
         terminal_size::terminal_size()
             .map(|(w, _)| w.0 as usize)
@@ -90,7 +101,7 @@ pub fn run(a: Args) -> u8 {
         100
     };
     let format = match (a.format, a.compact) {
-        (FormatArg::Terminal, true) => Format::Compact,
+        (_, true) | (FormatArg::Compact, _) => Format::Compact,
         (FormatArg::Terminal, false) => Format::Terminal,
         (FormatArg::Json, _) => Format::Json,
         (FormatArg::Sarif, _) => Format::Sarif,
@@ -102,7 +113,7 @@ pub fn run(a: Args) -> u8 {
         width: width.max(40),
         include_potential: a.include_potential,
         elapsed: Some(out.elapsed),
-        root_label: a.path.display().to_string(),
+        root_label: target.label(),
     };
     let mut buf: Vec<u8> = vec![];
     if let Err(e) = bw_outputs::render(format, &out.report, &topts, &mut buf) {
@@ -114,7 +125,7 @@ pub fn run(a: Args) -> u8 {
     if let Some(path) = &a.output
         && std::io::stderr().is_terminal()
     {
-        eprintln!(
+        info!(
             "wrote {} threats to {}",
             out.report.summary.threats,
             path.display()
@@ -123,53 +134,60 @@ pub fn run(a: Args) -> u8 {
     let mut snapshot_stale = false;
     if a.write_snapshot || a.check {
         let text = bw_outputs::snapshot::snapshot(&out.report.model);
-        let path = a.path.join(&a.snapshot);
+        let path = root.join(&a.snapshot);
         if a.write_snapshot {
-            let written = path
-                .parent()
-                .map_or(Ok(()), std::fs::create_dir_all)
-                .and_then(|_| std::fs::write(&path, &text));
-            if let Err(e) = written {
-                return super::fail(format!("{}: {e}", path.display()));
+            if let Err(e) = bw_files::write_in_tree(&root, &a.snapshot, text.as_bytes()) {
+                return super::fail(e);
             }
             if std::io::stderr().is_terminal() {
-                eprintln!("wrote the architecture snapshot to {}", path.display());
+                info!("wrote the architecture snapshot to {}", path.display());
             }
         } else {
-            let old = std::fs::read_to_string(&path).ok();
+            let old = match bw_engine::repo::read_named(&root, &a.snapshot) {
+                Ok(old) => old,
+                Err(e) => return super::fail(e),
+            };
             if old.as_deref() != Some(text.as_str()) {
                 snapshot_stale = true;
                 match &old {
-                    None => eprintln!(
+                    None => error!(
                         "check: {} does not exist; write it with `breakwater scan --write-snapshot` and commit it",
                         path.display()
                     ),
                     Some(old) => {
                         let lines = bw_outputs::snapshot::changed_lines(old, &text);
-                        eprintln!(
+                        error!(
                             "check: {} is stale ({} line(s) differ); update it with `breakwater scan --write-snapshot` and commit it:",
                             path.display(),
                             lines.len()
                         );
                         for l in lines.iter().take(40) {
-                            eprintln!("  {l}");
+                            error!("  {}", bw_files::terminal_safe(l));
                         }
                         if lines.len() > 40 {
-                            eprintln!("  … and {} more", lines.len() - 40);
+                            error!("  … and {} more", lines.len() - 40);
                         }
                     }
                 }
             }
         }
     }
-    if let Some(min) = a.fail_on.as_deref().and_then(Severity::parse) {
+    if let Some(min) = a.fail_on.and_then(super::FailOn::severity) {
         let hits = gate_hits(&out.report, min, a.include_potential);
         if hits > 0 {
-            eprintln!(
-                "gate: {hits} open threat(s) at {} or above (--fail-on {})",
-                min.name(),
-                min.name()
-            );
+            let unanalysed = out.report.summary.unanalysed;
+            let threats = hits - unanalysed;
+            if threats > 0 || unanalysed == 0 {
+                error!(
+                    "gate: {threats} open threat(s) at {} or above (--fail-on {})",
+                    min.name(),
+                    min.name()
+                );
+            }
+            let open = out.report.unanalysed.iter().filter(|u| u.status.is_open());
+            if let Some(msg) = super::unanalysed_gate_message(open, min.name()) {
+                error!("{msg}");
+            }
             return exit::GATE;
         }
     }
@@ -177,23 +195,31 @@ pub fn run(a: Args) -> u8 {
         return exit::GATE;
     }
     if out.incomplete {
+        let accepted = |p: &str| {
+            out.report
+                .unanalysed
+                .iter()
+                .any(|u| u.path == p && !u.status.is_open())
+        };
         let failed: Vec<&str> = out
             .report
             .files
             .skipped
             .iter()
-            .filter(|s| s.failed)
+            .filter(|s| s.failed && !accepted(&s.path))
             .map(|s| s.path.as_str())
             .collect();
-        eprintln!(
+        error!(
             "incomplete: {} file(s) could not be analysed: {}",
             failed.len(),
-            failed
-                .iter()
-                .take(5)
-                .copied()
-                .collect::<Vec<_>>()
-                .join(", ")
+            bw_files::terminal_safe(
+                &failed
+                    .iter()
+                    .take(5)
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
         );
         return exit::INCOMPLETE;
     }
@@ -233,16 +259,16 @@ impl ProgressBar {
         }
         self.drawn.store(true, Relaxed);
         let filled = pct * 30 / 100;
-        eprint!(
+        crate::ui::progress(format_args!(
             "\r  scanning [{}{}] {done}/{total} files",
             "=".repeat(filled),
             " ".repeat(30 - filled)
-        );
+        ));
     }
 
     fn clear(&self) {
         if self.drawn.load(std::sync::atomic::Ordering::Relaxed) {
-            eprint!("\r\x1b[2K");
+            crate::ui::progress(format_args!("\r\x1b[2K"));
         }
     }
 }

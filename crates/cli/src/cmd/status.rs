@@ -13,9 +13,10 @@ pub enum FormatArg {
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The repository.
-    #[arg(default_value = ".")]
-    path: PathBuf,
+    /// A folder in the repository: the model root is found from it; counts and lists cover
+    /// the threats under it.
+    path: Option<PathBuf>,
+    /// Output format.
     #[arg(long, value_enum, default_value = "terminal")]
     format: FormatArg,
     /// How many of the oldest open threats to list.
@@ -26,29 +27,40 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> u8 {
-    let ws = match super::open(&a.path, WalkOptions::default(), &a.cache) {
+    let target = match super::target(a.path.as_deref()) {
+        Ok(t) => t,
+        Err(e) => return super::fail(e),
+    };
+    let root = target.root.as_path();
+    let ws = match super::open(root, WalkOptions::default(), &a.cache) {
         Ok(w) => w,
         Err(e) => return super::fail(e),
     };
-    let opts = ws.scan_options(&a.path, None);
+    let opts = ws.scan_options(root, None);
     let model_file = ws.model_file;
-    let out = match scan(&ws.source, &ws.lib, &opts) {
+    let mut out = match scan(&ws.source, &ws.lib, &opts) {
         Ok(o) => o,
         Err(e) => return super::fail(e),
     };
+    super::scan_details(&out);
+    bw_engine::limit_to_scope(&mut out.report, &target.scope);
     let h = health(
         &out.report,
         model_file.as_ref(),
         &opts.today,
-        &a.path,
+        root,
         a.oldest,
     );
     match a.format {
         FormatArg::Json => match serde_json::to_string_pretty(&h) {
-            Ok(s) => println!("{s}"),
+            Ok(s) => outln!("{s}"),
             Err(e) => return super::fail(e),
         },
-        FormatArg::Terminal => print!("{}", text(&h, model_file.is_some())),
+        // Ids, paths, names and commit summaries come from the repository.
+        FormatArg::Terminal => out!(
+            "{}",
+            bw_files::terminal_safe_lines(&text(&h, model_file.is_some()))
+        ),
     }
     crate::exit::PASS
 }
@@ -85,6 +97,13 @@ fn text(h: &bw_engine::status::Health, has_model: bool) -> String {
         "  decisions without a threat: {} orphaned (delete them), {} unverified (their file was not analysed)",
         c.orphaned, c.unverified
     );
+    if c.unanalysed > 0 {
+        let _ = writeln!(
+            o,
+            "  files not fully analysed: {} (gates count them: `breakwater scan` names them and how to accept one)",
+            c.unanalysed
+        );
+    }
     if !h.expiring.is_empty() {
         let _ = writeln!(o, "\nExpiring within 30 days:");
         for (id, date) in &h.expiring {

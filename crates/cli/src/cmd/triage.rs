@@ -10,14 +10,14 @@ use crate::exit;
 use bw_engine::{ScanOptions, WalkOptions, scan};
 use bw_model::edit::{self, Change, DecisionEdit, Edited};
 use bw_model::modelfile::{DECISION_STATUSES, FILE_NAME, today};
-use bw_threats::Threat;
-use bw_threats::decisions::{Verdict, VerdictError, decision_for};
+use bw_threats::decisions::{Verdict, VerdictError, decision_for, decision_for_unanalysed};
+use bw_threats::{Threat, UnanalysedFile};
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
+use std::path::Path;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Threat ids, as `breakwater scan` prints them (`rule@path::symbol#n`, `rule@element`).
+    /// Threat ids, as `breakwater scan` prints them (`rule@path::symbol#n`, `rule@element`), or the id of a file not fully analysed (`unanalysed@path::<file>`), to accept it.
     threat_ids: Vec<String>,
     /// mitigated, accepted, false-positive or transferred.
     #[arg(long, value_parser = DECISION_STATUSES.to_vec())]
@@ -46,12 +46,12 @@ pub struct Args {
     /// Delete the decisions of the selected threats (ids need not be current threats).
     #[arg(long, conflicts_with_all = ["status", "reason", "ticket", "expires", "author"])]
     remove: bool,
-    /// The repository root.
-    #[arg(short = 'C', long = "repo", default_value = ".")]
-    repo: PathBuf,
     /// Also scan files .gitignore excludes (to reach threats found with `scan --no-gitignore`).
     #[arg(long)]
     no_gitignore: bool,
+    /// Skip files larger than this many bytes (to reach a file `scan --max-file-size` found too large).
+    #[arg(long, default_value_t = bw_files::DEFAULT_MAX_FILE_BYTES)]
+    max_file_size: u64,
     #[command(flatten)]
     cache: super::CacheArgs,
 }
@@ -83,7 +83,8 @@ fn check_fields(a: &Args) -> Result<Option<Fields>, String> {
         ),
         VerdictError::NoReason => "a decision needs a reason: add --reason \"…\" saying what mitigates the threat, why the risk is accepted, or why it is wrong".into(),
         VerdictError::NotADate(e) => format!(
-            "--expires `{e}` is not a date: write YYYY-MM-DD, e.g. --expires 2027-03-01"
+            "--expires `{e}` is not a date ({}): write a calendar date as YYYY-MM-DD, e.g. --expires 2027-03-01",
+            bw_model::modelfile::date_problem(&e).unwrap_or_default()
         ),
         VerdictError::NotInFuture { expires, today } => format!(
             "--expires {expires} is not in the future (today is {today}): pick a later date, or leave it out for a decision that does not lapse"
@@ -181,14 +182,22 @@ pub fn run(a: Args) -> u8 {
     };
     let walk = WalkOptions {
         respect_gitignore: !a.no_gitignore,
+        max_file_bytes: a.max_file_size,
         ..WalkOptions::default()
     };
+    // Decisions live in the model root's breakwater.toml, whichever
+    // sub-folder triage runs from; ids and --path are relative to it.
+    let root = match super::target(None) {
+        Ok(t) => t.root,
+        Err(e) => return super::fail(e),
+    };
+    let root = root.as_path();
     let super::Workspace {
         source,
         model_file,
         lib,
         ..
-    } = match super::open(&a.repo, walk, &a.cache) {
+    } = match super::open(root, walk, &a.cache) {
         Ok(w) => w,
         Err(e) => return super::fail(e),
     };
@@ -209,7 +218,7 @@ pub fn run(a: Args) -> u8 {
         .map(|m| m.decisions.keys().cloned().collect())
         .unwrap_or_default();
     let opts = ScanOptions {
-        name: super::system_name(&a.repo),
+        name: super::system_name(root),
         threads: None,
         model_file,
         ..ScanOptions::default()
@@ -219,7 +228,7 @@ pub fn run(a: Args) -> u8 {
         Err(e) => return super::fail(e),
     };
     if out.incomplete {
-        eprintln!(
+        info!(
             "warning: some files could not be analysed (`breakwater scan` names them); their threats cannot be triaged"
         );
     }
@@ -228,6 +237,14 @@ pub fn run(a: Args) -> u8 {
         .threats
         .iter()
         .map(|t| (t.id.as_str(), t))
+        .collect();
+    // Files the analysis could not cover are accepted by their id only,
+    // never by a filter: each is a person's explicit call.
+    let files: BTreeMap<&str, &UnanalysedFile> = out
+        .report
+        .unanalysed
+        .iter()
+        .map(|u| (u.id.as_str(), u))
         .collect();
     let filtered = a.rule.is_some() || a.path.is_some();
     let matches_filters = |rule: &str, path: Option<&str>| {
@@ -240,9 +257,13 @@ pub fn run(a: Args) -> u8 {
     // The selection, in id order, without repeats.
     let mut selected: BTreeSet<String> = BTreeSet::new();
     for id in &a.threat_ids {
-        if !a.remove && !threats.contains_key(id.as_str()) {
-            let near = closest(id, threats.keys().copied());
-            return super::fail(unknown_id_error(id, &near, "a current threat"));
+        if !a.remove && !threats.contains_key(id.as_str()) && !files.contains_key(id.as_str()) {
+            let near = closest(id, threats.keys().chain(files.keys()).copied());
+            return super::fail(unknown_id_error(
+                id,
+                &near,
+                "a current threat or a file not fully analysed",
+            ));
         }
         if a.remove && !threats.contains_key(id.as_str()) && !decided.contains(id) {
             let near = closest(id, decided.iter().map(String::as_str));
@@ -279,7 +300,7 @@ pub fn run(a: Args) -> u8 {
             filters.extend(a.rule.as_ref().map(|r| format!("--rule {r}")));
             filters.extend(a.path.as_ref().map(|p| format!("--path {p}")));
             return super::fail(format!(
-                "{what} matches {}\n  = help: `breakwater scan --compact --include-potential` lists the current threats; --path matches the threat's file, relative to the repository root",
+                "{what} matches {}\n  = help: `breakwater scan --compact --include-potential` lists the current threats; --path matches the threat's file, relative to the model root (the folder of breakwater.toml, else the repository root)",
                 filters.join(" ")
             ));
         }
@@ -295,9 +316,9 @@ pub fn run(a: Args) -> u8 {
                 .author
                 .as_deref()
                 .map(|s| s.trim().to_string())
-                .unwrap_or_else(|| bw_files::git::author(&a.repo));
+                .unwrap_or_else(|| bw_files::git::author(root));
             if author.is_empty() {
-                eprintln!(
+                info!(
                     "note: no author found (set git config user.name and user.email, or pass --author \"Name <email>\"); recording without one"
                 );
             }
@@ -306,29 +327,32 @@ pub fn run(a: Args) -> u8 {
                 .iter()
                 .map(|id| DecisionEdit::Upsert {
                     id: id.clone(),
-                    decision: decision_for(threats[id.as_str()], f, &author, &date),
+                    decision: match threats.get(id.as_str()) {
+                        Some(t) => decision_for(t, f, &author, &date),
+                        None => decision_for_unanalysed(files[id.as_str()], f, &author, &date),
+                    },
                 })
                 .collect()
         }
     };
 
     let result = if a.dry_run {
-        edit::preview_file(&a.repo, &edits)
+        edit::preview_file(root, &edits)
     } else {
-        edit::update_file(&a.repo, &edits)
+        edit::update_file(root, &edits)
     };
     let edited = match result {
         Ok(e) => e,
         Err(e) => return super::fail(e),
     };
-    report(&a, &edits, &edited, fields.as_ref());
+    report(&a, root, &edits, &edited, fields.as_ref());
     if a.remove && !edited.changed() {
         return super::fail("none of the selected threats had a decision to remove");
     }
     exit::PASS
 }
 
-fn report(a: &Args, edits: &[DecisionEdit], edited: &Edited, fields: Option<&Fields>) {
+fn report(a: &Args, root: &Path, edits: &[DecisionEdit], edited: &Edited, fields: Option<&Fields>) {
     let status = fields.map_or("", |f| f.status.as_str());
     let (record, remove) = if a.dry_run {
         ("would record", "would remove")
@@ -337,34 +361,36 @@ fn report(a: &Args, edits: &[DecisionEdit], edited: &Edited, fields: Option<&Fie
     };
     let (mut added, mut replaced, mut unchanged, mut removed) = (0, 0, 0, 0);
     for ((id, change), edit) in edited.changes.iter().zip(edits) {
+        // Ids hold paths, and paths can hold terminal escapes.
+        let shown = bw_files::terminal_safe(id);
         match change {
             Change::Added => {
                 added += 1;
-                println!("{record} {status}: {id}");
+                outln!("{record} {status}: {shown}");
             }
             Change::Replaced => {
                 replaced += 1;
-                println!("{record} {status}: {id} (replacing the earlier decision)");
+                outln!("{record} {status}: {shown} (replacing the earlier decision)");
             }
             Change::Unchanged => {
                 unchanged += 1;
-                println!("unchanged: {id} (already recorded so)");
+                outln!("unchanged: {shown} (already recorded so)");
             }
             Change::Removed => {
                 removed += 1;
-                println!("{remove}: {id}");
+                outln!("{remove}: {shown}");
             }
-            Change::Absent => println!("no decision to remove: {id}"),
+            Change::Absent => outln!("no decision to remove: {shown}"),
         }
         if let (true, DecisionEdit::Upsert { decision, .. }, Change::Added | Change::Replaced) =
             (a.dry_run, edit, change)
         {
             for line in edit::render_decision(id, decision, "\n").lines() {
-                println!("    {line}");
+                outln!("    {}", bw_files::terminal_safe(line));
             }
         }
     }
-    let file = a.repo.join(FILE_NAME);
+    let file = root.join(FILE_NAME);
     let mut parts = vec![];
     for (n, what) in [
         (added, "new"),
@@ -381,17 +407,17 @@ fn report(a: &Args, edits: &[DecisionEdit], edited: &Edited, fields: Option<&Fie
         let n = added + replaced + unchanged;
         let what = format!("{n} {} ({})", decisions(n), parts.join(", "));
         if a.dry_run {
-            println!("dry run: {what} would be recorded in {file}; nothing was written");
+            outln!("dry run: {what} would be recorded in {file}; nothing was written");
         } else {
             let created = if edited.created { " (created)" } else { "" };
-            println!("{what} recorded in {file}{created}");
+            outln!("{what} recorded in {file}{created}");
         }
     } else if removed > 0 {
         let what = format!("{removed} {}", decisions(removed));
         if a.dry_run {
-            println!("dry run: {what} would be removed from {file}; nothing was written");
+            outln!("dry run: {what} would be removed from {file}; nothing was written");
         } else {
-            println!("{what} removed from {file}");
+            outln!("{what} removed from {file}");
         }
     }
 }

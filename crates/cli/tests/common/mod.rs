@@ -1,6 +1,36 @@
-//! Helpers shared by the CLI's integration tests.
+//! Helpers shared by the CLI's integration tests (each test file uses
+//! the ones it needs).
+#![allow(dead_code)]
 
 use std::path::Path;
+
+/// Run git in `dir` as a scripted user, with no system or user config.
+pub fn git(dir: &Path, args: &[&str]) {
+    let o = std::process::Command::new("git")
+        .args(["-c", "user.name=Dev", "-c", "user.email=dev@example.com"])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// The text of a Markdown section: after the `heading` line, up to the
+/// next `## ` heading.
+pub fn section<'a>(doc: &'a str, heading: &str) -> &'a str {
+    doc.split(heading)
+        .nth(1)
+        .unwrap_or_else(|| panic!("no `{heading}` section"))
+        .split("\n## ")
+        .next()
+        .unwrap()
+}
 
 /// Copy a bundled example or fixture app for a test to work on, without
 /// its `.breakwater/` directory: nothing there is committed, and a

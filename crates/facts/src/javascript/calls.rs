@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::flowspec::SinkSpec;
+use crate::types::FlowState;
 use bw_lang::FieldExt;
 
 /// A property of an object-literal argument, evaluated.
@@ -102,9 +103,47 @@ impl<'a> Ex<'a> {
         self.eval_node(n, d)
     }
 
+    /// The next link of a linear chain below `n`: the left operand of a
+    /// binary operator, the object of a member or subscript, the receiver
+    /// of a method call, the inside of parentheses or `await` — the child
+    /// the evaluation of `n` reads and whose evaluation may nest again.
+    fn spine_child<'t>(n: Node<'t>) -> Option<Node<'t>> {
+        match n.kind() {
+            "binary_expression" => n.field("left"),
+            "member_expression" | "subscript_expression" => n.field("object"),
+            "call_expression" => n
+                .field("function")
+                .filter(|f| f.kind() == "member_expression")
+                .and_then(|f| f.field("object")),
+            "parenthesized_expression" | "await_expression" if n.named_child_count() == 1 => {
+                n.named_child(0)
+            }
+            _ => None,
+        }
+    }
+
     fn eval_node(&mut self, n: Node, d: usize) -> Taint {
-        if d > self.max_depth || crate::budget::spent() {
+        if !self.memo.is_empty()
+            && let Some(t) = self.memo.remove(&n.id())
+        {
+            return t;
+        }
+        // Past the file's budget the whole file is dropped with a reason:
+        // no truncation note.
+        if crate::budget::spent() {
             return Taint::unknown();
+        }
+        if d > self.max_depth {
+            self.truncate(n);
+            return Taint::unknown();
+        }
+        // A long chain (`a + b + …`, `x.trim().trim()…`) is evaluated from
+        // its far end up, each link reading the one below from the memo:
+        // its length costs no stack and no depth.
+        let chain = crate::chain::below(n, Self::spine_child, |c| self.memo.contains_key(&c.id()));
+        for link in chain.into_iter().rev() {
+            let t = self.eval_node(link, d + 1);
+            self.memo.insert(link.id(), t);
         }
         match n.kind() {
             "string"
@@ -655,6 +694,11 @@ impl<'a> Ex<'a> {
             if let Some(s) = &f.returns_source {
                 t.join(&Taint::source(s.clone()));
             }
+            // What it returns from other calls, the engine follows (when
+            // what is known of it brings no outside data already).
+            if !f.returns_calls.is_empty() && t.sources.is_empty() {
+                t.remember_call(cx.callee);
+            }
             return t.step(self.loc(cx.node), step_label);
         }
         if cx.method.is_some() && cx.recv.carries_data() {
@@ -979,6 +1023,14 @@ impl<'a> Ex<'a> {
                             .iter()
                             .any(|(_, p)| &p.key == k && self.text(strip(p.value)) == "true")
                     }));
+            if t.calls_dropped && t.state_for(&s.kind) != FlowState::Tainted {
+                let at = Truncation::new(
+                    TruncationLimit::UnresolvedCalls,
+                    self.loc(cx.node),
+                    &self.symbol(),
+                );
+                Truncation::note(&mut self.truncated, at);
+            }
             let i = self.fact(Subject::Sink, &s.kind, cx.node);
             let f = &mut self.facts[i];
             f.props

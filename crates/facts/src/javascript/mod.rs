@@ -29,7 +29,7 @@ use crate::flowspec::{FlowSpec, FlowSpecFile};
 use crate::taint::Taint;
 use crate::types::{
     ArgFlow, CallSite, Fact, FileFacts, FunctionSummary, HttpWrapper, Import, Location, Prop,
-    QueryHelper, Source, Subject,
+    QueryHelper, Source, Subject, Truncation, TruncationLimit,
 };
 use bw_files::Lang;
 use bw_lang::FieldExt;
@@ -37,8 +37,13 @@ use foldhash::{HashMap, HashSet};
 use std::collections::BTreeSet;
 use tree_sitter::Node;
 
-/// Recursion bound over the tree (walk + eval frames together).
-const MAX_DEPTH: usize = 300;
+/// Recursion bound over the tree (walk + eval frames together): deeper
+/// code is not analysed and the file records an "analysis truncated" note.
+/// Each level costs a few frames of the walk stack ([`crate::WALK_STACK`]);
+/// several thousand fit in debug builds, so this keeps a wide margin.
+/// Linear chains (`a + b + …`, `x.trim().trim()…`) cost no depth: they are
+/// evaluated bottom-up, however long.
+const MAX_DEPTH: usize = 1000;
 
 pub fn extract(
     path: &str,
@@ -85,6 +90,7 @@ fn extract_with(
         ignores: vec![],
         partial: root.has_error(),
         unread: None,
+        truncated: ex.truncated,
     })
 }
 
@@ -249,6 +255,10 @@ struct Ex<'a> {
     fn_returns: HashMap<usize, Taint>,
     /// The file starts with `'use server'`: its exports are server actions.
     use_server: bool,
+    /// Where the analysis stopped short (see [`Truncation`]).
+    truncated: Vec<Truncation>,
+    /// Values of chain links already evaluated bottom-up, by node id.
+    memo: HashMap<usize, Taint>,
 }
 
 fn kids<'t>(n: Node<'t>) -> Vec<Node<'t>> {
@@ -362,6 +372,8 @@ impl<'a> Ex<'a> {
             max_depth: MAX_DEPTH,
             fn_returns: HashMap::default(),
             use_server: false,
+            truncated: vec![],
+            memo: HashMap::default(),
         }
     }
 
@@ -786,8 +798,19 @@ impl<'a> Ex<'a> {
 
     // ---------------------------------------------------------------- walk
 
+    /// Note that the analysis stopped at `n`: nesting deeper than the
+    /// bound is not looked into.
+    fn truncate(&mut self, n: Node) {
+        let t = Truncation::new(TruncationLimit::NestingDepth, self.loc(n), &self.symbol());
+        Truncation::note(&mut self.truncated, t);
+    }
+
     fn walk(&mut self, n: Node, d: usize) {
-        if d > self.max_depth || crate::budget::spent() {
+        if crate::budget::spent() {
+            return;
+        }
+        if d > self.max_depth {
+            self.truncate(n);
             return;
         }
         match n.kind() {
@@ -1011,6 +1034,7 @@ impl<'a> Ex<'a> {
     /// Bind the names of a pattern, giving members of a source path their own source.
     fn bind_pattern(&mut self, pat: Node, t: &Taint, base: Option<PathRef>, d: usize) {
         if d > self.max_depth {
+            self.truncate(pat);
             return;
         }
         match pat.kind() {
@@ -1120,6 +1144,7 @@ impl<'a> Ex<'a> {
     /// Walk a function with its own scope; returns nothing (function values are constant).
     fn function(&mut self, n: Node, name: Option<String>, exported: Option<String>, d: usize) {
         if d > self.max_depth {
+            self.truncate(n);
             return;
         }
         let (role, forced_key, name) = match self.overrides.remove(&n.id()) {
@@ -1210,6 +1235,7 @@ impl<'a> Ex<'a> {
                 location: self.loc(n),
                 returns_params: vec![],
                 returns_source: None,
+                returns_calls: vec![],
                 calls: vec![],
                 query_helper: None,
                 http_wrapper: None,
@@ -1257,6 +1283,7 @@ impl<'a> Ex<'a> {
         {
             f.returns_params = ctx.returns.params.iter().copied().collect();
             f.returns_source = ctx.returns.primary_source().cloned();
+            f.returns_calls = ctx.returns.calls.clone();
             f.query_helper = ctx.conv.query_helper;
             f.http_wrapper = ctx.conv.http_wrapper;
         }
@@ -1546,9 +1573,11 @@ impl<'a> Ex<'a> {
     // ---------------------------------------------------------------- finish
 
     fn finish(&mut self) {
-        // Same-file call closure of traits (a handler calling a helper that execs).
+        // Same-file call closure of traits (a handler calling a helper that
+        // execs), to a fixed point: however long the chain of helpers.
+        // Traits only grow, so this ends.
         let keys: Vec<String> = self.traits.keys().cloned().collect();
-        for _ in 0..4 {
+        loop {
             let mut changed = false;
             for k in &keys {
                 let calls = self
@@ -1561,11 +1590,11 @@ impl<'a> Ex<'a> {
                         continue;
                     };
                     if let Some(t) = self.traits.get_mut(k) {
-                        let before = t.writes.len();
+                        let before = (t.writes.len(), t.confirmation, t.audit);
                         t.writes.extend(other.writes);
                         t.confirmation |= other.confirmation;
                         t.audit |= other.audit;
-                        changed |= t.writes.len() != before;
+                        changed |= (t.writes.len(), t.confirmation, t.audit) != before;
                     }
                 }
             }
@@ -1652,6 +1681,7 @@ impl<'a> Ex<'a> {
             },
             returns_params: vec![],
             returns_source: None,
+            returns_calls: vec![],
             calls: vec![],
             query_helper: None,
             http_wrapper: None,

@@ -1187,7 +1187,7 @@ impl<'s> Ctx<'s> {
                 let attr = left.field("attribute").map(|a| self.text(a)).unwrap_or("");
                 let obj_path = left
                     .field("object")
-                    .and_then(|o| self.path_of(o, sc, 0))
+                    .and_then(|o| self.path_of(o, sc))
                     .unwrap_or_default();
                 let flaskish = obj_path.contains("Flask()") || self.imports_root("flask");
                 match attr {
@@ -1385,7 +1385,7 @@ impl<'s> Ctx<'s> {
         let Some(v) = left.field("value") else {
             return;
         };
-        let path = self.path_of(v, sc, 0).unwrap_or_default();
+        let path = self.path_of(v, sc).unwrap_or_default();
         let is_request = path.starts_with("flask.request")
             || path.starts_with("django.request")
             || path.starts_with("starlette.request");
@@ -1484,7 +1484,7 @@ impl<'s> Ctx<'s> {
         router: Option<&str>,
         fw: &str,
     ) {
-        let path = self.path_of(cls, sc, 0).unwrap_or_default();
+        let path = self.path_of(cls, sc).unwrap_or_default();
         let name = path.rsplit('.').next().unwrap_or(&path).to_string();
         let kind = if name == "CORSMiddleware" {
             self.cors_settings(call, sc, "allow_origins", "allow_credentials", false);
@@ -1689,7 +1689,7 @@ impl<'s> Ctx<'s> {
                     let Some(n) = cur else { break };
                     if n.kind() == "call"
                         && let Some(f) = n.field("function")
-                        && self.path_of(f, sc, 0).as_deref() == Some("starlette.routing.Mount")
+                        && self.path_of(f, sc).as_deref() == Some("starlette.routing.Mount")
                         && let Some(al) = n.field("arguments")
                         && let Some(first) = named_kids(al).into_iter().next()
                         && let Some(s) = lit_str(first, self.src)
@@ -1730,7 +1730,7 @@ impl<'s> Ctx<'s> {
                 if view_node.kind() == "call"
                     && let Some(f) = view_node.field("function")
                 {
-                    let fp = self.path_of(f, sc, 0).unwrap_or_default();
+                    let fp = self.path_of(f, sc).unwrap_or_default();
                     let fl = fp.rsplit('.').next().unwrap_or("").to_string();
                     if fl == "include" {
                         let inner = view_node

@@ -4,7 +4,10 @@
 //! summaries for cross-file linking.
 //!
 //! Recursion is bounded by [`MAX_DEPTH`]; deeper subtrees are treated as
-//! values of unknown origin and not looked into.
+//! values of unknown origin and not looked into, and the file records an
+//! "analysis truncated" note (limit, line, enclosing symbol) saying so.
+//! Linear chains (`a + b + …`, `x.strip().strip()…`, `a.b.c…`) cost no
+//! depth: they are evaluated bottom-up ([`crate::chain`]), however long.
 
 mod detect;
 mod names;
@@ -21,7 +24,16 @@ use std::collections::BTreeSet;
 use std::rc::Rc;
 use tree_sitter::Node;
 
-pub(crate) const MAX_DEPTH: usize = 300;
+/// How deep statements, expressions and functions may nest before the
+/// analysis stops and notes the file as truncated. Each level costs a few
+/// frames of the walk stack ([`crate::WALK_STACK`]); measured in debug
+/// builds, several thousand levels fit, so this keeps a wide margin.
+pub(crate) const MAX_DEPTH: usize = 1000;
+
+/// How deep a dotted name is resolved (`a.b.c()`): catalogue names are a
+/// few segments long, so a longer one never names a source or a sink by
+/// its path (its last method still counts).
+const PATH_DEPTH: usize = 40;
 
 /// Literal keyword arguments of a constructor, kept on the variable it is
 /// assigned to (`llm = ChatOpenAI(model="x", max_tokens=100)`).
@@ -150,7 +162,9 @@ pub(crate) struct Ctx<'s> {
     pub facts: Vec<Fact>,
     pub functions: Vec<FunctionSummary>,
     pub fn_infos: HashMap<String, (String, FnInfo)>,
-    pub returns: HashMap<String, (Vec<u32>, Option<Source>, usize)>,
+    /// Same-file functions already walked: the parameters and the source
+    /// reaching their return value, and whether unresolved calls do too.
+    pub returns: HashMap<String, (Vec<u32>, Option<Source>, bool)>,
     pub fn_params: HashMap<String, Vec<String>>,
     pub deferred: Vec<Deferred>,
     /// Router variables with their own prefix (`APIRouter(prefix=)`, `Blueprint(url_prefix=)`).
@@ -164,6 +178,11 @@ pub(crate) struct Ctx<'s> {
     /// The file imports an LLM framework (LangChain, LlamaIndex, LangGraph).
     pub llm_file: bool,
     pub is_config: bool,
+    /// Where the analysis stopped short (see [`Truncation`]).
+    pub truncated: Vec<Truncation>,
+    /// Values of chain links already evaluated bottom-up, by node id, with
+    /// the constructor info they left (taken when the parent reads them).
+    pub memo: HashMap<usize, (Taint, Option<Rc<CtorInfo>>)>,
 }
 
 pub fn extract(path: &str, text: &str, spec: &FlowSpec) -> Result<FileFacts, bw_lang::ParseError> {
@@ -215,8 +234,10 @@ fn extract_inner(
         is_config: file.starts_with("config")
             || file.starts_with("settings")
             || path.contains("/settings/"),
+        truncated: Vec::new(),
+        memo: HashMap::default(),
     };
-    cx.prescan(root, 0);
+    cx.prescan(root);
     cx.llm_file = [
         "langchain",
         "langchain_core",
@@ -247,6 +268,7 @@ fn extract_inner(
         ignores: Vec::new(),
         partial: root.has_error(),
         unread: None,
+        truncated: cx.truncated,
     })
 }
 
@@ -280,25 +302,39 @@ impl<'s> Ctx<'s> {
         self.facts.push(f);
     }
 
+    /// Note that the analysis stopped at `n` (in `symbol`): nesting deeper
+    /// than [`MAX_DEPTH`] is not looked into.
+    pub fn truncate(&mut self, n: Node<'_>, symbol: &str) {
+        let t = Truncation::new(TruncationLimit::NestingDepth, self.loc(n), symbol);
+        Truncation::note(&mut self.truncated, t);
+    }
+
     // ---------------------------------------------------------------- prescan
 
     /// Imports, top-level definitions and functions registered as tools by
     /// name, gathered before the walk so resolution does not depend on order.
-    fn prescan(&mut self, n: Node<'_>, depth: usize) {
-        if depth > 40 || crate::budget::spent() {
-            return;
-        }
-        for c in named_kids(n) {
+    /// Iterative: an import however deeply nested in blocks is seen.
+    fn prescan(&mut self, root: Node<'_>) {
+        // Depth first, in source order: a later import of a name wins.
+        let mut stack: Vec<(Node<'_>, bool)> = named_kids(root)
+            .into_iter()
+            .rev()
+            .map(|c| (c, true))
+            .collect();
+        while let Some((c, top)) = stack.pop() {
+            if crate::budget::spent() {
+                return;
+            }
             match c.kind() {
                 "import_statement" | "import_from_statement" => {
                     self.imports.add_statement(c, self.src, self.path)
                 }
-                "function_definition" | "class_definition" if depth == 0 => {
+                "function_definition" | "class_definition" if top => {
                     if let Some(name) = c.field("name") {
                         self.defs.insert(self.text(name).to_string());
                     }
                 }
-                "decorated_definition" if depth == 0 => {
+                "decorated_definition" if top => {
                     if let Some(d) = c.field("definition")
                         && let Some(name) = d.field("name")
                     {
@@ -306,42 +342,30 @@ impl<'s> Ctx<'s> {
                     }
                 }
                 "if_statement" | "try_statement" | "block" | "else_clause" | "except_clause"
-                | "finally_clause" | "elif_clause" => self.prescan_nested(c, depth + 1),
-                "expression_statement" => self.prescan_tools(c, depth + 1),
-                _ => {}
-            }
-        }
-    }
-
-    fn prescan_nested(&mut self, n: Node<'_>, depth: usize) {
-        if depth > 40 {
-            return;
-        }
-        for c in named_kids(n) {
-            match c.kind() {
-                "import_statement" | "import_from_statement" => {
-                    self.imports.add_statement(c, self.src, self.path)
+                | "finally_clause" | "elif_clause" => {
+                    stack.extend(named_kids(c).into_iter().rev().map(|k| (k, false)))
                 }
-                "block" | "else_clause" | "except_clause" | "finally_clause" | "elif_clause"
-                | "if_statement" | "try_statement" => self.prescan_nested(c, depth + 1),
+                "expression_statement" if top => self.prescan_tools(c),
                 _ => {}
             }
         }
     }
 
-    fn prescan_tools(&mut self, n: Node<'_>, depth: usize) {
-        if depth > 30 || crate::budget::spent() {
-            return;
-        }
-        if n.kind() == "keyword_argument"
-            && let (Some(k), Some(v)) = (n.field("name"), n.field("value"))
-            && matches!(self.text(k), "func" | "fn" | "coroutine")
-            && v.kind() == "identifier"
-        {
-            self.tool_funcs.insert(self.text(v).to_string());
-        }
-        for c in named_kids(n) {
-            self.prescan_tools(c, depth + 1);
+    /// `Tool(func=name)` and the like: functions registered by name.
+    fn prescan_tools(&mut self, n: Node<'_>) {
+        let mut stack = vec![n];
+        while let Some(n) = stack.pop() {
+            if crate::budget::spent() {
+                return;
+            }
+            if n.kind() == "keyword_argument"
+                && let (Some(k), Some(v)) = (n.field("name"), n.field("value"))
+                && matches!(self.text(k), "func" | "fn" | "coroutine")
+                && v.kind() == "identifier"
+            {
+                self.tool_funcs.insert(self.text(v).to_string());
+            }
+            stack.extend(named_kids(n));
         }
     }
 
@@ -380,7 +404,11 @@ impl<'s> Ctx<'s> {
     }
 
     pub(crate) fn stmt(&mut self, n: Node<'_>, sc: &mut Scope, depth: usize) {
-        if depth > MAX_DEPTH || crate::budget::spent() {
+        if crate::budget::spent() {
+            return;
+        }
+        if depth > MAX_DEPTH {
+            self.truncate(n, &sc.symbol);
             return;
         }
         match n.kind() {
@@ -398,7 +426,7 @@ impl<'s> Ctx<'s> {
             "return_statement" => {
                 for c in named_kids(n) {
                     let t = self.eval(c, sc, depth + 1);
-                    if sc.framework.as_deref() == Some("flask") && self.html_literal(c, 0) {
+                    if sc.framework.as_deref() == Some("flask") && self.html_literal(c) {
                         // A Flask view returning a string serves it as text/html.
                         let flow = t.to_flow("html");
                         if flow.state != FlowState::Safe {
@@ -418,9 +446,7 @@ impl<'s> Ctx<'s> {
                     .field("right")
                     .map(|r| self.eval(r, sc, depth + 1))
                     .unwrap_or_default();
-                let ty = n
-                    .field("right")
-                    .and_then(|r| self.path_of(r, sc, depth + 1));
+                let ty = n.field("right").and_then(|r| self.path_of(r, sc));
                 if let Some(l) = n.field("left") {
                     let t = t.step(self.loc(l), format!("iterated as `{}`", self.text(l)));
                     self.bind(l, t, ty.map(|p| format!("{p}[]")), None, sc, depth + 1);
@@ -469,7 +495,7 @@ impl<'s> Ctx<'s> {
                                 let alias = v.field("alias");
                                 if let Some(e) = expr {
                                     let t = self.eval(e, sc, depth + 1);
-                                    let ty = self.path_of(e, sc, depth + 1);
+                                    let ty = self.path_of(e, sc);
                                     let ctor = self.last_ctor.take();
                                     if let Some(a) = alias {
                                         let target = named_kids(a).into_iter().next().unwrap_or(a);
@@ -606,7 +632,7 @@ impl<'s> Ctx<'s> {
         }
         let f = c.field("function")?;
         let args = named_kids(c.field("arguments")?);
-        let path = self.path_of(f, sc, 0).unwrap_or_default();
+        let path = self.path_of(f, sc).unwrap_or_default();
         let method = if f.kind() == "attribute" {
             f.field("attribute").map(|a| self.text(a))
         } else {
@@ -960,10 +986,10 @@ impl<'s> Ctx<'s> {
             .last_ctor
             .take()
             .filter(|_| matches!(right.kind(), "call" | "await"))
-            .or_else(|| self.ctor_of(right, sc, depth + 1));
+            .or_else(|| self.ctor_of(right, sc, 0));
         self.assign_target = None;
         let ty = self
-            .path_of(right, sc, depth + 1)
+            .path_of(right, sc)
             .filter(|p| p.contains('.') || p.contains('('));
         self.assign_settings(left, right, sc);
         if left.kind() == "subscript" {
@@ -1080,8 +1106,9 @@ impl<'s> Ctx<'s> {
         if t.is_constant() {
             return;
         }
+        // Down to the root however long the chain (`a.b.c…[k] = value`).
         let mut cur = n;
-        for _ in 0..16 {
+        loop {
             match cur.kind() {
                 "identifier" => {
                     let name = self.text(cur).to_string();
@@ -1136,23 +1163,29 @@ impl<'s> Ctx<'s> {
             .cloned()
     }
 
-    /// A string built with literal HTML markup (`f"<p>{x}</p>"`, `"<b>" + x`).
-    fn html_literal(&self, n: Node<'_>, depth: usize) -> bool {
-        if depth > 8 {
-            return false;
-        }
-        match n.kind() {
-            "string" => named_kids(n).iter().any(|c| {
-                c.kind() == "string_content" && {
-                    let t = self.text(*c);
-                    t.contains('<') && t.contains('>')
+    /// A string built with literal HTML markup (`f"<p>{x}</p>"`, `"<b>" + x`),
+    /// however long the concatenation.
+    fn html_literal(&self, n: Node<'_>) -> bool {
+        let mut stack = vec![n];
+        while let Some(n) = stack.pop() {
+            match n.kind() {
+                "string"
+                    if named_kids(n).iter().any(|c| {
+                        c.kind() == "string_content" && {
+                            let t = self.text(*c);
+                            t.contains('<') && t.contains('>')
+                        }
+                    }) =>
+                {
+                    return true;
                 }
-            }),
-            "binary_operator" | "concatenated_string" | "parenthesized_expression" => named_kids(n)
-                .into_iter()
-                .any(|c| self.html_literal(c, depth + 1)),
-            _ => false,
+                "binary_operator" | "concatenated_string" | "parenthesized_expression" => {
+                    stack.extend(named_kids(n))
+                }
+                _ => {}
+            }
         }
+        false
     }
 
     /// The constructor info an expression carries (`llm`, `prompt | llm`).
@@ -1178,8 +1211,12 @@ impl<'s> Ctx<'s> {
 
     /// The resolved dotted path of an expression, through the import table
     /// and known object types.
-    pub fn path_of(&self, n: Node<'_>, sc: &Scope, depth: usize) -> Option<String> {
-        if depth > MAX_DEPTH {
+    pub fn path_of(&self, n: Node<'_>, sc: &Scope) -> Option<String> {
+        self.path_within(n, sc, 0)
+    }
+
+    fn path_within(&self, n: Node<'_>, sc: &Scope, depth: usize) -> Option<String> {
+        if depth > PATH_DEPTH {
             return None;
         }
         match n.kind() {
@@ -1221,18 +1258,18 @@ impl<'s> Ctx<'s> {
                     }
                     return Some(format!("self.{attr}"));
                 }
-                Some(format!("{}.{attr}", self.path_of(obj, sc, depth + 1)?))
+                Some(format!("{}.{attr}", self.path_within(obj, sc, depth + 1)?))
             }
             "call" => Some(format!(
                 "{}()",
-                self.path_of(n.field("function")?, sc, depth + 1)?
+                self.path_within(n.field("function")?, sc, depth + 1)?
             )),
             "subscript" => Some(format!(
                 "{}[]",
-                self.path_of(n.field("value")?, sc, depth + 1)?
+                self.path_within(n.field("value")?, sc, depth + 1)?
             )),
             "await" | "parenthesized_expression" => {
-                self.path_of(named_kids(n).into_iter().next()?, sc, depth + 1)
+                self.path_within(named_kids(n).into_iter().next()?, sc, depth + 1)
             }
             "binary_operator" => {
                 // LangChain pipes: `prompt | llm` behaves like its last stage.
@@ -1242,7 +1279,7 @@ impl<'s> Ctx<'s> {
                 }
                 let right = n
                     .field("right")
-                    .and_then(|r| self.path_of(r, sc, depth + 1));
+                    .and_then(|r| self.path_within(r, sc, depth + 1));
                 let llmish = |p: &str| {
                     p.contains("Chat")
                         || p.contains("LLM")
@@ -1252,7 +1289,9 @@ impl<'s> Ctx<'s> {
                 if right.as_deref().is_some_and(llmish) {
                     return right;
                 }
-                let left = n.field("left").and_then(|l| self.path_of(l, sc, depth + 1));
+                let left = n
+                    .field("left")
+                    .and_then(|l| self.path_within(l, sc, depth + 1));
                 if left.as_deref().is_some_and(llmish) {
                     left
                 } else {
@@ -1312,9 +1351,53 @@ impl<'s> Ctx<'s> {
         }
     }
 
+    /// The next link of a linear chain below `n`: the left operand of an
+    /// operator, the object of an attribute or subscript, the receiver of
+    /// a method call, the inside of parentheses or `await` — the child the
+    /// evaluation of `n` reads first and whose own evaluation may nest
+    /// again the same way.
+    fn spine_child<'t>(n: Node<'t>) -> Option<Node<'t>> {
+        match n.kind() {
+            "binary_operator" | "boolean_operator" => n.field("left"),
+            "attribute" => n.field("object"),
+            "subscript" => n.field("value"),
+            "call" => n
+                .field("function")
+                .filter(|f| f.kind() == "attribute")
+                .and_then(|f| f.field("object")),
+            "parenthesized_expression" | "await" if n.named_child_count() == 1 => n.named_child(0),
+            _ => None,
+        }
+    }
+
     pub fn eval(&mut self, n: Node<'_>, sc: &mut Scope, depth: usize) -> Taint {
-        if depth > MAX_DEPTH || crate::budget::spent() {
+        if !self.memo.is_empty()
+            && let Some((t, ctor)) = self.memo.remove(&n.id())
+        {
+            self.last_ctor = ctor;
+            return t;
+        }
+        // Past the file's budget the whole file is dropped with a reason:
+        // no truncation note.
+        if crate::budget::spent() {
             return Taint::unknown();
+        }
+        if depth > MAX_DEPTH {
+            self.truncate(n, &sc.symbol);
+            return Taint::unknown();
+        }
+        // A long chain (`a + b + …`, `x.strip().strip()…`) is evaluated
+        // from its far end up, each link reading the one below from the
+        // memo: its length costs no stack and no depth.
+        let chain = crate::chain::below(n, Self::spine_child, |c| self.memo.contains_key(&c.id()));
+        if !chain.is_empty() {
+            let target = self.assign_target.take();
+            for link in chain.into_iter().rev() {
+                let t = self.eval(link, sc, depth + 1);
+                let ctor = self.last_ctor.take();
+                self.memo.insert(link.id(), (t, ctor));
+            }
+            self.assign_target = target;
         }
         match n.kind() {
             "string" => {
@@ -1329,8 +1412,34 @@ impl<'s> Ctx<'s> {
                 }
                 t
             }
-            "integer" | "float" | "true" | "false" | "none" | "ellipsis" | "comment" | "lambda"
-            | "slice" | "type" => Taint::constant(),
+            "integer" | "float" | "true" | "false" | "none" | "ellipsis" | "comment" | "slice"
+            | "type" => Taint::constant(),
+            "lambda" => {
+                // The body runs later, with the names it closes over: a
+                // sink in it is one of this function's. Its parameters hold
+                // what its caller passes, which is not seen here.
+                if let Some(body) = n.field("body") {
+                    let saved: Vec<(String, Option<Var>)> = n
+                        .field("parameters")
+                        .map(|p| lambda_params(p, self.src))
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|name| {
+                            let old = sc.vars.insert(name.clone(), Var::default());
+                            (name, old)
+                        })
+                        .collect();
+                    self.eval(body, sc, depth + 1);
+                    for (name, old) in saved {
+                        match old {
+                            Some(v) => sc.vars.insert(name, v),
+                            None => sc.vars.remove(&name),
+                        };
+                    }
+                }
+                // The value is a function, not data.
+                Taint::constant()
+            }
             "identifier" => {
                 let name = self.text(n);
                 match self.lookup(name, sc) {
@@ -1339,7 +1448,7 @@ impl<'s> Ctx<'s> {
                 }
             }
             "attribute" => {
-                let path = self.path_of(n, sc, depth + 1);
+                let path = self.path_of(n, sc);
                 let obj = n.field("object");
                 // Evaluate the object first: it may hold calls (sinks, LLM calls).
                 let obj_taint = obj.map(|o| self.eval(o, sc, depth + 1)).unwrap_or_default();
@@ -1386,7 +1495,7 @@ impl<'s> Ctx<'s> {
                 obj_taint
             }
             "subscript" => {
-                let path = self.path_of(n, sc, depth + 1);
+                let path = self.path_of(n, sc);
                 let idx: Vec<Node<'_>> = {
                     let mut cur = n.walk();
                     n.children_by_field_name("subscript", &mut cur).collect()
@@ -1525,7 +1634,7 @@ impl<'s> Ctx<'s> {
         let Some(func) = n.field("function") else {
             return Taint::unknown();
         };
-        let path = self.path_of(func, sc, depth + 1).unwrap_or_default();
+        let path = self.path_of(func, sc).unwrap_or_default();
         let (method, recv) = if func.kind() == "attribute" {
             (
                 func.field("attribute").map(|a| self.text(a).to_string()),
@@ -1779,7 +1888,7 @@ impl<'s> Ctx<'s> {
     /// summary pass on the taint of the parameters that reach their
     /// return value; anything else passes on all its arguments.
     fn local_call_result(&self, call: &Call<'_>, all: &Taint) -> Taint {
-        if let Some((rp, rs, nparams)) = self.returns.get(&call.path) {
+        if let Some((rp, rs, returns_calls)) = self.returns.get(&call.path) {
             let mut t = Taint::constant();
             if let Some(s) = rs {
                 t.join(&Taint::source(s.clone()));
@@ -1799,7 +1908,11 @@ impl<'s> Ctx<'s> {
                     t.join(all);
                 }
             }
-            let _ = nparams;
+            // What it returns from other calls, the engine follows (when
+            // what is known of it brings no outside data already).
+            if *returns_calls && t.sources.is_empty() {
+                t.remember_call(&call.path);
+            }
             return t;
         }
         if self.spec.propagates(Some(call.path.as_str()), None) {
@@ -1951,7 +2064,7 @@ impl<'s> Ctx<'s> {
         let Some(f) = n.field("function") else {
             return false;
         };
-        let path = self.path_of(f, sc, 0).unwrap_or_default();
+        let path = self.path_of(f, sc).unwrap_or_default();
         let method = if f.kind() == "attribute" {
             f.field("attribute").map(|a| self.text(a).to_string())
         } else {
@@ -2003,12 +2116,14 @@ impl<'s> Ctx<'s> {
                 }
             }
             "binary_operator" => {
+                // The leftmost pair decides: `base + "/x/" + a + b`.
+                let mut n = n;
+                while let Some(l) = n.field("left").filter(|l| l.kind() == "binary_operator") {
+                    n = l;
+                }
                 let (Some(l), Some(r)) = (n.field("left"), n.field("right")) else {
                     return false;
                 };
-                if l.kind() == "binary_operator" {
-                    return self.host_pinned(l, sc);
-                }
                 (l.kind() == "string" && literal_base(self.text(l)))
                     || (config_name(l)
                         && r.kind() == "string"
@@ -2169,6 +2284,14 @@ impl<'s> Ctx<'s> {
                 _ => {}
             }
             done.insert(spec.kind.clone());
+            if t.calls_dropped && t.state_for(&spec.kind) != FlowState::Tainted {
+                let at = Truncation::new(
+                    TruncationLimit::UnresolvedCalls,
+                    self.loc(call.node),
+                    &sc.symbol,
+                );
+                Truncation::note(&mut self.truncated, at);
+            }
             let flows: Vec<Flow> = if spec.kind == "prompt" {
                 // One sink per attacker-relevant source kind; parameters and
                 // unknown parts together, only when no source reaches it.
@@ -2368,6 +2491,7 @@ impl<'s> Ctx<'s> {
         depth: usize,
     ) {
         if depth > MAX_DEPTH {
+            self.truncate(n, &parent.symbol);
             return;
         }
         let Some(name_node) = n.field("name") else {
@@ -2417,7 +2541,11 @@ impl<'s> Ctx<'s> {
         let location = self.ev_span(n, header_end, &symbol).location;
         self.returns.insert(
             export_name.clone(),
-            (returns_params.clone(), returns_source.clone(), params.len()),
+            (
+                returns_params.clone(),
+                returns_source.clone(),
+                !sc.returns.calls.is_empty(),
+            ),
         );
         self.fn_params.insert(
             export_name.clone(),
@@ -2430,6 +2558,7 @@ impl<'s> Ctx<'s> {
             location,
             returns_params,
             returns_source,
+            returns_calls: sc.returns.calls.clone(),
             calls: std::mem::take(&mut sc.calls),
             query_helper: sc.query_helper.take(),
             http_wrapper: sc.http_wrapper.take(),
@@ -2579,6 +2708,22 @@ fn llmish_receiver(path: &str) -> bool {
     ]
     .iter()
     .any(|w| lower.contains(w))
+}
+
+/// The names a lambda's parameters bind (`x`, `y=1`, `*args`, `**kw`).
+fn lambda_params(params: Node<'_>, src: &str) -> Vec<String> {
+    named_kids(params)
+        .into_iter()
+        .filter_map(|p| match p.kind() {
+            "identifier" => Some(p),
+            "default_parameter" | "typed_default_parameter" => p.field("name"),
+            "list_splat_pattern" | "dictionary_splat_pattern" => {
+                named_kids(p).into_iter().find(|k| k.kind() == "identifier")
+            }
+            _ => None,
+        })
+        .map(|p| text(p, src).to_string())
+        .collect()
 }
 
 /// Does a block end by leaving the function (return/raise/abort)?

@@ -234,7 +234,12 @@ pub fn lit_prefix(n: Node<'_>, src: &str) -> Option<String> {
             Some(out)
         }
         "concatenated_string" | "binary_operator" => {
-            named_kids(n).first().and_then(|c| lit_prefix(*c, src))
+            // The leftmost operand, however long the concatenation.
+            let mut first = named_kids(n).into_iter().next()?;
+            while matches!(first.kind(), "concatenated_string" | "binary_operator") {
+                first = named_kids(first).into_iter().next()?;
+            }
+            lit_prefix(first, src)
         }
         _ => None,
     }

@@ -274,7 +274,7 @@ impl<'s> Ctx<'s> {
                 };
                 Some(Dec {
                     node: *d,
-                    path: self.path_of(f, parent, 0).unwrap_or_default(),
+                    path: self.path_of(f, parent).unwrap_or_default(),
                     written: self.text(f).to_string(),
                     call,
                 })
@@ -941,6 +941,7 @@ impl<'s> Ctx<'s> {
         depth: usize,
     ) {
         if depth > super::MAX_DEPTH {
+            self.truncate(n, &parent.symbol);
             return;
         }
         let Some(name) = n.field("name").map(|x| self.text(x).to_string()) else {
@@ -961,7 +962,7 @@ impl<'s> Ctx<'s> {
                 if b.kind() == "keyword_argument" {
                     continue;
                 }
-                let p = self.path_of(b, parent, 0).unwrap_or_default();
+                let p = self.path_of(b, parent).unwrap_or_default();
                 let last = p.rsplit('.').next().unwrap_or("").to_string();
                 if p.starts_with("rest_framework.viewsets") || last.ends_with("ViewSet") {
                     cx.view = ViewKind::DrfViewSet;

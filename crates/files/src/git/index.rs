@@ -60,6 +60,58 @@ pub fn tracked_under(root: &Path, prefix: &str) -> Result<bool, IndexError> {
     }))
 }
 
+/// What the index of the repository around a scanned directory says about
+/// the files under it: the walk lists these even where a `.gitignore`
+/// matches them (tracked files are code, whatever `.gitignore` says), and
+/// skips the submodules (other repositories) it records.
+pub(crate) struct IndexView {
+    /// The repository's work tree, links resolved.
+    pub workdir: PathBuf,
+    /// Tracked files (links included) under the scanned directory, relative
+    /// to it, as the index spells them (bytes: a name need not be UTF-8).
+    pub files: Vec<Vec<u8>>,
+    /// Submodules (gitlink entries) under the scanned directory.
+    pub submodules: Vec<Vec<u8>>,
+    /// The repository's own exclude file (`info/exclude`), outside the tree.
+    pub exclude_file: Option<PathBuf>,
+}
+
+/// The [`IndexView`] of `root`; `None` when it is not inside a work tree
+/// (or the index cannot be read: the walk then lists what `.gitignore`
+/// leaves, as outside git).
+pub(crate) fn index_view(root: &Path) -> Option<IndexView> {
+    use gix::index::entry::Mode;
+    let repo = gix::discover(root).ok()?;
+    let workdir = std::fs::canonicalize(repo.workdir()?).ok()?;
+    let canon = std::fs::canonicalize(root).ok()?;
+    let mut prefix = relative_to(&workdir, &canon)?;
+    if !prefix.is_empty() {
+        prefix.push('/');
+    }
+    let index = repo.index_or_empty().ok()?;
+    let (mut files, mut submodules) = (vec![], vec![]);
+    for entry in index.entries() {
+        let path: &[u8] = entry.path(&index);
+        let Some(rel) = path.strip_prefix(prefix.as_bytes()) else {
+            continue;
+        };
+        if entry.mode == Mode::COMMIT {
+            submodules.push(rel.to_vec());
+        } else {
+            files.push(rel.to_vec());
+        }
+    }
+    // A conflicted path has one entry per stage.
+    files.dedup();
+    submodules.dedup();
+    Some(IndexView {
+        workdir,
+        files,
+        submodules,
+        exclude_file: Some(repo.common_dir().join("info").join("exclude")),
+    })
+}
+
 /// `path` is `dir`, inside it, or one of its parents.
 fn overlaps(path: &[u8], dir: &[u8]) -> bool {
     let under = |a: &[u8], b: &[u8]| {
@@ -100,28 +152,7 @@ fn resolve_existing(path: &Path) -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::process::Command;
-
-    fn git(dir: &Path, args: &[&str]) {
-        let out = Command::new("git")
-            .args(args)
-            .current_dir(dir)
-            .env("GIT_AUTHOR_NAME", "t")
-            .env("GIT_AUTHOR_EMAIL", "t@example.invalid")
-            .env("GIT_COMMITTER_NAME", "t")
-            .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("HOME", dir)
-            .output()
-            .expect("git runs");
-        assert!(out.status.success(), "git {args:?}: {out:?}");
-    }
-
-    fn write(dir: &Path, rel: &str, text: &str) {
-        let p = dir.join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
+    use crate::testutil::{git, write};
 
     #[test]
     fn no_repository_means_nothing_is_tracked() {

@@ -13,4 +13,5 @@ mod revision;
 
 pub use author::author;
 pub use index::{IndexError, tracked_under};
+pub(crate) use index::{IndexView, index_view};
 pub use revision::{CommitInfo, GitError, GitRepo, TreeSource};

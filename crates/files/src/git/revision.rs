@@ -235,8 +235,8 @@ impl GitRepo {
         let entry = tree.lookup_entry_by_path(full.as_str()).map_err(other)?;
         match entry {
             Some(e) if e.mode().is_blob() => {
-                let blob = repo.find_object(e.oid()).map_err(other)?;
-                Ok(Some(blob.detach().data))
+                let at = format!("commit {}", self.short(commit));
+                bounded_blob(&repo, e.oid().to_owned(), path, &at).map(Some)
             }
             _ => Ok(None),
         }
@@ -257,11 +257,11 @@ impl GitRepo {
         }
     }
 
-    /// A commit's tree as a file source, offering what a walk of the same
-    /// files on disk would: the same size limit, link policy, exclusions
-    /// (the facts cache) and, when asked, the tree's own `.gitignore` files
-    /// (a tracked file that matches one is not scanned on disk either, so
-    /// it must not be here, or every diff would report it).
+    /// A commit's tree as a file source: everything the commit holds under
+    /// the scanned directory, with the walk's size limit, link policy and
+    /// exclusions (the facts cache). `.gitignore` has no say over committed
+    /// files: a tracked file is code, and the working tree's walk lists it
+    /// too. Submodules are listed as skipped.
     pub fn tree_source(
         &self,
         commit: ObjectId,
@@ -271,7 +271,7 @@ impl GitRepo {
         let tree = tree_of(&repo, commit)?;
         let mut rec = gix::traverse::tree::Recorder::default();
         tree.traverse().breadthfirst(&mut rec).map_err(other)?;
-        let entries: Vec<(String, BlobKind, ObjectId)> = rec
+        let entries: Vec<(Vec<u8>, BlobKind, ObjectId)> = rec
             .records
             .into_iter()
             .map(|e| {
@@ -279,10 +279,12 @@ impl GitRepo {
                     BlobKind::Link
                 } else if e.mode.is_blob() {
                     BlobKind::File
+                } else if e.mode.is_commit() {
+                    BlobKind::Submodule
                 } else {
                     BlobKind::Other
                 };
-                (e.filepath.to_string(), kind, e.oid)
+                (e.filepath.to_vec(), kind, e.oid)
             })
             .collect();
         self.blob_source(&repo, &entries, opts)
@@ -299,8 +301,7 @@ impl GitRepo {
     }
 
     /// The git index (the staging area: what `git commit` would record) as
-    /// a file source, filtered as [`GitRepo::tree_source`] filters a tree
-    /// (with the index's own `.gitignore` files). Only merged entries are
+    /// a file source, as [`GitRepo::tree_source`] offers a tree. Only merged entries are
     /// offered: a path with an unresolved conflict cannot be committed, and
     /// an entry added with `git add -N` (intent to add) has no staged
     /// content yet.
@@ -308,7 +309,7 @@ impl GitRepo {
         use gix::index::entry::{Flags, Mode, Stage};
         let repo = self.local();
         let index = repo.index_or_empty().map_err(other)?;
-        let entries: Vec<(String, BlobKind, ObjectId)> = index
+        let entries: Vec<(Vec<u8>, BlobKind, ObjectId)> = index
             .entries()
             .iter()
             .filter(|e| e.stage() == Stage::Unconflicted && !e.flags.contains(Flags::INTENT_TO_ADD))
@@ -317,10 +318,12 @@ impl GitRepo {
                     BlobKind::Link
                 } else if e.mode == Mode::FILE || e.mode == Mode::FILE_EXECUTABLE {
                     BlobKind::File
+                } else if e.mode == Mode::COMMIT {
+                    BlobKind::Submodule
                 } else {
                     BlobKind::Other
                 };
-                (e.path(&index).to_string(), kind, e.id)
+                (e.path(&index).to_vec(), kind, e.id)
             })
             .collect();
         self.blob_source(&repo, &entries, opts)
@@ -339,51 +342,66 @@ impl GitRepo {
                 && e.path(&index) == full.as_bytes()
         });
         match entry {
-            Some(e) => Ok(Some(repo.find_object(e.id).map_err(other)?.detach().data)),
+            Some(e) => bounded_blob(&repo, e.id, path, "the index").map(Some),
             None => Ok(None),
         }
     }
 
-    /// The blobs under the scanned directory as a file source: links and
-    /// oversized files listed as skipped; excluded, ignored and unread
-    /// files left out.
+    /// The blobs under the scanned directory as a file source: links,
+    /// submodules, names that are not UTF-8 and oversized files listed as
+    /// skipped; excluded and unread files left out.
     fn blob_source(
         &self,
         repo: &gix::Repository,
-        entries: &[(String, BlobKind, ObjectId)],
+        entries: &[(Vec<u8>, BlobKind, ObjectId)],
         opts: &crate::WalkOptions,
     ) -> Result<TreeSource, GitError> {
         let max_file_bytes = opts.max_file_bytes;
-        let ignores = if opts.respect_gitignore {
-            gitignores(repo, entries)?
-        } else {
-            Default::default()
-        };
         let mut listing = Listing::default();
         let mut blobs = std::collections::BTreeMap::new();
+        let mut too_large = std::collections::BTreeMap::new();
         for (full, kind, oid) in entries {
-            let Some(path) = full.strip_prefix(self.prefix.as_str()) else {
+            let Some(path) = full.strip_prefix(self.prefix.as_bytes()) else {
                 continue;
             };
-            let path = path.to_string();
+            let path = match std::str::from_utf8(path) {
+                Ok(p) => p.to_string(),
+                Err(_) => {
+                    let lossy = String::from_utf8_lossy(path).into_owned();
+                    if *kind == BlobKind::Link
+                        || (*kind == BlobKind::File && detect_lang(&lossy).is_some())
+                    {
+                        listing.skipped.push((lossy, SkipReason::NonUtf8Name));
+                    }
+                    continue;
+                }
+            };
             if path.split('/').any(|c| c == ".git")
                 || opts
                     .exclude
                     .iter()
                     .any(|x| path == *x || path.starts_with(&format!("{x}/")))
-                || ignored(&ignores, full)
             {
                 continue;
             }
-            if *kind == BlobKind::Link {
-                listing.skipped.push((path, SkipReason::Symlink));
-                continue;
+            match kind {
+                BlobKind::Link => {
+                    listing.skipped.push((path, SkipReason::Symlink));
+                    continue;
+                }
+                BlobKind::Submodule => {
+                    listing.skipped.push((path, SkipReason::Submodule));
+                    continue;
+                }
+                BlobKind::Other => continue,
+                BlobKind::File => {}
             }
-            if *kind != BlobKind::File || detect_lang(&path).is_none() {
+            if detect_lang(&path).is_none() {
                 continue;
             }
             let size = repo.find_header(*oid).map(|h| h.size()).map_err(other)?;
-            if size > max_file_bytes {
+            if size > max_file_bytes && crate::size_limited(&path) {
+                too_large.insert(path.clone(), *oid);
                 listing.skipped.push((
                     path,
                     SkipReason::TooLarge {
@@ -405,6 +423,7 @@ impl GitRepo {
             repo: self.repo.clone(),
             listing,
             blobs,
+            too_large,
             handles: std::sync::Mutex::new(vec![]),
         })
     }
@@ -415,67 +434,28 @@ impl GitRepo {
 enum BlobKind {
     File,
     Link,
+    /// A gitlink: a commit of another repository.
+    Submodule,
     Other,
 }
 
-/// The tree's `.gitignore` files, by the directory they sit in (`""` at
-/// the top, else `dir/`).
-fn gitignores(
+/// A blob read by name (the model file, a file of the history), at most
+/// [`crate::MAX_CONFIG_BYTES`]: a small pack entry can inflate to
+/// gigabytes, and its header says how large before it is read.
+fn bounded_blob(
     repo: &gix::Repository,
-    entries: &[(String, BlobKind, ObjectId)],
-) -> Result<std::collections::BTreeMap<String, ignore::gitignore::Gitignore>, GitError> {
-    let mut out = std::collections::BTreeMap::new();
-    for (full, _, oid) in entries.iter().filter(|e| e.1 == BlobKind::File) {
-        let dir = match full.rsplit_once('/') {
-            Some((d, ".gitignore")) => format!("{d}/"),
-            None if full == ".gitignore" => String::new(),
-            _ => continue,
-        };
-        let data = repo.find_object(*oid).map_err(other)?.detach().data;
-        let mut b = ignore::gitignore::GitignoreBuilder::new(if dir.is_empty() {
-            "."
-        } else {
-            dir.as_str()
-        });
-        for line in String::from_utf8_lossy(&data).lines() {
-            // A line that is not a valid pattern is skipped, as git does.
-            let _ = b.add_line(None, line);
-        }
-        if let Ok(gi) = b.build() {
-            out.insert(dir, gi);
-        }
-    }
-    Ok(out)
-}
-
-/// Whether the nearest `.gitignore` with an opinion on `path` (a path from
-/// the top of the work tree) ignores it: deeper files override shallower
-/// ones, and a `!pattern` re-includes.
-fn ignored(
-    ignores: &std::collections::BTreeMap<String, ignore::gitignore::Gitignore>,
+    oid: ObjectId,
     path: &str,
-) -> bool {
-    let mut dirs: Vec<&str> = vec![""];
-    for (i, c) in path.char_indices() {
-        if c == '/' {
-            dirs.push(&path[..=i]);
-        }
+    at: &str,
+) -> Result<Vec<u8>, GitError> {
+    let size = repo.find_header(oid).map(|h| h.size()).map_err(other)?;
+    if size > crate::MAX_CONFIG_BYTES {
+        return Err(GitError::Other(format!(
+            "{path} in {at} is larger than {} bytes ({size}); it is not read",
+            crate::MAX_CONFIG_BYTES
+        )));
     }
-    for dir in dirs.iter().rev() {
-        let Some(gi) = ignores.get(*dir) else {
-            continue;
-        };
-        // The matcher's root is the directory; the full path carries it as
-        // a prefix, which the matcher strips component-wise.
-        let m = gi.matched_path_or_any_parents(path, false);
-        if m.is_ignore() {
-            return true;
-        }
-        if m.is_whitelist() {
-            return false;
-        }
-    }
-    false
+    Ok(repo.find_object(oid).map_err(other)?.detach().data)
 }
 
 fn tree_of(repo: &gix::Repository, commit: ObjectId) -> Result<gix::Tree<'_>, GitError> {
@@ -509,12 +489,23 @@ pub struct TreeSource {
     repo: gix::ThreadSafeRepository,
     listing: Listing,
     blobs: std::collections::BTreeMap<String, ObjectId>,
+    /// The blobs over the size limit: never read, but their ids tell
+    /// their versions apart.
+    too_large: std::collections::BTreeMap<String, ObjectId>,
     handles: std::sync::Mutex<Vec<gix::Repository>>,
 }
 
 impl FileSource for TreeSource {
     fn list(&self) -> Result<Listing, SourceError> {
         Ok(self.listing.clone())
+    }
+
+    /// The blob's own id: nothing is read.
+    fn digest(&self, path: &str) -> Option<String> {
+        self.blobs
+            .get(path)
+            .or_else(|| self.too_large.get(path))
+            .map(|id| id.to_hex().to_string())
     }
 
     fn read(&self, path: &str) -> Result<Vec<u8>, SourceError> {
@@ -540,5 +531,48 @@ impl FileSource for TreeSource {
             v.push(repo);
         }
         data
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::{git, write};
+
+    #[test]
+    fn a_commit_lists_what_is_in_it_whatever_gitignore_says() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path();
+        git(root, &["init", "-q"]);
+        write(root, "app.py", "x = 1\n");
+        write(root, "hidden.py", "import os\n");
+        write(root, ".gitignore", "hidden.py\n");
+        git(root, &["add", "app.py", ".gitignore"]);
+        git(root, &["add", "-f", "hidden.py"]);
+        // A submodule: a gitlink entry, another repository's commit.
+        let blob = "0123456789012345678901234567890123456789";
+        git(
+            root,
+            &[
+                "update-index",
+                "--add",
+                "--cacheinfo",
+                &format!("160000,{blob},libs/sub"),
+            ],
+        );
+        git(root, &["commit", "-q", "-m", "c"]);
+        let repo = GitRepo::discover(root).unwrap();
+        let head = repo.resolve("HEAD").unwrap();
+        let opts = crate::WalkOptions::default();
+        for src in [
+            repo.tree_source(head, &opts).unwrap(),
+            repo.index_source(&opts).unwrap(),
+        ] {
+            let l = src.list().unwrap();
+            let files: Vec<&str> = l.files.iter().map(|e| e.path.as_str()).collect();
+            assert_eq!(files, ["app.py", "hidden.py"]);
+            assert_eq!(l.skipped, [("libs/sub".to_string(), SkipReason::Submodule)]);
+            assert_eq!(src.read("hidden.py").unwrap(), b"import os\n");
+        }
     }
 }

@@ -15,7 +15,8 @@ use bw_model::{
 };
 use bw_threats::{
     AppliedDecision, Confidence, Excerpt, FileStats, Question, Reason, Report, RuleSummary,
-    Severity, SkippedFile, Status, Summary, Threat, UnmatchedDecision,
+    Severity, SkippedFile, Status, Summary, Threat, TruncatedFile, TruncationNote, UnanalysedFile,
+    UnmatchedDecision,
 };
 use std::collections::BTreeMap;
 
@@ -645,7 +646,7 @@ fn skipped(path: &str, reason: &str, message: &str, failed: bool) -> SkippedFile
         reason: reason.into(),
         message: message.into(),
         failed,
-        unverified: failed || matches!(reason, "too-large" | "malformed" | "over-budget"),
+        unverified: failed,
     }
 }
 
@@ -703,14 +704,22 @@ pub fn sample_report() -> Report {
             skipped: vec![
                 skipped("app/static/vendor/chart.min.js", "vendored", "vendored code", false),
                 skipped("app/static/vendor/jquery.min.js", "vendored", "vendored code", false),
-                skipped("data/seed.sql", "too-large", "2.4 MB is over the 1 MB limit", false),
-                skipped("deploy/broken.yaml", "malformed", "is not valid YAML: line 3, column 1: did not find expected key; what could not be read was not modelled (secrets are still looked for in the whole file): fix the syntax to have it analysed", false),
-                skipped("docs/diagram.png", "binary", "binary file", false),
+                skipped("data/seed.json", "too-large", "2.4 MB is over the 1 MB limit", false),
+                skipped("assets/sprite.json", "binary", "binary file", false),
                 skipped("scripts/latin1_notes.py", "not-utf8", "file is not valid UTF-8 (byte 0xE9 at offset 112)", true),
                 skipped("tests/conftest.py", "test", "test code", false),
                 skipped("tests/test_reports.py", "test", "test code", false),
                 skipped("tests/test_views.py", "test", "test code", false),
             ],
+            truncated: vec![TruncatedFile {
+                path: "app/reports.py".into(),
+                notes: vec![TruncationNote {
+                    limit: "nesting-depth".into(),
+                    line: 212,
+                    symbol: "export_rows".into(),
+                    message: "code nested deeper than the analysis follows was not analysed; a flow through it may be missing".into(),
+                }],
+            }],
         },
         summary: Summary {
             threats: 5,
@@ -730,7 +739,40 @@ pub fn sample_report() -> Report {
             orphaned: 1,
             unverified: 1,
             baseline: 0,
+            unanalysed: 1,
         },
         suggestions: vec![],
+        unanalysed: vec![
+            UnanalysedFile {
+                id: "unanalysed@app/reports.py::<file>".into(),
+                path: "app/reports.py".into(),
+                reason: "truncated".into(),
+                message: "analysis truncated (line 212 in export_rows): code nested deeper than the analysis follows was not analysed; a flow through it may be missing".into(),
+                fingerprint: "3f1c0b9e5d7a2468ace13579bdf02468ace13579".into(),
+                status: Status::Accepted,
+                status_reason: Some("generated export table, reviewed by hand".into()),
+                decision: Some(AppliedDecision {
+                    key: "unanalysed@app/reports.py::<file>".into(),
+                    status: "accepted".into(),
+                    reason: "generated export table, reviewed by hand".into(),
+                    author: "Ana Lopez <ana@example.com>".into(),
+                    date: "2026-10-02".into(),
+                    ticket: None,
+                    expires: None,
+                    moved: false,
+                    decided_on: None,
+                }),
+            },
+            UnanalysedFile {
+                id: "unanalysed@scripts/latin1_notes.py::<file>".into(),
+                path: "scripts/latin1_notes.py".into(),
+                reason: "not-utf8".into(),
+                message: "file is not valid UTF-8 (byte 0xE9 at offset 112)".into(),
+                fingerprint: "9b2e41c07d5f3a8e6b1d0c2f4a6e8b0d1f3a5c7e".into(),
+                status: Status::Open,
+                status_reason: None,
+                decision: None,
+            },
+        ],
     }
 }

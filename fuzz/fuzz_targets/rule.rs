@@ -1,0 +1,3 @@
+#![no_main]
+//! `bw_engine::fuzz::rule`: see its docs for what it runs and checks.
+libfuzzer_sys::fuzz_target!(|data: &[u8]| bw_engine::fuzz::rule(data));
