@@ -143,7 +143,10 @@ pub fn normalise_node(node: Node<'_>, src: &str) -> String {
         }
     }
     let mut n = Normaliser::default();
-    for c in kept.chars().chain(text(pos.min(range.end), range.end).chars()) {
+    for c in kept
+        .chars()
+        .chain(text(pos.min(range.end), range.end).chars())
+    {
         if n.feed(c) {
             break;
         }

@@ -106,14 +106,11 @@ fn write_baseline(a: &Args, root: &std::path::Path) -> u8 {
         );
     }
     let baseline = Baseline::of(&out.report.threats);
-    let path = match bw_files::write_in_tree(
-        root,
-        BASELINE_PATH,
-        baseline.text(&opts.today).as_bytes(),
-    ) {
-        Ok(p) => p,
-        Err(e) => return super::fail(e),
-    };
+    let path =
+        match bw_files::write_in_tree(root, BASELINE_PATH, baseline.text(&opts.today).as_bytes()) {
+            Ok(p) => p,
+            Err(e) => return super::fail(e),
+        };
     outln!(
         "wrote {} with {} open threat(s): gates now count only threats not listed there",
         path.display(),
