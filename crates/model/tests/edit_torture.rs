@@ -564,7 +564,7 @@ mod layouts {
         let mut ids: Vec<&str> = IDS
             .iter()
             .copied()
-            .filter(|_| rng.next() % 3 == 0)
+            .filter(|_| rng.next().is_multiple_of(3))
             .collect();
         ids.sort();
         ids.dedup();

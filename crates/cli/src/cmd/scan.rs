@@ -136,14 +136,14 @@ pub fn run(a: Args) -> u8 {
         let text = bw_outputs::snapshot::snapshot(&out.report.model);
         let path = root.join(&a.snapshot);
         if a.write_snapshot {
-            if let Err(e) = bw_files::write_in_tree(&root, &a.snapshot, text.as_bytes()) {
+            if let Err(e) = bw_files::write_in_tree(root, &a.snapshot, text.as_bytes()) {
                 return super::fail(e);
             }
             if std::io::stderr().is_terminal() {
                 info!("wrote the architecture snapshot to {}", path.display());
             }
         } else {
-            let old = match bw_engine::repo::read_named(&root, &a.snapshot) {
+            let old = match bw_engine::repo::read_named(root, &a.snapshot) {
                 Ok(old) => old,
                 Err(e) => return super::fail(e),
             };
