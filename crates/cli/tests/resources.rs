@@ -86,6 +86,12 @@ fn scan_files(files: &[(&str, Vec<u8>)]) -> Finished {
         std::fs::write(p, bytes).unwrap();
     }
     let f = scan(dir.path());
+    // Shown with `--nocapture`: the numbers docs/security.md quotes.
+    eprintln!(
+        "peak RSS {} MiB for {:?}",
+        f.peak_rss_bytes >> 20,
+        files.iter().map(|(p, _)| p).collect::<Vec<_>>()
+    );
     assert!(
         f.peak_rss_bytes < MAX_RSS_BYTES,
         "peak RSS {} MiB for {:?}",
