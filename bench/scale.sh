@@ -3,6 +3,7 @@
 # grow with the input, and nothing faster?
 #
 #   bench/scale.sh             # RUNS=5 by default
+#   RUNS=3 bench/scale.sh      # fewer runs
 #
 # Generates its inputs into bench/work/scale/ (git-ignored) with
 # bench/scale_gen.py, builds release binaries, then measures the CPU time
@@ -28,10 +29,10 @@ mkdir -p "$work"
 RUNS=${RUNS:-5}
 gen=bench/scale_gen.py
 
-gen() { # DIR GENERATOR ARGS...: generate once
+gen() { # DIR GENERATOR ARGS...: generate once (a git repository each)
   local dir=$work/$1
   shift
-  [ -d "$dir" ] || python3 "$gen" "$1" "$dir" "${@:2}"
+  [ -d "$dir/.git" ] || { rm -rf "$dir"; python3 "$gen" "$1" "$dir" "${@:2}"; }
 }
 for shape in flask fastapi express; do
   gen "$shape-5000" "routes-$shape" 5000
@@ -45,7 +46,9 @@ gen yaml-aliases-6000 yaml-aliases 6000
 cargo build --release --quiet -p breakwater
 cargo build --release --quiet -p bw-engine --example parse_floor
 target=${CARGO_TARGET_DIR:-target}
-bin=$target/release/breakwater
+# BIN=path/to/another/breakwater measures that binary instead (an older
+# build, for a before/after comparison).
+bin=${BIN:-$target/release/breakwater}
 floor=$target/release/examples/parse_floor
 # The long file and the one-file YAML stream are over the default 2 MB limit.
 max=10000000
@@ -54,23 +57,26 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 # cpu NAME COMMAND...: run COMMAND RUNS times (after one warm-up run);
-# record the median CPU seconds (user + sys) and wall seconds as NAME.
+# record the median CPU seconds (user + sys), the median wall seconds and
+# the largest peak RSS (KiB) as NAME. A run is killed after LIMIT seconds
+# (600 by default; for measuring an older, slower build).
 cpu() {
   local name=$1
   shift
-  "$@" >/dev/null 2>&1 || true
+  timeout "${LIMIT:-600}" "$@" >/dev/null 2>&1 || true
   : >"$tmp/times"
   for _ in $(seq "$RUNS"); do
-    /usr/bin/time -a -o "$tmp/times" -f "%e %U %S" "$@" >/dev/null 2>&1 || true
+    /usr/bin/time -a -o "$tmp/times" -f "%e %U %S %M" timeout "${LIMIT:-600}" "$@" >/dev/null 2>&1 || true
   done
-  python3 - "$tmp/times" >"$tmp/$name" <<'PY'
+  python3 - "$tmp/times" >"$tmp/$name.t" <<'PY'
 import statistics, sys
 rows = [l.split() for l in open(sys.argv[1]) if l.strip() and l[0].isdigit()]
-print(statistics.median(float(r[1]) + float(r[2]) for r in rows), statistics.median(float(r[0]) for r in rows))
+print(statistics.median(float(r[1]) + float(r[2]) for r in rows), statistics.median(float(r[0]) for r in rows), max(int(r[3]) for r in rows))
 PY
 }
 
-scan() { # NAME DIR
+scan() { # NAME DIR: the scan, timed; its report kept (from the warm-up run's twin)
+  timeout "${LIMIT:-600}" "$bin" scan "$2" --no-cache --threads 1 --max-file-size "$max" --format json -o "$tmp/$1.json" >/dev/null 2>&1 || true
   cpu "$1" "$bin" scan "$2" --no-cache --threads 1 --max-file-size "$max" --format json -o /dev/null
 }
 
@@ -83,28 +89,47 @@ cpu floor-100000 "$floor" "$work/lines-100000" "$max"
 scan yaml-1x10000 "$work/yaml-1x10000"
 scan yaml-10x1000 "$work/yaml-10x1000"
 scan yaml-aliases-6000 "$work/yaml-aliases-6000"
-"$bin" scan "$work/yaml-aliases-6000" --no-cache --threads 1 --max-file-size "$max" --format json -o "$tmp/aliases.json" >/dev/null 2>&1 || true
 
 python3 - "$tmp" "$RUNS" <<'PY'
-import os, sys
+import json, os, sys
 tmp, runs = sys.argv[1], sys.argv[2]
-m = {n: tuple(map(float, open(os.path.join(tmp, n)).read().split())) for n in os.listdir(tmp) if n not in ("times", "aliases.json")}
-print(f"median of {runs} runs; CPU = user + sys seconds (wall in brackets)\n")
-print("| input | measure | CPU (wall) | ratio | target | met |")
-print("|---|---|---|---|---|---|")
+m = {n[:-2]: open(os.path.join(tmp, n)).read().split() for n in os.listdir(tmp) if n.endswith(".t")}
+m = {n: (float(v[0]), float(v[1]), int(v[2]) >> 10) for n, v in m.items()}
+
+def report(name):
+    try:
+        return json.load(open(os.path.join(tmp, name + ".json")))
+    except (OSError, ValueError):
+        return None
+
+def what(name):
+    """What the scan found: a benchmark of a scan that read nothing is no benchmark."""
+    r = report(name)
+    if r is None:
+        return "no report (killed or failed)"
+    f = r["files"]
+    skipped = [s for s in f["skipped"] if s.get("unverified") or s.get("failed")]
+    out = f"{f['analysed']} files, {len(r['threats'])} threats"
+    if skipped:
+        out += "; " + "; ".join(f"{s['path']} {s['reason']}" for s in skipped)
+    return out
+
+def t(name):
+    c, w, rss = m[name]
+    return f"{c:.2f} s ({w:.2f} s, {rss} MiB)"
+
+print(f"median of {runs} runs; CPU = user + sys seconds (wall, peak RSS in brackets)\n")
+print("| input | measure | CPU (wall, peak RSS) | ratio | target | met | what the scan found |")
+print("|---|---|---|---|---|---|---|")
 for shape in ("flask", "fastapi", "express"):
-    a, b = m[f"{shape}-5000"], m[f"{shape}-20000"]
-    r = (b[0] / 20000) / (a[0] / 5000)
-    print(f"| {shape} routes | per route, 20,000 vs 5,000 | {a[0]:.2f} s ({a[1]:.2f}) -> {b[0]:.2f} s ({b[1]:.2f}) | {r:.2f} | <= 1.3 | {'yes' if r <= 1.3 else 'NO'} |")
-s, f = m["lines-100000"], m["floor-100000"]
-r = s[0] / f[0]
-print(f"| 100,000-line file | scan vs parse floor | {s[0]:.2f} s ({s[1]:.2f}) vs {f[0]:.2f} s ({f[1]:.2f}) | {r:.2f} | <= 2 | {'yes' if r <= 2 else 'NO'} |")
-one, ten = m["yaml-1x10000"], m["yaml-10x1000"]
-r = one[0] / ten[0]
-print(f"| YAML | 1 x 10,000 documents vs 10 x 1,000 | {one[0]:.2f} s ({one[1]:.2f}) vs {ten[0]:.2f} s ({ten[1]:.2f}) | {r:.2f} | <= 2 | {'yes' if r <= 2 else 'NO'} |")
-a = m["yaml-aliases-6000"]
-import json
-skipped = json.load(open(os.path.join(tmp, "aliases.json")))["files"]["skipped"]
-why = "; ".join(f"{s['reason']}: {s['message']}" for s in skipped) or "NOT refused"
-print(f"| YAML alias chains | 6,000 documents, one file | {a[0]:.2f} s ({a[1]:.2f}) | | refused within budget | {'yes' if skipped else 'NO'} ({why}) |")
+    a, b = f"{shape}-5000", f"{shape}-20000"
+    r = (m[b][0] / 20000) / (m[a][0] / 5000)
+    print(f"| {shape} routes | per route, 20,000 vs 5,000 | {t(a)} -> {t(b)} | {r:.2f} | <= 1.3 | {'yes' if r <= 1.3 else 'NO'} | {what(a)} -> {what(b)} |")
+r = m["lines-100000"][0] / m["floor-100000"][0]
+print(f"| 100,000-line file | scan vs parse floor | {t('lines-100000')} vs {t('floor-100000')} | {r:.2f} | <= 2 | {'yes' if r <= 2 else 'NO'} | {what('lines-100000')} |")
+r = m["yaml-1x10000"][0] / m["yaml-10x1000"][0]
+print(f"| YAML | 1 x 10,000 documents vs 10 x 1,000 | {t('yaml-1x10000')} vs {t('yaml-10x1000')} | {r:.2f} | <= 2 | {'yes' if r <= 2 else 'NO'} | {what('yaml-1x10000')} vs {what('yaml-10x1000')} |")
+a = report("yaml-aliases-6000")
+refused = a is not None and any(s["reason"] in ("over-budget", "timeout") for s in a["files"]["skipped"])
+print(f"| YAML alias chains | 6,000 documents in one file | {t('yaml-aliases-6000')} | | refused within budget, with a reason | {'yes' if refused else 'NO'} | {what('yaml-aliases-6000')} |")
 PY

@@ -14,9 +14,21 @@ database through a helper module (so flows are linked across files), some
 call a shell or fetch a URL, and the routers are mounted under a prefix.
 """
 import os
+import subprocess
 import sys
 
 PER_FILE = 100
+
+# The database helper module the Python routes call (flows cross files).
+PY_DB = (
+    "import sqlite3\n\n\n"
+    "def query(sql, args):\n"
+    "    conn = sqlite3.connect('app.db')\n"
+    "    return conn.execute(sql, args).fetchall()\n\n\n"
+    "def raw(sql):\n"
+    "    conn = sqlite3.connect('app.db')\n"
+    "    return conn.execute(sql).fetchall()\n"
+)
 
 
 def write(path, text):
@@ -28,7 +40,7 @@ def write(path, text):
 def flask(root, n):
     files = (n + PER_FILE - 1) // PER_FILE
     app = ["from flask import Flask", "app = Flask(__name__)"]
-    write(f"{root}/app/db.py", "import sqlite3\n\n\ndef query(sql, args):\n    conn = sqlite3.connect('app.db')\n    return conn.execute(sql, args).fetchall()\n\n\ndef raw(sql):\n    conn = sqlite3.connect('app.db')\n    return conn.execute(sql).fetchall()\n")
+    write(f"{root}/app/db.py", PY_DB)
     for f in range(files):
         body = ["import os", "import requests", "from flask import Blueprint, request, jsonify", "from app.db import query, raw", "", f"bp = Blueprint('b{f}', __name__)", ""]
         for i in range(f * PER_FILE, min(n, (f + 1) * PER_FILE)):
@@ -55,7 +67,7 @@ def flask(root, n):
 def fastapi(root, n):
     files = (n + PER_FILE - 1) // PER_FILE
     app = ["from fastapi import FastAPI", "app = FastAPI()"]
-    write(f"{root}/svc/db.py", "import sqlite3\n\n\ndef query(sql, args):\n    conn = sqlite3.connect('app.db')\n    return conn.execute(sql, args).fetchall()\n\n\ndef raw(sql):\n    conn = sqlite3.connect('app.db')\n    return conn.execute(sql).fetchall()\n")
+    write(f"{root}/svc/db.py", PY_DB)
     for f in range(files):
         body = ["import subprocess", "import httpx", "from fastapi import APIRouter", "from svc.db import query, raw", "", "router = APIRouter()", ""]
         for i in range(f * PER_FILE, min(n, (f + 1) * PER_FILE)):
@@ -155,3 +167,7 @@ if __name__ == "__main__":
     args = [int(a) for a in sys.argv[3:]]
     {"routes-flask": flask, "routes-fastapi": fastapi, "routes-express": express,
      "lines": lines, "yaml": yaml, "yaml-aliases": yaml_aliases}[kind](root, *args)
+    # A repository of its own: breakwater finds the model root upward,
+    # stopping at the repository root, and bench/work/ is git-ignored in
+    # breakwater's own repository (its files would not be scanned).
+    subprocess.run(["git", "init", "-q", root], check=True)
