@@ -6,7 +6,9 @@ use std::path::Path;
 
 /// The files under `fuzz/<dir>/<target>/`, in name order, for each target.
 fn inputs(dir: &str) -> Vec<(&'static str, std::path::PathBuf)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz").join(dir);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fuzz")
+        .join(dir);
     let mut all = vec![];
     for target in bw_engine::fuzz::TARGETS {
         let Ok(entries) = std::fs::read_dir(root.join(target)) else {
@@ -14,7 +16,12 @@ fn inputs(dir: &str) -> Vec<(&'static str, std::path::PathBuf)> {
         };
         let mut files: Vec<_> = entries.flatten().map(|e| e.path()).collect();
         files.sort();
-        all.extend(files.into_iter().filter(|f| f.is_file()).map(|f| (*target, f)));
+        all.extend(
+            files
+                .into_iter()
+                .filter(|f| f.is_file())
+                .map(|f| (*target, f)),
+        );
     }
     all
 }
