@@ -17,6 +17,9 @@
 
 use std::io::Write;
 use std::os::unix::process::CommandExt;
+mod common;
+
+use common::git;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -123,23 +126,6 @@ fn text(o: &Output) -> String {
 fn code(o: &Output) -> i32 {
     // A child killed by a signal (abort on allocation failure) has none.
     o.status.code().unwrap_or(-1)
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let o = Command::new("git")
-        .args(["-c", "user.name=Dev", "-c", "user.email=dev@example.com"])
-        .args(["-c", "protocol.file.allow=always"])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", dir)
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
 }
 
 fn write(dir: &Path, rel: &str, text: &str) {
