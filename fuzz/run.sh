@@ -9,8 +9,9 @@
 # with the fix, and `cargo test` replays it from then on
 # (crates/engine/tests/fuzz_regressions.rs).
 #
-# FUZZ_SEED (default 1) fixes libFuzzer's seed, so a CI run explores the
-# same inputs every time; set another to explore further.
+# FUZZ_SEED (default 1) fixes libFuzzer's seed. FUZZ_RUNS=N runs N inputs
+# per target instead of SECONDS: with the seed fixed, the same inputs every
+# time on any machine, however fast (what .ci/run uses).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-60}
@@ -20,6 +21,11 @@ if [ ${#targets[@]} -eq 0 ]; then
   targets=(model_file rule iac code patch scan)
 fi
 seed=${FUZZ_SEED:-1}
+if [ -n "${FUZZ_RUNS:-}" ]; then
+  bound=(-runs="$FUZZ_RUNS"); what="$FUZZ_RUNS runs"
+else
+  bound=(-max_total_time="$secs"); what="${secs}s"
+fi
 CARGO_FUZZ_VERSION=0.13.2
 
 if ! rustup run nightly rustc --version >/dev/null 2>&1; then
@@ -68,10 +74,10 @@ done
 
 failed=0
 for t in "${targets[@]}"; do
-  echo "== fuzz $t: ${secs}s, seed $seed, $(ls "$corpus/$t" | wc -l) seeds"
+  echo "== fuzz $t: $what, seed $seed, $(ls "$corpus/$t" | wc -l) seeds"
   rm -rf "fuzz/artifacts/$t"
   if ! fuzz run --sanitizer none "$t" "$corpus/$t" -- \
-      -seed="$seed" -max_total_time="$secs" -timeout=30 -rss_limit_mb=2048 \
+      -seed="$seed" "${bound[@]}" -timeout=30 -rss_limit_mb=2048 \
       -max_len=65536 -print_final_stats=1 2>"fuzz/target/$t.log"; then
     tail -n 40 "fuzz/target/$t.log" >&2
     for a in fuzz/artifacts/"$t"/*; do

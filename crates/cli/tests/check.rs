@@ -2,6 +2,9 @@
 //! staged and the unstaged versions of the tree differ: only what `git
 //! commit` would record is checked, and only the threats it adds are shown.
 
+mod common;
+
+use common::git;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -10,22 +13,6 @@ const APP: &str = "from flask import Flask, request\nfrom flask_login import log
 const SQLI: &str = "\n\n@app.route(\"/find\")\n@login_required\ndef find():\n    name = request.args.get(\"name\")\n    db = sqlite3.connect(\"app.db\")\n    return str(db.execute(\"SELECT * FROM users WHERE name = '\" + name + \"'\").fetchall())\n";
 
 const SHELL: &str = "from flask import Flask, request\nimport subprocess\n\nops = Flask(__name__)\n\n\n@ops.route(\"/ping\")\ndef ping():\n    return subprocess.run(\"ping -c1 \" + request.args[\"host\"], shell=True).stdout\n";
-
-fn git(dir: &Path, args: &[&str]) {
-    let o = Command::new("git")
-        .args(["-c", "user.name=Dev", "-c", "user.email=dev@example.com"])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", dir)
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-}
 
 fn bw(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_breakwater"))

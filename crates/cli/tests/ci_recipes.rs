@@ -5,6 +5,8 @@
 
 mod common;
 
+use common::git;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -70,22 +72,6 @@ fn words(cmd: &str) -> Vec<String> {
 fn substitute(cmd: &str) -> String {
     cmd.replace("${{ github.base_ref }}", "main")
         .replace("$CI_MERGE_REQUEST_TARGET_BRANCH_NAME", "main")
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let o = Command::new("git")
-        .args(["-c", "user.name=CI", "-c", "user.email=ci@example.com"])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", dir)
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
 }
 
 fn bw(dir: &Path, args: &[String]) -> Output {

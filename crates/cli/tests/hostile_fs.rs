@@ -17,6 +17,9 @@
 
 use std::io::Write;
 use std::os::unix::process::CommandExt;
+mod common;
+
+use common::git;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -123,23 +126,6 @@ fn text(o: &Output) -> String {
 fn code(o: &Output) -> i32 {
     // A child killed by a signal (abort on allocation failure) has none.
     o.status.code().unwrap_or(-1)
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let o = Command::new("git")
-        .args(["-c", "user.name=Dev", "-c", "user.email=dev@example.com"])
-        .args(["-c", "protocol.file.allow=always"])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", dir)
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
 }
 
 fn write(dir: &Path, rel: &str, text: &str) {
@@ -497,4 +483,25 @@ fn an_mcp_check_change_on_a_fifo_answers_and_the_server_ends_with_its_client() {
         }
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// `ai propose FILE` reads a small JSON document: a FIFO is refused at
+/// once (never waited on) and a file past the bound is refused unread.
+#[test]
+fn ai_propose_reads_only_a_bounded_regular_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("app.py"), "print('hi')\n").unwrap();
+    mkfifo(&dir.path().join("proposal.json"));
+    let o = bw(
+        dir.path(),
+        &["ai", "propose", "proposal.json", "--by", "cursor"],
+    );
+    assert_eq!(code(&o), 2, "{}", text(&o));
+    assert!(text(&o).contains("not a regular file"), "{}", text(&o));
+    let big = dir.path().join("big.json");
+    let f = std::fs::File::create(&big).unwrap();
+    f.set_len(bw_files::MAX_CONFIG_BYTES + 1).unwrap();
+    let o = bw(dir.path(), &["ai", "propose", "big.json", "--by", "cursor"]);
+    assert_eq!(code(&o), 2, "{}", text(&o));
+    assert!(text(&o).contains("larger than"), "{}", text(&o));
 }

@@ -535,3 +535,33 @@ fn a_malformed_line_gets_a_parse_error_and_the_server_goes_on() {
     let status = child.wait().unwrap();
     assert!(status.success(), "{status:?}");
 }
+
+/// The line saying what is served goes to stderr, and `-q` silences it (a
+/// client that shows the server's stderr shows no chatter then). Stdin is
+/// empty, so the server ends as soon as it has started (saying that no
+/// client initialised the session: an error, which `-q` never hides).
+#[test]
+fn quiet_silences_the_startup_line() {
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("app.py"), "print('hi')\n").unwrap();
+    let run = |quiet: bool| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_breakwater"));
+        if quiet {
+            cmd.arg("-q");
+        }
+        cmd.args(["mcp", "--no-cache"])
+            .current_dir(dir.path())
+            .env("HOME", dir.path())
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let loud = run(false);
+    let stderr = String::from_utf8_lossy(&loud.stderr);
+    assert!(stderr.contains("serving on stdio"), "{stderr}");
+    let quiet = run(true);
+    assert!(quiet.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&quiet.stderr);
+    assert!(!stderr.contains("serving on stdio"), "-q mcp: {stderr}");
+}

@@ -51,11 +51,14 @@ struct Plant {
 impl Plant {
     /// `kind prefix…(length)`, as `bw_facts::secrets::mask` writes it,
     /// without the kind and the hash.
+    /// The end of the value's mask, `…(len) #hash` (the prefix before
+    /// `…` is a format marker or nothing, whatever the kind).
     fn masked_form(&self) -> String {
+        use sha2::Digest;
         let len = self.shown.chars().count();
-        let keep = (len / 4).min(4);
-        let prefix: String = self.shown.chars().take(keep).collect();
-        format!("{prefix}…({len})")
+        let digest = sha2::Sha256::digest(self.shown.as_bytes());
+        let hash: String = digest.iter().take(3).map(|b| format!("{b:02x}")).collect();
+        format!("…({len}) #{hash}")
     }
 }
 
@@ -790,12 +793,11 @@ fn assistants(root: &Path, extra_lines: &str, outputs: &mut Outputs) {
             let a = mcp_call(&client, "explain_rule", json!({"rule": rule})).await;
             answers.push((format!("mcp explain_rule {rule}"), a));
         }
-        // A change that adds one more credential.
-        let main = std::fs::read_to_string(root.join("app/main.py")).unwrap();
-        let n = main.lines().count();
+        // A change that adds one more credential, in a new module (where
+        // it is the only one of its rule: in a module holding others, its
+        // `#n` suffix would take the place of an older one's).
         let diff = format!(
-            "--- a/app/main.py\n+++ b/app/main.py\n@@ -{n},0 +{m},6 @@\n+\n+\n+@app.route(\"/extra\")\n+def extra():\n+{extra_lines}\n",
-            m = n + 1
+            "--- /dev/null\n+++ b/app/extra.py\n@@ -0,0 +1,8 @@\n+import requests\n+from app.main import app\n+\n+\n+@app.route(\"/extra\")\n+def extra():\n+{extra_lines}\n"
         );
         let a = mcp_call(&client, "check_change", json!({"diff": diff})).await;
         assert!(a.contains("new_threats"), "{a}");

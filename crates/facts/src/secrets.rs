@@ -32,15 +32,40 @@ const MAX_OPS_PER_LINE: usize = 16;
 /// The masked form of a secret: kind, a short prefix, length in characters
 /// and a short SHA-256 hash, e.g. `openai-key sk-p…(51) #3fa2c1`.
 ///
-/// The prefix is at most 4 characters and at most a quarter of the value,
-/// so a short password never shows half of itself.
+/// Only a token whose format starts with a public marker (`ghp_`, `sk-`,
+/// `AKIA`, `xoxb-`, …) shows a prefix, at most 4 characters and at most a
+/// quarter of the value: there the prefix says which service the token is
+/// for and nothing about its secret part. A password, a connection
+/// string's password, a generic secret or an `Authorization` value shows
+/// none (`generic-password …(8) #9f86d0`): its first characters are part of
+/// what is secret.
 pub fn mask(kind: &str, value: &str) -> String {
     let len = value.chars().count();
-    let keep = (len / 4).min(4);
+    let keep = if has_public_prefix(kind) {
+        (len / 4).min(4)
+    } else {
+        0
+    };
     let prefix: String = value.chars().take(keep).collect();
     let digest = Sha256::digest(value.as_bytes());
     let hash: String = digest.iter().take(3).map(|b| format!("{b:02x}")).collect();
     format!("{kind} {prefix}…({len}) #{hash}")
+}
+
+/// Kinds of token whose first characters are a published format marker.
+fn has_public_prefix(kind: &str) -> bool {
+    matches!(
+        kind,
+        "github-token"
+            | "gitlab-token"
+            | "openai-key"
+            | "anthropic-key"
+            | "slack-token"
+            | "stripe-key"
+            | "aws-access-key"
+            | "google-api-key"
+            | "jwt"
+    )
 }
 
 /// Shannon entropy in bits per character.
@@ -1187,8 +1212,11 @@ mod tests {
         );
         assert!(m.starts_with("openai-key sk-p…(51) #"), "{m}");
         assert_eq!(m.len(), "openai-key sk-p…(51) #".len() + 6);
-        // short values show at most a quarter of themselves
-        assert!(mask("generic-password", "hunter22").starts_with("generic-password hu…(8)"));
+        // a format's marker shows at most a quarter of a short value
+        assert!(mask("github-token", "ghp_x").starts_with("github-token g…(5)"));
+        // a password shows none of itself
+        assert!(mask("generic-password", "hunter22").starts_with("generic-password …(8) #"));
+        assert!(mask("connection-string", "Zr8vQ").starts_with("connection-string …(5) #"));
     }
 
     #[test]

@@ -27,18 +27,22 @@ use std::sync::Arc;
 /// Serve the repository over stdin/stdout until the client disconnects.
 /// The first scan runs before the server answers (its errors end the
 /// server with a message); logs and errors go to stderr, never stdout.
-pub fn serve_stdio(opts: ProjectOptions) -> Result<(), String> {
+/// `announce`: say on stderr what is served once the first scan is done
+/// (off with `-q`).
+pub fn serve_stdio(opts: ProjectOptions, announce: bool) -> Result<(), String> {
     let project = Arc::new(Project::new(opts));
     let first = project.current()?;
-    // A closed stderr loses the line, never the server.
-    let _ = writeln!(
-        std::io::stderr(),
-        "breakwater mcp: {} ({} files, {} threats) in {:.2}s; serving on stdio",
-        project.root().display(),
-        first.report.files.analysed,
-        first.report.threats.len(),
-        first.elapsed.as_secs_f64()
-    );
+    if announce {
+        // A closed stderr loses the line, never the server.
+        let _ = writeln!(
+            std::io::stderr(),
+            "breakwater mcp: {} ({} files, {} threats) in {:.2}s; serving on stdio",
+            project.root().display(),
+            first.report.files.analysed,
+            first.report.threats.len(),
+            first.elapsed.as_secs_f64()
+        );
+    }
     drop(first);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

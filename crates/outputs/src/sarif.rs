@@ -34,7 +34,10 @@ use std::io::{self, Write};
 /// The schema URI written into the log.
 pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
-/// Where breakwater is documented.
+/// Where breakwater is documented: the workspace's `repository`, and no
+/// `informationUri` at all while it has none (a code-hosting service shows
+/// the link to everyone who reads the results, so it must not be a
+/// placeholder).
 pub const INFORMATION_URI: &str = env!("CARGO_PKG_REPOSITORY");
 
 /// The SARIF renderer.
@@ -502,5 +505,18 @@ mod tests {
         assert_eq!(id_fingerprint("a").len(), 32);
         assert_eq!(id_fingerprint("a"), id_fingerprint("a"));
         assert_ne!(id_fingerprint("a"), id_fingerprint("b"));
+    }
+
+    /// The tool's link is shown to everyone who reads the results on a
+    /// code-hosting service: a real address, or none.
+    #[test]
+    fn information_uri_is_no_placeholder() {
+        for placeholder in [".invalid", "example.", "localhost"] {
+            assert!(
+                !INFORMATION_URI.contains(placeholder),
+                "informationUri {INFORMATION_URI:?} names a placeholder host"
+            );
+        }
+        assert!(INFORMATION_URI.is_empty() || INFORMATION_URI.starts_with("https://"));
     }
 }

@@ -405,10 +405,23 @@ fn propose(a: &ProposeArgs) -> u8 {
         Ok(b) => b,
         Err(e) => return super::fail(e),
     };
-    let text = if a.file.as_os_str() == "-" {
+    // A proposal is a small JSON document: read at most the model file's
+    // bound, from standard input or from a regular file (a FIFO or device
+    // given by mistake is refused, never read forever).
+    let limit = bw_files::MAX_CONFIG_BYTES;
+    let read = |from: &mut dyn std::io::Read| -> std::io::Result<String> {
         let mut t = String::new();
-        match std::io::Read::read_to_string(&mut std::io::stdin().lock(), &mut t) {
-            Ok(_) => t,
+        std::io::Read::read_to_string(&mut std::io::Read::take(from, limit + 1), &mut t)?;
+        if t.len() as u64 > limit {
+            return Err(std::io::Error::other(format!(
+                "larger than {limit} bytes; a proposal is a small JSON document"
+            )));
+        }
+        Ok(t)
+    };
+    let text = if a.file.as_os_str() == "-" {
+        match read(&mut std::io::stdin().lock()) {
+            Ok(t) => t,
             Err(e) => {
                 return super::fail(format!(
                     "could not read the proposal from standard input: {e}"
@@ -416,9 +429,21 @@ fn propose(a: &ProposeArgs) -> u8 {
             }
         }
     } else {
-        match std::fs::read_to_string(&a.file) {
+        // Checked before opening: opening a FIFO waits for a writer.
+        let opened = std::fs::metadata(&a.file).and_then(|m| {
+            if m.is_file() {
+                read(&mut std::fs::File::open(&a.file)?)
+            } else {
+                Err(std::io::Error::other(
+                    "is not a regular file; give the path of a JSON file, or - for standard input",
+                ))
+            }
+        });
+        match opened {
             Ok(t) => t,
-            Err(e) => return super::fail(format!("{}: {e}", a.file.display())),
+            Err(e) => {
+                return super::fail(format!("{}: {e}", bw_files::display_path(&a.file)));
+            }
         }
     };
     let answer = match bw_ai::propose::parse(&text) {

