@@ -141,6 +141,23 @@ pub fn evidence(path: &str, node: Node<'_>, src: &str, symbol: &str) -> Evidence
 pub fn normalise_node(node: Node<'_>, src: &str) -> String {
     let range = node.byte_range();
     let text = |a: usize, b: usize| src.get(a..b).unwrap_or("");
+    // Most evidence holds no comment: every comment syntax the grammars
+    // have starts with `#` or `/`, so text that reaches its cap (or its
+    // end) without either is normalised as it is, without walking the tree.
+    let mut n = Normaliser::default();
+    let mut plain = true;
+    for c in text(range.start, range.end).chars() {
+        if c == '#' || c == '/' {
+            plain = false;
+            break;
+        }
+        if n.feed(c) {
+            break;
+        }
+    }
+    if plain {
+        return n.out;
+    }
     // The text kept so far (between comments), and where the rest starts.
     let mut kept = String::new();
     let mut pos = range.start;
