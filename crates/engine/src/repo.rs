@@ -65,6 +65,11 @@ pub enum RootFoundBy {
     Repository,
     /// Neither a model file nor a repository above: the given path.
     Given,
+    /// The given folder lies inside a repository but none of its files is
+    /// part of it (ignored by its `.gitignore`): the folder itself, as a
+    /// project of its own, rather than a scan of the repository that
+    /// reports nothing about it.
+    Ignored,
 }
 
 impl RootFoundBy {
@@ -76,8 +81,29 @@ impl RootFoundBy {
                 "the repository root: no breakwater.toml between it and the given path"
             }
             RootFoundBy::Given => "the given path: no breakwater.toml and no repository above it",
+            RootFoundBy::Ignored => {
+                "the given folder: the repository around it ignores it (.gitignore), so it is scanned as a project of its own"
+            }
         }
     }
+}
+
+/// Whether the folder `scope` of `root` holds files breakwater would read
+/// of which the root's walk lists none because `.gitignore` leaves them
+/// out: a folder the repository ignores, such as a downloaded corpus or a
+/// build output.
+fn ignored_folder(root: &Path, scope: &str) -> bool {
+    use bw_files::{FileSource, FsSource, WalkOptions};
+    let listed = |respect_gitignore: bool| {
+        let opts = WalkOptions {
+            respect_gitignore,
+            ..WalkOptions::default()
+        };
+        FsSource::new(root, opts)
+            .and_then(|s| s.list_under(scope))
+            .is_ok_and(|l| !l.files.is_empty() || !l.skipped.is_empty())
+    };
+    !listed(true) && listed(false)
 }
 
 /// The model root for `start` (a folder, or a file inside one): the
@@ -119,8 +145,13 @@ pub fn model_root(start: &Path) -> Result<ModelRoot, String> {
             break;
         }
     }
-    let (root, found_by) = found.unwrap_or((dir, RootFoundBy::Given));
-    let scope = relative(&root, &canon).unwrap_or_default();
+    let (mut root, mut found_by) = found.unwrap_or((dir.clone(), RootFoundBy::Given));
+    let mut scope = relative(&root, &canon).unwrap_or_default();
+    if !scope.is_empty() && canon.is_dir() && ignored_folder(&root, &scope) {
+        root = canon.clone();
+        scope = String::new();
+        found_by = RootFoundBy::Ignored;
+    }
     let shown = if root == canon {
         start.to_path_buf()
     } else {
@@ -246,6 +277,36 @@ mod tests {
                 .unwrap_err()
                 .contains("no such")
         );
+    }
+
+    #[test]
+    fn a_folder_the_repository_ignores_is_a_project_of_its_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let top = std::fs::canonicalize(dir.path()).unwrap();
+        std::fs::create_dir(top.join(".git")).unwrap();
+        std::fs::write(top.join(".gitignore"), "corpus/\n").unwrap();
+        for f in [
+            "corpus/shop/app.py",
+            "app/api/users.py",
+            "corpus/notes/readme.txt",
+        ] {
+            std::fs::create_dir_all(top.join(f).parent().unwrap()).unwrap();
+            std::fs::write(top.join(f), "x = 1\n").unwrap();
+        }
+        // Ignored, with code in it: the folder itself (a scan of the
+        // repository would list none of its files and say nothing of it).
+        let shop = top.join("corpus/shop");
+        let r = model_root(&shop).unwrap();
+        assert_eq!(
+            (r.root.as_path(), r.scope.as_str(), r.found_by),
+            (shop.as_path(), "", RootFoundBy::Ignored)
+        );
+        // Part of the repository: the repository's root, as before.
+        let r = model_root(&top.join("app/api")).unwrap();
+        assert_eq!((r.root, r.found_by), (top.clone(), RootFoundBy::Repository));
+        // Ignored but holding nothing breakwater reads: nothing changes.
+        let r = model_root(&top.join("corpus/notes")).unwrap();
+        assert_eq!((r.root, r.found_by), (top.clone(), RootFoundBy::Repository));
     }
 
     #[test]

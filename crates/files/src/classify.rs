@@ -151,6 +151,9 @@ const TEST_DIRS: &[&str] = &[
     "__mocks__",
     "testing",
     "e2e",
+    // Fuzz harnesses and their seeds and corpora: inputs built to break
+    // a reader, not code that runs in production.
+    "fuzz",
 ];
 
 /// A bundler's output name: `vendor-aed0068cf9b67d04.js`, `main.3f9a1c2e7b.chunk.js`.
@@ -266,6 +269,8 @@ mod tests {
         assert_eq!(classify("tests/test_views.py", b""), FileClass::Test);
         assert_eq!(classify("app/test_views.py", b""), FileClass::Test);
         assert_eq!(classify("src/user.spec.ts", b""), FileClass::Test);
+        assert_eq!(classify("fuzz/seeds/iac/laughs.yml", b""), FileClass::Test);
+        assert_eq!(classify("app/fuzzy.py", b""), FileClass::Source);
         assert_eq!(
             classify("node_modules/x/index.js", b""),
             FileClass::Vendored

@@ -377,11 +377,34 @@ impl FsSource {
                 _ => return Ok(listing),
             }
         }
-        let index = index_view(&self.root);
+        let mut index = index_view(&self.root);
         // Ignore files apply from the work tree down (else from the root);
         // paths from the walk are under `root`, which may be spelled
         // through a link, so both are compared resolved.
         let root_canon = std::fs::canonicalize(&self.root).unwrap_or_else(|_| self.root.clone());
+        // A root the repository around it ignores, with nothing tracked
+        // under it (a downloaded corpus, a build output scanned on
+        // purpose), is no part of that repository: it is walked as a tree
+        // of its own, with its own ignore files only.
+        if let Some(view) = &index
+            && view.files.is_empty()
+            && view.submodules.is_empty()
+            && root_canon != view.workdir
+        {
+            let outer = Ignores::new(
+                view.workdir.clone(),
+                self.opts.respect_gitignore,
+                view.exclude_file.as_deref(),
+            );
+            let mut chain: Vec<&Path> = root_canon
+                .ancestors()
+                .take_while(|a| *a != view.workdir && a.starts_with(&view.workdir))
+                .collect();
+            chain.reverse();
+            if chain.iter().any(|dir| outer.ignored(dir, true)) {
+                index = None;
+            }
+        }
         let top = index
             .as_ref()
             .map_or_else(|| root_canon.clone(), |v| v.workdir.clone());
@@ -728,6 +751,27 @@ mod tests {
             .list()
             .unwrap();
         assert_eq!(files(&sub), ["tracked.py"]);
+        // An ignored folder with nothing tracked in it, scanned on its own
+        // (a downloaded corpus), is a tree of its own: all of it is listed,
+        // and its own ignore files apply.
+        write(root, "corpus/shop/app.py", "a = 1\n");
+        write(root, "corpus/shop/build/out.py", "b = 2\n");
+        write(root, "corpus/shop/.gitignore", "build/\n");
+        write(
+            root,
+            ".gitignore",
+            "hidden.py\nignored_dir/\nscratch.py\ncorpus/\n",
+        );
+        let shop = FsSource::new(root.join("corpus/shop"), WalkOptions::default())
+            .unwrap()
+            .list()
+            .unwrap();
+        assert_eq!(files(&shop), ["app.py"]);
+        assert!(
+            !files(&listing(root))
+                .iter()
+                .any(|f| f.starts_with("corpus"))
+        );
         // Without git the patterns apply as written.
         std::fs::remove_dir_all(root.join(".git")).unwrap();
         assert_eq!(files(&listing(root)), ["app.py"]);

@@ -59,6 +59,12 @@ impl Target {
 pub fn target(path: Option<&Path>) -> Result<Target, String> {
     let start = path.unwrap_or(Path::new("."));
     let found = bw_engine::repo::model_root(start)?;
+    if found.found_by == bw_engine::repo::RootFoundBy::Ignored {
+        info!(
+            "note: {} is ignored by the repository around it (.gitignore); scanning it as a project of its own",
+            bw_files::display_path(&found.root)
+        );
+    }
     detail!(
         "model root: {} ({})",
         found.root.display(),
