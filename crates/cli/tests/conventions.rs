@@ -516,3 +516,33 @@ fn expires_must_be_a_real_calendar_date() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("2030-02 has 28 days"), "{}", stderr(&o));
 }
+
+/// `facts` says every file it did not read (an empty list is never "no
+/// facts" in disguise), takes `--max-file-size` like `scan`, and exits 3
+/// when a file failed, like `scan`.
+#[test]
+fn facts_names_what_it_left_out() {
+    let d = tempfile::tempdir().unwrap();
+    let d = d.path();
+    write(d, "breakwater.toml", "# the model root\n");
+    let big = format!("x = 1\n{}", "# padding\n".repeat(40_000));
+    write(d, "app/big.py", &big);
+    write(d, "app/bad.py", "y = 2\n");
+    std::fs::write(d.join("app/bad.py"), b"name = '\xff\xfe'\n").unwrap();
+    let o = run(d, &["facts", "app", "--max-file-size", "100000"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("skipped app/big.py") && err.contains("too-large"),
+        "{err}"
+    );
+    assert!(
+        err.contains("app/bad.py: not analysed") && err.contains("UTF-8"),
+        "{err}"
+    );
+    // Raised, the large file is read.
+    let o = run(d, &["facts", "app/big.py", "--max-file-size", "1000000"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let f: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(f[0]["path"], "app/big.py");
+}

@@ -1166,20 +1166,32 @@ pub fn gate_hits(report: &Report, min: Severity, include_potential: bool) -> usi
 }
 
 /// Every fact of every file, for tests and debugging (`--dump-facts`).
-pub fn facts_of(source: &dyn FileSource, lib: &Library) -> Result<Vec<FileFacts>, EngineError> {
+pub fn facts_of(source: &dyn FileSource, lib: &Library) -> Result<FactsOf, EngineError> {
     let listing = source.list()?;
-    let mut out = vec![];
+    let mut out = FactsOf {
+        files: vec![],
+        skipped: listing.skipped.clone(),
+    };
     for e in &listing.files {
         let Some(lang) = detect_lang(&e.path) else {
             continue;
         };
-        if let FileResult::Facts(f, _) =
-            extract_one(source, &e.path, lang, &lib.flow, &ScanCache::off())
-        {
-            out.push(f);
+        match extract_one(source, &e.path, lang, &lib.flow, &ScanCache::off()) {
+            FileResult::Facts(f, _) => out.files.push(f),
+            FileResult::Skipped(path, reason) => out.skipped.push((path, reason)),
+            FileResult::Lockfile(_) => {}
         }
     }
+    out.skipped.sort();
     Ok(out)
+}
+
+/// What [`facts_of`] found: each extracted file's facts, and every file
+/// it did not extract with the reason (nothing is left out silently).
+#[derive(Debug)]
+pub struct FactsOf {
+    pub files: Vec<FileFacts>,
+    pub skipped: Vec<(String, SkipReason)>,
 }
 
 /// Vocabulary check for tests: every fact must fit the vocabulary.

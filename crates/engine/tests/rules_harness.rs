@@ -172,7 +172,7 @@ fn every_rule_fires_exactly_on_its_marked_lines() {
             ));
         }
         let facts = facts_of(&source, &lib).unwrap();
-        for e in check_vocabulary(&facts) {
+        for e in check_vocabulary(&facts.files) {
             failures.push(format!(
                 "{}: fixture fact outside the vocabulary: {e}",
                 rule.id

@@ -93,3 +93,26 @@ fn a_budget_ends_with_its_file() {
     assert!(extract_within(path, lang, &text, &spec, &Budget::default()).is_ok());
     assert!(bw_facts::extract(path, lang, &text, &spec).is_ok());
 }
+
+/// tree-sitter-python's scanner is quadratic on a run of comment lines
+/// (20,000 of them took longer than the 10 s budget, in release builds
+/// too): long runs are blanked before the parse, so a file padded with
+/// comments is analysed within the default budget, with its facts on the
+/// file's own lines and its inline ignores still read.
+#[test]
+fn a_run_of_comment_lines_is_no_denial_of_service() {
+    let spec = FlowSpec::builtin();
+    let mut text = String::from("import os\nfrom flask import request\n\n");
+    text.push_str(&"# padding to hide what follows\n".repeat(20_000));
+    text.push_str("def run():\n    os.system(request.args['c'])  # breakwater: ignore[command-injection] fixed set\n");
+    let f = extract_within("app.py", Lang::Python, &text, &spec, &Budget::default())
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let sink = f
+        .facts
+        .iter()
+        .find(|x| x.evidence.text.starts_with("os.system"))
+        .expect("the sink after the comments is found");
+    assert_eq!(sink.evidence.location.start_line, 20_005);
+    assert_eq!(f.ignores.len(), 1, "{:?}", f.ignores);
+    assert_eq!(f.ignores[0].location.start_line, 20_005);
+}

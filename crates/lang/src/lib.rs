@@ -76,6 +76,53 @@ impl Limits {
     }
 }
 
+/// How many consecutive comment-only lines of Python [`python_text`] keeps.
+pub const PYTHON_COMMENT_RUN: usize = 64;
+
+/// The text the Python grammar is given: `text` with every comment-only
+/// line past the first [`PYTHON_COMMENT_RUN`] of a run of them turned into
+/// spaces (newlines and every byte offset kept, so nodes point at the
+/// file's own lines and columns).
+///
+/// tree-sitter-python's scanner looks past all the comment lines that
+/// follow a newline to find the next line's indentation, once per line, so
+/// a run of N comment lines costs N² — 20,000 of them outlast a 10 s
+/// budget. A comment is nothing the analysis reads (evidence leaves
+/// comments out; inline ignores and secrets are read from the file's own
+/// text), so what the grammar does not see changes no fact. A line inside
+/// a triple-quoted string that starts with `#` is taken for a comment too:
+/// only past 64 such lines in a row does the string lose them.
+pub fn python_text(text: &str) -> std::borrow::Cow<'_, str> {
+    let comment_only = |line: &str| {
+        line.trim_start_matches([' ', '\t', '\x0c'])
+            .starts_with('#')
+    };
+    let mut run = 0usize;
+    let mut cut: Vec<(usize, usize)> = vec![];
+    let mut at = 0usize;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        if comment_only(body) {
+            run += 1;
+            if run > PYTHON_COMMENT_RUN {
+                cut.push((at, at + body.len()));
+            }
+        } else {
+            run = 0;
+        }
+        at += line.len();
+    }
+    if cut.is_empty() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    for (a, b) in cut {
+        bytes[a..b].fill(b' ');
+    }
+    // Whole lines of any bytes became ASCII spaces: still UTF-8.
+    std::borrow::Cow::Owned(String::from_utf8(bytes).unwrap_or_else(|_| text.to_string()))
+}
+
 /// Parse `text` as `lang`, giving up after `budget`.
 ///
 /// Trees with error nodes are returned as they are: extractors work on
@@ -195,6 +242,34 @@ mod tests {
                 "{lang:?}"
             );
         }
+    }
+
+    #[test]
+    fn long_runs_of_python_comments_are_blanked_past_the_first_64() {
+        let mut src = String::from("def f():\n    x = 1\n");
+        for i in 0..100 {
+            src.push_str(&format!("    # note {i} é\r\n"));
+        }
+        src.push_str("    return x  # kept\n# one\n");
+        let out = python_text(&src);
+        assert_eq!(out.len(), src.len(), "every byte offset kept");
+        let (a, b): (Vec<&str>, Vec<&str>) = (src.lines().collect(), out.lines().collect());
+        assert_eq!(a.len(), b.len(), "every line kept");
+        for (i, (x, y)) in a.iter().zip(&b).enumerate() {
+            // Lines 2..=65 are the first 64 comments of the run.
+            if (66..102).contains(&i) {
+                assert!(y.trim().is_empty() && x.len() == y.len(), "line {i}: {y:?}");
+            } else {
+                assert_eq!(x, y, "line {i}");
+            }
+        }
+        let tree = parse(Lang::Python, &out, DEFAULT_PARSE_BUDGET).unwrap();
+        assert!(!tree.root_node().has_error());
+        // Short runs: the text itself, not a copy.
+        assert!(matches!(
+            python_text("# a\n# b\nx = 1\n"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 
     #[test]

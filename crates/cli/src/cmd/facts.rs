@@ -10,6 +10,9 @@ pub struct Args {
     /// A folder or a file in the repository: the facts of the files under it, with paths
     /// relative to the model root (as threat ids are).
     path: Option<PathBuf>,
+    /// Skip files larger than this many bytes.
+    #[arg(long, default_value_t = bw_files::DEFAULT_MAX_FILE_BYTES)]
+    max_file_size: u64,
 }
 
 /// A source that lists only the files under one folder (or one file).
@@ -38,7 +41,11 @@ pub fn run(a: Args) -> u8 {
         Ok(t) => t,
         Err(e) => return super::fail(e),
     };
-    let source = match FsSource::new(&target.root, WalkOptions::default()) {
+    let walk = WalkOptions {
+        max_file_bytes: a.max_file_size,
+        ..WalkOptions::default()
+    };
+    let source = match FsSource::new(&target.root, walk) {
         Ok(s) => s,
         Err(e) => return super::fail(e),
     };
@@ -50,15 +57,29 @@ pub fn run(a: Args) -> u8 {
         inner: &source,
         scope: &target.scope,
     };
-    let files = match facts_of(&scoped, &lib) {
+    let found = match facts_of(&scoped, &lib) {
         Ok(f) => f,
         Err(e) => return super::fail(e),
     };
-    match serde_json::to_string_pretty(&files) {
-        Ok(s) => {
-            outln!("{s}");
-            crate::exit::PASS
+    // Every file left out is said, with its reason: an empty list must
+    // never look like "no facts" when the file was not read.
+    let mut failed = 0;
+    for (path, reason) in &found.skipped {
+        let path = bw_files::terminal_safe(path);
+        if reason.is_failure() {
+            failed += 1;
+            error!("{path}: not analysed: {}", reason.message());
+        } else {
+            info!("skipped {path}: {} ({})", reason.message(), reason.label());
         }
-        Err(e) => super::fail(e),
+    }
+    match serde_json::to_string_pretty(&found.files) {
+        Ok(s) => outln!("{s}"),
+        Err(e) => return super::fail(e),
+    }
+    if failed > 0 {
+        crate::exit::INCOMPLETE
+    } else {
+        crate::exit::PASS
     }
 }

@@ -197,6 +197,10 @@ fn extract_inner(
     text: &str,
     spec: &FlowSpec,
 ) -> Result<FileFacts, bw_lang::ParseError> {
+    // Long runs of comment lines blanked (the grammar is quadratic on
+    // them); offsets are kept, so every location is the file's own.
+    let parsed_text = bw_lang::python_text(text);
+    let text: &str = &parsed_text;
     let tree = crate::budget::parse(bw_files::Lang::Python, text)?;
     let root = tree.root_node();
     let file = path.rsplit('/').next().unwrap_or(path);
