@@ -198,6 +198,18 @@ impl Ignores {
         m
     }
 
+    /// Whether the directory `dir` (resolved, below `top`) or one of the
+    /// directories between it and `top` is ignored: the walk would never
+    /// enter it.
+    fn dir_ignored(&self, dir: &Path) -> bool {
+        let mut chain: Vec<&Path> = dir
+            .ancestors()
+            .take_while(|a| *a != self.top && a.starts_with(&self.top))
+            .collect();
+        chain.reverse();
+        chain.iter().any(|d| self.ignored(d, true))
+    }
+
     /// Whether git would ignore `path`: the deepest ignore file with an
     /// opinion decides (a `!pattern` re-includes), then `info/exclude`.
     /// Parents are not consulted: the walk never enters an ignored one.
@@ -396,12 +408,7 @@ impl FsSource {
                 self.opts.respect_gitignore,
                 view.exclude_file.as_deref(),
             );
-            let mut chain: Vec<&Path> = root_canon
-                .ancestors()
-                .take_while(|a| *a != view.workdir && a.starts_with(&view.workdir))
-                .collect();
-            chain.reverse();
-            if chain.iter().any(|dir| outer.ignored(dir, true)) {
+            if outer.dir_ignored(&root_canon) {
                 index = None;
             }
         }
@@ -484,14 +491,7 @@ impl FsSource {
             .components()
             .chain(start.strip_prefix(&self.root).unwrap_or(start).components())
             .collect();
-        let start_ignored = self.opts.respect_gitignore && {
-            let mut chain: Vec<&Path> = start_canon
-                .ancestors()
-                .take_while(|a| *a != ignores.top && a.starts_with(&ignores.top))
-                .collect();
-            chain.reverse();
-            chain.iter().any(|dir| ignores.ignored(dir, true))
-        };
+        let start_ignored = self.opts.respect_gitignore && ignores.dir_ignored(&start_canon);
         // A parallel walk: directory reads and stats overlap on every core.
         // The order is restored by sorting below.
         if !start_ignored {
