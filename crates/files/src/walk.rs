@@ -130,6 +130,20 @@ struct Ignores {
     problems: Mutex<Vec<(PathBuf, SkipReason)>>,
 }
 
+/// Whether `dir` (resolved) lies in a part of `view`'s work tree that the
+/// repository ignores and tracks nothing in: no part of that repository.
+fn outside(view: &IndexView, dir: &Path, dot_ignore: bool) -> bool {
+    view.files.is_empty()
+        && view.submodules.is_empty()
+        && dir != view.workdir
+        && Ignores::new(
+            view.workdir.clone(),
+            dot_ignore,
+            view.exclude_file.as_deref(),
+        )
+        .dir_ignored(dir)
+}
+
 impl Ignores {
     fn new(top: PathBuf, dot_ignore: bool, exclude_file: Option<&Path>) -> Ignores {
         let exclude = exclude_file.and_then(|f| {
@@ -398,19 +412,11 @@ impl FsSource {
         // under it (a downloaded corpus, a build output scanned on
         // purpose), is no part of that repository: it is walked as a tree
         // of its own, with its own ignore files only.
-        if let Some(view) = &index
-            && view.files.is_empty()
-            && view.submodules.is_empty()
-            && root_canon != view.workdir
+        if index
+            .as_ref()
+            .is_some_and(|v| outside(v, &root_canon, self.opts.respect_gitignore))
         {
-            let outer = Ignores::new(
-                view.workdir.clone(),
-                self.opts.respect_gitignore,
-                view.exclude_file.as_deref(),
-            );
-            if outer.dir_ignored(&root_canon) {
-                index = None;
-            }
+            index = None;
         }
         let top = index
             .as_ref()
