@@ -22,7 +22,11 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 fn main() {
-    let crates = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    // Read when the script runs, not baked in when it was compiled: a
+    // target directory moved from another checkout keeps its compiled
+    // build scripts, and a baked-in path would hash another tree's files.
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let crates = Path::new(&manifest).join("..");
     let mut files = vec![crates.join("../Cargo.lock")];
     for name in ["files", "lang", "facts"] {
         let dir = crates.join(name);
