@@ -11,7 +11,7 @@ use crate::evidence::evidence;
 use crate::secrets::is_literal_secret_env;
 use crate::types::{Evidence, Fact, FileFacts, Prop, Subject};
 use bw_files::Lang;
-use bw_lang::FieldExt;
+use bw_lang::{FieldExt, KindExt};
 use tree_sitter::Node;
 
 /// The parts of an image reference: name (with registry), tag, digest.
@@ -153,7 +153,7 @@ pub fn extract(path: &str, text: &str) -> Result<FileFacts, bw_lang::ParseError>
         if crate::budget::spent() {
             break;
         }
-        match inst.kind() {
+        match inst.node_kind() {
             "from_instruction" => {
                 let spec = child_of_kind(inst, "image_spec");
                 let raw = spec
@@ -314,13 +314,13 @@ pub fn extract(path: &str, text: &str) -> Result<FileFacts, bw_lang::ParseError>
 
 fn child_of_kind<'t>(node: Node<'t>, kind: &str) -> Option<Node<'t>> {
     let mut c = node.walk();
-    node.named_children(&mut c).find(|n| n.kind() == kind)
+    node.named_children(&mut c).find(|n| n.node_kind() == kind)
 }
 
 fn named_children_of<'t>(node: Node<'t>, kind: &str) -> Vec<Node<'t>> {
     let mut c = node.walk();
     node.named_children(&mut c)
-        .filter(|n| n.kind() == kind)
+        .filter(|n| n.node_kind() == kind)
         .collect()
 }
 
@@ -358,7 +358,7 @@ fn run_command(inst: Node<'_>, text: &str) -> String {
     let mut c = inst.walk();
     let mut parts = Vec::new();
     for ch in inst.named_children(&mut c) {
-        match ch.kind() {
+        match ch.node_kind() {
             "shell_command" | "heredoc_block" => parts.push(bw_lang::text(ch, text).to_string()),
             "json_string_array" => {
                 let mut c2 = ch.walk();

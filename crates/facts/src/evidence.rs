@@ -1,6 +1,7 @@
 //! Building [`Evidence`] and [`Location`]s from tree-sitter nodes.
 
 use crate::types::{Evidence, Location};
+use bw_lang::KindExt;
 use tree_sitter::Node;
 
 /// Longest normalised text kept in evidence.
@@ -180,7 +181,7 @@ pub fn normalise_node(node: Node<'_>, src: &str) -> String {
         if cap.is_some_and(|c| n.start_byte() > c) {
             break;
         }
-        if n.id() != node.id() && n.kind().contains("comment") && n.start_byte() >= pos {
+        if n.id() != node.id() && n.node_kind().contains("comment") && n.start_byte() >= pos {
             kept.push_str(text(pos, n.start_byte()));
             kept.push(' ');
             pos = n.end_byte();

@@ -217,6 +217,65 @@ mod tests {
     }
 
     #[test]
+    fn a_grammar_keeps_its_key() {
+        for l in [Lang::Python, Lang::TypeScript] {
+            assert_eq!(
+                grammar_key(&grammar(l).unwrap()),
+                grammar_key(&grammar(l).unwrap())
+            );
+            assert_ne!(grammar_key(&grammar(l).unwrap()), 0);
+        }
+    }
+
+    #[test]
+    fn node_kinds_match_tree_sitter() {
+        use super::KindExt;
+        for (lang, src) in [
+            (
+                Lang::Python,
+                "import os\n@app.get('/x')\nasync def f(a: int = 1, *b, **c):\n    x = [i for i in a if i]\n    return f'{x!r}' + os.system(x)\nclass A(B):\n    def g(self): yield from h()\n",
+            ),
+            (Lang::Python, "def f(:\n  ]] x = \n"),
+            (
+                Lang::JavaScript,
+                "const {a, b: [c]} = require('x');\nasync function* f(...r) { for await (const x of r) yield `${x}`; }\nclass A extends B { #p = 1; static m() { return super.m?.() } }\n",
+            ),
+            (
+                Lang::TypeScript,
+                "interface I<in out T> { x?: T }\nenum E { A = 1 }\nconst f = <T,>(x: T): T => x as T;\ntype U = keyof typeof f;\n",
+            ),
+            (Lang::Tsx, "const A = () => <div a={1}>{x}<B/></div>;\n"),
+            (
+                Lang::Dockerfile,
+                "FROM python:3.12 AS b\nRUN pip install x\nUSER app\nEXPOSE 80\n",
+            ),
+        ] {
+            let tree = parse(lang, src, DEFAULT_PARSE_BUDGET).unwrap();
+            let mut cursor = tree.walk();
+            let mut seen = 0;
+            loop {
+                let n = cursor.node();
+                assert_eq!(n.node_kind(), n.kind(), "{lang:?} at {:?}", n.byte_range());
+                seen += 1;
+                if cursor.goto_first_child() || cursor.goto_next_sibling() {
+                    continue;
+                }
+                let mut done = true;
+                while cursor.goto_parent() {
+                    if cursor.goto_next_sibling() {
+                        done = false;
+                        break;
+                    }
+                }
+                if done {
+                    break;
+                }
+            }
+            assert!(seen > 10, "{lang:?}: {seen} nodes");
+        }
+    }
+
+    #[test]
     fn cached_fields_match_tree_sitter() {
         use super::FieldExt;
         for (lang, src) in [
@@ -290,21 +349,43 @@ pub trait FieldExt<'t> {
     fn field(&self, name: &'static str) -> Option<Node<'t>>;
 }
 
-/// A grammar's identity for the field cache. The binding exposes no
-/// pointer, so the shape of the grammar stands for it; a test checks the
-/// grammars breakwater loads all differ.
+/// A grammar's identity: the address of its `TSLanguage`, which the
+/// binding keeps private but hashes (`Language` derives `Hash` over the
+/// pointer), so a hasher that keeps the last word written reads it without
+/// `unsafe`. A test checks the grammars breakwater loads all differ.
 fn grammar_key(lang: &Language) -> usize {
-    (lang.node_kind_count() << 16) ^ lang.field_count() ^ (lang.abi_version() << 40)
+    use std::hash::{Hash, Hasher};
+    struct Address(u64);
+    impl Hasher for Address {
+        fn finish(&self) -> u64 {
+            self.0
+        }
+        fn write(&mut self, bytes: &[u8]) {
+            for b in bytes {
+                self.0 = (self.0 << 8) ^ u64::from(*b);
+            }
+        }
+        fn write_usize(&mut self, n: usize) {
+            self.0 = n as u64;
+        }
+    }
+    let mut h = Address(0);
+    lang.hash(&mut h);
+    h.finish() as usize
 }
+
+/// Slots of the per-thread field cache (a power of two): direct-mapped by
+/// the name's address, so a lookup is one comparison; a collision only
+/// costs the slow lookup again.
+const FIELD_SLOTS: usize = 512;
+
+/// One slot: (grammar key, name address, name length, field id).
+type FieldSlot = (usize, usize, usize, u16);
 
 thread_local! {
-    static FIELD_IDS: std::cell::RefCell<Vec<(usize, usize, usize, u16)>> =
-        const { std::cell::RefCell::new(Vec::new()) };
+    static FIELD_IDS: std::cell::RefCell<Box<[FieldSlot]>> =
+        std::cell::RefCell::new(vec![(usize::MAX, 0, 0, 0); FIELD_SLOTS].into_boxed_slice());
 }
-
-/// Cached (grammar, name) pairs per thread; names beyond it are looked up
-/// the slow way.
-const FIELD_CACHE: usize = 256;
 
 impl<'t> FieldExt<'t> for Node<'t> {
     #[inline]
@@ -312,22 +393,16 @@ impl<'t> FieldExt<'t> for Node<'t> {
         let lang = self.language();
         let lang_key = grammar_key(&lang);
         let key = (lang_key, name.as_ptr() as usize, name.len());
+        let slot = (key.1 ^ (key.1 >> 9) ^ lang_key.wrapping_mul(0x9e37_79b9)) % FIELD_SLOTS;
         let cached = FIELD_IDS.with(|c| {
-            c.borrow()
-                .iter()
-                .find(|e| (e.0, e.1, e.2) == key)
-                .map(|e| e.3)
+            let e = c.borrow()[slot];
+            ((e.0, e.1, e.2) == key).then_some(e.3)
         });
         let id = match cached {
             Some(id) => id,
             None => {
                 let id = lang.field_id_for_name(name).map(|id| id.get()).unwrap_or(0);
-                FIELD_IDS.with(|c| {
-                    let mut c = c.borrow_mut();
-                    if c.len() < FIELD_CACHE {
-                        c.push((key.0, key.1, key.2, id));
-                    }
-                });
+                FIELD_IDS.with(|c| c.borrow_mut()[slot] = (key.0, key.1, key.2, id));
                 id
             }
         };
@@ -336,5 +411,67 @@ impl<'t> FieldExt<'t> for Node<'t> {
         } else {
             self.child_by_field_id(id)
         }
+    }
+}
+
+/// A node's kind without tree-sitter's per-call `strlen` and UTF-8 check:
+/// the names of a grammar's kinds are read once into a table indexed by
+/// kind id (`ts_node_symbol`), which names the same kind `ts_node_type`
+/// does (a test walks every grammar's trees to check it).
+pub trait KindExt {
+    fn node_kind(&self) -> &'static str;
+}
+
+/// Every grammar's kind names, by [`grammar_key`], built once per process.
+static KIND_TABLES: std::sync::Mutex<Vec<(usize, &'static [&'static str])>> =
+    std::sync::Mutex::new(Vec::new());
+
+thread_local! {
+    /// The table this thread used last: files are parsed one at a time, so
+    /// nearly every lookup hits it.
+    static LAST_KINDS: std::cell::Cell<(usize, &'static [&'static str])> =
+        const { std::cell::Cell::new((usize::MAX, &[])) };
+}
+
+fn kind_table(lang: &Language, key: usize) -> &'static [&'static str] {
+    let mut tables = KIND_TABLES.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, t)) = tables.iter().find(|(k, _)| *k == key) {
+        return t;
+    }
+    let names: Vec<&'static str> = (0..lang.node_kind_count())
+        .map(|id| {
+            let name = u16::try_from(id)
+                .ok()
+                .and_then(|id| lang.node_kind_for_id(id))
+                .unwrap_or("");
+            &*Box::leak(name.to_owned().into_boxed_str())
+        })
+        .collect();
+    let table: &'static [&'static str] = Box::leak(names.into_boxed_slice());
+    tables.push((key, table));
+    table
+}
+
+impl KindExt for Node<'_> {
+    #[inline]
+    fn node_kind(&self) -> &'static str {
+        let id = usize::from(self.kind_id());
+        let (key, table) = LAST_KINDS.with(|c| c.get());
+        if let Some(name) = table
+            .get(id)
+            .filter(|_| key == grammar_key(&self.language()))
+        {
+            return name;
+        }
+        let lang = self.language();
+        let key = grammar_key(&lang);
+        let table = kind_table(&lang, key);
+        LAST_KINDS.with(|c| c.set((key, table)));
+        table.get(id).copied().unwrap_or_else(|| match self.kind() {
+            // The two built-in kinds outside the grammar's table.
+            "ERROR" => "ERROR",
+            "_ERROR" => "_ERROR",
+            _ => "",
+        })
     }
 }

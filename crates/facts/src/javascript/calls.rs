@@ -3,7 +3,7 @@
 use super::*;
 use crate::flowspec::SinkSpec;
 use crate::types::FlowState;
-use bw_lang::FieldExt;
+use bw_lang::{FieldExt, KindExt};
 
 /// A property of an object-literal argument, evaluated.
 pub(super) struct PropT<'t> {
@@ -108,12 +108,12 @@ impl<'a> Ex<'a> {
     /// of a method call, the inside of parentheses or `await` — the child
     /// the evaluation of `n` reads and whose evaluation may nest again.
     fn spine_child<'t>(n: Node<'t>) -> Option<Node<'t>> {
-        match n.kind() {
+        match n.node_kind() {
             "binary_expression" => n.field("left"),
             "member_expression" | "subscript_expression" => n.field("object"),
             "call_expression" => n
                 .field("function")
-                .filter(|f| f.kind() == "member_expression")
+                .filter(|f| f.node_kind() == "member_expression")
                 .and_then(|f| f.field("object")),
             "parenthesized_expression" | "await_expression" if n.named_child_count() == 1 => {
                 n.named_child(0)
@@ -145,7 +145,7 @@ impl<'a> Ex<'a> {
             let t = self.eval_node(link, d + 1);
             self.memo.insert(link.id(), t);
         }
-        match n.kind() {
+        match n.node_kind() {
             "string"
             | "number"
             | "true"
@@ -169,7 +169,7 @@ impl<'a> Ex<'a> {
             "template_string" => {
                 let mut t = Taint::constant();
                 for c in kids(n) {
-                    if c.kind() == "template_substitution" {
+                    if c.node_kind() == "template_substitution" {
                         t.join(&self.eval_node(c, d + 1));
                     }
                 }
@@ -261,7 +261,7 @@ impl<'a> Ex<'a> {
             "object" => self.eval_object(n, d).0,
             "pair" => {
                 let key = n.field("key");
-                if let Some(k) = key.filter(|k| k.kind() == "computed_property_name") {
+                if let Some(k) = key.filter(|k| k.node_kind() == "computed_property_name") {
                     self.eval_node(k, d + 1);
                 }
                 let Some(v) = n.field("value") else {
@@ -298,7 +298,7 @@ impl<'a> Ex<'a> {
             _ => {
                 let mut t = Taint::constant();
                 for c in kids(n) {
-                    if is_statement(c.kind()) {
+                    if is_statement(c.node_kind()) {
                         self.walk(c, d + 1);
                     } else {
                         t.join(&self.eval_node(c, d + 1));
@@ -378,7 +378,7 @@ impl<'a> Ex<'a> {
         let mut props = vec![];
         let mut keys: Vec<(String, Node<'t>)> = vec![];
         for c in kids(n) {
-            match c.kind() {
+            match c.node_kind() {
                 "pair" => {
                     let key = c
                         .field("key")
@@ -390,7 +390,7 @@ impl<'a> Ex<'a> {
                     keys.push((key.clone(), v));
                     let sv = strip(v);
                     let mut elems = vec![];
-                    let t = if sv.kind() == "array" {
+                    let t = if sv.node_kind() == "array" {
                         let mut t = Taint::constant();
                         for e in kids(sv) {
                             let et = self.eval_node(e, d + 1);
@@ -457,9 +457,9 @@ impl<'a> Ex<'a> {
             return Taint::constant();
         }
         let mut t = self.eval_node(right, d + 1);
-        if n.kind() == "augmented_assignment_expression" {
+        if n.node_kind() == "augmented_assignment_expression" {
             t.join(&self.eval_node(left, d + 1));
-        } else if left.kind() != "identifier" {
+        } else if left.node_kind() != "identifier" {
             // Evaluate the target's object for its own facts.
             if let Some(o) = left.field("object") {
                 self.eval_node(o, d + 1);
@@ -468,7 +468,7 @@ impl<'a> Ex<'a> {
         // Sinks and settings on assignment targets.
         self.assign_facts(n, left, right, &t);
         let t = t.step(self.loc(n), format!("assigned to `{}`", normalise(&lt)));
-        match left.kind() {
+        match left.node_kind() {
             "identifier" => {
                 let prev = self.lookup(&lt).cloned().unwrap_or_default();
                 let var = Var {
@@ -476,7 +476,7 @@ impl<'a> Ex<'a> {
                     alias: self.alias_of(right).or(prev.alias),
                     body: self.is_whole_body(right),
                     stringy: self.is_stringy(right)
-                        || (n.kind() == "augmented_assignment_expression" && prev.stringy),
+                        || (n.node_kind() == "augmented_assignment_expression" && prev.stringy),
                     ctor: self.ctor_of(right).or(prev.ctor),
                     func: prev.func,
                 };
@@ -488,7 +488,7 @@ impl<'a> Ex<'a> {
                 while let Some(o) = root.field("object") {
                     root = o;
                 }
-                if root.kind() == "identifier" && !t.is_constant() {
+                if root.node_kind() == "identifier" && !t.is_constant() {
                     let name = self.text(root).to_string();
                     if let Some(mut v) = self.lookup(&name).cloned()
                         && v.alias.is_none()
@@ -515,23 +515,23 @@ impl<'a> Ex<'a> {
             return Taint::unknown();
         };
         let args_node = n.field("arguments");
-        if let Some(a) = args_node.filter(|a| a.kind() == "template_string") {
+        if let Some(a) = args_node.filter(|a| a.node_kind() == "template_string") {
             // Tagged template: the tag receives the values separately (parameterised).
             self.eval_node(func, d + 1);
             self.eval_node(a, d + 1);
             return Taint::constant();
         }
-        if !is_new && func.kind() == "identifier" && self.text(func) == "require" {
+        if !is_new && func.node_kind() == "identifier" && self.text(func) == "require" {
             return Taint::constant();
         }
         let arg_nodes: Vec<Node> = args_node.map(kids).unwrap_or_default();
         let fpath = self.path_of(func);
-        let method = if func.kind() == "member_expression" {
+        let method = if func.node_kind() == "member_expression" {
             func.field("property").map(|p| self.text(p).to_string())
         } else {
             None
         };
-        let recv_node = if func.kind() == "member_expression" {
+        let recv_node = if func.node_kind() == "member_expression" {
             func.field("object")
         } else {
             None
@@ -547,7 +547,7 @@ impl<'a> Ex<'a> {
         );
         let recv = match recv_node {
             Some(o) => self.eval_node(o, d + 1),
-            None if func.kind() == "identifier" => Taint::constant(),
+            None if func.node_kind() == "identifier" => Taint::constant(),
             None => self.eval_node(func, d + 1),
         };
         let mut args = vec![];
@@ -564,7 +564,7 @@ impl<'a> Ex<'a> {
                     .or_insert_with(|| (Role::Callback(Taint::constant()), None));
                 self.function(sa, None, None, d + 1);
                 args.push(Taint::constant());
-            } else if sa.kind() == "object" {
+            } else if sa.node_kind() == "object" {
                 let (t, ps) = self.eval_object(sa, d + 1);
                 props.extend(ps.into_iter().map(|p| (i, p)));
                 args.push(t);
@@ -766,7 +766,7 @@ impl<'a> Ex<'a> {
         if auth_fn && !cx.is_new {
             self.cur_traits().auth_calls.insert(last.clone());
         }
-        if cx.func.kind() == "identifier"
+        if cx.func.node_kind() == "identifier"
             && let Some(sym) = self.lookup(self.text(cx.func)).and_then(|v| v.func.clone())
         {
             self.cur_traits().local_calls.insert(sym);
@@ -1054,7 +1054,7 @@ impl<'a> Ex<'a> {
                 if cx
                     .arg_nodes
                     .first()
-                    .is_some_and(|a| strip(*a).kind() == "object" || is_function(strip(*a)))
+                    .is_some_and(|a| strip(*a).node_kind() == "object" || is_function(strip(*a)))
                 {
                     return false;
                 }
@@ -1077,7 +1077,7 @@ impl<'a> Ex<'a> {
                 let Some(r) = cx.recv_node else { return false };
                 let rp = self.path_of(r).map(|p| p.text).unwrap_or_default();
                 let rt = self.short_text(r);
-                let ident_cap = strip(r).kind() == "identifier"
+                let ident_cap = strip(r).node_kind() == "identifier"
                     && rt.chars().next().is_some_and(char::is_uppercase);
                 ident_cap
                     || rp.starts_with("mongoose")
@@ -1097,11 +1097,13 @@ impl<'a> Ex<'a> {
                 if matches!(cx.callee, "setTimeout" | "setInterval" | "setImmediate") {
                     return cx.arg_nodes.first().is_some_and(|a| {
                         let a = strip(*a);
-                        matches!(a.kind(), "string" | "template_string" | "binary_expression")
-                            || (a.kind() == "identifier"
-                                && self
-                                    .lookup(self.text(a))
-                                    .is_some_and(|v| v.stringy || !v.taint.sources.is_empty()))
+                        matches!(
+                            a.node_kind(),
+                            "string" | "template_string" | "binary_expression"
+                        ) || (a.node_kind() == "identifier"
+                            && self
+                                .lookup(self.text(a))
+                                .is_some_and(|v| v.stringy || !v.taint.sources.is_empty()))
                     });
                 }
                 true
@@ -1137,11 +1139,11 @@ impl<'a> Ex<'a> {
     fn leading_literal(&self, n: Node) -> Option<String> {
         let mut cur = strip(n);
         for _ in 0..50 {
-            match cur.kind() {
+            match cur.node_kind() {
                 "string" => return self.lit(cur),
                 "template_string" => {
                     let first = kids(cur).into_iter().next()?;
-                    return (first.kind() == "string_fragment")
+                    return (first.node_kind() == "string_fragment")
                         .then(|| self.text(first).to_string());
                 }
                 "binary_expression" => cur = strip(cur.field("left")?),
@@ -1161,10 +1163,13 @@ impl<'a> Ex<'a> {
             return false;
         }
         let s = strip(n);
-        let (head, next) = match s.kind() {
+        let (head, next) = match s.node_kind() {
             "template_string" => {
                 let k = kids(s);
-                let Some(sub) = k.first().filter(|x| x.kind() == "template_substitution") else {
+                let Some(sub) = k
+                    .first()
+                    .filter(|x| x.node_kind() == "template_substitution")
+                else {
                     return false;
                 };
                 let Some(expr) = kids(*sub).into_iter().next() else {
@@ -1172,7 +1177,7 @@ impl<'a> Ex<'a> {
                 };
                 let next = k
                     .get(1)
-                    .filter(|x| x.kind() == "string_fragment")
+                    .filter(|x| x.node_kind() == "string_fragment")
                     .map(|x| self.text(*x).to_string());
                 (expr, next)
             }
@@ -1197,7 +1202,7 @@ impl<'a> Ex<'a> {
                 && t.params.is_empty()
                 && !t.unknown
         };
-        match base.kind() {
+        match base.node_kind() {
             "identifier" => {
                 self.lookup(self.text(base))
                     .is_some_and(|v| from_config(&v.taint))
@@ -1250,7 +1255,7 @@ impl<'a> Ex<'a> {
             return false;
         };
         let a = strip(*a);
-        match a.kind() {
+        match a.node_kind() {
             "template_string" | "binary_expression" => true,
             "identifier" => self
                 .lookup(self.text(a))
@@ -1265,7 +1270,7 @@ impl<'a> Ex<'a> {
         let Some(node) = cx.arg_nodes.get(i) else {
             return a.clone();
         };
-        if strip(*node).kind() != "object" {
+        if strip(*node).node_kind() != "object" {
             return a.clone();
         }
         let mut t = Taint::constant();
@@ -1275,7 +1280,7 @@ impl<'a> Ex<'a> {
                 continue;
             }
             if matches!(
-                strip(p.value).kind(),
+                strip(p.value).node_kind(),
                 "template_string" | "binary_expression" | "string" | "number"
             ) {
                 continue;
@@ -1297,7 +1302,7 @@ impl<'a> Ex<'a> {
     fn assign_facts(&mut self, n: Node, left: Node, right: Node, t: &Taint) {
         let lt = self.text(left);
         let prop = left.field("property").map(|p| self.text(p)).unwrap_or("");
-        if matches!(prop, "innerHTML" | "outerHTML") && left.kind() == "member_expression" {
+        if matches!(prop, "innerHTML" | "outerHTML") && left.node_kind() == "member_expression" {
             let state = t.state_for("html");
             if state != crate::FlowState::Safe {
                 let i = self.fact(Subject::Sink, "html", n);
@@ -1320,7 +1325,7 @@ impl<'a> Ex<'a> {
                 .insert("value".into(), Prop::Str("0".into()));
         }
         if (lt.ends_with(".keys") || lt == "app.keys")
-            && strip(right).kind() == "array"
+            && strip(right).node_kind() == "array"
             && kids(strip(right)).iter().all(|k| self.lit(*k).is_some())
             && !kids(strip(right)).is_empty()
         {
@@ -1341,7 +1346,7 @@ impl<'a> Ex<'a> {
         for c in kids(n).into_iter().skip(1) {
             if name == "dangerouslySetInnerHTML" {
                 // {{__html: x}}
-                let obj = kids(c).into_iter().find(|k| k.kind() == "object");
+                let obj = kids(c).into_iter().find(|k| k.node_kind() == "object");
                 if let Some(o) = obj {
                     let (_, props) = self.eval_object(o, d + 1);
                     for p in props {
@@ -1369,13 +1374,13 @@ impl<'a> Ex<'a> {
     /// `if (!ALLOWED.includes(x)) return ...` cleans `x` afterwards.
     pub(super) fn allowlist_guard(&mut self, cond: Node, consequence: Option<Node>) {
         let c = strip(cond);
-        if c.kind() != "unary_expression" || !self.text(c).starts_with('!') {
+        if c.node_kind() != "unary_expression" || !self.text(c).starts_with('!') {
             return;
         }
         let Some(arg) = c.field("argument").map(strip) else {
             return;
         };
-        if arg.kind() != "call_expression" {
+        if arg.node_kind() != "call_expression" {
             return;
         }
         let Some(f) = arg.field("function") else {
@@ -1398,7 +1403,7 @@ impl<'a> Ex<'a> {
         else {
             return;
         };
-        if a.kind() == "identifier" {
+        if a.node_kind() == "identifier" {
             let name = self.text(a).to_string();
             if let Some(mut v) = self.lookup(&name).cloned() {
                 v.taint = Taint::constant();
@@ -1410,11 +1415,11 @@ impl<'a> Ex<'a> {
     /// A block that ends the function: a `return` or `throw` statement, or
     /// a block holding one at its top level.
     pub(super) fn exits(&self, b: Node) -> bool {
-        match b.kind() {
+        match b.node_kind() {
             "return_statement" | "throw_statement" => true,
             "statement_block" => kids(b)
                 .iter()
-                .any(|k| matches!(k.kind(), "return_statement" | "throw_statement")),
+                .any(|k| matches!(k.node_kind(), "return_statement" | "throw_statement")),
             _ => false,
         }
     }
@@ -1430,15 +1435,15 @@ impl<'a> Ex<'a> {
         }
         let mut c = strip(cond);
         let mut negated = false;
-        while c.kind() == "unary_expression" && self.text(c).starts_with('!') {
+        while c.node_kind() == "unary_expression" && self.text(c).starts_with('!') {
             negated = !negated;
             c = strip(c.field("argument")?);
         }
-        if c.kind() != "call_expression" {
+        if c.node_kind() != "call_expression" {
             return None;
         }
         let f = c.field("function")?;
-        if f.kind() != "member_expression" {
+        if f.node_kind() != "member_expression" {
             return None;
         }
         let method = self.text(f.field("property")?);
@@ -1446,7 +1451,7 @@ impl<'a> Ex<'a> {
             return None;
         }
         let coll = strip(f.field("object")?);
-        if !matches!(coll.kind(), "identifier" | "member_expression") {
+        if !matches!(coll.node_kind(), "identifier" | "member_expression") {
             return None;
         }
         let collection = self.text(coll);
@@ -1476,7 +1481,7 @@ impl<'a> Ex<'a> {
         Some((
             HostGuard {
                 collection: collection.to_string(),
-                name: (strip(*arg).kind() == "identifier").then(|| arg_text.to_string()),
+                name: (strip(*arg).node_kind() == "identifier").then(|| arg_text.to_string()),
                 params: checked.params,
             },
             negated,
@@ -1489,7 +1494,7 @@ impl<'a> Ex<'a> {
         if d > 20 {
             return Taint::unknown();
         }
-        if n.kind() == "identifier" {
+        if n.node_kind() == "identifier" {
             return self.stack[1..]
                 .iter()
                 .rev()
@@ -1511,7 +1516,7 @@ impl<'a> Ex<'a> {
             return false;
         };
         if let Some(n) = node
-            && strip(*n).kind() == "identifier"
+            && strip(*n).node_kind() == "identifier"
             && g.name.as_deref() == Some(self.text(strip(*n)))
         {
             return true;
@@ -1527,7 +1532,7 @@ impl<'a> Ex<'a> {
     /// The parameter `n` names, when it still holds what the caller passed.
     fn untouched_param(&self, n: Node) -> Option<u32> {
         let n = strip(n);
-        if n.kind() != "identifier" {
+        if n.node_kind() != "identifier" {
             return None;
         }
         let c = self.stack.last()?;
@@ -1618,7 +1623,7 @@ impl<'a> Ex<'a> {
     /// The alias a variable takes from its initialiser (a client, an app, a router).
     pub(super) fn alias_of(&self, value: Node) -> Option<String> {
         let v = strip(value);
-        match v.kind() {
+        match v.node_kind() {
             "new_expression" => {
                 let c = v.field("constructor")?;
                 let p = self.path_of(c)?;
@@ -1642,7 +1647,7 @@ impl<'a> Ex<'a> {
 
     pub(super) fn is_whole_body(&self, value: Node) -> bool {
         let v = strip(value);
-        match v.kind() {
+        match v.node_kind() {
             "identifier" => self.lookup(self.text(v)).is_some_and(|x| x.body),
             "member_expression" => self
                 .path_of(v)
@@ -1651,10 +1656,10 @@ impl<'a> Ex<'a> {
                 matches!(p.text.as_str(), "request.json()" | "request.formData()")
             }),
             "object" => kids(v).iter().any(|k| {
-                k.kind() == "spread_element"
-                    && kids(*k)
-                        .first()
-                        .is_some_and(|x| strip(*x).kind() != "object" && self.is_whole_body(*x))
+                k.node_kind() == "spread_element"
+                    && kids(*k).first().is_some_and(|x| {
+                        strip(*x).node_kind() != "object" && self.is_whole_body(*x)
+                    })
             }),
             _ => false,
         }
@@ -1662,8 +1667,10 @@ impl<'a> Ex<'a> {
 
     pub(super) fn is_stringy(&self, value: Node) -> bool {
         let v = strip(value);
-        match v.kind() {
-            "template_string" => kids(v).iter().any(|k| k.kind() == "template_substitution"),
+        match v.node_kind() {
+            "template_string" => kids(v)
+                .iter()
+                .any(|k| k.node_kind() == "template_substitution"),
             "binary_expression" => v.field("operator").is_some_and(|o| self.text(o) == "+"),
             _ => false,
         }
@@ -1671,17 +1678,17 @@ impl<'a> Ex<'a> {
 
     pub(super) fn ctor_of(&self, value: Node) -> Option<Ctor> {
         let v = strip(value);
-        if !matches!(v.kind(), "new_expression" | "call_expression") {
+        if !matches!(v.node_kind(), "new_expression" | "call_expression") {
             return None;
         }
         let args = v.field("arguments")?;
         let mut ctor = Ctor::default();
         for a in kids(args) {
-            if strip(a).kind() != "object" {
+            if strip(a).node_kind() != "object" {
                 continue;
             }
             for p in kids(strip(a)) {
-                if p.kind() != "pair" {
+                if p.node_kind() != "pair" {
                     continue;
                 }
                 let k = p.field("key").map(|k| self.text(k)).unwrap_or("");

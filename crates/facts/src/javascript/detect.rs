@@ -2,7 +2,7 @@
 
 use super::calls::{CallCx, host_of};
 use super::*;
-use bw_lang::FieldExt;
+use bw_lang::{FieldExt, KindExt};
 
 const AUTH_WORDS: &[&str] = &[
     "auth",
@@ -95,7 +95,7 @@ impl<'a> Ex<'a> {
                 || t.starts_with("fastify")
                 || t.contains("Router");
         }
-        if r.kind() != "identifier" && r.kind() != "member_expression" {
+        if r.node_kind() != "identifier" && r.node_kind() != "member_expression" {
             return false;
         }
         let t = self.text(r);
@@ -148,7 +148,7 @@ impl<'a> Ex<'a> {
     /// Middleware kind of an expression used as middleware.
     fn classify_mw(&self, n: Node) -> Option<&'static str> {
         let s = strip(n);
-        let p = match s.kind() {
+        let p = match s.node_kind() {
             "call_expression" => s
                 .field("function")
                 .and_then(|f| self.path_of(f))
@@ -281,7 +281,7 @@ impl<'a> Ex<'a> {
             let opts = args
                 .get(1)
                 .map(|a| strip(*a))
-                .filter(|a| a.kind() == "object");
+                .filter(|a| a.node_kind() == "object");
             if let Some(name) = opts
                 .and_then(|o| self.obj_get(o, "name"))
                 .and_then(|v| self.lit(v))
@@ -319,8 +319,8 @@ impl<'a> Ex<'a> {
                     .map(|a| strip(*a))
                     .filter(|_| kind == "mcp-tool")
                 {
-                    Some(a) if a.kind() == "string" => self.lit(a),
-                    Some(a) if a.kind() == "object" => {
+                    Some(a) if a.node_kind() == "string" => self.lit(a),
+                    Some(a) if a.node_kind() == "object" => {
                         self.obj_get(a, "description").and_then(|v| self.lit(v))
                     }
                     _ => None,
@@ -355,7 +355,7 @@ impl<'a> Ex<'a> {
                     self.middleware(n, "auth", recv, *a, None, "nestjs");
                 }
             }
-            "route" if args.len() == 1 && strip(args[0]).kind() == "object" => {
+            "route" if args.len() == 1 && strip(args[0]).node_kind() == "object" => {
                 let o = strip(args[0]);
                 let url = self
                     .obj_get(o, "url")
@@ -363,7 +363,7 @@ impl<'a> Ex<'a> {
                     .and_then(|v| self.lit(v));
                 let meth = self.obj_get(o, "method").map(|v| {
                     let v = strip(v);
-                    if v.kind() == "array" {
+                    if v.node_kind() == "array" {
                         kids(v)
                             .iter()
                             .filter_map(|k| self.lit(*k))
@@ -410,13 +410,15 @@ impl<'a> Ex<'a> {
                 let fw = self.framework_of(recv);
                 let (mws, handler) = split_handlers(&args[1..]);
                 let opts = if fw == "fastify" {
-                    mws.iter().copied().find(|m| strip(*m).kind() == "object")
+                    mws.iter()
+                        .copied()
+                        .find(|m| strip(*m).node_kind() == "object")
                 } else {
                     None
                 };
                 let mut mws: Vec<Node> = mws
                     .into_iter()
-                    .filter(|m| strip(*m).kind() != "object")
+                    .filter(|m| strip(*m).node_kind() != "object")
                     .collect();
                 if let Some(o) = opts {
                     for k in ["preHandler", "onRequest", "preValidation"] {
@@ -433,11 +435,11 @@ impl<'a> Ex<'a> {
     fn route_chain<'t>(&self, recv: Node<'t>) -> Option<(Node<'t>, String)> {
         let mut cur = strip(recv);
         for _ in 0..10 {
-            if cur.kind() != "call_expression" {
+            if cur.node_kind() != "call_expression" {
                 return None;
             }
             let f = cur.field("function")?;
-            if f.kind() != "member_expression" {
+            if f.node_kind() != "member_expression" {
                 return None;
             }
             let prop = self.text(f.field("property")?);
@@ -469,7 +471,7 @@ impl<'a> Ex<'a> {
         let mut flat: Vec<Node> = vec![];
         for m in mws {
             let m = strip(*m);
-            if m.kind() == "array" {
+            if m.node_kind() == "array" {
                 flat.extend(kids(m));
             } else {
                 flat.push(m);
@@ -489,7 +491,7 @@ impl<'a> Ex<'a> {
             rate.push("config.rateLimit".into());
         }
         self.anon += 1;
-        let prefix = (strip(recv).kind() == "identifier")
+        let prefix = (strip(recv).node_kind() == "identifier")
             .then(|| {
                 self.lookup(self.text(strip(recv)))
                     .and_then(|v| v.ctor.as_ref()?.prefix.clone())
@@ -581,7 +583,7 @@ impl<'a> Ex<'a> {
             };
             return (handler, Some(key));
         }
-        if h.kind() == "identifier"
+        if h.node_kind() == "identifier"
             && let Some(sym) = self.lookup(self.text(h)).and_then(|v| v.func.clone())
         {
             return (sym.clone(), Some(sym));
@@ -610,7 +612,7 @@ impl<'a> Ex<'a> {
         let child = self.mount_child(*last);
         let sl = strip(*last);
         let routerish = self.require_of(sl).is_some()
-            || (sl.kind() == "call_expression" && self.text(sl).ends_with(".routes()"))
+            || (sl.node_kind() == "call_expression" && self.text(sl).ends_with(".routes()"))
             || self.path_of(sl).is_some_and(|p| {
                 p.root == Root::Alias
                     && (p.text.contains("Router") || p.text.contains("koa-router"))
@@ -660,7 +662,7 @@ impl<'a> Ex<'a> {
 
     fn mount_child(&self, n: Node) -> Option<String> {
         let s = strip(n);
-        if s.kind() == "call_expression" {
+        if s.node_kind() == "call_expression" {
             if self.require_of(s).is_some() {
                 return self
                     .path_of(s)
@@ -668,19 +670,19 @@ impl<'a> Ex<'a> {
             }
             // koa: router.routes()
             let f = s.field("function")?;
-            if f.kind() == "member_expression"
+            if f.node_kind() == "member_expression"
                 && f.field("property")
                     .is_some_and(|p| self.text(p) == "routes")
             {
                 let obj = f.field("object")?;
-                if strip(obj).kind() == "call_expression" {
+                if strip(obj).node_kind() == "call_expression" {
                     return None;
                 }
                 return self.mount_child(obj);
             }
             return None;
         }
-        if s.kind() != "identifier" && s.kind() != "member_expression" {
+        if s.node_kind() != "identifier" && s.node_kind() != "member_expression" {
             return None;
         }
         let p = self.path_of(s)?;
@@ -748,7 +750,7 @@ impl<'a> Ex<'a> {
                 p.text.trim_end_matches("::").to_string()
             }
             Some(p) if p.root == Root::Module => self.text(sp).to_string(),
-            _ if sp.kind() == "call_expression" && self.require_of(sp).is_some() => self
+            _ if sp.node_kind() == "call_expression" && self.require_of(sp).is_some() => self
                 .path_of(sp)
                 .map(|p| p.text.trim_end_matches("::").to_string())
                 .unwrap_or_default(),
@@ -760,7 +762,7 @@ impl<'a> Ex<'a> {
         let prefix = args
             .get(1)
             .map(|a| strip(*a))
-            .filter(|a| a.kind() == "object")
+            .filter(|a| a.node_kind() == "object")
             .and_then(|o| self.obj_get(o, "prefix"))
             .and_then(|v| self.lit(v));
         let i = self.fact(Subject::Mount, "prefix", n);
@@ -789,7 +791,7 @@ impl<'a> Ex<'a> {
         let Some(o) = args
             .first()
             .map(|a| strip(*a))
-            .filter(|a| a.kind() == "object")
+            .filter(|a| a.node_kind() == "object")
         else {
             return;
         };
@@ -808,7 +810,7 @@ impl<'a> Ex<'a> {
         let mut cur = n;
         for _ in 0..8 {
             let p = cur.parent()?;
-            match p.kind() {
+            match p.node_kind() {
                 "pair" => {
                     return p
                         .field("key")
@@ -863,7 +865,7 @@ impl<'a> Ex<'a> {
     /// The value node of `key` in an object literal.
     pub(super) fn obj_get<'t>(&self, o: Node<'t>, key: &str) -> Option<Node<'t>> {
         for c in kids(o) {
-            match c.kind() {
+            match c.node_kind() {
                 "pair" => {
                     let k = c.field("key")?;
                     let kt = self.lit(k).unwrap_or_else(|| self.text(k).to_string());
@@ -910,7 +912,7 @@ impl<'a> Ex<'a> {
         if ty.as_deref() == Some("function") {
             let name = get("function")
                 .map(strip)
-                .filter(|f| f.kind() == "object")
+                .filter(|f| f.node_kind() == "object")
                 .and_then(|f| self.obj_get(f, "name"))
                 .or_else(|| get("name").filter(|_| get("parameters").is_some()))
                 .and_then(|v| self.lit(v));
@@ -1137,7 +1139,7 @@ impl<'a> Ex<'a> {
             .arg_nodes
             .first()
             .copied()
-            .filter(|a| strip(*a).kind() != "object")
+            .filter(|a| strip(*a).node_kind() != "object")
             .or_else(|| {
                 cx.props
                     .iter()
@@ -1148,7 +1150,7 @@ impl<'a> Ex<'a> {
         let mut tls = None;
         if let Some(u) = url_node {
             let s = strip(u);
-            let text = match s.kind() {
+            let text = match s.node_kind() {
                 "string" => self.lit(s),
                 "template_string" => Some(self.text(s).trim_matches('`').to_string()),
                 _ => None,
@@ -1344,7 +1346,7 @@ impl<'a> Ex<'a> {
                     let v = strip(p.value);
                     model = self.lit(v).or_else(|| {
                         // openai('gpt-4o') / anthropic('claude-…')
-                        (v.kind() == "call_expression")
+                        (v.node_kind() == "call_expression")
                             .then(|| {
                                 v.field("arguments")
                                     .and_then(|a| kids(a).into_iter().next())
@@ -1404,7 +1406,7 @@ impl<'a> Ex<'a> {
         }
         if matches!(kind, "langchain" | "gemini")
             && let (Some(a), Some(t)) = (cx.arg_nodes.first(), cx.args.first())
-            && strip(*a).kind() != "object"
+            && strip(*a).node_kind() != "object"
         {
             sinks.push((t.clone(), *a));
         }
@@ -1507,7 +1509,10 @@ impl<'a> Ex<'a> {
             c,
             "express-session" | "cookie-session" | "koa-session" | "@fastify/session"
         ) {
-            if let Some(ck) = prop("cookie").map(strip).filter(|v| v.kind() == "object") {
+            if let Some(ck) = prop("cookie")
+                .map(strip)
+                .filter(|v| v.node_kind() == "object")
+            {
                 let sec = self.obj_get(ck, "secure");
                 let ho = self.obj_get(ck, "httpOnly");
                 if self.lit_false(sec) || self.lit_false(ho) {
@@ -1533,7 +1538,7 @@ impl<'a> Ex<'a> {
             if let Some(s) = prop("secret").or_else(|| prop("keys")) {
                 let s = strip(s);
                 let literal = self.lit(s).is_some()
-                    || (s.kind() == "array"
+                    || (s.node_kind() == "array"
                         && !kids(s).is_empty()
                         && kids(s).iter().all(|k| self.lit(*k).is_some()));
                 if literal {
@@ -1698,7 +1703,7 @@ impl<'a> Ex<'a> {
             let fixed = (l.starts_with("/tmp/") || l.starts_with("/var/tmp/")) && l.len() > 5;
             return fixed.then_some(l);
         }
-        if s.kind() != "call_expression" {
+        if s.node_kind() != "call_expression" {
             return None;
         }
         let f = self.path_of(s.field("function")?)?;
@@ -1707,7 +1712,7 @@ impl<'a> Ex<'a> {
         }
         let args = kids(s.field("arguments")?);
         let first = strip(*args.first()?);
-        let tmpdir = first.kind() == "call_expression"
+        let tmpdir = first.node_kind() == "call_expression"
             && first
                 .field("function")
                 .and_then(|x| self.path_of(x))
@@ -1730,7 +1735,7 @@ impl<'a> Ex<'a> {
         let mut cur = n;
         for _ in 0..12 {
             let Some(p) = cur.parent() else { break };
-            match p.kind() {
+            match p.node_kind() {
                 "member_expression"
                 | "call_expression"
                 | "arguments"
@@ -1739,10 +1744,10 @@ impl<'a> Ex<'a> {
                 | "binary_expression"
                 | "template_substitution"
                 | "template_string" => {
-                    if p.kind() == "call_expression"
+                    if p.node_kind() == "call_expression"
                         && let Some(f) = p.field("function")
                     {
-                        if f.kind() == "member_expression"
+                        if f.node_kind() == "member_expression"
                             && f.field("property")
                                 .is_some_and(|x| self.text(x) == "update")
                             && let Some(a) = p.field("arguments")
@@ -1848,9 +1853,9 @@ impl<'a> Ex<'a> {
         let call = kids(d)
             .into_iter()
             .next()
-            .filter(|k| k.kind() == "call_expression")?;
+            .filter(|k| k.node_kind() == "call_expression")?;
         let a = kids(call.field("arguments")?).into_iter().next()?;
-        if strip(a).kind() == "object" {
+        if strip(a).node_kind() == "object" {
             return self.obj_get(strip(a), "path").and_then(|v| self.lit(v));
         }
         self.lit(a)
@@ -1915,7 +1920,7 @@ impl<'a> Ex<'a> {
         let mut params = route_params(&route);
         if let Some(ps) = m.field("parameters") {
             for p in kids(ps) {
-                for d in kids(p).into_iter().filter(|k| k.kind() == "decorator") {
+                for d in kids(p).into_iter().filter(|k| k.node_kind() == "decorator") {
                     match self.decorator_name(d).as_str() {
                         "Body" => {
                             if let Some(t) = p.field("type") {

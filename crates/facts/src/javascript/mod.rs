@@ -32,7 +32,7 @@ use crate::types::{
     QueryHelper, Source, Subject, Truncation, TruncationLimit,
 };
 use bw_files::Lang;
-use bw_lang::FieldExt;
+use bw_lang::{FieldExt, KindExt};
 use foldhash::{HashMap, HashSet};
 use std::collections::BTreeSet;
 use tree_sitter::Node;
@@ -264,7 +264,7 @@ struct Ex<'a> {
 fn kids<'t>(n: Node<'t>) -> Vec<Node<'t>> {
     let mut c = n.walk();
     n.named_children(&mut c)
-        .filter(|k| k.kind() != "comment")
+        .filter(|k| k.node_kind() != "comment")
         .collect()
 }
 
@@ -308,20 +308,20 @@ const FUNCTION_KINDS: &[&str] = &[
 ];
 
 fn is_function(n: Node) -> bool {
-    FUNCTION_KINDS.contains(&n.kind())
+    FUNCTION_KINDS.contains(&n.node_kind())
 }
 
 /// Unwrap parentheses, `await`, TS casts and non-null assertions.
 fn strip(mut n: Node) -> Node {
     loop {
-        match n.kind() {
+        match n.node_kind() {
             "parenthesized_expression"
             | "await_expression"
             | "as_expression"
             | "satisfies_expression"
             | "non_null_expression"
             | "type_assertion" => {
-                let inner = if n.kind() == "type_assertion" {
+                let inner = if n.node_kind() == "type_assertion" {
                     kids(n).into_iter().last()
                 } else {
                     kids(n).into_iter().next()
@@ -424,7 +424,7 @@ impl<'a> Ex<'a> {
     /// String literal value (plain strings and substitution-free templates).
     fn lit(&self, n: Node) -> Option<String> {
         let n = strip(n);
-        match n.kind() {
+        match n.node_kind() {
             "string" => {
                 let t = self.text(n);
                 Some(
@@ -434,7 +434,10 @@ impl<'a> Ex<'a> {
                 )
             }
             "template_string" => {
-                if kids(n).iter().any(|k| k.kind() == "template_substitution") {
+                if kids(n)
+                    .iter()
+                    .any(|k| k.node_kind() == "template_substitution")
+                {
                     None
                 } else {
                     let t = self.text(n);
@@ -481,19 +484,19 @@ impl<'a> Ex<'a> {
     fn prepass(&mut self, root: Node) {
         if let Some(first) = kids(root).into_iter().next() {
             let t = self.text(first).trim_end_matches(';').trim();
-            self.use_server = first.kind() == "expression_statement"
+            self.use_server = first.node_kind() == "expression_statement"
                 && (t == "'use server'" || t == "\"use server\"");
         }
         for st in kids(root) {
             if crate::budget::spent() {
                 break;
             }
-            let st = if st.kind() == "export_statement" {
+            let st = if st.node_kind() == "export_statement" {
                 st.field("declaration").unwrap_or(st)
             } else {
                 st
             };
-            match st.kind() {
+            match st.node_kind() {
                 "import_statement" => self.import_statement(st),
                 "function_declaration"
                 | "generator_function_declaration"
@@ -505,7 +508,7 @@ impl<'a> Ex<'a> {
                 }
                 "lexical_declaration" | "variable_declaration" => {
                     for d in kids(st) {
-                        if d.kind() != "variable_declarator" {
+                        if d.node_kind() != "variable_declarator" {
                             continue;
                         }
                         let (Some(name), Some(value)) = (d.field("name"), d.field("value")) else {
@@ -513,7 +516,7 @@ impl<'a> Ex<'a> {
                         };
                         if let Some(m) = self.require_of(value) {
                             self.require_binding(name, &m.0, m.1.as_deref());
-                        } else if name.kind() == "identifier" && is_function(strip(value)) {
+                        } else if name.node_kind() == "identifier" && is_function(strip(value)) {
                             self.top_names.insert(self.text(name).to_string());
                         }
                     }
@@ -534,24 +537,27 @@ impl<'a> Ex<'a> {
             let r = resolve_relative(self.path, &module);
             self.imports_relative.insert(r);
         }
-        let Some(clause) = kids(st).into_iter().find(|k| k.kind() == "import_clause") else {
+        let Some(clause) = kids(st)
+            .into_iter()
+            .find(|k| k.node_kind() == "import_clause")
+        else {
             return;
         };
         for c in kids(clause) {
-            match c.kind() {
+            match c.node_kind() {
                 "identifier" => {
                     let l = self.text(c).to_string();
                     self.add_import(&l, &module, Some("default"));
                 }
                 "namespace_import" => {
-                    if let Some(id) = kids(c).into_iter().find(|k| k.kind() == "identifier") {
+                    if let Some(id) = kids(c).into_iter().find(|k| k.node_kind() == "identifier") {
                         let l = self.text(id).to_string();
                         self.add_import(&l, &module, None);
                     }
                 }
                 "named_imports" => {
                     for s in kids(c) {
-                        if s.kind() != "import_specifier" {
+                        if s.node_kind() != "import_specifier" {
                             continue;
                         }
                         let Some(name) = s.field("name") else {
@@ -574,10 +580,10 @@ impl<'a> Ex<'a> {
     /// `require('m')` or `require('m').x` -> (module, member).
     fn require_of(&self, n: Node) -> Option<(String, Option<String>)> {
         let n = strip(n);
-        match n.kind() {
+        match n.node_kind() {
             "call_expression" => {
                 let f = n.field("function")?;
-                if f.kind() != "identifier" || self.text(f) != "require" {
+                if f.node_kind() != "identifier" || self.text(f) != "require" {
                     return None;
                 }
                 let arg = kids(n.field("arguments")?).into_iter().next()?;
@@ -585,7 +591,7 @@ impl<'a> Ex<'a> {
             }
             "member_expression" => {
                 let obj = strip(n.field("object")?);
-                if obj.kind() != "call_expression" {
+                if obj.node_kind() != "call_expression" {
                     return None;
                 }
                 let (m, None) = self.require_of(obj)? else {
@@ -602,14 +608,14 @@ impl<'a> Ex<'a> {
             let r = resolve_relative(self.path, module);
             self.imports_relative.insert(r);
         }
-        match name.kind() {
+        match name.node_kind() {
             "identifier" => {
                 let l = self.text(name).to_string();
                 self.add_import(&l, module, member);
             }
             "object_pattern" => {
                 for p in kids(name) {
-                    match p.kind() {
+                    match p.node_kind() {
                         "shorthand_property_identifier_pattern" => {
                             let l = self.text(p).to_string();
                             self.add_import(&l, module, Some(&l.clone()));
@@ -618,7 +624,7 @@ impl<'a> Ex<'a> {
                             let (Some(k), Some(v)) = (p.field("key"), p.field("value")) else {
                                 continue;
                             };
-                            if v.kind() == "identifier" {
+                            if v.node_kind() == "identifier" {
                                 let (k, l) = (self.text(k).to_string(), self.text(v).to_string());
                                 self.add_import(&l, module, Some(&k));
                             }
@@ -674,7 +680,7 @@ impl<'a> Ex<'a> {
             return None;
         }
         let n = strip(n);
-        match n.kind() {
+        match n.node_kind() {
             "identifier" | "shorthand_property_identifier" => {
                 let name = self.text(n);
                 if let Some(v) = self.lookup(name) {
@@ -719,7 +725,7 @@ impl<'a> Ex<'a> {
             "member_expression" => {
                 let obj = n.field("object")?;
                 let prop = self.text(n.field("property")?);
-                if strip(obj).kind() == "this" {
+                if strip(obj).node_kind() == "this" {
                     if let Some(t) = self.class_info().and_then(|c| c.fields.get(prop)) {
                         let root = if t.contains("::") || !t.contains('.') {
                             Root::Module
@@ -813,7 +819,7 @@ impl<'a> Ex<'a> {
             self.truncate(n);
             return;
         }
-        match n.kind() {
+        match n.node_kind() {
             "program"
             | "statement_block"
             | "else_clause"
@@ -830,7 +836,7 @@ impl<'a> Ex<'a> {
             | "while_statement"
             | "do_statement" => {
                 for c in kids(n) {
-                    if c.kind() == "statement_block" || is_statement(c.kind()) {
+                    if c.node_kind() == "statement_block" || is_statement(c.node_kind()) {
                         self.walk(c, d + 1);
                     } else {
                         self.eval(c, d + 1);
@@ -848,7 +854,7 @@ impl<'a> Ex<'a> {
             | "debugger_statement" => {}
             "lexical_declaration" | "variable_declaration" => {
                 for c in kids(n) {
-                    if c.kind() == "variable_declarator" {
+                    if c.node_kind() == "variable_declarator" {
                         self.declarator(c, d + 1);
                     }
                 }
@@ -914,7 +920,7 @@ impl<'a> Ex<'a> {
             }
             "try_statement" | "for_statement" | "catch_clause" | "switch_statement" => {
                 for c in kids(n) {
-                    if is_statement(c.kind()) || c.kind() == "statement_block" {
+                    if is_statement(c.node_kind()) || c.node_kind() == "statement_block" {
                         self.walk(c, d + 1);
                     } else {
                         self.eval(c, d + 1);
@@ -930,11 +936,13 @@ impl<'a> Ex<'a> {
     fn export(&mut self, n: Node, d: usize) {
         let decorators: Vec<Node> = kids(n)
             .into_iter()
-            .filter(|k| k.kind() == "decorator")
+            .filter(|k| k.node_kind() == "decorator")
             .collect();
-        let is_default = n.children(&mut n.walk()).any(|c| c.kind() == "default");
+        let is_default = n
+            .children(&mut n.walk())
+            .any(|c| c.node_kind() == "default");
         if let Some(decl) = n.field("declaration") {
-            match decl.kind() {
+            match decl.node_kind() {
                 "class_declaration" | "abstract_class_declaration" => {
                     self.class(decl, &decorators, d + 1)
                 }
@@ -970,11 +978,11 @@ impl<'a> Ex<'a> {
                 self.next_export(v2, "default", true);
                 self.function(v2, Some("default".into()), Some("default".into()), d + 1);
             } else {
-                if is_default && v2.kind() == "identifier" {
+                if is_default && v2.node_kind() == "identifier" {
                     let name = self.text(v2).to_string();
                     self.next_default_ident(&name, n);
                 }
-                if v2.kind() == "call_expression" {
+                if v2.node_kind() == "call_expression" {
                     self.next_middleware_default(n, v2);
                 }
                 self.eval(v, d + 1);
@@ -987,7 +995,7 @@ impl<'a> Ex<'a> {
             return;
         };
         let Some(value) = n.field("value") else {
-            if name.kind() == "identifier" {
+            if name.node_kind() == "identifier" {
                 let s = self.text(name).to_string();
                 self.declare(&s, Var::default());
             }
@@ -1000,7 +1008,7 @@ impl<'a> Ex<'a> {
             }
             return;
         }
-        if name.kind() == "identifier" && is_function(sv) {
+        if name.node_kind() == "identifier" && is_function(sv) {
             let s = self.text(name).to_string();
             self.function(sv, Some(s), None, d + 1);
             return;
@@ -1014,7 +1022,7 @@ impl<'a> Ex<'a> {
     /// Bind a declaration/assignment target from an initialiser expression.
     fn bind_pattern_from(&mut self, name: Node, value: Node, t: Taint, d: usize) {
         let p = self.path_of(value);
-        if name.kind() == "identifier" {
+        if name.node_kind() == "identifier" {
             let s = self.text(name).to_string();
             let var = Var {
                 taint: t,
@@ -1037,7 +1045,7 @@ impl<'a> Ex<'a> {
             self.truncate(pat);
             return;
         }
-        match pat.kind() {
+        match pat.node_kind() {
             "identifier" | "shorthand_property_identifier_pattern" => {
                 let s = self.text(pat).to_string();
                 let taint = self
@@ -1057,7 +1065,7 @@ impl<'a> Ex<'a> {
             }
             "object_pattern" => {
                 for p in kids(pat) {
-                    match p.kind() {
+                    match p.node_kind() {
                         "shorthand_property_identifier_pattern" => {
                             self.bind_pattern(p, t, base.clone(), d + 1)
                         }
@@ -1076,7 +1084,7 @@ impl<'a> Ex<'a> {
                             self.bind_pattern(
                                 v,
                                 &taint,
-                                sub.filter(|_| v.kind() != "identifier"),
+                                sub.filter(|_| v.node_kind() != "identifier"),
                                 d + 1,
                             );
                         }
@@ -1149,7 +1157,7 @@ impl<'a> Ex<'a> {
         }
         let (role, forced_key, name) = match self.overrides.remove(&n.id()) {
             Some((r, k)) => {
-                let own = if n.kind() == "method_definition" || matches!(r, Role::Action) {
+                let own = if n.node_kind() == "method_definition" || matches!(r, Role::Action) {
                     name
                 } else {
                     n.field("name").map(|x| self.text(x).to_string())
@@ -1192,7 +1200,7 @@ impl<'a> Ex<'a> {
         let params_node = n.field("parameters").or_else(|| n.field("parameter"));
         let params: Vec<Node> = params_node
             .map(|p| {
-                if p.kind() == "identifier" {
+                if p.node_kind() == "identifier" {
                     vec![p]
                 } else {
                     kids(p)
@@ -1200,7 +1208,7 @@ impl<'a> Ex<'a> {
             })
             .unwrap_or_default()
             .into_iter()
-            .filter(|p| p.kind() != "this")
+            .filter(|p| p.node_kind() != "this")
             .collect();
         let param_names: Vec<String> = params.iter().map(|p| self.param_name(*p)).collect();
         // A plain function shaped like a handler (req, res) is one.
@@ -1264,7 +1272,7 @@ impl<'a> Ex<'a> {
             c.conv.assigned.clear();
         }
         if let Some(body) = n.field("body") {
-            if body.kind() == "statement_block" {
+            if body.node_kind() == "statement_block" {
                 self.walk(body, d + 1);
             } else {
                 let t = self.eval(body, d + 1);
@@ -1291,7 +1299,7 @@ impl<'a> Ex<'a> {
 
     fn param_name(&self, p: Node) -> String {
         let pat = p.field("pattern").unwrap_or(p);
-        let pat = if pat.kind() == "assignment_pattern" {
+        let pat = if pat.node_kind() == "assignment_pattern" {
             pat.field("left").unwrap_or(pat)
         } else {
             pat
@@ -1302,10 +1310,10 @@ impl<'a> Ex<'a> {
     fn bind_param(&mut self, p: Node, i: u32, role: &Role, d: usize) {
         let decorators: Vec<Node> = kids(p)
             .into_iter()
-            .filter(|k| k.kind() == "decorator")
+            .filter(|k| k.node_kind() == "decorator")
             .collect();
         let mut pat = p.field("pattern").unwrap_or(p);
-        if pat.kind() == "assignment_pattern" || pat.kind() == "rest_pattern" {
+        if pat.node_kind() == "assignment_pattern" || pat.node_kind() == "rest_pattern" {
             pat = pat
                 .field("left")
                 .or_else(|| kids(pat).into_iter().next())
@@ -1338,7 +1346,7 @@ impl<'a> Ex<'a> {
                         text: "nextctx".into(),
                         root: Root::Global,
                     });
-                    if pat.kind() == "identifier" {
+                    if pat.node_kind() == "identifier" {
                         let s = self.text(pat).to_string();
                         self.declare(
                             &s,
@@ -1352,7 +1360,7 @@ impl<'a> Ex<'a> {
                     }
                 } else if alias.is_empty() {
                     self.bind_pattern(pat, &Taint::constant(), None, d);
-                } else if pat.kind() == "identifier" {
+                } else if pat.node_kind() == "identifier" {
                     let s = self.text(pat).to_string();
                     self.declare(
                         &s,
@@ -1425,7 +1433,7 @@ impl<'a> Ex<'a> {
         let Some(inner) = kids(dec).into_iter().next() else {
             return String::new();
         };
-        let f = if inner.kind() == "call_expression" {
+        let f = if inner.node_kind() == "call_expression" {
             inner.field("function").unwrap_or(inner)
         } else {
             inner
@@ -1442,10 +1450,10 @@ impl<'a> Ex<'a> {
             .map(|x| self.text(x).to_string())
             .unwrap_or_else(|| "<class>".into());
         let mut decorators: Vec<Node> = outer_decorators.to_vec();
-        decorators.extend(kids(n).into_iter().filter(|k| k.kind() == "decorator"));
+        decorators.extend(kids(n).into_iter().filter(|k| k.node_kind() == "decorator"));
         // Heritage: `extends PrismaClient`.
         for k in kids(n) {
-            if k.kind() == "class_heritage" {
+            if k.node_kind() == "class_heritage" {
                 let t = self.text(k);
                 if t.contains("PrismaClient") {
                     self.store_fact("sql", "prisma", true, None, k);
@@ -1462,7 +1470,7 @@ impl<'a> Ex<'a> {
         let members = kids(body);
         // Constructor parameter properties and typed fields.
         for m in &members {
-            if m.kind() == "method_definition"
+            if m.node_kind() == "method_definition"
                 && m.field("name")
                     .is_some_and(|x| self.text(x) == "constructor")
                 && let Some(ps) = m.field("parameters")
@@ -1478,7 +1486,7 @@ impl<'a> Ex<'a> {
                     }
                 }
             }
-            if m.kind() == "public_field_definition"
+            if m.node_kind() == "public_field_definition"
                 && let (Some(fname), Some(v)) = (m.field("name"), m.field("value"))
                 && let Some(a) = self.alias_of(v)
             {
@@ -1509,7 +1517,7 @@ impl<'a> Ex<'a> {
         );
         let mut pending_decorators: Vec<Node> = vec![];
         for m in members {
-            match m.kind() {
+            match m.node_kind() {
                 "decorator" => pending_decorators.push(m),
                 "method_definition" => {
                     let mname = m

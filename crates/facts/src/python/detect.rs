@@ -5,7 +5,7 @@ use super::names::*;
 use super::routes::EntryDraft;
 use super::{Call, Ctx, Deferred, Scope};
 use crate::types::*;
-use bw_lang::FieldExt;
+use bw_lang::{FieldExt, KindExt};
 use tree_sitter::Node;
 
 /// `scheme://user@host:port/...` -> (scheme, host).
@@ -117,11 +117,11 @@ impl<'s> Ctx<'s> {
         let mut cur = n.parent();
         for _ in 0..12 {
             let p = cur?;
-            if p.kind() == "assignment" {
+            if p.node_kind() == "assignment" {
                 return p.field("left").map(|l| self.text(l).to_string());
             }
             if matches!(
-                p.kind(),
+                p.node_kind(),
                 "function_definition" | "class_definition" | "module"
             ) {
                 return None;
@@ -137,16 +137,16 @@ impl<'s> Ctx<'s> {
             return s;
         }
         // `View.as_view()` -> the view class.
-        if n.kind() == "call"
+        if n.node_kind() == "call"
             && let Some(f) = n.field("function")
-            && f.kind() == "attribute"
+            && f.node_kind() == "attribute"
             && f.field("attribute")
                 .is_some_and(|a| self.text(a) == "as_view")
             && let Some(o) = f.field("object")
         {
             return self.resolved_child(o, _sc);
         }
-        if n.kind() == "identifier" {
+        if n.node_kind() == "identifier" {
             let name = self.text(n);
             if let Some(m) = self.imports.map.get(name) {
                 return m.clone();
@@ -156,15 +156,16 @@ impl<'s> Ctx<'s> {
             }
             return name.to_string();
         }
-        if n.kind() == "attribute"
+        if n.node_kind() == "attribute"
             && let Some(o) = n.field("object")
             && let Some(a) = n.field("attribute")
         {
-            let base = if o.kind() == "identifier" && !self.imports.map.contains_key(self.text(o)) {
-                self.text(o).to_string()
-            } else {
-                self.resolved_child(o, _sc)
-            };
+            let base =
+                if o.node_kind() == "identifier" && !self.imports.map.contains_key(self.text(o)) {
+                    self.text(o).to_string()
+                } else {
+                    self.resolved_child(o, _sc)
+                };
             return format!("{base}.{}", self.text(a));
         }
         self.text(n).to_string()
@@ -334,7 +335,7 @@ impl<'s> Ctx<'s> {
         if depth > 4 {
             return false;
         }
-        match n.kind() {
+        match n.node_kind() {
             "identifier" => names.iter().any(|x| x == self.text(n)),
             "tuple"
             | "list"
@@ -582,7 +583,7 @@ impl<'s> Ctx<'s> {
             }
         }
         let timeout = match call.kw("timeout") {
-            Some(a) => a.node.kind() != "none",
+            Some(a) => a.node.node_kind() != "none",
             None => {
                 call.recv_ctor.as_ref().is_some_and(|c| c.timeout)
                     || matches!(lib, "httpx" | "aiohttp")
@@ -662,7 +663,7 @@ impl<'s> Ctx<'s> {
             matches!(
                 a.kw.as_deref(),
                 Some("max_tokens" | "max_completion_tokens" | "max_output_tokens")
-            ) && a.node.kind() != "none"
+            ) && a.node.node_kind() != "none"
         }) || ctor.max_tokens
             || call
                 .kw("options")
@@ -1182,7 +1183,7 @@ impl<'s> Ctx<'s> {
     /// Settings written by assignment.
     pub(crate) fn assign_settings(&mut self, left: Node<'_>, right: Node<'_>, sc: &mut Scope) {
         let lt = self.text(left).to_string();
-        match left.kind() {
+        match left.node_kind() {
             "attribute" => {
                 let attr = left.field("attribute").map(|a| self.text(a)).unwrap_or("");
                 let obj_path = left
@@ -1288,7 +1289,7 @@ impl<'s> Ctx<'s> {
                         }
                     }
                     "MIDDLEWARE" | "MIDDLEWARE_CLASSES"
-                        if self.is_settings && matches!(right.kind(), "list" | "tuple") =>
+                        if self.is_settings && matches!(right.node_kind(), "list" | "tuple") =>
                     {
                         let items = lit_list(right, self.src);
                         if items.iter().any(|m| m.ends_with("CsrfViewMiddleware")) {
@@ -1342,7 +1343,7 @@ impl<'s> Ctx<'s> {
                             );
                         }
                     }
-                    "REST_FRAMEWORK" if self.is_settings && right.kind() == "dictionary" => {
+                    "REST_FRAMEWORK" if self.is_settings && right.node_kind() == "dictionary" => {
                         for pair in named_kids(right) {
                             let k = pair.field("key").and_then(|k| lit_str(k, self.src));
                             if k.as_deref() == Some("DEFAULT_PERMISSION_CLASSES")
@@ -1541,7 +1542,7 @@ impl<'s> Ctx<'s> {
             "flask_limiter.Limiter" | "slowapi.Limiter" => {
                 let app = call.kw("app").or_else(|| {
                     call.args.iter().filter(|a| a.kw.is_none()).find(|a| {
-                        a.node.kind() == "identifier" && !self.text(a.node).contains("remote")
+                        a.node.node_kind() == "identifier" && !self.text(a.node).contains("remote")
                     })
                 });
                 if app.is_some() || call.kw("default_limits").is_some() {
@@ -1633,7 +1634,7 @@ impl<'s> Ctx<'s> {
             "starlette.applications.Starlette" => {
                 // `Starlette(routes=routes)`: the route list is mounted on the app.
                 if let (Some(t), Some(r)) = (target, call.kw("routes"))
-                    && r.node.kind() == "identifier"
+                    && r.node.node_kind() == "identifier"
                 {
                     let child = self.resolved_child(r.node, sc);
                     self.mount(call.node, sc, Some(t), &child, Some(""), &[], "starlette");
@@ -1656,8 +1657,8 @@ impl<'s> Ctx<'s> {
                 let prefix = call.arg(0, "path").and_then(|a| lit_str(a.node, self.src));
                 let child = call
                     .kw("app")
-                    .or_else(|| call.kw("routes").filter(|a| a.node.kind() != "list"))
-                    .or_else(|| call.pos(1).filter(|a| a.node.kind() != "list"));
+                    .or_else(|| call.kw("routes").filter(|a| a.node.node_kind() != "list"))
+                    .or_else(|| call.pos(1).filter(|a| a.node.node_kind() != "list"));
                 if let Some(c) = child {
                     let child = self.resolved_child(c.node, sc);
                     let parent = self.enclosing_target(call.node);
@@ -1687,16 +1688,16 @@ impl<'s> Ctx<'s> {
                 let mut router = None;
                 for _ in 0..24 {
                     let Some(n) = cur else { break };
-                    if n.kind() == "call"
+                    if n.node_kind() == "call"
                         && let Some(f) = n.field("function")
                         && self.path_of(f, sc).as_deref() == Some("starlette.routing.Mount")
                         && let Some(al) = n.field("arguments")
-                        && let Some(first) = named_kids(al).into_iter().next()
+                        && let Some(first) = al.named_child(0)
                         && let Some(s) = lit_str(first, self.src)
                     {
                         prefix = format!("{s}{prefix}");
                     }
-                    if n.kind() == "assignment" {
+                    if n.node_kind() == "assignment" {
                         router = n.field("left").map(|l| self.text(l).to_string());
                         break;
                     }
@@ -1727,7 +1728,7 @@ impl<'s> Ctx<'s> {
                 let mut view_node = view.node;
                 let mut auth = Vec::new();
                 // login_required(views.x) / include("app.urls")
-                if view_node.kind() == "call"
+                if view_node.node_kind() == "call"
                     && let Some(f) = view_node.field("function")
                 {
                     let fp = self.path_of(f, sc).unwrap_or_default();
@@ -1735,16 +1736,16 @@ impl<'s> Ctx<'s> {
                     if fl == "include" {
                         let inner = view_node
                             .field("arguments")
-                            .and_then(|al| named_kids(al).into_iter().next());
+                            .and_then(|al| al.named_child(0));
                         if let Some(i) = inner {
-                            let i = if i.kind() == "tuple" {
-                                named_kids(i).into_iter().next().unwrap_or(i)
+                            let i = if i.node_kind() == "tuple" {
+                                i.named_child(0).unwrap_or(i)
                             } else {
                                 i
                             };
                             let mut child = self.resolved_child(i, sc);
                             if let Some(s) = child.strip_suffix(".urls")
-                                && i.kind() == "attribute"
+                                && i.node_kind() == "attribute"
                             {
                                 child = s.to_string();
                             }
@@ -1767,7 +1768,7 @@ impl<'s> Ctx<'s> {
                         }
                         if let Some(inner) = view_node
                             .field("arguments")
-                            .and_then(|al| named_kids(al).into_iter().next())
+                            .and_then(|al| al.named_child(0))
                         {
                             view_node = inner;
                         }
@@ -1915,7 +1916,7 @@ impl<'s> Ctx<'s> {
                 let rule = call.arg(0, "rule").and_then(|a| lit_str(a.node, self.src));
                 if let Some(vf) = call.arg(2, "view_func") {
                     // `UserAPI.as_view("users")`: the class's methods are the handlers.
-                    if vf.node.kind() == "call" && self.text(vf.node).contains(".as_view(") {
+                    if vf.node.node_kind() == "call" && self.text(vf.node).contains(".as_view(") {
                         let child = self.resolved_child(vf.node, sc);
                         self.mount(
                             call.node,
@@ -1985,7 +1986,7 @@ impl<'s> Ctx<'s> {
         else {
             return;
         };
-        if f.node.kind() != "identifier" {
+        if f.node.node_kind() != "identifier" {
             return;
         }
         let func = self.text(f.node).to_string();
@@ -2009,7 +2010,7 @@ impl<'s> Ctx<'s> {
     /// Auth names in a `dependencies=[Depends(x), ...]` list.
     fn auth_list_pub(&self, n: Node<'_>) -> Vec<String> {
         let mut out = Vec::new();
-        let items = if matches!(n.kind(), "list" | "tuple") {
+        let items = if matches!(n.node_kind(), "list" | "tuple") {
             named_kids(n)
         } else {
             vec![n]
@@ -2032,7 +2033,7 @@ impl<'s> Ctx<'s> {
     }
 
     pub(crate) fn urlpatterns_extend(&mut self, right: Node<'_>, sc: &Scope) {
-        if right.kind() == "attribute"
+        if right.node_kind() == "attribute"
             && right
                 .field("attribute")
                 .is_some_and(|a| self.text(a) == "urls")

@@ -17,7 +17,7 @@ use crate::evidence;
 use crate::flowspec::{FlowSpec, FlowSpecFile, SinkSpec};
 use crate::taint::Taint;
 use crate::types::*;
-use bw_lang::FieldExt;
+use bw_lang::{FieldExt, KindExt};
 use foldhash::{HashMap, HashSet};
 use names::*;
 use std::collections::BTreeSet;
@@ -329,7 +329,7 @@ impl<'s> Ctx<'s> {
             if crate::budget::spent() {
                 return;
             }
-            match c.kind() {
+            match c.node_kind() {
                 "import_statement" | "import_from_statement" => {
                     self.imports.add_statement(c, self.src, self.path)
                 }
@@ -362,10 +362,10 @@ impl<'s> Ctx<'s> {
             if crate::budget::spent() {
                 return;
             }
-            if n.kind() == "keyword_argument"
+            if n.node_kind() == "keyword_argument"
                 && let (Some(k), Some(v)) = (n.field("name"), n.field("value"))
                 && matches!(self.text(k), "func" | "fn" | "coroutine")
-                && v.kind() == "identifier"
+                && v.node_kind() == "identifier"
             {
                 self.tool_funcs.insert(self.text(v).to_string());
             }
@@ -415,10 +415,10 @@ impl<'s> Ctx<'s> {
             self.truncate(n, &sc.symbol);
             return;
         }
-        match n.kind() {
+        match n.node_kind() {
             "expression_statement" => {
                 for c in named_kids(n) {
-                    match c.kind() {
+                    match c.node_kind() {
                         "assignment" => self.assign(c, sc, depth + 1),
                         "augmented_assignment" => self.aug_assign(c, sc, depth + 1),
                         _ => {
@@ -471,14 +471,14 @@ impl<'s> Ctx<'s> {
             }
             "try_statement" => {
                 for c in named_kids(n) {
-                    match c.kind() {
+                    match c.node_kind() {
                         "block" => self.block(c, sc, depth + 1),
                         "except_clause"
                         | "else_clause"
                         | "finally_clause"
                         | "except_group_clause" => {
                             for b in named_kids(c) {
-                                if b.kind() == "block" {
+                                if b.node_kind() == "block" {
                                     self.cond_block(Some(b), sc, depth + 1);
                                 }
                             }
@@ -489,20 +489,20 @@ impl<'s> Ctx<'s> {
             }
             "with_statement" => {
                 for c in named_kids(n) {
-                    if c.kind() == "with_clause" {
+                    if c.node_kind() == "with_clause" {
                         for item in named_kids(c) {
                             let Some(v) = item.field("value") else {
                                 continue;
                             };
-                            if v.kind() == "as_pattern" {
-                                let expr = named_kids(v).into_iter().next();
+                            if v.node_kind() == "as_pattern" {
+                                let expr = v.named_child(0);
                                 let alias = v.field("alias");
                                 if let Some(e) = expr {
                                     let t = self.eval(e, sc, depth + 1);
                                     let ty = self.path_of(e, sc);
                                     let ctor = self.last_ctor.take();
                                     if let Some(a) = alias {
-                                        let target = named_kids(a).into_iter().next().unwrap_or(a);
+                                        let target = a.named_child(0).unwrap_or(a);
                                         self.bind(target, t, ty, ctor, sc, depth + 1);
                                     }
                                 }
@@ -521,10 +521,10 @@ impl<'s> Ctx<'s> {
             "decorated_definition" => {
                 let decs: Vec<Node<'_>> = named_kids(n)
                     .into_iter()
-                    .filter(|c| c.kind() == "decorator")
+                    .filter(|c| c.node_kind() == "decorator")
                     .collect();
                 if let Some(d) = n.field("definition") {
-                    match d.kind() {
+                    match d.node_kind() {
                         "function_definition" => self.def_function(d, &decs, sc, None, depth + 1),
                         "class_definition" => self.def_class(d, &decs, sc, depth + 1),
                         _ => {}
@@ -622,8 +622,8 @@ impl<'s> Ctx<'s> {
         let mut c = cond;
         let mut negated = false;
         for _ in 0..4 {
-            match c.kind() {
-                "parenthesized_expression" => c = named_kids(c).into_iter().next()?,
+            match c.node_kind() {
+                "parenthesized_expression" => c = c.named_child(0)?,
                 "not_operator" => {
                     negated = !negated;
                     c = c.field("argument")?;
@@ -631,13 +631,13 @@ impl<'s> Ctx<'s> {
                 _ => break,
             }
         }
-        if c.kind() != "call" {
+        if c.node_kind() != "call" {
             return None;
         }
         let f = c.field("function")?;
         let args = named_kids(c.field("arguments")?);
         let path = self.path_of(f, sc).unwrap_or_default();
-        let method = if f.kind() == "attribute" {
+        let method = if f.node_kind() == "attribute" {
             f.field("attribute").map(|a| self.text(a))
         } else {
             None
@@ -655,18 +655,18 @@ impl<'s> Ctx<'s> {
             ) => f.field("object"),
             _ => None,
         }?;
-        (checked.kind() == "identifier").then(|| (self.text(checked).to_string(), negated))
+        (checked.node_kind() == "identifier").then(|| (self.text(checked).to_string(), negated))
     }
 
     /// `x in ALLOWED` / `x not in ALLOWED` with a constant right side:
     /// returns the checked variable and whether the test is negated.
     fn allowlist_guard(&self, cond: Node<'_>) -> Option<(String, bool)> {
-        let c = if cond.kind() == "parenthesized_expression" {
-            named_kids(cond).into_iter().next()?
+        let c = if cond.node_kind() == "parenthesized_expression" {
+            cond.named_child(0)?
         } else {
             cond
         };
-        if c.kind() != "comparison_operator" {
+        if c.node_kind() != "comparison_operator" {
             return None;
         }
         let ops: Vec<&str> = kids(c)
@@ -675,7 +675,7 @@ impl<'s> Ctx<'s> {
             .map(|k| self.text(k))
             .collect();
         let parts = named_kids(c);
-        if parts.len() != 2 || parts[0].kind() != "identifier" {
+        if parts.len() != 2 || parts[0].node_kind() != "identifier" {
             return None;
         }
         let negated = match ops.as_slice() {
@@ -684,9 +684,10 @@ impl<'s> Ctx<'s> {
             _ => return None,
         };
         let rhs = parts[1];
-        let constant = match rhs.kind() {
+        let constant = match rhs.node_kind() {
             "list" | "tuple" | "set" | "dictionary" => named_kids(rhs).iter().all(|k| {
-                matches!(k.kind(), "string" | "integer" | "pair") && !self.text(*k).contains('{')
+                matches!(k.node_kind(), "string" | "integer" | "pair")
+                    && !self.text(*k).contains('{')
             }),
             "identifier" | "attribute" => {
                 let t = self.text(rhs);
@@ -708,10 +709,10 @@ impl<'s> Ctx<'s> {
     /// test is negated.
     fn host_guard(&self, cond: Node<'_>, sc: &Scope) -> Option<(HostGuard, bool)> {
         let mut c = cond;
-        while c.kind() == "parenthesized_expression" {
-            c = named_kids(c).into_iter().next()?;
+        while c.node_kind() == "parenthesized_expression" {
+            c = c.named_child(0)?;
         }
-        if c.kind() != "comparison_operator" {
+        if c.node_kind() != "comparison_operator" {
             return None;
         }
         let ops: Vec<&str> = kids(c)
@@ -733,7 +734,7 @@ impl<'s> Ctx<'s> {
                 && t.chars()
                     .all(|ch| ch.is_ascii_uppercase() || ch == '_' || ch.is_ascii_digit())
         };
-        let collection = match rhs.kind() {
+        let collection = match rhs.node_kind() {
             "identifier" => {
                 let t = self.text(*rhs);
                 (upper(t) && !sc.vars.contains_key(t)).then(|| t.to_string())
@@ -752,7 +753,7 @@ impl<'s> Ctx<'s> {
                 let vt = self.text(value);
                 let root = vt.split('.').next().unwrap_or(vt);
                 (upper(&key)
-                    && matches!(value.kind(), "identifier" | "attribute")
+                    && matches!(value.node_kind(), "identifier" | "attribute")
                     && !vt.contains(['(', '['])
                     && crate::words::words(vt)
                         .iter()
@@ -773,7 +774,7 @@ impl<'s> Ctx<'s> {
         Some((
             HostGuard {
                 collection,
-                name: (lhs.kind() == "identifier").then(|| lhs_text.to_string()),
+                name: (lhs.node_kind() == "identifier").then(|| lhs_text.to_string()),
                 params: checked.params,
             },
             negated,
@@ -788,7 +789,7 @@ impl<'s> Ctx<'s> {
         if depth > 20 {
             return Taint::unknown();
         }
-        match n.kind() {
+        match n.node_kind() {
             "identifier" => {
                 if let Some(v) = sc.vars.get(self.text(n)) {
                     t.join(&v.taint);
@@ -801,7 +802,7 @@ impl<'s> Ctx<'s> {
             }
             "call" => {
                 if let Some(f) = n.field("function")
-                    && f.kind() == "attribute"
+                    && f.node_kind() == "attribute"
                     && let Some(o) = f.field("object")
                 {
                     t.join(&self.local_taint(o, sc, depth + 1));
@@ -826,7 +827,7 @@ impl<'s> Ctx<'s> {
 
     /// The parameter `n` names, when it still holds what the caller passed.
     fn untouched_param(&self, n: Node<'_>, sc: &Scope) -> Option<u32> {
-        if n.kind() != "identifier" {
+        if n.node_kind() != "identifier" {
             return None;
         }
         let name = self.text(n);
@@ -845,7 +846,7 @@ impl<'s> Ctx<'s> {
         let Some(g) = &sc.host_guard else {
             return false;
         };
-        if a.node.kind() == "identifier" && g.name.as_deref() == Some(self.text(a.node)) {
+        if a.node.node_kind() == "identifier" && g.name.as_deref() == Some(self.text(a.node)) {
             return true;
         }
         !a.taint.params.is_empty()
@@ -887,7 +888,7 @@ impl<'s> Ctx<'s> {
         let sql = call.pos(0)?;
         // `execute(text(sql), params)`: the SQL text goes through `text()`.
         let mut node = sql.node;
-        if node.kind() == "call" && self.is_sink_call(node, "sql", sc) {
+        if node.node_kind() == "call" && self.is_sink_call(node, "sql", sc) {
             let inner = named_kids(node.field("arguments")?);
             let [only] = inner.as_slice() else {
                 return None;
@@ -957,9 +958,9 @@ impl<'s> Ctx<'s> {
         };
         // Tuple unpacking of a tuple literal: pair the elements.
         if matches!(
-            left.kind(),
+            left.node_kind(),
             "pattern_list" | "tuple_pattern" | "list_pattern"
-        ) && matches!(right.kind(), "expression_list" | "tuple" | "list")
+        ) && matches!(right.node_kind(), "expression_list" | "tuple" | "list")
         {
             let ls = named_kids(left);
             let rs = named_kids(right);
@@ -977,7 +978,7 @@ impl<'s> Ctx<'s> {
         let target_name = self.text(left).to_string();
         self.assign_target = Some(target_name.clone());
         self.last_ctor = None;
-        let t = if right.kind() == "assignment" {
+        let t = if right.node_kind() == "assignment" {
             self.assign(right, sc, depth + 1);
             right
                 .field("left")
@@ -989,14 +990,14 @@ impl<'s> Ctx<'s> {
         let ctor = self
             .last_ctor
             .take()
-            .filter(|_| matches!(right.kind(), "call" | "await"))
+            .filter(|_| matches!(right.node_kind(), "call" | "await"))
             .or_else(|| self.ctor_of(right, sc, 0));
         self.assign_target = None;
         let ty = self
             .path_of(right, sc)
             .filter(|p| p.contains('.') || p.contains('('));
         self.assign_settings(left, right, sc);
-        if left.kind() == "subscript" {
+        if left.node_kind() == "subscript" {
             self.subscript_store(left, right, &t, sc, depth + 1);
         }
         let t = t.step(self.loc(left), format!("assigned to `{target_name}`"));
@@ -1012,12 +1013,12 @@ impl<'s> Ctx<'s> {
         let t = lt
             .joined(&rt)
             .step(self.loc(left), format!("appended to `{}`", self.text(left)));
-        if left.kind() == "identifier" {
+        if left.node_kind() == "identifier" {
             let name = self.text(left).to_string();
             let mut v = self.lookup(&name, sc).unwrap_or_default();
             v.taint = t;
             self.set_var(name, v, sc);
-        } else if left.kind() == "attribute" {
+        } else if left.node_kind() == "attribute" {
             self.bind(left, t, None, None, sc, depth + 1);
         }
         // Django: `urlpatterns += router.urls`
@@ -1048,7 +1049,7 @@ impl<'s> Ctx<'s> {
         if depth > MAX_DEPTH {
             return;
         }
-        match target.kind() {
+        match target.node_kind() {
             "identifier" => {
                 let name = self.text(target).to_string();
                 self.set_var(name, Var { taint: t, ty, ctor }, sc);
@@ -1074,7 +1075,7 @@ impl<'s> Ctx<'s> {
                     self.self_types
                         .insert(format!("{cls}.{a}"), Var { taint: t, ty, ctor });
                 } else if let (Some(o), Some(a)) = (obj, attr.as_deref())
-                    && o.kind() == "identifier"
+                    && o.node_kind() == "identifier"
                 {
                     // `obj.name = value` on a local object: the field carries
                     // the value (read back as `obj.name`), the rest of the
@@ -1113,7 +1114,7 @@ impl<'s> Ctx<'s> {
         // Down to the root however long the chain (`a.b.c…[k] = value`).
         let mut cur = n;
         loop {
-            match cur.kind() {
+            match cur.node_kind() {
                 "identifier" => {
                     let name = self.text(cur).to_string();
                     if name == "self" {
@@ -1172,10 +1173,10 @@ impl<'s> Ctx<'s> {
     fn html_literal(&self, n: Node<'_>) -> bool {
         let mut stack = vec![n];
         while let Some(n) = stack.pop() {
-            match n.kind() {
+            match n.node_kind() {
                 "string"
                     if named_kids(n).iter().any(|c| {
-                        c.kind() == "string_content" && {
+                        c.node_kind() == "string_content" && {
                             let t = self.text(*c);
                             t.contains('<') && t.contains('>')
                         }
@@ -1197,7 +1198,7 @@ impl<'s> Ctx<'s> {
         if depth > MAX_DEPTH {
             return None;
         }
-        match n.kind() {
+        match n.node_kind() {
             "identifier" => self.lookup(self.text(n), sc).and_then(|v| v.ctor),
             "binary_operator" => n
                 .field("right")
@@ -1223,7 +1224,7 @@ impl<'s> Ctx<'s> {
         if depth > PATH_DEPTH {
             return None;
         }
-        match n.kind() {
+        match n.node_kind() {
             "identifier" => {
                 let name = self.text(n);
                 if let Some(v) = sc.vars.get(name).or_else(|| sc.outer.get(name)) {
@@ -1247,7 +1248,7 @@ impl<'s> Ctx<'s> {
             "attribute" => {
                 let obj = n.field("object")?;
                 let attr = self.text(n.field("attribute")?);
-                if obj.kind() == "identifier" && self.text(obj) == "self" {
+                if obj.node_kind() == "identifier" && self.text(obj) == "self" {
                     if let Some(cls) = &sc.class {
                         if let Some(v) = self.self_types.get(&format!("{cls}.{attr}"))
                             && let Some(ty) = &v.ty
@@ -1273,7 +1274,7 @@ impl<'s> Ctx<'s> {
                 self.path_within(n.field("value")?, sc, depth + 1)?
             )),
             "await" | "parenthesized_expression" => {
-                self.path_within(named_kids(n).into_iter().next()?, sc, depth + 1)
+                self.path_within(n.named_child(0)?, sc, depth + 1)
             }
             "binary_operator" => {
                 // LangChain pipes: `prompt | llm` behaves like its last stage.
@@ -1361,13 +1362,13 @@ impl<'s> Ctx<'s> {
     /// evaluation of `n` reads first and whose own evaluation may nest
     /// again the same way.
     fn spine_child<'t>(n: Node<'t>) -> Option<Node<'t>> {
-        match n.kind() {
+        match n.node_kind() {
             "binary_operator" | "boolean_operator" => n.field("left"),
             "attribute" => n.field("object"),
             "subscript" => n.field("value"),
             "call" => n
                 .field("function")
-                .filter(|f| f.kind() == "attribute")
+                .filter(|f| f.node_kind() == "attribute")
                 .and_then(|f| f.field("object")),
             "parenthesized_expression" | "await" if n.named_child_count() == 1 => n.named_child(0),
             _ => None,
@@ -1403,11 +1404,11 @@ impl<'s> Ctx<'s> {
             }
             self.assign_target = target;
         }
-        match n.kind() {
+        match n.node_kind() {
             "string" => {
                 let mut t = Taint::constant();
                 for c in named_kids(n) {
-                    if c.kind() == "interpolation"
+                    if c.node_kind() == "interpolation"
                         && let Some(e) = c.field("expression")
                     {
                         let it = self.eval(e, sc, depth + 1);
@@ -1460,7 +1461,7 @@ impl<'s> Ctx<'s> {
                     // Set or passed, not compared: `ctx.verify_mode = ssl.CERT_NONE`, `cert_reqs=ssl.CERT_NONE`.
                     if p == "ssl.CERT_NONE"
                         && n.parent().is_some_and(|pa| {
-                            matches!(pa.kind(), "assignment" | "keyword_argument")
+                            matches!(pa.node_kind(), "assignment" | "keyword_argument")
                         })
                     {
                         self.setting(
@@ -1490,7 +1491,7 @@ impl<'s> Ctx<'s> {
                 }
                 // A field assigned earlier in this function (`obj.name = value`).
                 if let Some(o) = obj
-                    && o.kind() == "identifier"
+                    && o.node_kind() == "identifier"
                     && let Some(a) = n.field("attribute")
                     && let Some(v) = self.lookup(&format!("{}.{}", self.text(o), self.text(a)), sc)
                 {
@@ -1527,7 +1528,7 @@ impl<'s> Ctx<'s> {
             "call" => self.eval_call(n, sc, depth + 1),
             "comparison_operator" | "not_operator" => {
                 let txt = self.text(n);
-                if n.kind() == "comparison_operator" {
+                if n.node_kind() == "comparison_operator" {
                     if [
                         "request.user",
                         "current_user",
@@ -1568,7 +1569,7 @@ impl<'s> Ctx<'s> {
             | "generator_expression"
             | "dictionary_comprehension" => {
                 for c in named_kids(n) {
-                    if c.kind() == "for_in_clause" {
+                    if c.node_kind() == "for_in_clause" {
                         let right = c.field("right");
                         let t = right
                             .map(|r| self.eval(r, sc, depth + 1))
@@ -1576,7 +1577,7 @@ impl<'s> Ctx<'s> {
                         if let Some(l) = c.field("left") {
                             self.bind(l, t, None, None, sc, depth + 1);
                         }
-                    } else if c.kind() == "if_clause" {
+                    } else if c.node_kind() == "if_clause" {
                         for k in named_kids(c) {
                             self.eval(k, sc, depth + 1);
                         }
@@ -1639,7 +1640,7 @@ impl<'s> Ctx<'s> {
             return Taint::unknown();
         };
         let path = self.path_of(func, sc).unwrap_or_default();
-        let (method, recv) = if func.kind() == "attribute" {
+        let (method, recv) = if func.node_kind() == "attribute" {
             (
                 func.field("attribute").map(|a| self.text(a).to_string()),
                 func.field("object"),
@@ -1654,13 +1655,13 @@ impl<'s> Ctx<'s> {
             .unwrap_or_default();
         let recv_ctor = match recv {
             // `ChatOpenAI(model=...).bind_tools(...)`: the receiver call just ran.
-            Some(r) if matches!(r.kind(), "call" | "await" | "parenthesized_expression") => {
+            Some(r) if matches!(r.node_kind(), "call" | "await" | "parenthesized_expression") => {
                 self.last_ctor.take()
             }
-            Some(r) if r.kind() == "identifier" => {
+            Some(r) if r.node_kind() == "identifier" => {
                 self.lookup(self.text(r), sc).and_then(|v| v.ctor)
             }
-            Some(r) if r.kind() == "attribute" && self.text(r).starts_with("self.") => sc
+            Some(r) if r.node_kind() == "attribute" && self.text(r).starts_with("self.") => sc
                 .class
                 .as_ref()
                 .and_then(|c| {
@@ -1672,7 +1673,7 @@ impl<'s> Ctx<'s> {
         };
         let mut args = Vec::new();
         if let Some(al) = n.field("arguments") {
-            if al.kind() == "generator_expression" {
+            if al.node_kind() == "generator_expression" {
                 let t = self.eval(al, sc, depth + 1);
                 args.push(Arg {
                     kw: None,
@@ -1682,7 +1683,7 @@ impl<'s> Ctx<'s> {
                 });
             } else {
                 for a in named_kids(al) {
-                    match a.kind() {
+                    match a.node_kind() {
                         "comment" => {}
                         "keyword_argument" => {
                             let name = a.field("name").map(|k| self.text(k).to_string());
@@ -1707,9 +1708,9 @@ impl<'s> Ctx<'s> {
                             });
                         }
                         "list_splat" | "dictionary_splat" => {
-                            let inner = named_kids(a).into_iter().next().unwrap_or(a);
+                            let inner = a.named_child(0).unwrap_or(a);
                             let t = self.eval(inner, sc, depth + 1);
-                            let splat = if a.kind() == "list_splat" { 1 } else { 2 };
+                            let splat = if a.node_kind() == "list_splat" { 1 } else { 2 };
                             args.push(Arg {
                                 kw: None,
                                 node: inner,
@@ -1761,7 +1762,9 @@ impl<'s> Ctx<'s> {
                     | "writelines"
             )
             && !all.is_constant()
-            && (r.kind() == "identifier" || r.kind() == "subscript" || r.kind() == "attribute")
+            && (r.node_kind() == "identifier"
+                || r.node_kind() == "subscript"
+                || r.node_kind() == "attribute")
             && !call.path.ends_with("__dict__.update")
         {
             let all2 = all.clone();
@@ -1815,7 +1818,7 @@ impl<'s> Ctx<'s> {
             // A propagator method only passes data its receiver holds:
             // `body.get("q")` does, `db.session.get(Ticket, id)` does not.
             if self.spec.propagates(callee_opt, None)
-                || call.recv.is_some_and(|r| r.kind() == "string")
+                || call.recv.is_some_and(|r| r.node_kind() == "string")
                 || call.recv_taint.carries_data()
             {
                 let mut t = all.clone();
@@ -1941,10 +1944,10 @@ impl<'s> Ctx<'s> {
                     | "max_output_tokens"
                     | "num_predict"
                     | "max_new_tokens",
-                ) if a.node.kind() != "none" => {
+                ) if a.node.node_kind() != "none" => {
                     c.max_tokens = true;
                 }
-                Some("timeout") if a.node.kind() != "none" => {
+                Some("timeout") if a.node.node_kind() != "none" => {
                     c.timeout = true;
                 }
                 Some("tools" | "functions") => c.tools = true,
@@ -2062,14 +2065,14 @@ impl<'s> Ctx<'s> {
     }
 
     fn is_sink_call(&self, n: Node<'_>, kind: &str, sc: &Scope) -> bool {
-        if n.kind() != "call" {
+        if n.node_kind() != "call" {
             return false;
         }
         let Some(f) = n.field("function") else {
             return false;
         };
         let path = self.path_of(f, sc).unwrap_or_default();
-        let method = if f.kind() == "attribute" {
+        let method = if f.node_kind() == "attribute" {
             f.field("attribute").map(|a| self.text(a).to_string())
         } else {
             None
@@ -2093,7 +2096,7 @@ impl<'s> Ctx<'s> {
                 .is_some_and(|(_, rest)| rest.contains('/'))
         };
         let config_name = |e: Node<'_>| {
-            matches!(e.kind(), "identifier" | "attribute")
+            matches!(e.node_kind(), "identifier" | "attribute")
                 && self.lookup(self.text(e), sc).is_none_or(|v| {
                     v.taint
                         .sources
@@ -2102,17 +2105,17 @@ impl<'s> Ctx<'s> {
                         && v.taint.params.is_empty()
                 })
         };
-        match n.kind() {
+        match n.node_kind() {
             "string" => {
                 let kids: Vec<Node<'_>> = named_kids(n)
                     .into_iter()
-                    .filter(|k| k.kind() != "string_start")
+                    .filter(|k| k.node_kind() != "string_start")
                     .collect();
                 match kids.first() {
-                    Some(k) if k.kind() == "string_content" => literal_base(self.text(*k)),
-                    Some(k) if k.kind() == "interpolation" => {
-                        let expr = named_kids(*k).into_iter().next();
-                        let next = kids.get(1).filter(|x| x.kind() == "string_content");
+                    Some(k) if k.node_kind() == "string_content" => literal_base(self.text(*k)),
+                    Some(k) if k.node_kind() == "interpolation" => {
+                        let expr = k.named_child(0);
+                        let next = kids.get(1).filter(|x| x.node_kind() == "string_content");
                         expr.is_some_and(config_name)
                             && next.is_some_and(|x| self.text(*x).starts_with('/'))
                     }
@@ -2122,15 +2125,18 @@ impl<'s> Ctx<'s> {
             "binary_operator" => {
                 // The leftmost pair decides: `base + "/x/" + a + b`.
                 let mut n = n;
-                while let Some(l) = n.field("left").filter(|l| l.kind() == "binary_operator") {
+                while let Some(l) = n
+                    .field("left")
+                    .filter(|l| l.node_kind() == "binary_operator")
+                {
                     n = l;
                 }
                 let (Some(l), Some(r)) = (n.field("left"), n.field("right")) else {
                     return false;
                 };
-                (l.kind() == "string" && literal_base(self.text(l)))
+                (l.node_kind() == "string" && literal_base(self.text(l)))
                     || (config_name(l)
-                        && r.kind() == "string"
+                        && r.node_kind() == "string"
                         && self
                             .text(r)
                             .trim_start_matches(['"', '\''])
@@ -2206,11 +2212,11 @@ impl<'s> Ctx<'s> {
                 {
                     continue;
                 }
-                if spec.kind == "nosql" && a.node.kind() == "dictionary" {
+                if spec.kind == "nosql" && a.node.node_kind() == "dictionary" {
                     t.join(&self.nosql_dict_taint(a.node, sc));
                     continue;
                 }
-                if spec.kind == "prompt" && a.node.kind() == "list" {
+                if spec.kind == "prompt" && a.node.node_kind() == "list" {
                     for el in named_kids(a.node) {
                         parts.push(self.eval(el, sc, 0));
                     }
@@ -2364,7 +2370,7 @@ impl<'s> Ctx<'s> {
     fn nosql_dict_taint(&mut self, d: Node<'_>, sc: &mut Scope) -> Taint {
         let mut t = Taint::constant();
         for p in named_kids(d) {
-            match p.kind() {
+            match p.node_kind() {
                 "pair" => {
                     let key = p.field("key").and_then(|k| lit_str(k, self.src));
                     if key.as_deref().is_some_and(|k| {
@@ -2425,7 +2431,7 @@ impl<'s> Ctx<'s> {
                     return true;
                 }
                 let from_import = call.recv.is_some_and(|r| {
-                    r.kind() != "call"
+                    r.node_kind() != "call"
                         && self
                             .imports
                             .map
@@ -2718,12 +2724,12 @@ fn llmish_receiver(path: &str) -> bool {
 fn lambda_params(params: Node<'_>, src: &str) -> Vec<String> {
     named_kids(params)
         .into_iter()
-        .filter_map(|p| match p.kind() {
+        .filter_map(|p| match p.node_kind() {
             "identifier" => Some(p),
             "default_parameter" | "typed_default_parameter" => p.field("name"),
-            "list_splat_pattern" | "dictionary_splat_pattern" => {
-                named_kids(p).into_iter().find(|k| k.kind() == "identifier")
-            }
+            "list_splat_pattern" | "dictionary_splat_pattern" => named_kids(p)
+                .into_iter()
+                .find(|k| k.node_kind() == "identifier"),
             _ => None,
         })
         .map(|p| text(p, src).to_string())
@@ -2732,10 +2738,13 @@ fn lambda_params(params: Node<'_>, src: &str) -> Vec<String> {
 
 /// Does a block end by leaving the function (return/raise/abort)?
 fn block_exits(b: Node<'_>, src: &str) -> bool {
-    let Some(last) = named_kids(b).into_iter().rfind(|c| c.kind() != "comment") else {
+    let Some(last) = named_kids(b)
+        .into_iter()
+        .rfind(|c| c.node_kind() != "comment")
+    else {
         return false;
     };
-    match last.kind() {
+    match last.node_kind() {
         "return_statement" | "raise_statement" | "continue_statement" | "break_statement" => true,
         "expression_statement" => {
             let t = text(last, src);

@@ -1,7 +1,7 @@
 //! Module names, the import table, literal helpers and name matching.
 
 use crate::types::Import;
-use bw_lang::FieldExt;
+use bw_lang::{FieldExt, KindExt};
 use foldhash::HashMap;
 use tree_sitter::Node;
 
@@ -111,10 +111,10 @@ impl Imports {
     }
 
     fn add_inner(&mut self, n: Node<'_>, src: &str, path: &str) {
-        match n.kind() {
+        match n.node_kind() {
             "import_statement" => {
                 for c in named_kids(n) {
-                    match c.kind() {
+                    match c.node_kind() {
                         "dotted_name" => {
                             let full = text(c, src).to_string();
                             let local = full.split('.').next().unwrap_or("").to_string();
@@ -147,11 +147,11 @@ impl Imports {
                 let Some(m) = n.field("module_name") else {
                     return;
                 };
-                let module = if m.kind() == "relative_import" {
+                let module = if m.node_kind() == "relative_import" {
                     let mut level = 0;
                     let mut rest = String::new();
                     for c in named_kids(m) {
-                        match c.kind() {
+                        match c.node_kind() {
                             "import_prefix" => {
                                 level = text(c, src).chars().filter(|&ch| ch == '.').count()
                             }
@@ -165,7 +165,7 @@ impl Imports {
                 };
                 let mut cur = n.walk();
                 for c in n.children_by_field_name("name", &mut cur) {
-                    let (name, local) = match c.kind() {
+                    let (name, local) = match c.node_kind() {
                         "dotted_name" => (text(c, src).to_string(), text(c, src).to_string()),
                         "aliased_import" => {
                             let (Some(nm), Some(al)) = (c.field("name"), c.field("alias")) else {
@@ -195,11 +195,11 @@ impl Imports {
 
 /// The value of a plain string literal (no interpolation), without quotes.
 pub fn lit_str(n: Node<'_>, src: &str) -> Option<String> {
-    match n.kind() {
+    match n.node_kind() {
         "string" => {
             let mut out = String::new();
             for c in named_kids(n) {
-                match c.kind() {
+                match c.node_kind() {
                     "string_content" => out.push_str(text(c, src)),
                     "interpolation" => return None,
                     _ => {}
@@ -221,11 +221,11 @@ pub fn lit_str(n: Node<'_>, src: &str) -> Option<String> {
 
 /// The leading literal part of a string or f-string (`f"https://x/{a}"` -> `https://x/`).
 pub fn lit_prefix(n: Node<'_>, src: &str) -> Option<String> {
-    match n.kind() {
+    match n.node_kind() {
         "string" => {
             let mut out = String::new();
             for c in named_kids(n) {
-                match c.kind() {
+                match c.node_kind() {
                     "string_content" => out.push_str(text(c, src)),
                     "interpolation" => break,
                     _ => {}
@@ -235,9 +235,9 @@ pub fn lit_prefix(n: Node<'_>, src: &str) -> Option<String> {
         }
         "concatenated_string" | "binary_operator" => {
             // The leftmost operand, however long the concatenation.
-            let mut first = named_kids(n).into_iter().next()?;
-            while matches!(first.kind(), "concatenated_string" | "binary_operator") {
-                first = named_kids(first).into_iter().next()?;
+            let mut first = n.named_child(0)?;
+            while matches!(first.node_kind(), "concatenated_string" | "binary_operator") {
+                first = first.named_child(0)?;
             }
             lit_prefix(first, src)
         }
@@ -246,7 +246,7 @@ pub fn lit_prefix(n: Node<'_>, src: &str) -> Option<String> {
 }
 
 pub fn lit_bool(n: Node<'_>) -> Option<bool> {
-    match n.kind() {
+    match n.node_kind() {
         "true" => Some(true),
         "false" => Some(false),
         _ => None,
@@ -254,7 +254,7 @@ pub fn lit_bool(n: Node<'_>) -> Option<bool> {
 }
 
 pub fn lit_int(n: Node<'_>, src: &str) -> Option<i64> {
-    if n.kind() != "integer" {
+    if n.node_kind() != "integer" {
         return None;
     }
     let t = text(n, src).replace('_', "").to_ascii_lowercase();
@@ -271,7 +271,7 @@ pub fn lit_int(n: Node<'_>, src: &str) -> Option<i64> {
 
 /// String literals of a list/tuple/set literal.
 pub fn lit_list(n: Node<'_>, src: &str) -> Vec<String> {
-    match n.kind() {
+    match n.node_kind() {
         "list" | "tuple" | "set" => named_kids(n)
             .into_iter()
             .filter_map(|c| lit_str(c, src))

@@ -4,7 +4,7 @@ use super::names::*;
 use super::{Ctx, Deferred, FnInfo, Scope};
 use crate::evidence;
 use crate::types::*;
-use bw_lang::FieldExt;
+use bw_lang::{FieldExt, KindExt};
 use foldhash::HashMap;
 use tree_sitter::Node;
 
@@ -78,21 +78,21 @@ pub(crate) fn params_of(def: Node<'_>, src: &str, path: &str) -> Vec<Param> {
         return out;
     };
     for p in named_kids(ps) {
-        let (name_node, ann, default, star) = match p.kind() {
+        let (name_node, ann, default, star) = match p.node_kind() {
             "identifier" => (Some(p), None, None, false),
             "typed_parameter" => {
                 let id = named_kids(p).into_iter().find(|c| {
                     matches!(
-                        c.kind(),
+                        c.node_kind(),
                         "identifier" | "list_splat_pattern" | "dictionary_splat_pattern"
                     )
                 });
-                let star = id.is_some_and(|i| i.kind() != "identifier");
+                let star = id.is_some_and(|i| i.node_kind() != "identifier");
                 let id = id.map(|i| {
-                    if i.kind() == "identifier" {
+                    if i.node_kind() == "identifier" {
                         i
                     } else {
-                        named_kids(i).into_iter().next().unwrap_or(i)
+                        i.named_child(0).unwrap_or(i)
                     }
                 });
                 (id, p.field("type"), None, star)
@@ -102,7 +102,7 @@ pub(crate) fn params_of(def: Node<'_>, src: &str, path: &str) -> Vec<Param> {
                 (p.field("name"), p.field("type"), p.field("value"), false)
             }
             "list_splat_pattern" | "dictionary_splat_pattern" => {
-                (named_kids(p).into_iter().next(), None, None, true)
+                (p.named_child(0), None, None, true)
             }
             _ => (None, None, None, false),
         };
@@ -186,11 +186,11 @@ impl<'s> Ctx<'s> {
         let mut kw = Vec::new();
         if let Some(al) = call.field("arguments") {
             for a in named_kids(al) {
-                if a.kind() == "keyword_argument" {
+                if a.node_kind() == "keyword_argument" {
                     if let (Some(k), Some(v)) = (a.field("name"), a.field("value")) {
                         kw.push((self.text(k).to_string(), v));
                     }
-                } else if a.kind() != "comment" {
+                } else if a.node_kind() != "comment" {
                     pos.push(a);
                 }
             }
@@ -218,7 +218,7 @@ impl<'s> Ctx<'s> {
     fn auth_in_list(&self, n: Node<'_>) -> (Vec<String>, bool) {
         let mut auth = Vec::new();
         let mut public = false;
-        let items = if matches!(n.kind(), "list" | "tuple") {
+        let items = if matches!(n.node_kind(), "list" | "tuple") {
             named_kids(n)
         } else {
             vec![n]
@@ -266,8 +266,8 @@ impl<'s> Ctx<'s> {
         let decs: Vec<Dec<'_>> = decs
             .iter()
             .filter_map(|d| {
-                let e = named_kids(*d).into_iter().next()?;
-                let (f, call) = if e.kind() == "call" {
+                let e = d.named_child(0)?;
+                let (f, call) = if e.node_kind() == "call" {
                     (e.field("function")?, Some(e))
                 } else {
                     (e, None)
@@ -959,7 +959,7 @@ impl<'s> Ctx<'s> {
         let django = self.imports_root("django") || self.imports_root("rest_framework");
         if let Some(sup) = n.field("superclasses") {
             for b in named_kids(sup) {
-                if b.kind() == "keyword_argument" {
+                if b.node_kind() == "keyword_argument" {
                     continue;
                 }
                 let p = self.path_of(b, parent).unwrap_or_default();
@@ -1013,11 +1013,11 @@ impl<'s> Ctx<'s> {
         };
         // Class attributes first: permission classes apply to every method.
         for st in named_kids(body) {
-            if st.kind() != "expression_statement" {
+            if st.node_kind() != "expression_statement" {
                 continue;
             }
             for a in named_kids(st) {
-                if a.kind() != "assignment" {
+                if a.node_kind() != "assignment" {
                     continue;
                 }
                 let (Some(l), Some(r)) = (a.field("left"), a.field("right")) else {
@@ -1048,17 +1048,17 @@ impl<'s> Ctx<'s> {
             ..Default::default()
         };
         for st in named_kids(body) {
-            match st.kind() {
+            match st.node_kind() {
                 "function_definition" => self.def_function(st, &[], parent, Some(&cx), depth + 1),
                 "decorated_definition" => {
                     let ds: Vec<Node<'_>> = named_kids(st)
                         .into_iter()
-                        .filter(|c| c.kind() == "decorator")
+                        .filter(|c| c.node_kind() == "decorator")
                         .collect();
                     if let Some(d) = st.field("definition") {
-                        if d.kind() == "function_definition" {
+                        if d.node_kind() == "function_definition" {
                             self.def_function(d, &ds, parent, Some(&cx), depth + 1);
-                        } else if d.kind() == "class_definition" {
+                        } else if d.node_kind() == "class_definition" {
                             self.def_class_in(d, &ds, parent, Some(&symbol), depth + 1);
                         }
                     }
