@@ -41,10 +41,10 @@ impl Cfg {
         let mut exits = Vec::new();
         for (i, b) in f.blocks.iter().enumerate() {
             let mut s = targets(&b.term);
-            if let Some(h) = b.handler {
-                if !s.contains(&h) {
-                    s.push(h);
-                }
+            if let Some(h) = b.handler
+                && !s.contains(&h)
+            {
+                s.push(h);
             }
             match b.term {
                 Terminator::Return(_) => exits.push(BlockId(i as u32)),
