@@ -35,7 +35,7 @@ REPO = HERE.parent.parent
 CASES = HERE / "cases"
 
 LANG_EXT = {".py": "python", ".js": "javascript", ".ts": "javascript", ".mjs": "javascript", ".cjs": "javascript"}
-LABEL_RE = re.compile(r"^\s*(?:#|//)\s*stick:\s*(cwe=.*)$")
+LABEL_RE = re.compile(r"^\s*(?:#|//)\s*stick:\s*(?!sink\s*$)(\S.*)$")
 MARKER_RE = re.compile(r"(?:#|//)\s*stick:\s*sink\s*$")
 FIELD_RE = re.compile(r"^([a-z]+)=([A-Za-z0-9_-]+)$")
 REQUIRED = ("cwe", "construct", "expect")
