@@ -143,7 +143,8 @@ def default_bin() -> Path:
     return REPO / "target/release/breakwater"
 
 
-def scan(binary: Path, case: Case) -> list[dict]:
+def scan(binary: Path, case: Case) -> tuple[list[dict], list[str]]:
+    """The case's threats, and what of it was not fully analysed."""
     with tempfile.TemporaryDirectory(prefix="stick-") as tmp:
         work = Path(tmp) / "app"
         if case.path.is_file():
@@ -157,7 +158,17 @@ def scan(binary: Path, case: Case) -> list[dict]:
         if proc.returncode not in (0, 1) or not out.exists():
             raise RuntimeError(f"{case.id}: `{' '.join(cmd)}` exited {proc.returncode}: {proc.stderr.strip()}")
         report = json.loads(out.read_text(encoding="utf-8"))
-    return report.get("threats", [])
+    files = report.get("files", {})
+    problems = []
+    sources = sum(1 for f in case.files if f.suffix in LANG_EXT)
+    if files.get("analysed") != sources:
+        problems.append(f"{files.get('analysed')} of {sources} files analysed")
+    for key in ("partial", "truncated", "skipped"):
+        for entry in files.get(key, []):
+            problems.append(f"{key}: {entry if isinstance(entry, str) else entry.get('path')}")
+    for entry in report.get("unanalysed", []):
+        problems.append(f"unanalysed: {entry.get('path')} ({entry.get('reason')})")
+    return report.get("threats", []), problems
 
 
 def counted(threat: dict, include_potential: bool) -> bool:
@@ -168,7 +179,8 @@ def counted(threat: dict, include_potential: bool) -> bool:
     return include_potential or threat.get("confidence") != "potential"
 
 
-def judge(case: Case, threats: list[dict], include_potential: bool) -> dict:
+def judge(case: Case, scanned: tuple[list[dict], list[str]], include_potential: bool) -> dict:
+    threats, problems = scanned
     hits = [t for t in threats if counted(t, include_potential) and case.cwe in t.get("cwe", [])]
     at_marker = False
     for t in hits:
@@ -186,6 +198,7 @@ def judge(case: Case, threats: list[dict], include_potential: bool) -> dict:
         "flagged_at_marker": at_marker,
         "rules": sorted({t.get("rule", "") for t in hits}),
         "lines": sorted({(t["location"]["path"], t["location"]["start_line"]) for t in hits}),
+        "problems": problems,
     }
 
 
@@ -284,6 +297,10 @@ def report(results: list[dict]) -> str:
     out.append("")
     out.append(f"False alarms ({len(alarms)}): "
                + (", ".join(f"{r['case']} ({', '.join(r['rules'])})" for r in alarms) or "none"))
+    partial = [r for r in results if r["problems"]]
+    out.append("")
+    out.append(f"Not fully analysed ({len(partial)}): "
+               + (", ".join(f"{r['case']} ({'; '.join(r['problems'])})" for r in partial) or "none"))
     return "\n".join(out)
 
 

@@ -13,20 +13,27 @@ use bw_threats::rule::RuleSet;
 
 /// The CWEs every language must have at least one pair for.
 const REQUIRED_CWES: &[u32] = &[22, 78, 79, 89, 95, 502, 601, 918, 943, 1336];
-/// The constructs of issue 11, each a pair in both languages.
+/// The constructs of issue 11 (the cases of item 4 and the guard rules of
+/// item 2), each a pair in both languages.
 const REQUIRED_CONSTRUCTS: &[&str] = &[
+    "await-promise",
     "closure-query",
     "constant-branch",
     "constant-key",
+    "constant-switch",
     "ctor-field",
     "destructured-param",
     "factory-handler",
+    "guard-other-var",
+    "guard-swallowed",
+    "guard-then-reassign",
     "guard-then-return",
     "helper-client",
+    "host-guard",
+    "join",
+    "length-guard",
     "plus-eq-html",
     "pop-index",
-    "await-promise",
-    "join",
     "str-format",
 ];
 /// How many lines (removed plus added, labels and markers aside) twins may
