@@ -269,6 +269,7 @@ def report(results: list[dict]) -> str:
     out += [HEADER.format("set"), RULE, row("all", total)]
     for lang in sorted({r["lang"] for r in results}):
         out.append(row(lang, tally([r for r in results if r["lang"] == lang])))
+    out.append(row("every construct but direct", tally([r for r in results if r["construct"] != "direct"])))
     out.append("")
     out.append("Per CWE (both languages)")
     out.append("")
