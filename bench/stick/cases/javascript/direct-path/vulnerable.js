@@ -1,0 +1,17 @@
+// stick: cwe=22 construct=direct expect=vulnerable
+const express = require('express');
+const fs = require('fs');
+const path = require('path');
+
+const app = express();
+const INVOICE_DIR = '/srv/billing/invoices';
+
+app.get('/invoices/:name', (req, res) => {
+  const file = path.join(INVOICE_DIR, req.params.name);
+  fs.readFile(file, (err, data) => { // stick: sink
+    if (err) return res.sendStatus(404);
+    res.type('application/pdf').send(data);
+  });
+});
+
+app.listen(3000);

@@ -1,0 +1,15 @@
+// stick: cwe=89 construct=str-format expect=vulnerable
+const express = require('express');
+const util = require('util');
+const { Pool } = require('pg');
+
+const app = express();
+const pool = new Pool();
+
+app.get('/books', async (req, res) => {
+  const sql = util.format("SELECT isbn, title FROM books WHERE author = '%s' ORDER BY title", req.query.author);
+  const { rows } = await pool.query(sql); // stick: sink
+  res.json(rows);
+});
+
+app.listen(3000);

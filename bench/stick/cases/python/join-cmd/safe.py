@@ -1,0 +1,15 @@
+# stick: cwe=78 construct=join expect=safe
+import shlex
+import subprocess
+
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@app.route("/logs/search")
+def search_logs():
+    pattern = request.args.get("pattern", "ERROR")
+    argv = ["grep", "-n", pattern, "/var/log/app/current.log"]
+    out = subprocess.run(shlex.join(argv), shell=True, capture_output=True, text=True)
+    return {"matches": out.stdout.splitlines()[:50]}

@@ -1,0 +1,14 @@
+# stick: cwe=79 construct=plus-eq-html expect=vulnerable
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@app.route("/search")
+def search_page():
+    query = request.args.get("q", "")
+    html = "<main>"
+    html += "<h2>Results for " + query + "</h2>"
+    html += "<p>No matching articles.</p>"
+    html += "</main>"
+    return html  # stick: sink
