@@ -1,0 +1,3 @@
+//! The dataflow engine over the intermediate form (`bw-ir`).
+
+pub mod catalogue;
