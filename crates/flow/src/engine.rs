@@ -1130,11 +1130,10 @@ impl<'a> Fx<'a> {
 
     fn label(&self, e: ExprId, path: &str) -> String {
         match self.m.expr(e) {
-            Expr::Call { callee, .. } => self
-                .m
-                .dotted(*callee)
-                .map_or_else(|| path.to_string(), |d| format!("{d}()")),
-            _ => self.m.dotted(e).unwrap_or_else(|| path.to_string()),
+            Expr::Call { callee, .. } => {
+                dotted(self.m, *callee).map_or_else(|| path.to_string(), |d| format!("{d}()"))
+            }
+            _ => dotted(self.m, e).unwrap_or_else(|| path.to_string()),
         }
     }
 
@@ -1982,7 +1981,7 @@ impl<'a> Fx<'a> {
             && method.is_none()
             && (matches!(target, Some(Target::Local(_) | Target::External(..))))
         {
-            let short = self.m.dotted(callee).unwrap_or_else(|| path.clone());
+            let short = dotted(self.m, callee).unwrap_or_else(|| path.clone());
             result.step(self.step(span, format!("passed to `{short}()`")));
         }
         result
@@ -2534,6 +2533,34 @@ impl<'a> Fx<'a> {
             via: None,
         }
     }
+}
+
+/// The dotted path an expression spells through names and fields, as
+/// written (no resolution); `None` beyond [`PATH_DEPTH`] segments. A loop,
+/// not recursion: a chain from the input can be long.
+fn dotted(m: &Module, e: ExprId) -> Option<String> {
+    let mut parts = Vec::new();
+    let mut cur = e;
+    for _ in 0..PATH_DEPTH {
+        match m.expr(cur) {
+            Expr::Name(s) => {
+                parts.push(m.name(*s));
+                parts.reverse();
+                return Some(parts.join("."));
+            }
+            Expr::This => {
+                parts.push("this");
+                parts.reverse();
+                return Some(parts.join("."));
+            }
+            Expr::Field { obj, name, .. } => {
+                parts.push(m.name(*name));
+                cur = *obj;
+            }
+            _ => return None,
+        }
+    }
+    None
 }
 
 fn kind_index(kind: &str) -> u32 {

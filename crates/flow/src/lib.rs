@@ -266,7 +266,7 @@ impl Default for Options {
             params: Vec::new(),
             max_rounds: 6,
             max_block_visits: 40,
-            max_expr_depth: 200,
+            max_expr_depth: 64,
         }
     }
 }
