@@ -263,7 +263,7 @@ pub(crate) fn analyse(
                 fx.out
             })
             .collect();
-        let next = settle(m, &shape, &shared, &outs);
+        let next = settle(m, &outs);
         if next == shared {
             settled = true;
             break;
@@ -319,7 +319,7 @@ pub(crate) fn analyse(
 }
 
 /// The shared knowledge the next round starts from.
-fn settle(m: &Module, shape: &Shape, prev: &Shared, outs: &[FnOut]) -> Shared {
+fn settle(m: &Module, outs: &[FnOut]) -> Shared {
     let n = m.functions.len();
     let mut next = Shared {
         summaries: vec![None; n],
@@ -366,7 +366,6 @@ fn settle(m: &Module, shape: &Shape, prev: &Shared, outs: &[FnOut]) -> Shared {
             }
         }
     }
-    let _ = (shape, prev);
     next
 }
 
@@ -729,7 +728,11 @@ impl<'a> Fx<'a> {
                 continue;
             };
             let block = &self.func.blocks[b.index()];
-            let mut st = entry.clone();
+            let (mut st, entry) = if block.handler.is_some() {
+                (entry.clone(), Some(entry))
+            } else {
+                (entry, None)
+            };
             self.exited = false;
             for (s, span) in &block.stmts {
                 self.stmt(s, *span, &mut st);
@@ -738,7 +741,7 @@ impl<'a> Fx<'a> {
                 }
             }
             let mut edges: Vec<(BlockId, State)> = Vec::new();
-            if let Some(h) = block.handler {
+            if let (Some(h), Some(entry)) = (block.handler, entry) {
                 let hs = self.join_states(entry, &st);
                 edges.push((h, hs));
             }
@@ -1087,6 +1090,14 @@ impl<'a> Fx<'a> {
             }
         }
         None
+    }
+
+    /// Whether the object of a field or index read is a path whose value
+    /// already carries outside sources: reading from it derives from that
+    /// value (and keeps what guards proved of it), not from its path.
+    fn base_has_sources(&self, obj: ExprId, st: &State) -> bool {
+        self.access(obj, st)
+            .is_some_and(|ap| !self.lookup(st, &ap).sources.is_empty())
     }
 
     /// The resolved dotted path of an expression, through imports and the
@@ -1488,6 +1499,7 @@ impl<'a> Fx<'a> {
                 let obj = *obj;
                 let path = self.path_of(e, st);
                 if let Some(p) = &path
+                    && !self.base_has_sources(obj, st)
                     && let Some(kind) = self.cat.source_kind(p)
                 {
                     // Evaluate the object for what it does (a call in it).
@@ -1512,6 +1524,7 @@ impl<'a> Fx<'a> {
                 let (obj, index) = (*obj, *index);
                 let path = self.path_of(e, st);
                 if let Some(p) = &path
+                    && !self.base_has_sources(obj, st)
                     && let Some(kind) = self.cat.source_kind(p)
                 {
                     self.eval(index, st, d);
@@ -1710,8 +1723,14 @@ impl<'a> Fx<'a> {
             }
             Expr::Func(g) => {
                 let g = *g;
-                // A closure sees the enclosing function's variables.
-                let free: Vec<Sym> = self.shape.free[g.index()].iter().copied().collect();
+                // A closure sees the enclosing function's variables (a
+                // function defined at module level reads the globals as they
+                // are when the module has run).
+                let free: Vec<Sym> = if self.f == FuncId::MODULE {
+                    Vec::new()
+                } else {
+                    self.shape.free[g.index()].iter().copied().collect()
+                };
                 for s in free {
                     if self.m.import_of(s).is_some() {
                         continue;
@@ -1862,10 +1881,16 @@ impl<'a> Fx<'a> {
         let target = self.target(callee, st);
         let summary = target.as_ref().and_then(|t| self.summary(t));
         let result_path = format!("{path}()");
-        let mut result = if let Some(kind) = self
-            .cat
-            .source_kind(&result_path)
-            .or_else(|| method.and_then(|m| self.cat.method_source(m)))
+        // A path through a value that already carries its sources (a
+        // variable read from the request, maybe guarded since) is no new
+        // source: what the value says stands.
+        let path_source = if recv.sources.is_empty() {
+            self.cat.source_kind(&result_path)
+        } else {
+            None
+        };
+        let mut result = if let Some(kind) =
+            path_source.or_else(|| method.and_then(|m| self.cat.method_source(m)))
         {
             self.source_value(kind, e, &result_path)
         } else if let Some(kinds) = self.cat.sanitiser(&path, method) {

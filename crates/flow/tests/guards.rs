@@ -460,3 +460,37 @@ fn equality_with_a_constant_pins_the_value() {
     let r = analyse(&m.finish(), &python(), &Options::default());
     assert_eq!(verdict(&r, "exec", 4), Verdict::Safe);
 }
+
+/// `q = request.args.get("q"); if q not in ALLOWED: return;
+/// os.system(q.lower())`: a method of the guarded value is not a fresh
+/// read of the request.
+#[test]
+fn a_method_of_a_guarded_value_stays_clean() {
+    for guard in [true, false] {
+        let mut m = flask_module("app");
+        module_code(&mut m);
+        let f = m.def("f", &[], FuncId::MODULE);
+        let mut b = FnBuilder::new(f);
+        read_query(&mut m, &mut b, "q", 2);
+        if guard {
+            m.at(3);
+            let q = m.n("q");
+            let allowed = m.n("ALLOWED");
+            let cond = m.e(Expr::Compare(CmpOp::NotIn, q, allowed));
+            m.return_if(&mut b, cond);
+        }
+        m.at(4);
+        let q = m.n("q");
+        let low = m.mc(q, "lower", &[]);
+        let c = m.pc("os.system", &[low]);
+        m.eval(&mut b, c);
+        b.finish(&mut m.b);
+        let r = analyse(&m.finish(), &python(), &Options::default());
+        let want = if guard {
+            Verdict::Safe
+        } else {
+            Verdict::Confirmed
+        };
+        assert_eq!(verdict(&r, "exec", 4), want, "guard {guard}");
+    }
+}
