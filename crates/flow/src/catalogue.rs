@@ -501,5 +501,9 @@ mod tests {
             "flask.request.args.get()"
         ));
         assert!(!source_matches("flask.request.args", "flask.request.argsx"));
+        assert!(source_matches(
+            "*.chat.completions.create()",
+            "openai.OpenAI().chat.completions.create().choices[]"
+        ));
     }
 }

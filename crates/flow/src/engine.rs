@@ -1495,58 +1495,8 @@ impl<'a> Fx<'a> {
                 }
                 v
             }
-            Expr::Field { obj, .. } => {
-                let obj = *obj;
-                let path = self.path_of(e, st);
-                if let Some(p) = &path
-                    && !self.base_has_sources(obj, st)
-                    && let Some(kind) = self.cat.source_kind(p)
-                {
-                    // Evaluate the object for what it does (a call in it).
-                    if self.access(obj, st).is_none() {
-                        self.eval(obj, st, d);
-                    }
-                    return self.source_value(kind, e, p);
-                }
-                if let Some(ap) = self.access(e, st) {
-                    let mut v = self.deep(st, &ap);
-                    if v.ty.is_none() {
-                        v.ty = path.map(|p| Rc::from(p.as_str()));
-                    }
-                    return v;
-                }
-                let base = self.eval(obj, st, d);
-                let mut v = base.taint_only();
-                v.ty = path.map(|p| Rc::from(p.as_str()));
-                v
-            }
-            Expr::Index { obj, index } => {
-                let (obj, index) = (*obj, *index);
-                let path = self.path_of(e, st);
-                if let Some(p) = &path
-                    && !self.base_has_sources(obj, st)
-                    && let Some(kind) = self.cat.source_kind(p)
-                {
-                    self.eval(index, st, d);
-                    return self.source_value(kind, e, p);
-                }
-                if let Some(ap) = self.access(e, st) {
-                    let mut v = self.deep(st, &ap);
-                    if v.ty.is_none() {
-                        v.ty = path.map(|p| Rc::from(p.as_str()));
-                    }
-                    return v;
-                }
-                // An unknown or tainted key reads the join of every entry.
-                self.eval(index, st, d);
-                let base = match self.access(obj, st) {
-                    Some(ap) => self.deep(st, &ap),
-                    None => self.eval(obj, st, d),
-                };
-                let mut v = base.taint_only();
-                v.ty = path.map(|p| Rc::from(p.as_str()));
-                v
-            }
+            Expr::Field { obj, .. } => self.read(e, *obj, None, st, d),
+            Expr::Index { obj, index } => self.read(e, *obj, Some(*index), st, d),
             Expr::Call { .. } => self.eval_call(e, st, d),
             Expr::Binary(..) => {
                 // The left spine iteratively: `a + b + c + …` costs no depth.
@@ -1767,6 +1717,52 @@ impl<'a> Fx<'a> {
             Expr::Super => Value::default(),
             Expr::Unknown => Value::unknown(),
         }
+    }
+
+    /// A field or index read: a source when its path is one (and its
+    /// object carries no sources of its own), else the value at its
+    /// access path, else its object's taint (an unknown or tainted key
+    /// reads the join of every entry).
+    fn read(
+        &mut self,
+        e: ExprId,
+        obj: ExprId,
+        index: Option<ExprId>,
+        st: &mut State,
+        d: u32,
+    ) -> Value {
+        let path = self.path_of(e, st);
+        if let Some(p) = &path
+            && !self.base_has_sources(obj, st)
+            && let Some(kind) = self.cat.source_kind(p)
+        {
+            // Evaluate the rest for what it does (a call in it).
+            if let Some(i) = index {
+                self.eval(i, st, d);
+            }
+            if self.access(obj, st).is_none() {
+                self.eval(obj, st, d);
+            }
+            return self.source_value(kind, e, p);
+        }
+        let ty = path.as_deref().map(Rc::from);
+        if let Some(ap) = self.access(e, st) {
+            let mut v = self.deep(st, &ap);
+            if v.ty.is_none() {
+                v.ty = ty;
+            }
+            return v;
+        }
+        if let Some(i) = index {
+            self.eval(i, st, d);
+        }
+        let base = match self.access(obj, st) {
+            Some(ap) => self.deep(st, &ap),
+            None => self.eval(obj, st, d),
+        };
+        let mut v = base.taint_only();
+        v.ty = ty;
+        v
     }
 
     // ------------------------------------------------------------ calls

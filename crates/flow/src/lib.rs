@@ -90,7 +90,7 @@ pub mod catalogue;
 mod engine;
 mod value;
 
-pub use value::source_rank;
+pub use value::{keep_ranked, source_rank};
 
 use bw_ir::{Module, Span};
 use catalogue::{FlowSpec, FlowSpecFile};

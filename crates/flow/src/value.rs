@@ -32,6 +32,31 @@ pub fn source_rank(kind: &str) -> u8 {
     }
 }
 
+/// Add `s` to a capped list of sources, keeping the most dangerous ones
+/// (by [`source_rank`] of `kind`): when full, `s` replaces the least
+/// dangerous if it is more dangerous. Shared with breakwater's older
+/// per-language analysis so both keep the same sources.
+pub fn keep_ranked<S: Clone + PartialEq>(
+    list: &mut Vec<S>,
+    s: &S,
+    max: usize,
+    kind: impl Fn(&S) -> &str,
+) {
+    if list.contains(s) {
+        return;
+    }
+    if list.len() < max {
+        list.push(s.clone());
+    } else if let Some((i, worst)) = list
+        .iter()
+        .enumerate()
+        .max_by_key(|(i, x)| (source_rank(kind(x)), *i))
+        && source_rank(kind(s)) < source_rank(kind(worst))
+    {
+        list[i] = s.clone();
+    }
+}
+
 /// A folded constant.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum K {
@@ -206,20 +231,7 @@ impl Value {
     }
 
     fn add_source(&mut self, s: &Rc<Source>) {
-        if self.sources.iter().any(|x| x == s) {
-            return;
-        }
-        if self.sources.len() < MAX_SOURCES {
-            self.sources.push(s.clone());
-        } else if let Some((i, worst)) = self
-            .sources
-            .iter()
-            .enumerate()
-            .max_by_key(|(i, x)| (source_rank(&x.kind), *i))
-            && source_rank(&s.kind) < source_rank(&worst.kind)
-        {
-            self.sources[i] = s.clone();
-        }
+        keep_ranked(&mut self.sources, s, MAX_SOURCES, |x| &x.kind);
     }
 
     /// Record a hop on the path (only for values carrying a source).
