@@ -233,6 +233,8 @@ struct FnOut {
     env: Vec<(FuncId, Sym, Value)>,
     seeds: Vec<(FuncId, Value)>,
     truncated: Vec<Truncation>,
+    /// Functions of this module whose summaries it applied.
+    callees: BTreeSet<FuncId>,
 }
 
 pub(crate) fn analyse(
@@ -251,22 +253,53 @@ pub(crate) fn analyse(
         globals: BTreeMap::new(),
         fields: BTreeMap::new(),
     };
-    let mut outs: Vec<FnOut> = Vec::new();
+    let mut outs: Vec<FnOut> = (0..n).map(|_| FnOut::default()).collect();
     let mut truncated = Vec::new();
     let mut settled = false;
+    // Round one analyses every function; later rounds only those whose
+    // inputs changed (a callee's summary, their closure environment or
+    // callback seeds, their class's fields, the globals).
+    let mut dirty = vec![true; n];
+    let mut analysed = 0u32;
     for _ in 0..opts.max_rounds.max(1) {
-        outs = (0..n)
-            .map(|i| {
-                let f = FuncId(i as u32);
-                let mut fx = Fx::new(m, &cat, opts, ext, &shape, &shared, f);
-                fx.run();
-                fx.out
-            })
-            .collect();
+        for (i, out) in outs.iter_mut().enumerate() {
+            if !dirty[i] {
+                continue;
+            }
+            let mut fx = Fx::new(m, &cat, opts, ext, &shape, &shared, FuncId(i as u32));
+            fx.run();
+            *out = fx.out;
+            analysed += 1;
+        }
         let next = settle(m, &outs);
         if next == shared {
             settled = true;
             break;
+        }
+        let changed_summary: Vec<bool> = (0..n)
+            .map(|i| next.summaries[i] != shared.summaries[i])
+            .collect();
+        let globals_changed = next.globals != shared.globals;
+        let changed_classes: BTreeSet<ClassId> = next
+            .fields
+            .iter()
+            .filter(|(k, v)| shared.fields.get(*k) != Some(*v))
+            .map(|(k, _)| k.0)
+            .chain(
+                shared
+                    .fields
+                    .keys()
+                    .filter(|k| !next.fields.contains_key(*k))
+                    .map(|k| k.0),
+            )
+            .collect();
+        for (i, d) in dirty.iter_mut().enumerate() {
+            let func = m.func(FuncId(i as u32));
+            *d = next.env[i] != shared.env[i]
+                || next.seeds[i] != shared.seeds[i]
+                || (i != 0 && globals_changed)
+                || func.class.is_some_and(|c| changed_classes.contains(&c))
+                || outs[i].callees.iter().any(|g| changed_summary[g.index()]);
         }
         shared = next;
     }
@@ -315,6 +348,7 @@ pub(crate) fn analyse(
         summaries,
         exports,
         truncated,
+        analysed,
     }
 }
 
@@ -422,6 +456,7 @@ fn summary_of(m: &Module, f: FuncId, out: &FnOut) -> FnSummary {
         return_ty: ret.ty.as_deref().map(str::to_string),
         param_to_sink,
         param_to_field,
+        return_func: ret.func.map(|g| g.0),
     }
 }
 
@@ -1875,6 +1910,17 @@ impl<'a> Fx<'a> {
         }
 
         let target = self.target(callee, st);
+        match &target {
+            Some(Target::Local(g)) => {
+                self.out.callees.insert(*g);
+            }
+            Some(Target::Class(c)) => {
+                self.out
+                    .callees
+                    .extend(self.m.class(*c).methods.iter().copied());
+            }
+            _ => {}
+        }
         let summary = target.as_ref().and_then(|t| self.summary(t));
         let result_path = format!("{path}()");
         // A path through a value that already carries its sources (a
@@ -1915,7 +1961,10 @@ impl<'a> Fx<'a> {
         };
         result.konst = None;
         result.len = None;
-        result.func = None;
+        result.func = match (&target, &summary) {
+            (Some(Target::Local(_)), Some(s)) => s.return_func.map(FuncId),
+            _ => None,
+        };
         if result.ty.is_none() && !path.is_empty() {
             result.ty = Some(Rc::from(result_path.as_str()));
         }

@@ -208,6 +208,9 @@ pub struct FnSummary {
     /// Parameters stored on the receiver (`self.conn = conn`): (parameter,
     /// field).
     pub param_to_field: Vec<(u32, String)>,
+    /// The function of this module it returns, if it returns one (a
+    /// handler factory: `function list() { return (req, res) => … }`).
+    pub return_func: Option<u32>,
 }
 
 /// Where the analysis stopped short.
@@ -233,6 +236,8 @@ pub struct ModuleResult {
     /// (top-level definitions and exports).
     pub exports: BTreeMap<String, u32>,
     pub truncated: Vec<Truncation>,
+    /// Function analyses run, over all rounds (a measure of the work).
+    pub analysed: u32,
 }
 
 /// What a framework recogniser knows of a parameter before analysis: a

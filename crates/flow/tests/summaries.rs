@@ -286,3 +286,136 @@ fn link_with(
         .collect();
     link(&mods, &spec, opts)
 }
+
+/// ```text
+/// function listOrders() { return (req, res) => db.query(req.query.q) }
+/// app.get("/orders", listOrders())
+/// ```
+/// The factory's summary names the handler it returns, and the value of
+/// `listOrders()` is that function (a recogniser registers it).
+#[test]
+fn a_factory_summary_names_the_function_it_returns() {
+    let mut m = M::new("src/orders");
+    let factory = m.def("listOrders", &[], FuncId::MODULE);
+    let handler = m.def("<lambda>", &["req", "res"], factory);
+    let plain = m.def("plain", &[], FuncId::MODULE);
+    let mut b = FnBuilder::new(factory);
+    m.at(1);
+    let fv = m.e(bw_ir::Expr::Func(handler));
+    m.ret(&mut b, Some(fv));
+    b.finish(&mut m.b);
+    let mut b = FnBuilder::new(handler);
+    m.at(2);
+    let db = m.n("db");
+    let q = m.p("req.query.q");
+    let call = m.mc(db, "query", &[q]);
+    m.eval(&mut b, call);
+    b.finish(&mut m.b);
+    let mut b = FnBuilder::new(plain);
+    let s = m.s("x");
+    m.ret(&mut b, Some(s));
+    b.finish(&mut m.b);
+    let r = analyse(&m.finish(), &javascript(), &Options::default());
+    assert_eq!(r.summaries[factory.index()].return_func, Some(handler.0));
+    assert_eq!(r.summaries[plain.index()].return_func, None);
+    assert_eq!(verdict(&r, "sql", 2), Verdict::Confirmed);
+}
+
+/// A recogniser says a parameter is request data (a FastAPI path
+/// parameter): a sink on it is confirmed, not left to the callers.
+#[test]
+fn a_parameter_seeded_as_a_source_is_one() {
+    for seeded in [true, false] {
+        let mut m = flask_module("app");
+        let f = m.def("item", &["name"], FuncId::MODULE);
+        let mut b = FnBuilder::new(f);
+        system(&mut m, &mut b, "name", 2);
+        b.finish(&mut m.b);
+        let opts = Options {
+            params: if seeded {
+                vec![bw_flow::ParamSeed {
+                    func: f,
+                    param: 0,
+                    source: Some("request".into()),
+                    ty: None,
+                }]
+            } else {
+                Vec::new()
+            },
+            ..Options::default()
+        };
+        let r = analyse(&m.finish(), &python(), &opts);
+        let h = hit(&r, "exec", 2);
+        if seeded {
+            assert_eq!(h.verdict, Verdict::Confirmed);
+            assert_eq!(h.source.as_ref().unwrap().label, "name");
+        } else {
+            assert_eq!(h.verdict, Verdict::FromParams);
+        }
+    }
+}
+
+/// Forty independent functions and one calling a helper: after the first
+/// round only the caller is analysed again (its callee's summary
+/// changed), not every function.
+#[test]
+fn later_rounds_reanalyse_only_functions_whose_inputs_changed() {
+    let mut m = flask_module("app");
+    let helper = m.def("helper", &["x"], FuncId::MODULE);
+    let mut b = FnBuilder::new(helper);
+    system(&mut m, &mut b, "x", 2);
+    b.finish(&mut m.b);
+    let caller = m.def("caller", &[], FuncId::MODULE);
+    let mut b = FnBuilder::new(caller);
+    read_query(&mut m, &mut b, "t", 3);
+    m.at(4);
+    let t = m.n("t");
+    let c = m.pc("helper", &[t]);
+    m.eval(&mut b, c);
+    b.finish(&mut m.b);
+    for i in 0..40 {
+        let f = m.def(&format!("f{i}"), &[], FuncId::MODULE);
+        let mut b = FnBuilder::new(f);
+        read_query(&mut m, &mut b, "v", 10 + i);
+        b.finish(&mut m.b);
+    }
+    let r = run(m);
+    let n = r.summaries.len() as u32;
+    assert!(r.hits.iter().any(|h| h.span.line == 4 && h.via.is_some()));
+    assert!(
+        r.analysed <= n + 2,
+        "{} analyses of {n} functions",
+        r.analysed
+    );
+}
+
+/// With one round allowed, a caller cannot see its helper's summary: the
+/// result says the summaries were still changing.
+#[test]
+fn unsettled_summaries_are_reported() {
+    for rounds in [1, 6] {
+        let mut m = flask_module("app");
+        let helper = m.def("helper", &["x"], FuncId::MODULE);
+        let mut b = FnBuilder::new(helper);
+        system(&mut m, &mut b, "x", 2);
+        b.finish(&mut m.b);
+        let caller = m.def("caller", &[], FuncId::MODULE);
+        let mut b = FnBuilder::new(caller);
+        read_query(&mut m, &mut b, "t", 3);
+        m.at(4);
+        let t = m.n("t");
+        let c = m.pc("helper", &[t]);
+        m.eval(&mut b, c);
+        b.finish(&mut m.b);
+        let opts = Options {
+            max_rounds: rounds,
+            ..Options::default()
+        };
+        let r = analyse(&m.finish(), &python(), &opts);
+        let noted = r
+            .truncated
+            .iter()
+            .any(|t| t.reason.contains("still changing"));
+        assert_eq!(noted, rounds == 1, "rounds {rounds}: {:?}", r.truncated);
+    }
+}
