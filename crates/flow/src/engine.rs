@@ -66,8 +66,130 @@ impl Ap {
     }
 }
 
-/// The values of the access paths at one point of a function.
-type State = BTreeMap<Ap, Value>;
+/// Writes a state keeps apart from the base it shares before folding them
+/// in: states along a path share one base, so copying one costs its recent
+/// writes, not every path of the function.
+const FOLD_AT: usize = 32;
+
+/// The values of the access paths at one point of a function: a base
+/// shared between states (copied only when written to while shared) and
+/// the writes since (`None`: removed).
+#[derive(Debug, Clone, Default)]
+struct State {
+    base: Rc<BTreeMap<Ap, Value>>,
+    delta: BTreeMap<Ap, Option<Value>>,
+}
+
+impl State {
+    fn get(&self, k: &Ap) -> Option<&Value> {
+        match self.delta.get(k) {
+            Some(x) => x.as_ref(),
+            None => self.base.get(k),
+        }
+    }
+    fn contains_key(&self, k: &Ap) -> bool {
+        self.get(k).is_some()
+    }
+    fn insert(&mut self, k: Ap, v: Value) {
+        self.delta.insert(k, Some(v));
+        self.fold();
+    }
+    fn remove(&mut self, k: &Ap) -> Option<Value> {
+        let old = self.get(k).cloned();
+        if self.base.contains_key(k) {
+            self.delta.insert(k.clone(), None);
+        } else {
+            self.delta.remove(k);
+        }
+        old
+    }
+    fn get_mut(&mut self, k: &Ap) -> Option<&mut Value> {
+        if !self.delta.contains_key(k) {
+            let v = self.base.get(k)?.clone();
+            self.delta.insert(k.clone(), Some(v));
+        }
+        self.delta.get_mut(k).and_then(|x| x.as_mut())
+    }
+    fn fold(&mut self) {
+        if self.delta.len() <= FOLD_AT {
+            return;
+        }
+        let base = Rc::make_mut(&mut self.base);
+        for (k, v) in std::mem::take(&mut self.delta) {
+            match v {
+                Some(v) => {
+                    base.insert(k, v);
+                }
+                None => {
+                    base.remove(&k);
+                }
+            }
+        }
+    }
+    /// Every path under `p` (itself included), in order.
+    fn under(&self, p: &Ap, mut f: impl FnMut(&Ap, &Value)) {
+        let mut bi = self
+            .base
+            .range(p.clone()..)
+            .take_while(|(k, _)| p.is_prefix_of(k))
+            .peekable();
+        let mut di = self
+            .delta
+            .range(p.clone()..)
+            .take_while(|(k, _)| p.is_prefix_of(k))
+            .peekable();
+        merge(&mut bi, &mut di, &mut f);
+    }
+    /// Every path, in order.
+    fn each(&self, mut f: impl FnMut(&Ap, &Value)) {
+        merge(
+            &mut self.base.iter().peekable(),
+            &mut self.delta.iter().peekable(),
+            &mut f,
+        );
+    }
+    /// The paths under `p` (itself included).
+    fn keys_under(&self, p: &Ap) -> Vec<Ap> {
+        let mut out = Vec::new();
+        self.under(p, |k, _| out.push(k.clone()));
+        out
+    }
+}
+
+/// Walk a base and the writes over it in key order, writes winning.
+fn merge<'a>(
+    bi: &mut std::iter::Peekable<impl Iterator<Item = (&'a Ap, &'a Value)>>,
+    di: &mut std::iter::Peekable<impl Iterator<Item = (&'a Ap, &'a Option<Value>)>>,
+    f: &mut impl FnMut(&Ap, &Value),
+) {
+    loop {
+        let order = match (bi.peek(), di.peek()) {
+            (None, None) => return,
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (Some(b), Some(d)) => b.0.cmp(d.0),
+        };
+        match order {
+            std::cmp::Ordering::Less => {
+                let (k, v) = bi.next().expect("peeked");
+                f(k, v);
+            }
+            std::cmp::Ordering::Greater => {
+                let (k, v) = di.next().expect("peeked");
+                if let Some(v) = v {
+                    f(k, v);
+                }
+            }
+            std::cmp::Ordering::Equal => {
+                bi.next();
+                let (k, v) = di.next().expect("peeked");
+                if let Some(v) = v {
+                    f(k, v);
+                }
+            }
+        }
+    }
+}
 
 fn kind_bit(kind: &str) -> Kinds {
     if kind == "*" {
@@ -394,11 +516,11 @@ fn settle(m: &Module, outs: &[FnOut]) -> Shared {
         }
     }
     if let Some(st) = &outs.first().and_then(|o| o.exit_state.as_ref()) {
-        for (ap, v) in st.iter() {
+        st.each(|ap, v| {
             if let (Root::Var(s), true) = (&ap.root, ap.keys.is_empty()) {
                 next.globals.insert(*s, v.clone());
             }
-        }
+        });
     }
     next
 }
@@ -777,7 +899,8 @@ impl<'a> Fx<'a> {
             }
             let mut edges: Vec<(BlockId, State)> = Vec::new();
             if let (Some(h), Some(entry)) = (block.handler, entry) {
-                let hs = self.join_states(entry, &st);
+                let mut hs = entry;
+                self.join_into(&mut hs, &st);
                 edges.push((h, hs));
             }
             if !self.exited {
@@ -839,7 +962,10 @@ impl<'a> Fx<'a> {
                         }
                         if self.f == FuncId::MODULE {
                             let joined = match self.out.exit_state.take() {
-                                Some(old) => self.join_states(old, &st),
+                                Some(mut old) => {
+                                    self.join_into(&mut old, &st);
+                                    old
+                                }
                                 None => st,
                             };
                             self.out.exit_state = Some(joined);
@@ -854,18 +980,12 @@ impl<'a> Fx<'a> {
                 }
             }
             for (t, s) in edges {
-                let slot = &mut ins[t.index()];
-                let changed = match slot.take() {
-                    None => {
+                let changed = match &mut ins[t.index()] {
+                    slot @ None => {
                         *slot = Some(s);
                         true
                     }
-                    Some(old) => {
-                        let joined = self.join_states(old.clone(), &s);
-                        let changed = joined != old;
-                        *slot = Some(joined);
-                        changed
-                    }
+                    Some(old) => self.join_into(old, &s),
                 };
                 if changed && cfg.reachable(t) {
                     work.insert(cfg.order[t.index()]);
@@ -874,30 +994,46 @@ impl<'a> Fx<'a> {
         }
     }
 
-    /// The join of two states: a path missing on one side takes that
-    /// side's fallback (its base, the enclosing scope, the globals).
-    fn join_states(&self, mut a: State, b: &State) -> State {
-        let only_a: Vec<Ap> = a.keys().filter(|k| !b.contains_key(*k)).cloned().collect();
-        for k in only_a {
-            let fb = self.lookup(b, &k);
-            if let Some(v) = a.get_mut(&k) {
-                v.join(&fb);
+    /// Join `b` into `a`: a path missing on one side takes that side's
+    /// fallback (its base, the enclosing scope, the globals). Returns
+    /// whether `a` changed. States sharing a base join only their writes.
+    fn join_into(&self, a: &mut State, b: &State) -> bool {
+        let keys: Vec<Ap> = if Rc::ptr_eq(&a.base, &b.base) {
+            let mut ks: Vec<Ap> = a.delta.keys().chain(b.delta.keys()).cloned().collect();
+            ks.sort();
+            ks.dedup();
+            ks
+        } else {
+            let mut ks = Vec::new();
+            a.each(|k, _| ks.push(k.clone()));
+            b.each(|k, _| ks.push(k.clone()));
+            ks.sort();
+            ks.dedup();
+            ks
+        };
+        let mut changed = false;
+        for k in keys {
+            let joined = match (a.get(&k), b.get(&k)) {
+                (Some(x), Some(y)) => {
+                    if x == y {
+                        continue;
+                    }
+                    x.clone().joined(y)
+                }
+                (Some(x), None) => x.clone().joined(&self.lookup(b, &k)),
+                (None, Some(y)) => self.lookup(a, &k).joined(y),
+                (None, None) => continue,
+            };
+            if a.get(&k) != Some(&joined) {
+                changed = true;
+                a.insert(k, joined);
             }
         }
-        for (k, v) in b {
-            if let Some(x) = a.get_mut(k) {
-                x.join(v);
-            } else {
-                let mut fb = self.lookup(&a, k);
-                fb.join(v);
-                a.insert(k.clone(), fb);
-            }
-        }
-        a
+        changed
     }
 
     fn entry_state(&mut self) -> State {
-        let mut st = State::new();
+        let mut st = State::default();
         let seed = self.shared.seeds[self.f.index()].clone();
         let params = self.func.params.clone();
         for (i, p) in params.iter().enumerate() {
@@ -1029,10 +1165,7 @@ impl<'a> Fx<'a> {
     /// object as a whole.
     fn deep(&self, st: &State, ap: &Ap) -> Value {
         let mut v = self.lookup(st, ap);
-        for (k, x) in st.range(ap.clone()..) {
-            if !ap.is_prefix_of(k) {
-                break;
-            }
+        st.under(ap, |k, x| {
             if k.keys.len() > ap.keys.len() {
                 let (konst, len, ty) = (v.konst.take(), v.len, v.ty.take());
                 v.join(&x.taint_only());
@@ -1040,17 +1173,12 @@ impl<'a> Fx<'a> {
                 v.len = len;
                 v.ty = ty;
             }
-        }
+        });
         v
     }
 
     fn kill(&self, st: &mut State, ap: &Ap) {
-        let doomed: Vec<Ap> = st
-            .range(ap.clone()..)
-            .take_while(|(k, _)| ap.is_prefix_of(k))
-            .map(|(k, _)| k.clone())
-            .collect();
-        for k in doomed {
+        for k in st.keys_under(ap) {
             st.remove(&k);
         }
     }
@@ -1417,11 +1545,7 @@ impl<'a> Fx<'a> {
 
     /// Join `v` into a path and everything stored below it.
     fn weak_store(&mut self, st: &mut State, base: &Ap, v: &Value) {
-        let keys: Vec<Ap> = st
-            .range(base.clone()..)
-            .take_while(|(k, _)| base.is_prefix_of(k))
-            .map(|(k, _)| k.clone())
-            .collect();
+        let keys = st.keys_under(base);
         let mut whole = self.lookup(st, base);
         let len = whole.len;
         whole.join(&v.taint_only());
@@ -1485,14 +1609,11 @@ impl<'a> Fx<'a> {
             }
             Expr::Name(_) | Expr::Field { .. } | Expr::Index { .. } => {
                 if let Some(ap) = self.access(e, st) {
-                    for (k, v) in st.range(ap.clone()..) {
-                        if !ap.is_prefix_of(k) {
-                            break;
-                        }
+                    st.under(&ap, |k, v| {
                         if k.keys.len() == ap.keys.len() + 1 {
                             out.push((k.keys[ap.keys.len()].clone(), v.clone()));
                         }
-                    }
+                    });
                 }
             }
             _ => {}

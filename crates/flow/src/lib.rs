@@ -31,6 +31,11 @@
 //!   predecessors pass it; loops are iterated until nothing changes, with
 //!   a bound on visits per block that reports truncation instead of
 //!   running on. A block under a `try` passes its state to its handler.
+//!   States along a path share one map of values and keep their own
+//!   recent writes apart (folded in every few dozen), so handing a state
+//!   to the next block copies those writes, not every path of the
+//!   function, and joining two states that share a map joins only their
+//!   writes.
 //! - **Branches refine.** On the edge where a condition holds, what it
 //!   proves is recorded: a guard from the catalogue (allow-list
 //!   membership, a full-match regex, a type or number check, a prefix
