@@ -1547,9 +1547,8 @@ impl<'a> Fx<'a> {
     fn weak_store(&mut self, st: &mut State, base: &Ap, v: &Value) {
         let keys = st.keys_under(base);
         let mut whole = self.lookup(st, base);
-        let len = whole.len;
         whole.join(&v.taint_only());
-        whole.len = len.filter(|_| false);
+        whole.len = None;
         self.store(st, base.clone(), whole);
         for k in keys {
             if k != *base
@@ -1887,6 +1886,13 @@ impl<'a> Fx<'a> {
         st: &mut State,
         d: u32,
     ) -> Value {
+        // A path this code stored (or a guard proved something of) is
+        // what was stored, even where its path names a source.
+        if let Some(ap) = self.access(e, st)
+            && st.contains_key(&ap)
+        {
+            return self.deep(st, &ap);
+        }
         let path = self.path_of(e, st);
         if let Some(p) = &path
             && !self.base_has_sources(obj, st)
@@ -2008,6 +2014,11 @@ impl<'a> Fx<'a> {
             Some(r) => self.eval(r, st, d),
             None => Value::default(),
         };
+        // `make()(x)`: the callee is evaluated for what it does and is.
+        let callee_fn = match self.m.expr(callee) {
+            Expr::Name(_) | Expr::Field { .. } => None,
+            _ => self.eval(callee, st, d).func,
+        };
         let mut vals: Vec<Value> = Vec::with_capacity(args.len());
         for a in &args {
             vals.push(self.eval(a.value, st, d));
@@ -2021,16 +2032,18 @@ impl<'a> Fx<'a> {
             all.join(&v.taint_only());
         }
 
-        // Containers kept per index or key.
+        // Containers kept per index or key (ones this code stored: a read
+        // from a source path is no container of ours).
         if let (Some(m), Some(r)) = (method, recv_e)
             && let Some(ap) = self.access(r, st)
+            && st.contains_key(&ap)
             && let Some(v) = self.container_op(m, &ap, &args, &vals, st)
         {
             self.sinks_at(e, &path, method, recv_e, &recv, &args, &vals, st);
             return v;
         }
 
-        let target = self.target(callee, st);
+        let target = self.target(callee, st).or(callee_fn.map(Target::Local));
         match &target {
             Some(Target::Local(g)) => {
                 self.out.callees.insert(*g);
@@ -2424,10 +2437,13 @@ impl<'a> Fx<'a> {
         self.access(args.first()?.value, st)
     }
 
-    /// Make the access path `e` names clean for `mask` in `st`.
-    fn clean(&self, e: ExprId, mask: Kinds, st: &mut State) {
+    /// Make the access path `e` names clean for `mask` in `st` (its value
+    /// as read here: a source read directly is stored, cleaned).
+    fn clean(&mut self, e: ExprId, mask: Kinds, st: &mut State) {
         if let Some(ap) = self.access(e, st) {
-            self.clean_ap(ap, mask, st);
+            let mut v = self.eval(e, st, 1);
+            v.sanitise(mask);
+            st.insert(ap, v);
         }
     }
 

@@ -494,3 +494,31 @@ fn a_method_of_a_guarded_value_stays_clean() {
         assert_eq!(verdict(&r, "exec", 4), want, "guard {guard}");
     }
 }
+
+/// `if request.args["q"] not in ALLOWED: return` guards the same read
+/// later; a read of another key is not guarded.
+#[test]
+fn a_guard_on_a_source_read_directly_guards_that_read() {
+    for (key, want) in [("q", Verdict::Safe), ("r", Verdict::Confirmed)] {
+        let mut m = flask_module("app");
+        module_code(&mut m);
+        let f = m.def("f", &[], FuncId::MODULE);
+        let mut b = FnBuilder::new(f);
+        m.at(2);
+        let args = m.p("request.args");
+        let q = m.s("q");
+        let read = m.index(args, q);
+        let allowed = m.n("ALLOWED");
+        let cond = m.e(Expr::Compare(CmpOp::NotIn, read, allowed));
+        m.return_if(&mut b, cond);
+        m.at(3);
+        let args = m.p("request.args");
+        let k = m.s(key);
+        let read = m.index(args, k);
+        let c = m.pc("os.system", &[read]);
+        m.eval(&mut b, c);
+        b.finish(&mut m.b);
+        let r = analyse(&m.finish(), &python(), &Options::default());
+        assert_eq!(verdict(&r, "exec", 3), want, "key {key}");
+    }
+}

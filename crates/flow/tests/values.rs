@@ -761,3 +761,69 @@ fn long_chains_cost_no_depth_and_deep_nesting_is_reported() {
         r.truncated
     );
 }
+
+/// `request.form.pop("x")` reads the request (a source path is no
+/// container of ours); `d = {"x": "ls"}; d.pop("x")` is the stored entry.
+#[test]
+fn pop_on_a_source_path_reads_the_source() {
+    let mut m = flask_module("app");
+    let f = m.def("f", &[], FuncId::MODULE);
+    let mut b = FnBuilder::new(f);
+    m.at(2);
+    let form = m.p("request.form");
+    let x = m.s("x");
+    let pop = m.mc(form, "pop", &[x]);
+    let c = m.pc("os.system", &[pop]);
+    m.eval(&mut b, c);
+    m.at(3);
+    let k = m.s("x");
+    let v = m.s("ls");
+    let d = m.e(Expr::Dict(vec![Entry::Pair(k, v)]));
+    m.assign(&mut b, "d", d);
+    let dn = m.n("d");
+    let k = m.s("x");
+    let pop = m.mc(dn, "pop", &[k]);
+    let c = m.pc("os.system", &[pop]);
+    m.eval(&mut b, c);
+    b.finish(&mut m.b);
+    let r = run(m);
+    assert_eq!(verdict(&r, "exec", 2), Verdict::Confirmed);
+    assert_eq!(verdict(&r, "exec", 3), Verdict::Safe);
+}
+
+/// `get_runner()(t)`: a call of the function another call returns applies
+/// that function's summary.
+#[test]
+fn calling_a_returned_function_applies_its_summary() {
+    for tainted in [true, false] {
+        let mut m = flask_module("app");
+        let get_runner = m.def("get_runner", &[], FuncId::MODULE);
+        let runner = m.def("<lambda>", &["cmd"], get_runner);
+        let mut b = FnBuilder::new(get_runner);
+        m.at(1);
+        let fv = m.e(Expr::Func(runner));
+        m.ret(&mut b, Some(fv));
+        b.finish(&mut m.b);
+        let mut b = FnBuilder::new(runner);
+        system(&mut m, &mut b, "cmd", 2);
+        b.finish(&mut m.b);
+        let view = m.def("view", &[], FuncId::MODULE);
+        let mut b = FnBuilder::new(view);
+        if tainted {
+            read_query(&mut m, &mut b, "t", 3);
+        } else {
+            m.at(3);
+            let ls = m.s("ls");
+            m.assign(&mut b, "t", ls);
+        }
+        m.at(4);
+        let g = m.pc("get_runner", &[]);
+        let t = m.n("t");
+        let call = m.call(g, &[t]);
+        m.eval(&mut b, call);
+        b.finish(&mut m.b);
+        let r = run(m);
+        let via = r.hits.iter().any(|h| h.span.line == 4 && h.via.is_some());
+        assert_eq!(via, tainted, "{:#?}", r.hits);
+    }
+}
