@@ -11,8 +11,10 @@
 //!
 //! The dataflow engine ([`crate::analyse`]) also reads `[[guard]]` (checks
 //! that clean a value on the branch where they pass, for the sink kinds
-//! they name) and `[[exit]]` (calls that never return). Both are optional,
-//! so spec files written before them still load.
+//! they name), `[[exit]]` (calls that never return) and `[containers]`
+//! (the methods that append to, pop from and read containers, and the
+//! names of constructors). All are optional, so spec files written before
+//! them still load.
 
 use serde::Deserialize;
 
@@ -226,6 +228,31 @@ pub struct ExitSpec {
     pub methods: Vec<String>,
 }
 
+/// How a language's containers and classes are used: the engine keeps
+/// per-index contents through these methods and finds a class's
+/// constructor by these names, without naming any language itself.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContainerSpec {
+    /// Methods adding one element at the end (`append`, `push`).
+    #[serde(default)]
+    pub append: Vec<String>,
+    /// Methods removing the last element, or the one at the constant index
+    /// or key given (`pop`).
+    #[serde(default)]
+    pub pop: Vec<String>,
+    /// Methods removing the first element (`shift`).
+    #[serde(default)]
+    pub shift: Vec<String>,
+    /// Methods reading the entry at a constant key (`get`).
+    #[serde(default)]
+    pub get: Vec<String>,
+    /// The method names of a class's constructor (`__init__`,
+    /// `constructor`): a call of the class runs it.
+    #[serde(default)]
+    pub constructors: Vec<String>,
+}
+
 /// One flow spec file.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -244,6 +271,8 @@ pub struct FlowSpecFile {
     pub guards: Vec<GuardSpec>,
     #[serde(default, rename = "exit")]
     pub exits: Vec<ExitSpec>,
+    #[serde(default)]
+    pub containers: ContainerSpec,
 }
 
 /// The flow specs of every language, built-in plus the repository's own.
@@ -339,6 +368,12 @@ impl FlowSpec {
         target.propagators.extend(file.propagators);
         target.guards.extend(file.guards);
         target.exits.extend(file.exits);
+        let (c, new) = (&mut target.containers, file.containers);
+        c.append.extend(new.append);
+        c.pop.extend(new.pop);
+        c.shift.extend(new.shift);
+        c.get.extend(new.get);
+        c.constructors.extend(new.constructors);
         Ok(())
     }
 
@@ -469,6 +504,9 @@ mod tests {
                 .iter()
                 .any(|g| g.kind == GuardKind::Regex)
         );
+        assert!(py.containers.constructors.iter().any(|c| c == "__init__"));
+        let js = spec.for_language("javascript").unwrap();
+        assert!(js.containers.append.iter().any(|c| c == "push"));
         let mut spec = FlowSpec::default();
         let err = spec
             .add(

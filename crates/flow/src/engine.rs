@@ -784,6 +784,15 @@ fn names_of(m: &Module, f: &Function) -> (BTreeSet<Sym>, BTreeSet<Sym>) {
 
 // ---------------------------------------------------------------- one function
 
+/// What a container method does (named by the catalogue's `[containers]`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Op {
+    Append,
+    Pop,
+    Shift,
+    Get,
+}
+
 /// A call's callee, resolved to something with a summary.
 enum Target {
     Local(FuncId),
@@ -1989,11 +1998,10 @@ impl<'a> Fx<'a> {
             Target::Local(f) => self.shared.summaries[f.index()].clone(),
             Target::External(m, n) => self.ext.get(m, n).cloned(),
             Target::Class(c) => {
+                let ctors = &self.cat.spec.containers.constructors;
                 let init = self.m.class(*c).methods.iter().find(|f| {
-                    matches!(
-                        self.m.name(self.m.func(**f).name),
-                        "__init__" | "constructor"
-                    )
+                    let name = self.m.name(self.m.func(**f).name);
+                    ctors.iter().any(|c| c == name)
                 })?;
                 self.shared.summaries[init.index()].clone()
             }
@@ -2223,8 +2231,8 @@ impl<'a> Fx<'a> {
         v
     }
 
-    /// `append`/`push`, `pop`/`shift`, `get` by a constant key on a
-    /// container whose per-index contents are known.
+    /// The catalogue's append, pop, shift and get methods (`[containers]`)
+    /// on a container whose per-index contents are known.
     fn container_op(
         &mut self,
         m: &str,
@@ -2234,8 +2242,21 @@ impl<'a> Fx<'a> {
         st: &mut State,
     ) -> Option<Value> {
         let whole = self.lookup(st, ap);
-        match m {
-            "append" | "push" if vals.len() == 1 => {
+        let spec = &self.cat.spec.containers;
+        let is = |names: &[String]| names.iter().any(|n| n == m);
+        let op = if is(&spec.append) {
+            Op::Append
+        } else if is(&spec.pop) {
+            Op::Pop
+        } else if is(&spec.shift) {
+            Op::Shift
+        } else if is(&spec.get) {
+            Op::Get
+        } else {
+            return None;
+        };
+        match op {
+            Op::Append if vals.len() == 1 => {
                 let v = vals[0].clone();
                 match whole.len {
                     Some(n) if (n as usize) < MAX_INDICES => {
@@ -2251,11 +2272,11 @@ impl<'a> Fx<'a> {
                 }
                 Some(Value::default())
             }
-            "pop" | "shift" => {
-                let idx = match (m, args.first()) {
-                    ("shift", _) => Some(0i64),
-                    ("pop", None) => whole.len.map(|n| i64::from(n) - 1),
-                    ("pop", Some(a)) => match self.const_key(a.value, st) {
+            Op::Pop | Op::Shift => {
+                let idx = match (op, args.first()) {
+                    (Op::Shift, _) => Some(0i64),
+                    (_, None) => whole.len.map(|n| i64::from(n) - 1),
+                    (_, Some(a)) => match self.const_key(a.value, st) {
                         Some(Key::Int(i)) if i < 0 => whole.len.map(|n| i64::from(n) + i),
                         Some(Key::Int(i)) => Some(i),
                         Some(k @ Key::Str(_)) => {
@@ -2267,7 +2288,6 @@ impl<'a> Fx<'a> {
                         }
                         None => None,
                     },
-                    _ => None,
                 };
                 let (Some(i), Some(n)) = (idx, whole.len) else {
                     return Some(self.deep(st, ap).taint_only());
@@ -2302,7 +2322,7 @@ impl<'a> Fx<'a> {
                 self.store(st, ap.clone(), w);
                 Some(v)
             }
-            "get" if !args.is_empty() => {
+            Op::Get if !args.is_empty() => {
                 let k = self.const_key(args[0].value, st)?;
                 let c = ap.child(k)?;
                 if !st.contains_key(&c) {
