@@ -2428,12 +2428,37 @@ impl<'a> Fx<'a> {
             if spec.args.iter().any(|i| *i as usize >= 99) && recv_e.is_some() {
                 consider(ArgRef::Receiver, recv, &mut worst);
             }
-            let (vd, r, v) = match worst {
-                Some(w) => w,
-                None => (Verdict::Safe, ArgRef::Positional(0), Value::default()),
+            let (r, v) = match worst {
+                Some((_, r, v)) => (Some(r), v),
+                None => (None, Value::default()),
             };
-            let _ = vd;
-            let hit = self.hit(&spec.kind, &callee, span, Some(r), &v, bit);
+            let mut hit = self.hit(&spec.kind, &callee, span, r, &v, bit);
+            // `shell=True`; a file opened for writing (`open(p, "w")`).
+            let kw = |name: &str| {
+                args.iter()
+                    .zip(vals)
+                    .find(|(a, _)| matches!(a.kind, ArgKind::Keyword(k) if self.m.name(k) == name))
+                    .map(|(_, v)| v)
+            };
+            hit.shell = spec
+                .shell_keyword
+                .as_deref()
+                .is_some_and(|k| kw(k).is_some_and(|v| v.konst == Some(K::Bool(true))));
+            hit.write = spec.write_mode_arg.map(|i| {
+                let positional = args
+                    .iter()
+                    .zip(vals)
+                    .filter(|(a, _)| a.kind == ArgKind::Positional)
+                    .nth(i as usize)
+                    .map(|(_, v)| v);
+                match positional
+                    .or_else(|| kw("mode"))
+                    .and_then(|v| v.konst.as_ref())
+                {
+                    Some(K::Str(m)) => m.contains(['w', 'a', 'x', '+']),
+                    _ => false,
+                }
+            });
             self.out.hits.insert((e, kind_index(&spec.kind)), hit);
         }
         kinds
@@ -2758,6 +2783,8 @@ impl<'a> Fx<'a> {
                 v.param_list()
             },
             via: None,
+            shell: false,
+            write: None,
         }
     }
 }

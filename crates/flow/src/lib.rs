@@ -158,7 +158,8 @@ pub struct SinkHit {
     pub callee: String,
     /// The call.
     pub span: Span,
-    /// The argument the verdict is about: the worst of those checked.
+    /// The argument the verdict is about: the worst of those checked
+    /// (`None` when the call passes none of them).
     pub arg: Option<ArgRef>,
     pub verdict: Verdict,
     /// For [`Verdict::Confirmed`]: the most dangerous source.
@@ -172,6 +173,12 @@ pub struct SinkHit {
     /// whose summary says a parameter reaches a sink): that function's
     /// qualified name, and the inner sink's file and span.
     pub via: Option<Via>,
+    /// The call starts a process through a shell (its catalogue entry's
+    /// `shell_keyword` is literally true: `shell=True`).
+    pub shell: bool,
+    /// For sinks whose entry names a mode argument (`open(p, "w")`):
+    /// whether the mode writes.
+    pub write: Option<bool>,
 }
 
 /// The inner sink of a flow through a helper.

@@ -832,3 +832,43 @@ fn calling_a_returned_function_applies_its_summary() {
         assert_eq!(via, tainted, "{:#?}", r.hits);
     }
 }
+
+/// `subprocess.run(t, shell=True)` goes through a shell, `subprocess.run(t)`
+/// does not; `open(p, "w")` writes, `open(p)` reads.
+#[test]
+fn shell_and_write_modes_are_reported() {
+    let mut m = flask_module("app");
+    m.b.import("subprocess", "subprocess", None, sp(1));
+    let f = m.def("f", &[], FuncId::MODULE);
+    let mut b = FnBuilder::new(f);
+    read_query(&mut m, &mut b, "t", 2);
+    for (line, shell) in [(3, true), (4, false)] {
+        m.at(line);
+        let callee = m.p("subprocess.run");
+        let t = m.n("t");
+        let call = if shell {
+            let yes = m.e(Expr::Const(bw_ir::Const::Bool(true)));
+            m.kwcall(callee, &[t], &[("shell", yes)])
+        } else {
+            m.call(callee, &[t])
+        };
+        m.eval(&mut b, call);
+    }
+    for (line, mode) in [(5, Some("w")), (6, None)] {
+        m.at(line);
+        let t = m.n("t");
+        let mut args = vec![t];
+        if let Some(md) = mode {
+            args.push(m.s(md));
+        }
+        let call = m.pc("open", &args);
+        m.eval(&mut b, call);
+    }
+    b.finish(&mut m.b);
+    let r = run(m);
+    assert!(hit(&r, "exec", 3).shell);
+    assert!(!hit(&r, "exec", 4).shell);
+    assert_eq!(hit(&r, "path", 5).write, Some(true));
+    assert_eq!(hit(&r, "path", 6).write, Some(false));
+    assert_eq!(hit(&r, "exec", 4).write, None);
+}
