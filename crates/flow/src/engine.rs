@@ -471,6 +471,7 @@ pub(crate) fn analyse(
         exports,
         truncated,
         analysed,
+        link_rounds: 0,
     }
 }
 

@@ -250,6 +250,8 @@ pub struct ModuleResult {
     pub truncated: Vec<Truncation>,
     /// Function analyses run, over all rounds (a measure of the work).
     pub analysed: u32,
+    /// How many times [`link`] analysed the module (0 from [`analyse`]).
+    pub link_rounds: u32,
 }
 
 /// What a framework recogniser knows of a parameter before analysis: a
@@ -337,23 +339,47 @@ pub const MAX_LINK_ROUNDS: u32 = 4;
 
 /// Analyse modules together: each is re-analysed with the others'
 /// summaries until they stop changing (at most [`MAX_LINK_ROUNDS`]
-/// rounds; a result says when that was not enough). Callers reach callees
-/// through their imports' module identities.
+/// rounds; a result says when that was not enough), and after the first
+/// round only modules importing a module whose summaries changed are.
+/// Callers reach callees through their imports' module identities.
 pub fn link(modules: &[Module], spec: &FlowSpec, opts: &Options) -> Vec<ModuleResult> {
     let empty = FlowSpecFile::default();
     let mut ext = Externals::default();
-    let mut results = Vec::new();
+    let mut results: Vec<ModuleResult> = vec![ModuleResult::default(); modules.len()];
+    // Round one analyses every module; later rounds only those importing
+    // a module whose exported summaries changed.
+    let mut dirty = vec![true; modules.len()];
     for round in 0..MAX_LINK_ROUNDS {
-        results = modules
-            .iter()
-            .map(|m| {
-                let cat = spec.for_language(&m.lang).unwrap_or(&empty);
-                engine::analyse(m, cat, opts, &ext)
-            })
-            .collect();
+        for (i, m) in modules.iter().enumerate() {
+            if !dirty[i] {
+                continue;
+            }
+            let cat = spec.for_language(&m.lang).unwrap_or(&empty);
+            let rounds = results[i].link_rounds;
+            results[i] = engine::analyse(m, cat, opts, &ext);
+            results[i].link_rounds = rounds + 1;
+        }
         let next = Externals::from_results(&results);
         if next == ext {
             return results;
+        }
+        let changed: std::collections::BTreeSet<&str> = next
+            .map
+            .iter()
+            .filter(|(k, v)| ext.map.get(*k) != Some(*v))
+            .map(|(k, _)| k.0.as_str())
+            .chain(
+                ext.map
+                    .keys()
+                    .filter(|k| !next.map.contains_key(*k))
+                    .map(|k| k.0.as_str()),
+            )
+            .collect();
+        for (i, m) in modules.iter().enumerate() {
+            dirty[i] = m
+                .imports
+                .iter()
+                .any(|im| changed.contains(im.module.as_str()));
         }
         if round + 1 == MAX_LINK_ROUNDS {
             for r in &mut results {

@@ -419,3 +419,21 @@ fn unsettled_summaries_are_reported() {
         assert_eq!(noted, rounds == 1, "rounds {rounds}: {:?}", r.truncated);
     }
 }
+
+/// A third module importing neither is analysed once by `link`; the view
+/// importing the changed helper module is analysed again.
+#[test]
+fn link_reanalyses_only_modules_whose_imports_changed() {
+    let mut mods = two_modules("app.db");
+    let mut other = M::new("app.other");
+    let f = other.def("f", &[], FuncId::MODULE);
+    FnBuilder::new(f).finish(&mut other.b);
+    mods.push(other.finish());
+    let linked = link_with(&mods, &python(), &Options::default());
+    assert_eq!(linked[2].link_rounds, 1);
+    assert_eq!(
+        linked[0].link_rounds, 1,
+        "app.db imports nothing that changed"
+    );
+    assert!(linked[1].link_rounds >= 2, "the view follows app.db");
+}
