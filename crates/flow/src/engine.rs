@@ -336,6 +336,19 @@ struct Shared {
     fields: BTreeMap<(ClassId, Rc<str>), Value>,
 }
 
+impl Shared {
+    /// Nothing known yet of `n` functions.
+    fn new(n: usize) -> Shared {
+        Shared {
+            summaries: vec![None; n],
+            env: vec![BTreeMap::new(); n],
+            seeds: vec![None; n],
+            globals: BTreeMap::new(),
+            fields: BTreeMap::new(),
+        }
+    }
+}
+
 /// Facts of the module's shape, computed once.
 struct Shape {
     /// Top-level function bindings (`def f`, `f = lambda …`).
@@ -368,13 +381,7 @@ pub(crate) fn analyse(
     let cat = Cat::new(spec);
     let shape = shape(m);
     let n = m.functions.len();
-    let mut shared = Shared {
-        summaries: vec![None; n],
-        env: vec![BTreeMap::new(); n],
-        seeds: vec![None; n],
-        globals: BTreeMap::new(),
-        fields: BTreeMap::new(),
-    };
+    let mut shared = Shared::new(n);
     let mut outs: Vec<FnOut> = (0..n).map(|_| FnOut::default()).collect();
     let mut truncated = Vec::new();
     let mut settled = false;
@@ -478,13 +485,7 @@ pub(crate) fn analyse(
 /// The shared knowledge the next round starts from.
 fn settle(m: &Module, outs: &[FnOut]) -> Shared {
     let n = m.functions.len();
-    let mut next = Shared {
-        summaries: vec![None; n],
-        env: vec![BTreeMap::new(); n],
-        seeds: vec![None; n],
-        globals: BTreeMap::new(),
-        fields: BTreeMap::new(),
-    };
+    let mut next = Shared::new(n);
     for (i, out) in outs.iter().enumerate() {
         let f = FuncId(i as u32);
         next.summaries[i] = Some(summary_of(m, f, out));

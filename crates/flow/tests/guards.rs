@@ -159,11 +159,7 @@ fn a_raise_swallowed_by_its_try_does_not_guard() {
         system(&mut m, &mut b, "x", 6);
         b.finish(&mut m.b);
         let r = analyse(&m.finish(), &python(), &Options::default());
-        let want = if swallowed {
-            Verdict::Confirmed
-        } else {
-            Verdict::Safe
-        };
+        let want = safe_if(!swallowed);
         assert_eq!(verdict(&r, "exec", 6), want, "swallowed: {swallowed}");
     }
 }
@@ -302,11 +298,7 @@ fn a_prefix_check_guards_only_a_normalised_path_and_only_for_path_sinks() {
         system(&mut m, &mut b, "p", 6);
         b.finish(&mut m.b);
         let r = analyse(&m.finish(), &python(), &Options::default());
-        let want = if normalise {
-            Verdict::Safe
-        } else {
-            Verdict::Confirmed
-        };
+        let want = safe_if(normalise);
         assert_eq!(verdict(&r, "path", 5), want, "normalised: {normalise}");
         assert_eq!(verdict(&r, "exec", 6), Verdict::Confirmed);
     }
@@ -385,11 +377,7 @@ fn a_host_guard_checks_the_parsed_host_never_a_prefix_of_the_raw_url() {
         m.eval(&mut b, get);
         b.finish(&mut m.b);
         let r = analyse(&m.finish(), &python(), &Options::default());
-        let want = if parsed {
-            Verdict::Safe
-        } else {
-            Verdict::Confirmed
-        };
+        let want = safe_if(parsed);
         assert_eq!(verdict(&r, "ssrf", 5), want, "parsed: {parsed}");
     }
 }
@@ -434,11 +422,7 @@ fn sending_a_response_is_not_an_exit_but_returning_is() {
         m.eval(&mut b, exec);
         b.finish(&mut m.b);
         let r = analyse(&m.finish(), &javascript(), &Options::default());
-        let want = if returns {
-            Verdict::Safe
-        } else {
-            Verdict::Confirmed
-        };
+        let want = safe_if(returns);
         assert_eq!(verdict(&r, "exec", 4), want, "returns: {returns}");
     }
 }
@@ -486,11 +470,7 @@ fn a_method_of_a_guarded_value_stays_clean() {
         m.eval(&mut b, c);
         b.finish(&mut m.b);
         let r = analyse(&m.finish(), &python(), &Options::default());
-        let want = if guard {
-            Verdict::Safe
-        } else {
-            Verdict::Confirmed
-        };
+        let want = safe_if(guard);
         assert_eq!(verdict(&r, "exec", 4), want, "guard {guard}");
     }
 }

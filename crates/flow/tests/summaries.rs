@@ -161,11 +161,7 @@ fn a_constructor_parameter_stored_on_the_object_reaches_its_field() {
             r.summaries[init.index()].param_to_field,
             vec![(0, "conn".to_string())]
         );
-        let want = if tainted {
-            Verdict::Confirmed
-        } else {
-            Verdict::Safe
-        };
+        let want = safe_if(!tainted);
         assert_eq!(verdict(&r, "exec", 4), want, "tainted {tainted}");
     }
 }
@@ -355,11 +351,12 @@ fn a_parameter_seeded_as_a_source_is_one() {
     }
 }
 
-/// Forty independent functions and one calling a helper: after the first
-/// round only the caller is analysed again (its callee's summary
-/// changed), not every function.
-#[test]
-fn later_rounds_reanalyse_only_functions_whose_inputs_changed() {
+/// ```text
+/// def helper(x): os.system(x)                # 2
+/// def caller(): t = request.args.get("q")    # 3
+///     helper(t)                              # 4
+/// ```
+fn helper_and_caller() -> M {
     let mut m = flask_module("app");
     let helper = m.def("helper", &["x"], FuncId::MODULE);
     let mut b = FnBuilder::new(helper);
@@ -373,6 +370,15 @@ fn later_rounds_reanalyse_only_functions_whose_inputs_changed() {
     let c = m.pc("helper", &[t]);
     m.eval(&mut b, c);
     b.finish(&mut m.b);
+    m
+}
+
+/// Forty independent functions and one calling a helper: after the first
+/// round only the caller is analysed again (its callee's summary
+/// changed), not every function.
+#[test]
+fn later_rounds_reanalyse_only_functions_whose_inputs_changed() {
+    let mut m = helper_and_caller();
     for i in 0..40 {
         let f = m.def(&format!("f{i}"), &[], FuncId::MODULE);
         let mut b = FnBuilder::new(f);
@@ -394,19 +400,7 @@ fn later_rounds_reanalyse_only_functions_whose_inputs_changed() {
 #[test]
 fn unsettled_summaries_are_reported() {
     for rounds in [1, 6] {
-        let mut m = flask_module("app");
-        let helper = m.def("helper", &["x"], FuncId::MODULE);
-        let mut b = FnBuilder::new(helper);
-        system(&mut m, &mut b, "x", 2);
-        b.finish(&mut m.b);
-        let caller = m.def("caller", &[], FuncId::MODULE);
-        let mut b = FnBuilder::new(caller);
-        read_query(&mut m, &mut b, "t", 3);
-        m.at(4);
-        let t = m.n("t");
-        let c = m.pc("helper", &[t]);
-        m.eval(&mut b, c);
-        b.finish(&mut m.b);
+        let m = helper_and_caller();
         let opts = Options {
             max_rounds: rounds,
             ..Options::default()

@@ -98,11 +98,7 @@ fn a_constant_switch_selector_takes_only_its_case() {
         b.switch_to(join);
         system(&mut m, &mut b, "cmd", 7);
         b.finish(&mut m.b);
-        let want = if constant {
-            Verdict::Safe
-        } else {
-            Verdict::Confirmed
-        };
+        let want = safe_if(constant);
         assert_eq!(verdict(&run(m), "exec", 7), want, "constant: {constant}");
     }
 }
@@ -456,11 +452,7 @@ fn strings_built_step_by_step_carry_taint() {
         m.eval(&mut b, c);
         b.finish(&mut m.b);
         let r = run(m);
-        let want = if tainted {
-            Verdict::Confirmed
-        } else {
-            Verdict::Safe
-        };
+        let want = safe_if(!tainted);
         for line in 4..=8 {
             assert_eq!(
                 verdict(&r, "exec", line),
@@ -513,11 +505,7 @@ fn a_closure_reads_the_enclosing_functions_variables() {
         system(&mut m, &mut b, "t", 4);
         b.finish(&mut m.b);
         let r = run(m);
-        let want = if tainted {
-            Verdict::Confirmed
-        } else {
-            Verdict::Safe
-        };
+        let want = safe_if(!tainted);
         assert_eq!(verdict(&r, "exec", 4), want, "tainted {tainted}");
     }
 }
@@ -545,11 +533,7 @@ fn await_passes_its_operand_through() {
         m.eval(&mut b, c);
         b.finish(&mut m.b);
         let r = run(m);
-        let want = if awaited_source {
-            Verdict::Confirmed
-        } else {
-            Verdict::Safe
-        };
+        let want = safe_if(!awaited_source);
         assert_eq!(verdict(&r, "exec", 3), want);
     }
 }
@@ -722,11 +706,7 @@ fn loops_are_iterated_to_a_fixpoint() {
         b.finish(&mut m.b);
         let r = run(m);
         assert!(r.truncated.is_empty(), "{:?}", r.truncated);
-        let want = if tainted {
-            Verdict::Confirmed
-        } else {
-            Verdict::Safe
-        };
+        let want = safe_if(!tainted);
         assert_eq!(verdict(&r, "exec", 6), want, "tainted {tainted}");
     }
 }

@@ -204,6 +204,15 @@ pub fn verdict(r: &ModuleResult, kind: &str, line: u32) -> Verdict {
     hit(r, kind, line).verdict
 }
 
+/// The verdict expected of a sink: safe when `clean`, else a confirmed flow.
+pub fn safe_if(clean: bool) -> Verdict {
+    if clean {
+        Verdict::Safe
+    } else {
+        Verdict::Confirmed
+    }
+}
+
 /// `flask.request` and `os` imported, `ALLOWED = ["a", "b"]` at module level.
 pub fn flask_module(id: &str) -> M {
     let mut m = M::new(id);
