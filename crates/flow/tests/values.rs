@@ -852,3 +852,60 @@ fn shell_and_write_modes_are_reported() {
     assert_eq!(hit(&r, "path", 6).write, Some(false));
     assert_eq!(hit(&r, "exec", 4).write, None);
 }
+
+/// A sanitiser cleans for its kinds only; a call nobody modelled returns
+/// a value of unknown origin.
+#[test]
+fn sanitisers_clean_for_their_kinds_and_unmodelled_calls_are_unknown() {
+    let mut m = flask_module("app");
+    m.b.import("shlex", "shlex", None, sp(1));
+    m.b.import("html", "html", None, sp(1));
+    let f = m.def("f", &[], FuncId::MODULE);
+    let mut b = FnBuilder::new(f);
+    read_query(&mut m, &mut b, "t", 2);
+    for (line, wrapper) in [(3, "shlex.quote"), (4, "html.escape"), (5, "mystery")] {
+        m.at(line);
+        let t = m.n("t");
+        let w = m.pc(wrapper, &[t]);
+        let c = m.pc("os.system", &[w]);
+        m.eval(&mut b, c);
+    }
+    b.finish(&mut m.b);
+    let r = run(m);
+    assert_eq!(verdict(&r, "exec", 3), Verdict::Safe);
+    assert_eq!(verdict(&r, "exec", 4), Verdict::Confirmed);
+    assert_eq!(verdict(&r, "exec", 5), Verdict::Unknown);
+}
+
+/// A fixpoint that needs more visits of a block than allowed stops and
+/// says so.
+#[test]
+fn a_fixpoint_cut_short_is_reported() {
+    for visits in [1, 40] {
+        let mut m = flask_module("app");
+        let f = m.def("f", &[], FuncId::MODULE);
+        let mut b = FnBuilder::new(f);
+        m.at(2);
+        let e = m.s("");
+        m.assign(&mut b, "out", e);
+        let head = b.new_block();
+        b.goto(head);
+        b.switch_to(head);
+        m.at(3);
+        let more = m.pc("more", &[]);
+        let (body, exit) = b.branch(more, sp(3));
+        b.switch_to(body);
+        read_query(&mut m, &mut b, "out", 4);
+        b.goto(head);
+        b.switch_to(exit);
+        system(&mut m, &mut b, "out", 5);
+        b.finish(&mut m.b);
+        let opts = Options {
+            max_block_visits: visits,
+            ..Options::default()
+        };
+        let r = analyse(&m.finish(), &python(), &opts);
+        let cut = r.truncated.iter().any(|t| t.reason.contains("cut short"));
+        assert_eq!(cut, visits == 1, "{:?}", r.truncated);
+    }
+}
