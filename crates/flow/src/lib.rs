@@ -52,9 +52,12 @@
 //!   selector passes state only to the live branch.
 //! - **Containers**: dict and object literals keep per-key values, lists
 //!   per-index values and their length; a constant key reads its entry, an
-//!   unknown or tainted key reads the join; `append`/`push`,
-//!   `pop`/`shift`, `get` by a constant key and spreads keep the indices
-//!   right while the length is known.
+//!   unknown or tainted key reads the join; the catalogue's
+//!   `[containers]` methods (append, pop, shift, get by a constant key)
+//!   and spreads keep the indices right while the length is known. A path
+//!   this code stored, or a guard proved something of, reads as stored
+//!   even where its path names a source; a read through a value that
+//!   already carries sources derives from that value, not from its path.
 //! - **Strings** built by `+`, `+=`, `%`, templates and f-strings join
 //!   their parts; `format`/`join` are catalogue propagators.
 //! - **Calls**: a source call yields its source; a sanitiser cleans for its
@@ -77,7 +80,8 @@
 //!   [`link`] does the same across modules, joining callers to callees by
 //!   module identity ([`bw_ir::Import::module`] and member against
 //!   [`Module::id`] and the module's top-level names), never by bare
-//!   export-name strings.
+//!   export-name strings. After the first round only what depends on a
+//!   changed summary is analysed again.
 //!
 //! Verdicts keep the meaning of breakwater's flow states: [`Verdict::Confirmed`]
 //! (a path from a source was found: *confirmed*), [`Verdict::FromParams`]
@@ -275,7 +279,9 @@ pub struct Options {
     pub max_rounds: u32,
     /// Visits of one block before its function's fixpoint is cut short.
     pub max_block_visits: u32,
-    /// Nesting of an expression before it is taken as of unknown origin.
+    /// Nesting of an expression before it is taken as of unknown origin
+    /// (64 levels need about 1 MB of stack in a debug build; linear
+    /// chains — `a + b + …` — cost no depth).
     pub max_expr_depth: u32,
 }
 
