@@ -909,3 +909,31 @@ fn a_fixpoint_cut_short_is_reported() {
         assert_eq!(cut, visits == 1, "{:?}", r.truncated);
     }
 }
+
+/// JavaScript objects: `const o = { cmd: "ls", arg: req.query.q }`;
+/// `exec(o.cmd)` is safe, `exec(o.arg)` is not.
+#[test]
+fn object_fields_read_per_key() {
+    let mut m = M::new("src/app");
+    m.b.import("exec", "child_process", Some("exec"), sp(1));
+    let h = m.def("handler", &["req", "res"], FuncId::MODULE);
+    let mut b = FnBuilder::new(h);
+    m.at(2);
+    let k1 = m.s("cmd");
+    let v1 = m.s("ls");
+    let k2 = m.s("arg");
+    let v2 = m.p("req.query.q");
+    let o = m.e(Expr::Dict(vec![Entry::Pair(k1, v1), Entry::Pair(k2, v2)]));
+    m.assign(&mut b, "o", o);
+    for (line, field) in [(3, "cmd"), (4, "arg")] {
+        m.at(line);
+        let o = m.n("o");
+        let f = m.field(o, field);
+        let c = m.pc("exec", &[f]);
+        m.eval(&mut b, c);
+    }
+    b.finish(&mut m.b);
+    let r = analyse(&m.finish(), &javascript(), &Options::default());
+    assert_eq!(verdict(&r, "exec", 3), Verdict::Safe);
+    assert_eq!(verdict(&r, "exec", 4), Verdict::Confirmed);
+}
