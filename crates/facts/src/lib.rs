@@ -12,7 +12,9 @@
 pub mod budget;
 mod chain;
 pub mod evidence;
-pub mod flowspec;
+/// The flow catalogue, defined once in `bw-flow` (the old extractors and
+/// the dataflow engine read the same types).
+pub use bw_flow::catalogue as flowspec;
 pub mod redact;
 pub mod taint;
 pub mod types;

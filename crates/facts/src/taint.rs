@@ -148,20 +148,7 @@ impl Taint {
         self.sanitized
             .retain(|k| other.sanitized.contains(k) || other.sanitized.iter().any(|o| o == "*"));
         for s in &other.sources {
-            if self.sources.contains(s) {
-                continue;
-            }
-            if self.sources.len() < MAX_SOURCES {
-                self.sources.push(s.clone());
-            } else if let Some((i, worst)) = self
-                .sources
-                .iter()
-                .enumerate()
-                .max_by_key(|(i, x)| (source_rank(&x.kind), *i))
-                && source_rank(&s.kind) < source_rank(&worst.kind)
-            {
-                self.sources[i] = s.clone();
-            }
+            bw_flow::keep_ranked(&mut self.sources, s, MAX_SOURCES, |x| &x.kind);
         }
         if self.steps.is_empty() {
             self.steps = other.steps.clone();
@@ -283,19 +270,7 @@ impl Taint {
 }
 
 /// Order of source kinds by how directly an attacker controls them.
-pub fn source_rank(kind: &str) -> u8 {
-    match kind {
-        "request" => 0,
-        "dom" => 1,
-        "tool-input" => 2,
-        "llm-output" => 3,
-        "retrieved" => 4,
-        "file" => 5,
-        "secret" => 6,
-        "env" => 7,
-        _ => 8,
-    }
-}
+pub use bw_flow::source_rank;
 
 #[cfg(test)]
 mod tests {

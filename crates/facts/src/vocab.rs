@@ -183,25 +183,7 @@ pub const VOCABULARY: &[SubjectDef] = &[
     SubjectDef {
         subject: Subject::Sink,
         doc: "A dangerous operation; `flow` says whether outside data reaches it.",
-        kinds: &[
-            "sql",
-            "nosql",
-            "exec",
-            "eval",
-            "deserialize",
-            "path",
-            "template",
-            "html",
-            "redirect",
-            "ssrf",
-            "prompt",
-            "xpath",
-            "ldap",
-            "header",
-            "log",
-            "regex",
-            "merge",
-        ],
+        kinds: bw_flow::catalogue::SINK_KINDS,
         props: &[
             p(
                 "callee",

@@ -280,40 +280,7 @@ pub fn lit_list(n: Node<'_>, src: &str) -> Vec<String> {
     }
 }
 
-/// Does a resolved dotted path match a spec name? `*.x.y` matches any path
-/// ending in `.x.y` (or equal to `x.y`).
-pub fn name_matches(pattern: &str, path: &str) -> bool {
-    if let Some(rest) = pattern.strip_prefix("*.") {
-        path == rest || (path.ends_with(rest) && path[..path.len() - rest.len()].ends_with('.'))
-    } else {
-        pattern == path
-    }
-}
-
-fn boundary(rest: &str) -> bool {
-    rest.is_empty() || rest.starts_with(['.', '[', '('])
-}
-
-/// Is `path` the source name `pattern` or something read from it?
-pub fn source_matches(pattern: &str, path: &str) -> bool {
-    if let Some(rest) = pattern.strip_prefix("*.") {
-        if path.starts_with(rest) && boundary(&path[rest.len()..]) {
-            return true;
-        }
-        // Try each position right after a `.`: no substring searcher per
-        // call (this runs for every name against every source pattern).
-        path.bytes()
-            .enumerate()
-            .filter(|(_, b)| *b == b'.')
-            .any(|(i, _)| {
-                let start = i + 1;
-                path.get(start..)
-                    .is_some_and(|tail| tail.starts_with(rest) && boundary(&tail[rest.len()..]))
-            })
-    } else {
-        path.starts_with(pattern) && boundary(&path[pattern.len()..])
-    }
-}
+pub use bw_flow::catalogue::{name_matches, source_matches};
 
 pub use crate::words::words;
 
@@ -606,23 +573,6 @@ mod tests {
 
     #[test]
     fn matching() {
-        assert!(name_matches(
-            "*.chat.completions.create",
-            "openai.OpenAI().chat.completions.create"
-        ));
-        assert!(!name_matches(
-            "*.chat.completions.create",
-            "xchat.completions.create"
-        ));
-        assert!(source_matches(
-            "flask.request.args",
-            "flask.request.args.get()"
-        ));
-        assert!(!source_matches("flask.request.args", "flask.request.argsx"));
-        assert!(source_matches(
-            "*.chat.completions.create()",
-            "openai.OpenAI().chat.completions.create().choices[]"
-        ));
         assert_eq!(
             path_params("/users/<int:user_id>/posts/<slug>"),
             vec!["user_id", "slug"]

@@ -1,0 +1,547 @@
+//! Sources, sinks, sanitisers, propagators, guards and exits as data.
+//!
+//! The built-in specs live in `rules/flow/<language>.toml` and are embedded
+//! in the binary; a repository adds its own in `.breakwater/flow/*.toml`
+//! (same format) — for example a sink for its own query wrapper. Names are
+//! *resolved* names: the extractor maps local names through the file's
+//! import table first, so `from subprocess import run as r; r(x)` matches
+//! `subprocess.run`. A name starting with `*.` matches any path ending in
+//! the rest ([`name_matches`]); a source name also covers what is read from
+//! it ([`source_matches`]).
+//!
+//! The dataflow engine ([`crate::analyse`]) also reads `[[guard]]` (checks
+//! that clean a value on the branch where they pass, for the sink kinds
+//! they name), `[[exit]]` (calls that never return) and `[containers]`
+//! (the methods that append to, pop from and read containers, and the
+//! names of constructors). All are optional, so spec files written before
+//! them still load.
+
+use serde::Deserialize;
+
+/// The sink kinds of the vocabulary: every `[[sink]]` names one, and
+/// sanitisers and guards protect some of them (`*` = all).
+pub const SINK_KINDS: &[&str] = &[
+    "sql",
+    "nosql",
+    "exec",
+    "eval",
+    "deserialize",
+    "path",
+    "template",
+    "html",
+    "redirect",
+    "ssrf",
+    "prompt",
+    "xpath",
+    "ldap",
+    "header",
+    "log",
+    "regex",
+    "merge",
+];
+
+/// Whether a resolved callee `path` is the catalogue name `pattern`: equal,
+/// or for `*.rest`, `rest` itself or any path ending in `.rest`.
+pub fn name_matches(pattern: &str, path: &str) -> bool {
+    if let Some(rest) = pattern.strip_prefix("*.") {
+        path == rest || (path.ends_with(rest) && path[..path.len() - rest.len()].ends_with('.'))
+    } else {
+        pattern == path
+    }
+}
+
+fn boundary(rest: &str) -> bool {
+    rest.is_empty() || rest.starts_with(['.', '[', '('])
+}
+
+/// Is `path` the source name `pattern` or something read from it?
+pub fn source_matches(pattern: &str, path: &str) -> bool {
+    if let Some(rest) = pattern.strip_prefix("*.") {
+        if path.starts_with(rest) && boundary(&path[rest.len()..]) {
+            return true;
+        }
+        // Try each position right after a `.`: no substring searcher per
+        // call (this runs for every name against every source pattern).
+        path.bytes()
+            .enumerate()
+            .filter(|(_, b)| *b == b'.')
+            .any(|(i, _)| {
+                let start = i + 1;
+                path.get(start..)
+                    .is_some_and(|tail| tail.starts_with(rest) && boundary(&tail[rest.len()..]))
+            })
+    } else {
+        path.starts_with(pattern) && boundary(&path[pattern.len()..])
+    }
+}
+
+/// A read of any expression whose resolved dotted path starts with one of
+/// `names` (or a call of it) yields data of this `kind`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceSpec {
+    /// `request`, `llm-output`, `retrieved`, `tool-input`, `env`, `file`.
+    pub kind: String,
+    #[serde(default)]
+    pub framework: Option<String>,
+    /// Resolved dotted paths (`flask.request.args`, `req.query`).
+    #[serde(default)]
+    pub names: Vec<String>,
+    /// Method names whose *result* is a source on any receiver
+    /// (`similarity_search` returns retrieved content).
+    #[serde(default)]
+    pub methods: Vec<String>,
+}
+
+/// A call whose listed arguments must not carry outside data.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SinkSpec {
+    /// A sink kind from the vocabulary (`sql`, `exec`, …).
+    pub kind: String,
+    /// Resolved callee names (`subprocess.run`).
+    #[serde(default)]
+    pub callees: Vec<String>,
+    /// Method names on any receiver (`execute` matches `cur.execute(...)`).
+    #[serde(default)]
+    pub methods: Vec<String>,
+    /// Positional arguments checked (0-based); empty means all.
+    #[serde(default)]
+    pub args: Vec<u32>,
+    /// Keyword/named arguments checked.
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// A keyword that, when literally true, marks the call as going
+    /// through a shell (`shell=True`).
+    #[serde(default)]
+    pub shell_keyword: Option<String>,
+    /// Only a sink when this keyword is literally true (e.g. `shell` for
+    /// `subprocess.run`): without it the call is not this sink.
+    #[serde(default)]
+    pub requires_keyword: Option<String>,
+    /// The call opens a file for writing when its mode argument contains
+    /// one of `w`, `a`, `x`, `+`.
+    #[serde(default)]
+    pub write_mode_arg: Option<u32>,
+}
+
+/// A call that cleans data for the listed sink kinds (`*` = all).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SanitizerSpec {
+    #[serde(default)]
+    pub callees: Vec<String>,
+    #[serde(default)]
+    pub methods: Vec<String>,
+    pub kinds: Vec<String>,
+}
+
+/// A call whose result carries the taint of its receiver and arguments.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PropagatorSpec {
+    #[serde(default)]
+    pub callees: Vec<String>,
+    #[serde(default)]
+    pub methods: Vec<String>,
+}
+
+/// What a guard checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GuardKind {
+    /// Membership in a constant collection: `x in ALLOWED`,
+    /// `ALLOWED.includes(x)` (the listed `methods` on a constant receiver).
+    Allowlist,
+    /// A regular expression that must match the whole value:
+    /// `re.fullmatch(P, x)`, `/^[a-z]+$/.test(x)`.
+    Regex,
+    /// A type or number check: `isinstance(x, int)`, `x.isdigit()`,
+    /// `Number.isInteger(x)`.
+    Coerce,
+    /// A prefix check (the listed `methods`, `startswith`) on a path that
+    /// went through one of `normalisers` first, or a `..` test
+    /// (`substrings`) that rejects when it is found.
+    Path,
+    /// Equality with a constant or membership in a constant collection of
+    /// a parsed URL's host: `urlparse(u).hostname in ALLOWED_HOSTS`. A
+    /// substring or prefix check of the raw URL is never one.
+    Host,
+}
+
+/// A check that, on the branch where it passes, cleans the value it tests
+/// for the sink kinds in `protects` (`*` = all). A condition the engine
+/// cannot tie to a guard (a length check, a test of another variable)
+/// cleans nothing.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GuardSpec {
+    pub kind: GuardKind,
+    /// Resolved callee names of the check (`re.fullmatch`, `isinstance`).
+    #[serde(default)]
+    pub callees: Vec<String>,
+    /// Method names of the check on any receiver (`isdigit`, `test`,
+    /// `includes`, `startswith`).
+    #[serde(default)]
+    pub methods: Vec<String>,
+    /// The positional argument that is the checked value; without it a
+    /// method checks its receiver (`x.isdigit()`), a call its first argument.
+    #[serde(default)]
+    pub arg: Option<u32>,
+    /// Regex guards: the positional argument holding the pattern; the
+    /// pattern must be a constant anchored at both ends (`^…$`) unless
+    /// `full` is set. Without it the receiver's constant is the pattern
+    /// (`/^…$/.test(x)`, `re.compile("^…$").match(x)`).
+    #[serde(default)]
+    pub pattern_arg: Option<u32>,
+    /// Regex guards: the call matches the whole value by itself
+    /// (`re.fullmatch`), so the pattern need not be anchored.
+    #[serde(default)]
+    pub full: bool,
+    /// Path guards: calls whose result is a normalised path
+    /// (`os.path.realpath`, `path.resolve`).
+    #[serde(default)]
+    pub normalisers: Vec<String>,
+    /// Path guards: constants whose presence in the value rejects it (`..`).
+    #[serde(default)]
+    pub substrings: Vec<String>,
+    /// Host guards: calls that parse a URL (`urllib.parse.urlparse`, `URL`).
+    #[serde(default)]
+    pub parsers: Vec<String>,
+    /// Host guards: the fields of a parsed URL that are its host.
+    #[serde(default)]
+    pub host_fields: Vec<String>,
+    /// The sink kinds it protects (`*` = all).
+    pub protects: Vec<String>,
+}
+
+/// A call that never returns (`flask.abort`, `sys.exit`,
+/// `process.exit`): what follows it in its block is not reached, so a
+/// branch ending in one rejects like a `return`. A call that only sends a
+/// response (`res.status(400).send()`) is not one.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExitSpec {
+    #[serde(default)]
+    pub callees: Vec<String>,
+    #[serde(default)]
+    pub methods: Vec<String>,
+}
+
+/// How a language's containers and classes are used: the engine keeps
+/// per-index contents through these methods and finds a class's
+/// constructor by these names, without naming any language itself.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContainerSpec {
+    /// Methods adding one element at the end (`append`, `push`).
+    #[serde(default)]
+    pub append: Vec<String>,
+    /// Methods removing the last element, or the one at the constant index
+    /// or key given (`pop`).
+    #[serde(default)]
+    pub pop: Vec<String>,
+    /// Methods removing the first element (`shift`).
+    #[serde(default)]
+    pub shift: Vec<String>,
+    /// Methods reading the entry at a constant key (`get`).
+    #[serde(default)]
+    pub get: Vec<String>,
+    /// The method names of a class's constructor (`__init__`,
+    /// `constructor`): a call of the class runs it.
+    #[serde(default)]
+    pub constructors: Vec<String>,
+}
+
+/// One flow spec file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FlowSpecFile {
+    /// `python` or `javascript` (covers TypeScript).
+    pub language: String,
+    #[serde(default, rename = "source")]
+    pub sources: Vec<SourceSpec>,
+    #[serde(default, rename = "sink")]
+    pub sinks: Vec<SinkSpec>,
+    #[serde(default, rename = "sanitizer")]
+    pub sanitizers: Vec<SanitizerSpec>,
+    #[serde(default, rename = "propagator")]
+    pub propagators: Vec<PropagatorSpec>,
+    #[serde(default, rename = "guard")]
+    pub guards: Vec<GuardSpec>,
+    #[serde(default, rename = "exit")]
+    pub exits: Vec<ExitSpec>,
+    #[serde(default)]
+    pub containers: ContainerSpec,
+}
+
+/// The flow specs of every language, built-in plus the repository's own.
+#[derive(Debug, Clone, Default)]
+pub struct FlowSpec {
+    pub python: FlowSpecFile,
+    pub javascript: FlowSpecFile,
+}
+
+/// The embedded spec files: (origin, text).
+pub const BUILTIN: &[(&str, &str)] = &[
+    (
+        "rules/flow/python.toml",
+        include_str!("../../../rules/flow/python.toml"),
+    ),
+    (
+        "rules/flow/javascript.toml",
+        include_str!("../../../rules/flow/javascript.toml"),
+    ),
+];
+
+impl FlowSpec {
+    /// The embedded specs.
+    pub fn builtin() -> FlowSpec {
+        let mut spec = FlowSpec::default();
+        for (name, text) in BUILTIN {
+            spec.add(name, text)
+                .unwrap_or_else(|e| panic!("built-in flow spec is invalid: {e}"));
+        }
+        spec
+    }
+
+    /// Merge one more spec file (a team's own). The error names the file
+    /// and says what is wrong.
+    pub fn add(&mut self, name: &str, text: &str) -> Result<(), String> {
+        let file: FlowSpecFile = toml::from_str(text).map_err(|e| format!("{name}: {e}"))?;
+        let sink_kinds = SINK_KINDS;
+        for s in &file.sinks {
+            if !sink_kinds.contains(&s.kind.as_str()) {
+                return Err(format!(
+                    "{name}: sink kind `{}` is not one of: {}",
+                    s.kind,
+                    sink_kinds.join(", ")
+                ));
+            }
+            if s.callees.is_empty() && s.methods.is_empty() {
+                return Err(format!(
+                    "{name}: a sink of kind `{}` names no callees and no methods",
+                    s.kind
+                ));
+            }
+        }
+        for g in &file.guards {
+            for k in &g.protects {
+                if k != "*" && !sink_kinds.contains(&k.as_str()) {
+                    return Err(format!(
+                        "{name}: guard protects `{k}`, which is not one of: *, {}",
+                        sink_kinds.join(", ")
+                    ));
+                }
+            }
+            let calls = !g.callees.is_empty() || !g.methods.is_empty();
+            let complete = match g.kind {
+                GuardKind::Allowlist => true,
+                GuardKind::Regex | GuardKind::Coerce => calls,
+                GuardKind::Path => {
+                    (!g.methods.is_empty() && !g.normalisers.is_empty()) || !g.substrings.is_empty()
+                }
+                GuardKind::Host => !g.parsers.is_empty() && !g.host_fields.is_empty(),
+            };
+            if !complete {
+                return Err(format!(
+                    "{name}: a guard of kind `{:?}` lacks what it checks (callees or methods; \
+                     a path guard methods with normalisers, or substrings; a host guard \
+                     parsers and host_fields)",
+                    g.kind
+                ));
+            }
+        }
+        let target = match file.language.as_str() {
+            "python" => &mut self.python,
+            "javascript" | "typescript" => &mut self.javascript,
+            other => {
+                return Err(format!(
+                    "{name}: language `{other}` is not python or javascript"
+                ));
+            }
+        };
+        target.language = file.language.clone();
+        target.sources.extend(file.sources);
+        target.sinks.extend(file.sinks);
+        target.sanitizers.extend(file.sanitizers);
+        target.propagators.extend(file.propagators);
+        target.guards.extend(file.guards);
+        target.exits.extend(file.exits);
+        let (c, new) = (&mut target.containers, file.containers);
+        c.append.extend(new.append);
+        c.pop.extend(new.pop);
+        c.shift.extend(new.shift);
+        c.get.extend(new.get);
+        c.constructors.extend(new.constructors);
+        Ok(())
+    }
+
+    /// The spec file of a language (`typescript` reads JavaScript's).
+    pub fn for_language(&self, lang: &str) -> Option<&FlowSpecFile> {
+        match lang {
+            "python" => Some(&self.python),
+            "javascript" | "typescript" | "tsx" => Some(&self.javascript),
+            _ => None,
+        }
+    }
+}
+
+impl FlowSpecFile {
+    /// The sinks a resolved callee or method name matches.
+    pub fn sinks_for<'a>(
+        &'a self,
+        callee: Option<&str>,
+        method: Option<&str>,
+    ) -> impl Iterator<Item = &'a SinkSpec> {
+        let callee = callee.map(str::to_string);
+        let method = method.map(str::to_string);
+        self.sinks.iter().filter(move |s| {
+            callee
+                .as_deref()
+                .is_some_and(|c| s.callees.iter().any(|x| x == c))
+                || method
+                    .as_deref()
+                    .is_some_and(|m| s.methods.iter().any(|x| x == m))
+        })
+    }
+
+    /// The source kind of a resolved dotted path, if it is (under) a source.
+    pub fn source_for_path(&self, path: &str) -> Option<&SourceSpec> {
+        self.sources.iter().find(|s| {
+            s.names.iter().any(|n| {
+                path == n
+                    || (path.starts_with(n.as_str())
+                        && path[n.len()..].starts_with(['.', '[', '(']))
+            })
+        })
+    }
+
+    /// The source kind of a method call's result.
+    pub fn source_for_method(&self, method: &str) -> Option<&SourceSpec> {
+        self.sources
+            .iter()
+            .find(|s| s.methods.iter().any(|m| m == method))
+    }
+
+    /// The sink kinds a call sanitises, if it is a sanitiser.
+    pub fn sanitizes(&self, callee: Option<&str>, method: Option<&str>) -> Option<&[String]> {
+        self.sanitizers
+            .iter()
+            .find(|s| {
+                callee.is_some_and(|c| s.callees.iter().any(|x| x == c))
+                    || method.is_some_and(|m| s.methods.iter().any(|x| x == m))
+            })
+            .map(|s| s.kinds.as_slice())
+    }
+
+    /// Whether a call passes the taint of its inputs to its result.
+    pub fn propagates(&self, callee: Option<&str>, method: Option<&str>) -> bool {
+        self.propagators.iter().any(|s| {
+            callee.is_some_and(|c| s.callees.iter().any(|x| x == c))
+                || method.is_some_and(|m| s.methods.iter().any(|x| x == m))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_specs_load() {
+        let spec = FlowSpec::builtin();
+        assert!(!spec.python.sinks.is_empty());
+        assert!(!spec.javascript.sinks.is_empty());
+    }
+
+    #[test]
+    fn bad_spec_is_a_clear_error() {
+        let mut spec = FlowSpec::default();
+        let err = spec
+            .add(
+                "team.toml",
+                "language = \"python\"\n[[sink]]\nkind = \"sqll\"\ncallees = [\"db.q\"]\n",
+            )
+            .unwrap_err();
+        assert!(err.contains("sink kind `sqll`"), "{err}");
+        let err = spec
+            .add(
+                "team.toml",
+                "language = \"python\"\n[[sink]]\nkind = \"sql\"\ncalees = [\"db.q\"]\n",
+            )
+            .unwrap_err();
+        assert!(err.contains("calees"), "{err}");
+    }
+
+    #[test]
+    fn a_spec_without_guards_or_exits_still_loads() {
+        let mut spec = FlowSpec::default();
+        spec.add(
+            "old.toml",
+            "language = \"python\"\n[[sink]]\nkind = \"sql\"\nmethods = [\"execute\"]\n",
+        )
+        .unwrap();
+        assert!(spec.python.guards.is_empty() && spec.python.exits.is_empty());
+    }
+
+    #[test]
+    fn guards_and_exits_load_and_are_checked() {
+        let spec = FlowSpec::builtin();
+        let py = spec.for_language("python").unwrap();
+        assert!(py.guards.iter().any(|g| g.kind == GuardKind::Host
+            && g.parsers.iter().any(|p| p == "urllib.parse.urlparse")
+            && g.protects.iter().any(|k| k == "ssrf")));
+        assert!(
+            py.exits
+                .iter()
+                .any(|e| e.callees.iter().any(|c| c == "flask.abort"))
+        );
+        assert!(
+            spec.for_language("typescript")
+                .unwrap()
+                .guards
+                .iter()
+                .any(|g| g.kind == GuardKind::Regex)
+        );
+        assert!(py.containers.constructors.iter().any(|c| c == "__init__"));
+        let js = spec.for_language("javascript").unwrap();
+        assert!(js.containers.append.iter().any(|c| c == "push"));
+        let mut spec = FlowSpec::default();
+        let err = spec
+            .add(
+                "team.toml",
+                "language = \"python\"\n[[guard]]\nkind = \"regex\"\ncallees = [\"v.ok\"]\nprotects = [\"sqll\"]\n",
+            )
+            .unwrap_err();
+        assert!(err.contains("guard protects `sqll`"), "{err}");
+        let err = spec
+            .add(
+                "team.toml",
+                "language = \"python\"\n[[guard]]\nkind = \"lenght\"\nprotects = [\"*\"]\n",
+            )
+            .unwrap_err();
+        assert!(err.contains("lenght"), "{err}");
+    }
+
+    #[test]
+    fn star_patterns_match_on_segment_boundaries() {
+        assert!(name_matches(
+            "*.chat.completions.create",
+            "openai.OpenAI().chat.completions.create"
+        ));
+        assert!(!name_matches(
+            "*.chat.completions.create",
+            "xchat.completions.create"
+        ));
+        assert!(source_matches(
+            "flask.request.args",
+            "flask.request.args.get()"
+        ));
+        assert!(!source_matches("flask.request.args", "flask.request.argsx"));
+        assert!(source_matches(
+            "*.chat.completions.create()",
+            "openai.OpenAI().chat.completions.create().choices[]"
+        ));
+    }
+}

@@ -1,0 +1,2406 @@
+//! The analysis itself: module rounds, the per-function fixpoint over the
+//! control-flow graph, expression evaluation, branch refinement by guards,
+//! and sink and summary bookkeeping. See the crate documentation for the
+//! model.
+
+use crate::catalogue::{
+    FlowSpecFile, GuardKind, GuardSpec, SINK_KINDS, SinkSpec, name_matches, source_matches,
+};
+use crate::value::{ALL_KINDS, K, Kinds, Value};
+use crate::{
+    ArgRef, Externals, FnSummary, ModuleResult, Options, ParamSink, SinkHit, Source, Step,
+    Truncation, Verdict, Via,
+};
+use bw_ir::cfg::Cfg;
+use bw_ir::{
+    ArgKind, BinOp, BlockId, ClassId, CompClause, Const, Elem, Entry, Expr, ExprId, FuncId,
+    Function, LogicOp, Module, Pattern, SeqKind, Span, Stmt, Sym, TemplatePart, Terminator, UnOp,
+};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::rc::Rc;
+
+mod fold;
+mod guards;
+mod state;
+
+use fold::{fold_binary, fold_compare};
+use state::{Ap, Key, MAX_KEYS, Root, State};
+
+/// Segments of a dotted path resolved (catalogue names are a few long).
+const PATH_DEPTH: usize = 40;
+/// Indices a list keeps per element; longer literals are kept whole.
+const MAX_INDICES: usize = 64;
+
+fn kind_bit(kind: &str) -> Kinds {
+    if kind == "*" {
+        return ALL_KINDS;
+    }
+    SINK_KINDS
+        .iter()
+        .position(|k| *k == kind)
+        .map_or(0, |i| 1 << i)
+}
+
+fn kinds_mask(kinds: &[String]) -> Kinds {
+    kinds.iter().fold(0, |m, k| m | kind_bit(k))
+}
+
+fn mask_kinds(mask: Kinds) -> Vec<String> {
+    if mask == ALL_KINDS {
+        return vec!["*".into()];
+    }
+    SINK_KINDS
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| mask & (1 << i) != 0)
+        .map(|(_, k)| k.to_string())
+        .collect()
+}
+
+fn verdict(v: &Value, bit: Kinds) -> Verdict {
+    if v.is_constant() || v.clean & bit == bit {
+        Verdict::Safe
+    } else if !v.sources.is_empty() {
+        Verdict::Confirmed
+    } else if v.params != 0 {
+        Verdict::FromParams
+    } else {
+        Verdict::Unknown
+    }
+}
+
+/// The catalogue, with what the engine looks up often precomputed.
+struct Cat<'c> {
+    spec: &'c FlowSpecFile,
+    /// First segments of source names: a path holding none is no source.
+    source_heads: HashSet<&'c str>,
+}
+
+impl<'c> Cat<'c> {
+    fn new(spec: &'c FlowSpecFile) -> Cat<'c> {
+        let source_heads = spec
+            .sources
+            .iter()
+            .flat_map(|s| s.names.iter())
+            .filter_map(|n| {
+                n.trim_start_matches("*.")
+                    .split(['.', '(', '['])
+                    .next()
+                    .filter(|h| !h.is_empty())
+            })
+            .collect();
+        Cat { spec, source_heads }
+    }
+
+    fn source_kind(&self, path: &str) -> Option<&'c str> {
+        let head = |seg: &str| {
+            self.source_heads
+                .contains(seg.split(['[', '(']).next().unwrap_or(seg))
+        };
+        if !path.split('.').any(head) {
+            return None;
+        }
+        self.spec
+            .sources
+            .iter()
+            .find(|s| s.names.iter().any(|n| source_matches(n, path)))
+            .map(|s| s.kind.as_str())
+    }
+
+    fn method_source(&self, method: &str) -> Option<&'c str> {
+        self.spec
+            .sources
+            .iter()
+            .find(|s| s.methods.iter().any(|m| m == method))
+            .map(|s| s.kind.as_str())
+    }
+
+    fn matches(callees: &[String], methods: &[String], path: &str, method: Option<&str>) -> bool {
+        (!path.is_empty() && callees.iter().any(|c| name_matches(c, path)))
+            || method.is_some_and(|m| methods.iter().any(|x| x == m))
+    }
+
+    fn sanitiser(&self, path: &str, method: Option<&str>) -> Option<Kinds> {
+        self.spec
+            .sanitizers
+            .iter()
+            .find(|s| Self::matches(&s.callees, &s.methods, path, method))
+            .map(|s| kinds_mask(&s.kinds))
+    }
+
+    fn propagates(&self, path: &str, method: Option<&str>) -> bool {
+        self.spec
+            .propagators
+            .iter()
+            .any(|s| Self::matches(&s.callees, &s.methods, path, method))
+    }
+
+    fn exits(&self, path: &str, method: Option<&str>) -> bool {
+        self.spec
+            .exits
+            .iter()
+            .any(|s| Self::matches(&s.callees, &s.methods, path, method))
+    }
+
+    fn sinks(&self, path: &str, method: Option<&str>) -> impl Iterator<Item = &'c SinkSpec> {
+        let path = path.to_string();
+        let method = method.map(str::to_string);
+        self.spec
+            .sinks
+            .iter()
+            .filter(move |s| Self::matches(&s.callees, &s.methods, &path, method.as_deref()))
+    }
+
+    fn guards(&self, kind: GuardKind) -> impl Iterator<Item = &'c GuardSpec> {
+        self.spec.guards.iter().filter(move |g| g.kind == kind)
+    }
+
+    fn is_parser(&self, path: &str) -> bool {
+        self.guards(GuardKind::Host)
+            .any(|g| g.parsers.iter().any(|p| name_matches(p, path)))
+    }
+}
+
+/// What the module's functions know of each other, settled over rounds.
+#[derive(Clone, PartialEq, Default)]
+struct Shared {
+    summaries: Vec<Option<FnSummary>>,
+    /// Values of free variables of each function, from where its enclosing
+    /// function made it.
+    env: Vec<BTreeMap<Sym, Value>>,
+    /// What callers pass a function given as a callback.
+    seeds: Vec<Option<Value>>,
+    /// The module's globals at the end of its top-level code.
+    globals: BTreeMap<Sym, Value>,
+    /// Per class, the join of what its methods store on the receiver.
+    fields: BTreeMap<(ClassId, Rc<str>), Value>,
+}
+
+impl Shared {
+    /// Nothing known yet of `n` functions.
+    fn new(n: usize) -> Shared {
+        Shared {
+            summaries: vec![None; n],
+            env: vec![BTreeMap::new(); n],
+            seeds: vec![None; n],
+            globals: BTreeMap::new(),
+            fields: BTreeMap::new(),
+        }
+    }
+}
+
+/// Facts of the module's shape, computed once.
+struct Shape {
+    /// Top-level function bindings (`def f`, `f = lambda …`).
+    toplevel: BTreeMap<Sym, FuncId>,
+    classes: BTreeMap<Sym, ClassId>,
+    /// Free names read by each function (and its nested functions).
+    free: Vec<BTreeSet<Sym>>,
+}
+
+/// What one function's analysis leaves for the module.
+#[derive(Default)]
+struct FnOut {
+    hits: BTreeMap<(ExprId, u32), SinkHit>,
+    ret: Option<Value>,
+    exit_state: Option<State>,
+    field_writes: BTreeMap<Rc<str>, Value>,
+    env: Vec<(FuncId, Sym, Value)>,
+    seeds: Vec<(FuncId, Value)>,
+    truncated: Vec<Truncation>,
+    /// Functions of this module whose summaries it applied.
+    callees: BTreeSet<FuncId>,
+}
+
+pub(crate) fn analyse(
+    m: &Module,
+    spec: &FlowSpecFile,
+    opts: &Options,
+    ext: &Externals,
+) -> ModuleResult {
+    let cat = Cat::new(spec);
+    let shape = shape(m);
+    let n = m.functions.len();
+    let mut shared = Shared::new(n);
+    let mut outs: Vec<FnOut> = (0..n).map(|_| FnOut::default()).collect();
+    let mut truncated = Vec::new();
+    let mut settled = false;
+    // Round one analyses every function; later rounds only those whose
+    // inputs changed (a callee's summary, their closure environment or
+    // callback seeds, their class's fields, the globals).
+    let mut dirty = vec![true; n];
+    let mut analysed = 0u32;
+    for _ in 0..opts.max_rounds.max(1) {
+        for (i, out) in outs.iter_mut().enumerate() {
+            if !dirty[i] {
+                continue;
+            }
+            let mut fx = Fx::new(m, &cat, opts, ext, &shape, &shared, FuncId(i as u32));
+            fx.run();
+            *out = fx.out;
+            analysed += 1;
+        }
+        let next = settle(m, &outs);
+        if next == shared {
+            settled = true;
+            break;
+        }
+        let changed_summary: Vec<bool> = (0..n)
+            .map(|i| next.summaries[i] != shared.summaries[i])
+            .collect();
+        let globals_changed = next.globals != shared.globals;
+        let changed_classes: BTreeSet<ClassId> = next
+            .fields
+            .iter()
+            .filter(|(k, v)| shared.fields.get(*k) != Some(*v))
+            .map(|(k, _)| k.0)
+            .chain(
+                shared
+                    .fields
+                    .keys()
+                    .filter(|k| !next.fields.contains_key(*k))
+                    .map(|k| k.0),
+            )
+            .collect();
+        for (i, d) in dirty.iter_mut().enumerate() {
+            let func = m.func(FuncId(i as u32));
+            *d = next.env[i] != shared.env[i]
+                || next.seeds[i] != shared.seeds[i]
+                || (i != 0 && globals_changed)
+                || func.class.is_some_and(|c| changed_classes.contains(&c))
+                || outs[i].callees.iter().any(|g| changed_summary[g.index()]);
+        }
+        shared = next;
+    }
+    if !settled {
+        truncated.push(Truncation {
+            function: "<module>".into(),
+            span: Span::default(),
+            reason: format!(
+                "function summaries still changing after {} rounds",
+                opts.max_rounds.max(1)
+            ),
+        });
+    }
+    let mut hits = Vec::new();
+    let mut summaries = Vec::with_capacity(n);
+    for (i, out) in outs.into_iter().enumerate() {
+        summaries.push(
+            shared.summaries[i]
+                .clone()
+                .unwrap_or_else(|| summary_of(m, FuncId(i as u32), &out)),
+        );
+        hits.extend(out.hits.into_values());
+        truncated.extend(out.truncated);
+    }
+    hits.sort_by(|a, b| {
+        (a.span.start, a.span.line, &a.kind, &a.callee).cmp(&(
+            b.span.start,
+            b.span.line,
+            &b.kind,
+            &b.callee,
+        ))
+    });
+    let mut exports = BTreeMap::new();
+    for (s, f) in &shape.toplevel {
+        exports.insert(m.name(*s).to_string(), f.0);
+    }
+    for e in &m.exports {
+        if let Some(f) = shape.toplevel.get(&e.local) {
+            exports.insert(e.name.clone(), f.0);
+        }
+    }
+    ModuleResult {
+        module: m.id.clone(),
+        path: m.path.clone(),
+        hits,
+        summaries,
+        exports,
+        truncated,
+        analysed,
+        link_rounds: 0,
+    }
+}
+
+/// The shared knowledge the next round starts from.
+fn settle(m: &Module, outs: &[FnOut]) -> Shared {
+    let n = m.functions.len();
+    let mut next = Shared::new(n);
+    for (i, out) in outs.iter().enumerate() {
+        let f = FuncId(i as u32);
+        next.summaries[i] = Some(summary_of(m, f, out));
+        for (g, s, v) in &out.env {
+            next.env[g.index()]
+                .entry(*s)
+                .and_modify(|x| x.join(v))
+                .or_insert_with(|| v.clone());
+        }
+        for (g, v) in &out.seeds {
+            match &mut next.seeds[g.index()] {
+                Some(x) => x.join(v),
+                slot => *slot = Some(v.clone()),
+            }
+        }
+        if let Some(c) = m.func(f).class {
+            for (name, v) in &out.field_writes {
+                // The writer's parameters mean nothing to another method:
+                // what they carry is of unknown origin there.
+                let mut v = v.clone();
+                if v.params != 0 {
+                    v.params = 0;
+                    v.unknown = true;
+                }
+                next.fields
+                    .entry((c, name.clone()))
+                    .and_modify(|x| x.join(&v))
+                    .or_insert(v);
+            }
+        }
+    }
+    if let Some(st) = &outs.first().and_then(|o| o.exit_state.as_ref()) {
+        st.each(|ap, v| {
+            if let (Root::Var(s), true) = (&ap.root, ap.keys.is_empty()) {
+                next.globals.insert(*s, v.clone());
+            }
+        });
+    }
+    next
+}
+
+fn summary_of(m: &Module, f: FuncId, out: &FnOut) -> FnSummary {
+    let func = m.func(f);
+    let ret = out.ret.clone().unwrap_or_default();
+    let mut param_to_sink = Vec::new();
+    for h in out.hits.values() {
+        if h.verdict == Verdict::Safe {
+            continue;
+        }
+        for p in &h.params {
+            let (path, span, callee) = match &h.via {
+                Some(v) => (v.path.clone(), v.span, h.callee.clone()),
+                None => (m.path.clone(), h.span, h.callee.clone()),
+            };
+            param_to_sink.push(ParamSink {
+                param: *p,
+                kind: h.kind.clone(),
+                callee,
+                path,
+                span,
+            });
+        }
+    }
+    let mut param_to_field = Vec::new();
+    for (name, v) in &out.field_writes {
+        for p in v.param_list() {
+            param_to_field.push((p, name.to_string()));
+        }
+    }
+    FnSummary {
+        qualified: func.qualified.clone(),
+        params: func
+            .params
+            .iter()
+            .map(|p| match &p.pattern {
+                Pattern::Name(s) => Some(m.name(*s).to_string()),
+                Pattern::Default(inner, _) => match &**inner {
+                    Pattern::Name(s) => Some(m.name(*s).to_string()),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect(),
+        param_to_return: ret.param_list(),
+        source_to_return: ret.sources.iter().map(|s| (**s).clone()).collect(),
+        return_unknown: ret.unknown,
+        return_clean: if ret.is_constant() {
+            Vec::new()
+        } else {
+            mask_kinds(ret.clean)
+        },
+        return_ty: ret.ty.as_deref().map(str::to_string),
+        param_to_sink,
+        param_to_field,
+        return_func: ret.func.map(|g| g.0),
+    }
+}
+
+// ---------------------------------------------------------------- shape
+
+fn shape(m: &Module) -> Shape {
+    let mut toplevel = BTreeMap::new();
+    let mut classes = BTreeMap::new();
+    if let Some(f0) = m.functions.first() {
+        for b in &f0.blocks {
+            for (s, _) in &b.stmts {
+                if let Stmt::Assign {
+                    target: Pattern::Name(n),
+                    value,
+                } = s
+                {
+                    match m.expr(*value) {
+                        Expr::Func(g) => {
+                            toplevel.insert(*n, *g);
+                        }
+                        Expr::Class(c) => {
+                            classes.insert(*n, *c);
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+    for (i, f) in m.functions.iter().enumerate() {
+        if f.parent == Some(FuncId::MODULE)
+            && f.class.is_none()
+            && f.kind != bw_ir::FuncKind::Lambda
+        {
+            toplevel.entry(f.name).or_insert(FuncId(i as u32));
+        }
+    }
+    for (i, c) in m.classes.iter().enumerate() {
+        classes.entry(c.name).or_insert(ClassId(i as u32));
+    }
+    // Free names, children before parents (a nested function is created
+    // after the one enclosing it, so descending order sees it first).
+    let n = m.functions.len();
+    let mut free: Vec<BTreeSet<Sym>> = vec![BTreeSet::new(); n];
+    for i in (0..n).rev() {
+        let f = &m.functions[i];
+        let (reads, locals) = names_of(m, f);
+        let mut fr: BTreeSet<Sym> = reads.difference(&locals).copied().collect();
+        let inner = std::mem::take(&mut free[i]);
+        fr.extend(inner.difference(&locals).copied());
+        if let Some(r) = f.receiver {
+            fr.remove(&r);
+        }
+        if let Some(p) = f.parent
+            && p.index() < i
+        {
+            let parent = &mut free[p.index()];
+            parent.extend(fr.iter().copied());
+        }
+        free[i] = fr;
+    }
+    Shape {
+        toplevel,
+        classes,
+        free,
+    }
+}
+
+/// The names a function reads and the names it binds.
+fn names_of(m: &Module, f: &Function) -> (BTreeSet<Sym>, BTreeSet<Sym>) {
+    let mut reads = BTreeSet::new();
+    let mut locals = BTreeSet::new();
+    let mut stack: Vec<ExprId> = Vec::new();
+    let mut pats: Vec<&Pattern> = Vec::new();
+    for p in &f.params {
+        pats.push(&p.pattern);
+    }
+    for b in &f.blocks {
+        for (s, _) in &b.stmts {
+            match s {
+                Stmt::Assign { target, value } | Stmt::AugAssign { target, value, .. } => {
+                    pats.push(target);
+                    stack.push(*value);
+                }
+                Stmt::Eval(e) => stack.push(*e),
+                Stmt::Iterate { target, iter, .. } => {
+                    pats.push(target);
+                    stack.push(*iter);
+                }
+                Stmt::Catch { target, types } => {
+                    if let Some(t) = target {
+                        pats.push(t);
+                    }
+                    stack.extend(types.iter().copied());
+                }
+                Stmt::Delete(p) => pats.push(p),
+            }
+        }
+        match &b.term {
+            Terminator::Branch { cond, .. } => stack.push(*cond),
+            Terminator::Switch { on, cases, .. } => {
+                stack.push(*on);
+                stack.extend(cases.iter().map(|c| c.0));
+            }
+            Terminator::Return(Some(e)) | Terminator::Throw(Some(e)) => stack.push(*e),
+            _ => {}
+        }
+    }
+    while let Some(p) = pats.pop() {
+        match p {
+            Pattern::Name(s) => {
+                locals.insert(*s);
+            }
+            Pattern::Field { obj, .. } => stack.push(*obj),
+            Pattern::Index { obj, index } => {
+                stack.push(*obj);
+                stack.push(*index);
+            }
+            Pattern::Seq { items, rest } => {
+                pats.extend(items.iter());
+                if let Some(r) = rest {
+                    pats.push(r);
+                }
+            }
+            Pattern::Object { props, rest } => {
+                pats.extend(props.iter().map(|p| &p.1));
+                if let Some(r) = rest {
+                    pats.push(r);
+                }
+            }
+            Pattern::Default(p, d) => {
+                pats.push(p);
+                stack.push(*d);
+            }
+            Pattern::Ignore => {}
+        }
+    }
+    let mut seen = HashSet::new();
+    while let Some(e) = stack.pop() {
+        if !seen.insert(e) {
+            continue;
+        }
+        match m.expr(e) {
+            Expr::Name(s) => {
+                reads.insert(*s);
+            }
+            Expr::Field { obj, .. } => stack.push(*obj),
+            Expr::Index { obj, index } => {
+                stack.push(*obj);
+                stack.push(*index);
+            }
+            Expr::Call { callee, args, .. } => {
+                stack.push(*callee);
+                stack.extend(args.iter().map(|a| a.value));
+            }
+            Expr::Binary(_, a, b) | Expr::Compare(_, a, b) | Expr::Logical(_, a, b) => {
+                stack.push(*a);
+                stack.push(*b);
+            }
+            Expr::Unary(_, a) | Expr::Await(a) | Expr::Yield(Some(a)) => stack.push(*a),
+            Expr::Cond { test, then, other } => stack.extend([*test, *then, *other]),
+            Expr::Template(parts) => stack.extend(parts.iter().filter_map(|p| match p {
+                TemplatePart::Expr(e) => Some(*e),
+                TemplatePart::Text(_) => None,
+            })),
+            Expr::Seq(_, elems) => stack.extend(elems.iter().map(|x| match x {
+                Elem::Item(e) | Elem::Spread(e) => *e,
+            })),
+            Expr::Dict(entries) => {
+                for en in entries {
+                    match en {
+                        Entry::Pair(k, v) => stack.extend([*k, *v]),
+                        Entry::Spread(v) => stack.push(*v),
+                    }
+                }
+            }
+            Expr::Comprehension { elt, clauses, .. } => {
+                stack.push(*elt);
+                for c in clauses {
+                    match c {
+                        CompClause::For { target, iter } => {
+                            stack.push(*iter);
+                            let mut ps = vec![target];
+                            while let Some(p) = ps.pop() {
+                                match p {
+                                    Pattern::Name(s) => {
+                                        locals.insert(*s);
+                                    }
+                                    Pattern::Seq { items, .. } => ps.extend(items.iter()),
+                                    _ => {}
+                                }
+                            }
+                        }
+                        CompClause::If(e) => stack.push(*e),
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    (reads, locals)
+}
+
+// ---------------------------------------------------------------- one function
+
+/// What a container method does (named by the catalogue's `[containers]`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Op {
+    Append,
+    Pop,
+    Shift,
+    Get,
+}
+
+/// A call's callee, resolved to something with a summary.
+enum Target {
+    Local(FuncId),
+    External(String, String),
+    Class(ClassId),
+}
+
+struct Fx<'a> {
+    m: &'a Module,
+    cat: &'a Cat<'a>,
+    opts: &'a Options,
+    ext: &'a Externals,
+    shape: &'a Shape,
+    shared: &'a Shared,
+    f: FuncId,
+    func: &'a Function,
+    out: FnOut,
+    /// A never-returning call ran in the statement just evaluated.
+    exited: bool,
+    /// Fields a constructor call stores on the object it makes (taken by
+    /// the assignment of its result).
+    pending_fields: Vec<(Key, Value)>,
+    /// What each variable holding a parsed URL parsed (`u = urlparse(url)`).
+    parsed: BTreeMap<Ap, Ap>,
+    depth_noted: bool,
+}
+
+impl<'a> Fx<'a> {
+    fn new(
+        m: &'a Module,
+        cat: &'a Cat<'a>,
+        opts: &'a Options,
+        ext: &'a Externals,
+        shape: &'a Shape,
+        shared: &'a Shared,
+        f: FuncId,
+    ) -> Fx<'a> {
+        Fx {
+            m,
+            cat,
+            opts,
+            ext,
+            shape,
+            shared,
+            f,
+            func: m.func(f),
+            out: FnOut::default(),
+            exited: false,
+            pending_fields: Vec::new(),
+            parsed: BTreeMap::new(),
+            depth_noted: false,
+        }
+    }
+
+    fn note(&mut self, span: Span, reason: String) {
+        self.out.truncated.push(Truncation {
+            function: self.func.qualified.clone(),
+            span,
+            reason,
+        });
+    }
+
+    fn step(&self, span: Span, label: String) -> Step {
+        Step {
+            path: self.m.path.clone(),
+            span,
+            label,
+        }
+    }
+
+    // ------------------------------------------------------------ fixpoint
+
+    fn run(&mut self) {
+        let cfg = Cfg::new(self.func);
+        let n = self.func.blocks.len();
+        if n == 0 {
+            return;
+        }
+        let mut ins: Vec<Option<State>> = vec![None; n];
+        ins[0] = Some(self.entry_state());
+        let mut work: BTreeSet<u32> = BTreeSet::new();
+        work.insert(0);
+        let mut visits = vec![0u32; n];
+        while let Some(o) = work.pop_first() {
+            let b = cfg.rpo[o as usize];
+            visits[b.index()] += 1;
+            if visits[b.index()] > self.opts.max_block_visits {
+                let span = self.func.blocks[b.index()].term_span;
+                self.note(
+                    span,
+                    format!(
+                        "fixpoint cut short: a block was visited {} times",
+                        self.opts.max_block_visits
+                    ),
+                );
+                break;
+            }
+            let Some(entry) = ins[b.index()].clone() else {
+                continue;
+            };
+            let block = &self.func.blocks[b.index()];
+            let (mut st, entry) = if block.handler.is_some() {
+                (entry.clone(), Some(entry))
+            } else {
+                (entry, None)
+            };
+            self.exited = false;
+            for (s, span) in &block.stmts {
+                self.stmt(s, *span, &mut st);
+                if self.exited {
+                    break;
+                }
+            }
+            let mut edges: Vec<(BlockId, State)> = Vec::new();
+            if let (Some(h), Some(entry)) = (block.handler, entry) {
+                let mut hs = entry;
+                self.join_into(&mut hs, &st);
+                edges.push((h, hs));
+            }
+            if !self.exited {
+                match &block.term {
+                    Terminator::Goto(t) => edges.push((*t, st)),
+                    Terminator::Branch { cond, then, other } => {
+                        let c = self.eval(*cond, &mut st, 0);
+                        match c.konst.as_ref().filter(|_| c.is_constant()) {
+                            Some(k) if k.truthy() => edges.push((*then, st)),
+                            Some(_) => edges.push((*other, st)),
+                            None => {
+                                let mut ts = st.clone();
+                                self.refine(*cond, true, &mut ts, 0);
+                                self.refine(*cond, false, &mut st, 0);
+                                edges.push((*then, ts));
+                                edges.push((*other, st));
+                            }
+                        }
+                    }
+                    Terminator::Switch { on, cases, default } => {
+                        let sel = self.eval(*on, &mut st, 0);
+                        let sel_k = sel.konst.clone().filter(|_| sel.is_constant());
+                        // With a constant selector, the first case equal to it
+                        // runs and nothing after it (nor the default) does.
+                        let mut taken = false;
+                        for (c, t) in cases {
+                            let cv = self.eval(*c, &mut st, 0);
+                            let ck = cv.konst.clone().filter(|_| cv.is_constant());
+                            if taken {
+                                continue;
+                            }
+                            match (&sel_k, ck) {
+                                (Some(s), Some(k)) if *s == k => {
+                                    taken = true;
+                                    edges.push((*t, st.clone()));
+                                }
+                                (Some(_), Some(_)) => {}
+                                (_, ck) => {
+                                    let mut cs = st.clone();
+                                    if let (Some(k), Some(ap)) = (ck, self.access(*on, &st)) {
+                                        cs.insert(ap, Value::konst(Some(k)));
+                                    }
+                                    edges.push((*t, cs));
+                                }
+                            }
+                        }
+                        if !taken {
+                            edges.push((*default, st));
+                        }
+                    }
+                    Terminator::Return(e) => {
+                        let v = match e {
+                            Some(e) => self.eval(*e, &mut st, 0),
+                            None => Value::default(),
+                        };
+                        match &mut self.out.ret {
+                            Some(r) => r.join(&v),
+                            slot => *slot = Some(v),
+                        }
+                        if self.f == FuncId::MODULE {
+                            let joined = match self.out.exit_state.take() {
+                                Some(mut old) => {
+                                    self.join_into(&mut old, &st);
+                                    old
+                                }
+                                None => st,
+                            };
+                            self.out.exit_state = Some(joined);
+                        }
+                    }
+                    Terminator::Throw(e) => {
+                        if let Some(e) = e {
+                            self.eval(*e, &mut st, 0);
+                        }
+                    }
+                    Terminator::Unreachable => {}
+                }
+            }
+            for (t, s) in edges {
+                let changed = match &mut ins[t.index()] {
+                    slot @ None => {
+                        *slot = Some(s);
+                        true
+                    }
+                    Some(old) => self.join_into(old, &s),
+                };
+                if changed && cfg.reachable(t) {
+                    work.insert(cfg.order[t.index()]);
+                }
+            }
+        }
+    }
+
+    /// Join `b` into `a`: a path missing on one side takes that side's
+    /// fallback (its base, the enclosing scope, the globals). Returns
+    /// whether `a` changed. States sharing a base join only their writes.
+    fn join_into(&self, a: &mut State, b: &State) -> bool {
+        let keys: Vec<Ap> = if Rc::ptr_eq(&a.base, &b.base) {
+            let mut ks: Vec<Ap> = a.delta.keys().chain(b.delta.keys()).cloned().collect();
+            ks.sort();
+            ks.dedup();
+            ks
+        } else {
+            let mut ks = Vec::new();
+            a.each(|k, _| ks.push(k.clone()));
+            b.each(|k, _| ks.push(k.clone()));
+            ks.sort();
+            ks.dedup();
+            ks
+        };
+        let mut changed = false;
+        for k in keys {
+            let joined = match (a.get(&k), b.get(&k)) {
+                (Some(x), Some(y)) => {
+                    if x == y {
+                        continue;
+                    }
+                    x.clone().joined(y)
+                }
+                (Some(x), None) => x.clone().joined(&self.lookup(b, &k)),
+                (None, Some(y)) => self.lookup(a, &k).joined(y),
+                (None, None) => continue,
+            };
+            if a.get(&k) != Some(&joined) {
+                changed = true;
+                a.insert(k, joined);
+            }
+        }
+        changed
+    }
+
+    fn entry_state(&mut self) -> State {
+        let mut st = State::default();
+        let seed = self.shared.seeds[self.f.index()].clone();
+        let params = self.func.params.clone();
+        for (i, p) in params.iter().enumerate() {
+            let mut v = Value::param(i as u32);
+            for s in self
+                .opts
+                .params
+                .iter()
+                .filter(|s| s.func == self.f && s.param == i as u32)
+            {
+                if let Some(kind) = &s.source {
+                    let label = match &p.pattern {
+                        Pattern::Name(n) => self.m.name(*n).to_string(),
+                        _ => format!("parameter {i}"),
+                    };
+                    v.join(&Value::source(Source {
+                        kind: kind.clone(),
+                        path: self.m.path.clone(),
+                        span: p.span,
+                        label,
+                    }));
+                }
+                if let Some(ty) = &s.ty {
+                    v.ty = Some(Rc::from(ty.as_str()));
+                }
+            }
+            if let Some(sd) = &seed {
+                v.join(&sd.taint_only());
+            }
+            if let Some(d) = p.default {
+                let dv = self.eval(d, &mut st, 0);
+                v.join(&dv);
+            }
+            self.bind(&p.pattern, v, None, &mut st, p.span);
+        }
+        st
+    }
+
+    // ------------------------------------------------------------ paths
+
+    /// The class of the method being analysed, as a path (`app.Repo()`).
+    fn class_ty(&self, c: ClassId) -> Rc<str> {
+        Rc::from(format!("{}.{}()", self.m.id, self.m.class(c).qualified).as_str())
+    }
+
+    fn class_of_ty(&self, ty: &str) -> Option<ClassId> {
+        let rest = ty.strip_prefix(self.m.id.as_str())?.strip_prefix('.')?;
+        let q = rest.strip_suffix("()")?;
+        self.m
+            .classes
+            .iter()
+            .position(|c| c.qualified == q)
+            .map(|i| ClassId(i as u32))
+    }
+
+    /// The value of a name nobody in this function has bound.
+    fn root_value(&self, root: &Root) -> Value {
+        match root {
+            Root::Recv => Value {
+                ty: self.func.class.map(|c| self.class_ty(c)),
+                ..Value::default()
+            },
+            Root::Var(s) => {
+                if let Some(v) = self.shared.env[self.f.index()].get(s) {
+                    return v.clone();
+                }
+                if self.f != FuncId::MODULE
+                    && let Some(v) = self.shared.globals.get(s)
+                {
+                    return v.clone();
+                }
+                // A reference: an import, a function, a class, a builtin.
+                Value {
+                    ty: Some(Rc::from(self.name_path(*s).as_str())),
+                    func: self.shape.toplevel.get(s).copied(),
+                    ..Value::default()
+                }
+            }
+        }
+    }
+
+    /// The dotted path a free name stands for.
+    fn name_path(&self, s: Sym) -> String {
+        if let Some(i) = self.m.import_of(s) {
+            return match &i.member {
+                Some(mem) => format!("{}.{mem}", i.module),
+                None => i.module.clone(),
+            };
+        }
+        if self.shape.toplevel.contains_key(&s) || self.shape.classes.contains_key(&s) {
+            return format!("{}.{}", self.m.id, self.m.name(s));
+        }
+        self.m.name(s).to_string()
+    }
+
+    /// The value at an access path (no descendants joined).
+    fn lookup(&self, st: &State, ap: &Ap) -> Value {
+        if let Some(v) = st.get(ap) {
+            return v.clone();
+        }
+        let Some((last, init)) = ap.keys.split_last() else {
+            return self.root_value(&ap.root);
+        };
+        if ap.root == Root::Recv
+            && init.is_empty()
+            && let (Some(c), Key::Str(name)) = (self.func.class, last)
+            && let Some(v) = self.shared.fields.get(&(c, name.clone()))
+        {
+            return v.clone();
+        }
+        let base = self.lookup(
+            st,
+            &Ap {
+                root: ap.root.clone(),
+                keys: init.to_vec(),
+            },
+        );
+        let mut v = base.taint_only();
+        v.ty = base.ty.as_ref().map(|t| {
+            Rc::from(match last {
+                Key::Str(s) => format!("{t}.{s}"),
+                Key::Int(_) => format!("{t}[]"),
+            })
+        });
+        v
+    }
+
+    /// The value at a path with everything stored below it joined in: the
+    /// object as a whole.
+    fn deep(&self, st: &State, ap: &Ap) -> Value {
+        let mut v = self.lookup(st, ap);
+        st.under(ap, |k, x| {
+            if k.keys.len() > ap.keys.len() {
+                let (konst, len, ty) = (v.konst.take(), v.len, v.ty.take());
+                v.join(&x.taint_only());
+                v.konst = konst;
+                v.len = len;
+                v.ty = ty;
+            }
+        });
+        v
+    }
+
+    fn kill(&self, st: &mut State, ap: &Ap) {
+        for k in st.keys_under(ap) {
+            st.remove(&k);
+        }
+    }
+
+    /// A constant key of an index expression (no side effects).
+    fn const_key(&self, e: ExprId, st: &State) -> Option<Key> {
+        match self.m.expr(e) {
+            Expr::Const(Const::Str(s)) => Some(Key::Str(Rc::from(&**s))),
+            Expr::Const(Const::Int(i)) => Some(Key::Int(*i)),
+            Expr::Unary(UnOp::Neg, x) => match self.m.expr(*x) {
+                Expr::Const(Const::Int(i)) => Some(Key::Int(-*i)),
+                _ => None,
+            },
+            Expr::Name(_) => {
+                let ap = self.access(e, st)?;
+                let v = self.lookup(st, &ap);
+                if !v.is_constant() {
+                    return None;
+                }
+                match v.konst? {
+                    K::Str(s) => Some(Key::Str(s)),
+                    K::Int(i) => Some(Key::Int(i)),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// The access path an expression names, if it is one.
+    fn access(&self, e: ExprId, st: &State) -> Option<Ap> {
+        let mut keys = Vec::new();
+        let mut cur = e;
+        for _ in 0..PATH_DEPTH {
+            match self.m.expr(cur) {
+                Expr::Name(s) => {
+                    let root = if Some(*s) == self.func.receiver {
+                        Root::Recv
+                    } else {
+                        Root::Var(*s)
+                    };
+                    keys.reverse();
+                    keys.truncate(MAX_KEYS);
+                    return Some(Ap { root, keys });
+                }
+                Expr::This => {
+                    keys.reverse();
+                    keys.truncate(MAX_KEYS);
+                    return Some(Ap {
+                        root: Root::Recv,
+                        keys,
+                    });
+                }
+                Expr::Field { obj, name, .. } => {
+                    keys.push(Key::Str(Rc::from(self.m.name(*name))));
+                    cur = *obj;
+                }
+                Expr::Index { obj, index } => {
+                    let mut k = self.const_key(*index, st)?;
+                    if let Key::Int(i) = k
+                        && i < 0
+                    {
+                        // `xs[-1]` with a known length
+                        let base = self.access(*obj, st)?;
+                        let len = self.lookup(st, &base).len?;
+                        k = Key::Int(i64::from(len) + i);
+                    }
+                    keys.push(k);
+                    cur = *obj;
+                }
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    /// Whether the object of a field or index read is a path whose value
+    /// already carries outside sources: reading from it derives from that
+    /// value (and keeps what guards proved of it), not from its path.
+    fn base_has_sources(&self, obj: ExprId, st: &State) -> bool {
+        self.access(obj, st)
+            .is_some_and(|ap| !self.lookup(st, &ap).sources.is_empty())
+    }
+
+    /// The resolved dotted path of an expression, through imports and the
+    /// paths values were made by.
+    fn path_of(&self, e: ExprId, st: &State) -> Option<String> {
+        self.path_within(e, st, 0)
+    }
+
+    fn path_within(&self, e: ExprId, st: &State, depth: usize) -> Option<String> {
+        if depth > PATH_DEPTH {
+            return None;
+        }
+        if matches!(
+            self.m.expr(e),
+            Expr::Name(_) | Expr::This | Expr::Field { .. }
+        ) && let Some(ap) = self.access(e, st)
+        {
+            let v = self.lookup(st, &ap);
+            if let Some(t) = &v.ty {
+                return Some(t.to_string());
+            }
+        }
+        match self.m.expr(e) {
+            Expr::Name(s) => Some(self.name_path(*s)),
+            Expr::This => Some("this".into()),
+            Expr::Field { obj, name, .. } => Some(format!(
+                "{}.{}",
+                self.path_within(*obj, st, depth + 1)?,
+                self.m.name(*name)
+            )),
+            Expr::Call { callee, .. } => {
+                Some(format!("{}()", self.path_within(*callee, st, depth + 1)?))
+            }
+            Expr::Index { obj, .. } => {
+                Some(format!("{}[]", self.path_within(*obj, st, depth + 1)?))
+            }
+            Expr::Await(x) => self.path_within(*x, st, depth + 1),
+            _ => None,
+        }
+    }
+
+    fn label(&self, e: ExprId, path: &str) -> String {
+        match self.m.expr(e) {
+            Expr::Call { callee, .. } => {
+                dotted(self.m, *callee).map_or_else(|| path.to_string(), |d| format!("{d}()"))
+            }
+            _ => dotted(self.m, e).unwrap_or_else(|| path.to_string()),
+        }
+    }
+
+    fn source_value(&self, kind: &str, e: ExprId, path: &str) -> Value {
+        let mut v = Value::source(Source {
+            kind: kind.to_string(),
+            path: self.m.path.clone(),
+            span: self.m.span(e),
+            label: self.label(e, path),
+        });
+        v.ty = Some(Rc::from(path));
+        v
+    }
+
+    // ------------------------------------------------------------ statements
+
+    fn stmt(&mut self, s: &Stmt, span: Span, st: &mut State) {
+        match s {
+            Stmt::Assign { target, value } => {
+                self.pending_fields.clear();
+                let v = self.eval(*value, st, 0);
+                let pending = std::mem::take(&mut self.pending_fields);
+                if let Some(parsed) = self.parsed_arg(*value, st)
+                    && let Some(ap) = self.pattern_access(target, st)
+                {
+                    self.parsed.insert(ap, parsed);
+                }
+                self.bind(target, v, Some(*value), st, span);
+                if let (Pattern::Name(_), false) = (target, pending.is_empty())
+                    && let Some(ap) = self.pattern_access(target, st)
+                {
+                    for (k, v) in pending {
+                        if let Some(c) = ap.child(k) {
+                            st.insert(c, v);
+                        }
+                    }
+                }
+            }
+            Stmt::AugAssign { target, op, value } => {
+                let cur = self.read_pattern(target, st);
+                let rhs = self.eval(*value, st, 0);
+                let mut v = fold_binary(*op, &cur, &rhs);
+                if let Some(ap) = self.pattern_access(target, st) {
+                    let name = self.ap_text(&ap);
+                    v.step(self.step(span, format!("appended to `{name}`")));
+                    self.kill(st, &ap);
+                    self.store(st, ap, v);
+                }
+            }
+            Stmt::Eval(e) => {
+                self.eval(*e, st, 0);
+            }
+            Stmt::Iterate { target, iter, .. } => {
+                let v = match self.access(*iter, st) {
+                    Some(ap) => self.deep(st, &ap),
+                    None => self.eval(*iter, st, 0),
+                };
+                let mut el = v.taint_only();
+                el.ty = v.ty.as_ref().map(|t| Rc::from(format!("{t}[]").as_str()));
+                self.bind(target, el, None, st, span);
+            }
+            Stmt::Catch { target, .. } => {
+                if let Some(t) = target {
+                    self.bind(t, Value::unknown(), None, st, span);
+                }
+            }
+            Stmt::Delete(p) => {
+                if let Some(ap) = self.pattern_access(p, st) {
+                    self.kill(st, &ap);
+                }
+            }
+        }
+    }
+
+    fn ap_text(&self, ap: &Ap) -> String {
+        let mut s = match &ap.root {
+            Root::Recv => self
+                .func
+                .receiver
+                .map_or("this".to_string(), |r| self.m.name(r).to_string()),
+            Root::Var(v) => self.m.name(*v).to_string(),
+        };
+        for k in &ap.keys {
+            match k {
+                Key::Str(x) => {
+                    s.push('.');
+                    s.push_str(x);
+                }
+                Key::Int(i) => s.push_str(&format!("[{i}]")),
+            }
+        }
+        s
+    }
+
+    fn pattern_access(&self, p: &Pattern, st: &State) -> Option<Ap> {
+        match p {
+            Pattern::Name(s) => Some(Ap {
+                root: if Some(*s) == self.func.receiver {
+                    Root::Recv
+                } else {
+                    Root::Var(*s)
+                },
+                keys: Vec::new(),
+            }),
+            Pattern::Field { obj, name } => self
+                .access(*obj, st)?
+                .child(Key::Str(Rc::from(self.m.name(*name)))),
+            Pattern::Index { obj, index } => {
+                let k = self.const_key(*index, st)?;
+                self.access(*obj, st)?.child(k)
+            }
+            _ => None,
+        }
+    }
+
+    fn read_pattern(&mut self, p: &Pattern, st: &mut State) -> Value {
+        match self.pattern_access(p, st) {
+            Some(ap) => self.deep(st, &ap),
+            None => match p {
+                Pattern::Field { obj, .. } | Pattern::Index { obj, .. } => {
+                    self.eval(*obj, st, 0).taint_only()
+                }
+                _ => Value::unknown(),
+            },
+        }
+    }
+
+    /// Store a value at a path, noting receiver fields for the class.
+    fn store(&mut self, st: &mut State, ap: Ap, v: Value) {
+        if ap.root == Root::Recv
+            && ap.keys.len() == 1
+            && let Key::Str(name) = &ap.keys[0]
+        {
+            self.out
+                .field_writes
+                .entry(name.clone())
+                .and_modify(|x| x.join(&v))
+                .or_insert_with(|| v.clone());
+        }
+        st.insert(ap, v);
+    }
+
+    /// Bind a pattern to a value. `src` is the expression the value came
+    /// from, when it is known (its per-key contents are copied).
+    fn bind(&mut self, p: &Pattern, mut v: Value, src: Option<ExprId>, st: &mut State, span: Span) {
+        match p {
+            Pattern::Name(_) | Pattern::Field { .. } | Pattern::Index { .. } => {
+                let Some(ap) = self.pattern_access(p, st) else {
+                    match p {
+                        // `obj[k] = v` with an unknown key: every entry may now be `v`.
+                        Pattern::Index { obj, index } => {
+                            self.eval(*index, st, 0);
+                            if let Some(base) = self.access(*obj, st) {
+                                self.weak_store(st, &base, &v);
+                            } else {
+                                self.eval(*obj, st, 0);
+                            }
+                        }
+                        Pattern::Field { obj, .. } => {
+                            self.eval(*obj, st, 0);
+                        }
+                        _ => {}
+                    }
+                    return;
+                };
+                let name = self.ap_text(&ap);
+                v.step(self.step(span, format!("assigned to `{name}`")));
+                let children = src.map(|e| self.children_of(e, st)).unwrap_or_default();
+                self.kill(st, &ap);
+                for (k, cv) in children {
+                    if let Some(c) = ap.child(k) {
+                        st.insert(c, cv);
+                    }
+                }
+                self.store(st, ap, v);
+            }
+            Pattern::Seq { items, rest } => {
+                let base = src.and_then(|e| self.access(e, st));
+                for (i, item) in items.iter().enumerate() {
+                    let el = match base.as_ref().and_then(|b| b.child(Key::Int(i as i64))) {
+                        Some(c) if st.contains_key(&c) => self.deep(st, &c),
+                        _ => v.taint_only(),
+                    };
+                    self.bind(item, el, None, st, span);
+                }
+                if let Some(r) = rest {
+                    self.bind(r, v.taint_only(), None, st, span);
+                }
+            }
+            Pattern::Object { props, rest } => {
+                let base = src.and_then(|e| self.access(e, st));
+                for (key, p) in props {
+                    let kname: Rc<str> = Rc::from(self.m.name(*key));
+                    let el = match base.as_ref().and_then(|b| b.child(Key::Str(kname.clone()))) {
+                        Some(c) => self.deep(st, &c),
+                        None => {
+                            let mut el = v.taint_only();
+                            el.ty =
+                                v.ty.as_ref()
+                                    .map(|t| Rc::from(format!("{t}.{kname}").as_str()));
+                            el
+                        }
+                    };
+                    // `({ query }, res) => …` on a request: `req.query` is a source.
+                    let el = match el.ty.clone() {
+                        Some(t) if el.sources.is_empty() => match self.cat.source_kind(&t) {
+                            Some(kind) => {
+                                let mut s = Value::source(Source {
+                                    kind: kind.to_string(),
+                                    path: self.m.path.clone(),
+                                    span,
+                                    label: t.to_string(),
+                                });
+                                s.ty = Some(t);
+                                s.joined(&el)
+                            }
+                            None => el,
+                        },
+                        _ => el,
+                    };
+                    self.bind(p, el, None, st, span);
+                }
+                if let Some(r) = rest {
+                    self.bind(r, v.taint_only(), None, st, span);
+                }
+            }
+            Pattern::Default(p, d) => {
+                let dv = self.eval(*d, st, 0);
+                let v = v.joined(&dv);
+                self.bind(p, v, src, st, span);
+            }
+            Pattern::Ignore => {}
+        }
+    }
+
+    /// Join `v` into a path and everything stored below it.
+    fn weak_store(&mut self, st: &mut State, base: &Ap, v: &Value) {
+        let keys = st.keys_under(base);
+        let mut whole = self.lookup(st, base);
+        whole.join(&v.taint_only());
+        whole.len = None;
+        self.store(st, base.clone(), whole);
+        for k in keys {
+            if k != *base
+                && let Some(x) = st.get_mut(&k)
+            {
+                x.join(&v.taint_only());
+            }
+        }
+    }
+
+    /// Per-key contents of a container literal, or of the path it copies.
+    fn children_of(&mut self, e: ExprId, st: &mut State) -> Vec<(Key, Value)> {
+        let mut out = Vec::new();
+        match self.m.expr(e).clone() {
+            Expr::Dict(entries) => {
+                for en in entries {
+                    if let Entry::Pair(k, val) = en
+                        && let Some(key) = self.const_key(k, st)
+                    {
+                        let v = self.eval(val, st, 1);
+                        out.push((key, v));
+                    }
+                }
+            }
+            Expr::Seq(SeqKind::List | SeqKind::Tuple, elems) => {
+                let mut i: i64 = 0;
+                for el in elems {
+                    match el {
+                        Elem::Item(x) => {
+                            let v = self.eval(x, st, 1);
+                            out.push((Key::Int(i), v));
+                            i += 1;
+                        }
+                        Elem::Spread(x) => {
+                            let Some(ap) = self.access(x, st) else {
+                                break;
+                            };
+                            let Some(len) = self.lookup(st, &ap).len else {
+                                break;
+                            };
+                            for j in 0..len {
+                                let c = ap.child(Key::Int(i64::from(j)));
+                                let v = match c {
+                                    Some(c) => self.deep(st, &c),
+                                    None => Value::unknown(),
+                                };
+                                out.push((Key::Int(i), v));
+                                i += 1;
+                            }
+                        }
+                    }
+                    if out.len() > MAX_INDICES {
+                        out.clear();
+                        break;
+                    }
+                }
+            }
+            Expr::Name(_) | Expr::Field { .. } | Expr::Index { .. } => {
+                if let Some(ap) = self.access(e, st) {
+                    st.under(&ap, |k, v| {
+                        if k.keys.len() == ap.keys.len() + 1 {
+                            out.push((k.keys[ap.keys.len()].clone(), v.clone()));
+                        }
+                    });
+                }
+            }
+            _ => {}
+        }
+        out
+    }
+
+    // ------------------------------------------------------------ expressions
+
+    fn eval(&mut self, e: ExprId, st: &mut State, depth: u32) -> Value {
+        if depth > self.opts.max_expr_depth {
+            if !self.depth_noted {
+                self.depth_noted = true;
+                self.note(
+                    self.m.span(e),
+                    format!(
+                        "expression nested deeper than {}: taken as of unknown origin",
+                        self.opts.max_expr_depth
+                    ),
+                );
+            }
+            return Value::unknown();
+        }
+        let d = depth + 1;
+        match self.m.expr(e) {
+            Expr::Const(c) => Value::konst(K::of(c)),
+            Expr::Name(_) | Expr::This => {
+                let ap = self.access(e, st).expect("a name is an access path");
+                let mut v = self.deep(st, &ap);
+                if v.sources.is_empty()
+                    && let Some(t) = v.ty.clone()
+                    && let Some(kind) = self.cat.source_kind(&t)
+                {
+                    v.join(&self.source_value(kind, e, &t));
+                }
+                v
+            }
+            Expr::Field { obj, .. } => self.read(e, *obj, None, st, d),
+            Expr::Index { obj, index } => self.read(e, *obj, Some(*index), st, d),
+            Expr::Call { .. } => self.eval_call(e, st, d),
+            Expr::Binary(..) => {
+                // The left spine iteratively: `a + b + c + …` costs no depth.
+                let mut rights = Vec::new();
+                let mut cur = e;
+                while let Expr::Binary(op, l, r) = self.m.expr(cur) {
+                    rights.push((*op, *r, cur));
+                    cur = *l;
+                }
+                let mut v = self.eval(cur, st, d);
+                while let Some((op, r, at)) = rights.pop() {
+                    let rv = self.eval(r, st, d);
+                    v = fold_binary(op, &v, &rv);
+                    if matches!(op, BinOp::Add | BinOp::Mod) && !rv.sources.is_empty() {
+                        v.step(self.step(self.m.span(at), "built into a string".into()));
+                    }
+                }
+                v
+            }
+            Expr::Unary(op, x) => {
+                let (op, x) = (*op, *x);
+                let v = self.eval(x, st, d);
+                match op {
+                    UnOp::Not => Value::konst(
+                        v.konst
+                            .as_ref()
+                            .filter(|_| v.is_constant())
+                            .map(|k| K::Bool(!k.truthy())),
+                    ),
+                    UnOp::Neg => match v.konst.clone().filter(|_| v.is_constant()) {
+                        Some(K::Int(i)) => Value::konst(Some(K::Int(i.wrapping_neg()))),
+                        Some(K::Float(f)) => Value::konst(Some(K::Float(-f))),
+                        _ => v.taint_only(),
+                    },
+                    UnOp::TypeOf | UnOp::Void | UnOp::Delete => Value::default(),
+                    UnOp::Pos | UnOp::BitNot => v.taint_only(),
+                }
+            }
+            Expr::Compare(op, l, r) => {
+                let (op, l, r) = (*op, *l, *r);
+                let a = self.eval(l, st, d);
+                let b = self.eval(r, st, d);
+                Value::konst(fold_compare(op, &a, &b))
+            }
+            Expr::Logical(op, a, b) => {
+                let (op, a, b) = (*op, *a, *b);
+                let av = self.eval(a, st, d);
+                let ak = av.konst.clone().filter(|_| av.is_constant());
+                match (op, ak) {
+                    (LogicOp::And, Some(k)) if !k.truthy() => av,
+                    (LogicOp::And, Some(_)) => self.eval(b, st, d),
+                    (LogicOp::Or, Some(k)) if k.truthy() => av,
+                    (LogicOp::Or, Some(_)) => self.eval(b, st, d),
+                    (LogicOp::Nullish, Some(K::Null)) => self.eval(b, st, d),
+                    (LogicOp::Nullish, Some(_)) => av,
+                    _ => {
+                        let bv = self.eval(b, st, d);
+                        av.joined(&bv)
+                    }
+                }
+            }
+            Expr::Cond { test, then, other } => {
+                let (test, then, other) = (*test, *then, *other);
+                let t = self.eval(test, st, d);
+                match t.konst.as_ref().filter(|_| t.is_constant()) {
+                    Some(k) if k.truthy() => self.eval(then, st, d),
+                    Some(_) => self.eval(other, st, d),
+                    None => {
+                        let a = self.eval(then, st, d);
+                        let b = self.eval(other, st, d);
+                        a.joined(&b)
+                    }
+                }
+            }
+            Expr::Template(parts) => {
+                let parts = parts.clone();
+                let mut text = Some(String::new());
+                let mut v = Value::default();
+                for p in &parts {
+                    match p {
+                        TemplatePart::Text(t) => {
+                            if let Some(s) = &mut text {
+                                s.push_str(t);
+                            }
+                        }
+                        TemplatePart::Expr(x) => {
+                            let pv = self.eval(*x, st, d);
+                            match (&mut text, pv.konst.as_ref().filter(|_| pv.is_constant())) {
+                                (Some(s), Some(k)) => s.push_str(&k.text()),
+                                _ => text = None,
+                            }
+                            v.join(&pv.taint_only());
+                        }
+                    }
+                }
+                v.konst = text.map(|s| K::Str(Rc::from(s.as_str())));
+                v.step(self.step(self.m.span(e), "formatted into a string".into()));
+                v
+            }
+            Expr::Seq(_, elems) => {
+                let elems = elems.clone();
+                let mut v = Value::default();
+                let mut len = Some(0u32);
+                for el in elems {
+                    match el {
+                        Elem::Item(x) => {
+                            let xv = self.eval(x, st, d);
+                            v.join(&xv.taint_only());
+                            len = len.map(|n| n + 1);
+                        }
+                        Elem::Spread(x) => {
+                            let xv = self.eval(x, st, d);
+                            len = len.and_then(|n| xv.len.map(|m| n + m));
+                            v.join(&xv.taint_only());
+                        }
+                    }
+                }
+                v.konst = None;
+                v.len = len;
+                v
+            }
+            Expr::Dict(entries) => {
+                let entries = entries.clone();
+                let mut v = Value::default();
+                for en in entries {
+                    match en {
+                        Entry::Pair(k, val) => {
+                            self.eval(k, st, d);
+                            let xv = self.eval(val, st, d);
+                            v.join(&xv.taint_only());
+                        }
+                        Entry::Spread(x) => {
+                            let xv = self.eval(x, st, d);
+                            v.join(&xv.taint_only());
+                        }
+                    }
+                }
+                v.konst = None;
+                v
+            }
+            Expr::Comprehension { elt, clauses, .. } => {
+                let (elt, clauses) = (*elt, clauses.clone());
+                // The comprehension's variables are its own: restore after.
+                let mut saved: Vec<(Ap, Option<Value>)> = Vec::new();
+                for c in &clauses {
+                    match c {
+                        CompClause::For { target, iter } => {
+                            let iv = match self.access(*iter, st) {
+                                Some(ap) => self.deep(st, &ap),
+                                None => self.eval(*iter, st, d),
+                            };
+                            if let Pattern::Name(s) = target {
+                                let ap = Ap {
+                                    root: Root::Var(*s),
+                                    keys: Vec::new(),
+                                };
+                                saved.push((ap.clone(), st.get(&ap).cloned()));
+                            }
+                            self.bind(target, iv.taint_only(), None, st, self.m.span(e));
+                        }
+                        CompClause::If(x) => {
+                            self.eval(*x, st, d);
+                        }
+                    }
+                }
+                let v = self.eval(elt, st, d).taint_only();
+                for (ap, old) in saved.into_iter().rev() {
+                    self.kill(st, &ap);
+                    if let Some(o) = old {
+                        st.insert(ap, o);
+                    }
+                }
+                v
+            }
+            Expr::Func(g) => {
+                let g = *g;
+                // A closure sees the enclosing function's variables (a
+                // function defined at module level reads the globals as they
+                // are when the module has run).
+                let free: Vec<Sym> = if self.f == FuncId::MODULE {
+                    Vec::new()
+                } else {
+                    self.shape.free[g.index()].iter().copied().collect()
+                };
+                for s in free {
+                    if self.m.import_of(s).is_some() {
+                        continue;
+                    }
+                    let ap = Ap {
+                        root: Root::Var(s),
+                        keys: Vec::new(),
+                    };
+                    if st.contains_key(&ap) || self.shared.env[self.f.index()].contains_key(&s) {
+                        let v = self.deep(st, &ap);
+                        self.out.env.push((g, s, v));
+                    }
+                }
+                Value {
+                    func: Some(g),
+                    ..Value::default()
+                }
+            }
+            Expr::Class(c) => Value {
+                ty: Some(self.class_ty(*c)),
+                ..Value::default()
+            },
+            Expr::Await(x) => self.eval(*x, st, d),
+            Expr::Yield(x) => {
+                if let Some(x) = x {
+                    let v = self.eval(*x, st, d);
+                    match &mut self.out.ret {
+                        Some(r) => r.join(&v),
+                        slot => *slot = Some(v),
+                    }
+                }
+                Value::unknown()
+            }
+            Expr::Super => Value::default(),
+            Expr::Unknown => Value::unknown(),
+        }
+    }
+
+    /// A field or index read: a source when its path is one (and its
+    /// object carries no sources of its own), else the value at its
+    /// access path, else its object's taint (an unknown or tainted key
+    /// reads the join of every entry).
+    fn read(
+        &mut self,
+        e: ExprId,
+        obj: ExprId,
+        index: Option<ExprId>,
+        st: &mut State,
+        d: u32,
+    ) -> Value {
+        // A path this code stored (or a guard proved something of) is
+        // what was stored, even where its path names a source.
+        if let Some(ap) = self.access(e, st)
+            && st.contains_key(&ap)
+        {
+            return self.deep(st, &ap);
+        }
+        let path = self.path_of(e, st);
+        if let Some(p) = &path
+            && !self.base_has_sources(obj, st)
+            && let Some(kind) = self.cat.source_kind(p)
+        {
+            // Evaluate the rest for what it does (a call in it).
+            if let Some(i) = index {
+                self.eval(i, st, d);
+            }
+            if self.access(obj, st).is_none() {
+                self.eval(obj, st, d);
+            }
+            return self.source_value(kind, e, p);
+        }
+        let ty = path.as_deref().map(Rc::from);
+        if let Some(ap) = self.access(e, st) {
+            let mut v = self.deep(st, &ap);
+            if v.ty.is_none() {
+                v.ty = ty;
+            }
+            return v;
+        }
+        if let Some(i) = index {
+            self.eval(i, st, d);
+        }
+        let base = match self.access(obj, st) {
+            Some(ap) => self.deep(st, &ap),
+            None => self.eval(obj, st, d),
+        };
+        let mut v = base.taint_only();
+        v.ty = ty;
+        v
+    }
+
+    // ------------------------------------------------------------ calls
+
+    fn target(&self, callee: ExprId, st: &State) -> Option<Target> {
+        match self.m.expr(callee) {
+            Expr::Name(s) => {
+                let ap = Ap {
+                    root: Root::Var(*s),
+                    keys: Vec::new(),
+                };
+                if let Some(v) = st.get(&ap) {
+                    return v.func.map(Target::Local);
+                }
+                if let Some(g) = self.shared.env[self.f.index()].get(s).and_then(|v| v.func) {
+                    return Some(Target::Local(g));
+                }
+                if let Some(f) = self.shape.toplevel.get(s) {
+                    return Some(Target::Local(*f));
+                }
+                if let Some(c) = self.shape.classes.get(s) {
+                    return Some(Target::Class(*c));
+                }
+                let i = self.m.import_of(*s)?;
+                let member = i.member.as_ref()?;
+                Some(Target::External(i.module.clone(), member.clone()))
+            }
+            Expr::Field { obj, name, .. } => {
+                let mname = self.m.name(*name);
+                if let Expr::Name(s) = self.m.expr(*obj)
+                    && let Some(i) = self.m.import_of(*s)
+                    && i.member.is_none()
+                    && !self.shape.toplevel.contains_key(s)
+                {
+                    return Some(Target::External(i.module.clone(), mname.to_string()));
+                }
+                let recv = self.access(*obj, st).map(|ap| self.lookup(st, &ap));
+                let class = match (&recv, self.access(*obj, st)) {
+                    (
+                        _,
+                        Some(Ap {
+                            root: Root::Recv,
+                            keys,
+                        }),
+                    ) if keys.is_empty() => self.func.class,
+                    (Some(v), _) => v.ty.as_deref().and_then(|t| self.class_of_ty(t)),
+                    _ => None,
+                }?;
+                self.m
+                    .class(class)
+                    .methods
+                    .iter()
+                    .find(|f| self.m.name(self.m.func(**f).name) == mname)
+                    .map(|f| Target::Local(*f))
+            }
+            _ => None,
+        }
+    }
+
+    fn summary(&self, t: &Target) -> Option<FnSummary> {
+        match t {
+            Target::Local(f) => self.shared.summaries[f.index()].clone(),
+            Target::External(m, n) => self.ext.get(m, n).cloned(),
+            Target::Class(c) => {
+                let ctors = &self.cat.spec.containers.constructors;
+                let init = self.m.class(*c).methods.iter().find(|f| {
+                    let name = self.m.name(self.m.func(**f).name);
+                    ctors.iter().any(|c| c == name)
+                })?;
+                self.shared.summaries[init.index()].clone()
+            }
+        }
+    }
+
+    fn eval_call(&mut self, e: ExprId, st: &mut State, d: u32) -> Value {
+        let Expr::Call { callee, args, .. } = self.m.expr(e).clone() else {
+            return Value::unknown();
+        };
+        let span = self.m.span(e);
+        let path = self.path_of(callee, st).unwrap_or_default();
+        let (method, recv_e) = match self.m.expr(callee) {
+            Expr::Field { obj, name, .. } => (Some(self.m.name(*name).to_string()), Some(*obj)),
+            _ => (None, None),
+        };
+        let recv = match recv_e {
+            Some(r) => self.eval(r, st, d),
+            None => Value::default(),
+        };
+        // `make()(x)`: the callee is evaluated for what it does and is.
+        let callee_fn = match self.m.expr(callee) {
+            Expr::Name(_) | Expr::Field { .. } => None,
+            _ => self.eval(callee, st, d).func,
+        };
+        let mut vals: Vec<Value> = Vec::with_capacity(args.len());
+        for a in &args {
+            vals.push(self.eval(a.value, st, d));
+        }
+        let method = method.as_deref();
+        if self.cat.exits(&path, method) {
+            self.exited = true;
+        }
+        let mut all = Value::default();
+        for v in &vals {
+            all.join(&v.taint_only());
+        }
+
+        // Containers kept per index or key (ones this code stored: a read
+        // from a source path is no container of ours).
+        if let (Some(m), Some(r)) = (method, recv_e)
+            && let Some(ap) = self.access(r, st)
+            && st.contains_key(&ap)
+            && let Some(v) = self.container_op(m, &ap, &args, &vals, st)
+        {
+            self.sinks_at(e, &path, method, recv_e, &recv, &args, &vals, st);
+            return v;
+        }
+
+        let target = self.target(callee, st).or(callee_fn.map(Target::Local));
+        match &target {
+            Some(Target::Local(g)) => {
+                self.out.callees.insert(*g);
+            }
+            Some(Target::Class(c)) => {
+                self.out
+                    .callees
+                    .extend(self.m.class(*c).methods.iter().copied());
+            }
+            _ => {}
+        }
+        let summary = target.as_ref().and_then(|t| self.summary(t));
+        let result_path = format!("{path}()");
+        // A path through a value that already carries its sources (a
+        // variable read from the request, maybe guarded since) is no new
+        // source: what the value says stands.
+        let path_source = if recv.sources.is_empty() {
+            self.cat.source_kind(&result_path)
+        } else {
+            None
+        };
+        let mut result = if let Some(kind) =
+            path_source.or_else(|| method.and_then(|m| self.cat.method_source(m)))
+        {
+            self.source_value(kind, e, &result_path)
+        } else if let Some(kinds) = self.cat.sanitiser(&path, method) {
+            let mut v = all.clone();
+            if method.is_some() && recv.carries_data() {
+                v.join(&recv.taint_only());
+            }
+            v.sanitise(kinds);
+            v
+        } else if self.cat.propagates(&path, method) {
+            let mut v = all.clone();
+            v.join(&recv.taint_only());
+            v
+        } else if let Some(s) = &summary {
+            self.apply_summary(s, &args, &vals, &all, e)
+        } else if method.is_some() && recv.carries_data() {
+            all.joined(&recv.taint_only())
+        } else {
+            // No model: of unknown origin when its inputs are not constant
+            // (outside data does not pass through unmodelled code).
+            Value {
+                params: all.params,
+                unknown: all.carries_data(),
+                ..Value::default()
+            }
+        };
+        result.konst = None;
+        result.len = None;
+        result.func = match (&target, &summary) {
+            (Some(Target::Local(_)), Some(s)) => s.return_func.map(FuncId),
+            _ => None,
+        };
+        if result.ty.is_none() && !path.is_empty() {
+            result.ty = Some(Rc::from(result_path.as_str()));
+        }
+        if let Some(Target::Class(c)) = &target {
+            result.ty = Some(self.class_ty(*c));
+        }
+
+        // Callbacks: a function passed as an argument receives the other
+        // arguments and a receiver that holds data.
+        for (i, v) in vals.iter().enumerate() {
+            if let Some(g) = v.func {
+                let mut seed = Value::default();
+                for (j, o) in vals.iter().enumerate() {
+                    if j != i && o.func.is_none() {
+                        seed.join(&o.taint_only());
+                    }
+                }
+                if recv.carries_data() {
+                    seed.join(&recv.taint_only());
+                }
+                if !seed.is_constant() {
+                    self.out.seeds.push((g, seed));
+                }
+            }
+        }
+
+        // A constructor storing its parameters on the object.
+        if let (Some(Target::Class(_)), Some(s)) = (&target, &summary) {
+            self.pending_fields.clear();
+            for (p, field) in &s.param_to_field {
+                if let Some(v) = arg_for(s, *p, &args, &vals, self.m) {
+                    self.pending_fields
+                        .push((Key::Str(Rc::from(field.as_str())), v));
+                }
+            }
+        }
+
+        // Sinks reached inside the callee.
+        if let Some(s) = &summary {
+            let name = match &target {
+                Some(Target::Local(f)) => self.m.func(*f).qualified.clone(),
+                Some(Target::External(m, n)) => format!("{m}.{n}"),
+                Some(Target::Class(c)) => self.m.class(*c).qualified.clone(),
+                None => String::new(),
+            };
+            for ps in &s.param_to_sink {
+                let Some(v) = arg_for(s, ps.param, &args, &vals, self.m) else {
+                    continue;
+                };
+                let bit = kind_bit(&ps.kind);
+                let vd = verdict(&v, bit);
+                if vd == Verdict::Safe {
+                    continue;
+                }
+                let mut v = v;
+                v.step(self.step(span, format!("passed to `{name}()`")));
+                let key = (e, 1000 + kind_index(&ps.kind) * 64 + ps.param);
+                let hit = self.hit(
+                    &ps.kind,
+                    &ps.callee,
+                    span,
+                    Some(ArgRef::Positional(ps.param)),
+                    &v,
+                    bit,
+                );
+                self.out.hits.insert(
+                    key,
+                    SinkHit {
+                        via: Some(Via {
+                            function: name.clone(),
+                            path: ps.path.clone(),
+                            span: ps.span,
+                        }),
+                        ..hit
+                    },
+                );
+            }
+        }
+
+        // Sinks of this call; its result is not reported again downstream.
+        let kinds = self.sinks_at(e, &path, method, recv_e, &recv, &args, &vals, st);
+        result.sanitise(kinds);
+        if !result.sources.is_empty()
+            && method.is_none()
+            && (matches!(target, Some(Target::Local(_) | Target::External(..))))
+        {
+            let short = dotted(self.m, callee).unwrap_or_else(|| path.clone());
+            result.step(self.step(span, format!("passed to `{short}()`")));
+        }
+        result
+    }
+
+    fn apply_summary(
+        &self,
+        s: &FnSummary,
+        args: &[bw_ir::Arg],
+        vals: &[Value],
+        all: &Value,
+        _e: ExprId,
+    ) -> Value {
+        let mut v = Value::default();
+        for p in &s.param_to_return {
+            if let Some(a) = arg_for(s, *p, args, vals, self.m) {
+                v.join(&a.taint_only());
+            }
+        }
+        if args
+            .iter()
+            .any(|a| matches!(a.kind, ArgKind::Spread | ArgKind::KwSpread))
+            && !s.param_to_return.is_empty()
+        {
+            v.join(all);
+        }
+        for src in &s.source_to_return {
+            v.join(&Value::source(src.clone()));
+        }
+        if s.return_unknown {
+            v.join(&Value::unknown());
+        }
+        v.sanitise(kinds_mask(&s.return_clean));
+        v.ty = s.return_ty.as_deref().map(Rc::from);
+        v
+    }
+
+    /// The catalogue's append, pop, shift and get methods (`[containers]`)
+    /// on a container whose per-index contents are known.
+    fn container_op(
+        &mut self,
+        m: &str,
+        ap: &Ap,
+        args: &[bw_ir::Arg],
+        vals: &[Value],
+        st: &mut State,
+    ) -> Option<Value> {
+        let whole = self.lookup(st, ap);
+        let spec = &self.cat.spec.containers;
+        let is = |names: &[String]| names.iter().any(|n| n == m);
+        let op = if is(&spec.append) {
+            Op::Append
+        } else if is(&spec.pop) {
+            Op::Pop
+        } else if is(&spec.shift) {
+            Op::Shift
+        } else if is(&spec.get) {
+            Op::Get
+        } else {
+            return None;
+        };
+        match op {
+            Op::Append if vals.len() == 1 => {
+                let v = vals[0].clone();
+                match whole.len {
+                    Some(n) if (n as usize) < MAX_INDICES => {
+                        if let Some(c) = ap.child(Key::Int(i64::from(n))) {
+                            self.kill(st, &c);
+                            st.insert(c, v);
+                        }
+                        let mut w = whole;
+                        w.len = Some(n + 1);
+                        self.store(st, ap.clone(), w);
+                    }
+                    _ => self.weak_store(st, ap, &v),
+                }
+                Some(Value::default())
+            }
+            Op::Pop | Op::Shift => {
+                let idx = match (op, args.first()) {
+                    (Op::Shift, _) => Some(0i64),
+                    (_, None) => whole.len.map(|n| i64::from(n) - 1),
+                    (_, Some(a)) => match self.const_key(a.value, st) {
+                        Some(Key::Int(i)) if i < 0 => whole.len.map(|n| i64::from(n) + i),
+                        Some(Key::Int(i)) => Some(i),
+                        Some(k @ Key::Str(_)) => {
+                            // `d.pop("k")`
+                            let c = ap.child(k)?;
+                            let v = self.deep(st, &c);
+                            self.kill(st, &c);
+                            return Some(v);
+                        }
+                        None => None,
+                    },
+                };
+                let (Some(i), Some(n)) = (idx, whole.len) else {
+                    return Some(self.deep(st, ap).taint_only());
+                };
+                if i < 0 || i >= i64::from(n) {
+                    return Some(Value::default());
+                }
+                let c = ap.child(Key::Int(i))?;
+                let v = self.deep(st, &c);
+                // Shift the later entries down.
+                for j in i + 1..i64::from(n) {
+                    let (Some(from), Some(to)) = (ap.child(Key::Int(j)), ap.child(Key::Int(j - 1)))
+                    else {
+                        break;
+                    };
+                    let moved = st.remove(&from);
+                    self.kill(st, &to);
+                    if let Some(mv) = moved {
+                        st.insert(to, mv);
+                    }
+                }
+                if let Some(last) = ap.child(Key::Int(i64::from(n) - 1)) {
+                    self.kill(st, &last);
+                }
+                let mut w = whole;
+                w.len = Some(n - 1);
+                // What remains is the entries left: recompute the whole.
+                w.sources.clear();
+                w.params = 0;
+                w.unknown = false;
+                w.steps = Rc::default();
+                self.store(st, ap.clone(), w);
+                Some(v)
+            }
+            Op::Get if !args.is_empty() => {
+                let k = self.const_key(args[0].value, st)?;
+                let c = ap.child(k)?;
+                if !st.contains_key(&c) {
+                    return None;
+                }
+                let mut v = self.deep(st, &c);
+                if let Some(dflt) = vals.get(1) {
+                    v.join(dflt);
+                }
+                Some(v)
+            }
+            _ => None,
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn sinks_at(
+        &mut self,
+        e: ExprId,
+        path: &str,
+        method: Option<&str>,
+        recv_e: Option<ExprId>,
+        recv: &Value,
+        args: &[bw_ir::Arg],
+        vals: &[Value],
+        st: &State,
+    ) -> Kinds {
+        let span = self.m.span(e);
+        let specs: Vec<&SinkSpec> = self.cat.sinks(path, method).collect();
+        let mut kinds: Kinds = 0;
+        let callee = if path.is_empty() {
+            method.map_or_else(String::new, |m| format!("*.{m}"))
+        } else {
+            path.to_string()
+        };
+        for spec in specs {
+            let bit = kind_bit(&spec.kind);
+            if kinds & bit != 0 {
+                continue;
+            }
+            if let Some(req) = &spec.requires_keyword
+                && !args.iter().zip(vals).any(|(a, v)| {
+                    matches!(a.kind, ArgKind::Keyword(k) if self.m.name(k) == req)
+                        && v.konst == Some(K::Bool(true))
+                })
+            {
+                continue;
+            }
+            kinds |= bit;
+            let every = spec.args.is_empty() && spec.keywords.is_empty();
+            let mut worst: Option<(Verdict, ArgRef, Value)> = None;
+            let consider = |r: ArgRef, v: &Value, worst: &mut Option<(Verdict, ArgRef, Value)>| {
+                let vd = verdict(v, bit);
+                if worst.as_ref().is_none_or(|w| vd < w.0) {
+                    *worst = Some((vd, r, v.clone()));
+                }
+            };
+            let mut pos = 0u32;
+            for (a, v) in args.iter().zip(vals) {
+                let r = match a.kind {
+                    ArgKind::Positional => {
+                        let i = pos;
+                        pos += 1;
+                        if !every && !spec.args.contains(&i) {
+                            // An options object: its properties are keywords.
+                            if let Expr::Dict(entries) = self.m.expr(a.value) {
+                                for en in entries {
+                                    if let Entry::Pair(k, _) = en
+                                        && let Some(kn) = self.m.str_const(*k)
+                                        && spec.keywords.iter().any(|x| x == kn)
+                                    {
+                                        consider(ArgRef::Keyword(kn.to_string()), v, &mut worst);
+                                    }
+                                }
+                            }
+                            continue;
+                        }
+                        ArgRef::Positional(i)
+                    }
+                    ArgKind::Keyword(k) => {
+                        let kn = self.m.name(k);
+                        if !every && !spec.keywords.iter().any(|x| x == kn) {
+                            continue;
+                        }
+                        ArgRef::Keyword(kn.to_string())
+                    }
+                    ArgKind::Spread | ArgKind::KwSpread => ArgRef::Spread,
+                };
+                // `execute(text(q))`: the inner call is the sink.
+                if let Expr::Call { callee: ic, .. } = self.m.expr(a.value)
+                    && let Some(ip) = self.path_of(*ic, st)
+                {
+                    let im = match self.m.expr(*ic) {
+                        Expr::Field { name, .. } => Some(self.m.name(*name)),
+                        _ => None,
+                    };
+                    if self.cat.sinks(&ip, im).any(|s| s.kind == spec.kind) {
+                        continue;
+                    }
+                }
+                consider(r, v, &mut worst);
+            }
+            if spec.args.iter().any(|i| *i as usize >= 99) && recv_e.is_some() {
+                consider(ArgRef::Receiver, recv, &mut worst);
+            }
+            let (r, v) = match worst {
+                Some((_, r, v)) => (Some(r), v),
+                None => (None, Value::default()),
+            };
+            let mut hit = self.hit(&spec.kind, &callee, span, r, &v, bit);
+            // `shell=True`; a file opened for writing (`open(p, "w")`).
+            let kw = |name: &str| {
+                args.iter()
+                    .zip(vals)
+                    .find(|(a, _)| matches!(a.kind, ArgKind::Keyword(k) if self.m.name(k) == name))
+                    .map(|(_, v)| v)
+            };
+            hit.shell = spec
+                .shell_keyword
+                .as_deref()
+                .is_some_and(|k| kw(k).is_some_and(|v| v.konst == Some(K::Bool(true))));
+            hit.write = spec.write_mode_arg.map(|i| {
+                let positional = args
+                    .iter()
+                    .zip(vals)
+                    .filter(|(a, _)| a.kind == ArgKind::Positional)
+                    .nth(i as usize)
+                    .map(|(_, v)| v);
+                match positional
+                    .or_else(|| kw("mode"))
+                    .and_then(|v| v.konst.as_ref())
+                {
+                    Some(K::Str(m)) => m.contains(['w', 'a', 'x', '+']),
+                    _ => false,
+                }
+            });
+            self.out.hits.insert((e, kind_index(&spec.kind)), hit);
+        }
+        kinds
+    }
+
+    fn hit(
+        &self,
+        kind: &str,
+        callee: &str,
+        span: Span,
+        arg: Option<ArgRef>,
+        v: &Value,
+        bit: Kinds,
+    ) -> SinkHit {
+        let vd = verdict(v, bit);
+        SinkHit {
+            function: self.func.qualified.clone(),
+            kind: kind.to_string(),
+            callee: callee.to_string(),
+            span,
+            arg,
+            verdict: vd,
+            source: if vd == Verdict::Confirmed {
+                v.primary_source().map(|s| (**s).clone())
+            } else {
+                None
+            },
+            steps: if vd == Verdict::Confirmed {
+                v.steps.to_vec()
+            } else {
+                Vec::new()
+            },
+            params: if vd == Verdict::Safe {
+                Vec::new()
+            } else {
+                v.param_list()
+            },
+            via: None,
+            shell: false,
+            write: None,
+        }
+    }
+}
+
+/// The dotted path an expression spells through names and fields, as
+/// written (no resolution); `None` beyond [`PATH_DEPTH`] segments. A loop,
+/// not recursion: a chain from the input can be long.
+fn dotted(m: &Module, e: ExprId) -> Option<String> {
+    let mut parts = Vec::new();
+    let mut cur = e;
+    for _ in 0..PATH_DEPTH {
+        match m.expr(cur) {
+            Expr::Name(s) => {
+                parts.push(m.name(*s));
+                parts.reverse();
+                return Some(parts.join("."));
+            }
+            Expr::This => {
+                parts.push("this");
+                parts.reverse();
+                return Some(parts.join("."));
+            }
+            Expr::Field { obj, name, .. } => {
+                parts.push(m.name(*name));
+                cur = *obj;
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+fn kind_index(kind: &str) -> u32 {
+    SINK_KINDS.iter().position(|k| *k == kind).unwrap_or(63) as u32
+}
+
+/// The value a call passes for parameter `p` of a summarised function.
+fn arg_for(
+    s: &FnSummary,
+    p: u32,
+    args: &[bw_ir::Arg],
+    vals: &[Value],
+    m: &Module,
+) -> Option<Value> {
+    let mut pos = 0u32;
+    for (a, v) in args.iter().zip(vals) {
+        match a.kind {
+            ArgKind::Positional => {
+                if pos == p {
+                    return Some(v.clone());
+                }
+                pos += 1;
+            }
+            ArgKind::Keyword(k) => {
+                if s.params.get(p as usize).and_then(|n| n.as_deref()) == Some(m.name(k)) {
+                    return Some(v.clone());
+                }
+            }
+            ArgKind::Spread | ArgKind::KwSpread => return Some(v.clone()),
+        }
+    }
+    None
+}

@@ -1,0 +1,306 @@
+//! The abstract value the engine keeps per access path: where the value
+//! may have come from, which sink kinds it is clean for, its constant when
+//! known, and what made it.
+
+use crate::{Source, Step};
+use bw_ir::{Const, FuncId};
+use std::rc::Rc;
+
+/// Sources kept per value: the most dangerous ones (see [`source_rank`]).
+pub(crate) const MAX_SOURCES: usize = 3;
+/// Steps kept per value (for showing: the verdict does not depend on them).
+pub(crate) const MAX_STEPS: usize = 8;
+/// Parameters tracked by index; a value from a later one is unknown.
+pub(crate) const MAX_PARAMS: u32 = 64;
+
+/// Sink kinds as a bit set over [`crate::catalogue::SINK_KINDS`].
+pub(crate) type Kinds = u32;
+pub(crate) const ALL_KINDS: Kinds = u32::MAX;
+
+/// Order of source kinds by how directly an attacker controls them.
+pub fn source_rank(kind: &str) -> u8 {
+    match kind {
+        "request" => 0,
+        "dom" => 1,
+        "tool-input" => 2,
+        "llm-output" => 3,
+        "retrieved" => 4,
+        "file" => 5,
+        "secret" => 6,
+        "env" => 7,
+        _ => 8,
+    }
+}
+
+/// Add `s` to a capped list of sources, keeping the most dangerous ones
+/// (by [`source_rank`] of `kind`): when full, `s` replaces the least
+/// dangerous if it is more dangerous. Shared with breakwater's older
+/// per-language analysis so both keep the same sources.
+pub fn keep_ranked<S: Clone + PartialEq>(
+    list: &mut Vec<S>,
+    s: &S,
+    max: usize,
+    kind: impl Fn(&S) -> &str,
+) {
+    if list.contains(s) {
+        return;
+    }
+    if list.len() < max {
+        list.push(s.clone());
+    } else if let Some((i, worst)) = list
+        .iter()
+        .enumerate()
+        .max_by_key(|(i, x)| (source_rank(kind(x)), *i))
+        && source_rank(kind(s)) < source_rank(kind(worst))
+    {
+        list[i] = s.clone();
+    }
+}
+
+/// A folded constant.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum K {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(Rc<str>),
+}
+
+impl K {
+    pub(crate) fn of(c: &Const) -> Option<K> {
+        Some(match c {
+            Const::Null => K::Null,
+            Const::Bool(b) => K::Bool(*b),
+            Const::Int(i) => K::Int(*i),
+            Const::Float(f) => K::Float(*f),
+            Const::Str(s) => K::Str(Rc::from(&**s)),
+            Const::Bytes(_) | Const::Regex(..) => return None,
+        })
+    }
+    pub(crate) fn truthy(&self) -> bool {
+        match self {
+            K::Null => false,
+            K::Bool(b) => *b,
+            K::Int(i) => *i != 0,
+            K::Float(f) => *f != 0.0,
+            K::Str(s) => !s.is_empty(),
+        }
+    }
+    pub(crate) fn num(&self) -> Option<f64> {
+        match self {
+            K::Bool(b) => Some(f64::from(u8::from(*b))),
+            K::Int(i) => Some(*i as f64),
+            K::Float(f) => Some(*f),
+            _ => None,
+        }
+    }
+    pub(crate) fn text(&self) -> String {
+        match self {
+            K::Null => "None".into(),
+            K::Bool(b) => b.to_string(),
+            K::Int(i) => i.to_string(),
+            K::Float(f) => f.to_string(),
+            K::Str(s) => s.to_string(),
+        }
+    }
+}
+
+/// What the engine knows of one value.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Value {
+    /// Outside sources reaching it.
+    pub sources: Vec<Rc<Source>>,
+    /// Parameters of the enclosing function it derives from (bit `i`).
+    pub params: u64,
+    /// Part of it is non-literal with unknown origin.
+    pub unknown: bool,
+    /// Its value, when every path gives the same constant.
+    pub konst: Option<K>,
+    /// Sink kinds it is clean for (sanitiser calls, passed guards).
+    pub clean: Kinds,
+    /// Hops taken since the first source.
+    pub steps: Rc<Vec<Step>>,
+    /// The path of the call that made it (`openai.OpenAI()`), or the path
+    /// it was read from (`flask.request.args`): methods called on it
+    /// resolve through this.
+    pub ty: Option<Rc<str>>,
+    /// The function it is (a lambda, a nested `def`), for callbacks.
+    pub func: Option<FuncId>,
+    /// A known sequence length (list literals, `append`, `pop`).
+    pub len: Option<u32>,
+}
+
+impl Value {
+    pub(crate) fn unknown() -> Value {
+        Value {
+            unknown: true,
+            ..Value::default()
+        }
+    }
+    pub(crate) fn konst(k: Option<K>) -> Value {
+        Value {
+            konst: k,
+            ..Value::default()
+        }
+    }
+    pub(crate) fn source(src: Source) -> Value {
+        Value {
+            sources: vec![Rc::new(src)],
+            ..Value::default()
+        }
+    }
+    pub(crate) fn param(i: u32) -> Value {
+        if i >= MAX_PARAMS {
+            return Value::unknown();
+        }
+        Value {
+            params: 1 << i,
+            ..Value::default()
+        }
+    }
+    /// Nothing non-literal flows into it.
+    pub(crate) fn is_constant(&self) -> bool {
+        self.sources.is_empty() && self.params == 0 && !self.unknown
+    }
+    /// It may hold data (as opposed to a handle built from configuration):
+    /// methods called on it pass their receiver on.
+    pub(crate) fn carries_data(&self) -> bool {
+        self.unknown
+            || self.params != 0
+            || self
+                .sources
+                .iter()
+                .any(|s| !matches!(s.kind.as_str(), "env" | "secret"))
+    }
+    /// Only the taint of it: no constant, type, function or length.
+    pub(crate) fn taint_only(&self) -> Value {
+        Value {
+            sources: self.sources.clone(),
+            params: self.params,
+            unknown: self.unknown,
+            konst: None,
+            clean: self.clean,
+            steps: self.steps.clone(),
+            ty: None,
+            func: None,
+            len: None,
+        }
+    }
+
+    /// Combine a value flowing in from elsewhere (another path, another
+    /// operand). Constants stay only when both sides agree.
+    pub(crate) fn join(&mut self, other: &Value) {
+        if self.konst != other.konst {
+            self.konst = None;
+        }
+        if self.len != other.len {
+            self.len = None;
+        }
+        if self.ty.is_none() {
+            self.ty.clone_from(&other.ty);
+        }
+        if self.func.is_none() {
+            self.func = other.func;
+        }
+        if other.is_constant() {
+            return;
+        }
+        if self.is_constant() {
+            self.sources.clone_from(&other.sources);
+            self.params = other.params;
+            self.unknown = other.unknown;
+            self.clean = other.clean;
+            self.steps = other.steps.clone();
+            return;
+        }
+        self.clean &= other.clean;
+        for s in &other.sources {
+            self.add_source(s);
+        }
+        if self.steps.is_empty() {
+            self.steps = other.steps.clone();
+        }
+        self.params |= other.params;
+        self.unknown |= other.unknown;
+    }
+
+    pub(crate) fn joined(mut self, other: &Value) -> Value {
+        self.join(other);
+        self
+    }
+
+    fn add_source(&mut self, s: &Rc<Source>) {
+        keep_ranked(&mut self.sources, s, MAX_SOURCES, |x| &x.kind);
+    }
+
+    /// Record a hop on the path (only for values carrying a source).
+    pub(crate) fn step(&mut self, step: Step) {
+        if self.sources.is_empty() || self.steps.len() >= MAX_STEPS {
+            return;
+        }
+        if self.steps.last() == Some(&step) {
+            return;
+        }
+        Rc::make_mut(&mut self.steps).push(step);
+    }
+
+    /// Clean for the given kinds.
+    pub(crate) fn sanitise(&mut self, kinds: Kinds) {
+        self.clean |= kinds;
+    }
+
+    pub(crate) fn primary_source(&self) -> Option<&Rc<Source>> {
+        self.sources.iter().min_by_key(|s| source_rank(&s.kind))
+    }
+
+    /// The parameters it derives from, in order.
+    pub(crate) fn param_list(&self) -> Vec<u32> {
+        (0..MAX_PARAMS)
+            .filter(|i| self.params & (1 << i) != 0)
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn src(kind: &str, label: &str) -> Source {
+        Source {
+            kind: kind.into(),
+            path: "a.py".into(),
+            span: bw_ir::Span::default(),
+            label: label.into(),
+        }
+    }
+
+    #[test]
+    fn join_keeps_the_worst_sources_and_intersects_cleanliness() {
+        let mut a = Value::source(src("env", "os.environ"));
+        a.sanitise(1);
+        let mut b = Value::source(src("request", "request.args"));
+        b.sanitise(1 | 2);
+        a.join(&b);
+        assert_eq!(a.clean, 1, "clean only for what both sides are clean for");
+        for k in ["file", "secret", "retrieved"] {
+            a.join(&Value::source(src(k, k)));
+        }
+        assert_eq!(a.sources.len(), MAX_SOURCES);
+        assert_eq!(a.primary_source().unwrap().kind, "request");
+        assert!(
+            !a.sources
+                .iter()
+                .any(|s| s.kind == "env" || s.kind == "secret"),
+            "{:?}",
+            a.sources
+        );
+        // A constant joined in changes nothing but the constant.
+        let mut c = Value::konst(Some(K::Int(1)));
+        c.join(&Value::konst(Some(K::Int(1))));
+        assert_eq!(c.konst, Some(K::Int(1)));
+        c.join(&Value::konst(Some(K::Int(2))));
+        assert_eq!(c.konst, None);
+        assert!(c.is_constant());
+    }
+}
