@@ -49,8 +49,15 @@ impl ModuleBuilder {
                 classes: Vec::new(),
                 imports: Vec::new(),
                 exports: Vec::new(),
+                truncated: false,
             },
         }
+    }
+
+    /// Record that the lowering left something out (see
+    /// [`Module::truncated`]).
+    pub fn set_truncated(&mut self) {
+        self.m.truncated = true;
     }
 
     pub fn intern(&mut self, name: &str) -> Sym {

@@ -546,6 +546,9 @@ pub struct Module {
     pub classes: Vec<Class>,
     pub imports: Vec<Import>,
     pub exports: Vec<Export>,
+    /// The lowering stopped short somewhere (nesting past its depth
+    /// limit): the parts it did not lower are [`Expr::Unknown`].
+    pub truncated: bool,
 }
 
 impl Module {

@@ -11,7 +11,11 @@ use std::fmt::Write;
 /// The whole module as text.
 pub fn module(m: &Module) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "module {} ({}, {})", m.id, m.path, m.lang);
+    let _ = write!(out, "module {} ({}, {})", m.id, m.path, m.lang);
+    if m.truncated {
+        out.push_str(" truncated");
+    }
+    out.push('\n');
     for i in &m.imports {
         let what = match &i.member {
             Some(member) => format!("{}.{member}", i.module),

@@ -1,0 +1,412 @@
+//! The JavaScript/TypeScript/TSX lowering, read back: snapshots of the
+//! text form over the fixtures, and the facts the engine relies on.
+
+use bw_files::Lang;
+use bw_ir::cfg::Cfg;
+use bw_ir::{BlockId, Expr, FuncId, FuncKind, Module, ParamKind, Pattern, Stmt, Terminator};
+
+fn lower(lang: Lang, path: &str, text: &str) -> Module {
+    bw_lower::lower(lang, path, text).expect("lowers")
+}
+
+fn fixture(name: &str) -> String {
+    let p = format!(
+        "{}/tests/fixtures/javascript/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read_to_string(p).expect("fixture")
+}
+
+fn snapshot(name: &str, lang: Lang) {
+    let text = fixture(name);
+    let m = lower(lang, &format!("src/routes/{name}"), &text);
+    insta::assert_snapshot!(name, bw_ir::print::module(&m));
+}
+
+#[test]
+fn snapshot_imports() {
+    snapshot("imports.js", Lang::JavaScript);
+}
+#[test]
+fn snapshot_functions() {
+    snapshot("functions.js", Lang::JavaScript);
+}
+#[test]
+fn snapshot_statements() {
+    snapshot("statements.js", Lang::JavaScript);
+}
+#[test]
+fn snapshot_control() {
+    snapshot("control.js", Lang::JavaScript);
+}
+#[test]
+fn snapshot_expressions() {
+    snapshot("expressions.js", Lang::JavaScript);
+}
+#[test]
+fn snapshot_types() {
+    snapshot("types.ts", Lang::TypeScript);
+}
+#[test]
+fn snapshot_component() {
+    snapshot("component.tsx", Lang::Tsx);
+}
+
+fn js(text: &str) -> Module {
+    lower(Lang::JavaScript, "src/app.js", text)
+}
+
+/// The function named `qualified`.
+fn func<'m>(m: &'m Module, qualified: &str) -> (FuncId, &'m bw_ir::Function) {
+    let i = m
+        .functions
+        .iter()
+        .position(|f| f.qualified == qualified)
+        .unwrap_or_else(|| panic!("no function {qualified}"));
+    (FuncId(i as u32), &m.functions[i])
+}
+
+/// Every statement of a function with its block.
+fn stmts(f: &bw_ir::Function) -> impl Iterator<Item = (BlockId, &Stmt)> {
+    f.blocks
+        .iter()
+        .enumerate()
+        .flat_map(|(i, b)| b.stmts.iter().map(move |(s, _)| (BlockId(i as u32), s)))
+}
+
+/// The block of the first statement whose text contains `needle`.
+fn block_of(m: &Module, f: &bw_ir::Function, needle: &str) -> BlockId {
+    stmts(f)
+        .find(|(_, s)| bw_ir::print::stmt(m, s).contains(needle))
+        .unwrap_or_else(|| panic!("no statement with {needle}"))
+        .0
+}
+
+#[test]
+fn a_guard_that_returns_branches_to_a_returning_block_that_does_not_reach_the_sink() {
+    let m = js("function f(x) {\n  if (!allowed.has(x)) return;\n  sink(x);\n}\n");
+    let (_, f) = func(&m, "f");
+    let Terminator::Branch { cond, then, other } = &f.blocks[0].term else {
+        panic!("entry ends in a branch: {:?}", f.blocks[0].term)
+    };
+    assert_eq!(bw_ir::print::expr(&m, *cond), "(not allowed.has(x))");
+    assert_eq!(f.blocks[then.index()].term, Terminator::Return(None));
+    let cfg = Cfg::new(f);
+    let sink = block_of(&m, f, "sink(x)");
+    assert!(cfg.dominates(*other, sink));
+    assert!(!cfg.reach_from(*then, None)[sink.index()]);
+}
+
+#[test]
+fn a_factory_handler_is_a_lambda_within_its_factory() {
+    let m = js(
+        "function list() {\n  return (req, res) => {\n    res.json(req.query);\n  };\n}\napp.get('/orders', list());\n",
+    );
+    let (list, lf) = func(&m, "list");
+    assert_eq!(lf.kind, FuncKind::Def);
+    let (inner, f) = func(&m, "list.<lambda>");
+    assert_eq!(f.kind, FuncKind::Lambda);
+    assert_eq!(f.parent, Some(list));
+    assert_eq!(f.params.len(), 2);
+    // The factory returns the lambda itself.
+    let Terminator::Return(Some(r)) = &lf.blocks[0].term else {
+        panic!("list returns a value")
+    };
+    assert_eq!(m.expr(*r), &Expr::Func(inner));
+}
+
+#[test]
+fn a_destructured_request_parameter_is_an_object_pattern() {
+    let m = js("app.get('/', async ({ query, body: { id } }, res) => res.send(query.q));\n");
+    let (_, f) = func(&m, "<lambda>");
+    assert!(f.is_async);
+    let Pattern::Object { props, rest } = &f.params[0].pattern else {
+        panic!("an object pattern: {:?}", f.params[0].pattern)
+    };
+    assert!(rest.is_none());
+    let keys: Vec<&str> = props.iter().map(|(k, _)| m.name(*k)).collect();
+    assert_eq!(keys, ["query", "body"]);
+    assert_eq!(props[0].1, Pattern::Name(m.names.get("query").unwrap()));
+    assert!(matches!(props[1].1, Pattern::Object { .. }));
+    assert_eq!(
+        f.params[1].pattern,
+        Pattern::Name(m.names.get("res").unwrap())
+    );
+    // An expression body returns its value.
+    assert!(matches!(f.blocks[0].term, Terminator::Return(Some(_))));
+}
+
+#[test]
+fn a_try_body_raises_into_its_catch_which_binds_the_error() {
+    let m = js(
+        "function f() {\n  try {\n    if (bad) throw new Error('x');\n    work();\n  } catch (err) {\n    log(err);\n  }\n  after();\n}\n",
+    );
+    let (_, f) = func(&m, "f");
+    let cfg = Cfg::new(f);
+    let work = block_of(&m, f, "work()");
+    let catch = block_of(&m, f, "catch");
+    assert_eq!(f.blocks[work.index()].handler, Some(catch));
+    let (first, _) = &f.blocks[catch.index()].stmts[0];
+    assert_eq!(
+        first,
+        &Stmt::Catch {
+            target: Some(Pattern::Name(m.names.get("err").unwrap())),
+            types: vec![]
+        }
+    );
+    // The throw goes to the handler, not out of the function.
+    let throw = f
+        .blocks
+        .iter()
+        .position(|b| matches!(b.term, Terminator::Throw(Some(_))))
+        .expect("a throw");
+    assert_eq!(f.blocks[throw].handler, Some(catch));
+    assert!(!cfg.exits.contains(&BlockId(throw as u32)));
+    assert!(cfg.succs[throw].contains(&catch));
+    // Both ways meet again before after().
+    let after = block_of(&m, f, "after()");
+    assert!(cfg.reach_from(catch, None)[after.index()]);
+    assert!(cfg.reach_from(work, None)[after.index()]);
+    // The catch block is outside the try: a throw in it leaves.
+    assert_eq!(f.blocks[catch.index()].handler, None);
+}
+
+#[test]
+fn finally_runs_on_the_normal_path_the_exception_path_and_before_a_return() {
+    let m = js(
+        "function f() {\n  try {\n    if (a) return 1;\n    b();\n  } finally {\n    cleanup();\n  }\n  c();\n}\n",
+    );
+    let (_, f) = func(&m, "f");
+    let cfg = Cfg::new(f);
+    let cleanups: Vec<BlockId> = stmts(f)
+        .filter(|(_, s)| bw_ir::print::stmt(&m, s) == "cleanup()")
+        .map(|(b, _)| b)
+        .collect();
+    assert_eq!(cleanups.len(), 3, "{}", bw_ir::print::module(&m));
+    // The exception path: the try's blocks raise into a block that runs
+    // cleanup() and rethrows.
+    let b = block_of(&m, f, "b()");
+    let fe = f.blocks[b.index()].handler.expect("under the finally");
+    assert!(cleanups.contains(&fe));
+    assert_eq!(f.blocks[fe.index()].term, Terminator::Throw(None));
+    // The return runs cleanup() first.
+    let ret = f
+        .blocks
+        .iter()
+        .position(|b| {
+            b.term
+                == Terminator::Return(Some(
+                    m.functions[1]
+                        .blocks
+                        .iter()
+                        .find_map(|b| match b.term {
+                            Terminator::Return(Some(e)) => Some(e),
+                            _ => None,
+                        })
+                        .unwrap(),
+                ))
+        })
+        .unwrap();
+    assert!(cleanups.contains(&BlockId(ret as u32)));
+    // The normal path: cleanup() then c().
+    let c = block_of(&m, f, "c()");
+    assert!(cleanups.contains(&c));
+    assert!(cfg.reachable(c));
+}
+
+#[test]
+fn logical_assignments_are_assignments_of_the_short_circuit() {
+    let m = js("x ??= a;\ny ||= b;\nz &&= c;\nout += d;\n");
+    let f = m.func(FuncId::MODULE);
+    let text: Vec<String> = stmts(f).map(|(_, s)| bw_ir::print::stmt(&m, s)).collect();
+    assert_eq!(
+        text,
+        ["x = (x ?? a)", "y = (y or b)", "z = (z and c)", "out += d"]
+    );
+}
+
+#[test]
+fn function_declarations_are_bound_before_the_code_that_uses_them() {
+    let m = js("app.get('/', handler);\nfunction handler(req, res) { res.send(req.query.q); }\n");
+    let f = m.func(FuncId::MODULE);
+    let text: Vec<String> = stmts(f).map(|(_, s)| bw_ir::print::stmt(&m, s)).collect();
+    assert_eq!(text, ["handler = fn handler", "app.get(\"/\", handler)"]);
+}
+
+#[test]
+fn imports_and_requires_resolve_to_module_identities() {
+    let m = lower(
+        Lang::TypeScript,
+        "src/routes/users.ts",
+        "import db from '../db';\nimport { q as query } from '../db/index.js';\nimport * as fs from 'node:fs';\nconst { exec, spawn: sp } = require('child_process');\nconst pool = require('./pool').default;\nconst cfg = require('../../config');\n",
+    );
+    let got: Vec<(String, String, Option<String>)> = m
+        .imports
+        .iter()
+        .map(|i| {
+            (
+                m.name(i.local).to_string(),
+                i.module.clone(),
+                i.member.clone(),
+            )
+        })
+        .collect();
+    let want = [
+        ("db", "src/db", Some("default")),
+        ("query", "src/db", Some("q")),
+        ("fs", "fs", None),
+        ("exec", "child_process", Some("exec")),
+        ("sp", "child_process", Some("spawn")),
+        ("pool", "src/routes/pool", Some("default")),
+        ("cfg", "config", None),
+    ];
+    let want: Vec<(String, String, Option<String>)> = want
+        .iter()
+        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.map(str::to_string)))
+        .collect();
+    assert_eq!(got, want);
+    // A require bound by a declaration is an import, not a statement.
+    assert!(stmts(m.func(FuncId::MODULE)).next().is_none());
+    // The identity a file is imported by is the one it is given.
+    assert_eq!(lower(Lang::JavaScript, "src/db/index.js", "").id, "src/db");
+    assert_eq!(lower(Lang::TypeScript, "src/db.ts", "").id, "src/db");
+    assert_eq!(bw_lower::javascript::module_id("index.js"), "index");
+    assert_eq!(bw_lower::javascript::module_id("types/a.d.ts"), "types/a");
+}
+
+#[test]
+fn commonjs_and_esm_exports_name_module_level_bindings() {
+    let m = js(
+        "function list() {}\nmodule.exports = { list, count: () => 1 };\nexports.one = function () {};\nexport default { a: 1 };\n",
+    );
+    let got: Vec<(String, String)> = m
+        .exports
+        .iter()
+        .map(|e| (e.name.clone(), m.name(e.local).to_string()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("list".to_string(), "list".to_string()),
+            ("count".into(), "exports:count".into()),
+            ("one".into(), "exports:one".into()),
+            ("default".into(), "default".into()),
+        ]
+    );
+    // Each synthetic local is bound at the top level.
+    let f = m.func(FuncId::MODULE);
+    for local in ["exports:count", "exports:one", "default"] {
+        let s = m.names.get(local).unwrap();
+        assert!(
+            stmts(f).any(
+                |(_, st)| matches!(st, Stmt::Assign { target: Pattern::Name(t), .. } if *t == s)
+            ),
+            "{local} is bound"
+        );
+    }
+}
+
+#[test]
+fn rest_parameters_defaults_and_annotations() {
+    let m = lower(
+        Lang::TypeScript,
+        "a.ts",
+        "function f(a: Request, b = 1, ...rest: string[]) {}\n",
+    );
+    let (_, f) = func(&m, "f");
+    assert_eq!(f.params.len(), 3);
+    assert_eq!(
+        f.params[0].annotation.map(|a| bw_ir::print::expr(&m, a)),
+        Some("Request".into())
+    );
+    assert!(f.params[1].default.is_some());
+    assert_eq!(f.params[2].kind, ParamKind::Rest);
+    assert_eq!(f.params[2].annotation, None, "an array type is not simple");
+}
+
+#[test]
+fn a_partial_tree_keeps_the_calls_it_holds() {
+    // `@@` and the dangling `)` are errors to the grammar.
+    let m = lower(
+        Lang::TypeScript,
+        "a.ts",
+        "const a = 1;\n@@ db.query(req.body.sql) )\nres.send(a);\n",
+    );
+    let text = bw_ir::print::module(&m);
+    assert!(text.contains("db.query(req.body.sql)"), "{text}");
+    assert!(text.contains("res.send(a)"), "{text}");
+}
+
+#[test]
+fn columns_count_characters_not_bytes() {
+    let m = js("const é = 'ü'; run(é);\n");
+    let f = m.func(FuncId::MODULE);
+    let (_, sp) = f.blocks[0]
+        .stmts
+        .iter()
+        .find(|(s, _)| matches!(s, Stmt::Eval(_)))
+        .unwrap();
+    assert_eq!((sp.line, sp.col), (1, 16));
+    assert_eq!(sp.start, 17, "bytes");
+    assert_eq!(sp.end_col, 22, "the call, without its semicolon");
+}
+
+fn nested(open: &str, leaf: &str, close: &str, n: usize) -> String {
+    let mut s = String::with_capacity((open.len() + close.len()) * n + leaf.len());
+    for _ in 0..n {
+        s.push_str(open);
+    }
+    s.push_str(leaf);
+    for _ in 0..n {
+        s.push_str(close);
+    }
+    s
+}
+
+#[test]
+fn deep_nesting_is_cut_off_and_reported_not_a_crash() {
+    for text in [
+        format!("x = {};\n", nested("[", "1", "]", 5000)),
+        format!("x = {};\n", nested("<a>", "x", "</a>", 5000)),
+        format!("x = {};\n", nested("f(", "1", ")", 5000)),
+        format!("x = {};\n", nested("() => ", "1", "", 5000)),
+        format!("x = {};\n", nested("{a: ", "1", "}", 5000)),
+        format!("x = {};\n", nested("c ? ", "1", " : 2", 5000)),
+        format!("x = {};\n", nested("!", "1", "", 5000)),
+        nested("if (a) { ", "f();", " }", 5000),
+        nested("try { ", "f();", " } finally { g(); }", 5000),
+        nested("function f() { ", "g();", " }", 5000),
+        // Each finally body is lowered more than once: still linear.
+        nested("try { f(); } finally { ", "g();", " }", 5000),
+    ] {
+        let m = js(&text);
+        assert!(m.truncated, "{}", &text[..40]);
+        assert!(
+            bw_ir::print::module(&m)
+                .starts_with("module src/app (src/app.js, javascript) truncated")
+        );
+    }
+}
+
+#[test]
+fn long_chains_cost_no_depth() {
+    let sum = format!("x = {}1;\n", "a + ".repeat(20_000));
+    let calls = format!("x = q{};\n", ".where(a)".repeat(5_000));
+    let parens = format!("x = {};\n", nested("(", "1", ")", 5_000));
+    for text in [sum, calls, parens] {
+        let m = js(&text);
+        assert!(!m.truncated);
+    }
+    let m = js(&format!("x = {}1;\n", "a + ".repeat(2_000)));
+    let f = m.func(FuncId::MODULE);
+    let Stmt::Assign { value, .. } = &f.blocks[0].stmts[0].0 else {
+        panic!()
+    };
+    let mut depth = 0;
+    let mut e = *value;
+    while let Expr::Binary(_, l, _) = m.expr(e) {
+        depth += 1;
+        e = *l;
+    }
+    assert_eq!(depth, 2_000);
+}
