@@ -268,32 +268,8 @@ fn kids<'t>(n: Node<'t>) -> Vec<Node<'t>> {
         .collect()
 }
 
-fn strip_ext(p: &str) -> &str {
-    for ext in [
-        ".d.ts", ".tsx", ".ts", ".jsx", ".js", ".mjs", ".cjs", ".mts", ".cts",
-    ] {
-        if let Some(s) = p.strip_suffix(ext) {
-            return s;
-        }
-    }
-    p
-}
-
-/// Resolve a relative module specifier against the importing file.
-fn resolve_relative(from: &str, spec: &str) -> String {
-    let mut parts: Vec<&str> = from.split('/').collect();
-    parts.pop();
-    for seg in spec.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            s => parts.push(s),
-        }
-    }
-    strip_ext(&parts.join("/")).to_string()
-}
+// Module naming is the lowering's: one definition for old and new code.
+use bw_lower::javascript::{resolve_relative, strip_ext};
 
 pub(crate) use crate::words::words;
 
