@@ -67,7 +67,7 @@ use bw_ir::{
 };
 use bw_lang::{FieldExt, KindExt, Limits};
 use std::time::Instant;
-use tree_sitter::{Node, TreeCursor};
+use tree_sitter::{Node, Tree, TreeCursor};
 
 /// How deeply statements and expressions may nest before the rest is
 /// [`Expr::Unknown`]. The walk runs on a [`bw_lang::WALK_STACK`] thread;
@@ -144,9 +144,22 @@ pub fn import_module(from: &str, spec: &str) -> String {
 /// Parse `text` (the file at `path`) as `lang` within `limits`, lower it,
 /// and drop the tree.
 pub fn lower(lang: Lang, path: &str, text: &str, limits: &Limits) -> Result<Module, LowerError> {
+    let tree = bw_lang::parse_within(lang, text, limits).map_err(LowerError::Parse)?;
+    lower_tree(lang, path, text, &tree, limits)
+}
+
+/// Lower a tree already parsed from `text` (a caller that also extracts
+/// facts from it parses once), within the time left in `limits`.
+pub fn lower_tree(
+    lang: Lang,
+    path: &str,
+    text: &str,
+    tree: &Tree,
+    limits: &Limits,
+) -> Result<Module, LowerError> {
     bw_lang::with_walk_stack(
-        || lower_with(lang, path, text, limits, MAX_DEPTH),
-        || lower_with(lang, path, text, limits, FALLBACK_DEPTH),
+        || lower_with(lang, path, text, tree, limits, MAX_DEPTH),
+        || lower_with(lang, path, text, tree, limits, FALLBACK_DEPTH),
     )
 }
 
@@ -154,10 +167,10 @@ fn lower_with(
     lang: Lang,
     path: &str,
     text: &str,
+    tree: &Tree,
     limits: &Limits,
     max_depth: u32,
 ) -> Result<Module, LowerError> {
-    let tree = bw_lang::parse_within(lang, text, limits).map_err(LowerError::Parse)?;
     let mut l = Lower::new(lang, path, text, limits.deadline);
     l.max_depth = max_depth;
     l.module(tree.root_node());
@@ -214,7 +227,9 @@ struct Lower<'s, 't> {
     col_cache: (usize, usize, u32),
     cursors: Vec<TreeCursor<'t>>,
     /// Left spines of chains being lowered (shared stack).
-    spine: Vec<Node<'t>>,
+    spine: Vec<(Node<'t>, &'static str)>,
+    /// Statement lists being lowered (shared stack).
+    list: Vec<Node<'t>>,
     deadline: Instant,
     ticks: u32,
     timed_out: bool,
@@ -412,6 +427,7 @@ impl<'s, 't> Lower<'s, 't> {
             col_cache: (usize::MAX, 0, 0),
             cursors: Vec::new(),
             spine: Vec::new(),
+            list: Vec::new(),
             deadline,
             ticks: 0,
             timed_out: false,
@@ -509,13 +525,58 @@ impl<'s, 't> Lower<'s, 't> {
         found
     }
 
-    fn first_named(&mut self, n: Node<'t>) -> Option<Node<'t>> {
-        let mut first = None;
-        self.each_named(n, |_, k| {
-            if first.is_none() {
-                first = Some(k);
+    /// Whether a function node has the `async` and `*` tokens (one scan).
+    fn async_star(&mut self, n: Node<'t>) -> (bool, bool) {
+        let mut c = match self.cursors.pop() {
+            Some(mut c) => {
+                c.reset(n);
+                c
             }
-        });
+            None => n.walk(),
+        };
+        let (mut a, mut s) = (false, false);
+        if c.goto_first_child() {
+            loop {
+                let k = c.node();
+                if !k.is_named() {
+                    match kind(k) {
+                        "async" => a = true,
+                        "*" => s = true,
+                        "(" | "=>" => break,
+                        _ => {}
+                    }
+                }
+                if !c.goto_next_sibling() {
+                    break;
+                }
+            }
+        }
+        self.cursors.push(c);
+        (a, s)
+    }
+
+    fn first_named(&mut self, n: Node<'t>) -> Option<Node<'t>> {
+        let mut c = match self.cursors.pop() {
+            Some(mut c) => {
+                c.reset(n);
+                c
+            }
+            None => n.walk(),
+        };
+        let mut first = None;
+        if c.goto_first_child() {
+            loop {
+                let k = c.node();
+                if k.is_named() && kind(k) != "comment" {
+                    first = Some(k);
+                    break;
+                }
+                if !c.goto_next_sibling() {
+                    break;
+                }
+            }
+        }
+        self.cursors.push(c);
         first
     }
 
@@ -644,18 +705,25 @@ impl<'s, 't> Lower<'s, 't> {
     }
 
     /// A statement list: function declarations first (they are hoisted),
-    /// then the rest in order.
+    /// then the rest in order. The children are read off the tree once,
+    /// onto a stack shared by every list being lowered.
     fn stmts(&mut self, n: Node<'t>, d: u32) {
-        self.each_named(n, |l, k| {
+        let base = self.list.len();
+        self.each_named(n, |l, k| l.list.push(k));
+        let end = self.list.len();
+        for i in base..end {
+            let k = self.list[i];
             if is_function_decl(k) {
-                l.stmt(k, d);
+                self.stmt(k, d);
             }
-        });
-        self.each_named(n, |l, k| {
+        }
+        for i in base..end {
+            let k = self.list[i];
             if !is_function_decl(k) {
-                l.stmt(k, d);
+                self.stmt(k, d);
             }
-        });
+        }
+        self.list.truncate(base);
     }
 
     /// The body of a statement (a block or a single statement).
@@ -1757,8 +1825,8 @@ impl<'s, 't> Lower<'s, 't> {
         let sp = self.span(n);
         let parent = self.fns.last().map(|f| f.id);
         let id = self.m.function(fkind, &name, &qualified, parent, sp);
-        let is_async = self.has_token(n, "async");
-        let is_generator = k.starts_with("generator_") || self.has_token(n, "*");
+        let (is_async, star) = self.async_star(n);
+        let is_generator = k.starts_with("generator_") || star;
         {
             let f = self.m.func_mut(id);
             f.class = class;
@@ -2245,24 +2313,28 @@ impl<'s, 't> Lower<'s, 't> {
         // A chain's left spine, lowered bottom-up without recursion.
         let base = self.spine.len();
         let mut cur = n;
-        while let Some(next) = self.spine_left(cur) {
-            self.spine.push(cur);
+        let mut k = kind(cur);
+        while let Some(next) = self.spine_left(cur, k) {
+            self.spine.push((cur, k));
             cur = next;
+            k = kind(cur);
         }
-        let mut v = self.leaf(cur, d);
+        let mut v = self.leaf(cur, k, d);
         while self.spine.len() > base {
-            let s = self.spine.pop().expect("spine");
-            v = self.link(s, v, d);
+            let (s, k) = self.spine.pop().expect("spine");
+            v = self.link(s, k, v, d);
         }
         v
     }
 
-    /// The left operand a chain link builds on.
-    fn spine_left(&self, n: Node<'t>) -> Option<Node<'t>> {
-        match kind(n) {
-            "call_expression" => n.field("function"),
-            "member_expression" | "subscript_expression" => n.field("object"),
-            "binary_expression" => n.field("left"),
+    /// The left operand a chain link builds on: its first child (the
+    /// callee, object or left operand: no field lookup).
+    fn spine_left(&self, n: Node<'t>, k: &str) -> Option<Node<'t>> {
+        match k {
+            "call_expression"
+            | "member_expression"
+            | "subscript_expression"
+            | "binary_expression" => n.child(0).filter(|c| c.is_named() && kind(*c) != "comment"),
             "non_null_expression" | "as_expression" | "satisfies_expression" => n.named_child(0),
             "parenthesized_expression" => n
                 .named_child(0)
@@ -2272,8 +2344,8 @@ impl<'s, 't> Lower<'s, 't> {
     }
 
     /// A chain link over its left operand's value.
-    fn link(&mut self, n: Node<'t>, left: ExprId, d: u32) -> ExprId {
-        match kind(n) {
+    fn link(&mut self, n: Node<'t>, k: &str, left: ExprId, d: u32) -> ExprId {
+        match k {
             "call_expression" => {
                 let args = match n.field("arguments") {
                     Some(a) if kind(a) == "template_string" => {
@@ -2300,7 +2372,11 @@ impl<'s, 't> Lower<'s, 't> {
                     return left;
                 };
                 let name = self.m.intern(self.text(p));
-                let optional = n.field("optional_chain").is_some();
+                // `?.` between the object and the property (no child scan).
+                let optional = self
+                    .src
+                    .get(n.start_byte()..p.start_byte())
+                    .is_some_and(|t| t.trim_end().ends_with("?."));
                 self.e(
                     Expr::Field {
                         obj: left,
@@ -2363,8 +2439,8 @@ impl<'s, 't> Lower<'s, 't> {
     }
 
     /// An expression that is not a chain link.
-    fn leaf(&mut self, n: Node<'t>, d: u32) -> ExprId {
-        match kind(n) {
+    fn leaf(&mut self, n: Node<'t>, k: &str, d: u32) -> ExprId {
+        match k {
             "identifier" | "shorthand_property_identifier" | "property_identifier" => {
                 let t = self.text(n);
                 if t == "undefined" {
