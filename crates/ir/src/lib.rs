@@ -461,6 +461,13 @@ pub enum FuncKind {
     Lambda,
 }
 
+/// Which accessor a method is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Accessor {
+    Get,
+    Set,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Function {
     pub kind: FuncKind,
@@ -485,6 +492,14 @@ pub struct Function {
     pub outer_names: Vec<Sym>,
     pub is_async: bool,
     pub is_generator: bool,
+    /// A getter or setter (`get name() {…}`, `@property`): reading or
+    /// writing the attribute calls it.
+    pub accessor: Option<Accessor>,
+    /// A static method (its receiver is the class, not an instance).
+    pub is_static: bool,
+    /// Decorators of parameters (`get(@Param('id') id)`), by the
+    /// parameter's index in `params`, in source order.
+    pub param_decorators: Vec<(u32, ExprId)>,
     /// The whole definition.
     pub span: Span,
     /// The control-flow graph; block 0 is the entry.

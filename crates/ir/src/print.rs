@@ -95,6 +95,14 @@ fn function(m: &Module, f: &Function, out: &mut String) {
     if f.is_generator {
         out.push_str(" generator");
     }
+    match f.accessor {
+        Some(crate::Accessor::Get) => out.push_str(" getter"),
+        Some(crate::Accessor::Set) => out.push_str(" setter"),
+        None => {}
+    }
+    if f.is_static {
+        out.push_str(" static");
+    }
     if let Some(r) = f.receiver {
         let _ = write!(out, " receiver {}", m.name(r));
     }
@@ -111,6 +119,9 @@ fn function(m: &Module, f: &Function, out: &mut String) {
     out.push('\n');
     for d in &f.decorators {
         let _ = writeln!(out, "  @{}", expr(m, *d));
+    }
+    for (i, d) in &f.param_decorators {
+        let _ = writeln!(out, "  param {i} @{}", expr(m, *d));
     }
     for (i, b) in f.blocks.iter().enumerate() {
         block(m, i, b, out);

@@ -13,7 +13,9 @@
 //!   ns` and `const x = require('m')` the module itself (member `None`),
 //!   `import {a as b}` / `const {a: b} = require('m')` / `const b =
 //!   require('m').a` member `a`. A `require` bound by a declaration makes no
-//!   statement (like an `import`); a `require(…)` anywhere else stays a call.
+//!   statement (like an `import`); a `require('m')` anywhere else
+//!   (`app.use('/u', require('./users'))`) reads an import bound to a name
+//!   no code can spell, `require:<module>`.
 //! - **exports**: `export function/class/const`, `export {a as b}`,
 //!   re-exports (an import and an export of the same local), `export default
 //!   x`; a value with no name of its own (`export default {…}`,
@@ -61,9 +63,9 @@ use crate::LowerError;
 use bw_files::Lang;
 use bw_ir::build::{FnBuilder, ModuleBuilder};
 use bw_ir::{
-    Arg, ArgKind, BinOp, BlockId, ClassId, CmpOp, Const, Elem, Entry, Expr, ExprId, FuncId,
-    FuncKind, LogicOp, Module, Param, ParamKind, Pattern, SeqKind, Span, Stmt, Sym, TemplatePart,
-    Terminator, UnOp,
+    Accessor, Arg, ArgKind, BinOp, BlockId, ClassId, CmpOp, Const, Elem, Entry, Expr, ExprId,
+    FuncId, FuncKind, LogicOp, Module, Param, ParamKind, Pattern, SeqKind, Span, Stmt, Sym,
+    TemplatePart, Terminator, UnOp,
 };
 use bw_lang::{FieldExt, KindExt, Limits};
 use std::time::Instant;
@@ -180,6 +182,15 @@ fn lower_with(
         }));
     }
     Ok(l.m.finish())
+}
+
+/// The modifier tokens before a function's parameters.
+#[derive(Default)]
+struct Modifiers {
+    is_async: bool,
+    star: bool,
+    accessor: Option<Accessor>,
+    is_static: bool,
 }
 
 /// A target of `break` / `continue`.
@@ -525,8 +536,8 @@ impl<'s, 't> Lower<'s, 't> {
         found
     }
 
-    /// Whether a function node has the `async` and `*` tokens (one scan).
-    fn async_star(&mut self, n: Node<'t>) -> (bool, bool) {
+    /// The modifier tokens of a function node (one scan).
+    fn modifiers(&mut self, n: Node<'t>) -> Modifiers {
         let mut c = match self.cursors.pop() {
             Some(mut c) => {
                 c.reset(n);
@@ -534,14 +545,17 @@ impl<'s, 't> Lower<'s, 't> {
             }
             None => n.walk(),
         };
-        let (mut a, mut s) = (false, false);
+        let mut m = Modifiers::default();
         if c.goto_first_child() {
             loop {
                 let k = c.node();
                 if !k.is_named() {
                     match kind(k) {
-                        "async" => a = true,
-                        "*" => s = true,
+                        "async" => m.is_async = true,
+                        "*" => m.star = true,
+                        "get" => m.accessor = Some(Accessor::Get),
+                        "set" => m.accessor = Some(Accessor::Set),
+                        "static" => m.is_static = true,
                         "(" | "=>" => break,
                         _ => {}
                     }
@@ -552,7 +566,7 @@ impl<'s, 't> Lower<'s, 't> {
             }
         }
         self.cursors.push(c);
-        (a, s)
+        m
     }
 
     fn first_named(&mut self, n: Node<'t>) -> Option<Node<'t>> {
@@ -921,6 +935,27 @@ impl<'s, 't> Lower<'s, 't> {
             }
             _ => None,
         }
+    }
+
+    /// Whether a call is `require(…)` (its first child is `require`).
+    fn is_require(&self, n: Node<'t>) -> bool {
+        n.child(0)
+            .is_some_and(|f| kind(f) == "identifier" && self.text(f) == "require")
+            && self.require_of(n).is_some()
+    }
+
+    /// `require('m')` where no declaration binds it (`app.use('/u',
+    /// require('./users'))`): an import bound to a name no code can spell,
+    /// `require:<module>`, which the expression reads.
+    fn inline_require(&mut self, n: Node<'t>, spec: &str) -> ExprId {
+        let module = import_module(self.path, spec);
+        let local = format!("require:{module}");
+        // Only an import interns such a name: one import per module.
+        if self.m.module().names.get(&local).is_none() {
+            let sp = self.span(n);
+            self.m.import(&local, &module, None, sp);
+        }
+        self.name_at(&local, n)
     }
 
     /// `const x = require('m')`, `const {a, b: c} = require('m')`: imports.
@@ -1825,13 +1860,14 @@ impl<'s, 't> Lower<'s, 't> {
         let sp = self.span(n);
         let parent = self.fns.last().map(|f| f.id);
         let id = self.m.function(fkind, &name, &qualified, parent, sp);
-        let (is_async, star) = self.async_star(n);
-        let is_generator = k.starts_with("generator_") || star;
+        let mods = self.modifiers(n);
         {
             let f = self.m.func_mut(id);
             f.class = class;
-            f.is_async = is_async;
-            f.is_generator = is_generator;
+            f.is_async = mods.is_async;
+            f.is_generator = k.starts_with("generator_") || mods.star;
+            f.accessor = mods.accessor;
+            f.is_static = mods.is_static;
             f.decorators = decorators;
         }
         self.fns.push(Fx {
@@ -1844,6 +1880,7 @@ impl<'s, 't> Lower<'s, 't> {
         });
         let mut params = Vec::new();
         let mut props: Vec<(Sym, Span)> = Vec::new();
+        let mut param_decorators = Vec::new();
         if let Some(p) = n.field("parameter") {
             let sp = self.span(p);
             params.push(Param {
@@ -1855,12 +1892,17 @@ impl<'s, 't> Lower<'s, 't> {
             });
         } else if let Some(ps) = n.field("parameters") {
             self.each_named(ps, |l, p| {
-                if let Some(param) = l.param(p, &mut props, d) {
+                let mut decs = Vec::new();
+                if let Some(param) = l.param(p, &mut props, &mut decs, d) {
+                    let i = params.len() as u32;
+                    param_decorators.extend(decs.into_iter().map(|e| (i, e)));
                     params.push(param);
                 }
             });
         }
-        self.m.func_mut(id).params = params;
+        let f = self.m.func_mut(id);
+        f.params = params;
+        f.param_decorators = param_decorators;
         for (s, sp) in props {
             let this = self.m.expr(Expr::This, sp);
             let v = self.m.expr(Expr::Name(s), sp);
@@ -1888,7 +1930,13 @@ impl<'s, 't> Lower<'s, 't> {
 
     /// One formal parameter; a TypeScript parameter property adds its
     /// name to `props`.
-    fn param(&mut self, p: Node<'t>, props: &mut Vec<(Sym, Span)>, d: u32) -> Option<Param> {
+    fn param(
+        &mut self,
+        p: Node<'t>,
+        props: &mut Vec<(Sym, Span)>,
+        decorators: &mut Vec<ExprId>,
+        d: u32,
+    ) -> Option<Param> {
         let span = self.span(p);
         match kind(p) {
             "required_parameter" | "optional_parameter" => {
@@ -1896,6 +1944,7 @@ impl<'s, 't> Lower<'s, 't> {
                 if kind(pat) == "this" {
                     return None;
                 }
+                self.decorators_of(p, decorators, d);
                 let (pkind, pattern) = if kind(pat) == "rest_pattern" {
                     (ParamKind::Rest, self.pattern(pat, d + 1))
                 } else {
@@ -2200,7 +2249,21 @@ impl<'s, 't> Lower<'s, 't> {
             }
             return;
         }
-        if let Some(v) = n.field("value") {
+        // `export = x` (TypeScript's `module.exports = x`).
+        let value = n.field("value").or_else(|| {
+            if self.has_token(n, "=") {
+                let mut v = None;
+                self.each_named(n, |_, k| {
+                    if kind(k) != "decorator" {
+                        v = Some(k);
+                    }
+                });
+                v
+            } else {
+                None
+            }
+        });
+        if let Some(v) = value {
             // `export default <expression>`
             if kind(v) == "identifier" {
                 let t = self.text(v);
@@ -2315,6 +2378,9 @@ impl<'s, 't> Lower<'s, 't> {
         let mut cur = n;
         let mut k = kind(cur);
         while let Some(next) = self.spine_left(cur, k) {
+            if k == "call_expression" && self.is_require(cur) {
+                break;
+            }
             self.spine.push((cur, k));
             cur = next;
             k = kind(cur);
@@ -2441,6 +2507,10 @@ impl<'s, 't> Lower<'s, 't> {
     /// An expression that is not a chain link.
     fn leaf(&mut self, n: Node<'t>, k: &str, d: u32) -> ExprId {
         match k {
+            "call_expression" => match self.require_of(n) {
+                Some((spec, None)) => self.inline_require(n, &spec),
+                _ => self.unknown_expr(n, d),
+            },
             "identifier" | "shorthand_property_identifier" | "property_identifier" => {
                 let t = self.text(n);
                 if t == "undefined" {

@@ -410,3 +410,54 @@ fn long_chains_cost_no_depth() {
     }
     assert_eq!(depth, 2_000);
 }
+
+#[test]
+fn an_inline_require_reads_an_import_of_the_resolved_module() {
+    let m = js(
+        "app.use('/users', require('./routes/users'));\nconst h = require('./h').handler;\nrequire('./routes/users').init(require(name));\n",
+    );
+    let imports: Vec<(String, String, Option<String>)> = m
+        .imports
+        .iter()
+        .map(|i| {
+            (
+                m.name(i.local).to_string(),
+                i.module.clone(),
+                i.member.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        imports,
+        [
+            (
+                "require:src/routes/users".to_string(),
+                "src/routes/users".to_string(),
+                None
+            ),
+            ("h".into(), "src/h".into(), Some("handler".into())),
+        ]
+    );
+    let text: Vec<String> = stmts(m.func(FuncId::MODULE))
+        .map(|(_, s)| bw_ir::print::stmt(&m, s))
+        .collect();
+    assert_eq!(
+        text,
+        [
+            "app.use(\"/users\", require:src/routes/users)",
+            "require:src/routes/users.init(require(name))",
+        ]
+    );
+}
+
+#[test]
+fn typescript_export_assignment_is_the_default_export() {
+    let m = lower(
+        Lang::TypeScript,
+        "a.ts",
+        "const router = make();\nexport = router;\n",
+    );
+    assert_eq!(m.exports.len(), 1);
+    assert_eq!(m.exports[0].name, "default");
+    assert_eq!(m.name(m.exports[0].local), "router");
+}
