@@ -50,6 +50,9 @@
 //!   it). `switch` is a [`Terminator::Switch`] on the case values, in
 //!   order; a case that falls off its end goes to the next. Labels name
 //!   loops and blocks for `break`/`continue`.
+//! - **optional chains**: `o?.k` is a [`Expr::Field`] with `optional`;
+//!   `f?.(x)` and `o?.[k]` are the short circuits `f && f(x)` and
+//!   `o && o[k]` (the value is the operand when it is null).
 //! - **JSX** is the call React compiles it to: `<Comp a={x}>{y}</Comp>` is
 //!   `Comp({"a": x}, y)`, an intrinsic tag is a string callee
 //!   (`"div"({…})`), a fragment is `"<>"(…)`.
@@ -1196,7 +1199,9 @@ impl<'s, 't> Lower<'s, 't> {
             return self.unknown(n);
         };
         if self.is_module() && self.commonjs_export(n, l, r, d) {
-            return self.unknown(n);
+            // `exports = module.exports = x` reads the export back.
+            let t = self.target(l, d + 1);
+            return self.read(&t, n);
         }
         let hint = match kind(l) {
             "identifier" => Some(self.text(l)),
@@ -2413,7 +2418,8 @@ impl<'s, 't> Lower<'s, 't> {
     fn link(&mut self, n: Node<'t>, k: &str, left: ExprId, d: u32) -> ExprId {
         match k {
             "call_expression" => {
-                let args = match n.field("arguments") {
+                let an = n.field("arguments");
+                let args = match an {
                     Some(a) if kind(a) == "template_string" => {
                         let t = self.expr(a, d + 1);
                         vec![Arg {
@@ -2424,14 +2430,15 @@ impl<'s, 't> Lower<'s, 't> {
                     Some(a) => self.args(a, d),
                     None => Vec::new(),
                 };
-                self.e(
+                let call = self.e(
                     Expr::Call {
                         callee: left,
                         args,
                         new: false,
                     },
                     n,
-                )
+                );
+                self.optional(n, an, left, call)
             }
             "member_expression" => {
                 let Some(p) = n.field("property") else {
@@ -2453,11 +2460,13 @@ impl<'s, 't> Lower<'s, 't> {
                 )
             }
             "subscript_expression" => {
-                let index = match n.field("index") {
+                let inode = n.field("index");
+                let index = match inode {
                     Some(i) => self.expr(i, d + 1),
                     None => self.unknown(n),
                 };
-                self.e(Expr::Index { obj: left, index }, n)
+                let e = self.e(Expr::Index { obj: left, index }, n);
+                self.optional(n, inode, left, e)
             }
             "binary_expression" => {
                 let op = n.field("operator").map_or("", |o| self.text(o));
@@ -2478,6 +2487,27 @@ impl<'s, 't> Lower<'s, 't> {
             }
             // Casts, non-null assertions and parentheses are their operand.
             _ => left,
+        }
+    }
+
+    /// `f?.(x)` / `o?.[k]` (a `?.` between the operand and `after`): the
+    /// short circuit `f && f(x)`, whose value is the operand when it is
+    /// null and the call or read otherwise.
+    fn optional(
+        &mut self,
+        n: Node<'t>,
+        after: Option<Node<'t>>,
+        left: ExprId,
+        e: ExprId,
+    ) -> ExprId {
+        let (Some(op), Some(after)) = (n.child(0), after) else {
+            return e;
+        };
+        let between = self.src.get(op.end_byte()..after.start_byte());
+        if between.is_some_and(|t| t.contains("?.")) {
+            self.e(Expr::Logical(LogicOp::And, left, e), n)
+        } else {
+            e
         }
     }
 

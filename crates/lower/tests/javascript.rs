@@ -461,3 +461,20 @@ fn typescript_export_assignment_is_the_default_export() {
     assert_eq!(m.exports[0].name, "default");
     assert_eq!(m.name(m.exports[0].local), "router");
 }
+
+#[test]
+fn a_chained_commonjs_export_reads_the_export_back() {
+    let m = js("exports = module.exports = createRouter();\n");
+    let text: Vec<String> = stmts(m.func(FuncId::MODULE))
+        .map(|(_, s)| bw_ir::print::stmt(&m, s))
+        .collect();
+    assert_eq!(
+        text,
+        [
+            "default = createRouter()",
+            "module.exports = default",
+            "exports = module.exports",
+        ]
+    );
+    assert_eq!(m.exports[0].name, "default");
+}
