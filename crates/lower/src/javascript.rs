@@ -490,15 +490,20 @@ impl<'s, 't> Lower<'s, 't> {
         }
     }
 
-    /// Named children (comments left out), through a pooled cursor.
-    fn each_named(&mut self, n: Node<'t>, mut f: impl FnMut(&mut Self, Node<'t>)) {
-        let mut c = match self.cursors.pop() {
+    /// A cursor on `n` from the pool (give it back with `cursors.push`).
+    fn cursor(&mut self, n: Node<'t>) -> TreeCursor<'t> {
+        match self.cursors.pop() {
             Some(mut c) => {
                 c.reset(n);
                 c
             }
             None => n.walk(),
-        };
+        }
+    }
+
+    /// Named children (comments left out), through a pooled cursor.
+    fn each_named(&mut self, n: Node<'t>, mut f: impl FnMut(&mut Self, Node<'t>)) {
+        let mut c = self.cursor(n);
         if c.goto_first_child() {
             loop {
                 let k = c.node();
@@ -515,13 +520,7 @@ impl<'s, 't> Lower<'s, 't> {
 
     /// Whether `n` has an anonymous child token of kind `tok`.
     fn has_token(&mut self, n: Node<'t>, tok: &str) -> bool {
-        let mut c = match self.cursors.pop() {
-            Some(mut c) => {
-                c.reset(n);
-                c
-            }
-            None => n.walk(),
-        };
+        let mut c = self.cursor(n);
         let mut found = false;
         if c.goto_first_child() {
             loop {
@@ -541,13 +540,7 @@ impl<'s, 't> Lower<'s, 't> {
 
     /// The modifier tokens of a function node (one scan).
     fn modifiers(&mut self, n: Node<'t>) -> Modifiers {
-        let mut c = match self.cursors.pop() {
-            Some(mut c) => {
-                c.reset(n);
-                c
-            }
-            None => n.walk(),
-        };
+        let mut c = self.cursor(n);
         let mut m = Modifiers::default();
         if c.goto_first_child() {
             loop {
@@ -573,13 +566,7 @@ impl<'s, 't> Lower<'s, 't> {
     }
 
     fn first_named(&mut self, n: Node<'t>) -> Option<Node<'t>> {
-        let mut c = match self.cursors.pop() {
-            Some(mut c) => {
-                c.reset(n);
-                c
-            }
-            None => n.walk(),
-        };
+        let mut c = self.cursor(n);
         let mut first = None;
         if c.goto_first_child() {
             loop {
@@ -940,6 +927,15 @@ impl<'s, 't> Lower<'s, 't> {
         }
     }
 
+    /// The first named child as an expression ([`Expr::Unknown`] when
+    /// there is none).
+    fn first_expr(&mut self, n: Node<'t>, d: u32) -> ExprId {
+        match self.first_named(n) {
+            Some(x) => self.expr(x, d + 1),
+            None => self.unknown(n),
+        }
+    }
+
     /// Whether a call is `require(…)` (its first child is `require`).
     fn is_require(&self, n: Node<'t>) -> bool {
         n.child(0)
@@ -1277,21 +1273,7 @@ impl<'s, 't> Lower<'s, 't> {
                     (_, Some(v)) => lw.value(v, Some(&key), d + 1),
                     (_, None) => lw.name_at(&key, p),
                 };
-                let local = match lw.m.module().expr(v) {
-                    Expr::Name(s) => lw.m.module().name(*s).to_string(),
-                    _ => {
-                        let local = format!("exports:{key}");
-                        let s = lw.m.intern(&local);
-                        lw.push(
-                            Stmt::Assign {
-                                target: Pattern::Name(s),
-                                value: v,
-                            },
-                            psp,
-                        );
-                        local
-                    }
-                };
+                let local = lw.export_local(v, &format!("exports:{key}"), psp);
                 lw.m.export(&key, &local, psp);
                 let k = lw.str_at(&key, p);
                 let v = lw.name_at(&local, p);
@@ -1301,31 +1283,28 @@ impl<'s, 't> Lower<'s, 't> {
         } else {
             let name = if key.is_empty() { "default" } else { key };
             let v = self.value(r, Some(name), d + 1);
-            let local = match self.m.module().expr(v) {
-                Expr::Name(s) => self.m.module().name(*s).to_string(),
-                _ => {
-                    let local = if key.is_empty() {
-                        "default".to_string()
-                    } else {
-                        format!("exports:{key}")
-                    };
-                    let s = self.m.intern(&local);
-                    self.push(
-                        Stmt::Assign {
-                            target: Pattern::Name(s),
-                            value: v,
-                        },
-                        sp,
-                    );
-                    local
-                }
+            let synthetic = if key.is_empty() {
+                "default".to_string()
+            } else {
+                format!("exports:{key}")
             };
+            let local = self.export_local(v, &synthetic, sp);
             self.m.export(name, &local, sp);
             self.name_at(&local, r)
         };
         let target = self.target(l, d + 1);
         self.push(Stmt::Assign { target, value }, sp);
         true
+    }
+
+    /// The module-level name an exported value goes by: its own name, or
+    /// `synthetic`, bound to it here.
+    fn export_local(&mut self, v: ExprId, synthetic: &str, sp: Span) -> String {
+        if let Expr::Name(s) = self.m.module().expr(v) {
+            return self.m.module().name(*s).to_string();
+        }
+        self.bind(synthetic, v, sp);
+        synthetic.to_string()
     }
 
     fn aug_assign(&mut self, n: Node<'t>, d: u32) -> ExprId {
@@ -1428,14 +1407,19 @@ impl<'s, 't> Lower<'s, 't> {
         self.fx().jumps.pop();
     }
 
-    fn while_stmt(&mut self, n: Node<'t>, label: Option<Sym>, d: u32) {
-        let head = self.new_block();
-        self.goto(head);
-        self.switch_to(head);
-        let cn = n.field("condition");
-        let c = self.cond(cn, n, d);
-        let sp = self.span(cn.unwrap_or(n));
-        let (body, exit) = self.fx().b.branch(c, sp);
+    /// A loop whose `head` ends in a branch on `cond`: the body runs and
+    /// goes back to `head` (where `continue` goes too); the builder is
+    /// left after the loop.
+    fn loop_from(
+        &mut self,
+        n: Node<'t>,
+        label: Option<Sym>,
+        head: BlockId,
+        cond: ExprId,
+        sp: Span,
+        d: u32,
+    ) {
+        let (body, exit) = self.fx().b.branch(cond, sp);
         self.switch_to(body);
         let jump = Jump {
             label,
@@ -1446,6 +1430,16 @@ impl<'s, 't> Lower<'s, 't> {
         self.loop_body(n.field("body"), jump, d);
         self.goto(head);
         self.switch_to(exit);
+    }
+
+    fn while_stmt(&mut self, n: Node<'t>, label: Option<Sym>, d: u32) {
+        let head = self.new_block();
+        self.goto(head);
+        self.switch_to(head);
+        let cn = n.field("condition");
+        let c = self.cond(cn, n, d);
+        let sp = self.span(cn.unwrap_or(n));
+        self.loop_from(n, label, head, c, sp, d);
     }
 
     fn do_stmt(&mut self, n: Node<'t>, label: Option<Sym>, d: u32) {
@@ -1544,17 +1538,7 @@ impl<'s, 't> Lower<'s, 't> {
             sp,
         );
         let more = self.unknown(n);
-        let (body, exit) = self.fx().b.branch(more, sp);
-        self.switch_to(body);
-        let jump = Jump {
-            label,
-            cont: Some(head),
-            brk: exit,
-            plain_break: true,
-        };
-        self.loop_body(n.field("body"), jump, d);
-        self.goto(head);
-        self.switch_to(exit);
+        self.loop_from(n, label, head, more, sp, d);
     }
 
     fn switch_stmt(&mut self, n: Node<'t>, label: Option<Sym>, d: u32) {
@@ -1771,20 +1755,25 @@ impl<'s, 't> Lower<'s, 't> {
 
     // ------------------------------------------------------------ definitions
 
+    /// `local = value` as a statement.
+    fn bind(&mut self, local: &str, value: ExprId, sp: Span) -> Sym {
+        let s = self.m.intern(local);
+        self.push(
+            Stmt::Assign {
+                target: Pattern::Name(s),
+                value,
+            },
+            sp,
+        );
+        s
+    }
+
     fn function_decl(&mut self, n: Node<'t>, d: u32) -> Option<Sym> {
         let name = n.field("name").map(|x| self.text(x));
         let f = self.function(n, name, None, None, Vec::new(), d);
         let sp = self.span(n);
         let v = self.m.expr(Expr::Func(f), sp);
-        let s = self.m.intern(name.unwrap_or("default"));
-        self.push(
-            Stmt::Assign {
-                target: Pattern::Name(s),
-                value: v,
-            },
-            sp,
-        );
-        Some(s)
+        Some(self.bind(name.unwrap_or("default"), v, sp))
     }
 
     fn class_decl(&mut self, n: Node<'t>, decorators: Vec<ExprId>, d: u32) -> Option<Sym> {
@@ -1792,15 +1781,7 @@ impl<'s, 't> Lower<'s, 't> {
         let c = self.class(n, name, decorators, d);
         let sp = self.span(n);
         let v = self.m.expr(Expr::Class(c), sp);
-        let s = self.m.intern(name.unwrap_or("default"));
-        self.push(
-            Stmt::Assign {
-                target: Pattern::Name(s),
-                value: v,
-            },
-            sp,
-        );
-        Some(s)
+        Some(self.bind(name.unwrap_or("default"), v, sp))
     }
 
     /// A simple type annotation: a type's name or dotted path.
@@ -2138,14 +2119,7 @@ impl<'s, 't> Lower<'s, 't> {
             });
         }
         let v = self.e(Expr::Dict(entries), n);
-        let s = self.m.intern(self.text(name));
-        self.push(
-            Stmt::Assign {
-                target: Pattern::Name(s),
-                value: v,
-            },
-            sp,
-        );
+        self.bind(self.text(name), v, sp);
     }
 
     // ------------------------------------------------------------ imports, exports
@@ -2281,14 +2255,7 @@ impl<'s, 't> Lower<'s, 't> {
             } else {
                 self.value(v, Some("default"), d + 1)
             };
-            let s = self.m.intern("default");
-            self.push(
-                Stmt::Assign {
-                    target: Pattern::Name(s),
-                    value: e,
-                },
-                sp,
-            );
+            self.bind("default", e, sp);
             self.m.export("default", "default", sp);
             return;
         }
@@ -2515,10 +2482,7 @@ impl<'s, 't> Lower<'s, 't> {
         let mut out = Vec::new();
         self.each_named(a, |l, x| {
             if kind(x) == "spread_element" {
-                let v = match l.first_named(x) {
-                    Some(i) => l.expr(i, d + 1),
-                    None => l.unknown(x),
-                };
+                let v = l.first_expr(x, d);
                 out.push(Arg {
                     kind: ArgKind::Spread,
                     value: v,
@@ -2577,10 +2541,7 @@ impl<'s, 't> Lower<'s, 't> {
                 let mut items = Vec::new();
                 self.each_named(n, |l, x| {
                     if kind(x) == "spread_element" {
-                        let v = match l.first_named(x) {
-                            Some(i) => l.expr(i, d + 1),
-                            None => l.unknown(x),
-                        };
+                        let v = l.first_expr(x, d);
                         items.push(Elem::Spread(v));
                     } else {
                         let v = l.value(x, None, d + 1);
@@ -2659,10 +2620,7 @@ impl<'s, 't> Lower<'s, 't> {
                 }
             }
             "await_expression" => {
-                let x = match self.first_named(n) {
-                    Some(x) => self.expr(x, d + 1),
-                    None => self.unknown(n),
-                };
+                let x = self.first_expr(n, d);
                 self.e(Expr::Await(x), n)
             }
             "yield_expression" => {
@@ -2677,10 +2635,7 @@ impl<'s, 't> Lower<'s, 't> {
                     _ => self.unknown(n),
                 }
             }
-            "instantiation_expression" => match self.first_named(n) {
-                Some(x) => self.expr(x, d + 1),
-                None => self.unknown(n),
-            },
+            "instantiation_expression" => self.first_expr(n, d),
             "jsx_element" | "jsx_self_closing_element" | "jsx_fragment" => self.jsx(n, d),
             _ => self.unknown_expr(n, d),
         }
@@ -2712,10 +2667,7 @@ impl<'s, 't> Lower<'s, 't> {
                 let raw = l.src.get(pos..k.start_byte()).unwrap_or("");
                 parts.push(TemplatePart::Text(unescape(raw).into()));
             }
-            let v = match l.first_named(k) {
-                Some(x) => l.expr(x, d + 1),
-                None => l.unknown(k),
-            };
+            let v = l.first_expr(k, d);
             parts.push(TemplatePart::Expr(v));
             pos = k.end_byte();
         });
@@ -2738,10 +2690,7 @@ impl<'s, 't> Lower<'s, 't> {
                     return;
                 };
                 let (key, hint) = if kind(k) == "computed_property_name" {
-                    let e = match self.first_named(k) {
-                        Some(x) => self.expr(x, d + 1),
-                        None => self.unknown(k),
-                    };
+                    let e = self.first_expr(k, d);
                     (e, None)
                 } else {
                     let name = self.prop_name(k);
@@ -2757,19 +2706,13 @@ impl<'s, 't> Lower<'s, 't> {
                 entries.push(Entry::Pair(k, v));
             }
             "spread_element" => {
-                let v = match self.first_named(p) {
-                    Some(x) => self.expr(x, d + 1),
-                    None => self.unknown(p),
-                };
+                let v = self.first_expr(p, d);
                 entries.push(Entry::Spread(v));
             }
             "method_definition" => {
                 let Some(k) = p.field("name") else { return };
                 let key = if kind(k) == "computed_property_name" {
-                    match self.first_named(k) {
-                        Some(x) => self.expr(x, d + 1),
-                        None => self.unknown(k),
-                    }
+                    self.first_expr(k, d)
                 } else {
                     let name = self.prop_name(k);
                     self.str_at(&name, k)
@@ -2876,10 +2819,7 @@ impl<'s, 't> Lower<'s, 't> {
                     }
                     "jsx_expression" => match l.first_named(c) {
                         Some(x) if kind(x) == "spread_element" => {
-                            let v = match l.first_named(x) {
-                                Some(i) => l.expr(i, d + 1),
-                                None => l.unknown(x),
-                            };
+                            let v = l.first_expr(x, d);
                             args.push(Arg {
                                 kind: ArgKind::Spread,
                                 value: v,

@@ -24,32 +24,18 @@ fn snapshot(name: &str, lang: Lang) {
 }
 
 #[test]
-fn snapshot_imports() {
-    snapshot("imports.js", Lang::JavaScript);
-}
-#[test]
-fn snapshot_functions() {
-    snapshot("functions.js", Lang::JavaScript);
-}
-#[test]
-fn snapshot_statements() {
-    snapshot("statements.js", Lang::JavaScript);
-}
-#[test]
-fn snapshot_control() {
-    snapshot("control.js", Lang::JavaScript);
-}
-#[test]
-fn snapshot_expressions() {
-    snapshot("expressions.js", Lang::JavaScript);
-}
-#[test]
-fn snapshot_types() {
-    snapshot("types.ts", Lang::TypeScript);
-}
-#[test]
-fn snapshot_component() {
-    snapshot("component.tsx", Lang::Tsx);
+fn snapshots_of_the_fixtures() {
+    for (name, lang) in [
+        ("imports.js", Lang::JavaScript),
+        ("functions.js", Lang::JavaScript),
+        ("statements.js", Lang::JavaScript),
+        ("control.js", Lang::JavaScript),
+        ("expressions.js", Lang::JavaScript),
+        ("types.ts", Lang::TypeScript),
+        ("component.tsx", Lang::Tsx),
+    ] {
+        snapshot(name, lang);
+    }
 }
 
 fn js(text: &str) -> Module {
@@ -72,6 +58,25 @@ fn stmts(f: &bw_ir::Function) -> impl Iterator<Item = (BlockId, &Stmt)> {
         .iter()
         .enumerate()
         .flat_map(|(i, b)| b.stmts.iter().map(move |(s, _)| (BlockId(i as u32), s)))
+}
+
+/// The text of every statement of a function, in block order.
+fn stmt_texts(m: &Module, f: &bw_ir::Function) -> Vec<String> {
+    stmts(f).map(|(_, s)| bw_ir::print::stmt(m, s)).collect()
+}
+
+/// The imports as (local, module, member).
+fn import_rows(m: &Module) -> Vec<(String, String, Option<String>)> {
+    m.imports
+        .iter()
+        .map(|i| {
+            (
+                m.name(i.local).to_string(),
+                i.module.clone(),
+                i.member.clone(),
+            )
+        })
+        .collect()
 }
 
 /// The block of the first statement whose text contains `needle`.
@@ -218,7 +223,7 @@ fn finally_runs_on_the_normal_path_the_exception_path_and_before_a_return() {
 fn logical_assignments_are_assignments_of_the_short_circuit() {
     let m = js("x ??= a;\ny ||= b;\nz &&= c;\nout += d;\n");
     let f = m.func(FuncId::MODULE);
-    let text: Vec<String> = stmts(f).map(|(_, s)| bw_ir::print::stmt(&m, s)).collect();
+    let text = stmt_texts(&m, f);
     assert_eq!(
         text,
         ["x = (x ?? a)", "y = (y or b)", "z = (z and c)", "out += d"]
@@ -229,7 +234,7 @@ fn logical_assignments_are_assignments_of_the_short_circuit() {
 fn function_declarations_are_bound_before_the_code_that_uses_them() {
     let m = js("app.get('/', handler);\nfunction handler(req, res) { res.send(req.query.q); }\n");
     let f = m.func(FuncId::MODULE);
-    let text: Vec<String> = stmts(f).map(|(_, s)| bw_ir::print::stmt(&m, s)).collect();
+    let text = stmt_texts(&m, f);
     assert_eq!(text, ["handler = fn handler", "app.get(\"/\", handler)"]);
 }
 
@@ -240,17 +245,7 @@ fn imports_and_requires_resolve_to_module_identities() {
         "src/routes/users.ts",
         "import db from '../db';\nimport { q as query } from '../db/index.js';\nimport * as fs from 'node:fs';\nconst { exec, spawn: sp } = require('child_process');\nconst pool = require('./pool').default;\nconst cfg = require('../../config');\n",
     );
-    let got: Vec<(String, String, Option<String>)> = m
-        .imports
-        .iter()
-        .map(|i| {
-            (
-                m.name(i.local).to_string(),
-                i.module.clone(),
-                i.member.clone(),
-            )
-        })
-        .collect();
+    let got = import_rows(&m);
     let want = [
         ("db", "src/db", Some("default")),
         ("query", "src/db", Some("q")),
@@ -416,17 +411,7 @@ fn an_inline_require_reads_an_import_of_the_resolved_module() {
     let m = js(
         "app.use('/users', require('./routes/users'));\nconst h = require('./h').handler;\nrequire('./routes/users').init(require(name));\n",
     );
-    let imports: Vec<(String, String, Option<String>)> = m
-        .imports
-        .iter()
-        .map(|i| {
-            (
-                m.name(i.local).to_string(),
-                i.module.clone(),
-                i.member.clone(),
-            )
-        })
-        .collect();
+    let imports = import_rows(&m);
     assert_eq!(
         imports,
         [
@@ -438,9 +423,7 @@ fn an_inline_require_reads_an_import_of_the_resolved_module() {
             ("h".into(), "src/h".into(), Some("handler".into())),
         ]
     );
-    let text: Vec<String> = stmts(m.func(FuncId::MODULE))
-        .map(|(_, s)| bw_ir::print::stmt(&m, s))
-        .collect();
+    let text = stmt_texts(&m, m.func(FuncId::MODULE));
     assert_eq!(
         text,
         [
@@ -465,9 +448,7 @@ fn typescript_export_assignment_is_the_default_export() {
 #[test]
 fn a_chained_commonjs_export_reads_the_export_back() {
     let m = js("exports = module.exports = createRouter();\n");
-    let text: Vec<String> = stmts(m.func(FuncId::MODULE))
-        .map(|(_, s)| bw_ir::print::stmt(&m, s))
-        .collect();
+    let text = stmt_texts(&m, m.func(FuncId::MODULE));
     assert_eq!(
         text,
         [
