@@ -15,9 +15,12 @@
 //!   require('m').a` member `a`. A `require` bound by a declaration makes no
 //!   statement (like an `import`); a `require('m')` anywhere else
 //!   (`app.use('/u', require('./users'))`) reads an import bound to a name
-//!   no code can spell, `require:<module>`.
+//!   no code can spell, `require:<module>`; `import './setup'` binds
+//!   `import:<module>` (nothing reads it: it records the dependency).
 //! - **exports**: `export function/class/const`, `export {a as b}`,
-//!   re-exports (an import and an export of the same local), `export default
+//!   re-exports (an import and an export of the same local; `export * from
+//!   'm'` exports `*` bound to an import of `m` named `export*:<module>`),
+//!   `export default
 //!   x`; a value with no name of its own (`export default {…}`,
 //!   `module.exports = router()`, `exports.list = async (req, res) => …`) is
 //!   first bound to a module-level name no JavaScript code can spell
@@ -2161,6 +2164,12 @@ impl<'s, 't> Lower<'s, 't> {
         });
         let Some(spec) = spec else { return };
         let module = import_module(self.path, &spec);
+        if binds.is_empty() {
+            // `import './setup'`: run for its effects; bound to a name no
+            // code can spell, so the dependency is seen.
+            self.m
+                .import(&format!("import:{module}"), &module, None, sp);
+        }
         for (local, member) in binds {
             self.m.import(local, &module, member.as_deref(), sp);
         }
@@ -2291,6 +2300,11 @@ impl<'s, 't> Lower<'s, 't> {
                 if let Some(ns) = namespace {
                     self.m.import(ns, &module, None, sp);
                     self.m.export(ns, ns, sp);
+                } else if pairs.is_empty() {
+                    // `export * from 'm'`: every name of `m`, as `*`.
+                    let local = format!("export*:{module}");
+                    self.m.import(&local, &module, None, sp);
+                    self.m.export("*", &local, sp);
                 }
             }
             None => {

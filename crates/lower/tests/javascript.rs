@@ -459,3 +459,21 @@ fn a_chained_commonjs_export_reads_the_export_back() {
     );
     assert_eq!(m.exports[0].name, "default");
 }
+
+#[test]
+fn lowering_past_its_deadline_fails_with_a_timeout() {
+    let text = "f(a, b, c);\n".repeat(2_000);
+    let limits = bw_lang::Limits::time(std::time::Duration::from_secs(60));
+    let tree = bw_lang::parse_within(Lang::JavaScript, &text, &limits).unwrap();
+    let spent = bw_lang::Limits::time(std::time::Duration::ZERO);
+    let r = bw_lower::javascript::lower_tree(Lang::JavaScript, "a.js", &text, &tree, &spent);
+    assert!(matches!(
+        r,
+        Err(bw_lower::LowerError::Parse(
+            bw_lang::ParseError::Timeout { .. }
+        ))
+    ));
+    assert!(
+        bw_lower::javascript::lower_tree(Lang::JavaScript, "a.js", &text, &tree, &limits).is_ok()
+    );
+}
