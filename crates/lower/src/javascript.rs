@@ -63,7 +63,11 @@
 //!   it (an `ERROR` node of a partial tree, an unknown kind) are still
 //!   evaluated as statements, so no call is lost. Nesting deeper than
 //!   [`MAX_DEPTH`] is [`Expr::Unknown`] and marks the module
-//!   [`Module::truncated`]; chains (`a + b + …`, `x.y().z()…`) cost no depth.
+//!   [`Module::truncated`], so whatever reads the form recursively is
+//!   bounded too. Chains (`x.y().z()…`) are lowered without recursion but
+//!   count a level a link; a chain of one associative operator past the
+//!   limit (`a + b + …` of thousands of terms, `a || b || …`) is built as a
+//!   balanced tree of its operands, in order, so nothing of it is lost.
 
 use crate::LowerError;
 use bw_files::Lang;
@@ -244,7 +248,7 @@ struct Lower<'s, 't> {
     col_cache: (usize, usize, u32),
     cursors: Vec<TreeCursor<'t>>,
     /// Left spines of chains being lowered (shared stack).
-    spine: Vec<(Node<'t>, &'static str)>,
+    spine: Vec<(Node<'t>, &'static str, u32)>,
     /// Statement lists being lowered (shared stack).
     list: Vec<Node<'t>>,
     deadline: Instant,
@@ -284,6 +288,15 @@ fn is_function_decl(n: Node) -> bool {
         }),
         _ => false,
     }
+}
+
+/// Whether a chain link makes an expression of its own (casts and
+/// parentheses are their operand).
+fn makes_expr(k: &str) -> bool {
+    matches!(
+        k,
+        "call_expression" | "member_expression" | "subscript_expression" | "binary_expression"
+    )
 }
 
 fn bin_op(op: &str) -> Option<BinOp> {
@@ -676,7 +689,7 @@ impl<'s, 't> Lower<'s, 't> {
                 let t = self.text(n);
                 Some(unescape(t.get(1..t.len().saturating_sub(1)).unwrap_or("")))
             }
-            "template_string" if n.named_child_count() == 0 => {
+            "template_string" if !self.text(n).contains("${") => {
                 let t = self.text(n);
                 Some(unescape(t.get(1..t.len().saturating_sub(1)).unwrap_or("")))
             }
@@ -848,21 +861,29 @@ impl<'s, 't> Lower<'s, 't> {
 
     /// An expression evaluated for its effect.
     fn expr_stmt(&mut self, n: Node<'t>, d: u32) {
+        if d > self.max_depth {
+            self.m.set_truncated();
+            return;
+        }
         let sp = self.span(n);
         match kind(n) {
             "assignment_expression" => {
-                self.assign(n, d);
+                self.assign(n, d, false);
             }
             "augmented_assignment_expression" => {
-                self.aug_assign(n, d);
+                self.aug_assign(n, d, false);
             }
             "update_expression" => {
-                self.update(n, d);
+                self.update(n, d, false);
             }
-            "sequence_expression" => self.each_named(n, |l, k| l.expr_stmt(k, d)),
+            "sequence_expression" => self.each_named(n, |l, k| l.expr_stmt(k, d + 1)),
             "parenthesized_expression" => {
-                if let Some(i) = self.first_named(n) {
+                let i = self.unwrap(n);
+                if i != n {
                     self.expr_stmt(i, d);
+                } else if let Some(seq) = self.first_named(n) {
+                    // `(a, b)`
+                    self.expr_stmt(seq, d + 1);
                 }
             }
             "unary_expression"
@@ -921,7 +942,15 @@ impl<'s, 't> Lower<'s, 't> {
                 Some((self.string_value(args.named_child(0)?)?, None))
             }
             "member_expression" => {
-                let (m, None) = self.require_of(n.field("object")?)? else {
+                // `require('m').x` only: one level, no recursion down a chain.
+                let mut o = n.field("object")?;
+                while kind(o) == "parenthesized_expression" {
+                    o = o.named_child(0)?;
+                }
+                if kind(o) != "call_expression" {
+                    return None;
+                }
+                let (m, None) = self.require_of(o)? else {
                     return None;
                 };
                 Some((m, Some(self.text(n.field("property")?).to_string())))
@@ -1009,6 +1038,7 @@ impl<'s, 't> Lower<'s, 't> {
     /// The value of a binding: a function or class takes the name it is
     /// bound to.
     fn value(&mut self, n: Node<'t>, hint: Option<&str>, d: u32) -> ExprId {
+        let n = self.unwrap(n);
         match kind(n) {
             "arrow_function" | "function_expression" | "function" | "generator_function" => {
                 if d > self.max_depth {
@@ -1024,14 +1054,26 @@ impl<'s, 't> Lower<'s, 't> {
                 let c = self.class(n, hint, Vec::new(), d);
                 self.e(Expr::Class(c), n)
             }
-            "parenthesized_expression" | "as_expression" | "satisfies_expression" => {
-                match self.first_named(n) {
-                    Some(i) if kind(i) != "sequence_expression" => self.value(i, hint, d),
-                    _ => self.expr(n, d),
-                }
-            }
             _ => self.expr(n, d),
         }
+    }
+
+    /// An expression without the parentheses, casts and non-null
+    /// assertions around it (a loop: they cost no depth).
+    fn unwrap(&mut self, mut n: Node<'t>) -> Node<'t> {
+        while matches!(
+            kind(n),
+            "parenthesized_expression"
+                | "as_expression"
+                | "satisfies_expression"
+                | "non_null_expression"
+        ) {
+            match self.first_named(n) {
+                Some(i) if kind(i) != "sequence_expression" => n = i,
+                _ => break,
+            }
+        }
+        n
     }
 
     /// An assignment target.
@@ -1054,9 +1096,11 @@ impl<'s, 't> Lower<'s, 't> {
                 Pattern::Index { obj, index }
             }
             "parenthesized_expression" | "non_null_expression" | "as_expression" => {
-                match self.first_named(n) {
-                    Some(i) => self.target(i, d),
-                    None => Pattern::Ignore,
+                let i = self.unwrap(n);
+                if i == n {
+                    Pattern::Ignore
+                } else {
+                    self.target(i, d)
                 }
             }
             _ => self.pattern(n, d),
@@ -1192,15 +1236,15 @@ impl<'s, 't> Lower<'s, 't> {
     }
 
     /// `target = value` as a statement; returns the target read back.
-    fn assign(&mut self, n: Node<'t>, d: u32) -> ExprId {
+    fn assign(&mut self, n: Node<'t>, d: u32, back: bool) -> Option<ExprId> {
         let sp = self.span(n);
         let (Some(l), Some(r)) = (n.field("left"), n.field("right")) else {
-            return self.unknown(n);
+            return None;
         };
         if self.is_module() && self.commonjs_export(n, l, r, d) {
             // `exports = module.exports = x` reads the export back.
             let t = self.target(l, d + 1);
-            return self.read(&t, n);
+            return back.then(|| self.read(&t, n));
         }
         let hint = match kind(l) {
             "identifier" => Some(self.text(l)),
@@ -1209,7 +1253,7 @@ impl<'s, 't> Lower<'s, 't> {
         };
         let value = self.value(r, hint, d + 1);
         let target = self.target(l, d + 1);
-        let back = self.read(&target, n);
+        let back = back.then(|| self.read(&target, n));
         self.push(Stmt::Assign { target, value }, sp);
         back
     }
@@ -1310,17 +1354,17 @@ impl<'s, 't> Lower<'s, 't> {
         synthetic.to_string()
     }
 
-    fn aug_assign(&mut self, n: Node<'t>, d: u32) -> ExprId {
+    fn aug_assign(&mut self, n: Node<'t>, d: u32, back: bool) -> Option<ExprId> {
         let sp = self.span(n);
         let (Some(l), Some(r), Some(o)) = (n.field("left"), n.field("right"), n.field("operator"))
         else {
-            return self.unknown(n);
+            return None;
         };
         let op = self.text(o);
         let op = op.strip_suffix('=').unwrap_or(op);
         let value = self.expr(r, d + 1);
         let target = self.target(l, d + 1);
-        let back = self.read(&target, n);
+        let back = back.then(|| self.read(&target, n));
         if let Some(lop) = logic_op(op) {
             let cur = self.read(&target, l);
             let v = self.e(Expr::Logical(lop, cur, value), n);
@@ -1332,10 +1376,10 @@ impl<'s, 't> Lower<'s, 't> {
         back
     }
 
-    fn update(&mut self, n: Node<'t>, d: u32) -> ExprId {
+    fn update(&mut self, n: Node<'t>, d: u32, back: bool) -> Option<ExprId> {
         let sp = self.span(n);
         let (Some(a), Some(o)) = (n.field("argument"), n.field("operator")) else {
-            return self.unknown(n);
+            return None;
         };
         let op = if self.text(o) == "--" {
             BinOp::Sub
@@ -1343,7 +1387,7 @@ impl<'s, 't> Lower<'s, 't> {
             BinOp::Add
         };
         let target = self.target(a, d + 1);
-        let back = self.read(&target, n);
+        let back = back.then(|| self.read(&target, n));
         let one = self.e(Expr::Const(Const::Int(1)), o);
         self.push(
             Stmt::AugAssign {
@@ -2317,30 +2361,33 @@ impl<'s, 't> Lower<'s, 't> {
 
     fn pattern_names_of(&mut self, name: Node<'t>) -> Vec<Sym> {
         // The names were interned when the declarator was lowered.
-        let p = self.pattern_shape(name);
+        let p = self.pattern_shape(name, 0);
         let mut out = Vec::new();
         bound_names(&p, &mut out);
         out
     }
 
     /// A pattern's shape for its names only (no expressions lowered).
-    fn pattern_shape(&mut self, n: Node<'t>) -> Pattern {
+    fn pattern_shape(&mut self, n: Node<'t>, d: u32) -> Pattern {
+        if d > self.max_depth {
+            return Pattern::Ignore;
+        }
         match kind(n) {
             "identifier" | "shorthand_property_identifier_pattern" => {
                 Pattern::Name(self.m.intern(self.text(n)))
             }
             "assignment_pattern" | "object_assignment_pattern" => match n.field("left") {
-                Some(l) => self.pattern_shape(l),
+                Some(l) => self.pattern_shape(l, d + 1),
                 None => Pattern::Ignore,
             },
             "pair_pattern" => match n.field("value") {
-                Some(v) => self.pattern_shape(v),
+                Some(v) => self.pattern_shape(v, d + 1),
                 None => Pattern::Ignore,
             },
             "object_pattern" | "array_pattern" | "rest_pattern" => {
                 let mut items = Vec::new();
                 self.each_named(n, |l, k| {
-                    let p = l.pattern_shape(k);
+                    let p = l.pattern_shape(k, d + 1);
                     items.push(p);
                 });
                 Pattern::Seq { items, rest: None }
@@ -2359,24 +2406,129 @@ impl<'s, 't> Lower<'s, 't> {
             self.m.set_truncated();
             return self.unknown(n);
         }
-        // A chain's left spine, lowered bottom-up without recursion.
+        // A chain's left spine, lowered bottom-up without recursion. Each
+        // link that makes an expression is one level deeper in the form
+        // built, so chains count against the depth limit too (a reader of
+        // the form recurses on it); a chain of one associative operator
+        // (`a + b + …`, `a || b || …`) past the limit is built balanced
+        // instead, so nothing of it is lost.
         let base = self.spine.len();
         let mut cur = n;
         let mut k = kind(cur);
+        let mut depth = d;
+        let mut cut = false;
         while let Some(next) = self.spine_left(cur, k) {
             if k == "call_expression" && self.is_require(cur) {
                 break;
             }
-            self.spine.push((cur, k));
+            let makes = makes_expr(k);
+            if makes && depth >= self.max_depth {
+                cut = true;
+                break;
+            }
+            self.spine.push((cur, k, depth));
+            depth += u32::from(makes);
             cur = next;
             k = kind(cur);
         }
-        let mut v = self.leaf(cur, k, d);
+        let mut v = if cut {
+            self.spine.truncate(base);
+            if let Some(v) = self.balanced(n, d) {
+                return v;
+            }
+            // Rebuild the spine down to the cut; below it is unknown.
+            let mut c = n;
+            let mut ck = kind(c);
+            let mut depth = d;
+            while c != cur {
+                self.spine.push((c, ck, depth));
+                depth += u32::from(makes_expr(ck));
+                match self.spine_left(c, ck) {
+                    Some(next) => c = next,
+                    None => break,
+                }
+                ck = kind(c);
+            }
+            self.m.set_truncated();
+            self.unknown(cur)
+        } else {
+            self.leaf(cur, k, depth)
+        };
         while self.spine.len() > base {
-            let (s, k) = self.spine.pop().expect("spine");
-            v = self.link(s, k, v, d);
+            let (s, k, depth) = self.spine.pop().expect("spine");
+            v = self.link(s, k, v, depth);
         }
         v
+    }
+
+    /// A chain of one associative operator (`+`, `&&`, `||`, `??`, with
+    /// parentheses and casts between), built as a balanced tree of its
+    /// operands in order; `None` for any other chain.
+    fn balanced(&mut self, n: Node<'t>, d: u32) -> Option<ExprId> {
+        let mut op: Option<&'s str> = None;
+        let mut rights: Vec<Node<'t>> = Vec::new();
+        let mut cur = n;
+        loop {
+            let k = kind(cur);
+            match k {
+                "binary_expression" => {
+                    let o = self.text(cur.field("operator")?);
+                    match op {
+                        None if matches!(o, "+" | "&&" | "||" | "??") => op = Some(o),
+                        Some(p) if p == o => {}
+                        // Another operator: an operand of the chain.
+                        Some(_) => break,
+                        None => return None,
+                    }
+                    rights.push(cur.field("right")?);
+                }
+                "parenthesized_expression"
+                | "as_expression"
+                | "satisfies_expression"
+                | "non_null_expression" => {}
+                _ => break,
+            }
+            match self.spine_left(cur, k) {
+                Some(next) => cur = next,
+                None => return None,
+            }
+        }
+        let op = op?;
+        let levels = usize::BITS - rights.len().leading_zeros();
+        let od = d + levels + 1;
+        let mut items = Vec::with_capacity(rights.len() + 1);
+        items.push(self.expr(cur, od));
+        while let Some(r) = rights.pop() {
+            items.push(self.expr(r, od));
+        }
+        while items.len() > 1 {
+            let mut next = Vec::with_capacity(items.len().div_ceil(2));
+            for pair in items.chunks(2) {
+                let e = match pair {
+                    [a, b] => {
+                        let (sa, sb) = (self.m.module().span(*a), self.m.module().span(*b));
+                        let sp = Span {
+                            start: sa.start,
+                            line: sa.line,
+                            col: sa.col,
+                            end: sb.end,
+                            end_line: sb.end_line,
+                            end_col: sb.end_col,
+                        };
+                        let e = match logic_op(op) {
+                            Some(l) => Expr::Logical(l, *a, *b),
+                            None => Expr::Binary(BinOp::Add, *a, *b),
+                        };
+                        self.m.expr(e, sp)
+                    }
+                    [a] => *a,
+                    _ => unreachable!("chunks of two"),
+                };
+                next.push(e);
+            }
+            items = next;
+        }
+        items.pop()
     }
 
     /// The left operand a chain link builds on: its first child (the
@@ -2605,9 +2757,11 @@ impl<'s, 't> Lower<'s, 't> {
                 };
                 self.e(Expr::Unary(op, x), n)
             }
-            "update_expression" => self.update(n, d),
-            "assignment_expression" => self.assign(n, d),
-            "augmented_assignment_expression" => self.aug_assign(n, d),
+            "update_expression" => self.update(n, d, true).unwrap_or_else(|| self.unknown(n)),
+            "assignment_expression" => self.assign(n, d, true).unwrap_or_else(|| self.unknown(n)),
+            "augmented_assignment_expression" => self
+                .aug_assign(n, d, true)
+                .unwrap_or_else(|| self.unknown(n)),
             "ternary_expression" => {
                 let test = self.cond(n.field("condition"), n, d);
                 let then = match n.field("consequence") {

@@ -371,11 +371,17 @@ fn deep_nesting_is_cut_off_and_reported_not_a_crash() {
         nested("if (a) { ", "f();", " }", 5000),
         nested("try { ", "f();", " } finally { g(); }", 5000),
         nested("function f() { ", "g();", " }", 5000),
+        nested("(a, ", "f()", ")", 5000) + ";\n",
         // Each finally body is lowered more than once: still linear.
         nested("try { f(); } finally { ", "g();", " }", 5000),
     ] {
         let m = js(&text);
         assert!(m.truncated, "{}", &text[..40]);
+        assert!(
+            max_expr_depth(&m) <= bw_lower::javascript::MAX_DEPTH as usize + 2,
+            "{}",
+            &text[..40]
+        );
         assert!(
             bw_ir::print::module(&m)
                 .starts_with("module src/app (src/app.js, javascript) truncated")
@@ -383,27 +389,72 @@ fn deep_nesting_is_cut_off_and_reported_not_a_crash() {
     }
 }
 
+/// The deepest expression of a module (iteratively).
+fn max_expr_depth(m: &Module) -> usize {
+    let mut depth = vec![0usize; m.exprs.len()];
+    // Operands are made before what holds them: one pass in order.
+    for (i, e) in m.exprs.iter().enumerate() {
+        let kids: Vec<bw_ir::ExprId> = match e {
+            Expr::Field { obj, .. } => vec![*obj],
+            Expr::Index { obj, index } => vec![*obj, *index],
+            Expr::Call { callee, args, .. } => {
+                let mut v = vec![*callee];
+                v.extend(args.iter().map(|a| a.value));
+                v
+            }
+            Expr::Binary(_, a, b) | Expr::Compare(_, a, b) | Expr::Logical(_, a, b) => {
+                vec![*a, *b]
+            }
+            Expr::Unary(_, a) | Expr::Await(a) => vec![*a],
+            Expr::Cond { test, then, other } => vec![*test, *then, *other],
+            _ => vec![],
+        };
+        depth[i] = 1 + kids.iter().map(|k| depth[k.index()]).max().unwrap_or(0);
+    }
+    depth.into_iter().max().unwrap_or(0)
+}
+
 #[test]
-fn long_chains_cost_no_depth() {
-    let sum = format!("x = {}1;\n", "a + ".repeat(20_000));
-    let calls = format!("x = q{};\n", ".where(a)".repeat(5_000));
-    let parens = format!("x = {};\n", nested("(", "1", ")", 5_000));
-    for text in [sum, calls, parens] {
+fn chains_are_lowered_without_recursion_and_stay_within_the_depth_limit() {
+    let limit = bw_lower::javascript::MAX_DEPTH as usize;
+    // A long concatenation is balanced: every operand kept, in order.
+    let m = js(&format!("x = {}'end';\n", "a + ".repeat(20_000)));
+    assert!(!m.truncated);
+    assert!(max_expr_depth(&m) < 40, "{}", max_expr_depth(&m));
+    let names = m
+        .exprs
+        .iter()
+        .filter(|e| matches!(e, Expr::Name(_)))
+        .count();
+    assert_eq!(names, 20_000);
+    let text = bw_ir::print::module(&m);
+    assert!(text.contains("(((a + a) + (a + a))"), "balanced");
+    assert!(text.contains("+ \"end\")"), "the last operand last");
+    // A short one keeps its shape.
+    let m = js("x = a + b + c;\n");
+    assert!(bw_ir::print::module(&m).contains("x = ((a + b) + c)"));
+    // So does a long || chain with another operator's operands.
+    let m = js(&format!("x = {}z;\n", "(p * q) || ".repeat(3_000)));
+    assert!(!m.truncated);
+    assert!(max_expr_depth(&m) < 40);
+    // Parentheses cost nothing.
+    for text in [
+        format!("x = {};\n", nested("(", "1", ")", 5_000)),
+        format!("x = {};\n", nested("(", "() => 1", ")", 5_000)),
+        nested("(", "f()", ")", 5_000) + ";\n",
+        format!("{} = 1;\n", nested("(", "x", ")", 5_000)),
+    ] {
         let m = js(&text);
-        assert!(!m.truncated);
+        assert!(!m.truncated, "{}", &text[..20]);
+        assert_eq!(stmts(m.func(FuncId::MODULE)).count(), 1);
     }
-    let m = js(&format!("x = {}1;\n", "a + ".repeat(2_000)));
-    let f = m.func(FuncId::MODULE);
-    let Stmt::Assign { value, .. } = &f.blocks[0].stmts[0].0 else {
-        panic!()
-    };
-    let mut depth = 0;
-    let mut e = *value;
-    while let Expr::Binary(_, l, _) = m.expr(e) {
-        depth += 1;
-        e = *l;
-    }
-    assert_eq!(depth, 2_000);
+    // A method chain past the limit is cut, and says so.
+    let m = js(&format!("x = q{};\n", ".where(a)".repeat(5_000)));
+    assert!(m.truncated);
+    assert!(max_expr_depth(&m) <= limit + 2, "{}", max_expr_depth(&m));
+    // One under the limit is whole.
+    let m = js(&format!("x = q{};\n", ".where(a)".repeat(100)));
+    assert!(!m.truncated);
 }
 
 #[test]
