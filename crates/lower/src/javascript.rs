@@ -153,6 +153,67 @@ pub fn import_module(from: &str, spec: &str) -> String {
     }
 }
 
+/// The text of a string literal, or of a template literal with nothing
+/// interpolated, its escapes decoded.
+pub fn literal(n: Node, src: &str) -> Option<String> {
+    let t = src.get(n.byte_range())?;
+    match kind(n) {
+        "string" => {}
+        "template_string" if !t.contains("${") => {}
+        _ => return None,
+    }
+    Some(unescape(t.get(1..t.len().saturating_sub(1)).unwrap_or("")))
+}
+
+/// `require('m')` or `require('m').x` (through parentheses, casts and
+/// `await`): the specifier as written and the member.
+pub fn require_of(n: Node, src: &str) -> Option<(String, Option<String>)> {
+    fn strip(mut n: Node) -> Node {
+        while matches!(
+            kind(n),
+            "parenthesized_expression"
+                | "await_expression"
+                | "as_expression"
+                | "satisfies_expression"
+                | "non_null_expression"
+        ) {
+            match n.named_child(0) {
+                Some(i) => n = i,
+                None => break,
+            }
+        }
+        n
+    }
+    let n = strip(n);
+    match kind(n) {
+        "call_expression" => {
+            let f = n.field("function")?;
+            if kind(f) != "identifier" || src.get(f.byte_range()) != Some("require") {
+                return None;
+            }
+            let args = n.field("arguments")?;
+            let mut c = args.walk();
+            let first = args
+                .named_children(&mut c)
+                .find(|k| kind(*k) != "comment")?;
+            Some((literal(first, src)?, None))
+        }
+        "member_expression" => {
+            // `require('m').x` only: one level, no recursion down a chain.
+            let obj = strip(n.field("object")?);
+            if kind(obj) != "call_expression" {
+                return None;
+            }
+            let (m, None) = require_of(obj, src)? else {
+                return None;
+            };
+            let p = n.field("property")?;
+            Some((m, Some(src.get(p.byte_range())?.to_string())))
+        }
+        _ => None,
+    }
+}
+
 /// Parse `text` (the file at `path`) as `lang` within `limits`, lower it,
 /// and drop the tree.
 pub fn lower(lang: Lang, path: &str, text: &str, limits: &Limits) -> Result<Module, LowerError> {
@@ -684,17 +745,7 @@ impl<'s, 't> Lower<'s, 't> {
 
     /// A string literal's value.
     fn string_value(&self, n: Node) -> Option<String> {
-        match kind(n) {
-            "string" => {
-                let t = self.text(n);
-                Some(unescape(t.get(1..t.len().saturating_sub(1)).unwrap_or("")))
-            }
-            "template_string" if !self.text(n).contains("${") => {
-                let t = self.text(n);
-                Some(unescape(t.get(1..t.len().saturating_sub(1)).unwrap_or("")))
-            }
-            _ => None,
-        }
+        literal(n, self.src)
     }
 
     /// A property name as written (`a`, `"a-b"`, `1`, `#p`; a computed key
@@ -924,39 +975,8 @@ impl<'s, 't> Lower<'s, 't> {
         self.push(Stmt::Assign { target, value: v }, sp);
     }
 
-    /// `require('m')` / `require('m').x` -> (specifier, member).
-    fn require_of(&self, mut n: Node<'t>) -> Option<(String, Option<String>)> {
-        while kind(n) == "parenthesized_expression" {
-            n = n.named_child(0)?;
-        }
-        match kind(n) {
-            "call_expression" => {
-                let f = n.field("function")?;
-                if kind(f) != "identifier" || self.text(f) != "require" {
-                    return None;
-                }
-                let args = n.field("arguments")?;
-                if args.named_child_count() != 1 {
-                    return None;
-                }
-                Some((self.string_value(args.named_child(0)?)?, None))
-            }
-            "member_expression" => {
-                // `require('m').x` only: one level, no recursion down a chain.
-                let mut o = n.field("object")?;
-                while kind(o) == "parenthesized_expression" {
-                    o = o.named_child(0)?;
-                }
-                if kind(o) != "call_expression" {
-                    return None;
-                }
-                let (m, None) = self.require_of(o)? else {
-                    return None;
-                };
-                Some((m, Some(self.text(n.field("property")?).to_string())))
-            }
-            _ => None,
-        }
+    fn require_of(&self, n: Node<'t>) -> Option<(String, Option<String>)> {
+        require_of(n, self.src)
     }
 
     /// The first named child as an expression ([`Expr::Unknown`] when

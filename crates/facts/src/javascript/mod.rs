@@ -555,28 +555,7 @@ impl<'a> Ex<'a> {
 
     /// `require('m')` or `require('m').x` -> (module, member).
     fn require_of(&self, n: Node) -> Option<(String, Option<String>)> {
-        let n = strip(n);
-        match n.node_kind() {
-            "call_expression" => {
-                let f = n.field("function")?;
-                if f.node_kind() != "identifier" || self.text(f) != "require" {
-                    return None;
-                }
-                let arg = kids(n.field("arguments")?).into_iter().next()?;
-                Some((self.lit(arg)?, None))
-            }
-            "member_expression" => {
-                let obj = strip(n.field("object")?);
-                if obj.node_kind() != "call_expression" {
-                    return None;
-                }
-                let (m, None) = self.require_of(obj)? else {
-                    return None;
-                };
-                Some((m, Some(self.text(n.field("property")?).to_string())))
-            }
-            _ => None,
-        }
+        bw_lower::javascript::require_of(n, self.src)
     }
 
     fn require_binding(&mut self, name: Node, module: &str, member: Option<&str>) {
