@@ -456,6 +456,54 @@ fn unescape(raw: &str) -> String {
     out
 }
 
+/// HTML character references (`&amp;`, `&#39;`, `&#x27;`) decoded; an
+/// unknown name is kept as written.
+fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        // A byte search: `;` is ASCII, so `end` is a character boundary.
+        let near = &rest.as_bytes()[..rest.len().min(12)];
+        let Some(end) = near.iter().position(|b| *b == b';') else {
+            out.push('&');
+            rest = &rest[1..];
+            continue;
+        };
+        let name = &rest[1..end];
+        let c = match name {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            "nbsp" => Some('\u{a0}'),
+            _ => name
+                .strip_prefix("#x")
+                .or_else(|| name.strip_prefix("#X"))
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .or_else(|| name.strip_prefix('#').and_then(|n| n.parse().ok()))
+                .and_then(char::from_u32),
+        };
+        match c {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// A numeric literal's value.
 fn number(text: &str) -> Const {
     let t: String = text.chars().filter(|c| *c != '_').collect();
@@ -2993,18 +3041,20 @@ impl<'s, 't> Lower<'s, 't> {
                 n.field("open_tag").map(|x| x.id()),
                 n.field("close_tag").map(|x| x.id()),
             );
+            // Runs of text and character references are one string.
+            let mut run: Option<(Node<'t>, Node<'t>)> = None;
             self.each_named(n, |l, c| {
                 if Some(c.id()) == skip.0 || Some(c.id()) == skip.1 {
                     return;
                 }
+                if matches!(kind(c), "jsx_text" | "html_character_reference") {
+                    run = Some(run.map_or((c, c), |(first, _)| (first, c)));
+                    return;
+                }
+                if let Some((first, last)) = run.take() {
+                    l.jsx_text(first, last, &mut args);
+                }
                 let v = match kind(c) {
-                    "jsx_text" | "html_character_reference" => {
-                        let t = l.text(c).trim();
-                        if t.is_empty() {
-                            return;
-                        }
-                        l.str_at(t, c)
-                    }
                     "jsx_expression" => match l.first_named(c) {
                         Some(x) if kind(x) == "spread_element" => {
                             let v = l.first_expr(x, d);
@@ -3025,6 +3075,9 @@ impl<'s, 't> Lower<'s, 't> {
                     value: v,
                 });
             });
+            if let Some((first, last)) = run {
+                self.jsx_text(first, last, &mut args);
+            }
         }
         self.e(
             Expr::Call {
@@ -3034,6 +3087,43 @@ impl<'s, 't> Lower<'s, 't> {
             },
             n,
         )
+    }
+
+    /// JSX text from `first` to `last`: character references decoded,
+    /// whitespace with a line break in it collapsed as JSX does; nothing
+    /// when it is all white space.
+    fn jsx_text(&mut self, first: Node<'t>, last: Node<'t>, args: &mut Vec<Arg>) {
+        let raw = self
+            .src
+            .get(first.start_byte()..last.end_byte())
+            .unwrap_or("");
+        let mut out = String::with_capacity(raw.len());
+        for (i, line) in raw.split('\n').enumerate() {
+            let line = if i == 0 { line.trim_end() } else { line.trim() };
+            if line.is_empty() {
+                continue;
+            }
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(line);
+        }
+        let text = decode_entities(out.trim());
+        if text.is_empty() {
+            return;
+        }
+        let (a, b) = (self.span(first), self.span(last));
+        let sp = Span {
+            end: b.end,
+            end_line: b.end_line,
+            end_col: b.end_col,
+            ..a
+        };
+        let v = self.m.expr(Expr::Const(Const::Str(text.into())), sp);
+        args.push(Arg {
+            kind: ArgKind::Positional,
+            value: v,
+        });
     }
 
     fn jsx_value(&mut self, v: Node<'t>, d: u32) -> ExprId {
@@ -3050,5 +3140,47 @@ impl<'s, 't> Lower<'s, 't> {
             },
             _ => self.expr(v, d + 1),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn character_references_decode_and_unknown_ones_stay() {
+        assert_eq!(decode_entities("a &amp; b &lt;&gt;"), "a & b <>");
+        assert_eq!(decode_entities("&#233;&#xE9;&#X41;"), "ééA");
+        assert_eq!(decode_entities("&unknown; &é;é & x"), "&unknown; &é;é & x");
+        assert_eq!(decode_entities("ééééé&ééééééé;"), "ééééé&ééééééé;");
+    }
+
+    #[test]
+    fn strings_unescape_and_numbers_read_as_written() {
+        assert_eq!(unescape(r"a\nb\t\x41\u0042\u{1F600}\0"), "a\nb\tAB😀\0");
+        assert_eq!(unescape("line\\\ncont"), "linecont");
+        assert_eq!(unescape(r"\q\'"), "q'");
+        assert_eq!(number("0x1F"), Const::Int(31));
+        assert_eq!(number("0b101"), Const::Int(5));
+        assert_eq!(number("1_000"), Const::Int(1000));
+        assert_eq!(number("10n"), Const::Int(10));
+        assert_eq!(number("1.5e2"), Const::Float(150.0));
+    }
+
+    #[test]
+    fn module_identities() {
+        assert_eq!(module_id("src/db.ts"), "src/db");
+        assert_eq!(module_id("src/db/index.tsx"), "src/db");
+        assert_eq!(import_module("src/routes/a.js", "../db"), "src/db");
+        assert_eq!(
+            import_module("src/routes/a.js", "./db/index.js"),
+            "src/routes/db"
+        );
+        assert_eq!(import_module("src/a.js", "node:fs"), "fs");
+        assert_eq!(
+            import_module("src/a.js", "@scope/pkg/sub"),
+            "@scope/pkg/sub"
+        );
+        assert_eq!(import_module("a.js", "../../x"), "x");
     }
 }

@@ -528,3 +528,17 @@ fn lowering_past_its_deadline_fails_with_a_timeout() {
         bw_lower::javascript::lower_tree(Lang::JavaScript, "a.js", &text, &tree, &limits).is_ok()
     );
 }
+
+#[test]
+fn jsx_text_is_one_string_with_its_references_decoded() {
+    let m = lower(
+        Lang::Tsx,
+        "a.tsx",
+        "const a = <p>\n  Fish &amp; chips &#233;t&#xE9;\n  more ñ\n</p>;\n",
+    );
+    let text = bw_ir::print::module(&m);
+    assert!(
+        text.contains("\"p\"({}, \"Fish & chips été more ñ\")"),
+        "{text}"
+    );
+}
