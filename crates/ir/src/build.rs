@@ -192,6 +192,7 @@ impl ModuleBuilder {
             decorators: Vec::new(),
             methods: Vec::new(),
             fields: Vec::new(),
+            static_fields: Vec::new(),
             span,
         });
         id

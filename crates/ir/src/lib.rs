@@ -517,6 +517,9 @@ pub struct Class {
     /// Class-level fields (`x = 1` in a Python class body, `x = 1;` in a
     /// JavaScript class): name and initial value.
     pub fields: Vec<(Sym, Option<ExprId>, Span)>,
+    /// The indices in `fields` of static fields (`static count = 0`: a
+    /// field of the class itself, not of its instances).
+    pub static_fields: Vec<u32>,
     pub span: Span,
 }
 

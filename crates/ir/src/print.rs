@@ -36,13 +36,18 @@ pub fn module(m: &Module) -> String {
             let _ = write!(out, " @{}", expr(m, *d));
         }
         let _ = writeln!(out);
-        for (name, value, _) in &c.fields {
+        for (i, (name, value, _)) in c.fields.iter().enumerate() {
+            let kind = if c.static_fields.contains(&(i as u32)) {
+                "static field"
+            } else {
+                "field"
+            };
             match value {
                 Some(v) => {
-                    let _ = writeln!(out, "  field {} = {}", m.name(*name), expr(m, *v));
+                    let _ = writeln!(out, "  {kind} {} = {}", m.name(*name), expr(m, *v));
                 }
                 None => {
-                    let _ = writeln!(out, "  field {}", m.name(*name));
+                    let _ = writeln!(out, "  {kind} {}", m.name(*name));
                 }
             }
         }

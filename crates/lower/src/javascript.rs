@@ -2185,7 +2185,12 @@ impl<'s, 't> Lower<'s, 't> {
                         }
                     });
                     let s = l.m.intern(&fname);
-                    l.m.class_mut(cid).fields.push((s, value, fsp));
+                    let is_static = l.has_token(mem, "static");
+                    let c = l.m.class_mut(cid);
+                    if is_static {
+                        c.static_fields.push(c.fields.len() as u32);
+                    }
+                    c.fields.push((s, value, fsp));
                 }
                 "class_static_block" => {
                     let q = format!("{qualified}.<static>");
