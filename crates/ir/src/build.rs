@@ -43,14 +43,24 @@ impl ModuleBuilder {
                     outer_names: Vec::new(),
                     is_async: false,
                     is_generator: false,
+                    accessor: None,
+                    is_static: false,
+                    param_decorators: Vec::new(),
                     span: Span::default(),
                     blocks: Vec::new(),
                 }],
                 classes: Vec::new(),
                 imports: Vec::new(),
                 exports: Vec::new(),
+                truncated: false,
             },
         }
+    }
+
+    /// Record that the lowering left something out (see
+    /// [`Module::truncated`]).
+    pub fn set_truncated(&mut self) {
+        self.m.truncated = true;
     }
 
     pub fn intern(&mut self, name: &str) -> Sym {
@@ -159,6 +169,9 @@ impl ModuleBuilder {
             outer_names: Vec::new(),
             is_async: false,
             is_generator: false,
+            accessor: None,
+            is_static: false,
+            param_decorators: Vec::new(),
             span,
             blocks: Vec::new(),
         });
@@ -179,6 +192,7 @@ impl ModuleBuilder {
             decorators: Vec::new(),
             methods: Vec::new(),
             fields: Vec::new(),
+            static_fields: Vec::new(),
             span,
         });
         id

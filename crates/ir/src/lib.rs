@@ -461,6 +461,13 @@ pub enum FuncKind {
     Lambda,
 }
 
+/// Which accessor a method is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Accessor {
+    Get,
+    Set,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Function {
     pub kind: FuncKind,
@@ -485,6 +492,14 @@ pub struct Function {
     pub outer_names: Vec<Sym>,
     pub is_async: bool,
     pub is_generator: bool,
+    /// A getter or setter (`get name() {…}`, `@property`): reading or
+    /// writing the attribute calls it.
+    pub accessor: Option<Accessor>,
+    /// A static method (its receiver is the class, not an instance).
+    pub is_static: bool,
+    /// Decorators of parameters (`get(@Param('id') id)`), by the
+    /// parameter's index in `params`, in source order.
+    pub param_decorators: Vec<(u32, ExprId)>,
     /// The whole definition.
     pub span: Span,
     /// The control-flow graph; block 0 is the entry.
@@ -502,6 +517,9 @@ pub struct Class {
     /// Class-level fields (`x = 1` in a Python class body, `x = 1;` in a
     /// JavaScript class): name and initial value.
     pub fields: Vec<(Sym, Option<ExprId>, Span)>,
+    /// The indices in `fields` of static fields (`static count = 0`: a
+    /// field of the class itself, not of its instances).
+    pub static_fields: Vec<u32>,
     pub span: Span,
 }
 
@@ -546,6 +564,9 @@ pub struct Module {
     pub classes: Vec<Class>,
     pub imports: Vec<Import>,
     pub exports: Vec<Export>,
+    /// The lowering stopped short somewhere (nesting past its depth
+    /// limit): the parts it did not lower are [`Expr::Unknown`].
+    pub truncated: bool,
 }
 
 impl Module {

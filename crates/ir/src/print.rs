@@ -11,7 +11,11 @@ use std::fmt::Write;
 /// The whole module as text.
 pub fn module(m: &Module) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "module {} ({}, {})", m.id, m.path, m.lang);
+    let _ = write!(out, "module {} ({}, {})", m.id, m.path, m.lang);
+    if m.truncated {
+        out.push_str(" truncated");
+    }
+    out.push('\n');
     for i in &m.imports {
         let what = match &i.member {
             Some(member) => format!("{}.{member}", i.module),
@@ -32,13 +36,18 @@ pub fn module(m: &Module) -> String {
             let _ = write!(out, " @{}", expr(m, *d));
         }
         let _ = writeln!(out);
-        for (name, value, _) in &c.fields {
+        for (i, (name, value, _)) in c.fields.iter().enumerate() {
+            let kind = if c.static_fields.contains(&(i as u32)) {
+                "static field"
+            } else {
+                "field"
+            };
             match value {
                 Some(v) => {
-                    let _ = writeln!(out, "  field {} = {}", m.name(*name), expr(m, *v));
+                    let _ = writeln!(out, "  {kind} {} = {}", m.name(*name), expr(m, *v));
                 }
                 None => {
-                    let _ = writeln!(out, "  field {}", m.name(*name));
+                    let _ = writeln!(out, "  {kind} {}", m.name(*name));
                 }
             }
         }
@@ -91,6 +100,14 @@ fn function(m: &Module, f: &Function, out: &mut String) {
     if f.is_generator {
         out.push_str(" generator");
     }
+    match f.accessor {
+        Some(crate::Accessor::Get) => out.push_str(" getter"),
+        Some(crate::Accessor::Set) => out.push_str(" setter"),
+        None => {}
+    }
+    if f.is_static {
+        out.push_str(" static");
+    }
     if let Some(r) = f.receiver {
         let _ = write!(out, " receiver {}", m.name(r));
     }
@@ -107,6 +124,9 @@ fn function(m: &Module, f: &Function, out: &mut String) {
     out.push('\n');
     for d in &f.decorators {
         let _ = writeln!(out, "  @{}", expr(m, *d));
+    }
+    for (i, d) in &f.param_decorators {
+        let _ = writeln!(out, "  param {i} @{}", expr(m, *d));
     }
     for (i, b) in f.blocks.iter().enumerate() {
         block(m, i, b, out);

@@ -9,6 +9,7 @@
 pub mod alloc;
 
 use bw_files::Lang;
+use std::cell::Cell;
 use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
 use tree_sitter::{Language, Node, ParseOptions, Parser, Tree};
@@ -74,6 +75,43 @@ impl Limits {
             _ => false,
         }
     }
+}
+
+/// Stack the walks over syntax trees need (extraction, lowering):
+/// recursion is bounded, but a few hundred nested frames need more than a default 2 MiB thread in
+/// unoptimised builds.
+pub const WALK_STACK: usize = 64 << 20;
+
+thread_local! {
+    static THREAD_STACK: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Declare that the current thread was started with `bytes` of stack, so
+/// walks run on it directly instead of on a fresh thread per file
+/// (the engine's workers do this; a thread spawn per file costs more
+/// than parsing a small file).
+pub fn declare_thread_stack(bytes: usize) {
+    THREAD_STACK.with(|s| s.set(bytes));
+}
+
+/// Run `f` on a thread with [`WALK_STACK`] of stack: this one when it was
+/// declared big enough, else a scoped thread (`fallback` if none can be
+/// started).
+pub fn with_walk_stack<T: Send>(f: impl FnOnce() -> T + Send, fallback: impl FnOnce() -> T) -> T {
+    if THREAD_STACK.with(|s| s.get()) >= WALK_STACK {
+        return f();
+    }
+    std::thread::scope(|s| {
+        match std::thread::Builder::new()
+            .stack_size(WALK_STACK)
+            .spawn_scoped(s, || {
+                declare_thread_stack(WALK_STACK);
+                f()
+            }) {
+            Ok(h) => h.join().unwrap_or_else(|_| fallback()),
+            Err(_) => fallback(),
+        }
+    })
 }
 
 /// How many consecutive comment-only lines of Python [`python_text`] keeps.

@@ -3,6 +3,8 @@
 //! language's syntax; what the code *means* (sources, sinks, frameworks)
 //! is decided later, over the intermediate form, from catalogues.
 
+pub mod javascript;
+
 use bw_files::Lang;
 use bw_ir::Module;
 
@@ -28,6 +30,11 @@ impl std::error::Error for LowerError {}
 
 /// Lower the file at `path` (its path in the repository) holding `text`.
 pub fn lower(lang: Lang, path: &str, text: &str) -> Result<Module, LowerError> {
-    let _ = (path, text);
-    Err(LowerError::Unsupported(lang))
+    let limits = bw_lang::Limits::time(bw_lang::DEFAULT_PARSE_BUDGET);
+    match lang {
+        Lang::JavaScript | Lang::TypeScript | Lang::Tsx => {
+            javascript::lower(lang, path, text, &limits)
+        }
+        _ => Err(LowerError::Unsupported(lang)),
+    }
 }

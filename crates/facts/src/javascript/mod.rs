@@ -268,32 +268,8 @@ fn kids<'t>(n: Node<'t>) -> Vec<Node<'t>> {
         .collect()
 }
 
-fn strip_ext(p: &str) -> &str {
-    for ext in [
-        ".d.ts", ".tsx", ".ts", ".jsx", ".js", ".mjs", ".cjs", ".mts", ".cts",
-    ] {
-        if let Some(s) = p.strip_suffix(ext) {
-            return s;
-        }
-    }
-    p
-}
-
-/// Resolve a relative module specifier against the importing file.
-fn resolve_relative(from: &str, spec: &str) -> String {
-    let mut parts: Vec<&str> = from.split('/').collect();
-    parts.pop();
-    for seg in spec.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            s => parts.push(s),
-        }
-    }
-    strip_ext(&parts.join("/")).to_string()
-}
+// Module naming is the lowering's: one definition for old and new code.
+use bw_lower::javascript::{resolve_relative, strip_ext};
 
 pub(crate) use crate::words::words;
 
@@ -579,28 +555,7 @@ impl<'a> Ex<'a> {
 
     /// `require('m')` or `require('m').x` -> (module, member).
     fn require_of(&self, n: Node) -> Option<(String, Option<String>)> {
-        let n = strip(n);
-        match n.node_kind() {
-            "call_expression" => {
-                let f = n.field("function")?;
-                if f.node_kind() != "identifier" || self.text(f) != "require" {
-                    return None;
-                }
-                let arg = kids(n.field("arguments")?).into_iter().next()?;
-                Some((self.lit(arg)?, None))
-            }
-            "member_expression" => {
-                let obj = strip(n.field("object")?);
-                if obj.node_kind() != "call_expression" {
-                    return None;
-                }
-                let (m, None) = self.require_of(obj)? else {
-                    return None;
-                };
-                Some((m, Some(self.text(n.field("property")?).to_string())))
-            }
-            _ => None,
-        }
+        bw_lower::javascript::require_of(n, self.src)
     }
 
     fn require_binding(&mut self, name: Node, module: &str, member: Option<&str>) {
