@@ -108,6 +108,8 @@ enum Command {
     Completions(cmd::completions::Args),
     /// Print the manual page (roff), or write one page per subcommand with --dir.
     Man(cmd::man::Args),
+    /// What the analysis sees in a file, for breakwater's own developers (not a stable output).
+    Debug(cmd::debug::Args),
 }
 
 /// Exit codes CI can gate on.
@@ -159,6 +161,7 @@ fn main() -> ExitCode {
         Command::Ai(a) => cmd::ai::run(a),
         Command::Completions(a) => cmd::completions::run(a, Cli::command()),
         Command::Man(a) => cmd::man::run(a, Cli::command()),
+        Command::Debug(a) => cmd::debug::run(a),
     };
     // Output that could not be written (other than to a closed pipe) is a
     // failure, whatever the command concluded.

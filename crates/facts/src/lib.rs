@@ -11,6 +11,7 @@
 
 pub mod budget;
 mod chain;
+pub mod core;
 pub mod evidence;
 /// The flow catalogue, defined once in `bw-flow` (the old extractors and
 /// the dataflow engine read the same types).
@@ -87,7 +88,11 @@ fn extract_entered(
     let mut out = match lang {
         Lang::Python => python::extract(path, text, spec)?,
         Lang::JavaScript | Lang::TypeScript | Lang::Tsx => {
-            javascript::extract(path, lang, text, spec)?
+            let mut out = javascript::extract(path, lang, text, spec)?;
+            if core::selected() && core::covers(lang) {
+                core::replace_sinks(&mut out.facts, path, lang, text, spec);
+            }
+            out
         }
         Lang::Dockerfile => docker::extract(path, text)?,
         Lang::Yaml => yaml::extract(path, text),

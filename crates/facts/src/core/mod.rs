@@ -1,0 +1,200 @@
+//! The new analysis core, run beside the old extractors (experimental,
+//! for measuring): a file is lowered to the intermediate form
+//! (`bw-lower`), its framework handlers are recognised ([`recognise`]),
+//! the dataflow engine (`bw-flow`) finds its sink hits, and each hit
+//! becomes a sink [`Fact`] of exactly the shape the old extractor makes,
+//! so the model, the linker and the rules read them unchanged.
+//!
+//! [`extract`] uses it in place of the old extractor's sinks when the
+//! environment variable `BREAKWATER_CORE=ir` is set (see
+//! `docs/experimental-core.md`); by default nothing here runs.
+
+mod express;
+
+use crate::evidence::normalise;
+use crate::flowspec::FlowSpec;
+use crate::types::{Fact, Flow, FlowState, Location, Prop, Source, Step, Subject};
+use bw_files::Lang;
+use bw_flow::{Options, ParamSeed, SinkHit, Verdict};
+use bw_ir::{Module, Span};
+
+/// The environment variable that selects the analysis core.
+pub const CORE_ENV: &str = "BREAKWATER_CORE";
+
+/// Whether the new core is selected for this process (`BREAKWATER_CORE=ir`).
+pub fn selected() -> bool {
+    std::env::var(CORE_ENV).is_ok_and(|v| v == "ir")
+}
+
+/// Whether the new core covers files of `lang` (it has a lowering).
+pub fn covers(lang: Lang) -> bool {
+    matches!(lang, Lang::JavaScript | Lang::TypeScript | Lang::Tsx)
+}
+
+/// What the new core found in one file.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    pub module: Module,
+    pub result: bw_flow::ModuleResult,
+    /// The parameters the framework recognisers seeded.
+    pub seeds: Vec<ParamSeed>,
+}
+
+/// Lower `text` (the file at `path`), recognise its framework handlers
+/// and run the dataflow engine with the language's catalogue from `spec`
+/// (the embedded `rules/flow/*.toml` and the repository's own).
+pub fn analyse(
+    path: &str,
+    lang: Lang,
+    text: &str,
+    spec: &FlowSpec,
+) -> Result<Analysis, bw_lower::LowerError> {
+    let module = bw_lower::lower(lang, path, text)?;
+    let seeds = recognise(&module);
+    let cat = spec
+        .for_language(&module.lang)
+        .or_else(|| spec.for_language(lang.name()))
+        .ok_or(bw_lower::LowerError::Unsupported(lang))?;
+    let opts = Options {
+        params: seeds.clone(),
+        ..Options::default()
+    };
+    let result = bw_flow::analyse(&module, cat, &opts);
+    Ok(Analysis {
+        module,
+        result,
+        seeds,
+    })
+}
+
+/// Every framework recogniser's parameter seeds for `m`, in a fixed order.
+pub fn recognise(m: &Module) -> Vec<ParamSeed> {
+    let mut seeds = express::seeds(m);
+    seeds.sort_by_key(|s| (s.func, s.param));
+    seeds.dedup_by(|a, b| a.func == b.func && a.param == b.param);
+    seeds
+}
+
+/// The sink facts of `text` by the new core, in the old extractor's shape.
+pub fn sink_facts(
+    path: &str,
+    lang: Lang,
+    text: &str,
+    spec: &FlowSpec,
+) -> Result<Vec<Fact>, bw_lower::LowerError> {
+    let a = analyse(path, lang, text, spec)?;
+    Ok(a.result
+        .hits
+        .iter()
+        .filter_map(|h| hit_fact(path, text, h))
+        .collect())
+}
+
+/// The old extractor's symbol for a function the lowering qualified: an
+/// anonymous function takes its enclosing symbol (`<module>` at the top).
+pub fn symbol(qualified: &str) -> String {
+    match qualified.find("<lambda>") {
+        Some(0) => "<module>".to_string(),
+        Some(i) => qualified[..i].trim_end_matches('.').to_string(),
+        None => qualified.to_string(),
+    }
+}
+
+fn location(path: &str, sp: Span) -> Location {
+    Location {
+        path: path.to_string(),
+        start_line: sp.line,
+        start_col: sp.col,
+        end_line: sp.end_line,
+        end_col: sp.end_col,
+    }
+}
+
+/// The flow state a verdict keeps.
+pub fn state(v: Verdict) -> FlowState {
+    match v {
+        Verdict::Confirmed => FlowState::Tainted,
+        Verdict::FromParams => FlowState::FromParams,
+        Verdict::Unknown => FlowState::Unknown,
+        Verdict::Safe => FlowState::Safe,
+    }
+}
+
+/// A sink hit as the old extractor's sink fact. Safe hits make no fact
+/// (the old extractor records no safe sink), nor do hits at a call into
+/// a helper of this file (`via`): the helper's own sink is the fact, and
+/// the model links its callers, as it does for the old extractor's.
+pub fn hit_fact(path: &str, text: &str, h: &SinkHit) -> Option<Fact> {
+    if h.verdict == Verdict::Safe || h.via.is_some() {
+        return None;
+    }
+    let sp = h.span;
+    let evidence = crate::types::Evidence {
+        location: location(path, sp),
+        text: normalise(text.get(sp.start as usize..sp.end as usize).unwrap_or("")),
+        symbol: symbol(&h.function),
+    };
+    let mut f = Fact::new(Subject::Sink, h.kind.clone(), evidence);
+    f.props.insert("callee".into(), Prop::Str(h.callee.clone()));
+    if h.shell {
+        f.props.insert("shell".into(), Prop::Bool(true));
+    }
+    if h.write == Some(true) {
+        f.props.insert("write".into(), Prop::Bool(true));
+    }
+    let st = state(h.verdict);
+    f.flow = Some(Flow {
+        state: st,
+        source: h
+            .source
+            .as_ref()
+            .filter(|_| st == FlowState::Tainted)
+            .map(|s| Source {
+                kind: s.kind.clone(),
+                location: location(&s.path, s.span),
+                label: s.label.clone(),
+            }),
+        steps: if st == FlowState::Tainted {
+            h.steps
+                .iter()
+                .map(|s| Step {
+                    location: location(&s.path, s.span),
+                    label: s.label.clone(),
+                })
+                .collect()
+        } else {
+            vec![]
+        },
+        params: if st == FlowState::FromParams {
+            h.params.clone()
+        } else {
+            vec![]
+        },
+        calls: vec![],
+    });
+    Some(f)
+}
+
+/// Replace the sink facts of `facts` (the old extractor's) with the new
+/// core's for the file. A file the new core cannot lower keeps the old
+/// sinks (and says nothing else changed).
+pub fn replace_sinks(facts: &mut Vec<Fact>, path: &str, lang: Lang, text: &str, spec: &FlowSpec) {
+    let Ok(new) = sink_facts(path, lang, text, spec) else {
+        return;
+    };
+    facts.retain(|f| f.subject != Subject::Sink);
+    facts.extend(new);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn anonymous_functions_take_the_enclosing_symbol() {
+        assert_eq!(symbol("<lambda>"), "<module>");
+        assert_eq!(symbol("Repo.find.<lambda>"), "Repo.find");
+        assert_eq!(symbol("Repo.find.<lambda>.<lambda>"), "Repo.find");
+        assert_eq!(symbol("handler"), "handler");
+    }
+}
