@@ -198,3 +198,134 @@ mod tests {
         assert_eq!(symbol("handler"), "handler");
     }
 }
+
+/// How the new core's sinks for one file differ from the old extractor's.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SinkDiff {
+    /// Sinks (line, kind, callee, state) only the old extractor reports.
+    pub only_old: Vec<SinkKey>,
+    /// Sinks only the new core reports.
+    pub only_new: Vec<SinkKey>,
+    /// Sinks both report with different verdicts: (old, new).
+    pub changed: Vec<(SinkKey, SinkKey)>,
+}
+
+/// A sink as compared: where, what, and its verdict.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SinkKey {
+    pub line: u32,
+    pub kind: String,
+    pub symbol: String,
+    pub state: Option<FlowState>,
+}
+
+impl std::fmt::Display for SinkKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let st = match self.state {
+            Some(FlowState::Tainted) => "tainted",
+            Some(FlowState::FromParams) => "from-params",
+            Some(FlowState::Unknown) => "unknown",
+            Some(FlowState::Safe) => "safe",
+            None => "-",
+        };
+        write!(f, "{} {} in {} ({st})", self.line, self.kind, self.symbol)
+    }
+}
+
+impl SinkDiff {
+    pub fn is_empty(&self) -> bool {
+        self.only_old.is_empty() && self.only_new.is_empty() && self.changed.is_empty()
+    }
+}
+
+fn keys(facts: &[Fact]) -> Vec<SinkKey> {
+    let mut k: Vec<SinkKey> = facts
+        .iter()
+        .filter(|f| f.subject == Subject::Sink)
+        .map(|f| SinkKey {
+            line: f.evidence.location.start_line,
+            kind: f.kind.clone(),
+            symbol: f.evidence.symbol.clone(),
+            state: f.flow.as_ref().map(|fl| fl.state),
+        })
+        .collect();
+    k.sort();
+    k.dedup();
+    k
+}
+
+/// Compare the sink facts of two extractions of one file: a sink is the
+/// same when its line and kind are (the callee text may be resolved
+/// differently); the same sink with another flow state is a change.
+pub fn diff_sinks(old: &[Fact], new: &[Fact]) -> SinkDiff {
+    let (old, new) = (keys(old), keys(new));
+    let same = |a: &SinkKey, b: &SinkKey| a.line == b.line && a.kind == b.kind;
+    let mut d = SinkDiff::default();
+    for o in &old {
+        match new.iter().find(|n| same(o, n)) {
+            None => d.only_old.push(o.clone()),
+            Some(n) if n.state != o.state => d.changed.push((o.clone(), n.clone())),
+            Some(_) => {}
+        }
+    }
+    d.only_new = new
+        .iter()
+        .filter(|n| !old.iter().any(|o| same(o, n)))
+        .cloned()
+        .collect();
+    d
+}
+
+#[cfg(test)]
+mod diff_tests {
+    use super::*;
+    use crate::types::Evidence;
+
+    fn sink(line: u32, kind: &str, state: FlowState) -> Fact {
+        let mut f = Fact::new(
+            Subject::Sink,
+            kind,
+            Evidence {
+                location: location(
+                    "a.js",
+                    Span {
+                        line,
+                        ..Span::default()
+                    },
+                ),
+                text: String::new(),
+                symbol: "f".into(),
+            },
+        );
+        f.flow = Some(Flow {
+            state,
+            source: None,
+            steps: vec![],
+            params: vec![],
+            calls: vec![],
+        });
+        f
+    }
+
+    #[test]
+    fn sinks_are_matched_by_line_and_kind_and_compared_by_state() {
+        let old = [
+            sink(1, "sql", FlowState::Tainted),
+            sink(2, "exec", FlowState::Unknown),
+            sink(3, "path", FlowState::Tainted),
+        ];
+        let new = [
+            sink(1, "sql", FlowState::Tainted),
+            sink(2, "exec", FlowState::Tainted),
+            sink(4, "ssrf", FlowState::FromParams),
+        ];
+        let d = diff_sinks(&old, &new);
+        assert_eq!(d.only_old.len(), 1);
+        assert_eq!(d.only_old[0].line, 3);
+        assert_eq!(d.only_new.len(), 1);
+        assert_eq!(d.only_new[0].kind, "ssrf");
+        assert_eq!(d.changed.len(), 1);
+        assert_eq!(d.changed[0].1.state, Some(FlowState::Tainted));
+        assert!(diff_sinks(&old, &old).is_empty());
+    }
+}
