@@ -214,6 +214,37 @@ pub fn require_of(n: Node, src: &str) -> Option<(String, Option<String>)> {
     }
 }
 
+/// Whether `n` (the expression of an expression statement) is a
+/// directive: a string statement in the prologue of a program or a
+/// function body (only string statements and comments before it).
+fn is_directive(n: Node) -> bool {
+    if kind(n) != "string" {
+        return false;
+    }
+    let Some(stmt) = n.parent().filter(|p| kind(*p) == "expression_statement") else {
+        return false;
+    };
+    if !stmt
+        .parent()
+        .is_some_and(|p| matches!(kind(p), "program" | "statement_block"))
+    {
+        return false;
+    }
+    let mut prev = stmt.prev_named_sibling();
+    for _ in 0..16 {
+        match prev {
+            None => return true,
+            Some(p) if kind(p) == "comment" || kind(p) == "hash_bang_line" => {}
+            Some(p)
+                if kind(p) == "expression_statement"
+                    && p.named_child(0).is_some_and(|c| kind(c) == "string") => {}
+            Some(_) => return false,
+        }
+        prev = prev.and_then(|p| p.prev_named_sibling());
+    }
+    false
+}
+
 /// Parse `text` (the file at `path`) as `lang` within `limits`, lower it,
 /// and drop the tree.
 pub fn lower(lang: Lang, path: &str, text: &str, limits: &Limits) -> Result<Module, LowerError> {
@@ -997,7 +1028,9 @@ impl<'s, 't> Lower<'s, 't> {
             "internal_module" | "module" => self.stmt(n, d),
             _ => {
                 let v = self.expr(n, d);
-                if !matches!(self.m.module().expr(v), Expr::Const(_)) {
+                // A constant statement does nothing, except a directive
+                // (`'use server'`, `'use strict'`), which frameworks read.
+                if !matches!(self.m.module().expr(v), Expr::Const(_)) || is_directive(n) {
                     self.push(Stmt::Eval(v), sp);
                 }
             }

@@ -542,3 +542,24 @@ fn jsx_text_is_one_string_with_its_references_decoded() {
         "{text}"
     );
 }
+
+/// A directive (`'use server'`) in the prologue of a program or function
+/// body is kept as a constant statement (frameworks read it); any other
+/// constant statement is dropped.
+#[test]
+fn directives_of_the_prologue_are_kept_and_other_constant_statements_dropped() {
+    let m = js(
+        "'use server';\n// note\n'use strict';\nlet a = 1;\n'not a directive';\nfunction f() { 'use client'; 1; g(); 'late'; }\n",
+    );
+    let consts = |f: &bw_ir::Function| -> Vec<String> {
+        stmts(f)
+            .filter_map(|(_, s)| match s {
+                Stmt::Eval(e) => m.str_const(*e).map(str::to_string),
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(consts(&m.functions[0]), vec!["use server", "use strict"]);
+    let (_, f) = func(&m, "f");
+    assert_eq!(consts(f), vec!["use client"]);
+}

@@ -10,6 +10,9 @@
 //! `docs/experimental-core.md`); by default nothing here runs.
 
 mod express;
+mod nest;
+mod nextjs;
+mod tools;
 
 use crate::evidence::normalise;
 use crate::flowspec::FlowSpec;
@@ -17,6 +20,7 @@ use crate::types::{Fact, Flow, FlowState, Location, Prop, Source, Step, Subject}
 use bw_files::Lang;
 use bw_flow::{Options, ParamSeed, SinkHit, Verdict};
 use bw_ir::{Module, Span};
+use std::collections::BTreeMap;
 
 /// The environment variable that selects the analysis core.
 pub const CORE_ENV: &str = "BREAKWATER_CORE";
@@ -70,6 +74,9 @@ pub fn analyse(
 /// Every framework recogniser's parameter seeds for `m`, in a fixed order.
 pub fn recognise(m: &Module) -> Vec<ParamSeed> {
     let mut seeds = express::seeds(m);
+    seeds.extend(nextjs::seeds(m));
+    seeds.extend(nest::seeds(m));
+    seeds.extend(tools::seeds(m));
     seeds.sort_by_key(|s| (s.func, s.param));
     seeds.dedup_by(|a, b| a.func == b.func && a.param == b.param);
     seeds
@@ -83,21 +90,52 @@ pub fn sink_facts(
     spec: &FlowSpec,
 ) -> Result<Vec<Fact>, bw_lower::LowerError> {
     let a = analyse(path, lang, text, spec)?;
+    let syms = symbols(&a.module);
     Ok(a.result
         .hits
         .iter()
-        .filter_map(|h| hit_fact(path, text, h))
+        .filter_map(|h| hit_fact(path, text, h, &syms))
         .collect())
 }
 
-/// The old extractor's symbol for a function the lowering qualified: an
-/// anonymous function takes its enclosing symbol (`<module>` at the top).
-pub fn symbol(qualified: &str) -> String {
-    match qualified.find("<lambda>") {
-        Some(0) => "<module>".to_string(),
-        Some(i) => qualified[..i].trim_end_matches('.').to_string(),
-        None => qualified.to_string(),
+/// The old extractor's symbol for each function the lowering
+/// qualified: an anonymous function (a callback, an object property's
+/// function) takes its enclosing function's symbol (`<module>` at the
+/// top level); a function bound to a variable or a named function keeps
+/// its name.
+pub fn symbols(m: &Module) -> BTreeMap<String, String> {
+    let mut bound = vec![false; m.functions.len()];
+    for f in &m.functions {
+        for b in &f.blocks {
+            for (st, _) in &b.stmts {
+                if let bw_ir::Stmt::Assign {
+                    target: bw_ir::Pattern::Name(_),
+                    value,
+                } = st
+                    && let bw_ir::Expr::Func(g) = m.expr(*value)
+                    && let Some(x) = bound.get_mut(g.index())
+                {
+                    *x = true;
+                }
+            }
+        }
     }
+    let mut sym: Vec<String> = Vec::with_capacity(m.functions.len());
+    for (i, f) in m.functions.iter().enumerate() {
+        let s = match (f.kind, f.parent) {
+            (bw_ir::FuncKind::Module, _) => "<module>".to_string(),
+            (bw_ir::FuncKind::Lambda, Some(p)) if !bound[i] && p.index() < i => {
+                sym[p.index()].clone()
+            }
+            _ => f.qualified.clone(),
+        };
+        sym.push(s);
+    }
+    let mut out = BTreeMap::new();
+    for (f, s) in m.functions.iter().zip(sym) {
+        out.entry(f.qualified.clone()).or_insert(s);
+    }
+    out
 }
 
 fn location(path: &str, sp: Span) -> Location {
@@ -124,7 +162,12 @@ pub fn state(v: Verdict) -> FlowState {
 /// (the old extractor records no safe sink), nor do hits at a call into
 /// a helper of this file (`via`): the helper's own sink is the fact, and
 /// the model links its callers, as it does for the old extractor's.
-pub fn hit_fact(path: &str, text: &str, h: &SinkHit) -> Option<Fact> {
+pub fn hit_fact(
+    path: &str,
+    text: &str,
+    h: &SinkHit,
+    symbols: &BTreeMap<String, String>,
+) -> Option<Fact> {
     if h.verdict == Verdict::Safe || h.via.is_some() {
         return None;
     }
@@ -132,7 +175,10 @@ pub fn hit_fact(path: &str, text: &str, h: &SinkHit) -> Option<Fact> {
     let evidence = crate::types::Evidence {
         location: location(path, sp),
         text: normalise(text.get(sp.start as usize..sp.end as usize).unwrap_or("")),
-        symbol: symbol(&h.function),
+        symbol: symbols
+            .get(&h.function)
+            .cloned()
+            .unwrap_or_else(|| h.function.clone()),
     };
     let mut f = Fact::new(Subject::Sink, h.kind.clone(), evidence);
     f.props.insert("callee".into(), Prop::Str(h.callee.clone()));
@@ -184,19 +230,6 @@ pub fn replace_sinks(facts: &mut Vec<Fact>, path: &str, lang: Lang, text: &str, 
     };
     facts.retain(|f| f.subject != Subject::Sink);
     facts.extend(new);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn anonymous_functions_take_the_enclosing_symbol() {
-        assert_eq!(symbol("<lambda>"), "<module>");
-        assert_eq!(symbol("Repo.find.<lambda>"), "Repo.find");
-        assert_eq!(symbol("Repo.find.<lambda>.<lambda>"), "Repo.find");
-        assert_eq!(symbol("handler"), "handler");
-    }
 }
 
 /// How the new core's sinks for one file differ from the old extractor's.

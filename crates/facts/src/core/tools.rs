@@ -1,0 +1,111 @@
+//! The agent-tool recogniser: a tool an LLM agent or an MCP client calls
+//! receives its arguments from the model or the client (`tool-input`).
+//! An MCP server's `server.tool(name, …, handler)` /
+//! `server.registerTool(name, config, handler)` (the server an
+//! `@modelcontextprotocol/…` class made), and a tool definition
+//! `tool({ execute })` from the Vercel AI SDK (`ai`) or an object with a
+//! handler under `execute`/`func` given to a LangChain tool constructor.
+
+use bw_flow::ParamSeed;
+use bw_ir::{Entry, Expr, ExprId, FuncId, Module, Pattern, Stmt, Sym};
+use std::collections::BTreeSet;
+
+/// Packages whose objects register tools, with the methods that do.
+const SERVERS: &[&str] = &["@modelcontextprotocol/"];
+const REGISTER: &[&str] = &["tool", "registerTool"];
+/// Packages whose tool constructors take `{ execute }` / `{ func }`.
+const DEFINERS: &[&str] = &["ai", "@langchain/core/tools", "langchain/tools"];
+const HANDLER_KEYS: &[&str] = &["execute", "func"];
+
+fn from(m: &Module, s: Sym, pkgs: &[&str]) -> bool {
+    m.import_of(s).is_some_and(|i| {
+        pkgs.iter().any(|p| {
+            if p.ends_with('/') {
+                i.module.starts_with(p)
+            } else {
+                i.module == *p
+            }
+        })
+    })
+}
+
+fn callee_root(m: &Module, e: ExprId) -> Option<Sym> {
+    match m.expr(e) {
+        Expr::Name(s) => Some(*s),
+        Expr::Field { obj, .. } => callee_root(m, *obj),
+        _ => None,
+    }
+}
+
+/// Variables bound to an object a tool-server package made.
+fn servers(m: &Module) -> BTreeSet<Sym> {
+    let mut out = BTreeSet::new();
+    for f in &m.functions {
+        for b in &f.blocks {
+            for (st, _) in &b.stmts {
+                if let Stmt::Assign {
+                    target: Pattern::Name(s),
+                    value,
+                } = st
+                    && let Expr::Call { callee, .. } = m.expr(*value)
+                    && callee_root(m, *callee).is_some_and(|r| from(m, r, SERVERS))
+                {
+                    out.insert(*s);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn seed_all(m: &Module, f: FuncId, out: &mut Vec<ParamSeed>) {
+    for i in 0..m.func(f).params.len() {
+        out.push(ParamSeed {
+            func: f,
+            param: i as u32,
+            source: Some("tool-input".into()),
+            ty: None,
+        });
+    }
+}
+
+pub fn seeds(m: &Module) -> Vec<ParamSeed> {
+    let made = servers(m);
+    let mut out = Vec::new();
+    for e in &m.exprs {
+        let Expr::Call { callee, args, .. } = e else {
+            continue;
+        };
+        match m.expr(*callee) {
+            Expr::Field { obj, name, .. } if REGISTER.contains(&m.name(*name)) => {
+                let on_server = matches!(m.expr(*obj), Expr::Name(s) if made.contains(s));
+                if !on_server {
+                    continue;
+                }
+                if let Some(Expr::Func(g)) = args.last().map(|a| m.expr(a.value)) {
+                    seed_all(m, *g, &mut out);
+                }
+            }
+            _ => {
+                let by_definer = callee_root(m, *callee).is_some_and(|r| from(m, r, DEFINERS));
+                if !by_definer {
+                    continue;
+                }
+                for a in args {
+                    let Expr::Dict(entries) = m.expr(a.value) else {
+                        continue;
+                    };
+                    for en in entries {
+                        if let Entry::Pair(k, v) = en
+                            && m.str_const(*k).is_some_and(|k| HANDLER_KEYS.contains(&k))
+                            && let Expr::Func(g) = m.expr(*v)
+                        {
+                            seed_all(m, *g, &mut out);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
