@@ -123,6 +123,11 @@ impl Library {
         for (origin, text) in bw_facts::flowspec::BUILTIN {
             lib.mix("flow", origin, text);
         }
+        // The experimental analysis core makes other facts from the same
+        // files: its cached facts are never taken for the old core's.
+        if let bw_facts::core::Core::Ir = bw_facts::core::Core::selected() {
+            lib.mix("core", bw_facts::core::CORE_ENV, "ir");
+        }
         Ok(lib)
     }
 

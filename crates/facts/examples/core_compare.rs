@@ -8,7 +8,8 @@
 //! cargo run -p bw-facts --example core_compare -- rules/tests examples
 //! ```
 
-use bw_facts::core::{covers, diff_sinks, sink_facts};
+use bw_facts::budget::Budget;
+use bw_facts::core::{Core, covers, diff_sinks};
 use bw_facts::flowspec::FlowSpec;
 use std::path::{Path, PathBuf};
 
@@ -49,17 +50,11 @@ fn main() {
         let Ok(text) = std::fs::read_to_string(&p) else {
             continue;
         };
-        let old = match bw_facts::extract(&path, lang, &text, &spec) {
-            Ok(f) => f.facts,
-            Err(e) => {
-                println!("{path}: old core failed: {e:?}");
-                continue;
-            }
-        };
-        let new = match sink_facts(&path, lang, &text, &spec) {
-            Ok(f) => f,
-            Err(e) => {
-                println!("{path}: new core failed: {e}");
+        let by = |core| bw_facts::extract_by(&path, lang, &text, &spec, &Budget::default(), core);
+        let (old, new) = match (by(Core::Old), by(Core::Ir)) {
+            (Ok(o), Ok(n)) => (o.facts, n.facts),
+            (o, n) => {
+                println!("{path}: failed: {:?} / {:?}", o.err(), n.err());
                 continue;
             }
         };

@@ -63,10 +63,23 @@ pub fn extract_within(
     spec: &FlowSpec,
     budget: &budget::Budget,
 ) -> Result<FileFacts, bw_lang::ParseError> {
+    extract_by(path, lang, text, spec, budget, core::Core::selected())
+}
+
+/// [`extract_within`] by the analysis core `core` (the sink facts of the
+/// languages [`core::covers`] come from it; everything else is the same).
+pub fn extract_by(
+    path: &str,
+    lang: Lang,
+    text: &str,
+    spec: &FlowSpec,
+    budget: &budget::Budget,
+    core: core::Core,
+) -> Result<FileFacts, bw_lang::ParseError> {
     with_walk_stack(
         || {
             let entered = budget::enter(budget, text.len());
-            let out = extract_entered(path, lang, text, spec);
+            let out = extract_entered(path, lang, text, spec, core);
             if let Err(e) = &out {
                 budget::note(e);
             }
@@ -84,12 +97,13 @@ fn extract_entered(
     lang: Lang,
     text: &str,
     spec: &FlowSpec,
+    core: core::Core,
 ) -> Result<FileFacts, bw_lang::ParseError> {
     let mut out = match lang {
         Lang::Python => python::extract(path, text, spec)?,
         Lang::JavaScript | Lang::TypeScript | Lang::Tsx => {
             let mut out = javascript::extract(path, lang, text, spec)?;
-            if core::selected() && core::covers(lang) {
+            if core == core::Core::Ir && core::covers(lang) {
                 core::replace_sinks(&mut out.facts, path, lang, text, spec);
             }
             out

@@ -25,9 +25,31 @@ use std::collections::BTreeMap;
 /// The environment variable that selects the analysis core.
 pub const CORE_ENV: &str = "BREAKWATER_CORE";
 
-/// Whether the new core is selected for this process (`BREAKWATER_CORE=ir`).
-pub fn selected() -> bool {
-    std::env::var(CORE_ENV).is_ok_and(|v| v == "ir")
+/// Which analysis core makes the sink facts of the files it covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Core {
+    /// The per-language extractors (the default).
+    #[default]
+    Old,
+    /// The intermediate form and the dataflow engine (experimental).
+    Ir,
+}
+
+impl Core {
+    /// The core this process runs: `BREAKWATER_CORE=ir` selects the new
+    /// one, anything else (or nothing) the old. Read once.
+    pub fn selected() -> Core {
+        static SELECTED: std::sync::OnceLock<Core> = std::sync::OnceLock::new();
+        *SELECTED.get_or_init(|| Core::parse(std::env::var(CORE_ENV).ok().as_deref()))
+    }
+
+    /// The core a value of `BREAKWATER_CORE` names.
+    pub fn parse(v: Option<&str>) -> Core {
+        match v {
+            Some("ir") => Core::Ir,
+            _ => Core::Old,
+        }
+    }
 }
 
 /// Whether the new core covers files of `lang` (it has a lowering).

@@ -1,0 +1,212 @@
+//! The new analysis core beside the old: its sink facts in the old
+//! extractor's shape, the framework recognisers that seed handler
+//! parameters, and the switch that picks the core.
+
+use bw_facts::budget::Budget;
+use bw_facts::core::{Core, sink_facts};
+use bw_facts::flowspec::FlowSpec;
+use bw_facts::{Fact, FlowState, Subject, extract_by};
+use bw_files::Lang;
+
+fn fixture(name: &str) -> String {
+    let p = format!("{}/tests/fixtures/core/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{p}: {e}"))
+}
+
+/// The new core's sink facts of a fixture, read as the file at `path`.
+fn new_sinks(name: &str, path: &str, lang: Lang) -> Vec<Fact> {
+    sink_facts(path, lang, &fixture(name), &FlowSpec::builtin()).expect("lowers")
+}
+
+fn at(facts: &[Fact], line: u32) -> Option<&Fact> {
+    facts
+        .iter()
+        .find(|f| f.subject == Subject::Sink && f.evidence.location.start_line == line)
+}
+
+fn state(facts: &[Fact], line: u32) -> Option<FlowState> {
+    at(facts, line)
+        .and_then(|f| f.flow.as_ref())
+        .map(|f| f.state)
+}
+
+#[test]
+fn a_confirmed_flow_is_a_sink_fact_of_the_old_shape() {
+    let text = fixture("express_handlers.js");
+    let facts = new_sinks("express_handlers.js", "src/app.js", Lang::JavaScript);
+    let f = at(&facts, 9).expect("exec at line 9");
+    assert_eq!(f.kind, "exec");
+    assert_eq!(f.str("callee"), Some("child_process.exec"));
+    assert_eq!(
+        f.evidence.symbol, "<module>",
+        "an inline handler takes the module's symbol"
+    );
+    assert_eq!(f.evidence.text, "exec('ls ' + request.query.dir)");
+    assert_eq!(f.evidence.location.path, "src/app.js");
+    assert_eq!(
+        (f.evidence.location.start_col, f.evidence.location.end_col),
+        (3, 34)
+    );
+    let flow = f.flow.as_ref().unwrap();
+    assert_eq!(flow.state, FlowState::Tainted);
+    let src = flow.source.as_ref().expect("a source");
+    assert_eq!(src.kind, "request");
+    assert_eq!(src.location.start_line, 9);
+    assert!(!flow.steps.is_empty());
+    // The old extractor agrees on the verdict and the evidence.
+    let old = bw_facts::extract("src/app.js", Lang::JavaScript, &text, &FlowSpec::builtin())
+        .unwrap()
+        .facts;
+    let o = at(&old, 9).expect("old exec at line 9");
+    assert_eq!(o.evidence, f.evidence);
+    assert_eq!(o.flow.as_ref().unwrap().state, FlowState::Tainted);
+}
+
+#[test]
+fn express_handlers_are_recognised_by_position_factory_destructuring_and_name() {
+    let facts = new_sinks("express_handlers.js", "src/app.js", Lang::JavaScript);
+    // `(request, response) => …`: positional aliasing.
+    assert_eq!(state(&facts, 9), Some(FlowState::Tainted));
+    // `router.get('/orders', listOrders())`: the factory's handler.
+    assert_eq!(state(&facts, 14), Some(FlowState::Tainted));
+    assert_eq!(at(&facts, 14).unwrap().evidence.symbol, "listOrders");
+    // `({ query }, res) => …`
+    assert_eq!(state(&facts, 20), Some(FlowState::Tainted));
+    // `app.post('/named', named)`
+    assert_eq!(state(&facts, 24), Some(FlowState::Tainted));
+    assert_eq!(at(&facts, 24).unwrap().evidence.symbol, "named");
+    // Not registered anywhere: its callers decide.
+    let f = at(&facts, 29).unwrap();
+    assert_eq!(f.flow.as_ref().unwrap().state, FlowState::FromParams);
+    assert_eq!(f.flow.as_ref().unwrap().params, vec![0]);
+}
+
+#[test]
+fn a_guard_that_returns_clears_the_sink_the_old_core_reports() {
+    let text = fixture("guarded.js");
+    let facts = new_sinks("guarded.js", "src/guarded.js", Lang::JavaScript);
+    assert_eq!(
+        state(&facts, 12),
+        None,
+        "the full-match regex guard dominates: {facts:#?}"
+    );
+    assert_eq!(state(&facts, 17), Some(FlowState::Tainted));
+    let old = bw_facts::extract(
+        "src/guarded.js",
+        Lang::JavaScript,
+        &text,
+        &FlowSpec::builtin(),
+    )
+    .unwrap()
+    .facts;
+    assert_eq!(
+        state(&old, 12),
+        Some(FlowState::Tainted),
+        "the old core does not see the guard"
+    );
+}
+
+#[test]
+fn next_route_handlers_and_server_actions_take_request_data() {
+    // An App Router route handler: its first parameter is the request.
+    let facts = new_sinks("next_route.ts", "app/api/run/route.ts", Lang::TypeScript);
+    let f = at(&facts, 5).unwrap();
+    assert_eq!(f.flow.as_ref().unwrap().state, FlowState::Tainted);
+    // A server action: every parameter comes from the client.
+    let facts = new_sinks("next_actions.ts", "app/actions.ts", Lang::TypeScript);
+    let f = at(&facts, 6).unwrap();
+    let flow = f.flow.as_ref().unwrap();
+    assert_eq!(flow.state, FlowState::Tainted);
+    assert_eq!(flow.source.as_ref().unwrap().label, "formData");
+    // The same functions outside a 'use server' module are plain.
+    let plain = fixture("next_actions.ts").replacen("'use server';", "", 1);
+    let facts = sink_facts(
+        "lib/actions.ts",
+        Lang::TypeScript,
+        &plain,
+        &FlowSpec::builtin(),
+    )
+    .unwrap();
+    assert_eq!(state(&facts, 6), Some(FlowState::FromParams));
+}
+
+#[test]
+fn nest_parameter_decorators_are_request_data() {
+    let facts = new_sinks(
+        "nest_controller.ts",
+        "src/ops.controller.ts",
+        Lang::TypeScript,
+    );
+    assert_eq!(state(&facts, 8), Some(FlowState::Tainted), "@Query('cmd')");
+    assert_eq!(at(&facts, 8).unwrap().evidence.symbol, "OpsController.run");
+    assert_eq!(
+        state(&facts, 13),
+        Some(FlowState::Tainted),
+        "@Req() request"
+    );
+    assert_eq!(
+        state(&facts, 17),
+        Some(FlowState::FromParams),
+        "undecorated"
+    );
+}
+
+#[test]
+fn agent_and_mcp_tools_take_tool_input() {
+    let facts = new_sinks("mcp_tools.ts", "src/tools.ts", Lang::TypeScript);
+    let kind = |line| {
+        at(&facts, line)
+            .and_then(|f| f.flow.as_ref()?.source.as_ref())
+            .map(|s| s.kind.clone())
+    };
+    assert_eq!(
+        kind(9).as_deref(),
+        Some("tool-input"),
+        "server.tool on an McpServer"
+    );
+    assert_eq!(
+        kind(16).as_deref(),
+        Some("tool-input"),
+        "tool({{ execute }}) from ai"
+    );
+    assert_eq!(at(&facts, 16).unwrap().evidence.symbol, "<module>");
+    // A `tool` method of an object no tool package made.
+    assert_eq!(state(&facts, 20), Some(FlowState::FromParams));
+}
+
+#[test]
+fn the_switch_leaves_languages_the_new_core_does_not_cover_alone() {
+    let text = fixture("plain.py");
+    let spec = FlowSpec::builtin();
+    let b = Budget::default();
+    let old = extract_by("app.py", Lang::Python, &text, &spec, &b, Core::Old).unwrap();
+    let new = extract_by("app.py", Lang::Python, &text, &spec, &b, Core::Ir).unwrap();
+    assert!(old.facts.iter().any(|f| f.subject == Subject::Sink));
+    assert_eq!(old, new);
+}
+
+#[test]
+fn the_switch_replaces_only_the_sinks_of_covered_languages() {
+    let text = fixture("guarded.js");
+    let spec = FlowSpec::builtin();
+    let b = Budget::default();
+    let old = extract_by("src/g.js", Lang::JavaScript, &text, &spec, &b, Core::Old).unwrap();
+    let new = extract_by("src/g.js", Lang::JavaScript, &text, &spec, &b, Core::Ir).unwrap();
+    let others = |f: &bw_facts::FileFacts| -> Vec<Fact> {
+        f.facts
+            .iter()
+            .filter(|x| x.subject != Subject::Sink)
+            .cloned()
+            .collect()
+    };
+    assert_eq!(others(&old), others(&new));
+    assert_eq!(
+        (old.imports.clone(), old.functions.clone()),
+        (new.imports.clone(), new.functions.clone())
+    );
+    assert_eq!(state(&old.facts, 12), Some(FlowState::Tainted));
+    assert_eq!(state(&new.facts, 12), None);
+    assert_eq!(Core::parse(Some("ir")), Core::Ir);
+    assert_eq!(Core::parse(Some("old")), Core::Old);
+    assert_eq!(Core::parse(None), Core::Old);
+}
