@@ -170,8 +170,8 @@ fn agent_and_mcp_tools_take_tool_input() {
         "tool({{ execute }}) from ai"
     );
     assert_eq!(at(&facts, 16).unwrap().evidence.symbol, "<module>");
-    // A `tool` method of an object no tool package made.
-    assert_eq!(state(&facts, 20), Some(FlowState::FromParams));
+    // A `tool` method of an object no tool package made: no source.
+    assert_eq!(state(&facts, 20), Some(FlowState::Unknown));
 }
 
 #[test]
@@ -209,4 +209,18 @@ fn the_switch_replaces_only_the_sinks_of_covered_languages() {
     assert_eq!(Core::parse(Some("ir")), Core::Ir);
     assert_eq!(Core::parse(Some("old")), Core::Old);
     assert_eq!(Core::parse(None), Core::Old);
+}
+
+#[test]
+fn parameters_of_an_anonymous_function_are_of_unknown_origin() {
+    let text = "const { exec } = require('child_process');\nfunction outer(a) {\n  [1].forEach(function () { exec(arguments[0]); });\n  const run = (cmd) => exec(cmd);\n  setImmediate((x) => { exec(x); });\n}\n";
+    let facts = sink_facts("src/a.js", Lang::JavaScript, text, &FlowSpec::builtin()).unwrap();
+    // A function bound to a name keeps it: its callers are linked.
+    assert_eq!(at(&facts, 4).unwrap().evidence.symbol, "outer.run");
+    assert_eq!(state(&facts, 4), Some(FlowState::FromParams));
+    // An anonymous callback takes `outer`'s symbol, not its parameters.
+    let f = at(&facts, 5).unwrap();
+    assert_eq!(f.evidence.symbol, "outer");
+    assert_eq!(f.flow.as_ref().unwrap().state, FlowState::Unknown);
+    assert!(f.flow.as_ref().unwrap().params.is_empty());
 }

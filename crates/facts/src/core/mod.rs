@@ -210,7 +210,14 @@ pub fn hit_fact(
     if h.write == Some(true) {
         f.props.insert("write".into(), Prop::Bool(true));
     }
-    let st = state(h.verdict);
+    let mut st = state(h.verdict);
+    // The parameters of an anonymous function are no caller's arguments
+    // the model could link (the fact names its enclosing symbol, whose
+    // parameters are others): of unknown origin, as the old extractor
+    // has it.
+    if st == FlowState::FromParams && f.evidence.symbol != h.function {
+        st = FlowState::Unknown;
+    }
     f.flow = Some(Flow {
         state: st,
         source: h
