@@ -49,6 +49,7 @@ impl ModuleBuilder {
                 classes: Vec::new(),
                 imports: Vec::new(),
                 exports: Vec::new(),
+                truncated: None,
             },
         }
     }
@@ -134,6 +135,14 @@ impl ModuleBuilder {
             local,
             span,
         });
+    }
+
+    /// Note that the lowering stopped short at `span` (the first place is
+    /// kept).
+    pub fn truncate(&mut self, span: Span) {
+        if self.m.truncated.is_none() {
+            self.m.truncated = Some(span);
+        }
     }
 
     /// A new function (its blocks come from [`FnBuilder::finish`]).
