@@ -2493,6 +2493,38 @@ mod tests {
     }
 
     #[test]
+    fn import_bindings_name_what_each_local_holds() {
+        let src = "import a.b\nimport a.b as c\nfrom .m import x as y, z\nfrom . import w\nfrom q import *\n";
+        let tree =
+            bw_lang::parse(bw_files::Lang::Python, src, bw_lang::DEFAULT_PARSE_BUDGET).unwrap();
+        let mut w = tree.walk();
+        let got: Vec<(String, String, Option<String>, String)> = tree
+            .root_node()
+            .named_children(&mut w)
+            .flat_map(|n| import_bindings(n, src, "pkg/mod.py"))
+            .map(|b| (b.local, b.module, b.member, b.value))
+            .collect();
+        let row = |l: &str, m: &str, mem: Option<&str>, v: &str| {
+            (
+                l.to_string(),
+                m.to_string(),
+                mem.map(str::to_string),
+                v.to_string(),
+            )
+        };
+        assert_eq!(
+            got,
+            vec![
+                row("a", "a.b", None, "a"),
+                row("c", "a.b", None, "a.b"),
+                row("y", "pkg.m", Some("x"), "pkg.m.x"),
+                row("z", "pkg.m", Some("z"), "pkg.m.z"),
+                row("w", "pkg", Some("w"), "pkg.w"),
+            ]
+        );
+    }
+
+    #[test]
     fn escapes_are_decoded() {
         let mut s = String::new();
         unescape(r"a\n\t\x41\u00e9\101\\\'\q", &mut s);
