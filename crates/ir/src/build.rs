@@ -54,6 +54,12 @@ impl ModuleBuilder {
         }
     }
 
+    /// Room for `exprs` more expressions in the arena.
+    pub fn reserve(&mut self, exprs: usize) {
+        self.m.exprs.reserve(exprs);
+        self.m.spans.reserve(exprs);
+    }
+
     pub fn intern(&mut self, name: &str) -> Sym {
         self.m.names.intern(name)
     }

@@ -216,8 +216,24 @@ pub fn lower(path: &str, text: &str, limits: &Limits) -> Result<Module, ParseErr
     let parsed = bw_lang::python_text(text);
     let text: &str = &parsed;
     let tree = bw_lang::parse_within(bw_files::Lang::Python, text, limits)?;
+    lower_tree(path, text, &tree, limits)
+}
+
+/// Lower a tree already parsed from `text`, which must be the text the
+/// grammar was given ([`bw_lang::python_text`] of the file), within
+/// `limits` (past them, the error says which).
+pub fn lower_tree(
+    path: &str,
+    text: &str,
+    tree: &tree_sitter::Tree,
+    limits: &Limits,
+) -> Result<Module, ParseError> {
     let root = tree.root_node();
     let mut l = Lowerer::new(path, text, root, limits);
+    // About one expression for every three or four nodes of the tree (measured on
+    // generated and real code): one allocation instead of a dozen
+    // regrowths of the arena.
+    l.m.reserve(root.descendant_count() / 3);
     let mut fx = Fx::new(FuncId::MODULE);
     l.block(&mut fx, root, 0);
     l.flush(&mut fx);
@@ -295,8 +311,8 @@ struct Lowerer<'t, 'l> {
     cursor: TreeCursor<'t>,
     /// Children being walked, as a stack shared by every level (no Vec per node).
     kids: Vec<Node<'t>>,
-    /// Chain links being walked (see [`Lowerer::chain`]).
-    spine: Vec<Node<'t>>,
+    /// Chain links being walked, with their operands (see [`Lowerer::chain`]).
+    spine: Vec<(Node<'t>, [Option<Node<'t>>; 3])>,
     /// Rows holding a byte past ASCII (columns count characters there).
     wide_rows: Vec<bool>,
     /// Last column computed on a wide row: (row start byte, byte, column).
@@ -561,6 +577,31 @@ impl<'t, 'l> Lowerer<'t, 'l> {
         None
     }
 
+    /// The children of `n` in the fields `names`, found in one pass over
+    /// its children (a lookup per field walks them once each).
+    fn fields<const N: usize>(
+        &mut self,
+        n: Node<'t>,
+        names: [&'static str; N],
+    ) -> [Option<Node<'t>>; N] {
+        let mut out = [None; N];
+        self.cursor.reset(n);
+        if self.cursor.goto_first_child() {
+            loop {
+                if let Some(f) = self.cursor.field_name()
+                    && let Some(i) = names.iter().position(|x| *x == f)
+                    && out[i].is_none()
+                {
+                    out[i] = Some(self.cursor.node());
+                }
+                if !self.cursor.goto_next_sibling() {
+                    break;
+                }
+            }
+        }
+        out
+    }
+
     /// Whether the first token of `n` is `async`.
     fn is_async(n: Node<'_>) -> bool {
         n.child(0).is_some_and(|c| c.kind() == "async")
@@ -707,13 +748,11 @@ impl<'t, 'l> Lowerer<'t, 'l> {
                     match c.node_kind() {
                         "assignment" => self.assign(fx, c, d),
                         "augmented_assignment" => {
-                            let (Some(l), Some(r)) = (c.field("left"), c.field("right")) else {
+                            let [l, o, r] = self.fields(c, ["left", "operator", "right"]);
+                            let (Some(l), Some(r)) = (l, r) else {
                                 continue;
                             };
-                            let op = c
-                                .field("operator")
-                                .and_then(|o| bin_op(o.kind()))
-                                .unwrap_or(BinOp::Add);
+                            let op = o.and_then(|o| bin_op(o.kind())).unwrap_or(BinOp::Add);
                             let value = self.expr(r, d + 1);
                             let target = self.pattern(l, d + 1);
                             let csp = self.span(c);
@@ -878,11 +917,12 @@ impl<'t, 'l> Lowerer<'t, 'l> {
         let mut targets: Vec<Node<'t>> = Vec::new();
         let mut cur = n;
         let value = loop {
-            let Some(l) = cur.field("left") else {
+            let [l, r] = self.fields(cur, ["left", "right"]);
+            let Some(l) = l else {
                 return;
             };
             targets.push(l);
-            match cur.field("right") {
+            match r {
                 Some(r) if r.node_kind() == "assignment" => cur = r,
                 Some(r) => break Some(r),
                 None => break None,
@@ -1041,11 +1081,12 @@ impl<'t, 'l> Lowerer<'t, 'l> {
     }
 
     fn for_stmt(&mut self, fx: &mut Fx<'t>, n: Node<'t>, sp: Span, d: u32) {
-        let iter = match n.field("right") {
+        let [left, right] = self.fields(n, ["left", "right"]);
+        let iter = match right {
             Some(r) => self.expr(r, d + 1),
             None => self.unknown(n),
         };
-        let target = match n.field("left") {
+        let target = match left {
             Some(l) => self.pattern(l, d + 1),
             None => Pattern::Ignore,
         };
@@ -1627,13 +1668,14 @@ impl<'t, 'l> Lowerer<'t, 'l> {
         d: u32,
     ) -> FuncId {
         let sp = self.span(n);
-        let name = n.field("name").map_or("", |x| self.text(x));
+        let [name, parameters, body] = self.fields(n, ["name", "parameters", "body"]);
+        let name = name.map_or("", |x| self.text(x));
         let qualified = self.qualify(name);
         let parent = self.func();
         let f = self
             .m
             .function(FuncKind::Def, name, &qualified, Some(parent), sp);
-        let mut params = match n.field("parameters") {
+        let mut params = match parameters {
             Some(p) => self.params(p, d),
             None => Vec::new(),
         };
@@ -1663,7 +1705,7 @@ impl<'t, 'l> Lowerer<'t, 'l> {
             func.receiver = receiver;
             func.is_async = Self::is_async(n);
         }
-        self.body(f, qualified, n.field("body"), None, d);
+        self.body(f, qualified, body, None, d);
         f
     }
 
@@ -1951,14 +1993,16 @@ impl<'t, 'l> Lowerer<'t, 'l> {
         }
     }
 
-    /// The operand a chain link continues through.
-    fn chain_child(n: Node<'t>) -> Option<Node<'t>> {
+    /// A chain link's operands: the one the chain continues through
+    /// first, then the link's own (attribute name, arguments, operator and
+    /// right operand).
+    fn link_fields(&mut self, n: Node<'t>) -> [Option<Node<'t>>; 3] {
         match n.node_kind() {
-            "attribute" => n.field("object"),
-            "call" => n.field("function"),
-            "subscript" => n.field("value"),
-            "binary_operator" | "boolean_operator" => n.field("left"),
-            _ => None,
+            "attribute" => self.fields(n, ["object", "attribute", "-"]),
+            "call" => self.fields(n, ["function", "arguments", "-"]),
+            "subscript" => self.fields(n, ["value", "-", "-"]),
+            "binary_operator" | "boolean_operator" => self.fields(n, ["left", "operator", "right"]),
+            _ => [None; 3],
         }
     }
 
@@ -1966,37 +2010,45 @@ impl<'t, 'l> Lowerer<'t, 'l> {
     /// walked from its innermost link outwards: its length costs no depth.
     fn chain(&mut self, n: Node<'t>, d: u32) -> ExprId {
         let base = self.spine.len();
-        let mut cur = n;
-        while let Some(c) = Self::chain_child(cur) {
+        let mut cur = (n, self.link_fields(n));
+        let mut first = None;
+        while let Some(c) = cur.1[0] {
             if !matches!(
                 c.node_kind(),
                 "attribute" | "call" | "subscript" | "binary_operator" | "boolean_operator"
-            ) {
+            ) || self.tick()
+            {
+                first = Some(c);
                 break;
             }
             self.spine.push(cur);
-            cur = c;
-            if self.tick() {
-                break;
-            }
+            cur = (c, self.link_fields(c));
         }
-        let first = Self::chain_child(cur).map(|c| self.expr(c, d + 1));
-        let mut acc = self.link(cur, first, d);
+        let first = first.map(|c| self.expr(c, d + 1));
+        let mut acc = self.link(cur.0, cur.1, first, d);
         while self.spine.len() > base {
-            let Some(p) = self.spine.pop() else { break };
-            acc = self.link(p, Some(acc), d);
+            let Some((p, f)) = self.spine.pop() else {
+                break;
+            };
+            acc = self.link(p, f, Some(acc), d);
         }
         acc
     }
 
     /// One chain link, its chain operand already lowered (`inner`).
-    fn link(&mut self, n: Node<'t>, inner: Option<ExprId>, d: u32) -> ExprId {
+    fn link(
+        &mut self,
+        n: Node<'t>,
+        [chained, own, right]: [Option<Node<'t>>; 3],
+        inner: Option<ExprId>,
+        d: u32,
+    ) -> ExprId {
         let sp = self.span(n);
         let Some(inner) = inner else {
             return self.m.expr(Expr::Unknown, sp);
         };
         let e = match n.node_kind() {
-            "attribute" => match n.field("attribute") {
+            "attribute" => match own {
                 Some(a) => Expr::Field {
                     obj: inner,
                     name: self.m.intern(self.text(a)),
@@ -2006,12 +2058,12 @@ impl<'t, 'l> Lowerer<'t, 'l> {
             },
             "call" => {
                 // `super()` is the parent class.
-                if n.field("function")
-                    .is_some_and(|f| f.node_kind() == "identifier" && self.text(f) == "super")
+                if let Expr::Name(s) = self.m.module().expr(inner)
+                    && self.m.module().name(*s) == "super"
                 {
                     return self.m.expr(Expr::Super, sp);
                 }
-                let args = match n.field("arguments") {
+                let args = match own {
                     Some(a) if a.node_kind() == "generator_expression" => vec![Arg {
                         kind: ArgKind::Positional,
                         value: self.expr(a, d + 1),
@@ -2026,27 +2078,26 @@ impl<'t, 'l> Lowerer<'t, 'l> {
                 }
             }
             "subscript" => {
-                let v = n.field("value");
-                let index = match v {
+                let index = match chained {
                     Some(v) => self.subscript_index(n, v, d),
                     None => self.m.expr(Expr::Unknown, sp),
                 };
                 Expr::Index { obj: inner, index }
             }
             "binary_operator" => {
-                let op = n.field("operator").and_then(|o| bin_op(o.kind()));
-                let r = n.field("right").map(|r| self.expr(r, d + 1));
+                let op = own.and_then(|o| bin_op(o.kind()));
+                let r = right.map(|r| self.expr(r, d + 1));
                 match (op, r) {
                     (Some(op), Some(r)) => Expr::Binary(op, inner, r),
                     _ => Expr::Unknown,
                 }
             }
             "boolean_operator" => {
-                let op = match n.field("operator").map(|o| o.kind()) {
+                let op = match own.map(|o| o.kind()) {
                     Some("and") => LogicOp::And,
                     _ => LogicOp::Or,
                 };
-                match n.field("right").map(|r| self.expr(r, d + 1)) {
+                match right.map(|r| self.expr(r, d + 1)) {
                     Some(r) => Expr::Logical(op, inner, r),
                     None => Expr::Unknown,
                 }
@@ -2091,7 +2142,8 @@ impl<'t, 'l> Lowerer<'t, 'l> {
             let a = self.kids[i];
             let arg = match a.node_kind() {
                 "keyword_argument" => {
-                    let (Some(k), Some(v)) = (a.field("name"), a.field("value")) else {
+                    let [k, v] = self.fields(a, ["name", "value"]);
+                    let (Some(k), Some(v)) = (k, v) else {
                         continue;
                     };
                     let kind = ArgKind::Keyword(self.m.intern(self.text(k)));
@@ -2268,7 +2320,8 @@ impl<'t, 'l> Lowerer<'t, 'l> {
                     let k = self.kids[i];
                     match k.node_kind() {
                         "pair" => {
-                            let (Some(key), Some(v)) = (k.field("key"), k.field("value")) else {
+                            let [key, v] = self.fields(k, ["key", "value"]);
+                            let (Some(key), Some(v)) = (key, v) else {
                                 continue;
                             };
                             let key = self.expr(key, d + 1);
@@ -2300,14 +2353,25 @@ impl<'t, 'l> Lowerer<'t, 'l> {
     /// `a < b < c`: `(a < b) and (b < c)`.
     fn compare(&mut self, n: Node<'t>, d: u32) -> ExprId {
         let sp = self.span(n);
-        let mut operands: Vec<Node<'t>> = Vec::new();
-        let mut ops: Vec<Option<CmpOp>> = Vec::new();
-        let mut w = n.walk();
-        for c in n.children(&mut w) {
-            if c.is_named() {
+        // Operands (named) and operators (tokens), in order.
+        let start = self.kids.len();
+        self.cursor.reset(n);
+        if self.cursor.goto_first_child() {
+            loop {
+                let c = self.cursor.node();
                 if !is_extra(c) {
-                    operands.push(c);
+                    self.kids.push(c);
                 }
+                if !self.cursor.goto_next_sibling() {
+                    break;
+                }
+            }
+        }
+        let mut operands: Vec<Node<'t>> = Vec::with_capacity(2);
+        let mut ops: Vec<Option<CmpOp>> = Vec::with_capacity(1);
+        for c in self.kids.drain(start..) {
+            if c.is_named() {
+                operands.push(c);
             } else {
                 ops.push(cmp_op(c.kind()));
             }
@@ -2407,36 +2471,43 @@ impl<'t, 'l> Lowerer<'t, 'l> {
         let mut text = String::new();
         let mut bytes = false;
         let mut piece = String::new();
-        let mut pieces: Vec<Node<'t>> = Vec::new();
-        if n.node_kind() == "concatenated_string" {
-            let mut w = n.walk();
-            pieces.extend(
-                n.named_children(&mut w)
-                    .filter(|k| k.node_kind() == "string"),
-            );
+        let (ps, pe) = if n.node_kind() == "concatenated_string" {
+            self.push_kids(n)
         } else {
-            pieces.push(n);
-        }
-        for s in pieces {
-            let mut prefix = String::new();
-            let mut w = s.walk();
-            for c in s.children(&mut w) {
+            self.kids.push(n);
+            (self.kids.len() - 1, self.kids.len())
+        };
+        for pi in ps..pe {
+            let s = self.kids[pi];
+            if s.node_kind() != "string" {
+                continue;
+            }
+            let (ks, ke) = self.push_kids(s);
+            let (mut f, mut raw) = (false, false);
+            for ki in ks..ke {
+                let c = self.kids[ki];
                 match c.node_kind() {
                     "string_start" => {
-                        prefix = self
-                            .text(c)
-                            .trim_end_matches(['"', '\''])
-                            .to_ascii_lowercase();
-                        bytes |= prefix.contains('b');
+                        for b in self.text(c).bytes() {
+                            match b | 0x20 {
+                                b'f' => f = true,
+                                b'r' => raw = true,
+                                b'b' => {
+                                    bytes = true;
+                                    raw = true;
+                                }
+                                _ => {}
+                            }
+                        }
                     }
                     "string_content" => {
-                        let raw = self.text(c);
-                        if prefix.contains('r') || prefix.contains('b') {
-                            piece.push_str(raw);
+                        let raw_text = self.text(c);
+                        if raw {
+                            piece.push_str(raw_text);
                         } else {
-                            unescape(raw, &mut piece);
+                            unescape(raw_text, &mut piece);
                         }
-                        if prefix.contains('f') && (raw.contains("{{") || raw.contains("}}")) {
+                        if f && (raw_text.contains("{{") || raw_text.contains("}}")) {
                             // `{{` and `}}` in an f-string are braces.
                             piece = piece.replace("{{", "{").replace("}}", "}");
                         }
@@ -2447,19 +2518,22 @@ impl<'t, 'l> Lowerer<'t, 'l> {
                         if !text.is_empty() {
                             parts.push(TemplatePart::Text(std::mem::take(&mut text).into()));
                         }
-                        let e = match c.field("expression") {
+                        let [x, spec] = self.fields(c, ["expression", "format_specifier"]);
+                        let e = match x {
                             Some(x) => self.expr(x, d + 1),
                             None => self.unknown(c),
                         };
                         parts.push(TemplatePart::Expr(e));
-                        if let Some(spec) = c.field("format_specifier") {
+                        if let Some(spec) = spec {
                             text.push_str(self.text(spec));
                         }
                     }
                     _ => {}
                 }
             }
+            self.kids.truncate(ks);
         }
+        self.kids.truncate(ps);
         let e = if bytes {
             Expr::Const(Const::Bytes(text.into()))
         } else if parts.is_empty() {

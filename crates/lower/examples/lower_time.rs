@@ -1,0 +1,104 @@
+//! How long lowering a Python file takes next to parsing it alone:
+//! `cargo run --release -p bw-lower --example lower_time FILE.py`.
+
+use std::time::Duration;
+
+// The allocators of the `breakwater` binary (see its `main.rs`): Rust's
+// and tree-sitter's allocations both go to mimalloc, counted.
+#[global_allocator]
+static GLOBAL: bw_lang::alloc::Counting<mimalloc::MiMalloc> =
+    bw_lang::alloc::Counting(mimalloc::MiMalloc);
+
+fn main() {
+    // SAFETY: first thing in `main`, before any tree-sitter object exists
+    // or another thread starts; one allocator family with malloc's
+    // alignment.
+    unsafe {
+        bw_lang::alloc::count_tree_sitter(Some((
+            libmimalloc_sys::mi_malloc,
+            libmimalloc_sys::mi_realloc,
+            libmimalloc_sys::mi_free,
+        )));
+    }
+    let Some(path) = std::env::args().nth(1) else {
+        eprintln!("usage: lower_time FILE.py");
+        std::process::exit(2);
+    };
+    let text = std::fs::read_to_string(&path).expect("a UTF-8 file");
+    // CPU time of this thread: the machine may be busy with other work.
+    let cpu = || {
+        let mut ts = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        // SAFETY: a valid clock id and a pointer to a timespec we own.
+        unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+        Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+    };
+    let best = |f: &dyn Fn()| {
+        (0..5)
+            .map(|_| {
+                let t = cpu();
+                f();
+                cpu().saturating_sub(t)
+            })
+            .min()
+            .unwrap_or(Duration::ZERO)
+    };
+    let limits = bw_lang::Limits::time(Duration::from_secs(60));
+    let t = bw_lang::python_text(&text);
+    // The parse alone (the tree dropped, as the lowering drops it).
+    let parse = best(&|| {
+        let tree = bw_lang::parse_within(bw_files::Lang::Python, &t, &limits);
+        assert!(tree.is_ok());
+    });
+    // The lowering alone, of one tree.
+    let tree = bw_lang::parse_within(bw_files::Lang::Python, &t, &limits).expect("parses");
+    let lower = best(&|| {
+        let m = bw_lower::python::lower_tree(&path, &t, &tree, &limits);
+        assert!(m.is_ok());
+    });
+    // The floor: visiting every node of the tree once, with one cursor.
+    let walk = best(&|| {
+        let mut c = tree.walk();
+        let mut seen = 0usize;
+        loop {
+            seen += usize::from(c.node().is_named());
+            if c.goto_first_child() || c.goto_next_sibling() {
+                continue;
+            }
+            let mut more = false;
+            while c.goto_parent() {
+                if c.goto_next_sibling() {
+                    more = true;
+                    break;
+                }
+            }
+            if !more {
+                break;
+            }
+        }
+        assert!(seen > 0);
+    });
+    let m = bw_lower::python::lower_tree(&path, &t, &tree, &limits).expect("lowers");
+    let stmts: usize = m
+        .functions
+        .iter()
+        .flat_map(|f| &f.blocks)
+        .map(|b| b.stmts.len())
+        .sum();
+    println!(
+        "{path}: {} bytes, {} nodes, {} functions, {stmts} statements, {} expressions",
+        text.len(),
+        tree.root_node().descendant_count(),
+        m.functions.len(),
+        m.exprs.len()
+    );
+    println!(
+        "best of 5, thread CPU time: parse {:.1} ms, one walk over the tree {:.1} ms, lowering {:.1} ms ({:.0}% of the parse)",
+        parse.as_secs_f64() * 1e3,
+        walk.as_secs_f64() * 1e3,
+        lower.as_secs_f64() * 1e3,
+        lower.as_secs_f64() / parse.as_secs_f64() * 100.0
+    );
+}
