@@ -5,6 +5,7 @@
 use bw_files::Lang;
 use bw_ir::cfg::Cfg;
 use bw_ir::{BlockId, CmpOp, Expr, FuncId, Module, ParamKind, Pattern, Stmt, Terminator};
+use std::path::Path;
 
 fn fixture(name: &str) -> String {
     let p = format!(
@@ -335,4 +336,87 @@ fn deep_nesting_fits_a_small_stack() {
         .unwrap()
         .join()
         .unwrap();
+}
+
+/// Every block's targets and handler exist, every statement has a line,
+/// and every expression a statement or terminator names is in the arena.
+fn check_well_formed(m: &Module, what: &str) {
+    let n = m.exprs.len() as u32;
+    for f in &m.functions {
+        let blocks = f.blocks.len();
+        assert!(blocks > 0, "{what}: {} has no blocks", f.qualified);
+        for (i, b) in f.blocks.iter().enumerate() {
+            for t in bw_ir::cfg::targets(&b.term) {
+                assert!(
+                    t.index() < blocks,
+                    "{what}: {} b{i} -> b{}",
+                    f.qualified,
+                    t.0
+                );
+            }
+            if let Some(h) = b.handler {
+                assert!(h.index() < blocks, "{what}: {} b{i} handler", f.qualified);
+            }
+            for (s, sp) in &b.stmts {
+                assert!(sp.line >= 1 && sp.col >= 1, "{what}: {} b{i}", f.qualified);
+                let e = match s {
+                    Stmt::Assign { value, .. } | Stmt::AugAssign { value, .. } => Some(*value),
+                    Stmt::Eval(e) | Stmt::Iterate { iter: e, .. } => Some(*e),
+                    _ => None,
+                };
+                assert!(e.is_none_or(|e| e.0 < n), "{what}: {} b{i}", f.qualified);
+            }
+        }
+    }
+    // The text form reads every expression reachable from the module.
+    assert!(!bw_ir::print::module(m).is_empty());
+}
+
+#[test]
+fn every_python_file_in_the_repository_lowers_to_a_well_formed_graph() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut stack: Vec<_> = ["fixtures", "examples", "bench", "rules", "crates"]
+        .iter()
+        .map(|d| root.join(d))
+        .collect();
+    let mut seen = 0;
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                if !p.ends_with("target") {
+                    stack.push(p);
+                }
+            } else if p.extension().is_some_and(|e| e == "py")
+                && let Ok(text) = std::fs::read_to_string(&p)
+            {
+                let rel = p
+                    .strip_prefix(&root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                check_well_formed(&lower(&rel, &text), &rel);
+                seen += 1;
+            }
+        }
+    }
+    assert!(seen > 100, "{seen} files");
+    // Broken code lowers what it can read.
+    for broken in [
+        "def f(:\n  ]] x = \n",
+        "if x:\nreturn\n",
+        "try:\n    a()\n",
+        "match x:\n    case [1, *r] if :\n",
+        "x = f'{'\n",
+        "class A(\n    def m(self): return self.x\n",
+        "for in range(3):\n    sink(x)\n",
+    ] {
+        check_well_formed(&lower("broken.py", broken), broken);
+    }
+    let m = lower("broken.py", "def f(:\n    sink(request.args)\n");
+    assert!(bw_ir::print::module(&m).contains("request.args"));
 }
