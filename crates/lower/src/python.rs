@@ -450,7 +450,9 @@ fn unescape(s: &str, out: &mut String) {
     }
 }
 
-fn parse_int(t: &str) -> Option<i64> {
+/// The value of a Python integer literal's text (`0x_ff`, `1_000`, `0o17`);
+/// `None` past 64 bits.
+pub fn parse_int(t: &str) -> Option<i64> {
     let t = t.replace('_', "").to_ascii_lowercase();
     let t = t.strip_suffix('l').unwrap_or(&t);
     if let Some(o) = t.strip_prefix("0o") {

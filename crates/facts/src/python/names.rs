@@ -146,16 +146,7 @@ pub fn lit_int(n: Node<'_>, src: &str) -> Option<i64> {
     if n.node_kind() != "integer" {
         return None;
     }
-    let t = text(n, src).replace('_', "").to_ascii_lowercase();
-    if let Some(o) = t.strip_prefix("0o") {
-        i64::from_str_radix(o, 8).ok()
-    } else if let Some(h) = t.strip_prefix("0x") {
-        i64::from_str_radix(h, 16).ok()
-    } else if let Some(b) = t.strip_prefix("0b") {
-        i64::from_str_radix(b, 2).ok()
-    } else {
-        t.parse().ok()
-    }
+    bw_lower::python::parse_int(text(n, src))
 }
 
 /// String literals of a list/tuple/set literal.
