@@ -214,13 +214,14 @@ pub fn lower(path: &str, text: &str, limits: &Limits) -> Result<Module, ParseErr
     // Long runs of comment lines blanked (the grammar is quadratic on
     // them); byte offsets and lines are kept.
     let parsed = bw_lang::python_text(text);
-    let text: &str = &parsed;
-    let tree = bw_lang::parse_within(bw_files::Lang::Python, text, limits)?;
+    let tree = bw_lang::parse_within(bw_files::Lang::Python, &parsed, limits)?;
+    // The file's own text: the blanked comment lines kept every offset,
+    // and a string literal keeps its lines that only look like comments.
     lower_tree(path, text, &tree, limits)
 }
 
-/// Lower a tree already parsed from `text`, which must be the text the
-/// grammar was given ([`bw_lang::python_text`] of the file), within
+/// Lower a tree already parsed from `text` (or from
+/// [`bw_lang::python_text`] of it: the offsets are the same), within
 /// `limits` (past them, the error says which).
 pub fn lower_tree(
     path: &str,

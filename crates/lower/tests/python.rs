@@ -420,3 +420,17 @@ fn every_python_file_in_the_repository_lowers_to_a_well_formed_graph() {
     let m = lower("broken.py", "def f(:\n    sink(request.args)\n");
     assert!(bw_ir::print::module(&m).contains("request.args"));
 }
+
+#[test]
+fn a_string_keeps_its_lines_that_look_like_comments() {
+    // Past 64 comment-looking lines in a row the grammar is given spaces
+    // (see `bw_lang::python_text`); the lowering reads the file's text.
+    let body: String = (0..70).map(|i| format!("# line {i}\n")).collect();
+    let src = format!("DOC = \"\"\"\n{body}\"\"\"\n");
+    let m = lower("doc.py", &src);
+    let (_, code) = func(&m, "<module>");
+    let (Stmt::Assign { value, .. }, _) = &code.blocks[0].stmts[0] else {
+        panic!()
+    };
+    assert_eq!(m.str_const(*value), Some(format!("\n{body}").as_str()));
+}
