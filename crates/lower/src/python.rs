@@ -332,8 +332,10 @@ struct Lowerer<'t, 'l> {
     copying: u32,
 }
 
+/// A comment or a line continuation: the grammar's extras, which may
+/// stand between any two tokens.
 fn is_extra(n: Node<'_>) -> bool {
-    matches!(n.node_kind(), "comment" | "line_continuation")
+    n.is_extra()
 }
 
 /// The name `… as name` binds in a pattern.
@@ -916,55 +918,52 @@ impl<'t, 'l> Lowerer<'t, 'l> {
 
     /// `a = b = value`, `x: T = v`, `a, *b = v`.
     fn assign(&mut self, fx: &mut Fx<'t>, n: Node<'t>, d: u32) {
-        // The targets, outermost first, and the value at the end.
-        let mut targets: Vec<Node<'t>> = Vec::new();
+        // The targets, outermost first (on the shared stack), and the
+        // value at the end.
+        let start = self.kids.len();
         let mut cur = n;
         let value = loop {
             let [l, r] = self.fields(cur, ["left", "right"]);
             let Some(l) = l else {
-                return;
+                break None;
             };
-            targets.push(l);
+            self.kids.push(l);
             match r {
                 Some(r) if r.node_kind() == "assignment" => cur = r,
-                Some(r) => break Some(r),
-                None => break None,
+                other => break other,
             }
         };
-        let sp = self.span(n);
-        let Some(value) = value else {
-            // `x: int`: a declaration, no value.
-            return;
-        };
-        let v = if value.node_kind() == "augmented_assignment" {
-            self.unknown(value)
-        } else {
-            self.expr(value, d + 1)
-        };
-        // The innermost target takes the value; the others read it back
-        // from it when it is a plain name (the value is evaluated once).
-        let mut iter = targets.iter().rev();
-        let Some(last) = iter.next() else { return };
-        let target = self.pattern(*last, d + 1);
-        let read = match &target {
-            Pattern::Name(s) => Some(*s),
-            _ => None,
-        };
-        let lsp = self.span(*last);
-        self.emit(fx, Stmt::Assign { target, value: v }, sp);
-        let mut outer = Vec::new();
-        for t in iter {
-            let target = self.pattern(*t, d + 1);
-            let value = match read {
-                Some(s) => self.m.expr(Expr::Name(s), lsp),
-                None => v,
+        let end = self.kids.len();
+        // `x: int` is a declaration, no value.
+        if let (Some(value), true) = (value, end > start) {
+            let sp = self.span(n);
+            let v = if value.node_kind() == "augmented_assignment" {
+                self.unknown(value)
+            } else {
+                self.expr(value, d + 1)
             };
-            outer.push(Stmt::Assign { target, value });
+            // The innermost target takes the value; the others, outermost
+            // first as Python assigns them, read it back from it when it
+            // is a plain name (the value is evaluated once).
+            let last = self.kids[end - 1];
+            let target = self.pattern(last, d + 1);
+            let read = match &target {
+                Pattern::Name(s) => Some(*s),
+                _ => None,
+            };
+            let lsp = self.span(last);
+            self.emit(fx, Stmt::Assign { target, value: v }, sp);
+            for i in start..end - 1 {
+                let t = self.kids[i];
+                let target = self.pattern(t, d + 1);
+                let value = match read {
+                    Some(s) => self.m.expr(Expr::Name(s), lsp),
+                    None => v,
+                };
+                self.emit(fx, Stmt::Assign { target, value }, sp);
+            }
         }
-        // Python assigns left to right: outermost first after the value.
-        for s in outer.into_iter().rev() {
-            self.emit(fx, s, sp);
-        }
+        self.kids.truncate(start);
     }
 
     fn assert(&mut self, fx: &mut Fx<'t>, n: Node<'t>, sp: Span, d: u32) {
@@ -2114,12 +2113,6 @@ impl<'t, 'l> Lowerer<'t, 'l> {
     /// unknown.
     fn subscript_index(&mut self, n: Node<'t>, value: Node<'t>, d: u32) -> ExprId {
         let (start, end) = self.push_kids(n);
-        let subs: Vec<Node<'t>> = self.kids[start..end]
-            .iter()
-            .copied()
-            .filter(|k| k.id() != value.id())
-            .collect();
-        self.kids.truncate(start);
         let sp = self.span(n);
         let one = |l: &mut Self, k: Node<'t>| {
             if k.node_kind() == "slice" {
@@ -2128,14 +2121,35 @@ impl<'t, 'l> Lowerer<'t, 'l> {
                 l.expr(k, d + 1)
             }
         };
-        match subs.as_slice() {
-            [k] => one(self, *k),
-            [] => self.m.expr(Expr::Unknown, sp),
-            many => {
-                let items = many.iter().map(|k| Elem::Item(one(self, *k))).collect();
+        let count = self.kids[start..end]
+            .iter()
+            .filter(|k| k.id() != value.id())
+            .count();
+        let e = match count {
+            0 => self.m.expr(Expr::Unknown, sp),
+            1 => {
+                let k = self.kids[start..end]
+                    .iter()
+                    .copied()
+                    .find(|k| k.id() != value.id());
+                match k {
+                    Some(k) => one(self, k),
+                    None => self.m.expr(Expr::Unknown, sp),
+                }
+            }
+            _ => {
+                let mut items = Vec::with_capacity(count);
+                for i in start..end {
+                    let k = self.kids[i];
+                    if k.id() != value.id() {
+                        items.push(Elem::Item(one(self, k)));
+                    }
+                }
                 self.m.expr(Expr::Seq(SeqKind::Tuple, items), sp)
             }
-        }
+        };
+        self.kids.truncate(start);
+        e
     }
 
     fn args(&mut self, n: Node<'t>, d: u32) -> Vec<Arg> {
@@ -2233,17 +2247,18 @@ impl<'t, 'l> Lowerer<'t, 'l> {
             "comparison_operator" => return self.compare(n, d),
             "conditional_expression" => {
                 let (start, end) = self.push_kids(n);
-                let k: Vec<Node<'t>> = self.kids[start..end].to_vec();
+                let e = if end - start == 3 {
+                    let (then, test, other) =
+                        (self.kids[start], self.kids[start + 1], self.kids[start + 2]);
+                    let then = self.expr(then, d + 1);
+                    let test = self.expr(test, d + 1);
+                    let other = self.expr(other, d + 1);
+                    Expr::Cond { test, then, other }
+                } else {
+                    Expr::Unknown
+                };
                 self.kids.truncate(start);
-                match k.as_slice() {
-                    [then, test, other] => {
-                        let then = self.expr(*then, d + 1);
-                        let test = self.expr(*test, d + 1);
-                        let other = self.expr(*other, d + 1);
-                        Expr::Cond { test, then, other }
-                    }
-                    _ => Expr::Unknown,
-                }
+                e
             }
             "named_expression" => {
                 let (Some(name), Some(v)) = (n.field("name"), n.field("value")) else {
@@ -2370,31 +2385,31 @@ impl<'t, 'l> Lowerer<'t, 'l> {
                 }
             }
         }
-        let mut operands: Vec<Node<'t>> = Vec::with_capacity(2);
-        let mut ops: Vec<Option<CmpOp>> = Vec::with_capacity(1);
-        for c in self.kids.drain(start..) {
-            if c.is_named() {
-                operands.push(c);
-            } else {
-                ops.push(cmp_op(c.kind()));
-            }
-        }
+        // Operand, operator, operand, operator, … on the shared stack.
+        let end = self.kids.len();
         let mut prev: Option<ExprId> = None;
         let mut acc: Option<ExprId> = None;
-        for (i, op) in ops.into_iter().enumerate() {
+        let mut i = start;
+        while i < end {
+            let (l, op) = (self.kids[i], self.kids.get(i + 1).copied());
+            let Some(op) = op.filter(|o| !o.is_named()) else {
+                break;
+            };
             let l = match prev {
                 Some(p) => p,
-                None => match operands.first() {
-                    Some(o) => self.expr(*o, d + 1),
-                    None => return self.m.expr(Expr::Unknown, sp),
-                },
+                None => self.expr(l, d + 1),
             };
-            let r = match operands.get(i + 1) {
-                Some(o) => self.expr(*o, d + 1),
+            let r = match self
+                .kids
+                .get(i + 2)
+                .copied()
+                .filter(|r| r.is_named() && i + 2 < end)
+            {
+                Some(o) => self.expr(o, d + 1),
                 None => self.m.expr(Expr::Unknown, sp),
             };
             prev = Some(r);
-            let c = match op {
+            let c = match cmp_op(op.kind()) {
                 Some(op) => self.m.expr(Expr::Compare(op, l, r), sp),
                 None => self.m.expr(Expr::Unknown, sp),
             };
@@ -2402,7 +2417,9 @@ impl<'t, 'l> Lowerer<'t, 'l> {
                 None => c,
                 Some(a) => self.m.expr(Expr::Logical(LogicOp::And, a, c), sp),
             });
+            i += 2;
         }
+        self.kids.truncate(start);
         acc.unwrap_or_else(|| self.m.expr(Expr::Unknown, sp))
     }
 
