@@ -26,7 +26,8 @@
 //!   `else` and handlers join), once on the exceptional path (a block that
 //!   every block of the body, handlers and `else` raise into, which runs
 //!   the body and re-raises), and once more before each `return`, `break`
-//!   or `continue` that leaves it. `assert c, m` branches on `c`, its
+//!   or `continue` that leaves it (a returned value is computed before,
+//!   into [`RETURN_SLOT`]). `assert c, m` branches on `c`, its
 //!   failing side throwing `AssertionError(m)`. `match` switches on the
 //!   subject with the literal (and dotted-name) case values; other
 //!   patterns branch on an unknown condition, and the names they capture
@@ -58,6 +59,10 @@ use tree_sitter::{Node, TreeCursor};
 /// costs at most about 7 KB of stack (a `def` in a `def`), so the deepest
 /// walk fits in well under 1 MB; optimised, far less.
 pub const MAX_DEPTH: u32 = 100;
+
+/// The name a `return` inside `try … finally` holds its value in while
+/// the `finally` bodies run.
+pub const RETURN_SLOT: &str = "<return>";
 
 /// The dotted module of a file: its path minus `.py`, `/` -> `.`,
 /// `__init__` dropped (`app/db.py` -> `app.db`, `pkg/__init__.py` -> `pkg`).
@@ -775,8 +780,24 @@ impl<'t, 'l> Lowerer<'t, 'l> {
                 self.kids.truncate(start);
             }
             "return_statement" => {
-                let v = self.first_kid(n).map(|c| self.expr(c, d + 1));
+                let mut v = self.first_kid(n).map(|c| self.expr(c, d + 1));
                 self.flush(fx);
+                // Inside `try … finally` the value is computed first (under
+                // the `try`'s handlers), then the `finally` bodies run,
+                // then it is returned: held meanwhile in `<return>`, a
+                // name no Python code can spell.
+                if let (Some(value), false) = (v, fx.fin.is_empty() || !fx.fb.is_open()) {
+                    let s = self.m.intern(RETURN_SLOT);
+                    self.emit(
+                        fx,
+                        Stmt::Assign {
+                            target: Pattern::Name(s),
+                            value,
+                        },
+                        sp,
+                    );
+                    v = Some(self.m.expr(Expr::Name(s), sp));
+                }
                 self.run_finally(fx, None, d);
                 self.term(fx, Terminator::Return(v), sp);
             }

@@ -160,6 +160,10 @@ fn finally_runs_on_the_normal_path_the_exceptional_path_and_before_a_return() {
             .any(|b| b.handler == Some(BlockId(*exc as u32)))
     );
     assert!(cfg.exits.contains(&BlockId(*exc as u32)));
+    // The returned value is computed inside the `try` (an exception there
+    // runs the exceptional copy), before the `finally` body.
+    let ret = block_of(&m, f, "<return> = conn.query()");
+    assert_eq!(f.blocks[ret.index()].handler, Some(BlockId(*exc as u32)));
 
     // `break` inside try/finally runs the finally first.
     let (_, f) = func(&m, "loop_finally");
