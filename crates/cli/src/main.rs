@@ -104,6 +104,8 @@ enum Command {
     Mcp(cmd::mcp::Args),
     /// AI suggestions, explanations and change reviews, verified against the code, with provenance.
     Ai(cmd::ai::Args),
+    /// What the analysis sees, for contributors and bug reports (`debug ir FILE`).
+    Debug(cmd::debug::Args),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(cmd::completions::Args),
     /// Print the manual page (roff), or write one page per subcommand with --dir.
@@ -157,6 +159,7 @@ fn main() -> ExitCode {
         Command::Guardrails(a) => cmd::guardrails::run(a),
         Command::Mcp(a) => cmd::mcp::run(a),
         Command::Ai(a) => cmd::ai::run(a),
+        Command::Debug(a) => cmd::debug::run(a),
         Command::Completions(a) => cmd::completions::run(a, Cli::command()),
         Command::Man(a) => cmd::man::run(a, Cli::command()),
     };

@@ -861,7 +861,10 @@ impl<'s, 't> Lower<'s, 't> {
             return;
         }
         if d > self.max_depth {
-            self.m.set_truncated();
+            {
+                let at = self.span(n);
+                self.m.truncate(at);
+            }
             let u = self.unknown(n);
             let sp = self.span(n);
             self.push(Stmt::Eval(u), sp);
@@ -961,7 +964,10 @@ impl<'s, 't> Lower<'s, 't> {
     /// An expression evaluated for its effect.
     fn expr_stmt(&mut self, n: Node<'t>, d: u32) {
         if d > self.max_depth {
-            self.m.set_truncated();
+            {
+                let at = self.span(n);
+                self.m.truncate(at);
+            }
             return;
         }
         let sp = self.span(n);
@@ -1178,7 +1184,10 @@ impl<'s, 't> Lower<'s, 't> {
     /// A binding pattern.
     fn pattern(&mut self, n: Node<'t>, d: u32) -> Pattern {
         if d > self.max_depth {
-            self.m.set_truncated();
+            {
+                let at = self.span(n);
+                self.m.truncate(at);
+            }
             return Pattern::Ignore;
         }
         match kind(n) {
@@ -2476,7 +2485,10 @@ impl<'s, 't> Lower<'s, 't> {
             return self.unknown(n);
         }
         if d > self.max_depth {
-            self.m.set_truncated();
+            {
+                let at = self.span(n);
+                self.m.truncate(at);
+            }
             return self.unknown(n);
         }
         // A chain's left spine, lowered bottom-up without recursion. Each
@@ -2522,7 +2534,10 @@ impl<'s, 't> Lower<'s, 't> {
                 }
                 ck = kind(c);
             }
-            self.m.set_truncated();
+            {
+                let at = self.span(cur);
+                self.m.truncate(at);
+            }
             self.unknown(cur)
         } else {
             self.leaf(cur, k, depth)

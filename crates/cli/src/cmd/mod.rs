@@ -3,6 +3,7 @@
 pub mod ai;
 pub mod check;
 pub mod completions;
+pub mod debug;
 pub mod diff;
 pub mod explain;
 pub mod facts;
