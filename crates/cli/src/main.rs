@@ -104,12 +104,12 @@ enum Command {
     Mcp(cmd::mcp::Args),
     /// AI suggestions, explanations and change reviews, verified against the code, with provenance.
     Ai(cmd::ai::Args),
+    /// What the analysis sees, for contributors and bug reports (`debug ir FILE`).
+    Debug(cmd::debug::Args),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(cmd::completions::Args),
     /// Print the manual page (roff), or write one page per subcommand with --dir.
     Man(cmd::man::Args),
-    /// What the analysis sees in a file, for breakwater's own developers (not a stable output).
-    Debug(cmd::debug::Args),
 }
 
 /// Exit codes CI can gate on.
@@ -159,9 +159,9 @@ fn main() -> ExitCode {
         Command::Guardrails(a) => cmd::guardrails::run(a),
         Command::Mcp(a) => cmd::mcp::run(a),
         Command::Ai(a) => cmd::ai::run(a),
+        Command::Debug(a) => cmd::debug::run(a),
         Command::Completions(a) => cmd::completions::run(a, Cli::command()),
         Command::Man(a) => cmd::man::run(a, Cli::command()),
-        Command::Debug(a) => cmd::debug::run(a),
     };
     // Output that could not be written (other than to a closed pipe) is a
     // failure, whatever the command concluded.

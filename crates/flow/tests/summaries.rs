@@ -431,3 +431,24 @@ fn link_reanalyses_only_modules_whose_imports_changed() {
     );
     assert!(linked[1].link_rounds >= 2, "the view follows app.db");
 }
+
+/// Module code binding globals, and forty functions reading one: the
+/// module's code is analysed first and hands its globals on within the
+/// first round, so no function runs twice for them.
+#[test]
+fn globals_reach_the_functions_in_the_first_round() {
+    let mut m = flask_module("app");
+    module_code(&mut m);
+    for i in 0..40 {
+        let f = m.def(&format!("f{i}"), &[], FuncId::MODULE);
+        let mut b = FnBuilder::new(f);
+        system(&mut m, &mut b, "BASE", 10 + i);
+        b.finish(&mut m.b);
+    }
+    let r = run(m);
+    let n = r.summaries.len() as u32;
+    for i in 0..40 {
+        assert_eq!(verdict(&r, "exec", 10 + i), Verdict::Safe, "f{i}");
+    }
+    assert_eq!(r.analysed, n, "{} analyses of {n} functions", r.analysed);
+}

@@ -52,15 +52,15 @@ impl ModuleBuilder {
                 classes: Vec::new(),
                 imports: Vec::new(),
                 exports: Vec::new(),
-                truncated: false,
+                truncated: None,
             },
         }
     }
 
-    /// Record that the lowering left something out (see
-    /// [`Module::truncated`]).
-    pub fn set_truncated(&mut self) {
-        self.m.truncated = true;
+    /// Room for `exprs` more expressions in the arena.
+    pub fn reserve(&mut self, exprs: usize) {
+        self.m.exprs.reserve(exprs);
+        self.m.spans.reserve(exprs);
     }
 
     pub fn intern(&mut self, name: &str) -> Sym {
@@ -144,6 +144,14 @@ impl ModuleBuilder {
             local,
             span,
         });
+    }
+
+    /// Note that the lowering stopped short at `span` (the first place is
+    /// kept).
+    pub fn truncate(&mut self, span: Span) {
+        if self.m.truncated.is_none() {
+            self.m.truncated = Some(span);
+        }
     }
 
     /// A new function (its blocks come from [`FnBuilder::finish`]).

@@ -205,6 +205,9 @@ pub enum SeqKind {
     Set,
     /// A generator expression (Python) — a lazily built sequence.
     Generator,
+    /// A dict comprehension (only in [`Expr::Comprehension`], whose `elt`
+    /// is then a (key, value) tuple).
+    Dict,
 }
 
 /// One element of a sequence literal.
@@ -564,9 +567,10 @@ pub struct Module {
     pub classes: Vec<Class>,
     pub imports: Vec<Import>,
     pub exports: Vec<Export>,
-    /// The lowering stopped short somewhere (nesting past its depth
-    /// limit): the parts it did not lower are [`Expr::Unknown`].
-    pub truncated: bool,
+    /// Where the lowering first stopped short (nesting past its depth
+    /// limit, or a budget of copied code spent): what lies deeper there is
+    /// [`Expr::Unknown`]. `None` when the whole file was lowered.
+    pub truncated: Option<Span>,
 }
 
 impl Module {

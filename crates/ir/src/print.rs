@@ -11,11 +11,10 @@ use std::fmt::Write;
 /// The whole module as text.
 pub fn module(m: &Module) -> String {
     let mut out = String::new();
-    let _ = write!(out, "module {} ({}, {})", m.id, m.path, m.lang);
-    if m.truncated {
-        out.push_str(" truncated");
+    let _ = writeln!(out, "module {} ({}, {})", m.id, m.path, m.lang);
+    if let Some(t) = m.truncated {
+        let _ = writeln!(out, "truncated at {}:{}", t.line, t.col);
     }
-    out.push('\n');
     for i in &m.imports {
         let what = match &i.member {
             Some(member) => format!("{}.{member}", i.module),
@@ -381,6 +380,7 @@ pub fn expr(m: &Module, e: ExprId) -> String {
                 SeqKind::Tuple => format!("tuple({})", v.join(", ")),
                 SeqKind::Set => format!("set({})", v.join(", ")),
                 SeqKind::Generator => format!("gen({})", v.join(", ")),
+                SeqKind::Dict => format!("dict({})", v.join(", ")),
             }
         }
         Expr::Dict(entries) => {
@@ -399,6 +399,7 @@ pub fn expr(m: &Module, e: ExprId) -> String {
                 SeqKind::Tuple => "tuple",
                 SeqKind::Set => "set",
                 SeqKind::Generator => "gen",
+                SeqKind::Dict => "dict",
             };
             let mut s = format!("{k}[{}", expr(m, *elt));
             for c in clauses {

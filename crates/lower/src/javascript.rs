@@ -892,7 +892,10 @@ impl<'s, 't> Lower<'s, 't> {
             return;
         }
         if d > self.max_depth {
-            self.m.set_truncated();
+            {
+                let at = self.span(n);
+                self.m.truncate(at);
+            }
             let u = self.unknown(n);
             let sp = self.span(n);
             self.push(Stmt::Eval(u), sp);
@@ -992,7 +995,10 @@ impl<'s, 't> Lower<'s, 't> {
     /// An expression evaluated for its effect.
     fn expr_stmt(&mut self, n: Node<'t>, d: u32) {
         if d > self.max_depth {
-            self.m.set_truncated();
+            {
+                let at = self.span(n);
+                self.m.truncate(at);
+            }
             return;
         }
         let sp = self.span(n);
@@ -1211,7 +1217,10 @@ impl<'s, 't> Lower<'s, 't> {
     /// A binding pattern.
     fn pattern(&mut self, n: Node<'t>, d: u32) -> Pattern {
         if d > self.max_depth {
-            self.m.set_truncated();
+            {
+                let at = self.span(n);
+                self.m.truncate(at);
+            }
             return Pattern::Ignore;
         }
         match kind(n) {
@@ -2509,7 +2518,10 @@ impl<'s, 't> Lower<'s, 't> {
             return self.unknown(n);
         }
         if d > self.max_depth {
-            self.m.set_truncated();
+            {
+                let at = self.span(n);
+                self.m.truncate(at);
+            }
             return self.unknown(n);
         }
         // A chain's left spine, lowered bottom-up without recursion. Each
@@ -2555,7 +2567,10 @@ impl<'s, 't> Lower<'s, 't> {
                 }
                 ck = kind(c);
             }
-            self.m.set_truncated();
+            {
+                let at = self.span(cur);
+                self.m.truncate(at);
+            }
             self.unknown(cur)
         } else {
             self.leaf(cur, k, depth)

@@ -4,16 +4,19 @@
 //! is decided later, over the intermediate form, from catalogues.
 
 pub mod javascript;
+pub mod python;
 
 use bw_files::Lang;
 use bw_ir::Module;
+use bw_lang::Limits;
 
 /// Why a file could not be lowered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LowerError {
     /// No lowering for this language (yet).
     Unsupported(Lang),
-    /// The parser gave up (time or memory budget, or no tree).
+    /// The parser gave up (time or memory budget, or no tree), or the
+    /// lowering went past the same budget.
     Parse(bw_lang::ParseError),
 }
 
@@ -28,12 +31,29 @@ impl std::fmt::Display for LowerError {
 
 impl std::error::Error for LowerError {}
 
-/// Lower the file at `path` (its path in the repository) holding `text`.
+/// Lower the file at `path` (its path in the repository) holding `text`,
+/// within the default parse budget.
 pub fn lower(lang: Lang, path: &str, text: &str) -> Result<Module, LowerError> {
-    let limits = bw_lang::Limits::time(bw_lang::DEFAULT_PARSE_BUDGET);
+    lower_within(
+        lang,
+        path,
+        text,
+        &Limits::time(bw_lang::DEFAULT_PARSE_BUDGET),
+    )
+}
+
+/// [`lower`] within `limits` (time, and memory when counted), which bound
+/// the parse and the lowering both.
+pub fn lower_within(
+    lang: Lang,
+    path: &str,
+    text: &str,
+    limits: &Limits,
+) -> Result<Module, LowerError> {
     match lang {
+        Lang::Python => python::lower(path, text, limits).map_err(LowerError::Parse),
         Lang::JavaScript | Lang::TypeScript | Lang::Tsx => {
-            javascript::lower(lang, path, text, &limits)
+            javascript::lower(lang, path, text, limits)
         }
         _ => Err(LowerError::Unsupported(lang)),
     }

@@ -1,49 +1,113 @@
-//! `breakwater debug …`: what the analysis sees, for people working on
-//! breakwater itself (the output is not a stable interface).
+//! `breakwater debug …`: what the analysis sees, for contributors and bug
+//! reports. `debug ir FILE` prints the file's intermediate form; `debug
+//! flows FILE` the new analysis core's sink hits in it (experimental).
 
 use bw_engine::{FsSource, Library, WalkOptions};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(clap::Args)]
 pub struct Args {
     #[command(subcommand)]
-    command: Debug,
+    command: Sub,
 }
 
 #[derive(clap::Subcommand)]
-enum Debug {
-    /// The new analysis core's sink hits in one file (experimental): kind, callee, line,
-    /// verdict, source and steps.
-    Flows(FlowsArgs),
-}
-
-#[derive(clap::Args)]
-struct FlowsArgs {
-    /// The file (JavaScript or TypeScript).
-    file: PathBuf,
+enum Sub {
+    /// Print a file's intermediate form, the language-neutral code the dataflow analysis
+    /// reads: imports (resolved to modules), exports, classes, and each function's
+    /// control-flow graph, one line per statement with its source line.
+    Ir {
+        /// A source file (Python). Its module identity comes from its path relative to the
+        /// model root, as the scan sees it.
+        file: PathBuf,
+    },
+    /// Print the new analysis core's sink hits in one file (experimental, see
+    /// docs/experimental-core.md): position, kind, resolved callee, verdict, enclosing
+    /// function, and a confirmed flow's source and steps.
+    Flows {
+        /// A source file of a language the new core covers.
+        file: PathBuf,
+    },
 }
 
 pub fn run(a: Args) -> u8 {
     match a.command {
-        Debug::Flows(f) => flows(f),
+        Sub::Ir { file } => ir(&file),
+        Sub::Flows { file } => flows(&file),
     }
 }
 
-fn flows(a: FlowsArgs) -> u8 {
-    let target = match super::target(Some(&a.file)) {
+fn ir(file: &Path) -> u8 {
+    let shown = file.display();
+    match std::fs::metadata(file) {
+        Ok(m) if m.is_file() => {}
+        Ok(_) => {
+            return super::fail(format!(
+                "{shown}: not a file\n  = help: `debug ir` prints one source file's intermediate form; pass its path"
+            ));
+        }
+        Err(e) => {
+            let why = if e.kind() == std::io::ErrorKind::NotFound {
+                "no such file".to_string()
+            } else {
+                e.to_string()
+            };
+            return super::fail(format!(
+                "{shown}: {why}\n  = help: pass the path of a source file"
+            ));
+        }
+    }
+    // The path in the repository: the module identity is made from it.
+    let path = match super::target(Some(file)) {
+        Ok(t) if !t.scope.is_empty() => t.scope,
+        Ok(_) => file.to_string_lossy().into_owned(),
+        Err(e) => return super::fail(e),
+    };
+    let Some(lang) = bw_files::detect_lang(&path) else {
+        return super::fail(format!(
+            "{path}: not a source file of a language breakwater reads\n  = help: `debug ir` reads Python files"
+        ));
+    };
+    let text = match std::fs::read(file).map(String::from_utf8) {
+        Ok(Ok(t)) => t,
+        Ok(Err(_)) => return super::fail(format!("{path}: not UTF-8 text")),
+        Err(e) => return super::fail(format!("{path}: {e}")),
+    };
+    match bw_lower::lower(lang, &path, &text) {
+        Ok(m) => {
+            if let Some(t) = m.truncated {
+                info!(
+                    "note: {path}: nested too deeply at line {}: what lies deeper is shown as `?`",
+                    t.line
+                );
+            }
+            out!("{}", bw_ir::print::module(&m));
+            crate::exit::PASS
+        }
+        Err(bw_lower::LowerError::Unsupported(l)) => super::fail(format!(
+            "{path}: no intermediate form for {} files yet\n  = help: `debug ir` reads Python files",
+            l.name()
+        )),
+        Err(bw_lower::LowerError::Parse(e)) => super::fail(format!(
+            "{path}: could not be parsed ({e:?})\n  = help: check the file is complete, or report it with the file attached"
+        )),
+    }
+}
+
+fn flows(file: &Path) -> u8 {
+    let target = match super::target(Some(file)) {
         Ok(t) => t,
         Err(e) => return super::fail(e),
     };
-    let text = match std::fs::read(&a.file) {
+    let text = match std::fs::read(&file) {
         Ok(b) => match String::from_utf8(b) {
             Ok(t) => t,
-            Err(_) => return super::fail(format!("{}: not UTF-8 text", a.file.display())),
+            Err(_) => return super::fail(format!("{}: not UTF-8 text", file.display())),
         },
-        Err(e) => return super::fail(format!("{}: {e}", a.file.display())),
+        Err(e) => return super::fail(format!("{}: {e}", file.display())),
     };
     let path = if target.scope.is_empty() {
-        a.file
-            .file_name()
+        file.file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default()
     } else {

@@ -1,53 +1,13 @@
 //! Module names, the import table, literal helpers and name matching.
 
 use crate::types::Import;
-use bw_lang::{FieldExt, KindExt};
+use bw_lang::KindExt;
 use foldhash::HashMap;
 use tree_sitter::Node;
 
-/// The dotted module of a file: its path minus `.py`, `/` -> `.`, `__init__` dropped.
-pub fn module_of(path: &str) -> String {
-    let p = path.trim_start_matches("./");
-    let p = p
-        .strip_suffix(".py")
-        .or_else(|| p.strip_suffix(".pyi"))
-        .unwrap_or(p);
-    let mut parts: Vec<&str> = p.split('/').filter(|s| !s.is_empty()).collect();
-    if parts.last() == Some(&"__init__") {
-        parts.pop();
-    }
-    parts.join(".")
-}
-
-/// The package a relative import is resolved against.
-fn package_of(path: &str) -> String {
-    let module = module_of(path);
-    let is_init = path.ends_with("__init__.py");
-    if is_init {
-        module
-    } else {
-        match module.rfind('.') {
-            Some(i) => module[..i].to_string(),
-            None => String::new(),
-        }
-    }
-}
-
-/// Resolve a relative module (`level` dots, then `rest`) in `path`.
-pub fn resolve_relative(path: &str, level: usize, rest: &str) -> String {
-    let mut pkg: Vec<String> = package_of(path)
-        .split('.')
-        .filter(|s| !s.is_empty())
-        .map(String::from)
-        .collect();
-    for _ in 1..level {
-        pkg.pop();
-    }
-    if !rest.is_empty() {
-        pkg.push(rest.to_string());
-    }
-    pkg.join(".")
-}
+// Module identities and import bindings are the Python lowering's: one
+// definition for the old extractor and the intermediate form.
+pub use bw_lower::python::module_of;
 
 pub fn text<'a>(n: Node<'_>, src: &'a str) -> &'a str {
     src.get(n.byte_range()).unwrap_or("")
@@ -111,84 +71,13 @@ impl Imports {
     }
 
     fn add_inner(&mut self, n: Node<'_>, src: &str, path: &str) {
-        match n.node_kind() {
-            "import_statement" => {
-                for c in named_kids(n) {
-                    match c.node_kind() {
-                        "dotted_name" => {
-                            let full = text(c, src).to_string();
-                            let local = full.split('.').next().unwrap_or("").to_string();
-                            self.bind(&local, local.clone());
-                            self.list.push(Import {
-                                local,
-                                module: full,
-                                name: None,
-                            });
-                        }
-                        "aliased_import" => {
-                            let (Some(name), Some(alias)) = (c.field("name"), c.field("alias"))
-                            else {
-                                continue;
-                            };
-                            let full = text(name, src).to_string();
-                            let local = text(alias, src).to_string();
-                            self.bind(&local, full.clone());
-                            self.list.push(Import {
-                                local,
-                                module: full,
-                                name: None,
-                            });
-                        }
-                        _ => {}
-                    }
-                }
-            }
-            "import_from_statement" => {
-                let Some(m) = n.field("module_name") else {
-                    return;
-                };
-                let module = if m.node_kind() == "relative_import" {
-                    let mut level = 0;
-                    let mut rest = String::new();
-                    for c in named_kids(m) {
-                        match c.node_kind() {
-                            "import_prefix" => {
-                                level = text(c, src).chars().filter(|&ch| ch == '.').count()
-                            }
-                            "dotted_name" => rest = text(c, src).to_string(),
-                            _ => {}
-                        }
-                    }
-                    resolve_relative(path, level.max(1), &rest)
-                } else {
-                    text(m, src).to_string()
-                };
-                let mut cur = n.walk();
-                for c in n.children_by_field_name("name", &mut cur) {
-                    let (name, local) = match c.node_kind() {
-                        "dotted_name" => (text(c, src).to_string(), text(c, src).to_string()),
-                        "aliased_import" => {
-                            let (Some(nm), Some(al)) = (c.field("name"), c.field("alias")) else {
-                                continue;
-                            };
-                            (text(nm, src).to_string(), text(al, src).to_string())
-                        }
-                        _ => continue,
-                    };
-                    let full = if module.is_empty() {
-                        name.clone()
-                    } else {
-                        format!("{module}.{name}")
-                    };
-                    self.bind(&local, full);
-                    self.list.push(Import {
-                        local,
-                        module: module.clone(),
-                        name: Some(name),
-                    });
-                }
-            }
-            _ => {}
+        for b in bw_lower::python::import_bindings(n, src, path) {
+            self.bind(&b.local, b.value);
+            self.list.push(Import {
+                local: b.local,
+                module: b.module,
+                name: b.member,
+            });
         }
     }
 }
@@ -257,16 +146,7 @@ pub fn lit_int(n: Node<'_>, src: &str) -> Option<i64> {
     if n.node_kind() != "integer" {
         return None;
     }
-    let t = text(n, src).replace('_', "").to_ascii_lowercase();
-    if let Some(o) = t.strip_prefix("0o") {
-        i64::from_str_radix(o, 8).ok()
-    } else if let Some(h) = t.strip_prefix("0x") {
-        i64::from_str_radix(h, 16).ok()
-    } else if let Some(b) = t.strip_prefix("0b") {
-        i64::from_str_radix(b, 2).ok()
-    } else {
-        t.parse().ok()
-    }
+    bw_lower::python::parse_int(text(n, src))
 }
 
 /// String literals of a list/tuple/set literal.
@@ -557,19 +437,6 @@ pub fn is_library(module_root: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn modules_and_relative_imports() {
-        assert_eq!(module_of("app/api/views.py"), "app.api.views");
-        assert_eq!(module_of("app/__init__.py"), "app");
-        assert_eq!(resolve_relative("app/api/views.py", 1, "db"), "app.api.db");
-        assert_eq!(resolve_relative("app/api/views.py", 2, "db"), "app.db");
-        assert_eq!(
-            resolve_relative("app/api/__init__.py", 1, "db"),
-            "app.api.db"
-        );
-        assert_eq!(resolve_relative("app/api/views.py", 1, ""), "app.api");
-    }
 
     #[test]
     fn matching() {

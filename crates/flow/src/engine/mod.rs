@@ -230,7 +230,7 @@ pub(crate) fn analyse(
     // callback seeds, their class's fields, the globals).
     let mut dirty = vec![true; n];
     let mut analysed = 0u32;
-    for _ in 0..opts.max_rounds.max(1) {
+    for round in 0..opts.max_rounds.max(1) {
         for (i, out) in outs.iter_mut().enumerate() {
             if !dirty[i] {
                 continue;
@@ -239,6 +239,15 @@ pub(crate) fn analyse(
             fx.run();
             *out = fx.out;
             analysed += 1;
+            if round == 0 {
+                // Functions are numbered in the order they are defined: an
+                // enclosing function (the module's code first) comes before
+                // what it defines, so what it hands them (the globals,
+                // closure environments, callback seeds) is known by the time
+                // they are analysed, instead of making every function run
+                // again next round.
+                absorb(i, out, &mut shared);
+            }
         }
         let next = settle(m, &outs);
         if next == shared {
@@ -322,6 +331,45 @@ pub(crate) fn analyse(
     }
 }
 
+/// Add what function `i` hands the functions it defines (closure
+/// environments, callback seeds, and for the module's code the globals) to
+/// `shared`, as [`settle`] would.
+fn absorb(i: usize, out: &FnOut, shared: &mut Shared) {
+    hand_on(out, &mut shared.env, &mut shared.seeds);
+    if i == 0 {
+        shared.globals = exit_globals(out);
+    }
+}
+
+/// What a function's output hands the functions it defines.
+fn hand_on(out: &FnOut, env: &mut [BTreeMap<Sym, Value>], seeds: &mut [Option<Value>]) {
+    for (g, s, v) in &out.env {
+        env[g.index()]
+            .entry(*s)
+            .and_modify(|x| x.join(v))
+            .or_insert_with(|| v.clone());
+    }
+    for (g, v) in &out.seeds {
+        match &mut seeds[g.index()] {
+            Some(x) => x.join(v),
+            slot => *slot = Some(v.clone()),
+        }
+    }
+}
+
+/// The module's globals as its top-level code leaves them.
+fn exit_globals(out: &FnOut) -> BTreeMap<Sym, Value> {
+    let mut globals = BTreeMap::new();
+    if let Some(st) = &out.exit_state {
+        st.each(|ap, v| {
+            if let (Root::Var(s), true) = (&ap.root, ap.keys.is_empty()) {
+                globals.insert(*s, v.clone());
+            }
+        });
+    }
+    globals
+}
+
 /// The shared knowledge the next round starts from.
 fn settle(m: &Module, outs: &[FnOut]) -> Shared {
     let n = m.functions.len();
@@ -329,18 +377,7 @@ fn settle(m: &Module, outs: &[FnOut]) -> Shared {
     for (i, out) in outs.iter().enumerate() {
         let f = FuncId(i as u32);
         next.summaries[i] = Some(summary_of(m, f, out));
-        for (g, s, v) in &out.env {
-            next.env[g.index()]
-                .entry(*s)
-                .and_modify(|x| x.join(v))
-                .or_insert_with(|| v.clone());
-        }
-        for (g, v) in &out.seeds {
-            match &mut next.seeds[g.index()] {
-                Some(x) => x.join(v),
-                slot => *slot = Some(v.clone()),
-            }
-        }
+        hand_on(out, &mut next.env, &mut next.seeds);
         if let Some(c) = m.func(f).class {
             for (name, v) in &out.field_writes {
                 // The writer's parameters mean nothing to another method:
@@ -357,12 +394,8 @@ fn settle(m: &Module, outs: &[FnOut]) -> Shared {
             }
         }
     }
-    if let Some(st) = &outs.first().and_then(|o| o.exit_state.as_ref()) {
-        st.each(|ap, v| {
-            if let (Root::Var(s), true) = (&ap.root, ap.keys.is_empty()) {
-                next.globals.insert(*s, v.clone());
-            }
-        });
+    if let Some(o) = outs.first() {
+        next.globals = exit_globals(o);
     }
     next
 }
