@@ -1,4 +1,4 @@
-//! Old versus new analysis core on a set of files: for each JavaScript or
+//! Old versus new analysis core on a set of files: for each Python, JavaScript or
 //! TypeScript file under the folders given (default `rules/tests` and
 //! `examples`), the sink facts only the old extractor reports, only the
 //! new core reports, and those whose verdict changed. Deterministic

@@ -100,7 +100,13 @@ fn extract_entered(
     core: core::Core,
 ) -> Result<FileFacts, bw_lang::ParseError> {
     let mut out = match lang {
-        Lang::Python => python::extract(path, text, spec)?,
+        Lang::Python => {
+            let mut out = python::extract(path, text, spec)?;
+            if core == core::Core::Ir && core::covers(lang) {
+                core::replace_sinks(&mut out.facts, path, lang, text, spec);
+            }
+            out
+        }
         Lang::JavaScript | Lang::TypeScript | Lang::Tsx => {
             let mut out = javascript::extract(path, lang, text, spec)?;
             if core == core::Core::Ir && core::covers(lang) {

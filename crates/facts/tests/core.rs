@@ -176,13 +176,14 @@ fn agent_and_mcp_tools_take_tool_input() {
 
 #[test]
 fn the_switch_leaves_languages_the_new_core_does_not_cover_alone() {
-    let text = fixture("plain.py");
+    let text = fixture("Dockerfile");
     let spec = FlowSpec::builtin();
     let b = Budget::default();
-    let old = extract_by("app.py", Lang::Python, &text, &spec, &b, Core::Old).unwrap();
-    let new = extract_by("app.py", Lang::Python, &text, &spec, &b, Core::Ir).unwrap();
-    assert!(old.facts.iter().any(|f| f.subject == Subject::Sink));
+    let old = extract_by("Dockerfile", Lang::Dockerfile, &text, &spec, &b, Core::Old).unwrap();
+    let new = extract_by("Dockerfile", Lang::Dockerfile, &text, &spec, &b, Core::Ir).unwrap();
+    assert!(!old.facts.is_empty());
     assert_eq!(old, new);
+    assert!(!bw_facts::core::covers(Lang::Dockerfile));
 }
 
 #[test]
@@ -223,4 +224,70 @@ fn parameters_of_an_anonymous_function_are_of_unknown_origin() {
     assert_eq!(f.evidence.symbol, "outer");
     assert_eq!(f.flow.as_ref().unwrap().state, FlowState::Unknown);
     assert!(f.flow.as_ref().unwrap().params.is_empty());
+}
+
+#[test]
+fn python_a_confirmed_flow_and_a_guard_the_new_core_clears() {
+    let facts = new_sinks("flask_views.py", "app/views.py", Lang::Python);
+    let f = at(&facts, 12).unwrap();
+    assert_eq!(f.str("callee"), Some("os.system"));
+    assert_eq!(f.evidence.symbol, "run");
+    assert_eq!(f.evidence.text, "os.system(\"ls \" + name)");
+    let flow = f.flow.as_ref().unwrap();
+    assert_eq!(flow.state, FlowState::Tainted);
+    assert_eq!(flow.source.as_ref().unwrap().label, "name");
+    // `if not re.fullmatch(...): return` dominates the sink.
+    assert_eq!(state(&facts, 26), None);
+}
+
+#[test]
+fn flask_route_variables_are_request_data_unless_numeric() {
+    let facts = new_sinks("flask_views.py", "app/views.py", Lang::Python);
+    assert_eq!(state(&facts, 12), Some(FlowState::Tainted), "<name>");
+    assert_eq!(state(&facts, 17), Some(FlowState::FromParams), "<int:num>");
+    assert_eq!(
+        state(&facts, 18),
+        Some(FlowState::Tainted),
+        "<tag> on a Blueprint"
+    );
+    assert_eq!(state(&facts, 30), Some(FlowState::FromParams), "not a view");
+}
+
+#[test]
+fn fastapi_parameters_are_request_data_except_dependencies_and_numbers() {
+    let facts = new_sinks("fastapi_app.py", "app/main.py", Lang::Python);
+    assert_eq!(state(&facts, 15), Some(FlowState::Tainted), "name: str");
+    assert_eq!(state(&facts, 16), Some(FlowState::FromParams), "count: int");
+    assert_eq!(state(&facts, 17), Some(FlowState::FromParams), "Depends()");
+    assert_eq!(
+        state(&facts, 22),
+        Some(FlowState::Tainted),
+        "request: Request"
+    );
+}
+
+#[test]
+fn django_views_take_the_request_and_url_parameters() {
+    let facts = new_sinks("django_views.py", "shop/views.py", Lang::Python);
+    assert_eq!(state(&facts, 7), Some(FlowState::Tainted), "request.GET");
+    assert_eq!(state(&facts, 8), Some(FlowState::Tainted), "slug");
+    assert_eq!(state(&facts, 13), Some(FlowState::FromParams), "not a view");
+    // Without Django imported, `request` is just a parameter's name.
+    let plain = fixture("django_views.py").replace("from django.http import HttpResponse", "");
+    let facts = sink_facts("shop/views.py", Lang::Python, &plain, &FlowSpec::builtin()).unwrap();
+    assert_eq!(state(&facts, 7), Some(FlowState::FromParams));
+}
+
+#[test]
+fn python_mcp_and_langchain_tools_take_tool_input() {
+    let facts = new_sinks("mcp_tools.py", "ops/tools.py", Lang::Python);
+    let kind = |line| {
+        at(&facts, line)
+            .and_then(|f| f.flow.as_ref()?.source.as_ref())
+            .map(|s| s.kind.clone())
+    };
+    assert_eq!(kind(11).as_deref(), Some("tool-input"), "@mcp.tool()");
+    assert_eq!(kind(16).as_deref(), Some("tool-input"), "@tool");
+    assert!(at(&facts, 16).unwrap().flag("shell"));
+    assert_eq!(state(&facts, 20), Some(FlowState::FromParams));
 }

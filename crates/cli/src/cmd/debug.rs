@@ -115,7 +115,7 @@ fn flows(file: &Path) -> u8 {
     };
     let Some(lang) = bw_files::detect_lang(&path).filter(|l| bw_facts::core::covers(*l)) else {
         return super::fail(format!(
-            "{path}: the new analysis core reads no files of this kind yet\n  = help: debug flows takes a JavaScript or TypeScript file"
+            "{path}: the new analysis core reads no files of this kind yet\n  = help: debug flows takes a Python, JavaScript or TypeScript file"
         ));
     };
     let source = match FsSource::new(&target.root, WalkOptions::default()) {

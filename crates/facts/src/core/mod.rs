@@ -9,9 +9,13 @@
 //! environment variable `BREAKWATER_CORE=ir` is set (see
 //! `docs/experimental-core.md`); by default nothing here runs.
 
+mod django;
 mod express;
+mod fastapi;
+mod flask;
 mod nest;
 mod nextjs;
+mod python_web;
 mod tools;
 
 use crate::evidence::normalise;
@@ -54,7 +58,10 @@ impl Core {
 
 /// Whether the new core covers files of `lang` (it has a lowering).
 pub fn covers(lang: Lang) -> bool {
-    matches!(lang, Lang::JavaScript | Lang::TypeScript | Lang::Tsx)
+    matches!(
+        lang,
+        Lang::JavaScript | Lang::TypeScript | Lang::Tsx | Lang::Python
+    )
 }
 
 /// What the new core found in one file.
@@ -99,6 +106,9 @@ pub fn recognise(m: &Module) -> Vec<ParamSeed> {
     seeds.extend(nextjs::seeds(m));
     seeds.extend(nest::seeds(m));
     seeds.extend(tools::seeds(m));
+    seeds.extend(flask::seeds(m));
+    seeds.extend(fastapi::seeds(m));
+    seeds.extend(django::seeds(m));
     seeds.sort_by_key(|s| (s.func, s.param));
     seeds.dedup_by(|a, b| a.func == b.func && a.param == b.param);
     seeds

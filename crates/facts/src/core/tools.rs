@@ -5,22 +5,32 @@
 //! `@modelcontextprotocol/…` class made), and a tool definition
 //! `tool({ execute })` from the Vercel AI SDK (`ai`) or an object with a
 //! handler under `execute`/`func` given to a LangChain tool constructor.
+//! In Python, a function decorated `@server.tool()` on a server an MCP
+//! package made (`FastMCP(...)`), or `@tool` / `@tool(...)` from
+//! LangChain.
 
 use bw_flow::ParamSeed;
 use bw_ir::{Entry, Expr, ExprId, FuncId, Module, Pattern, Stmt, Sym};
 use std::collections::BTreeSet;
 
 /// Packages whose objects register tools, with the methods that do.
-const SERVERS: &[&str] = &["@modelcontextprotocol/"];
+const SERVERS: &[&str] = &["@modelcontextprotocol/", "mcp.", "fastmcp"];
 const REGISTER: &[&str] = &["tool", "registerTool"];
 /// Packages whose tool constructors take `{ execute }` / `{ func }`.
-const DEFINERS: &[&str] = &["ai", "@langchain/core/tools", "langchain/tools"];
+const DEFINERS: &[&str] = &[
+    "ai",
+    "@langchain/core/tools",
+    "langchain/tools",
+    "langchain_core.tools",
+    "langchain.tools",
+    "langchain.agents",
+];
 const HANDLER_KEYS: &[&str] = &["execute", "func"];
 
 fn from(m: &Module, s: Sym, pkgs: &[&str]) -> bool {
     m.import_of(s).is_some_and(|i| {
         pkgs.iter().any(|p| {
-            if p.ends_with('/') {
+            if p.ends_with('/') || p.ends_with('.') {
                 i.module.starts_with(p)
             } else {
                 i.module == *p
@@ -69,9 +79,31 @@ fn seed_all(m: &Module, f: FuncId, out: &mut Vec<ParamSeed>) {
     }
 }
 
+/// Whether decorator `d` registers its function as a tool: `@tool`,
+/// `@tool(...)` from a definer package, or `@server.tool(...)`.
+fn tool_decorator(m: &Module, made: &BTreeSet<Sym>, d: ExprId) -> bool {
+    let callee = match m.expr(d) {
+        Expr::Call { callee, .. } => *callee,
+        _ => d,
+    };
+    match m.expr(callee) {
+        Expr::Name(s) => from(m, *s, DEFINERS),
+        Expr::Field { obj, name, .. } => {
+            REGISTER.contains(&m.name(*name))
+                && matches!(m.expr(*obj), Expr::Name(s) if made.contains(s))
+        }
+        _ => false,
+    }
+}
+
 pub fn seeds(m: &Module) -> Vec<ParamSeed> {
     let made = servers(m);
     let mut out = Vec::new();
+    for (i, f) in m.functions.iter().enumerate() {
+        if f.decorators.iter().any(|d| tool_decorator(m, &made, *d)) {
+            seed_all(m, FuncId(i as u32), &mut out);
+        }
+    }
     for e in &m.exprs {
         let Expr::Call { callee, args, .. } = e else {
             continue;

@@ -1,0 +1,64 @@
+//! The FastAPI recogniser: an endpoint registered with `@app.get(…)`
+//! (`post`, `put`, `patch`, `delete`, `api_route`, `websocket`) on a
+//! `FastAPI` app or an `APIRouter` takes its parameters from the request
+//! (path, query, body), except a dependency (`= Depends(…)`,
+//! `= Security(…)`), a parameter annotated as a number or a boolean
+//! (validated by FastAPI), and the `Request` object, which is the
+//! request itself.
+
+use super::python_web::{from, made_by, root, routes};
+use bw_flow::ParamSeed;
+use bw_ir::{Expr, Module};
+
+const VERBS: &[&str] = &[
+    "get",
+    "post",
+    "put",
+    "patch",
+    "delete",
+    "api_route",
+    "websocket",
+];
+const DEPENDS: &[&str] = &["Depends", "Security"];
+const VALIDATED: &[&str] = &["int", "float", "bool", "UUID", "date", "datetime"];
+const REQUEST: &[&str] = &["Request", "WebSocket"];
+
+fn name_of(m: &Module, e: bw_ir::ExprId) -> Option<&str> {
+    match m.expr(e) {
+        Expr::Name(s) => Some(m.name(*s)),
+        Expr::Field { name, .. } => Some(m.name(*name)),
+        _ => None,
+    }
+}
+
+pub fn seeds(m: &Module) -> Vec<ParamSeed> {
+    let routers = made_by(m, "fastapi");
+    let mut out = Vec::new();
+    for (f, _) in routes(m, &routers, VERBS) {
+        for (i, p) in m.func(f).params.iter().enumerate() {
+            let dependency = p.default.is_some_and(|d| match m.expr(d) {
+                Expr::Call { callee, .. } => {
+                    name_of(m, *callee).is_some_and(|n| DEPENDS.contains(&n))
+                        && root(m, *callee).is_some_and(|r| from(m, r, "fastapi"))
+                }
+                _ => false,
+            });
+            if dependency {
+                continue;
+            }
+            let ann = p.annotation.and_then(|a| name_of(m, a));
+            let (source, ty) = match ann {
+                Some(a) if VALIDATED.contains(&a) => continue,
+                Some(a) if REQUEST.contains(&a) => (None, Some("starlette.request".to_string())),
+                _ => (Some("request".to_string()), None),
+            };
+            out.push(ParamSeed {
+                func: f,
+                param: i as u32,
+                source,
+                ty,
+            });
+        }
+    }
+    out
+}

@@ -1,0 +1,56 @@
+//! The Flask recogniser: a view registered with `@app.route('/x/<name>')`
+//! (or `.get`/`.post`/…) on a `Flask` app or `Blueprint` receives the
+//! route's variables as parameters: request data, except those a
+//! converter makes numbers (`<int:id>`, `<float:x>`). The request object
+//! itself is `flask.request`, which the catalogue names.
+
+use super::python_web::{made_by, param_name, routes};
+use bw_flow::ParamSeed;
+use bw_ir::Module;
+
+const VERBS: &[&str] = &["route", "get", "post", "put", "patch", "delete"];
+const NUMERIC: &[&str] = &["int", "float"];
+
+/// The route's variables a converter makes numbers.
+fn numeric_vars(route: &str) -> Vec<&str> {
+    route
+        .split('<')
+        .skip(1)
+        .filter_map(|r| r.split_once('>').map(|(v, _)| v))
+        .filter_map(|v| v.split_once(':'))
+        .filter(|(conv, _)| NUMERIC.contains(conv))
+        .map(|(_, name)| name)
+        .collect()
+}
+
+pub fn seeds(m: &Module) -> Vec<ParamSeed> {
+    let routers = made_by(m, "flask");
+    let mut out = Vec::new();
+    for (f, route) in routes(m, &routers, VERBS) {
+        let numeric = route.map(numeric_vars).unwrap_or_default();
+        for i in 0..m.func(f).params.len() {
+            if param_name(m, f, i).is_some_and(|n| numeric.contains(&n)) {
+                continue;
+            }
+            out.push(ParamSeed {
+                func: f,
+                param: i as u32,
+                source: Some("request".into()),
+                ty: None,
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn numeric_converters_are_read_from_the_route() {
+        assert_eq!(
+            super::numeric_vars("/u/<int:id>/<name>/<float:x>"),
+            vec!["id", "x"]
+        );
+        assert!(super::numeric_vars("/plain").is_empty());
+    }
+}

@@ -1,0 +1,88 @@
+//! Shared reading of Python web frameworks' route decorators: which
+//! functions a decorator `@<router>.<verb>(…)` registers, where the
+//! router is an object a framework module made (`app = Flask(__name__)`,
+//! `router = APIRouter()`).
+
+use bw_ir::{Expr, ExprId, FuncId, Module, Pattern, Stmt, Sym};
+use std::collections::BTreeSet;
+
+/// The root name of a dotted expression or call (`fastapi` of
+/// `fastapi.APIRouter()`).
+pub fn root(m: &Module, mut e: ExprId) -> Option<Sym> {
+    for _ in 0..32 {
+        match m.expr(e) {
+            Expr::Name(s) => return Some(*s),
+            Expr::Field { obj, .. } => e = *obj,
+            Expr::Call { callee, .. } => e = *callee,
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// Whether name `s` is an import from package `pkg` (or a submodule).
+pub fn from(m: &Module, s: Sym, pkg: &str) -> bool {
+    m.import_of(s).is_some_and(|i| {
+        i.module == pkg
+            || i.module
+                .strip_prefix(pkg)
+                .is_some_and(|r| r.starts_with('.'))
+    })
+}
+
+/// Variables bound to an object a call into `pkg` made.
+pub fn made_by(m: &Module, pkg: &str) -> BTreeSet<Sym> {
+    let mut out = BTreeSet::new();
+    for f in &m.functions {
+        for b in &f.blocks {
+            for (st, _) in &b.stmts {
+                if let Stmt::Assign {
+                    target: Pattern::Name(s),
+                    value,
+                } = st
+                    && let Expr::Call { callee, .. } = m.expr(*value)
+                    && root(m, *callee).is_some_and(|r| from(m, r, pkg))
+                {
+                    out.insert(*s);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The functions decorated `@<router>.<verb>(…)` with a router in
+/// `routers` and a verb in `verbs`, with the decorator's first argument
+/// when it is a string (the route).
+pub fn routes<'m>(
+    m: &'m Module,
+    routers: &BTreeSet<Sym>,
+    verbs: &[&str],
+) -> Vec<(FuncId, Option<&'m str>)> {
+    let mut out = Vec::new();
+    for (i, f) in m.functions.iter().enumerate() {
+        for d in &f.decorators {
+            let Expr::Call { callee, args, .. } = m.expr(*d) else {
+                continue;
+            };
+            let Expr::Field { obj, name, .. } = m.expr(*callee) else {
+                continue;
+            };
+            let on_router = matches!(m.expr(*obj), Expr::Name(s) if routers.contains(s));
+            if on_router && verbs.contains(&m.name(*name)) {
+                let route = args.first().and_then(|a| m.str_const(a.value));
+                out.push((FuncId(i as u32), route));
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// The name a parameter binds, if it is a plain name.
+pub fn param_name(m: &Module, f: FuncId, i: usize) -> Option<&str> {
+    match &m.func(f).params.get(i)?.pattern {
+        Pattern::Name(s) => Some(m.name(*s)),
+        _ => None,
+    }
+}
