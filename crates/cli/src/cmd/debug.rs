@@ -99,7 +99,7 @@ fn flows(file: &Path) -> u8 {
         Ok(t) => t,
         Err(e) => return super::fail(e),
     };
-    let text = match std::fs::read(&file) {
+    let text = match std::fs::read(file) {
         Ok(b) => match String::from_utf8(b) {
             Ok(t) => t,
             Err(_) => return super::fail(format!("{}: not UTF-8 text", file.display())),
