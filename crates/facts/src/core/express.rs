@@ -8,8 +8,9 @@
 //! is a function value, a function of this module named there, or what a
 //! factory of this module returns (`app.get('/orders', listOrders())`).
 
+use super::shape::made_by;
 use bw_flow::ParamSeed;
-use bw_ir::{Expr, FuncId, Module, Pattern, Stmt, Sym, Terminator};
+use bw_ir::{Expr, FuncId, Module, Sym, Terminator};
 use std::collections::BTreeSet;
 
 /// Methods that register a handler on a router.
@@ -64,43 +65,11 @@ fn framework_import(m: &Module, s: Sym) -> bool {
     })
 }
 
-/// The root name of a dotted expression (`express` of `express.Router`).
-fn root(m: &Module, mut e: bw_ir::ExprId) -> Option<Sym> {
-    for _ in 0..32 {
-        match m.expr(e) {
-            Expr::Name(s) => return Some(*s),
-            Expr::Field { obj, .. } => e = *obj,
-            Expr::Call { callee, .. } => e = *callee,
-            _ => return None,
-        }
-    }
-    None
-}
-
 /// Variables bound to an object a framework module made
 /// (`const app = express()`, `const r = express.Router()`,
 /// `const router = new Router()`).
 fn routers(m: &Module) -> BTreeSet<Sym> {
-    let mut out = BTreeSet::new();
-    for f in &m.functions {
-        for b in &f.blocks {
-            for (st, _) in &b.stmts {
-                let Stmt::Assign {
-                    target: Pattern::Name(s),
-                    value,
-                } = st
-                else {
-                    continue;
-                };
-                if let Expr::Call { callee, .. } = m.expr(*value)
-                    && root(m, *callee).is_some_and(|r| framework_import(m, r))
-                {
-                    out.insert(*s);
-                }
-            }
-        }
-    }
-    out
+    made_by(m, |r| framework_import(m, r))
 }
 
 /// The function a name refers to: one defined in this module under that

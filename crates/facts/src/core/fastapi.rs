@@ -6,7 +6,8 @@
 //! (validated by FastAPI), and the `Request` object, which is the
 //! request itself.
 
-use super::python_web::{from, made_by, root, routes};
+use super::python_web::{from, made_by, routes};
+use super::shape::root;
 use bw_flow::ParamSeed;
 use bw_ir::{Expr, Module};
 

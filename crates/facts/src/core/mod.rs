@@ -16,6 +16,7 @@ mod flask;
 mod nest;
 mod nextjs;
 mod python_web;
+mod shape;
 mod tools;
 
 use crate::evidence::normalise;

@@ -3,22 +3,8 @@
 //! router is an object a framework module made (`app = Flask(__name__)`,
 //! `router = APIRouter()`).
 
-use bw_ir::{Expr, ExprId, FuncId, Module, Pattern, Stmt, Sym};
+use bw_ir::{Expr, FuncId, Module, Pattern, Sym};
 use std::collections::BTreeSet;
-
-/// The root name of a dotted expression or call (`fastapi` of
-/// `fastapi.APIRouter()`).
-pub fn root(m: &Module, mut e: ExprId) -> Option<Sym> {
-    for _ in 0..32 {
-        match m.expr(e) {
-            Expr::Name(s) => return Some(*s),
-            Expr::Field { obj, .. } => e = *obj,
-            Expr::Call { callee, .. } => e = *callee,
-            _ => return None,
-        }
-    }
-    None
-}
 
 /// Whether name `s` is an import from package `pkg` (or a submodule).
 pub fn from(m: &Module, s: Sym, pkg: &str) -> bool {
@@ -32,23 +18,7 @@ pub fn from(m: &Module, s: Sym, pkg: &str) -> bool {
 
 /// Variables bound to an object a call into `pkg` made.
 pub fn made_by(m: &Module, pkg: &str) -> BTreeSet<Sym> {
-    let mut out = BTreeSet::new();
-    for f in &m.functions {
-        for b in &f.blocks {
-            for (st, _) in &b.stmts {
-                if let Stmt::Assign {
-                    target: Pattern::Name(s),
-                    value,
-                } = st
-                    && let Expr::Call { callee, .. } = m.expr(*value)
-                    && root(m, *callee).is_some_and(|r| from(m, r, pkg))
-                {
-                    out.insert(*s);
-                }
-            }
-        }
-    }
-    out
+    super::shape::made_by(m, |r| from(m, r, pkg))
 }
 
 /// The functions decorated `@<router>.<verb>(…)` with a router in

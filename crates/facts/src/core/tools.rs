@@ -9,8 +9,9 @@
 //! package made (`FastMCP(...)`), or `@tool` / `@tool(...)` from
 //! LangChain.
 
+use super::shape::{made_by, root};
 use bw_flow::ParamSeed;
-use bw_ir::{Entry, Expr, ExprId, FuncId, Module, Pattern, Stmt, Sym};
+use bw_ir::{Entry, Expr, ExprId, FuncId, Module, Sym};
 use std::collections::BTreeSet;
 
 /// Packages whose objects register tools, with the methods that do.
@@ -39,33 +40,9 @@ fn from(m: &Module, s: Sym, pkgs: &[&str]) -> bool {
     })
 }
 
-fn callee_root(m: &Module, e: ExprId) -> Option<Sym> {
-    match m.expr(e) {
-        Expr::Name(s) => Some(*s),
-        Expr::Field { obj, .. } => callee_root(m, *obj),
-        _ => None,
-    }
-}
-
 /// Variables bound to an object a tool-server package made.
 fn servers(m: &Module) -> BTreeSet<Sym> {
-    let mut out = BTreeSet::new();
-    for f in &m.functions {
-        for b in &f.blocks {
-            for (st, _) in &b.stmts {
-                if let Stmt::Assign {
-                    target: Pattern::Name(s),
-                    value,
-                } = st
-                    && let Expr::Call { callee, .. } = m.expr(*value)
-                    && callee_root(m, *callee).is_some_and(|r| from(m, r, SERVERS))
-                {
-                    out.insert(*s);
-                }
-            }
-        }
-    }
-    out
+    made_by(m, |r| from(m, r, SERVERS))
 }
 
 fn seed_all(m: &Module, f: FuncId, out: &mut Vec<ParamSeed>) {
@@ -119,7 +96,7 @@ pub fn seeds(m: &Module) -> Vec<ParamSeed> {
                 }
             }
             _ => {
-                let by_definer = callee_root(m, *callee).is_some_and(|r| from(m, r, DEFINERS));
+                let by_definer = root(m, *callee).is_some_and(|r| from(m, r, DEFINERS));
                 if !by_definer {
                     continue;
                 }
