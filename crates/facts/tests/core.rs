@@ -238,6 +238,9 @@ fn python_a_confirmed_flow_and_a_guard_the_new_core_clears() {
     assert_eq!(flow.source.as_ref().unwrap().label, "name");
     // `if not re.fullmatch(...): return` dominates the sink.
     assert_eq!(state(&facts, 26), None);
+    // `if fmt not in {...}: abort(400)`, then a string built from `fmt`
+    // and an unchecked (numeric) parameter: only the parameter is left.
+    assert_eq!(state(&facts, 38), Some(FlowState::FromParams));
 }
 
 #[test]

@@ -206,7 +206,14 @@ impl Value {
         if other.is_constant() {
             return;
         }
-        if self.is_constant() {
+        // A value clean for every sink kind (an input an allow-list
+        // passed) brings nothing dangerous into what it joins: its
+        // sources would otherwise make `f"{image_id}.{fmt}"` confirmed
+        // once the unclean parameter `image_id` undid its cleanliness.
+        if other.clean == ALL_KINDS {
+            return;
+        }
+        if self.is_constant() || self.clean == ALL_KINDS {
             self.sources.clone_from(&other.sources);
             self.params = other.params;
             self.unknown = other.unknown;
@@ -302,5 +309,38 @@ mod tests {
         c.join(&Value::konst(Some(K::Int(2))));
         assert_eq!(c.konst, None);
         assert!(c.is_constant());
+    }
+
+    #[test]
+    fn a_value_clean_for_every_kind_brings_no_sources_into_a_join() {
+        let mut guarded = Value::source(src("request", "request.args"));
+        guarded.sanitise(ALL_KINDS);
+        // Joined with a parameter (a string built from both): the result
+        // derives from the parameter only.
+        let mut built = Value::param(0);
+        built.join(&guarded);
+        assert!(built.sources.is_empty());
+        assert_eq!((built.params, built.clean), (1, 0));
+        let mut built = guarded.clone();
+        built.join(&Value::param(1));
+        assert!(built.sources.is_empty());
+        assert_eq!((built.params, built.clean), (2, 0));
+        // Joined with a dirty source (another path): dirty.
+        let mut merged = guarded.clone();
+        merged.join(&Value::source(src("request", "request.form")));
+        assert_eq!(merged.sources.len(), 1);
+        assert_eq!(merged.sources[0].label, "request.form");
+        assert_eq!(merged.clean, 0);
+        // Clean for only some kinds: the sources stay.
+        let mut partly = Value::source(src("request", "request.args"));
+        partly.sanitise(1);
+        let mut built = Value::param(0);
+        built.join(&partly);
+        assert_eq!(built.sources.len(), 1);
+        assert_eq!(built.clean, 0);
+        // Both clean for every kind: still clean.
+        let mut both = guarded.clone();
+        both.join(&guarded);
+        assert_eq!(both.clean, ALL_KINDS);
     }
 }
