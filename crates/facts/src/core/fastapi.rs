@@ -44,12 +44,12 @@ pub fn seeds(m: &Module) -> Vec<ParamSeed> {
                 }
                 _ => false,
             });
-            if dependency {
-                continue;
-            }
+            // A dependency or a validated number is the framework's, not
+            // data: seeded with no source (the function is still a handler).
             let ann = p.annotation.and_then(|a| name_of(m, a));
             let (source, ty) = match ann {
-                Some(a) if VALIDATED.contains(&a) => continue,
+                _ if dependency => (None, None),
+                Some(a) if VALIDATED.contains(&a) => (None, None),
                 Some(a) if REQUEST.contains(&a) => (None, Some("starlette.request".to_string())),
                 _ => (Some("request".to_string()), None),
             };

@@ -29,13 +29,13 @@ pub fn seeds(m: &Module) -> Vec<ParamSeed> {
     for (f, route) in routes(m, &routers, VERBS) {
         let numeric = route.map(numeric_vars).unwrap_or_default();
         for i in 0..m.func(f).params.len() {
-            if param_name(m, f, i).is_some_and(|n| numeric.contains(&n)) {
-                continue;
-            }
+            // A numeric variable is the framework's, not data: seeded
+            // with no source (the function is still a handler).
+            let number = param_name(m, f, i).is_some_and(|n| numeric.contains(&n));
             out.push(ParamSeed {
                 func: f,
                 param: i as u32,
-                source: Some("request".into()),
+                source: (!number).then(|| "request".into()),
                 ty: None,
             });
         }

@@ -25,7 +25,7 @@ use crate::types::{Fact, Flow, FlowState, Location, Prop, Source, Step, Subject}
 use bw_files::Lang;
 use bw_flow::{Options, ParamSeed, SinkHit, Verdict};
 use bw_ir::{Module, Span};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The environment variable that selects the analysis core.
 pub const CORE_ENV: &str = "BREAKWATER_CORE";
@@ -124,10 +124,11 @@ pub fn sink_facts(
 ) -> Result<Vec<Fact>, bw_lower::LowerError> {
     let a = analyse(path, lang, text, spec)?;
     let syms = symbols(&a.module);
+    let handlers = handlers(&a);
     Ok(a.result
         .hits
         .iter()
-        .filter_map(|h| hit_fact(path, text, h, &syms))
+        .filter_map(|h| hit_fact(path, text, h, &syms, &handlers))
         .collect())
 }
 
@@ -191,6 +192,17 @@ pub fn state(v: Verdict) -> FlowState {
     }
 }
 
+/// The functions a recogniser registered as handlers (qualified): every
+/// function with a seeded parameter (a seed with neither a source nor a
+/// type is a parameter the framework supplies that is not data).
+pub fn handlers(a: &Analysis) -> BTreeSet<String> {
+    a.seeds
+        .iter()
+        .filter_map(|s| a.module.functions.get(s.func.index()))
+        .map(|f| f.qualified.clone())
+        .collect()
+}
+
 /// A sink hit as the old extractor's sink fact. Safe hits make no fact
 /// (the old extractor records no safe sink), nor do hits at a call into
 /// a helper of this file (`via`): the helper's own sink is the fact, and
@@ -200,6 +212,7 @@ pub fn hit_fact(
     text: &str,
     h: &SinkHit,
     symbols: &BTreeMap<String, String>,
+    handlers: &BTreeSet<String>,
 ) -> Option<Fact> {
     if h.verdict == Verdict::Safe || h.via.is_some() {
         return None;
@@ -226,7 +239,12 @@ pub fn hit_fact(
     // the model could link (the fact names its enclosing symbol, whose
     // parameters are others): of unknown origin, as the old extractor
     // has it.
-    if st == FlowState::FromParams && f.evidence.symbol != h.function {
+    // Nor are a framework handler's: the framework calls it, with the
+    // parameters its recogniser did not make request data (a numeric
+    // route variable, a dependency).
+    if st == FlowState::FromParams
+        && (f.evidence.symbol != h.function || handlers.contains(&h.function))
+    {
         st = FlowState::Unknown;
     }
     f.flow = Some(Flow {
