@@ -239,16 +239,15 @@ fn python_a_confirmed_flow_and_a_guard_the_new_core_clears() {
     // `if not re.fullmatch(...): return` dominates the sink.
     assert_eq!(state(&facts, 26), None);
     // `if fmt not in {...}: abort(400)`, then a string built from `fmt`
-    // and a numeric route variable: only the parameter is left, and a
-    // view's parameters have no callers to decide them.
-    assert_eq!(state(&facts, 38), Some(FlowState::Unknown));
+    // and a numeric route variable: nothing dangerous is left.
+    assert_eq!(state(&facts, 38), None);
 }
 
 #[test]
 fn flask_route_variables_are_request_data_unless_numeric() {
     let facts = new_sinks("flask_views.py", "app/views.py", Lang::Python);
     assert_eq!(state(&facts, 12), Some(FlowState::Tainted), "<name>");
-    assert_eq!(state(&facts, 17), Some(FlowState::Unknown), "<int:num>");
+    assert_eq!(state(&facts, 17), None, "<int:num> is clean");
     assert_eq!(
         state(&facts, 18),
         Some(FlowState::Tainted),
@@ -261,7 +260,8 @@ fn flask_route_variables_are_request_data_unless_numeric() {
 fn fastapi_parameters_are_request_data_except_dependencies_and_numbers() {
     let facts = new_sinks("fastapi_app.py", "app/main.py", Lang::Python);
     assert_eq!(state(&facts, 15), Some(FlowState::Tainted), "name: str");
-    assert_eq!(state(&facts, 16), Some(FlowState::Unknown), "count: int");
+    assert_eq!(state(&facts, 16), None, "count: int is clean");
+    // A dependency is no request data, and no caller decides it.
     assert_eq!(state(&facts, 17), Some(FlowState::Unknown), "Depends()");
     assert_eq!(
         state(&facts, 22),

@@ -269,6 +269,10 @@ pub struct ParamSeed {
     pub source: Option<String>,
     /// The path it resolves as (`req`).
     pub ty: Option<String>,
+    /// The framework validated it (a route variable converted to a
+    /// number, a parameter annotated as a number or a boolean): clean for
+    /// every sink kind.
+    pub clean: bool,
 }
 
 /// Analysis options.

@@ -334,6 +334,7 @@ fn a_parameter_seeded_as_a_source_is_one() {
                     param: 0,
                     source: Some("request".into()),
                     ty: None,
+                    clean: false,
                 }]
             } else {
                 Vec::new()
@@ -451,4 +452,34 @@ fn globals_reach_the_functions_in_the_first_round() {
         assert_eq!(verdict(&r, "exec", 10 + i), Verdict::Safe, "f{i}");
     }
     assert_eq!(r.analysed, n, "{} analyses of {n} functions", r.analysed);
+}
+
+/// A recogniser says a parameter was validated by the framework (a route
+/// variable converted to a number): a sink on it is safe.
+#[test]
+fn a_parameter_seeded_clean_is_safe_for_every_sink() {
+    for clean in [true, false] {
+        let mut m = flask_module("app");
+        let f = m.def("item", &["num"], FuncId::MODULE);
+        let mut b = FnBuilder::new(f);
+        system(&mut m, &mut b, "num", 2);
+        b.finish(&mut m.b);
+        let opts = Options {
+            params: vec![bw_flow::ParamSeed {
+                func: f,
+                param: 0,
+                source: None,
+                ty: None,
+                clean,
+            }],
+            ..Options::default()
+        };
+        let r = analyse(&m.finish(), &python(), &opts);
+        let want = if clean {
+            Verdict::Safe
+        } else {
+            Verdict::FromParams
+        };
+        assert_eq!(hit(&r, "exec", 2).verdict, want);
+    }
 }

@@ -628,6 +628,7 @@ fn a_destructured_request_parameter_is_a_source() {
                     param: 0,
                     source: None,
                     ty: Some("req".into()),
+                    clean: false,
                 }]
             } else {
                 Vec::new()

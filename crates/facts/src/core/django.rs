@@ -27,6 +27,7 @@ pub fn seeds(m: &Module) -> Vec<ParamSeed> {
             param: 0,
             source: None,
             ty: Some("django.request".into()),
+            clean: false,
         });
         for p in 1..f.params.len() {
             out.push(ParamSeed {
@@ -34,6 +35,7 @@ pub fn seeds(m: &Module) -> Vec<ParamSeed> {
                 param: p as u32,
                 source: Some("request".into()),
                 ty: None,
+                clean: false,
             });
         }
     }

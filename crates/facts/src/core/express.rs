@@ -169,6 +169,7 @@ pub fn seeds(m: &Module) -> Vec<ParamSeed> {
                     param: i as u32,
                     source: None,
                     ty: Some((*ty).to_string()),
+                    clean: false,
                 });
             }
         }

@@ -3,7 +3,7 @@
 //! `FastAPI` app or an `APIRouter` takes its parameters from the request
 //! (path, query, body), except a dependency (`= Depends(…)`,
 //! `= Security(…)`), a parameter annotated as a number or a boolean
-//! (validated by FastAPI), and the `Request` object, which is the
+//! (validated by FastAPI: clean), and the `Request` object, which is the
 //! request itself.
 
 use super::python_web::{from, made_by, routes};
@@ -44,12 +44,14 @@ pub fn seeds(m: &Module) -> Vec<ParamSeed> {
                 }
                 _ => false,
             });
-            // A dependency or a validated number is the framework's, not
-            // data: seeded with no source (the function is still a handler).
+            // A dependency is the framework's, not data (seeded with no
+            // source: the function is still a handler); a parameter
+            // validated as a number, a boolean, a date or a UUID is no
+            // injection.
             let ann = p.annotation.and_then(|a| name_of(m, a));
+            let validated = ann.is_some_and(|a| VALIDATED.contains(&a));
             let (source, ty) = match ann {
-                _ if dependency => (None, None),
-                Some(a) if VALIDATED.contains(&a) => (None, None),
+                _ if dependency || validated => (None, None),
                 Some(a) if REQUEST.contains(&a) => (None, Some("starlette.request".to_string())),
                 _ => (Some("request".to_string()), None),
             };
@@ -58,6 +60,7 @@ pub fn seeds(m: &Module) -> Vec<ParamSeed> {
                 param: i as u32,
                 source,
                 ty,
+                clean: validated && !dependency,
             });
         }
     }

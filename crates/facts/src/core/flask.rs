@@ -1,7 +1,7 @@
 //! The Flask recogniser: a view registered with `@app.route('/x/<name>')`
 //! (or `.get`/`.post`/…) on a `Flask` app or `Blueprint` receives the
 //! route's variables as parameters: request data, except those a
-//! converter makes numbers (`<int:id>`, `<float:x>`). The request object
+//! converter makes numbers (`<int:id>`, `<float:x>`: clean). The request object
 //! itself is `flask.request`, which the catalogue names.
 
 use super::python_web::{made_by, param_name, routes};
@@ -29,14 +29,14 @@ pub fn seeds(m: &Module) -> Vec<ParamSeed> {
     for (f, route) in routes(m, &routers, VERBS) {
         let numeric = route.map(numeric_vars).unwrap_or_default();
         for i in 0..m.func(f).params.len() {
-            // A numeric variable is the framework's, not data: seeded
-            // with no source (the function is still a handler).
+            // A variable converted to a number is no injection.
             let number = param_name(m, f, i).is_some_and(|n| numeric.contains(&n));
             out.push(ParamSeed {
                 func: f,
                 param: i as u32,
                 source: (!number).then(|| "request".into()),
                 ty: None,
+                clean: number,
             });
         }
     }

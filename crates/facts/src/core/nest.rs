@@ -48,6 +48,7 @@ pub fn seeds(m: &Module) -> Vec<ParamSeed> {
                 param: *p,
                 source,
                 ty,
+                clean: false,
             });
         }
     }

@@ -50,6 +50,7 @@ fn seed(out: &mut Vec<ParamSeed>, f: FuncId, param: u32, source: Option<&str>, t
         param,
         source: source.map(str::to_string),
         ty: ty.map(str::to_string),
+        clean: false,
     });
 }
 

@@ -52,6 +52,7 @@ fn seed_all(m: &Module, f: FuncId, out: &mut Vec<ParamSeed>) {
             param: i as u32,
             source: Some("tool-input".into()),
             ty: None,
+            clean: false,
         });
     }
 }

@@ -943,6 +943,9 @@ impl<'a> Fx<'a> {
                 if let Some(ty) = &s.ty {
                     v.ty = Some(Rc::from(ty.as_str()));
                 }
+                if s.clean {
+                    v.sanitise(ALL_KINDS);
+                }
             }
             if let Some(sd) = &seed {
                 v.join(&sd.taint_only());
