@@ -207,10 +207,11 @@ impl Value {
             return;
         }
         // A value clean for every sink kind (an input an allow-list
-        // passed) brings nothing dangerous into what it joins: its
-        // sources would otherwise make `f"{image_id}.{fmt}"` confirmed
-        // once the unclean parameter `image_id` undid its cleanliness.
-        if other.clean == ALL_KINDS {
+        // passed) brings nothing dangerous into a value that is not
+        // constant: its sources would otherwise make `f"{image_id}.{fmt}"`
+        // confirmed once the unclean parameter `image_id` undid its
+        // cleanliness. (Into a constant it comes whole, still clean.)
+        if other.clean == ALL_KINDS && !self.is_constant() {
             return;
         }
         if self.is_constant() || self.clean == ALL_KINDS {
@@ -342,5 +343,12 @@ mod tests {
         let mut both = guarded.clone();
         both.join(&guarded);
         assert_eq!(both.clean, ALL_KINDS);
+        // Into a constant (a string literal part) it comes whole: clean,
+        // and no constant (an unmodelled call on it is of unknown origin).
+        let mut lit = Value::konst(Some(K::Str("a".into())));
+        lit.join(&guarded);
+        assert!(!lit.is_constant());
+        assert_eq!(lit.clean, ALL_KINDS);
+        assert_eq!(lit.sources.len(), 1);
     }
 }
