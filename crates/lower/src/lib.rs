@@ -31,6 +31,10 @@ impl std::fmt::Display for LowerError {
 
 impl std::error::Error for LowerError {}
 
+/// The languages with a lowering (a test checks this list against
+/// [`lower_within`]).
+pub const LOWERED: &[Lang] = &[Lang::Python, Lang::JavaScript, Lang::TypeScript, Lang::Tsx];
+
 /// Lower the file at `path` (its path in the repository) holding `text`,
 /// within the default parse budget.
 pub fn lower(lang: Lang, path: &str, text: &str) -> Result<Module, LowerError> {
@@ -56,5 +60,25 @@ pub fn lower_within(
             javascript::lower(lang, path, text, limits)
         }
         _ => Err(LowerError::Unsupported(lang)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_list_of_lowered_languages_is_what_lowers() {
+        for (lang, path, text) in [
+            (Lang::Python, "a.py", "x = 1\n"),
+            (Lang::JavaScript, "a.js", "let x = 1;\n"),
+            (Lang::TypeScript, "a.ts", "let x: number = 1;\n"),
+            (Lang::Tsx, "a.tsx", "const A = () => <div/>;\n"),
+            (Lang::Dockerfile, "Dockerfile", "FROM x\n"),
+            (Lang::Yaml, "a.yaml", "a: 1\n"),
+        ] {
+            let lowered = lower(lang, path, text).is_ok();
+            assert_eq!(lowered, LOWERED.contains(&lang), "{lang:?}");
+        }
     }
 }

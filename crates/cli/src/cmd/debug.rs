@@ -65,7 +65,8 @@ fn ir(file: &Path) -> u8 {
     };
     let Some(lang) = bw_files::detect_lang(&path) else {
         return super::fail(format!(
-            "{path}: not a source file of a language breakwater reads\n  = help: `debug ir` reads Python files"
+            "{path}: not a source file of a language breakwater reads\n  = help: {}",
+            reads()
         ));
     };
     let text = match std::fs::read(file).map(String::from_utf8) {
@@ -85,8 +86,9 @@ fn ir(file: &Path) -> u8 {
             crate::exit::PASS
         }
         Err(bw_lower::LowerError::Unsupported(l)) => super::fail(format!(
-            "{path}: no intermediate form for {} files yet\n  = help: `debug ir` reads Python files",
-            l.name()
+            "{path}: no intermediate form for {} files yet\n  = help: {}",
+            l.name(),
+            reads()
         )),
         Err(bw_lower::LowerError::Parse(e)) => super::fail(format!(
             "{path}: could not be parsed ({e:?})\n  = help: check the file is complete, or report it with the file attached"
@@ -175,4 +177,10 @@ fn render(an: &bw_facts::core::Analysis) -> String {
         );
     }
     s.trim_end().to_string()
+}
+
+/// What `debug ir` reads, for its help lines.
+fn reads() -> String {
+    let names: Vec<&str> = bw_lower::LOWERED.iter().map(|l| l.name()).collect();
+    format!("`debug ir` reads {} files", names.join(", "))
 }

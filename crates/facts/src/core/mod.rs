@@ -57,12 +57,10 @@ impl Core {
     }
 }
 
-/// Whether the new core covers files of `lang` (it has a lowering).
+/// Whether the new core covers files of `lang`: those with a lowering
+/// ([`bw_lower::LOWERED`]).
 pub fn covers(lang: Lang) -> bool {
-    matches!(
-        lang,
-        Lang::JavaScript | Lang::TypeScript | Lang::Tsx | Lang::Python
-    )
+    bw_lower::LOWERED.contains(&lang)
 }
 
 /// What the new core found in one file.
