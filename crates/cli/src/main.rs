@@ -145,6 +145,10 @@ fn main() -> ExitCode {
         );
         return ExitCode::from(exit::USAGE);
     }
+    if let Err(e) = bw_facts::core::Core::from_env() {
+        error!("error: {e}");
+        return ExitCode::from(exit::USAGE);
+    }
     let code = match cli.command {
         Command::Scan(a) => cmd::scan::run(a),
         Command::Diff(a) => cmd::diff::run(a),

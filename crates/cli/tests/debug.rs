@@ -90,6 +90,13 @@ fn breakwater_core_ir_replaces_the_sinks_of_javascript() {
         vec![(10, "tainted".to_string()), (14, "tainted".to_string())]
     );
     assert_eq!(sinks(&new), vec![(14, "tainted".to_string())]);
+    // A value that names no core is a mistake, not a silent default.
     let unknown = run(&dir, &["facts", "app.js"], Some("something-else"));
-    assert_eq!(sinks(&unknown), sinks(&old));
+    assert_eq!(unknown.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&unknown.stderr);
+    assert!(
+        err.contains("BREAKWATER_CORE=\"something-else\" names no analysis core"),
+        "{err}"
+    );
+    assert!(unknown.stdout.is_empty());
 }

@@ -12,24 +12,37 @@ fn run(args: &[&str], cwd: &Path) -> Output {
         .expect("breakwater runs")
 }
 
-#[test]
-fn debug_ir_prints_the_module_named_from_its_path_in_the_repository() {
+/// A repository holding `files` (path, text).
+fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join(".git")).unwrap();
-    std::fs::create_dir_all(dir.path().join("app")).unwrap();
-    std::fs::write(
-        dir.path().join("app/views.py"),
-        "from .db import query\n\ndef show(x):\n    if x not in ALLOWED:\n        return\n    query(x)\n",
-    )
-    .unwrap();
-    let o = run(&["debug", "ir", "app/views.py"], dir.path());
-    let out = String::from_utf8_lossy(&o.stdout);
+    for (path, text) in files {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    dir
+}
+
+/// `debug ir FILE` in `cwd`: its output, after checking it succeeded.
+fn ir(file: &str, cwd: &Path) -> String {
+    let o = run(&["debug", "ir", file], cwd);
     assert_eq!(
         o.status.code(),
         Some(0),
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn debug_ir_prints_the_module_named_from_its_path_in_the_repository() {
+    let dir = repo(&[(
+        "app/views.py",
+        "from .db import query\n\ndef show(x):\n    if x not in ALLOWED:\n        return\n    query(x)\n",
+    )]);
+    let out = ir("app/views.py", dir.path());
     assert!(
         out.starts_with("module app.views (app/views.py, python)\n"),
         "{out}"
@@ -42,8 +55,7 @@ fn debug_ir_prints_the_module_named_from_its_path_in_the_repository() {
     );
     assert!(out.contains("6| query(x)\n"), "{out}");
     // From inside the package, the same identity.
-    let o = run(&["debug", "ir", "views.py"], &dir.path().join("app"));
-    assert!(String::from_utf8_lossy(&o.stdout).starts_with("module app.views "));
+    assert!(ir("views.py", &dir.path().join("app")).starts_with("module app.views "));
 }
 
 #[test]
@@ -71,22 +83,11 @@ fn debug_ir_says_what_it_cannot_show() {
 
 #[test]
 fn debug_ir_shows_javascript_too() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(dir.path().join(".git")).unwrap();
-    std::fs::create_dir(dir.path().join("src")).unwrap();
-    std::fs::write(
-        dir.path().join("src/a.js"),
+    let dir = repo(&[(
+        "src/a.js",
         "const db = require('./db');\nfunction f(x) {\n  if (!ok(x)) return;\n  db.run(x);\n}\n",
-    )
-    .unwrap();
-    let o = run(&["debug", "ir", "src/a.js"], dir.path());
-    let out = String::from_utf8_lossy(&o.stdout);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    )]);
+    let out = ir("src/a.js", dir.path());
     assert!(
         out.starts_with("module src/a (src/a.js, javascript)\n"),
         "{out}"

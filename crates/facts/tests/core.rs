@@ -207,9 +207,14 @@ fn the_switch_replaces_only_the_sinks_of_covered_languages() {
     );
     assert_eq!(state(&old.facts, 12), Some(FlowState::Tainted));
     assert_eq!(state(&new.facts, 12), None);
-    assert_eq!(Core::parse(Some("ir")), Core::Ir);
-    assert_eq!(Core::parse(Some("old")), Core::Old);
-    assert_eq!(Core::parse(None), Core::Old);
+    assert_eq!(Core::parse(Some("ir")), Ok(Core::Ir));
+    assert_eq!(Core::parse(Some("old")), Ok(Core::Old));
+    assert_eq!(Core::parse(None), Ok(Core::Old));
+    assert!(
+        Core::parse(Some("IR "))
+            .unwrap_err()
+            .contains("names no analysis core")
+    );
 }
 
 #[test]

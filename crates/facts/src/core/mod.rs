@@ -42,17 +42,27 @@ pub enum Core {
 
 impl Core {
     /// The core this process runs: `BREAKWATER_CORE=ir` selects the new
-    /// one, anything else (or nothing) the old. Read once.
+    /// one, `old` or nothing the old. Read once. A value naming neither
+    /// runs the old core here; the binary refuses it first
+    /// ([`Core::from_env`]).
     pub fn selected() -> Core {
         static SELECTED: std::sync::OnceLock<Core> = std::sync::OnceLock::new();
-        *SELECTED.get_or_init(|| Core::parse(std::env::var(CORE_ENV).ok().as_deref()))
+        *SELECTED.get_or_init(|| Core::from_env().unwrap_or_default())
+    }
+
+    /// The core `BREAKWATER_CORE` names, or what is wrong with its value.
+    pub fn from_env() -> Result<Core, String> {
+        Core::parse(std::env::var(CORE_ENV).ok().as_deref())
     }
 
     /// The core a value of `BREAKWATER_CORE` names.
-    pub fn parse(v: Option<&str>) -> Core {
+    pub fn parse(v: Option<&str>) -> Result<Core, String> {
         match v {
-            Some("ir") => Core::Ir,
-            _ => Core::Old,
+            Some("ir") => Ok(Core::Ir),
+            Some("old") | Some("") | None => Ok(Core::Old),
+            Some(other) => Err(format!(
+                "{CORE_ENV}={other:?} names no analysis core\n  = help: `ir` runs the new core (experimental), `old` or unset the default"
+            )),
         }
     }
 }
