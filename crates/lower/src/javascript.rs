@@ -335,9 +335,8 @@ struct Lower<'s, 't> {
     path: &'s str,
     m: ModuleBuilder,
     fns: Vec<Fx<'t>>,
-    ascii: bool,
-    /// (line start byte, byte, column) of the last non-ASCII column asked.
-    col_cache: (usize, usize, u32),
+    /// Columns in characters, in constant time per span.
+    columns: crate::Columns<'s>,
     cursors: Vec<TreeCursor<'t>>,
     /// Left spines of chains being lowered (shared stack).
     spine: Vec<(Node<'t>, &'static str, u32)>,
@@ -593,8 +592,7 @@ impl<'s, 't> Lower<'s, 't> {
             path,
             m: ModuleBuilder::new(path, &module_id(path), lang.name()),
             fns: Vec::new(),
-            ascii: src.is_ascii(),
-            col_cache: (usize::MAX, 0, 0),
+            columns: crate::Columns::new(src),
             cursors: Vec::new(),
             spine: Vec::new(),
             list: Vec::new(),
@@ -614,25 +612,6 @@ impl<'s, 't> Lower<'s, 't> {
         self.src.get(n.byte_range()).unwrap_or("")
     }
 
-    fn col(&mut self, byte: usize, col_bytes: usize) -> u32 {
-        if self.ascii {
-            return col_bytes as u32 + 1;
-        }
-        let line = byte - col_bytes;
-        let (cl, cb, cc) = self.col_cache;
-        let (from, base) = if cl == line && cb <= byte {
-            (cb, cc)
-        } else {
-            (line, 0)
-        };
-        let n = self
-            .src
-            .get(from..byte)
-            .map_or(byte - from, |s| s.chars().count()) as u32;
-        self.col_cache = (line, byte, base + n);
-        base + n + 1
-    }
-
     fn span(&mut self, n: Node) -> Span {
         let (sp, ep) = (n.start_position(), n.end_position());
         let (sb, eb) = (n.start_byte(), n.end_byte());
@@ -640,9 +619,9 @@ impl<'s, 't> Lower<'s, 't> {
             start: sb as u32,
             end: eb as u32,
             line: sp.row as u32 + 1,
-            col: self.col(sb, sp.column),
+            col: self.columns.col(sb, sp.column),
             end_line: ep.row as u32 + 1,
-            end_col: self.col(eb, ep.column),
+            end_col: self.columns.col(eb, ep.column),
         }
     }
 

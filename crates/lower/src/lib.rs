@@ -3,8 +3,11 @@
 //! language's syntax; what the code *means* (sources, sinks, frameworks)
 //! is decided later, over the intermediate form, from catalogues.
 
+mod columns;
 pub mod javascript;
 pub mod python;
+
+pub(crate) use columns::Columns;
 
 use bw_files::Lang;
 use bw_ir::Module;

@@ -319,10 +319,8 @@ struct Lowerer<'t, 'l> {
     kids: Vec<Node<'t>>,
     /// Chain links being walked, with their operands (see [`Lowerer::chain`]).
     spine: Vec<(Node<'t>, [Option<Node<'t>>; 3])>,
-    /// Rows holding a byte past ASCII (columns count characters there).
-    wide_rows: Vec<bool>,
-    /// Last column computed on a wide row: (row start byte, byte, column).
-    last_col: (usize, usize, u32),
+    /// Columns in characters, in constant time per span.
+    columns: crate::Columns<'t>,
     scopes: Vec<Scope>,
     /// Statements hoisted out of the expression being lowered (walrus).
     pending: Vec<(Stmt, Span)>,
@@ -478,16 +476,6 @@ pub fn parse_int(t: &str) -> Option<i64> {
 
 impl<'t, 'l> Lowerer<'t, 'l> {
     fn new(path: &'t str, src: &'t str, root: Node<'t>, limits: &'l Limits) -> Self {
-        let mut wide_rows = vec![false];
-        for b in src.bytes() {
-            if b == b'\n' {
-                wide_rows.push(false);
-            } else if b >= 0x80
-                && let Some(w) = wide_rows.last_mut()
-            {
-                *w = true;
-            }
-        }
         Lowerer {
             src,
             path,
@@ -495,8 +483,7 @@ impl<'t, 'l> Lowerer<'t, 'l> {
             cursor: root.walk(),
             kids: Vec::new(),
             spine: Vec::new(),
-            wide_rows,
-            last_col: (usize::MAX, 0, 0),
+            columns: crate::Columns::new(src),
             scopes: vec![Scope {
                 func: FuncId::MODULE,
                 qualified: String::new(),
@@ -518,26 +505,6 @@ impl<'t, 'l> Lowerer<'t, 'l> {
         text(n, self.src)
     }
 
-    /// 1-based column, in characters, of byte `byte` on row `row`, whose
-    /// byte column is `col`.
-    fn col(&mut self, row: usize, byte: usize, col: usize) -> u32 {
-        if !self.wide_rows.get(row).copied().unwrap_or(false) {
-            return col as u32 + 1;
-        }
-        let start = byte.saturating_sub(col);
-        let (from, base) = if self.last_col.0 == start && self.last_col.1 <= byte {
-            (self.last_col.1, self.last_col.2)
-        } else {
-            (start, 1)
-        };
-        let n = self
-            .src
-            .get(from..byte)
-            .map_or(byte - from, |s| s.chars().count()) as u32;
-        self.last_col = (start, byte, base + n);
-        base + n
-    }
-
     fn span(&mut self, n: Node<'_>) -> Span {
         let (sp, ep) = (n.start_position(), n.end_position());
         let (sb, eb) = (n.start_byte(), n.end_byte());
@@ -545,9 +512,9 @@ impl<'t, 'l> Lowerer<'t, 'l> {
             start: sb as u32,
             end: eb as u32,
             line: sp.row as u32 + 1,
-            col: self.col(sp.row, sb, sp.column),
+            col: self.columns.col(sb, sp.column),
             end_line: ep.row as u32 + 1,
-            end_col: self.col(ep.row, eb, ep.column),
+            end_col: self.columns.col(eb, ep.column),
         }
     }
 
