@@ -505,3 +505,25 @@ fn ai_propose_reads_only_a_bounded_regular_file() {
     assert_eq!(code(&o), 2, "{}", text(&o));
     assert!(text(&o).contains("larger than"), "{}", text(&o));
 }
+
+#[test]
+fn debug_commands_read_no_link_and_no_fifo() {
+    let dir = repo();
+    write(dir.path(), "app.py", SHELL);
+    plant(dir.path(), "linked.py", &Plant::PasswdLink);
+    mkfifo(&dir.path().join("pipe.py"));
+    for sub in ["ir", "flows"] {
+        for (file, says) in [("linked.py", "symbolic link"), ("pipe.py", "FIFO")] {
+            let o = bw(dir.path(), &["debug", sub, file]);
+            let out = text(&o);
+            assert_eq!(code(&o), 2, "debug {sub} {file}: {out}");
+            assert!(out.contains(says), "debug {sub} {file}: {out}");
+            assert!(
+                !out.contains("root:"),
+                "debug {sub} {file} quotes /etc/passwd: {out}"
+            );
+        }
+        let o = bw(dir.path(), &["debug", sub, "app.py"]);
+        assert_eq!(code(&o), 0, "debug {sub} app.py: {}", text(&o));
+    }
+}

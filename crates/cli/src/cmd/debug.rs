@@ -17,8 +17,8 @@ enum Sub {
     /// reads: imports (resolved to modules), exports, classes, and each function's
     /// control-flow graph, one line per statement with its source line.
     Ir {
-        /// A source file (Python). Its module identity comes from its path relative to the
-        /// model root, as the scan sees it.
+        /// A source file (Python, JavaScript, TypeScript, TSX). Its module identity comes
+        /// from its path relative to the model root, as the scan sees it.
         file: PathBuf,
     },
     /// Print the new analysis core's sink hits in one file (experimental, see
@@ -37,42 +37,64 @@ pub fn run(a: Args) -> u8 {
     }
 }
 
-fn ir(file: &Path) -> u8 {
+/// The file a `debug` command shows: the model root, its path in the
+/// repository (module identities are made from it, as the scan sees it)
+/// and its text, read as breakwater reads files it names itself: never
+/// through a link, never a FIFO or device, bounded.
+fn source_file(file: &Path, what: &str) -> Result<(super::Target, String, String), u8> {
     let shown = file.display();
-    match std::fs::metadata(file) {
-        Ok(m) if m.is_file() => {}
-        Ok(_) => {
-            return super::fail(format!(
-                "{shown}: not a file\n  = help: `debug ir` prints one source file's intermediate form; pass its path"
-            ));
+    match std::fs::symlink_metadata(file) {
+        Ok(m) if m.is_dir() => {
+            return Err(super::fail(format!(
+                "{shown}: not a file\n  = help: `debug {what}` shows one source file; pass its path"
+            )));
         }
+        Ok(_) => {}
         Err(e) => {
             let why = if e.kind() == std::io::ErrorKind::NotFound {
                 "no such file".to_string()
             } else {
                 e.to_string()
             };
-            return super::fail(format!(
+            return Err(super::fail(format!(
                 "{shown}: {why}\n  = help: pass the path of a source file"
-            ));
+            )));
         }
     }
-    // The path in the repository: the module identity is made from it.
-    let path = match super::target(Some(file)) {
-        Ok(t) if !t.scope.is_empty() => t.scope,
-        Ok(_) => file.to_string_lossy().into_owned(),
-        Err(e) => return super::fail(e),
+    // The root is found from the file's folder: resolving the file itself
+    // would follow it if it were a link.
+    let Some(name) = file.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return Err(super::fail(format!(
+            "{shown}: not a file\n  = help: `debug {what}` shows one source file; pass its path"
+        )));
+    };
+    let folder = match file.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let target = super::target(Some(folder)).map_err(super::fail)?;
+    let path = if target.scope.is_empty() {
+        name
+    } else {
+        format!("{}/{name}", target.scope)
+    };
+    match bw_files::read_text_in_tree(&target.root, &path, bw_files::MAX_CONFIG_BYTES) {
+        Ok(Some(text)) => Ok((target, path, text)),
+        Ok(None) => Err(super::fail(format!("{path}: no such file"))),
+        Err(e) => Err(super::fail(e.to_string())),
+    }
+}
+
+fn ir(file: &Path) -> u8 {
+    let (_, path, text) = match source_file(file, "ir") {
+        Ok(f) => f,
+        Err(code) => return code,
     };
     let Some(lang) = bw_files::detect_lang(&path) else {
         return super::fail(format!(
             "{path}: not a source file of a language breakwater reads\n  = help: {}",
             reads()
         ));
-    };
-    let text = match std::fs::read(file).map(String::from_utf8) {
-        Ok(Ok(t)) => t,
-        Ok(Err(_)) => return super::fail(format!("{path}: not UTF-8 text")),
-        Err(e) => return super::fail(format!("{path}: {e}")),
     };
     match bw_lower::lower(lang, &path, &text) {
         Ok(m) => {
@@ -97,23 +119,9 @@ fn ir(file: &Path) -> u8 {
 }
 
 fn flows(file: &Path) -> u8 {
-    let target = match super::target(Some(file)) {
-        Ok(t) => t,
-        Err(e) => return super::fail(e),
-    };
-    let text = match std::fs::read(file) {
-        Ok(b) => match String::from_utf8(b) {
-            Ok(t) => t,
-            Err(_) => return super::fail(format!("{}: not UTF-8 text", file.display())),
-        },
-        Err(e) => return super::fail(format!("{}: {e}", file.display())),
-    };
-    let path = if target.scope.is_empty() {
-        file.file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default()
-    } else {
-        target.scope.clone()
+    let (target, path, text) = match source_file(file, "flows") {
+        Ok(f) => f,
+        Err(code) => return code,
     };
     let Some(lang) = bw_files::detect_lang(&path).filter(|l| bw_facts::core::covers(*l)) else {
         return super::fail(format!(
