@@ -394,7 +394,7 @@ impl<'b> Redactor<'b> {
         }
         self.pending = self
             .pending
-            .and_then(|(class, left)| (left > 0).then_some((class, left - 1)));
+            .and_then(|(class, left)| (left > 0).then(|| (class, left - 1)));
         let mut spans = Vec::new();
         let pem_open = self.pem_lines > 0;
         if pem_open {
