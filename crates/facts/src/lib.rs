@@ -34,6 +34,9 @@ mod yaml;
 pub use types::*;
 
 pub(crate) use bw_lang::with_walk_stack;
+
+/// Where an extractor hands the tree it parsed, before extracting from it.
+pub type TreeHook<'a> = &'a mut (dyn FnMut(&tree_sitter::Tree) + Send);
 /// The walk stack lives in `bw-lang` (the lowerings need it too).
 pub use bw_lang::{WALK_STACK, declare_thread_stack};
 
@@ -99,20 +102,20 @@ fn extract_entered(
     spec: &FlowSpec,
     core: core::Core,
 ) -> Result<FileFacts, bw_lang::ParseError> {
-    let mut out = match lang {
-        Lang::Python => {
-            let mut out = python::extract(path, text, spec)?;
-            if core == core::Core::Ir && core::covers(lang) {
-                core::replace_sinks(&mut out.facts, path, lang, text, spec);
-            }
-            out
+    // With the new core, the sink facts of the files it covers come from
+    // it, lowered from the tree the old extractor parsed (one parse).
+    let ir = core == core::Core::Ir && core::covers(lang);
+    let mut lowered: Option<bw_ir::Module> = None;
+    let limits = bw_lang::Limits::time(bw_lang::DEFAULT_PARSE_BUDGET);
+    let mut see = |tree: &tree_sitter::Tree| {
+        if ir {
+            lowered = core::lower_tree(path, lang, text, tree, &limits).ok();
         }
+    };
+    let mut out = match lang {
+        Lang::Python => python::extract_seeing(path, text, spec, &mut see)?,
         Lang::JavaScript | Lang::TypeScript | Lang::Tsx => {
-            let mut out = javascript::extract(path, lang, text, spec)?;
-            if core == core::Core::Ir && core::covers(lang) {
-                core::replace_sinks(&mut out.facts, path, lang, text, spec);
-            }
-            out
+            javascript::extract_seeing(path, lang, text, spec, &mut see)?
         }
         Lang::Dockerfile => docker::extract(path, text)?,
         Lang::Yaml => yaml::extract(path, text),
@@ -125,6 +128,9 @@ fn extract_entered(
             ..Default::default()
         },
     };
+    if let Some(module) = lowered {
+        core::replace_sinks_of(&mut out.facts, path, lang, text, spec, module);
+    }
     out.path = path.to_string();
     out.lang = lang.name().to_string();
     // Secrets are looked for in every text file, code or config; lockfiles hold hashes, not secrets.

@@ -300,3 +300,36 @@ fn python_mcp_and_langchain_tools_take_tool_input() {
     assert!(at(&facts, 16).unwrap().flag("shell"));
     assert_eq!(state(&facts, 20), Some(FlowState::FromParams));
 }
+
+#[test]
+fn the_switch_lowers_the_tree_the_old_extractor_parsed() {
+    // The scan lowers the tree the old extractor parsed (one parse per
+    // file); its sinks are those of lowering the text on its own, Python's
+    // long comment runs (blanked for the grammar) included.
+    let spec = FlowSpec::builtin();
+    let b = Budget::default();
+    let comments = "# a note\n".repeat(bw_lang::PYTHON_COMMENT_RUN + 10);
+    let flask = format!("{comments}{}", fixture("flask_views.py"));
+    for (path, lang, text) in [
+        ("app/views.py", Lang::Python, flask),
+        (
+            "src/handlers.js",
+            Lang::JavaScript,
+            fixture("express_handlers.js"),
+        ),
+        ("src/tools.ts", Lang::TypeScript, fixture("mcp_tools.ts")),
+    ] {
+        let scanned = extract_by(path, lang, &text, &spec, &b, Core::Ir).unwrap();
+        let mut scanned: Vec<Fact> = scanned
+            .facts
+            .into_iter()
+            .filter(|f| f.subject == Subject::Sink)
+            .collect();
+        let mut alone = sink_facts(path, lang, &text, &spec).expect("lowers");
+        assert!(!alone.is_empty(), "{path}");
+        let key = |f: &Fact| (f.evidence.location.start_line, f.kind.clone());
+        scanned.sort_by_key(key);
+        alone.sort_by_key(key);
+        assert_eq!(scanned, alone, "{path}");
+    }
+}

@@ -92,6 +92,34 @@ pub fn analyse(
     spec: &FlowSpec,
 ) -> Result<Analysis, bw_lower::LowerError> {
     let module = bw_lower::lower(lang, path, text)?;
+    analyse_module(module, lang, spec)
+}
+
+/// Lower a tree the old extractor parsed from `text` (Python's with its
+/// long comment runs blanked: the offsets are the file's).
+pub fn lower_tree(
+    path: &str,
+    lang: Lang,
+    text: &str,
+    tree: &tree_sitter::Tree,
+    limits: &bw_lang::Limits,
+) -> Result<Module, bw_lower::LowerError> {
+    match lang {
+        Lang::Python => bw_lower::python::lower_tree(path, text, tree, limits)
+            .map_err(bw_lower::LowerError::Parse),
+        Lang::JavaScript | Lang::TypeScript | Lang::Tsx => {
+            bw_lower::javascript::lower_tree(lang, path, text, tree, limits)
+        }
+        _ => Err(bw_lower::LowerError::Unsupported(lang)),
+    }
+}
+
+/// [`analyse`] of a module already lowered.
+pub fn analyse_module(
+    module: Module,
+    lang: Lang,
+    spec: &FlowSpec,
+) -> Result<Analysis, bw_lower::LowerError> {
     let seeds = recognise(&module);
     let cat = spec
         .for_language(&module.lang)
@@ -130,7 +158,10 @@ pub fn sink_facts(
     text: &str,
     spec: &FlowSpec,
 ) -> Result<Vec<Fact>, bw_lower::LowerError> {
-    let a = analyse(path, lang, text, spec)?;
+    sink_facts_of(path, text, analyse(path, lang, text, spec)?)
+}
+
+fn sink_facts_of(path: &str, text: &str, a: Analysis) -> Result<Vec<Fact>, bw_lower::LowerError> {
     let syms = symbols(&a.module);
     let handlers = handlers(&a);
     Ok(a.result
@@ -292,6 +323,24 @@ pub fn hit_fact(
 /// sinks (and says nothing else changed).
 pub fn replace_sinks(facts: &mut Vec<Fact>, path: &str, lang: Lang, text: &str, spec: &FlowSpec) {
     let Ok(new) = sink_facts(path, lang, text, spec) else {
+        return;
+    };
+    facts.retain(|f| f.subject != Subject::Sink);
+    facts.extend(new);
+}
+
+/// [`replace_sinks`] with the file already lowered (from the tree the old
+/// extractor parsed).
+pub fn replace_sinks_of(
+    facts: &mut Vec<Fact>,
+    path: &str,
+    lang: Lang,
+    text: &str,
+    spec: &FlowSpec,
+    module: Module,
+) {
+    let Ok(new) = analyse_module(module, lang, spec).and_then(|a| sink_facts_of(path, text, a))
+    else {
         return;
     };
     facts.retain(|f| f.subject != Subject::Sink);

@@ -45,26 +45,24 @@ use tree_sitter::Node;
 /// evaluated bottom-up, however long.
 const MAX_DEPTH: usize = 1000;
 
-pub fn extract(
+/// The facts of a JavaScript/TypeScript file, handing the parsed tree to
+/// `see` before extracting (a caller that also lowers the file parses it
+/// once).
+pub fn extract_seeing(
     path: &str,
     lang: Lang,
     text: &str,
     spec: &FlowSpec,
+    see: crate::TreeHook<'_>,
 ) -> Result<FileFacts, bw_lang::ParseError> {
+    // Either walk runs, never both; each may hand the tree on.
+    let see = std::sync::Mutex::new(see);
+    let hook = || see.lock().unwrap_or_else(|e| e.into_inner());
     crate::with_walk_stack(
-        || extract_here(path, lang, text, &spec.javascript),
+        || extract_with(path, lang, text, &spec.javascript, MAX_DEPTH, &mut **hook()),
         // No thread available: walk here, with a shallower bound.
-        || extract_with(path, lang, text, &spec.javascript, 80),
+        || extract_with(path, lang, text, &spec.javascript, 80, &mut **hook()),
     )
-}
-
-fn extract_here(
-    path: &str,
-    lang: Lang,
-    text: &str,
-    spec: &FlowSpecFile,
-) -> Result<FileFacts, bw_lang::ParseError> {
-    extract_with(path, lang, text, spec, MAX_DEPTH)
 }
 
 fn extract_with(
@@ -73,8 +71,10 @@ fn extract_with(
     text: &str,
     spec: &FlowSpecFile,
     max_depth: usize,
+    see: crate::TreeHook<'_>,
 ) -> Result<FileFacts, bw_lang::ParseError> {
     let tree = crate::budget::parse(lang, text)?;
+    see(&tree);
     let root = tree.root_node();
     let mut ex = Ex::new(path, text, spec);
     ex.max_depth = max_depth;

@@ -185,9 +185,16 @@ pub(crate) struct Ctx<'s> {
     pub memo: HashMap<usize, (Taint, Option<Rc<CtorInfo>>)>,
 }
 
-pub fn extract(path: &str, text: &str, spec: &FlowSpec) -> Result<FileFacts, bw_lang::ParseError> {
+/// The facts of a Python file, handing the parsed tree to `see` before
+/// extracting (a caller that also lowers the file parses it once).
+pub fn extract_seeing(
+    path: &str,
+    text: &str,
+    spec: &FlowSpec,
+    see: crate::TreeHook<'_>,
+) -> Result<FileFacts, bw_lang::ParseError> {
     crate::with_walk_stack(
-        || extract_inner(path, text, spec),
+        || extract_inner(path, text, spec, see),
         || Err(bw_lang::ParseError::Failed),
     )
 }
@@ -196,12 +203,14 @@ fn extract_inner(
     path: &str,
     text: &str,
     spec: &FlowSpec,
+    see: crate::TreeHook<'_>,
 ) -> Result<FileFacts, bw_lang::ParseError> {
     // Long runs of comment lines blanked (the grammar is quadratic on
     // them); offsets are kept, so every location is the file's own.
     let parsed_text = bw_lang::python_text(text);
     let text: &str = &parsed_text;
     let tree = crate::budget::parse(bw_files::Lang::Python, text)?;
+    see(&tree);
     let root = tree.root_node();
     let file = path.rsplit('/').next().unwrap_or(path);
     let mut cx = Ctx {

@@ -196,6 +196,8 @@ struct Shape {
     classes: BTreeMap<Sym, ClassId>,
     /// Free names read by each function (and its nested functions).
     free: Vec<BTreeSet<Sym>>,
+    /// The first import binding each name, by the name's index.
+    imports: Vec<Option<u32>>,
 }
 
 /// What one function's analysis leaves for the module.
@@ -515,10 +517,19 @@ fn shape(m: &Module) -> Shape {
         }
         free[i] = fr;
     }
+    let mut imports: Vec<Option<u32>> = Vec::new();
+    for (i, imp) in m.imports.iter().enumerate() {
+        let at = imp.local.0 as usize;
+        if imports.len() <= at {
+            imports.resize(at + 1, None);
+        }
+        imports[at].get_or_insert(i as u32);
+    }
     Shape {
         toplevel,
         classes,
         free,
+        imports,
     }
 }
 
@@ -882,36 +893,39 @@ impl<'a> Fx<'a> {
     /// fallback (its base, the enclosing scope, the globals). Returns
     /// whether `a` changed. States sharing a base join only their writes.
     fn join_into(&self, a: &mut State, b: &State) -> bool {
-        let keys: Vec<Ap> = if Rc::ptr_eq(&a.base, &b.base) {
-            let mut ks: Vec<Ap> = a.delta.keys().chain(b.delta.keys()).cloned().collect();
-            ks.sort();
-            ks.dedup();
-            ks
-        } else {
-            let mut ks = Vec::new();
-            a.each(|k, _| ks.push(k.clone()));
-            b.each(|k, _| ks.push(k.clone()));
-            ks.sort();
-            ks.dedup();
-            ks
-        };
-        let mut changed = false;
-        for k in keys {
-            let joined = match (a.get(&k), b.get(&k)) {
+        // The joined value of every path that differs, then written: one
+        // ordered walk over both states (states with one base only over
+        // their writes), never a lookup per path on either side.
+        let mut updates: Vec<(Ap, Value)> = Vec::new();
+        let mut visit = |k: &Ap, x: Option<&Value>, y: Option<&Value>| {
+            let joined = match (x, y) {
                 (Some(x), Some(y)) => {
                     if x == y {
-                        continue;
+                        return;
                     }
                     x.clone().joined(y)
                 }
-                (Some(x), None) => x.clone().joined(&self.lookup(b, &k)),
-                (None, Some(y)) => self.lookup(a, &k).joined(y),
-                (None, None) => continue,
+                (Some(x), None) => x.clone().joined(&self.lookup(b, k)),
+                (None, Some(y)) => self.lookup(a, k).joined(y),
+                (None, None) => return,
             };
-            if a.get(&k) != Some(&joined) {
-                changed = true;
-                a.insert(k, joined);
+            if x != Some(&joined) {
+                updates.push((k.clone(), joined));
             }
+        };
+        if Rc::ptr_eq(&a.base, &b.base) {
+            let mut ks: Vec<&Ap> = a.delta.keys().chain(b.delta.keys()).collect();
+            ks.sort();
+            ks.dedup();
+            for k in ks {
+                visit(k, a.get(k), b.get(k));
+            }
+        } else {
+            state::zip(a, b, &mut visit);
+        }
+        let changed = !updates.is_empty();
+        for (k, v) in updates {
+            a.insert(k, v);
         }
         changed
     }
@@ -1004,7 +1018,7 @@ impl<'a> Fx<'a> {
 
     /// The dotted path a free name stands for.
     fn name_path(&self, s: Sym) -> String {
-        if let Some(i) = self.m.import_of(s) {
+        if let Some(i) = self.import_of(s) {
             return match &i.member {
                 Some(mem) => format!("{}.{mem}", i.module),
                 None => i.module.clone(),
@@ -1017,6 +1031,12 @@ impl<'a> Fx<'a> {
     }
 
     /// The value at an access path (no descendants joined).
+    /// The import binding `local`, as [`Module::import_of`] finds it.
+    fn import_of(&self, local: Sym) -> Option<&'a bw_ir::Import> {
+        let i = (*self.shape.imports.get(local.0 as usize)?)?;
+        self.m.imports.get(i as usize)
+    }
+
     fn lookup(&self, st: &State, ap: &Ap) -> Value {
         if let Some(v) = st.get(ap) {
             return v.clone();
@@ -1724,7 +1744,7 @@ impl<'a> Fx<'a> {
                     self.shape.free[g.index()].iter().copied().collect()
                 };
                 for s in free {
-                    if self.m.import_of(s).is_some() {
+                    if self.import_of(s).is_some() {
                         continue;
                     }
                     let ap = Ap {
@@ -1835,14 +1855,14 @@ impl<'a> Fx<'a> {
                 if let Some(c) = self.shape.classes.get(s) {
                     return Some(Target::Class(*c));
                 }
-                let i = self.m.import_of(*s)?;
+                let i = self.import_of(*s)?;
                 let member = i.member.as_ref()?;
                 Some(Target::External(i.module.clone(), member.clone()))
             }
             Expr::Field { obj, name, .. } => {
                 let mname = self.m.name(*name);
                 if let Expr::Name(s) = self.m.expr(*obj)
-                    && let Some(i) = self.m.import_of(*s)
+                    && let Some(i) = self.import_of(*s)
                     && i.member.is_none()
                     && !self.shape.toplevel.contains_key(s)
                 {

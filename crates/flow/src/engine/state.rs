@@ -138,6 +138,82 @@ impl State {
     }
 }
 
+/// Every path of `a` or `b`, in order, with its value on each side
+/// (`None`: not there).
+pub(super) fn zip(a: &State, b: &State, f: &mut impl FnMut(&Ap, Option<&Value>, Option<&Value>)) {
+    let (mut ai, mut bi) = (Entries::of(a), Entries::of(b));
+    let (mut x, mut y) = (ai.next(), bi.next());
+    loop {
+        match (x, y) {
+            (None, None) => return,
+            (Some((k, v)), None) => {
+                f(k, Some(v), None);
+                x = ai.next();
+            }
+            (None, Some((k, v))) => {
+                f(k, None, Some(v));
+                y = bi.next();
+            }
+            (Some((ka, va)), Some((kb, vb))) => match ka.cmp(kb) {
+                std::cmp::Ordering::Less => {
+                    f(ka, Some(va), None);
+                    x = ai.next();
+                }
+                std::cmp::Ordering::Greater => {
+                    f(kb, None, Some(vb));
+                    y = bi.next();
+                }
+                std::cmp::Ordering::Equal => {
+                    f(ka, Some(va), Some(vb));
+                    x = ai.next();
+                    y = bi.next();
+                }
+            },
+        }
+    }
+}
+
+/// The paths of a state in order: its base and its writes merged, writes
+/// winning, removed paths skipped.
+struct Entries<'a> {
+    base: std::iter::Peekable<std::collections::btree_map::Iter<'a, Ap, Value>>,
+    delta: std::iter::Peekable<std::collections::btree_map::Iter<'a, Ap, Option<Value>>>,
+}
+
+impl<'a> Entries<'a> {
+    fn of(st: &'a State) -> Entries<'a> {
+        Entries {
+            base: st.base.iter().peekable(),
+            delta: st.delta.iter().peekable(),
+        }
+    }
+}
+
+impl<'a> Iterator for Entries<'a> {
+    type Item = (&'a Ap, &'a Value);
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let order = match (self.base.peek(), self.delta.peek()) {
+                (None, None) => return None,
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (Some(b), Some(d)) => b.0.cmp(d.0),
+            };
+            let (k, v) = match order {
+                std::cmp::Ordering::Less => return self.base.next(),
+                std::cmp::Ordering::Greater => self.delta.next()?,
+                std::cmp::Ordering::Equal => {
+                    self.base.next();
+                    self.delta.next()?
+                }
+            };
+            if let Some(v) = v {
+                return Some((k, v));
+            }
+        }
+    }
+}
+
 /// Walk a base and the writes over it in key order, writes winning.
 fn merge<'a>(
     bi: &mut std::iter::Peekable<impl Iterator<Item = (&'a Ap, &'a Value)>>,
