@@ -288,6 +288,78 @@ fn django_views_take_the_request_and_url_parameters() {
 }
 
 #[test]
+fn django_class_based_views_read_self_request_and_helpers_take_their_callers_values() {
+    let facts = new_sinks("django_cbv.py", "shop/utils.py", Lang::Python);
+    assert_eq!(
+        state(&facts, 10),
+        Some(FlowState::Tainted),
+        "self.request.GET"
+    );
+    assert_eq!(
+        state(&facts, 11),
+        Some(FlowState::Tainted),
+        "a handler's URL value"
+    );
+    assert_eq!(
+        state(&facts, 14),
+        Some(FlowState::FromParams),
+        "a method that is no handler: its callers' value"
+    );
+    assert_eq!(
+        state(&facts, 19),
+        Some(FlowState::Tainted),
+        "self.request.data"
+    );
+    assert_eq!(
+        state(&facts, 23),
+        Some(FlowState::FromParams),
+        "a helper handed the request: its other parameters are its callers'"
+    );
+    assert_eq!(
+        state(&facts, 24),
+        Some(FlowState::Tainted),
+        "request.GET in a helper"
+    );
+    // A mixin's method a view calls on itself with request data: the
+    // call reaches the mixin's sink.
+    let via = facts
+        .iter()
+        .filter(|f| f.subject == Subject::Sink && f.evidence.location.start_line == 29)
+        .count();
+    assert_eq!(
+        state(&facts, 29),
+        Some(FlowState::Tainted),
+        "the mixin's sink, reached from the view"
+    );
+    assert_eq!(via, 1);
+    let src = at(&facts, 29).and_then(|f| f.flow.as_ref()?.source.as_ref());
+    assert_eq!(src.map(|s| s.location.start_line), Some(34));
+    // The same function in a views module, or registered by a decorator,
+    // is a view: its other parameters are the URL's.
+    let facts = new_sinks("django_cbv.py", "shop/views.py", Lang::Python);
+    assert_eq!(state(&facts, 23), Some(FlowState::Tainted));
+    let decorated = fixture("django_cbv.py").replace(
+        "def send_file(request, filename):",
+        "@login_required\ndef send_file(request, filename):",
+    );
+    let facts = sink_facts(
+        "shop/utils.py",
+        Lang::Python,
+        &decorated,
+        &FlowSpec::builtin(),
+    )
+    .unwrap();
+    assert_eq!(state(&facts, 24), Some(FlowState::Tainted));
+    // Without Django or DRF imported, `self.request` is just a field.
+    let plain = fixture("django_cbv.py")
+        .replace("from django.views import View", "")
+        .replace("from rest_framework.views import APIView", "");
+    let facts = sink_facts("shop/views.py", Lang::Python, &plain, &FlowSpec::builtin()).unwrap();
+    assert_ne!(state(&facts, 10), Some(FlowState::Tainted));
+    assert_ne!(state(&facts, 19), Some(FlowState::Tainted));
+}
+
+#[test]
 fn python_mcp_and_langchain_tools_take_tool_input() {
     let facts = new_sinks("mcp_tools.py", "ops/tools.py", Lang::Python);
     let kind = |line| {
@@ -332,4 +404,32 @@ fn the_switch_lowers_the_tree_the_old_extractor_parsed() {
         alone.sort_by_key(key);
         assert_eq!(scanned, alone, "{path}");
     }
+}
+
+#[test]
+fn numbers_and_digests_made_from_input_are_clean_in_both_languages() {
+    // The same idioms in Python and JavaScript, in the same order: a size
+    // divided into megabytes (a number) and a hash digest as a file name
+    // are clean; the input's own text repeated, and its file name, are not.
+    let py = new_sinks("derived.py", "app/upload.py", Lang::Python);
+    let js = new_sinks("derived.js", "src/upload.js", Lang::JavaScript);
+    let verdicts = |facts: &[Fact]| -> Vec<(String, Option<FlowState>)> {
+        let mut v: Vec<&Fact> = facts
+            .iter()
+            .filter(|f| f.subject == Subject::Sink)
+            .collect();
+        v.sort_by_key(|f| f.evidence.location.start_line);
+        v.iter()
+            .map(|f| (f.kind.clone(), f.flow.as_ref().map(|x| x.state)))
+            .collect()
+    };
+    // Safe sinks make no fact: what is left is the two unsafe ones.
+    let expected = vec![
+        ("log".to_string(), Some(FlowState::Tainted)),
+        ("path".to_string(), Some(FlowState::Tainted)),
+    ];
+    assert_eq!(verdicts(&py), expected, "python");
+    assert_eq!(verdicts(&js), expected, "javascript");
+    assert_eq!(at(&py, 22).map(|f| f.kind.as_str()), Some("log"));
+    assert_eq!(at(&js, 19).map(|f| f.kind.as_str()), Some("log"));
 }

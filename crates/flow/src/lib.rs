@@ -275,10 +275,23 @@ pub struct ParamSeed {
     pub clean: bool,
 }
 
+/// A field every instance of a class has when a method runs, which a
+/// framework set (a class-based view's `self.request`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldSeed {
+    pub class: bw_ir::ClassId,
+    pub field: String,
+    /// A source kind the field carries.
+    pub source: Option<String>,
+    /// The path it resolves as (`django.request`).
+    pub ty: Option<String>,
+}
+
 /// Analysis options.
 #[derive(Debug, Clone)]
 pub struct Options {
     pub params: Vec<ParamSeed>,
+    pub fields: Vec<FieldSeed>,
     /// Rounds of re-analysing a module's functions until summaries settle.
     pub max_rounds: u32,
     /// Visits of one block before its function's fixpoint is cut short.
@@ -293,6 +306,7 @@ impl Default for Options {
     fn default() -> Options {
         Options {
             params: Vec::new(),
+            fields: Vec::new(),
             max_rounds: 6,
             max_block_visits: 40,
             max_expr_depth: 64,

@@ -80,6 +80,10 @@ pub struct Analysis {
     pub result: bw_flow::ModuleResult,
     /// The parameters the framework recognisers seeded.
     pub seeds: Vec<ParamSeed>,
+    /// Functions with a seeded parameter that the framework does not call:
+    /// helpers handed the request, whose other parameters are their
+    /// callers' values.
+    pub helpers: BTreeSet<bw_ir::FuncId>,
 }
 
 /// Lower `text` (the file at `path`), recognise its framework handlers
@@ -127,13 +131,16 @@ pub fn analyse_module(
         .ok_or(bw_lower::LowerError::Unsupported(lang))?;
     let opts = Options {
         params: seeds.clone(),
+        fields: django::fields(&module),
         ..Options::default()
     };
     let result = bw_flow::analyse(&module, cat, &opts);
+    let helpers = django::helpers(&module);
     Ok(Analysis {
         module,
         result,
         seeds,
+        helpers,
     })
 }
 
@@ -164,11 +171,53 @@ pub fn sink_facts(
 fn sink_facts_of(path: &str, text: &str, a: Analysis) -> Result<Vec<Fact>, bw_lower::LowerError> {
     let syms = symbols(&a.module);
     let handlers = handlers(&a);
-    Ok(a.result
+    let mut facts: Vec<Fact> = a
+        .result
         .hits
         .iter()
         .filter_map(|h| hit_fact(path, text, h, &syms, &handlers))
-        .collect())
+        .collect();
+    // A call that hands request data to a helper of this file whose sink
+    // takes that parameter (a mixin's method called on `self`, a nested
+    // helper): the helper's sink is confirmed, with the caller's source
+    // and the hops to it, where on its own it only depends on its
+    // parameters.
+    for h in &a.result.hits {
+        let Some(via) = h.via.as_ref().filter(|v| v.path == path) else {
+            continue;
+        };
+        if h.verdict != Verdict::Confirmed {
+            continue;
+        }
+        let Some(f) = facts.iter_mut().find(|f| {
+            f.kind == h.kind
+                && f.evidence.location == location(path, via.span)
+                && f.flow.as_ref().is_some_and(|fl| {
+                    matches!(fl.state, FlowState::FromParams | FlowState::Unknown)
+                })
+        }) else {
+            continue;
+        };
+        f.flow = Some(Flow {
+            state: FlowState::Tainted,
+            source: h.source.as_ref().map(|s| Source {
+                kind: s.kind.clone(),
+                location: location(&s.path, s.span),
+                label: s.label.clone(),
+            }),
+            steps: h
+                .steps
+                .iter()
+                .map(|s| Step {
+                    location: location(&s.path, s.span),
+                    label: s.label.clone(),
+                })
+                .collect(),
+            params: vec![],
+            calls: vec![],
+        });
+    }
+    Ok(facts)
 }
 
 /// The old extractor's symbol for each function the lowering
@@ -237,6 +286,7 @@ pub fn state(v: Verdict) -> FlowState {
 pub fn handlers(a: &Analysis) -> BTreeSet<String> {
     a.seeds
         .iter()
+        .filter(|s| !a.helpers.contains(&s.func))
         .filter_map(|s| a.module.functions.get(s.func.index()))
         .map(|f| f.qualified.clone())
         .collect()

@@ -1,6 +1,6 @@
 //! Constant folding of operators.
 
-use crate::value::{K, Value};
+use crate::value::{ALL_KINDS, K, Value};
 use bw_ir::{BinOp, CmpOp};
 use std::rc::Rc;
 
@@ -13,6 +13,25 @@ pub(super) fn fold_binary(op: BinOp, a: &Value, b: &Value) -> Value {
         a.konst.as_ref().filter(|_| a.is_constant()),
         b.konst.as_ref().filter(|_| b.is_constant()),
     );
+    // Arithmetic with a number (`size / 1024`, `n - 1`, `2 ** k`) makes a
+    // number, which injects nothing. Not `+` (concatenation), `*` (string
+    // repetition keeps the text), `%` (formatting) or the bitwise and/or/xor
+    // (set operations keep their elements), whatever the other side is.
+    let number = |k: Option<&K>| matches!(k, Some(K::Int(_) | K::Float(_)));
+    if matches!(
+        op,
+        BinOp::Sub
+            | BinOp::Div
+            | BinOp::FloorDiv
+            | BinOp::Pow
+            | BinOp::Shl
+            | BinOp::Shr
+            | BinOp::UShr
+    ) && (number(ka) || number(kb))
+        && !v.is_constant()
+    {
+        v.sanitise(ALL_KINDS);
+    }
     v.konst = match (op, ka, kb) {
         (BinOp::Add, Some(K::Str(x)), Some(K::Str(y))) => {
             Some(K::Str(Rc::from(format!("{x}{y}").as_str())))

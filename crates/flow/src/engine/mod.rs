@@ -224,6 +224,7 @@ pub(crate) fn analyse(
     let shape = shape(m);
     let n = m.functions.len();
     let mut shared = Shared::new(n);
+    seed_fields(m, opts, &mut shared.fields);
     let mut outs: Vec<FnOut> = (0..n).map(|_| FnOut::default()).collect();
     let mut truncated = Vec::new();
     let mut settled = false;
@@ -251,7 +252,8 @@ pub(crate) fn analyse(
                 absorb(i, out, &mut shared);
             }
         }
-        let next = settle(m, &outs);
+        let mut next = settle(m, &outs);
+        seed_fields(m, opts, &mut next.fields);
         if next == shared {
             settled = true;
             break;
@@ -370,6 +372,30 @@ fn exit_globals(out: &FnOut) -> BTreeMap<Sym, Value> {
         });
     }
     globals
+}
+
+/// The fields a framework sets on instances ([`crate::FieldSeed`]), joined
+/// with what the class's own methods write to them.
+fn seed_fields(m: &Module, opts: &Options, fields: &mut BTreeMap<(ClassId, Rc<str>), Value>) {
+    for s in &opts.fields {
+        if s.class.index() >= m.classes.len() {
+            continue;
+        }
+        let mut v = match &s.source {
+            Some(kind) => Value::source(Source {
+                kind: kind.clone(),
+                path: m.path.clone(),
+                span: m.classes[s.class.index()].span,
+                label: format!("self.{}", s.field),
+            }),
+            None => Value::default(),
+        };
+        v.ty = s.ty.as_deref().map(Rc::from);
+        fields
+            .entry((s.class, Rc::from(s.field.as_str())))
+            .and_modify(|x| x.join(&v))
+            .or_insert(v);
+    }
 }
 
 /// The shared knowledge the next round starts from.
@@ -1030,13 +1056,13 @@ impl<'a> Fx<'a> {
         self.m.name(s).to_string()
     }
 
-    /// The value at an access path (no descendants joined).
     /// The import binding `local`, as [`Module::import_of`] finds it.
     fn import_of(&self, local: Sym) -> Option<&'a bw_ir::Import> {
         let i = (*self.shape.imports.get(local.0 as usize)?)?;
         self.m.imports.get(i as usize)
     }
 
+    /// The value at an access path (no descendants joined).
     fn lookup(&self, st: &State, ap: &Ap) -> Value {
         if let Some(v) = st.get(ap) {
             return v.clone();
@@ -1880,15 +1906,36 @@ impl<'a> Fx<'a> {
                     (Some(v), _) => v.ty.as_deref().and_then(|t| self.class_of_ty(t)),
                     _ => None,
                 }?;
-                self.m
-                    .class(class)
-                    .methods
-                    .iter()
-                    .find(|f| self.m.name(self.m.func(**f).name) == mname)
-                    .map(|f| Target::Local(*f))
+                self.method_of(class, mname, 0).map(Target::Local)
             }
             _ => None,
         }
+    }
+
+    /// Method `name` of class `c`, or of the first of its bases (in order,
+    /// depth first) defined in this module that has it.
+    fn method_of(&self, c: ClassId, name: &str, depth: u32) -> Option<FuncId> {
+        let class = self.m.class(c);
+        if let Some(f) = class
+            .methods
+            .iter()
+            .find(|f| self.m.name(self.m.func(**f).name) == name)
+        {
+            return Some(*f);
+        }
+        // Deeper than any real hierarchy: a cycle of names.
+        if depth >= 8 {
+            return None;
+        }
+        class.bases.iter().find_map(|b| match self.m.expr(*b) {
+            Expr::Name(s) => self
+                .shape
+                .classes
+                .get(s)
+                .filter(|b| **b != c)
+                .and_then(|b| self.method_of(*b, name, depth + 1)),
+            _ => None,
+        })
     }
 
     fn summary(&self, t: &Target) -> Option<FnSummary> {
@@ -1992,10 +2039,18 @@ impl<'a> Fx<'a> {
             all.joined(&recv.taint_only())
         } else {
             // No model: of unknown origin when its inputs are not constant
-            // (outside data does not pass through unmodelled code).
+            // (outside data does not pass through unmodelled code; a
+            // parameter does, for the callers to decide), and clean when
+            // all of them are clean for every sink kind (a hash, a number,
+            // an allow-listed value made into a path).
             Value {
                 params: all.params,
                 unknown: all.carries_data(),
+                clean: if all.clean == ALL_KINDS && !all.is_constant() {
+                    ALL_KINDS
+                } else {
+                    0
+                },
                 ..Value::default()
             }
         };
