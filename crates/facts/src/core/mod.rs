@@ -171,53 +171,11 @@ pub fn sink_facts(
 fn sink_facts_of(path: &str, text: &str, a: Analysis) -> Result<Vec<Fact>, bw_lower::LowerError> {
     let syms = symbols(&a.module);
     let handlers = handlers(&a);
-    let mut facts: Vec<Fact> = a
-        .result
+    Ok(a.result
         .hits
         .iter()
         .filter_map(|h| hit_fact(path, text, h, &syms, &handlers))
-        .collect();
-    // A call that hands request data to a helper of this file whose sink
-    // takes that parameter (a mixin's method called on `self`, a nested
-    // helper): the helper's sink is confirmed, with the caller's source
-    // and the hops to it, where on its own it only depends on its
-    // parameters.
-    for h in &a.result.hits {
-        let Some(via) = h.via.as_ref().filter(|v| v.path == path) else {
-            continue;
-        };
-        if h.verdict != Verdict::Confirmed {
-            continue;
-        }
-        let Some(f) = facts.iter_mut().find(|f| {
-            f.kind == h.kind
-                && f.evidence.location == location(path, via.span)
-                && f.flow.as_ref().is_some_and(|fl| {
-                    matches!(fl.state, FlowState::FromParams | FlowState::Unknown)
-                })
-        }) else {
-            continue;
-        };
-        f.flow = Some(Flow {
-            state: FlowState::Tainted,
-            source: h.source.as_ref().map(|s| Source {
-                kind: s.kind.clone(),
-                location: location(&s.path, s.span),
-                label: s.label.clone(),
-            }),
-            steps: h
-                .steps
-                .iter()
-                .map(|s| Step {
-                    location: location(&s.path, s.span),
-                    label: s.label.clone(),
-                })
-                .collect(),
-            params: vec![],
-            calls: vec![],
-        });
-    }
-    Ok(facts)
+        .collect())
 }
 
 /// The old extractor's symbol for each function the lowering
