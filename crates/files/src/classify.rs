@@ -239,32 +239,15 @@ fn classify_by_content(path: &str, head: &[u8]) -> FileClass {
     {
         return FileClass::Generated;
     }
-    // Minified: a long first line, in a code file; or, after a short
-    // preamble (a banner, a bundler's import map or import line), a line
-    // of 1,000 characters or more with little whitespace (a line still
-    // running where the head ends counts what the head holds of it).
+    // Minified: a long first line, in a code file. (Only the first line: a long line further down is how a hand-written
+    // file could hide itself, and is analysed.)
     if matches!(detect_lang(path), Some(Lang::JavaScript | Lang::TypeScript))
         && let Some(first) = text.lines().next()
-        && (first.len() >= 1000
-            || (head.len() == 2048 && !text.contains('\n'))
-            || text.lines().any(packed))
+        && (first.len() >= 1000 || (head.len() == 2048 && !text.contains('\n')))
     {
         return FileClass::Minified;
     }
     FileClass::Source
-}
-
-/// A line of minified code: 1,000 characters or more, under one in
-/// twenty of them blank (hand-written code and prose have far more), and
-/// no comment (a compiler's inline source map is one long comment line
-/// under hand-readable code).
-fn packed(line: &str) -> bool {
-    let t = line.trim_start();
-    line.len() >= 1000
-        && !t.starts_with("//")
-        && !t.starts_with("/*")
-        && !t.starts_with('*')
-        && line.bytes().filter(u8::is_ascii_whitespace).count() * 20 < line.len()
 }
 
 #[cfg(test)]
@@ -337,27 +320,14 @@ mod tests {
     }
 
     #[test]
-    fn a_bundle_behind_a_short_preamble_is_minified() {
-        // A bundler's output: an import line, then the code on one line
-        // that runs past the head.
+    fn a_long_line_below_the_first_is_analysed() {
+        // Code behind a short first line is analysed whatever its lines'
+        // length: a long line is how a hand-written file would hide.
         let body: String = (0..400).map(|i| format!("a{i}=b(c,{i}),")).collect();
-        let bundle = format!("import{{a as b}}from\"./c.js\";\n{body}\n");
-        let head = &bundle.as_bytes()[..2048];
-        assert_eq!(classify("app/chunk.js", head), FileClass::Minified);
-        // Hand-written code with a long line of prose (a message, a
-        // template) is code, whatever its length.
-        let prose = "a sentence of help text for the user, ".repeat(40);
-        let src = format!("import x from './x.js';\nconst help = `{prose}`;\nexport default x;\n");
-        assert_eq!(classify("app/help.js", src.as_bytes()), FileClass::Source);
-        // Compiled but readable code whose inline source map is one long
-        // comment line: code.
-        let map = format!(
-            "const a = require('a');\nmodule.exports = a;\n//# sourceMappingURL=data:application/json;base64,{}\n",
-            "eyJ2".repeat(400)
+        let text = format!("import{{a as b}}from\"./c.js\";\n{body}\n");
+        assert_eq!(
+            classify("app/chunk.js", &text.as_bytes()[..2048]),
+            FileClass::Source
         );
-        assert_eq!(classify("lib/a.js", map.as_bytes()), FileClass::Source);
-        // Short lines: code.
-        let short = "const a = 1;\n".repeat(300);
-        assert_eq!(classify("app/a.js", short.as_bytes()), FileClass::Source);
     }
 }

@@ -91,6 +91,11 @@ pub struct SourceSpec {
     /// (`similarity_search` returns retrieved content).
     #[serde(default)]
     pub methods: Vec<String>,
+    /// Words that make a read by a constant key (`os.environ["DB_PASSWORD"]`,
+    /// `os.getenv("API_TOKEN")`) a `secret` source instead, when the key
+    /// contains one of them (any case).
+    #[serde(default)]
+    pub secret_keys: Vec<String>,
 }
 
 /// A call whose listed arguments must not carry outside data.
@@ -123,6 +128,47 @@ pub struct SinkSpec {
     /// one of `w`, `a`, `x`, `+`.
     #[serde(default)]
     pub write_mode_arg: Option<u32>,
+    /// Only in a module that imports one of these packages (or a module
+    /// of theirs): a sink matched by method name is that library's only
+    /// where the library is used (`find` is a MongoDB query where a Mongo
+    /// driver is imported, and `str.find` elsewhere).
+    #[serde(default)]
+    pub imports: Vec<String>,
+    /// A dictionary literal passed to the sink counts only through the
+    /// values of these keys, its computed keys and its spreads (a query
+    /// filter's `$where`): its other values are data compared, not code.
+    #[serde(default)]
+    pub dict_keys: Vec<String>,
+    /// Arguments that make the call safe (`Loader=yaml.SafeLoader`,
+    /// `weights_only=True`, `content_type="application/json"`): then it is
+    /// no sink.
+    #[serde(default)]
+    pub safe: Vec<SafeArg>,
+    /// Objects a write into is this sink, with the written value
+    /// (`resp.headers["Content-Disposition"] = v` on a response Flask
+    /// made; `response["Location"] = v` on a Django response): resolved
+    /// paths, as `callees`.
+    #[serde(default)]
+    pub stores: Vec<String>,
+}
+
+/// An argument that makes a sink call safe: a keyword (or the positional
+/// argument at `position`) whose value resolves to one of `names`, or is
+/// the literal `literal`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SafeArg {
+    pub keyword: String,
+    #[serde(default)]
+    pub position: Option<u32>,
+    #[serde(default)]
+    pub names: Vec<String>,
+    #[serde(default)]
+    pub literal: Option<bool>,
+    /// A string constant without this text (`content_type` naming no
+    /// `html` type).
+    #[serde(default)]
+    pub text_without: Option<String>,
 }
 
 /// A call that cleans data for the listed sink kinds (`*` = all).
@@ -318,9 +364,9 @@ impl FlowSpec {
                     sink_kinds.join(", ")
                 ));
             }
-            if s.callees.is_empty() && s.methods.is_empty() {
+            if s.callees.is_empty() && s.methods.is_empty() && s.stores.is_empty() {
                 return Err(format!(
-                    "{name}: a sink of kind `{}` names no callees and no methods",
+                    "{name}: a sink of kind `{}` names no callees, no methods and no stores",
                     s.kind
                 ));
             }

@@ -170,6 +170,9 @@ pub struct SinkHit {
     pub source: Option<Source>,
     /// For [`Verdict::Confirmed`]: the hops from the source.
     pub steps: Vec<Step>,
+    /// For [`Verdict::Confirmed`]: the other sources that reach it (a
+    /// secret beside the user's input in one prompt), most dangerous first.
+    pub others: Vec<Source>,
     /// For [`Verdict::FromParams`] (and confirmed flows that also take
     /// parameters): the parameters (0-based) it derives from.
     pub params: Vec<u32>,
@@ -287,11 +290,23 @@ pub struct FieldSeed {
     pub ty: Option<String>,
 }
 
+/// A function whose returned value a framework sends as a sink of `kind`
+/// (a Flask view's returned string is the HTML page). With `markup`, only
+/// a returned value whose literal text holds an HTML tag counts (a view
+/// returning plain text or a JSON string renders no markup it was given).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReturnSink {
+    pub func: bw_ir::FuncId,
+    pub kind: String,
+    pub markup: bool,
+}
+
 /// Analysis options.
 #[derive(Debug, Clone)]
 pub struct Options {
     pub params: Vec<ParamSeed>,
     pub fields: Vec<FieldSeed>,
+    pub returns: Vec<ReturnSink>,
     /// Rounds of re-analysing a module's functions until summaries settle.
     pub max_rounds: u32,
     /// Visits of one block before its function's fixpoint is cut short.
@@ -307,6 +322,7 @@ impl Default for Options {
         Options {
             params: Vec::new(),
             fields: Vec::new(),
+            returns: Vec::new(),
             max_rounds: 6,
             max_block_visits: 40,
             max_expr_depth: 64,

@@ -2,10 +2,12 @@
 //! (or `.get`/`.post`/…) on a `Flask` app or `Blueprint` receives the
 //! route's variables as parameters: request data, except those a
 //! converter makes numbers (`<int:id>`, `<float:x>`: clean). The request object
-//! itself is `flask.request`, which the catalogue names.
+//! itself is `flask.request`, which the catalogue names. A string the view
+//! returns is the page Flask sends (as `text/html`): an HTML sink when its
+//! literal text holds markup.
 
 use super::python_web::{made_by, param_name, routes};
-use bw_flow::ParamSeed;
+use bw_flow::{ParamSeed, ReturnSink};
 use bw_ir::Module;
 
 const VERBS: &[&str] = &["route", "get", "post", "put", "patch", "delete"];
@@ -41,6 +43,19 @@ pub fn seeds(m: &Module) -> Vec<ParamSeed> {
         }
     }
     out
+}
+
+/// The views, whose returned markup is the page.
+pub fn returns(m: &Module) -> Vec<ReturnSink> {
+    let routers = made_by(m, "flask");
+    routes(m, &routers, VERBS)
+        .into_iter()
+        .map(|(func, _)| ReturnSink {
+            func,
+            kind: "html".into(),
+            markup: true,
+        })
+        .collect()
 }
 
 #[cfg(test)]

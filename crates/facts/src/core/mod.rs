@@ -132,6 +132,7 @@ pub fn analyse_module(
     let opts = Options {
         params: seeds.clone(),
         fields: django::fields(&module),
+        returns: flask::returns(&module),
         ..Options::default()
     };
     let result = bw_flow::analyse(&module, cat, &opts);
@@ -171,11 +172,34 @@ pub fn sink_facts(
 fn sink_facts_of(path: &str, text: &str, a: Analysis) -> Result<Vec<Fact>, bw_lower::LowerError> {
     let syms = symbols(&a.module);
     let handlers = handlers(&a);
-    Ok(a.result
-        .hits
-        .iter()
-        .filter_map(|h| hit_fact(path, text, h, &syms, &handlers))
-        .collect())
+    let mut facts = Vec::new();
+    for h in &a.result.hits {
+        let Some(f) = hit_fact(path, text, h, &syms, &handlers) else {
+            continue;
+        };
+        // A secret beside other outside data in one prompt (a password in
+        // the system message, the user's question after it): a fact of its
+        // own, so the secret is not hidden behind the more dangerous
+        // source.
+        let secret = h.others.iter().find(|s| s.kind == "secret").filter(|_| {
+            h.kind == "prompt" && h.source.as_ref().is_some_and(|s| s.kind != "secret")
+        });
+        if let (Some(s), Some(flow)) = (secret, &f.flow) {
+            let mut g = f.clone();
+            g.flow = Some(Flow {
+                source: Some(Source {
+                    kind: s.kind.clone(),
+                    location: location(&s.path, s.span),
+                    label: s.label.clone(),
+                }),
+                steps: vec![],
+                ..flow.clone()
+            });
+            facts.push(g);
+        }
+        facts.push(f);
+    }
+    Ok(facts)
 }
 
 /// The old extractor's symbol for each function the lowering

@@ -877,6 +877,9 @@ impl<'a> Fx<'a> {
                             Some(e) => self.eval(*e, &mut st, 0),
                             None => Value::default(),
                         };
+                        if let Some(e) = e {
+                            self.return_sinks(*e, &v);
+                        }
                         match &mut self.out.ret {
                             Some(r) => r.join(&v),
                             slot => *slot = Some(v),
@@ -1245,6 +1248,7 @@ impl<'a> Fx<'a> {
     }
 
     fn source_value(&self, kind: &str, e: ExprId, path: &str) -> Value {
+        let kind = self.secret_kind(kind, e).unwrap_or(kind);
         let mut v = Value::source(Source {
             kind: kind.to_string(),
             path: self.m.path.clone(),
@@ -1253,6 +1257,34 @@ impl<'a> Fx<'a> {
         });
         v.ty = Some(Rc::from(path));
         v
+    }
+
+    /// `secret` for a read of a source whose entry lists secret words, by
+    /// a constant key holding one (`os.environ["DB_PASSWORD"]`,
+    /// `os.getenv("API_TOKEN")`).
+    fn secret_kind(&self, kind: &str, e: ExprId) -> Option<&'static str> {
+        let words: Vec<&String> = self
+            .cat
+            .spec
+            .sources
+            .iter()
+            .filter(|s| s.kind == kind)
+            .flat_map(|s| s.secret_keys.iter())
+            .collect();
+        if words.is_empty() {
+            return None;
+        }
+        let key = match self.m.expr(e) {
+            Expr::Index { index, .. } => self.m.str_const(*index),
+            Expr::Field { name, .. } => Some(self.m.name(*name)),
+            Expr::Call { args, .. } => args.first().and_then(|a| self.m.str_const(a.value)),
+            _ => None,
+        }?;
+        let up = key.to_ascii_uppercase();
+        words
+            .iter()
+            .any(|w| up.contains(&w.to_ascii_uppercase()))
+            .then_some("secret")
     }
 
     // ------------------------------------------------------------ statements
@@ -1268,6 +1300,7 @@ impl<'a> Fx<'a> {
                 {
                     self.parsed.insert(ap, parsed);
                 }
+                self.store_sinks(target, *value, &v, st);
                 self.bind(target, v, Some(*value), st, span);
                 if let (Pattern::Name(_), false) = (target, pending.is_empty())
                     && let Some(ap) = self.pattern_access(target, st)
@@ -2040,17 +2073,12 @@ impl<'a> Fx<'a> {
         } else {
             // No model: of unknown origin when its inputs are not constant
             // (outside data does not pass through unmodelled code; a
-            // parameter does, for the callers to decide), and clean when
-            // all of them are clean for every sink kind (a hash, a number,
-            // an allow-listed value made into a path).
+            // parameter does, for the callers to decide). Not clean even
+            // when its inputs are: a call is no pure function of them (a
+            // cache read by a clean key returns what was stored).
             Value {
                 params: all.params,
                 unknown: all.carries_data(),
-                clean: if all.clean == ALL_KINDS && !all.is_constant() {
-                    ALL_KINDS
-                } else {
-                    0
-                },
                 ..Value::default()
             }
         };
@@ -2324,6 +2352,15 @@ impl<'a> Fx<'a> {
             {
                 continue;
             }
+            if !spec.imports.is_empty()
+                && !self.imports_any(&spec.imports)
+                && !spec.callees.iter().any(|c| name_matches(c, path))
+            {
+                continue;
+            }
+            if self.made_safe(spec, args, vals, st) {
+                continue;
+            }
             kinds |= bit;
             let every = spec.args.is_empty() && spec.keywords.is_empty();
             let mut worst: Option<(Verdict, ArgRef, Value)> = None;
@@ -2376,6 +2413,13 @@ impl<'a> Fx<'a> {
                         continue;
                     }
                 }
+                if !spec.dict_keys.is_empty()
+                    && let Expr::Dict(entries) = self.m.expr(a.value)
+                {
+                    let v = self.dict_code(entries, &spec.dict_keys, st);
+                    consider(r, &v, &mut worst);
+                    continue;
+                }
                 consider(r, v, &mut worst);
             }
             if spec.args.iter().any(|i| *i as usize >= 99) && recv_e.is_some() {
@@ -2417,6 +2461,140 @@ impl<'a> Fx<'a> {
         kinds
     }
 
+    /// A write into an object a sink entry's `stores` names: that sink,
+    /// with the written value.
+    fn store_sinks(&mut self, target: &Pattern, value: ExprId, v: &Value, st: &State) {
+        let obj = match target {
+            Pattern::Index { obj, .. } | Pattern::Field { obj, .. } => *obj,
+            _ => return,
+        };
+        let Some(path) = self.path_of(obj, st).or_else(|| {
+            let ap = self.access(obj, st)?;
+            self.lookup(st, &ap).ty.map(|t| t.to_string())
+        }) else {
+            return;
+        };
+        let span = self.m.span(value);
+        let specs: Vec<&SinkSpec> = self
+            .cat
+            .spec
+            .sinks
+            .iter()
+            .filter(|s| s.stores.iter().any(|n| name_matches(n, &path)))
+            .collect();
+        for spec in specs {
+            let bit = kind_bit(&spec.kind);
+            let hit = self.hit(&spec.kind, &path, span, None, v, bit);
+            self.out.hits.insert((value, kind_index(&spec.kind)), hit);
+        }
+    }
+
+    /// A returned value the framework sends as a sink ([`crate::ReturnSink`]).
+    fn return_sinks(&mut self, e: ExprId, v: &Value) {
+        let kinds: Vec<(String, bool)> = self
+            .opts
+            .returns
+            .iter()
+            .filter(|r| r.func == self.f)
+            .map(|r| (r.kind.clone(), r.markup))
+            .collect();
+        for (kind, markup) in kinds {
+            if markup && !self.has_markup(e, 0) {
+                continue;
+            }
+            let bit = kind_bit(&kind);
+            let hit = self.hit(&kind, "return", self.m.span(e), None, v, bit);
+            self.out.hits.insert((e, kind_index(&kind)), hit);
+        }
+    }
+
+    /// Whether the literal text of an expression holds an HTML tag (`<h1>`,
+    /// `</div>`, `<!doctype`): through string building, formatting and
+    /// conditionals, not into calls.
+    fn has_markup(&self, e: ExprId, depth: u32) -> bool {
+        let tag = |t: &str| {
+            t.as_bytes().windows(2).any(|w| {
+                w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'/' || w[1] == b'!')
+            })
+        };
+        if depth > 64 {
+            return false;
+        }
+        match self.m.expr(e) {
+            Expr::Const(Const::Str(s)) => tag(s),
+            Expr::Template(parts) => parts.iter().any(|p| match p {
+                bw_ir::TemplatePart::Text(t) => tag(t),
+                bw_ir::TemplatePart::Expr(x) => self.has_markup(*x, depth + 1),
+            }),
+            Expr::Binary(_, a, b) | Expr::Logical(_, a, b) => {
+                self.has_markup(*a, depth + 1) || self.has_markup(*b, depth + 1)
+            }
+            Expr::Cond { then, other, .. } => {
+                self.has_markup(*then, depth + 1) || self.has_markup(*other, depth + 1)
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether the module imports one of `packages` (or a module of theirs).
+    fn imports_any(&self, packages: &[String]) -> bool {
+        self.m.imports.iter().any(|i| {
+            packages.iter().any(|p| {
+                i.module == *p
+                    || i.module
+                        .strip_prefix(p.as_str())
+                        .is_some_and(|r| r.starts_with('.'))
+            })
+        })
+    }
+
+    /// Whether an argument makes this sink call safe ([`crate::catalogue::SafeArg`]).
+    fn made_safe(&self, spec: &SinkSpec, args: &[bw_ir::Arg], vals: &[Value], st: &State) -> bool {
+        spec.safe.iter().any(|safe| {
+            let mut pos = 0u32;
+            args.iter().zip(vals).any(|(a, v)| {
+                let here = match a.kind {
+                    ArgKind::Keyword(k) => self.m.name(k) == safe.keyword,
+                    ArgKind::Positional => {
+                        pos += 1;
+                        safe.position == Some(pos - 1)
+                    }
+                    _ => false,
+                };
+                here && (safe.literal.is_some_and(|b| v.konst == Some(K::Bool(b)))
+                    || safe.text_without.as_deref().is_some_and(|w| {
+                        matches!(&v.konst, Some(K::Str(t)) if v.is_constant()
+                            && !t.to_ascii_lowercase().contains(&w.to_ascii_lowercase()))
+                    })
+                    || (!safe.names.is_empty()
+                        && self
+                            .path_of(a.value, st)
+                            .is_some_and(|p| safe.names.iter().any(|n| name_matches(n, &p)))))
+            })
+        })
+    }
+
+    /// What of a dictionary literal a query runs as code: the values of
+    /// `keys`, computed keys and spreads (evaluated on a copy of the state:
+    /// the argument was evaluated already).
+    fn dict_code(&mut self, entries: &[Entry], keys: &[String], st: &State) -> Value {
+        let mut scratch = st.clone();
+        let mut v = Value::default();
+        for en in entries {
+            match en {
+                Entry::Pair(k, x) => match self.m.str_const(*k) {
+                    Some(name) if keys.iter().any(|c| c == name) => {
+                        v.join(&self.eval(*x, &mut scratch, 0));
+                    }
+                    Some(_) => {}
+                    None => v.join(&self.eval(*k, &mut scratch, 0)),
+                },
+                Entry::Spread(x) => v.join(&self.eval(*x, &mut scratch, 0)),
+            }
+        }
+        v
+    }
+
     fn hit(
         &self,
         kind: &str,
@@ -2441,6 +2619,16 @@ impl<'a> Fx<'a> {
             },
             steps: if vd == Verdict::Confirmed {
                 v.steps.to_vec()
+            } else {
+                Vec::new()
+            },
+            others: if vd == Verdict::Confirmed {
+                let primary = v.primary_source();
+                v.sources
+                    .iter()
+                    .filter(|s| Some(*s) != primary)
+                    .map(|s| (**s).clone())
+                    .collect()
             } else {
                 Vec::new()
             },
