@@ -1,0 +1,26 @@
+//! The per-rule harness on the new analysis core (`BREAKWATER_CORE=ir`,
+//! issue 11), for the fixtures of the languages it is to take over first:
+//! every Python fixture line marked `ruleid:` must get its threat and no
+//! `ok:` or unmarked Python line may, exactly as on the old core
+//! (`rules_harness.rs`). JavaScript and TypeScript join this list when
+//! their fixtures pass too.
+
+mod harness;
+
+#[test]
+fn python_fixtures_fire_exactly_on_their_marked_lines_on_the_new_core() {
+    // SAFETY: the only test of this binary, and its first statement: no
+    // other thread reads the environment yet, and the core is chosen once
+    // per process, from this variable, when the first file is extracted.
+    unsafe { std::env::set_var(bw_facts::core::CORE_ENV, "ir") };
+    assert_eq!(bw_facts::core::Core::selected(), bw_facts::core::Core::Ir);
+    let (checked, failures) = harness::failures(&|p| p.ends_with(".py"), false);
+    assert!(checked > 30, "only {checked} rules have Python fixtures");
+    assert!(
+        failures.is_empty(),
+        "{} failures among the Python fixtures of {} rules on the new core:\n{}",
+        failures.len(),
+        checked,
+        failures.join("\n")
+    );
+}
