@@ -405,6 +405,9 @@ pub enum TruncationLimit {
     /// More unmodelled calls flow into one value than are remembered, so
     /// a later one that returns outside data could not be followed.
     UnresolvedCalls,
+    /// The dataflow analysis did not settle within its bounds (visits of
+    /// one block, rounds of function summaries): what it had then is kept.
+    AnalysisRounds,
 }
 
 impl TruncationLimit {
@@ -412,6 +415,7 @@ impl TruncationLimit {
         match self {
             TruncationLimit::NestingDepth => "nesting-depth",
             TruncationLimit::UnresolvedCalls => "unresolved-calls",
+            TruncationLimit::AnalysisRounds => "analysis-rounds",
         }
     }
 
@@ -419,6 +423,7 @@ impl TruncationLimit {
         [
             TruncationLimit::NestingDepth,
             TruncationLimit::UnresolvedCalls,
+            TruncationLimit::AnalysisRounds,
         ]
         .into_iter()
         .find(|l| l.name() == name)
@@ -432,6 +437,9 @@ impl TruncationLimit {
             }
             TruncationLimit::UnresolvedCalls => {
                 "more unmodelled calls flow into one value than the analysis remembers; a call returning outside data may be missing"
+            }
+            TruncationLimit::AnalysisRounds => {
+                "the dataflow analysis of this code did not settle within its bounds; a flow through it may be missing"
             }
         }
     }

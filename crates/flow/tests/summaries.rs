@@ -396,12 +396,48 @@ fn later_rounds_reanalyse_only_functions_whose_inputs_changed() {
     );
 }
 
-/// With one round allowed, a caller cannot see its helper's summary: the
-/// result says the summaries were still changing.
+/// Helpers that call each other (`a` calls `b`, `b` calls `a` and runs a
+/// command): whichever is analysed first cannot see the other's summary.
+fn mutual_helpers() -> M {
+    let mut m = flask_module("app");
+    let a = m.def("a", &["x"], FuncId::MODULE);
+    let mut b = FnBuilder::new(a);
+    m.at(2);
+    let x = m.n("x");
+    let c = m.pc("b", &[x]);
+    m.eval(&mut b, c);
+    b.finish(&mut m.b);
+    let bf = m.def("b", &["x"], FuncId::MODULE);
+    let mut b = FnBuilder::new(bf);
+    m.at(5);
+    let x = m.n("x");
+    let c = m.pc("a", &[x]);
+    m.eval(&mut b, c);
+    system(&mut m, &mut b, "x", 6);
+    b.finish(&mut m.b);
+    m
+}
+
+/// A helper defined after its caller is analysed first (callees before
+/// callers), so one round settles it.
+#[test]
+fn a_chain_of_helpers_settles_in_one_round() {
+    let m = helper_and_caller();
+    let opts = Options {
+        max_rounds: 1,
+        ..Options::default()
+    };
+    let r = analyse(&m.finish(), &python(), &opts);
+    assert!(r.truncated.is_empty(), "{:?}", r.truncated);
+    assert!(r.hits.iter().any(|h| h.span.line == 4 && h.via.is_some()));
+}
+
+/// With one round allowed, helpers calling each other cannot both see the
+/// other's summary: the result says the summaries were still changing.
 #[test]
 fn unsettled_summaries_are_reported() {
     for rounds in [1, 6] {
-        let m = helper_and_caller();
+        let m = mutual_helpers();
         let opts = Options {
             max_rounds: rounds,
             ..Options::default()

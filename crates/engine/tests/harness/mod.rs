@@ -190,4 +190,3 @@ pub fn failures(keep: &dyn Fn(&str) -> bool, require_both: bool) -> (usize, Vec<
     }
     (checked, failures)
 }
-

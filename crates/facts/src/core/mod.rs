@@ -362,21 +362,82 @@ pub fn replace_sinks(facts: &mut Vec<Fact>, path: &str, lang: Lang, text: &str, 
 }
 
 /// [`replace_sinks`] with the file already lowered (from the tree the old
-/// extractor parsed).
+/// extractor parsed), and where the new core stopped short (its lowering's
+/// depth, the engine's bounds) noted on the file: a truncation the gate
+/// counts as unverified, never a silent miss.
 pub fn replace_sinks_of(
-    facts: &mut Vec<Fact>,
+    out: &mut crate::FileFacts,
     path: &str,
     lang: Lang,
     text: &str,
     spec: &FlowSpec,
     module: Module,
 ) {
-    let Ok(new) = analyse_module(module, lang, spec).and_then(|a| sink_facts_of(path, text, a))
-    else {
+    let Ok(a) = analyse_module(module, lang, spec) else {
         return;
     };
-    facts.retain(|f| f.subject != Subject::Sink);
-    facts.extend(new);
+    let notes = truncations(path, &a);
+    let Ok(new) = sink_facts_of(path, text, a) else {
+        return;
+    };
+    out.facts.retain(|f| f.subject != Subject::Sink);
+    out.facts.extend(new);
+    for n in notes {
+        crate::types::Truncation::note(&mut out.truncated, n);
+    }
+}
+
+/// Where the new core stopped short in one file, as truncation notes.
+pub fn truncations(path: &str, a: &Analysis) -> Vec<crate::types::Truncation> {
+    use crate::types::{Truncation, TruncationLimit};
+    let syms = symbols(&a.module);
+    let symbol = |qualified: &str| {
+        syms.get(qualified)
+            .cloned()
+            .unwrap_or_else(|| qualified.to_string())
+    };
+    // The innermost function holding a span (its symbol as evidence names it).
+    let enclosing = |sp: Span| {
+        a.module
+            .functions
+            .iter()
+            .filter(|f| f.span.start <= sp.start && sp.start <= f.span.end)
+            .min_by_key(|f| f.span.end - f.span.start)
+            .map_or_else(|| "<module>".to_string(), |f| symbol(&f.qualified))
+    };
+    let mut out = Vec::new();
+    if let Some(sp) = a.module.truncated {
+        out.push(Truncation::new(
+            TruncationLimit::NestingDepth,
+            location(path, sp),
+            &enclosing(sp),
+        ));
+    }
+    for t in &a.result.truncated {
+        let limit = if t.reason.contains("nested deeper") {
+            TruncationLimit::NestingDepth
+        } else {
+            TruncationLimit::AnalysisRounds
+        };
+        // A module-wide bound has no place of its own: the file's start.
+        let sp = if t.span == Span::default() {
+            Span {
+                line: 1,
+                col: 1,
+                end_line: 1,
+                end_col: 1,
+                ..Span::default()
+            }
+        } else {
+            t.span
+        };
+        out.push(Truncation::new(
+            limit,
+            location(path, sp),
+            &symbol(&t.function),
+        ));
+    }
+    out
 }
 
 /// How the new core's sinks for one file differ from the old extractor's.

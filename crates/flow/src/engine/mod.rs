@@ -233,28 +233,51 @@ pub(crate) fn analyse(
     // callback seeds, their class's fields, the globals).
     let mut dirty = vec![true; n];
     let mut analysed = 0u32;
+    let order = analysis_order(m, &shape);
+    let mut position = vec![0usize; n];
+    for (p, &i) in order.iter().enumerate() {
+        position[i] = p;
+    }
     for round in 0..opts.max_rounds.max(1) {
-        for (i, out) in outs.iter_mut().enumerate() {
+        for &i in &order {
             if !dirty[i] {
                 continue;
             }
             let mut fx = Fx::new(m, &cat, opts, ext, &shape, &shared, FuncId(i as u32));
             fx.run();
-            *out = fx.out;
+            outs[i] = fx.out;
             analysed += 1;
             if round == 0 {
-                // Functions are numbered in the order they are defined: an
-                // enclosing function (the module's code first) comes before
-                // what it defines, so what it hands them (the globals,
-                // closure environments, callback seeds) is known by the time
-                // they are analysed, instead of making every function run
-                // again next round.
-                absorb(i, out, &mut shared);
+                // An enclosing function (the module's code first) comes
+                // before what it defines, so what it hands them (the
+                // globals, closure environments, callback seeds) is known by
+                // the time they are analysed, instead of making every
+                // function run again next round.
+                absorb(i, &outs[i], &mut shared);
+            }
+            // A callee's summary, settled for the callers after it.
+            if round == 0 {
+                shared.summaries[i] = Some(summary_of(m, FuncId(i as u32), &outs[i]));
             }
         }
         let mut next = settle(m, &outs);
         seed_fields(m, opts, &mut next.fields);
-        if next == shared {
+        // In the first round a function saw the summaries of the callees
+        // analysed before it; one calling a function analysed after it (a
+        // cycle of calls) saw none, and runs again.
+        let stale: Vec<bool> = if round == 0 {
+            (0..n)
+                .map(|i| {
+                    outs[i]
+                        .callees
+                        .iter()
+                        .any(|g| position[g.index()] > position[i])
+                })
+                .collect()
+        } else {
+            vec![false; n]
+        };
+        if next == shared && !stale.contains(&true) {
             settled = true;
             break;
         }
@@ -277,7 +300,8 @@ pub(crate) fn analyse(
             .collect();
         for (i, d) in dirty.iter_mut().enumerate() {
             let func = m.func(FuncId(i as u32));
-            *d = next.env[i] != shared.env[i]
+            *d = stale[i]
+                || next.env[i] != shared.env[i]
                 || next.seeds[i] != shared.seeds[i]
                 || (i != 0 && globals_changed)
                 || func.class.is_some_and(|c| changed_classes.contains(&c))
@@ -333,6 +357,77 @@ pub(crate) fn analyse(
         analysed,
         link_rounds: 0,
     }
+}
+
+/// The order functions are analysed in: the module's code first; then
+/// each top-level function after the top-level functions it calls (a
+/// chain of helpers, callee first, settles in one round instead of one
+/// round per link), followed by the functions it defines, in the order
+/// they are defined (an enclosing function before what it defines).
+fn analysis_order(m: &Module, shape: &Shape) -> Vec<usize> {
+    let n = m.functions.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    let top = |mut i: usize| {
+        while let Some(p) = m.functions[i].parent {
+            if p == FuncId::MODULE || p.index() >= i {
+                break;
+            }
+            i = p.index();
+        }
+        i
+    };
+    let mut nested: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut tops = Vec::new();
+    for i in 1..n {
+        match top(i) {
+            t if t == i => tops.push(i),
+            t => nested[t].push(i),
+        }
+    }
+    let callees = |i: usize| -> Vec<usize> {
+        let mut c: Vec<usize> = shape.free[i]
+            .iter()
+            .filter_map(|s| shape.toplevel.get(s))
+            .map(|f| f.index())
+            .filter(|&j| j != i && j != 0 && top(j) == j)
+            .collect();
+        c.sort_unstable();
+        c
+    };
+    let mut order = vec![0];
+    let mut seen = vec![false; n];
+    seen[0] = true;
+    // Depth first, without recursion: a chain of helpers may be long.
+    for &t in &tops {
+        if seen[t] {
+            continue;
+        }
+        seen[t] = true;
+        let mut stack: Vec<(usize, Vec<usize>)> = vec![(t, callees(t))];
+        while let Some((f, pending)) = stack.last_mut() {
+            match pending.pop() {
+                Some(c) if !seen[c] => {
+                    seen[c] = true;
+                    let cc = callees(c);
+                    stack.push((c, cc));
+                }
+                Some(_) => {}
+                None => {
+                    let f = *f;
+                    stack.pop();
+                    order.push(f);
+                    order.extend(nested[f].iter().copied());
+                }
+            }
+        }
+    }
+    // Anything not reached that way (a function whose parent comes after
+    // it), in index order.
+    let placed: std::collections::HashSet<usize> = order.iter().copied().collect();
+    order.extend((0..n).filter(|i| !placed.contains(i)));
+    order
 }
 
 /// Add what function `i` hands the functions it defines (closure
@@ -1618,7 +1713,25 @@ impl<'a> Fx<'a> {
             }
             Expr::Field { obj, .. } => self.read(e, *obj, None, st, d),
             Expr::Index { obj, index } => self.read(e, *obj, Some(*index), st, d),
-            Expr::Call { .. } => self.eval_call(e, st, d),
+            Expr::Call { .. } => {
+                // A chain of method calls (`x.strip().strip()…`): the
+                // receivers innermost first, in a loop, so a long chain
+                // costs no depth.
+                let mut spine = vec![e];
+                let mut cur = e;
+                while let Expr::Call { callee, .. } = self.m.expr(cur)
+                    && let Expr::Field { obj, .. } = self.m.expr(*callee)
+                    && matches!(self.m.expr(*obj), Expr::Call { .. })
+                {
+                    spine.push(*obj);
+                    cur = *obj;
+                }
+                let mut recv = None;
+                for &c in spine.iter().rev() {
+                    recv = Some(self.eval_call_on(c, st, d, recv));
+                }
+                recv.unwrap_or_default()
+            }
             Expr::Binary(..) => {
                 // The left spine iteratively: `a + b + c + …` costs no depth.
                 let mut rights = Vec::new();
@@ -1986,7 +2099,9 @@ impl<'a> Fx<'a> {
         }
     }
 
-    fn eval_call(&mut self, e: ExprId, st: &mut State, d: u32) -> Value {
+    /// A call, its receiver's value given when the caller evaluated it
+    /// already (a chain of method calls).
+    fn eval_call_on(&mut self, e: ExprId, st: &mut State, d: u32, recv: Option<Value>) -> Value {
         let Expr::Call { callee, args, .. } = self.m.expr(e).clone() else {
             return Value::unknown();
         };
@@ -1996,9 +2111,10 @@ impl<'a> Fx<'a> {
             Expr::Field { obj, name, .. } => (Some(self.m.name(*name).to_string()), Some(*obj)),
             _ => (None, None),
         };
-        let recv = match recv_e {
-            Some(r) => self.eval(r, st, d),
-            None => Value::default(),
+        let recv = match (recv, recv_e) {
+            (Some(v), Some(_)) => v,
+            (_, Some(r)) => self.eval(r, st, d),
+            (_, None) => Value::default(),
         };
         // `make()(x)`: the callee is evaluated for what it does and is.
         let callee_fn = match self.m.expr(callee) {
