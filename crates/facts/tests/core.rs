@@ -448,3 +448,39 @@ fn numbers_and_digests_made_from_input_are_clean_in_both_languages() {
     assert_eq!(at(&py, 22).map(|f| f.kind.as_str()), Some("log"));
     assert_eq!(at(&js, 19).map(|f| f.kind.as_str()), Some("log"));
 }
+
+#[test]
+fn starlette_routes_flask_class_views_and_agent_function_tools() {
+    let facts = new_sinks("python_views.py", "app/views.py", Lang::Python);
+    assert_eq!(
+        state(&facts, 13),
+        Some(FlowState::Tainted),
+        "a Route's endpoint"
+    );
+    assert_ne!(
+        state(&facts, 17),
+        Some(FlowState::Tainted),
+        "a function no Route names is no endpoint"
+    );
+    assert_eq!(
+        state(&facts, 25),
+        Some(FlowState::Tainted),
+        "a MethodView handler's route variable"
+    );
+    assert_eq!(
+        state(&facts, 26),
+        None,
+        "converted to a number by the registered route"
+    );
+    assert_ne!(
+        state(&facts, 29),
+        Some(FlowState::Tainted),
+        "a view's helper method takes its callers' values"
+    );
+    let tool = at(&facts, 37).and_then(|f| f.flow.as_ref()?.source.as_ref());
+    assert_eq!(
+        tool.map(|s| s.kind.as_str()),
+        Some("tool-input"),
+        "@function_tool"
+    );
+}

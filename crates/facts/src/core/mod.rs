@@ -17,6 +17,7 @@ mod nest;
 mod nextjs;
 mod python_web;
 mod shape;
+mod starlette;
 mod tools;
 
 use crate::evidence::normalise;
@@ -154,6 +155,7 @@ pub fn recognise(m: &Module) -> Vec<ParamSeed> {
     seeds.extend(flask::seeds(m));
     seeds.extend(fastapi::seeds(m));
     seeds.extend(django::seeds(m));
+    seeds.extend(starlette::seeds(m));
     seeds.sort_by_key(|s| (s.func, s.param));
     seeds.dedup_by(|a, b| a.func == b.func && a.param == b.param);
     seeds

@@ -6,8 +6,8 @@
 //! `tool({ execute })` from the Vercel AI SDK (`ai`) or an object with a
 //! handler under `execute`/`func` given to a LangChain tool constructor.
 //! In Python, a function decorated `@server.tool()` on a server an MCP
-//! package made (`FastMCP(...)`), or `@tool` / `@tool(...)` from
-//! LangChain.
+//! package made (`FastMCP(...)`), `@tool` / `@tool(...)` from
+//! LangChain, or `@function_tool` from the OpenAI Agents SDK (`agents`).
 
 use super::shape::{made_by, root};
 use bw_flow::ParamSeed;
@@ -25,6 +25,7 @@ const DEFINERS: &[&str] = &[
     "langchain_core.tools",
     "langchain.tools",
     "langchain.agents",
+    "agents",
 ];
 const HANDLER_KEYS: &[&str] = &["execute", "func"];
 
