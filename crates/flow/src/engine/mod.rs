@@ -1502,11 +1502,21 @@ impl<'a> Fx<'a> {
             && ap.keys.len() == 1
             && let Key::Str(name) = &ap.keys[0]
         {
+            let mut w = v.clone();
+            // A field made from itself (`self.qs = self.qs.filter(…)`): its
+            // path stays the field's own, or every round of the module's
+            // analysis would read a longer one back and never settle.
+            if let (Some(c), Some(ty)) = (self.func.class, &w.ty) {
+                let own = format!("{}.{name}", self.class_ty(c));
+                if ty.len() > own.len() && ty.starts_with(&own) {
+                    w.ty = Some(Rc::from(own.as_str()));
+                }
+            }
             self.out
                 .field_writes
                 .entry(name.clone())
-                .and_modify(|x| x.join(&v))
-                .or_insert_with(|| v.clone());
+                .and_modify(|x| x.join(&w))
+                .or_insert(w);
         }
         st.insert(ap, v);
     }
