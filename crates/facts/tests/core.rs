@@ -496,3 +496,13 @@ fn a_field_made_from_itself_settles() {
     assert!(a.result.truncated.is_empty(), "{:?}", a.result.truncated);
     assert!(a.result.analysed <= 8, "{} analyses", a.result.analysed);
 }
+
+#[test]
+fn a_field_guarding_its_own_write_settles() {
+    // `if not self.done: … self.done = True`: the field's constant from the
+    // last round turned its own write off, and the next round on again.
+    let src = "class Server:\n    def stop(self):\n        if not self.done:\n            self.done = True\n\n    def run(self):\n        if self.done:\n            return 1\n        return 2\n";
+    let a =
+        bw_facts::core::analyse("app/server.py", Lang::Python, src, &FlowSpec::builtin()).unwrap();
+    assert!(a.result.truncated.is_empty(), "{:?}", a.result.truncated);
+}

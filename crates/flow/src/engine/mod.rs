@@ -1173,7 +1173,14 @@ impl<'a> Fx<'a> {
             && let (Some(c), Key::Str(name)) = (self.func.class, last)
             && let Some(v) = self.shared.fields.get(&(c, name.clone()))
         {
-            return v.clone();
+            // What another method wrote, at a time this one cannot know:
+            // its taint and type, never a constant to fold a branch on (a
+            // guard `if not self.done: … self.done = True` would turn its
+            // own write off, and the module's analysis never settle).
+            let mut v = v.clone();
+            v.konst = None;
+            v.len = None;
+            return v;
         }
         let base = self.lookup(
             st,
