@@ -197,6 +197,7 @@ fn classify_by_path(path: &str) -> Option<FileClass> {
     if lower.contains(".min.")
         || lower.ends_with("-min.js")
         || lower.ends_with(".bundle.js")
+        || lower.ends_with("-bundle.js")
         || hashed_bundle(&lower)
     {
         return Some(FileClass::Minified);
@@ -284,6 +285,11 @@ mod tests {
             FileClass::Vendored
         );
         assert_eq!(classify("static/app.min.js", b""), FileClass::Minified);
+        assert_eq!(
+            classify("static/js/swagger-ui-bundle.js", b""),
+            FileClass::Minified
+        );
+        assert_eq!(classify("src/bundle.js", b""), FileClass::Source);
         assert_eq!(
             classify("assets/vendor-aed0068cf9b67d042dd23a6343545b7b.js", b""),
             FileClass::Minified

@@ -312,7 +312,7 @@ pub struct SkippedFile {
 /// the code beyond it was not analysed.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 pub struct TruncationNote {
-    /// Which limit (`nesting-depth`, `unresolved-calls`).
+    /// Which limit (`nesting-depth`, `unresolved-calls`, `analysis-rounds`).
     pub limit: String,
     /// The first line where it was reached in `symbol`.
     pub line: u32,
