@@ -17,20 +17,14 @@
 //!   other parameters are what its callers pass (linked across files),
 //!   not request data of their own.
 
-use super::python_web::param_name;
+use super::python_web::{HTTP_METHODS, param_name};
 use bw_flow::{FieldSeed, ParamSeed};
 use bw_ir::{ClassId, FuncId, FuncKind, Module};
 use std::collections::BTreeSet;
 
-/// Methods the framework calls with the URL's captured values.
-const HANDLERS: &[&str] = &[
-    "get",
-    "post",
-    "put",
-    "patch",
-    "delete",
-    "head",
-    "options",
+/// Django REST framework viewset actions, called with the URL's captured
+/// values like the HTTP methods' handlers.
+const ACTIONS: &[&str] = &[
     "list",
     "create",
     "retrieve",
@@ -92,7 +86,10 @@ fn taking_request(m: &Module) -> Vec<(FuncId, bool)> {
             continue;
         }
         let view = match f.class {
-            Some(_) => HANDLERS.contains(&m.name(f.name)),
+            Some(_) => {
+                let name = m.name(f.name);
+                HTTP_METHODS.contains(&name) || ACTIONS.contains(&name)
+            }
             None => views_module || !f.decorators.is_empty(),
         };
         out.push((id, view));

@@ -10,23 +10,12 @@
 //! returns is the page Flask sends (as `text/html`): an HTML sink when its
 //! literal text holds markup.
 
-use super::python_web::{from, made_by, param_name, routes};
+use super::python_web::{HTTP_METHODS, from, made_by, param_name, routes};
 use bw_flow::{ParamSeed, ReturnSink};
 use bw_ir::{ArgKind, ClassId, Expr, Module};
 
 const VERBS: &[&str] = &["route", "get", "post", "put", "patch", "delete"];
 const NUMERIC: &[&str] = &["int", "float"];
-/// Methods a class-based view handles requests in.
-const HANDLERS: &[&str] = &[
-    "get",
-    "post",
-    "put",
-    "patch",
-    "delete",
-    "head",
-    "options",
-    "dispatch_request",
-];
 
 /// The route's variables a converter makes numbers.
 fn numeric_vars(route: &str) -> Vec<&str> {
@@ -49,7 +38,8 @@ pub fn seeds(m: &Module) -> Vec<ParamSeed> {
     }
     for (c, numeric) in class_views(m) {
         for &f in &m.class(c).methods {
-            if HANDLERS.contains(&m.name(m.func(f).name)) {
+            let name = m.name(m.func(f).name);
+            if HTTP_METHODS.contains(&name) || name == "dispatch_request" {
                 let numeric: Vec<&str> = numeric.iter().map(String::as_str).collect();
                 seed_route_vars(m, f, &numeric, &mut out);
             }

@@ -6,6 +6,9 @@
 use bw_ir::{Expr, FuncId, Module, Pattern, Sym};
 use std::collections::BTreeSet;
 
+/// The HTTP methods a class-based view's handler methods are named after.
+pub const HTTP_METHODS: &[&str] = &["get", "post", "put", "patch", "delete", "head", "options"];
+
 /// Whether name `s` is an import from package `pkg` (or a submodule).
 pub fn from(m: &Module, s: Sym, pkg: &str) -> bool {
     m.import_of(s).is_some_and(|i| {
