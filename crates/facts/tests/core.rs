@@ -506,3 +506,21 @@ fn a_field_guarding_its_own_write_settles() {
         bw_facts::core::analyse("app/server.py", Lang::Python, src, &FlowSpec::builtin()).unwrap();
     assert!(a.result.truncated.is_empty(), "{:?}", a.result.truncated);
 }
+
+#[test]
+fn a_runnable_is_a_prompt_on_a_model_and_not_on_a_tool() {
+    let facts = new_sinks("runnables.py", "app/ask.py", Lang::Python);
+    let prompts: Vec<u32> = facts
+        .iter()
+        .filter(|f| f.subject == Subject::Sink && f.kind == "prompt")
+        .map(|f| f.evidence.location.start_line)
+        .collect();
+    assert_eq!(prompts, vec![22], "llm.invoke, not the tool's invoke");
+    // Without an LLM framework imported, `invoke` is no prompt anywhere.
+    let plain = fixture("runnables.py")
+        .replace("from langchain_core.tools import tool\n", "")
+        .replace("from langchain_openai import ChatOpenAI\n", "")
+        .replace("@tool\n", "");
+    let facts = sink_facts("app/ask.py", Lang::Python, &plain, &FlowSpec::builtin()).unwrap();
+    assert!(!facts.iter().any(|f| f.kind == "prompt"), "{facts:?}");
+}

@@ -134,6 +134,11 @@ pub struct SinkSpec {
     /// driver is imported, and `str.find` elsewhere).
     #[serde(default)]
     pub imports: Vec<String>,
+    /// For a sink matched by method name: the receiver's resolved path must
+    /// hold one of these words, any case (`llm.invoke(…)` on
+    /// `ChatOpenAI()` is a prompt, `tool.invoke(args)` runs a tool).
+    #[serde(default)]
+    pub receivers: Vec<String>,
     /// A dictionary literal passed to the sink counts only through the
     /// values of these keys, its computed keys and its spreads (a query
     /// filter's `$where`): its other values are data compared, not code.

@@ -2491,6 +2491,12 @@ impl<'a> Fx<'a> {
             {
                 continue;
             }
+            if !spec.receivers.is_empty()
+                && !spec.callees.iter().any(|c| name_matches(c, path))
+                && !receiver_named(path, &spec.receivers)
+            {
+                continue;
+            }
             if self.made_safe(spec, args, vals, st) {
                 continue;
             }
@@ -2775,6 +2781,16 @@ impl<'a> Fx<'a> {
             write: None,
         }
     }
+}
+
+/// Whether the receiver part of a resolved call path (all but its last
+/// segment) holds one of `words`, any case.
+fn receiver_named(path: &str, words: &[String]) -> bool {
+    let recv = path
+        .rsplit_once('.')
+        .map_or("", |(r, _)| r)
+        .to_ascii_lowercase();
+    words.iter().any(|w| recv.contains(&w.to_ascii_lowercase()))
 }
 
 /// The dotted path an expression spells through names and fields, as
