@@ -197,7 +197,10 @@ fn classify_by_path(path: &str) -> Option<FileClass> {
     if lower.contains(".min.")
         || lower.ends_with("-min.js")
         || lower.ends_with(".bundle.js")
-        || lower.ends_with("-bundle.js")
+        || (lower.ends_with("-bundle.js")
+            && dirs
+                .iter()
+                .any(|d| matches!(*d, "static" | "assets" | "public" | "js")))
         || hashed_bundle(&lower)
     {
         return Some(FileClass::Minified);
@@ -290,6 +293,9 @@ mod tests {
             FileClass::Minified
         );
         assert_eq!(classify("src/bundle.js", b""), FileClass::Source);
+        // A script that makes a bundle, outside a folder of served files:
+        // hand-written code.
+        assert_eq!(classify("scripts/make-bundle.js", b""), FileClass::Source);
         assert_eq!(
             classify("assets/vendor-aed0068cf9b67d042dd23a6343545b7b.js", b""),
             FileClass::Minified
