@@ -168,15 +168,21 @@ pub fn sink_facts(
     text: &str,
     spec: &FlowSpec,
 ) -> Result<Vec<Fact>, bw_lower::LowerError> {
-    sink_facts_of(path, text, analyse(path, lang, text, spec)?)
+    let a = analyse(path, lang, text, spec)?;
+    let syms = symbols(&a.module);
+    sink_facts_of(path, text, a, &syms)
 }
 
-fn sink_facts_of(path: &str, text: &str, a: Analysis) -> Result<Vec<Fact>, bw_lower::LowerError> {
-    let syms = symbols(&a.module);
+fn sink_facts_of(
+    path: &str,
+    text: &str,
+    a: Analysis,
+    syms: &BTreeMap<String, String>,
+) -> Result<Vec<Fact>, bw_lower::LowerError> {
     let handlers = handlers(&a);
     let mut facts = Vec::new();
     for h in &a.result.hits {
-        let Some(f) = hit_fact(path, text, h, &syms, &handlers) else {
+        let Some(f) = hit_fact(path, text, h, syms, &handlers) else {
             continue;
         };
         // A secret beside other outside data in one prompt (a password in
@@ -378,8 +384,9 @@ pub fn replace_sinks_of(
     let Ok(a) = analyse_module(module, lang, spec) else {
         return;
     };
-    let notes = truncations(path, &a);
-    let Ok(new) = sink_facts_of(path, text, a) else {
+    let syms = symbols(&a.module);
+    let notes = truncations(path, &a, &syms);
+    let Ok(new) = sink_facts_of(path, text, a, &syms) else {
         return;
     };
     out.facts.retain(|f| f.subject != Subject::Sink);
@@ -390,9 +397,12 @@ pub fn replace_sinks_of(
 }
 
 /// Where the new core stopped short in one file, as truncation notes.
-pub fn truncations(path: &str, a: &Analysis) -> Vec<crate::types::Truncation> {
+pub fn truncations(
+    path: &str,
+    a: &Analysis,
+    syms: &BTreeMap<String, String>,
+) -> Vec<crate::types::Truncation> {
     use crate::types::{Truncation, TruncationLimit};
-    let syms = symbols(&a.module);
     let symbol = |qualified: &str| {
         syms.get(qualified)
             .cloned()

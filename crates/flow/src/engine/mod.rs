@@ -74,6 +74,8 @@ struct Cat<'c> {
     spec: &'c FlowSpecFile,
     /// First segments of source names: a path holding none is no source.
     source_heads: HashSet<&'c str>,
+    /// The sources that list secret words, by kind.
+    secret_keys: Vec<(&'c str, &'c [String])>,
 }
 
 impl<'c> Cat<'c> {
@@ -89,7 +91,17 @@ impl<'c> Cat<'c> {
                     .filter(|h| !h.is_empty())
             })
             .collect();
-        Cat { spec, source_heads }
+        let secret_keys = spec
+            .sources
+            .iter()
+            .filter(|s| !s.secret_keys.is_empty())
+            .map(|s| (s.kind.as_str(), s.secret_keys.as_slice()))
+            .collect();
+        Cat {
+            spec,
+            source_heads,
+            secret_keys,
+        }
     }
 
     fn source_kind(&self, path: &str) -> Option<&'c str> {
@@ -198,6 +210,9 @@ struct Shape {
     free: Vec<BTreeSet<Sym>>,
     /// The first import binding each name, by the name's index.
     imports: Vec<Option<u32>>,
+    /// Per function, the indices of its entries in [`Options::returns`]
+    /// (looked up at every return: never a scan of them all).
+    returns: Vec<Vec<usize>>,
 }
 
 /// What one function's analysis leaves for the module.
@@ -221,7 +236,12 @@ pub(crate) fn analyse(
     ext: &Externals,
 ) -> ModuleResult {
     let cat = Cat::new(spec);
-    let shape = shape(m);
+    let mut shape = shape(m);
+    for (i, r) in opts.returns.iter().enumerate() {
+        if let Some(v) = shape.returns.get_mut(r.func.index()) {
+            v.push(i);
+        }
+    }
     let n = m.functions.len();
     let mut shared = Shared::new(n);
     seed_fields(m, opts, &mut shared.fields);
@@ -651,6 +671,7 @@ fn shape(m: &Module) -> Shape {
         classes,
         free,
         imports,
+        returns: vec![Vec::new(); n],
     }
 }
 
@@ -1365,17 +1386,14 @@ impl<'a> Fx<'a> {
     /// a constant key holding one (`os.environ["DB_PASSWORD"]`,
     /// `os.getenv("API_TOKEN")`).
     fn secret_kind(&self, kind: &str, e: ExprId) -> Option<&'static str> {
-        let words: Vec<&String> = self
+        let mut words = self
             .cat
-            .spec
-            .sources
+            .secret_keys
             .iter()
-            .filter(|s| s.kind == kind)
-            .flat_map(|s| s.secret_keys.iter())
-            .collect();
-        if words.is_empty() {
-            return None;
-        }
+            .filter(|(k, _)| *k == kind)
+            .flat_map(|(_, w)| w.iter())
+            .peekable();
+        words.peek()?;
         let key = match self.m.expr(e) {
             Expr::Index { index, .. } => self.m.str_const(*index),
             Expr::Field { name, .. } => Some(self.m.name(*name)),
@@ -1384,7 +1402,6 @@ impl<'a> Fx<'a> {
         }?;
         let up = key.to_ascii_uppercase();
         words
-            .iter()
             .any(|w| up.contains(&w.to_ascii_uppercase()))
             .then_some("secret")
     }
@@ -2630,12 +2647,14 @@ impl<'a> Fx<'a> {
 
     /// A returned value the framework sends as a sink ([`crate::ReturnSink`]).
     fn return_sinks(&mut self, e: ExprId, v: &Value) {
-        let kinds: Vec<(String, bool)> = self
-            .opts
-            .returns
+        let kinds: Vec<(String, bool)> = self.shape.returns[self.f.index()]
             .iter()
-            .filter(|r| r.func == self.f)
-            .map(|r| (r.kind.clone(), r.markup))
+            .map(|&i| {
+                (
+                    self.opts.returns[i].kind.clone(),
+                    self.opts.returns[i].markup,
+                )
+            })
             .collect();
         for (kind, markup) in kinds {
             if markup && !self.has_markup(e, 0) {
