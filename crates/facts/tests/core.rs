@@ -117,7 +117,7 @@ fn next_route_handlers_and_server_actions_take_request_data() {
     let f = at(&facts, 6).unwrap();
     let flow = f.flow.as_ref().unwrap();
     assert_eq!(flow.state, FlowState::Tainted);
-    assert_eq!(flow.source.as_ref().unwrap().label, "formData");
+    assert_eq!(flow.source.as_ref().unwrap().label, "parameter `formData`");
     // The same functions outside a 'use server' module are plain.
     let plain = fixture("next_actions.ts").replacen("'use server';", "", 1);
     let facts = sink_facts(
@@ -240,7 +240,7 @@ fn python_a_confirmed_flow_and_a_guard_the_new_core_clears() {
     assert_eq!(f.evidence.text, "os.system(\"ls \" + name)");
     let flow = f.flow.as_ref().unwrap();
     assert_eq!(flow.state, FlowState::Tainted);
-    assert_eq!(flow.source.as_ref().unwrap().label, "name");
+    assert_eq!(flow.source.as_ref().unwrap().label, "parameter `name`");
     // `if not re.fullmatch(...): return` dominates the sink.
     assert_eq!(state(&facts, 26), None);
     // `if fmt not in {...}: abort(400)`, then a string built from `fmt`
@@ -266,13 +266,26 @@ fn fastapi_parameters_are_request_data_except_dependencies_and_numbers() {
     let facts = new_sinks("fastapi_app.py", "app/main.py", Lang::Python);
     assert_eq!(state(&facts, 15), Some(FlowState::Tainted), "name: str");
     assert_eq!(state(&facts, 16), None, "count: int is clean");
-    // A dependency is no request data, and no caller decides it.
-    assert_eq!(state(&facts, 17), Some(FlowState::Unknown), "Depends()");
+    // A dependency is what it returns (here a session's user: no request
+    // data), and no caller decides it.
+    assert_eq!(state(&facts, 17), None, "Depends(current_user)");
     assert_eq!(
         state(&facts, 22),
         Some(FlowState::Tainted),
         "request: Request"
     );
+    // A dependency's parameter holds what the dependency returns: a header
+    // read by it is request data, a number read by it is clean.
+    let tainted = at(&facts, 35).and_then(|f| f.flow.as_ref()).unwrap();
+    assert_eq!(tainted.state, FlowState::Tainted, "Depends(tenant)");
+    assert_eq!(
+        tainted.source.as_ref().unwrap().label,
+        "parameter `x_tenant`"
+    );
+    assert_eq!(state(&facts, 36), None, "Depends(page_size): an int");
+    // Any function reading a request marker is filled by FastAPI.
+    assert_eq!(state(&facts, 40), Some(FlowState::Tainted), "= Header()");
+    assert_eq!(state(&facts, 44), Some(FlowState::FromParams), "no marker");
 }
 
 #[test]

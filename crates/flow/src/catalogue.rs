@@ -11,7 +11,8 @@
 //!
 //! The dataflow engine ([`crate::analyse`]) also reads `[[guard]]` (checks
 //! that clean a value on the branch where they pass, for the sink kinds
-//! they name), `[[exit]]` (calls that never return) and `[containers]`
+//! they name), `[[exit]]` (calls that never return), `[[invoke]]` (calls
+//! that stand for their function argument's result) and `[containers]`
 //! (the methods that append to, pop from and read containers, and the
 //! names of constructors). All are optional, so spec files written before
 //! them still load.
@@ -279,6 +280,16 @@ pub struct ExitSpec {
     pub methods: Vec<String>,
 }
 
+/// A call that stands for the result of the function it is given, which
+/// a framework calls (`Depends(get_query)` in FastAPI: the parameter holds
+/// what `get_query` returns).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InvokeSpec {
+    #[serde(default)]
+    pub callees: Vec<String>,
+}
+
 /// How a language's containers and classes are used: the engine keeps
 /// per-index contents through these methods and finds a class's
 /// constructor by these names, without naming any language itself.
@@ -298,6 +309,10 @@ pub struct ContainerSpec {
     /// Methods reading the entry at a constant key (`get`).
     #[serde(default)]
     pub get: Vec<String>,
+    /// Methods merging entries in: by keyword (`d.update(k=v)`) or from a
+    /// literal mapping (`d.update({"k": v})`).
+    #[serde(default)]
+    pub update: Vec<String>,
     /// The method names of a class's constructor (`__init__`,
     /// `constructor`): a call of the class runs it.
     #[serde(default)]
@@ -322,6 +337,8 @@ pub struct FlowSpecFile {
     pub guards: Vec<GuardSpec>,
     #[serde(default, rename = "exit")]
     pub exits: Vec<ExitSpec>,
+    #[serde(default, rename = "invoke")]
+    pub invokes: Vec<InvokeSpec>,
     #[serde(default)]
     pub containers: ContainerSpec,
 }
@@ -419,11 +436,13 @@ impl FlowSpec {
         target.propagators.extend(file.propagators);
         target.guards.extend(file.guards);
         target.exits.extend(file.exits);
+        target.invokes.extend(file.invokes);
         let (c, new) = (&mut target.containers, file.containers);
         c.append.extend(new.append);
         c.pop.extend(new.pop);
         c.shift.extend(new.shift);
         c.get.extend(new.get);
+        c.update.extend(new.update);
         c.constructors.extend(new.constructors);
         Ok(())
     }

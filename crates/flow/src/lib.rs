@@ -276,6 +276,9 @@ pub struct ParamSeed {
     /// number, a parameter annotated as a number or a boolean): clean for
     /// every sink kind.
     pub clean: bool,
+    /// The framework fills it with its default's value (a FastAPI
+    /// dependency, `= Depends(get_user)`): no caller's argument.
+    pub from_default: bool,
 }
 
 /// A field every instance of a class has when a method runs, which a

@@ -335,6 +335,7 @@ fn a_parameter_seeded_as_a_source_is_one() {
                     source: Some("request".into()),
                     ty: None,
                     clean: false,
+                    from_default: false,
                 }]
             } else {
                 Vec::new()
@@ -345,7 +346,7 @@ fn a_parameter_seeded_as_a_source_is_one() {
         let h = hit(&r, "exec", 2);
         if seeded {
             assert_eq!(h.verdict, Verdict::Confirmed);
-            assert_eq!(h.source.as_ref().unwrap().label, "name");
+            assert_eq!(h.source.as_ref().unwrap().label, "parameter `name`");
         } else {
             assert_eq!(h.verdict, Verdict::FromParams);
         }
@@ -507,6 +508,7 @@ fn a_parameter_seeded_clean_is_safe_for_every_sink() {
                 source: None,
                 ty: None,
                 clean,
+                from_default: false,
             }],
             ..Options::default()
         };

@@ -629,6 +629,7 @@ fn a_destructured_request_parameter_is_a_source() {
                     source: None,
                     ty: Some("req".into()),
                     clean: false,
+                    from_default: false,
                 }]
             } else {
                 Vec::new()

@@ -45,6 +45,7 @@ pub fn seeds(m: &Module) -> Vec<ParamSeed> {
             source: None,
             ty: Some("django.request".into()),
             clean: false,
+            from_default: false,
         });
         if !view {
             continue;
@@ -56,6 +57,7 @@ pub fn seeds(m: &Module) -> Vec<ParamSeed> {
                 source: Some("request".into()),
                 ty: None,
                 clean: false,
+                from_default: false,
             });
         }
     }

@@ -170,6 +170,7 @@ pub fn seeds(m: &Module) -> Vec<ParamSeed> {
                     source: None,
                     ty: Some((*ty).to_string()),
                     clean: false,
+                    from_default: false,
                 });
             }
         }

@@ -5,6 +5,11 @@
 //! `= Security(…)`), a parameter annotated as a number or a boolean
 //! (validated by FastAPI: clean), and the `Request` object, which is the
 //! request itself.
+//!
+//! Any function's parameter whose default is one of FastAPI's request
+//! markers (`= Header(…)`, `Query`, `Cookie`, `Body`, `Form`, `File`,
+//! `Path`) is request data too: FastAPI fills it when it calls the
+//! function as a dependency.
 
 use super::python_web::{from, made_by, routes};
 use super::shape::root;
@@ -23,6 +28,7 @@ const VERBS: &[&str] = &[
 const DEPENDS: &[&str] = &["Depends", "Security"];
 const VALIDATED: &[&str] = &["int", "float", "bool", "UUID", "date", "datetime"];
 const REQUEST: &[&str] = &["Request", "WebSocket"];
+const MARKERS: &[&str] = &["Header", "Query", "Cookie", "Body", "Form", "File", "Path"];
 
 fn name_of(m: &Module, e: bw_ir::ExprId) -> Option<&str> {
     match m.expr(e) {
@@ -32,18 +38,50 @@ fn name_of(m: &Module, e: bw_ir::ExprId) -> Option<&str> {
     }
 }
 
+/// The default is a call of one of FastAPI's `names`.
+fn default_is(m: &Module, p: &bw_ir::Param, names: &[&str]) -> bool {
+    p.default.is_some_and(|d| match m.expr(d) {
+        Expr::Call { callee, .. } => {
+            name_of(m, *callee).is_some_and(|n| names.contains(&n))
+                && root(m, *callee).is_some_and(|r| from(m, r, "fastapi"))
+        }
+        _ => false,
+    })
+}
+
 pub fn seeds(m: &Module) -> Vec<ParamSeed> {
     let routers = made_by(m, "fastapi");
     let mut out = Vec::new();
-    for (f, _) in routes(m, &routers, VERBS) {
+    let endpoints: Vec<bw_ir::FuncId> = routes(m, &routers, VERBS)
+        .into_iter()
+        .map(|(f, _)| f)
+        .collect();
+    // Dependencies (and any other function) reading a request marker.
+    for (fi, func) in m.functions.iter().enumerate() {
+        let f = bw_ir::FuncId(fi as u32);
+        if endpoints.contains(&f) {
+            continue;
+        }
+        for (i, p) in func.params.iter().enumerate() {
+            if default_is(m, p, MARKERS) {
+                let validated = p
+                    .annotation
+                    .and_then(|a| name_of(m, a))
+                    .is_some_and(|a| VALIDATED.contains(&a));
+                out.push(ParamSeed {
+                    func: f,
+                    param: i as u32,
+                    source: (!validated).then(|| "request".to_string()),
+                    ty: None,
+                    clean: validated,
+                    from_default: false,
+                });
+            }
+        }
+    }
+    for f in endpoints {
         for (i, p) in m.func(f).params.iter().enumerate() {
-            let dependency = p.default.is_some_and(|d| match m.expr(d) {
-                Expr::Call { callee, .. } => {
-                    name_of(m, *callee).is_some_and(|n| DEPENDS.contains(&n))
-                        && root(m, *callee).is_some_and(|r| from(m, r, "fastapi"))
-                }
-                _ => false,
-            });
+            let dependency = default_is(m, p, DEPENDS);
             // A dependency is the framework's, not data (seeded with no
             // source: the function is still a handler); a parameter
             // validated as a number, a boolean, a date or a UUID is no
@@ -61,6 +99,7 @@ pub fn seeds(m: &Module) -> Vec<ParamSeed> {
                 source,
                 ty,
                 clean: validated && !dependency,
+                from_default: dependency,
             });
         }
     }

@@ -60,6 +60,7 @@ fn seed_route_vars(m: &Module, f: bw_ir::FuncId, numeric: &[&str], out: &mut Vec
             source: (!number).then(|| "request".into()),
             ty: None,
             clean: number,
+            from_default: false,
         });
     }
 }

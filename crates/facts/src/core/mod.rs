@@ -81,6 +81,9 @@ pub struct Analysis {
     pub result: bw_flow::ModuleResult,
     /// The parameters the framework recognisers seeded.
     pub seeds: Vec<ParamSeed>,
+    /// The web framework whose handler each seeded function is, where a
+    /// web recogniser seeded it (the fix shown is that framework's).
+    pub frameworks: BTreeMap<bw_ir::FuncId, &'static str>,
     /// Functions with a seeded parameter that the framework does not call:
     /// helpers handed the request, whose other parameters are their
     /// callers' values.
@@ -125,7 +128,7 @@ pub fn analyse_module(
     lang: Lang,
     spec: &FlowSpec,
 ) -> Result<Analysis, bw_lower::LowerError> {
-    let seeds = recognise(&module);
+    let (seeds, frameworks) = recognise_tagged(&module);
     let cat = spec
         .for_language(&module.lang)
         .or_else(|| spec.for_language(lang.name()))
@@ -142,23 +145,45 @@ pub fn analyse_module(
         module,
         result,
         seeds,
+        frameworks,
         helpers,
     })
 }
 
 /// Every framework recogniser's parameter seeds for `m`, in a fixed order.
 pub fn recognise(m: &Module) -> Vec<ParamSeed> {
-    let mut seeds = express::seeds(m);
-    seeds.extend(nextjs::seeds(m));
-    seeds.extend(nest::seeds(m));
-    seeds.extend(tools::seeds(m));
-    seeds.extend(flask::seeds(m));
-    seeds.extend(fastapi::seeds(m));
-    seeds.extend(django::seeds(m));
-    seeds.extend(starlette::seeds(m));
+    recognise_tagged(m).0
+}
+
+/// [`recognise`], with the web framework of each function a web
+/// recogniser seeded (the first recogniser to seed it).
+pub fn recognise_tagged(m: &Module) -> (Vec<ParamSeed>, BTreeMap<bw_ir::FuncId, &'static str>) {
+    let found: [(Option<&'static str>, Vec<ParamSeed>); 8] = [
+        (None, express::seeds(m)),
+        (None, nextjs::seeds(m)),
+        (None, nest::seeds(m)),
+        (None, tools::seeds(m)),
+        (Some("flask"), flask::seeds(m)),
+        (Some("fastapi"), fastapi::seeds(m)),
+        (Some("django"), django::seeds(m)),
+        (Some("starlette"), starlette::seeds(m)),
+    ];
+    let mut seeds = Vec::new();
+    let mut frameworks = BTreeMap::new();
+    let mut seeded = BTreeSet::new();
+    for (fw, list) in found {
+        for s in list {
+            if seeded.insert(s.func)
+                && let Some(fw) = fw
+            {
+                frameworks.insert(s.func, fw);
+            }
+            seeds.push(s);
+        }
+    }
     seeds.sort_by_key(|s| (s.func, s.param));
     seeds.dedup_by(|a, b| a.func == b.func && a.param == b.param);
-    seeds
+    (seeds, frameworks)
 }
 
 /// The sink facts of `text` by the new core, in the old extractor's shape.
@@ -198,7 +223,7 @@ fn sink_facts_of(
                 source: Some(Source {
                     kind: s.kind.clone(),
                     location: location(&s.path, s.span),
-                    label: s.label.clone(),
+                    label: source_label(path, text, s),
                 }),
                 steps: vec![],
                 ..flow.clone()
@@ -273,12 +298,14 @@ pub fn state(v: Verdict) -> FlowState {
 /// The functions a recogniser registered as handlers (qualified): every
 /// function with a seeded parameter (a seed with neither a source nor a
 /// type is a parameter the framework supplies that is not data).
-pub fn handlers(a: &Analysis) -> BTreeSet<String> {
+pub fn handlers(a: &Analysis) -> BTreeMap<String, Option<&'static str>> {
     a.seeds
         .iter()
         .filter(|s| !a.helpers.contains(&s.func))
-        .filter_map(|s| a.module.functions.get(s.func.index()))
-        .map(|f| f.qualified.clone())
+        .filter_map(|s| {
+            let f = a.module.functions.get(s.func.index())?;
+            Some((f.qualified.clone(), a.frameworks.get(&s.func).copied()))
+        })
         .collect()
 }
 
@@ -291,7 +318,7 @@ pub fn hit_fact(
     text: &str,
     h: &SinkHit,
     symbols: &BTreeMap<String, String>,
-    handlers: &BTreeSet<String>,
+    handlers: &BTreeMap<String, Option<&'static str>>,
 ) -> Option<Fact> {
     if h.verdict == Verdict::Safe || h.via.is_some() {
         return None;
@@ -313,6 +340,10 @@ pub fn hit_fact(
     if h.write == Some(true) {
         f.props.insert("write".into(), Prop::Bool(true));
     }
+    if let Some(Some(fw)) = handlers.get(&h.function) {
+        f.props
+            .insert("framework".into(), Prop::Str((*fw).to_string()));
+    }
     let mut st = state(h.verdict);
     // The parameters of an anonymous function are no caller's arguments
     // the model could link (the fact names its enclosing symbol, whose
@@ -322,7 +353,7 @@ pub fn hit_fact(
     // parameters its recogniser did not make request data (a numeric
     // route variable, a dependency).
     if st == FlowState::FromParams
-        && (f.evidence.symbol != h.function || handlers.contains(&h.function))
+        && (f.evidence.symbol != h.function || handlers.contains_key(&h.function))
     {
         st = FlowState::Unknown;
     }
@@ -335,7 +366,7 @@ pub fn hit_fact(
             .map(|s| Source {
                 kind: s.kind.clone(),
                 location: location(&s.path, s.span),
-                label: s.label.clone(),
+                label: source_label(path, text, s),
             }),
         steps: if st == FlowState::Tainted {
             h.steps
@@ -356,6 +387,22 @@ pub fn hit_fact(
         calls: vec![],
     });
     Some(f)
+}
+
+/// A source as the code wrote it (`request.args.get("q")`), as the old
+/// extractor labels it; the engine's resolved path where the source is in
+/// another file.
+fn source_label(path: &str, text: &str, s: &bw_flow::Source) -> String {
+    // A seeded parameter is labelled by the engine (`parameter `q``), as
+    // the old extractor labels it.
+    if s.path == path
+        && !s.label.starts_with("parameter ")
+        && let Some(t) = text.get(s.span.start as usize..s.span.end as usize)
+        && !t.trim().is_empty()
+    {
+        return normalise(t);
+    }
+    s.label.clone()
 }
 
 /// Replace the sink facts of `facts` (the old extractor's) with the new

@@ -49,6 +49,7 @@ pub fn seeds(m: &Module) -> Vec<ParamSeed> {
                 source,
                 ty,
                 clean: false,
+                from_default: false,
             });
         }
     }

@@ -51,6 +51,7 @@ fn seed(out: &mut Vec<ParamSeed>, f: FuncId, param: u32, source: Option<&str>, t
         source: source.map(str::to_string),
         ty: ty.map(str::to_string),
         clean: false,
+        from_default: false,
     });
 }
 

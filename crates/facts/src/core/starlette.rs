@@ -55,6 +55,7 @@ pub fn seeds(m: &Module) -> Vec<ParamSeed> {
                 source: None,
                 ty: Some("starlette.request".into()),
                 clean: false,
+                from_default: false,
             });
         }
     }

@@ -54,6 +54,7 @@ fn seed_all(m: &Module, f: FuncId, out: &mut Vec<ParamSeed>) {
             source: Some("tool-input".into()),
             ty: None,
             clean: false,
+            from_default: false,
         });
     }
 }

@@ -147,6 +147,13 @@ impl<'c> Cat<'c> {
             .any(|s| Self::matches(&s.callees, &s.methods, path, method))
     }
 
+    fn invokes(&self, path: &str) -> bool {
+        self.spec
+            .invokes
+            .iter()
+            .any(|s| Self::matches(&s.callees, &[], path, None))
+    }
+
     fn exits(&self, path: &str, method: Option<&str>) -> bool {
         self.spec
             .exits
@@ -819,6 +826,7 @@ enum Op {
     Pop,
     Shift,
     Get,
+    Update,
 }
 
 /// A call's callee, resolved to something with a summary.
@@ -1089,7 +1097,7 @@ impl<'a> Fx<'a> {
             {
                 if let Some(kind) = &s.source {
                     let label = match &p.pattern {
-                        Pattern::Name(n) => self.m.name(*n).to_string(),
+                        Pattern::Name(n) => format!("parameter `{}`", self.m.name(*n)),
                         _ => format!("parameter {i}"),
                     };
                     v.join(&Value::source(Source {
@@ -1105,6 +1113,9 @@ impl<'a> Fx<'a> {
                 if s.clean {
                     v.sanitise(ALL_KINDS);
                 }
+                if s.from_default && p.default.is_some() {
+                    v = Value::default();
+                }
             }
             if let Some(sd) = &seed {
                 v.join(&sd.taint_only());
@@ -1112,6 +1123,15 @@ impl<'a> Fx<'a> {
             if let Some(d) = p.default {
                 let dv = self.eval(d, &mut st, 0);
                 v.join(&dv);
+            }
+            // A named parameter holds its value from the start: no step.
+            if let Pattern::Name(n) = &p.pattern {
+                let ap = Ap {
+                    root: Root::Var(*n),
+                    keys: Vec::new(),
+                };
+                self.store(&mut st, ap, v);
+                continue;
             }
             self.bind(&p.pattern, v, None, &mut st, p.span);
         }
@@ -1581,10 +1601,21 @@ impl<'a> Fx<'a> {
             }
             Pattern::Seq { items, rest } => {
                 let base = src.and_then(|e| self.access(e, st));
+                // `a, b = x, "const"`: each name takes its own element.
+                // (Not past a starred name: its length is unknown.)
+                let literal = match (&base, src) {
+                    (None, Some(e)) if rest.is_none() => self.children_of(e, st),
+                    _ => Vec::new(),
+                };
                 for (i, item) in items.iter().enumerate() {
-                    let el = match base.as_ref().and_then(|b| b.child(Key::Int(i as i64))) {
+                    let key = Key::Int(i as i64);
+                    let own = literal
+                        .iter()
+                        .find(|(k, _)| *k == key)
+                        .map(|(_, x)| x.clone());
+                    let el = match base.as_ref().and_then(|b| b.child(key)) {
                         Some(c) if st.contains_key(&c) => self.deep(st, &c),
-                        _ => v.taint_only(),
+                        _ => own.unwrap_or_else(|| v.taint_only()),
                     };
                     self.bind(item, el, None, st, span);
                 }
@@ -2036,8 +2067,24 @@ impl<'a> Fx<'a> {
             None => self.eval(obj, st, d),
         };
         let mut v = base.taint_only();
+        self.widen_sources(&mut v, obj, e);
         v.ty = ty;
         v
+    }
+
+    /// A source read by `inner` and at once indexed or called on by
+    /// `outer` (`request.args["q"]`, `request.args.get("q")`) is shown as
+    /// the whole access: the key read is what a reader wants to see.
+    fn widen_sources(&self, v: &mut Value, inner: ExprId, outer: ExprId) {
+        let (at, to) = (self.m.span(inner), self.m.span(outer));
+        for s in &mut v.sources {
+            if s.span == at && s.path == self.m.path {
+                let mut w = Source::clone(s);
+                w.span = to;
+                w.label = self.label(outer, &w.label);
+                *s = Rc::new(w);
+            }
+        }
     }
 
     // ------------------------------------------------------------ calls
@@ -2167,6 +2214,18 @@ impl<'a> Fx<'a> {
         for v in &vals {
             all.join(&v.taint_only());
         }
+        // `Depends(get_query)`: what the framework's call of the function
+        // returns (its own parameters are the framework's to fill).
+        if self.cat.invokes(&path)
+            && let Some(g) = vals.first().and_then(|v| v.func)
+        {
+            self.out.callees.insert(g);
+            let t = Target::Local(g);
+            return match self.summary(&t) {
+                Some(s) => self.apply_summary(&s, &[], &[], &Value::default(), e),
+                None => Value::unknown(),
+            };
+        }
 
         // Containers kept per index or key (ones this code stored: a read
         // from a source path is no container of ours).
@@ -2232,6 +2291,9 @@ impl<'a> Fx<'a> {
                 ..Value::default()
             }
         };
+        if let Some(r) = recv_e {
+            self.widen_sources(&mut result, r, e);
+        }
         result.konst = None;
         result.len = None;
         result.func = match (&target, &summary) {
@@ -2383,6 +2445,8 @@ impl<'a> Fx<'a> {
             Op::Shift
         } else if is(&spec.get) {
             Op::Get
+        } else if is(&spec.update) {
+            Op::Update
         } else {
             return None;
         };
@@ -2464,6 +2528,30 @@ impl<'a> Fx<'a> {
                     v.join(dflt);
                 }
                 Some(v)
+            }
+            Op::Update => {
+                for (a, v) in args.iter().zip(vals) {
+                    let entries = match a.kind {
+                        ArgKind::Keyword(k) => {
+                            vec![(Key::Str(Rc::from(self.m.name(k))), v.clone())]
+                        }
+                        ArgKind::Positional if matches!(self.m.expr(a.value), Expr::Dict(_)) => {
+                            self.children_of(a.value, st)
+                        }
+                        _ => {
+                            // A mapping of unknown keys: any entry may be it.
+                            self.weak_store(st, ap, v);
+                            continue;
+                        }
+                    };
+                    for (k, cv) in entries {
+                        if let Some(c) = ap.child(k) {
+                            self.kill(st, &c);
+                            st.insert(c, cv);
+                        }
+                    }
+                }
+                Some(Value::default())
             }
             _ => None,
         }
