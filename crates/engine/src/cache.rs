@@ -336,7 +336,7 @@ mod tests {
         bw_facts::extract(
             path,
             bw_files::Lang::Python,
-            "import os\nos.system(input())\n",
+            "import os\nfrom flask import request\nos.system(request.args[\"c\"])\n",
             &bw_facts::flowspec::FlowSpec::builtin(),
         )
         .unwrap()

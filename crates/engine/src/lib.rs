@@ -31,6 +31,7 @@ pub use cache::{CACHE_FORMAT, Cache, CacheUnavailable};
 pub mod change;
 pub mod diff;
 pub mod fuzz;
+pub mod repin;
 pub mod repo;
 mod session;
 pub mod status;
@@ -102,9 +103,12 @@ pub struct ScanOutput {
 
 /// The rule library and flow specs for a repository: built-in plus the
 /// team's own files under `.breakwater/rules/` and `.breakwater/flow/`.
+#[derive(Clone)]
 pub struct Library {
     pub rules: RuleSet,
     pub flow: FlowSpec,
+    /// Which analysis core makes each language's sink facts.
+    pub core: bw_facts::core::Core,
     /// SHA-256 over every rule and flow-spec text the library was built
     /// from, in order (see [`Library::fingerprint`]).
     fingerprint: [u8; 32],
@@ -115,6 +119,7 @@ impl Library {
         let mut lib = Library {
             rules: RuleSet::builtin().map_err(EngineError::Rules)?,
             flow: FlowSpec::builtin(),
+            core: bw_facts::core::Core::selected(),
             fingerprint: [0; 32],
         };
         for (origin, text) in bw_threats::rule::BUILTIN_RULES {
@@ -123,12 +128,26 @@ impl Library {
         for (origin, text) in bw_facts::flowspec::BUILTIN {
             lib.mix("flow", origin, text);
         }
-        // The experimental analysis core makes other facts from the same
-        // files: its cached facts are never taken for the old core's.
-        if let bw_facts::core::Core::Ir = bw_facts::core::Core::selected() {
-            lib.mix("core", bw_facts::core::CORE_ENV, "ir");
+        // The new analysis core makes other facts from the same files: its
+        // cached facts are never taken for the old core's.
+        if let Some(k) = lib.core.key() {
+            lib.mix("core", bw_facts::core::CORE_ENV, &k);
         }
         Ok(lib)
+    }
+
+    /// This library with the sink facts of every language made by `core`
+    /// (to compare with what a previous analysis made: see
+    /// [`repin`]). Its facts are cached apart from this one's.
+    pub fn with_core(&self, core: bw_facts::core::Core) -> Library {
+        let mut lib = self.clone();
+        lib.core = core;
+        lib.mix(
+            "core-override",
+            bw_facts::core::CORE_ENV,
+            &format!("{core:?}"),
+        );
+        lib
     }
 
     /// The rule pack: a hex SHA-256 of every built-in and custom rule and
@@ -246,6 +265,7 @@ fn extract_one(
     path: &str,
     lang: Lang,
     spec: &FlowSpec,
+    core: bw_facts::core::Core,
     cache: &ScanCache<'_>,
 ) -> FileResult {
     // What the path alone says is decided without reading the file.
@@ -267,7 +287,7 @@ fn extract_one(
             );
         }
     };
-    extract_bytes(path, lang, bytes, spec, cache)
+    extract_bytes(path, lang, bytes, spec, core, cache)
 }
 
 /// [`extract_one`] once the file's bytes are read.
@@ -276,6 +296,7 @@ fn extract_bytes(
     lang: Lang,
     bytes: Vec<u8>,
     spec: &FlowSpec,
+    core: bw_facts::core::Core,
     cache: &ScanCache<'_>,
 ) -> FileResult {
     if let Some(r) = path_skip(path, lang) {
@@ -306,7 +327,7 @@ fn extract_bytes(
         Err(r) => return FileResult::Skipped(path.into(), r),
     };
     cache.parsed.fetch_add(1, Ordering::Relaxed);
-    match bw_facts::extract(path, lang, &text, spec) {
+    match bw_facts::extract_by(path, lang, &text, spec, &Default::default(), core) {
         Ok(f) => {
             if let Some((c, key)) = &key {
                 c.put(key, &f);
@@ -375,18 +396,68 @@ pub fn scan_with_progress(
         &scan_cache,
         progress,
     );
-    let a = analyse(
+    let mut a = analyse(
         source,
         lib,
         opts,
         &listing.skipped,
-        results.into_iter().map(Cow::Owned).collect(),
+        results.iter().map(Cow::Borrowed).collect(),
         Timing {
             start,
             t_list,
             cache: Some(&scan_cache),
         },
     );
+    // Decisions the previous analysis core pinned (see `repin`).
+    let keys = repin::candidates(lib, &a.report);
+    if !keys.is_empty() {
+        let old = lib.with_core(bw_facts::core::Core::Old);
+        let old_cache = ScanCache {
+            cache: opts
+                .cache
+                .as_ref()
+                .map(|c| (c, cache::Salt::current(&old.fingerprint()))),
+            ..ScanCache::off()
+        };
+        let old_results = extract_all(
+            source,
+            &candidates,
+            &old,
+            opts.threads,
+            &old_cache,
+            &|_, _| {},
+        );
+        let previous = analyse(
+            source,
+            &old,
+            opts,
+            &listing.skipped,
+            old_results.into_iter().map(Cow::Owned).collect(),
+            Timing {
+                start: Instant::now(),
+                t_list,
+                cache: None,
+            },
+        );
+        let r = repin::compare(opts, &a.report, &previous.report, &keys);
+        if let Some(mf) = &r.model_file {
+            let mut o = opts.clone();
+            o.model_file = Some(mf.clone());
+            a = analyse(
+                source,
+                lib,
+                &o,
+                &listing.skipped,
+                results.iter().map(Cow::Borrowed).collect(),
+                Timing {
+                    start: Instant::now(),
+                    t_list,
+                    cache: None,
+                },
+            );
+        }
+        repin::mark(&mut a.report, &r);
+    }
     Ok(ScanOutput {
         report: a.report,
         elapsed: start.elapsed(),
@@ -430,7 +501,7 @@ fn extract_all(
             .with_max_len(1)
             .map(|&i| {
                 let (path, lang, _) = &candidates[i];
-                let r = extract_one(source, path, *lang, &lib.flow, scan_cache);
+                let r = extract_one(source, path, *lang, &lib.flow, lib.core, scan_cache);
                 progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
                 (i, r)
             })
@@ -1181,7 +1252,14 @@ pub fn facts_of(source: &dyn FileSource, lib: &Library) -> Result<FactsOf, Engin
         let Some(lang) = detect_lang(&e.path) else {
             continue;
         };
-        match extract_one(source, &e.path, lang, &lib.flow, &ScanCache::off()) {
+        match extract_one(
+            source,
+            &e.path,
+            lang,
+            &lib.flow,
+            lib.core,
+            &ScanCache::off(),
+        ) {
             FileResult::Facts(f, _) => out.files.push(f),
             FileResult::Skipped(path, reason) => out.skipped.push((path, reason)),
             FileResult::Lockfile(_) => {}

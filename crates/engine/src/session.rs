@@ -247,7 +247,14 @@ impl<S: FileSource> Session<S> {
         } else {
             ScanCache::off()
         };
-        let result = extract_bytes(path, lang, bytes, &self.lib.flow, &scan_cache);
+        let result = extract_bytes(
+            path,
+            lang,
+            bytes,
+            &self.lib.flow,
+            self.lib.core,
+            &scan_cache,
+        );
         self.count(&scan_cache);
         drop(scan_cache);
         let same = slot.result.same_facts(&result);

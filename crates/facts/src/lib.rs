@@ -104,7 +104,7 @@ fn extract_entered(
 ) -> Result<FileFacts, bw_lang::ParseError> {
     // With the new core, the sink facts of the files it covers come from
     // it, lowered from the tree the old extractor parsed (one parse).
-    let ir = core == core::Core::Ir && core::covers(lang);
+    let ir = core.runs_ir(lang);
     let mut lowered: Option<bw_ir::Module> = None;
     let limits = bw_lang::Limits::time(bw_lang::DEFAULT_PARSE_BUDGET);
     let mut see = |tree: &tree_sitter::Tree| {

@@ -209,7 +209,33 @@ fn the_switch_replaces_only_the_sinks_of_covered_languages() {
     assert_eq!(state(&new.facts, 12), None);
     assert_eq!(Core::parse(Some("ir")), Ok(Core::Ir));
     assert_eq!(Core::parse(Some("old")), Ok(Core::Old));
-    assert_eq!(Core::parse(None), Ok(Core::Old));
+    assert_eq!(Core::parse(None), Ok(Core::Default));
+    assert_eq!(Core::parse(Some("default")), Ok(Core::Default));
+    // By default Python is switched over and JavaScript is not yet.
+    assert!(Core::Default.runs_ir(Lang::Python));
+    assert!(!Core::Default.runs_ir(Lang::JavaScript));
+    assert!(!Core::Default.runs_ir(Lang::Dockerfile));
+    assert!(Core::Ir.runs_ir(Lang::Tsx) && !Core::Old.runs_ir(Lang::Python));
+    let def = extract_by(
+        "src/g.js",
+        Lang::JavaScript,
+        &text,
+        &spec,
+        &b,
+        Core::Default,
+    )
+    .unwrap();
+    assert_eq!(
+        def, old,
+        "JavaScript keeps the old extractor's sinks by default"
+    );
+    // Each selection caches apart.
+    assert_eq!(Core::Old.key(), None);
+    assert_eq!(Core::Default.key().as_deref(), Some("ir:python"));
+    assert_eq!(
+        Core::Ir.key().as_deref(),
+        Some("ir:python,javascript,typescript,tsx")
+    );
     assert!(
         Core::parse(Some("IR "))
             .unwrap_err()
@@ -536,4 +562,93 @@ fn a_runnable_is_a_prompt_on_a_model_and_not_on_a_tool() {
         .replace("@tool\n", "");
     let facts = sink_facts("app/ask.py", Lang::Python, &plain, &FlowSpec::builtin()).unwrap();
     assert!(!facts.iter().any(|f| f.kind == "prompt"), "{facts:?}");
+}
+
+#[test]
+fn a_host_checked_through_a_variable_guards_the_url_in_both_languages() {
+    let py = new_sinks("host_guards.py", "app/net.py", Lang::Python);
+    assert_eq!(
+        state(&py, 12),
+        None,
+        "host = urlparse(url).hostname; checked"
+    );
+    assert_eq!(
+        state(&py, 20),
+        Some(FlowState::FromParams),
+        "the variable replaced before the check guards nothing"
+    );
+    // `**kwargs` beside a URL given by position cannot hold the URL.
+    assert_eq!(state(&py, 24), None, "options passed on");
+    assert_eq!(state(&py, 28), Some(FlowState::FromParams), "get(**kwargs)");
+    let js = new_sinks("host_guards.js", "src/net.js", Lang::JavaScript);
+    assert_eq!(
+        state(&js, 8),
+        None,
+        "const host = new URL(url).hostname; checked"
+    );
+    assert_eq!(state(&js, 17), Some(FlowState::FromParams));
+}
+
+#[test]
+fn placeholders_numbered_by_a_range_over_input_are_clean() {
+    // A query with one numbered placeholder per word: the numbers come from
+    // `range(len(words))`, the words go in as parameters. Formatting the
+    // words themselves in is still an injection.
+    let text = r#"from flask import request
+from sqlalchemy import text
+
+from app.db import db
+
+
+def search():
+    words = request.args["q"].split()
+    clauses = " OR ".join(f"subject ILIKE :w{i}" for i in range(len(words)))
+    params = {f"w{i}": f"%{w}%" for i, w in enumerate(words)}
+    db.session.execute(text(f"SELECT * FROM tickets WHERE {clauses}"), params)
+    inline = " OR ".join(f"subject ILIKE '%{w}%'" for w in words)
+    db.session.execute(text(f"SELECT * FROM tickets WHERE {inline}"))
+"#;
+    let facts = sink_facts("app/search.py", Lang::Python, text, &FlowSpec::builtin()).unwrap();
+    let sql: Vec<(u32, Option<FlowState>)> = facts
+        .iter()
+        .filter(|f| f.kind == "sql")
+        .map(|f| {
+            (
+                f.evidence.location.start_line,
+                f.flow.as_ref().map(|x| x.state),
+            )
+        })
+        .collect();
+    assert!(
+        !sql.iter().any(|(l, _)| *l == 11),
+        "numbered placeholders: {sql:?}"
+    );
+    assert!(
+        sql.iter()
+            .any(|(l, s)| *l == 13 && *s == Some(FlowState::Tainted)),
+        "{sql:?}"
+    );
+}
+
+#[test]
+fn a_url_whose_host_is_fixed_is_no_ssrf_in_both_languages() {
+    // The same five URLs in each: a setting then a path, a literal base
+    // with its host, then input as the host, glued to a host with no
+    // slash, and leading the URL.
+    let py = new_sinks("pinned_hosts.py", "app/fetch.py", Lang::Python);
+    let js = new_sinks("pinned_hosts.js", "src/fetch.js", Lang::JavaScript);
+    let tainted = |facts: &[Fact]| -> Vec<u32> {
+        facts
+            .iter()
+            .filter(|f| f.kind == "ssrf")
+            .filter(|f| {
+                f.flow
+                    .as_ref()
+                    .is_some_and(|x| x.state == FlowState::Tainted)
+            })
+            .map(|f| f.evidence.location.start_line)
+            .collect()
+    };
+    assert_eq!(tainted(&py), [13, 14, 15]);
+    assert_eq!(tainted(&js), [10, 11, 12]);
 }

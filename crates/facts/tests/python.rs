@@ -816,7 +816,8 @@ app.add_url_rule("/users/<int:user_id>", view_func=UserAPI.as_view("users"))
     let m = find(&ff, Subject::Mount, "prefix");
     assert_eq!(m[0].str("child"), Some("app.UserAPI"));
     assert_eq!(m[0].str("prefix"), Some("/users/<int:user_id>"));
-    assert_eq!(state(sinks(&ff, "sql")[0]), FlowState::Tainted);
+    // The route converts `user_id` to an int: no injection.
+    assert!(sinks(&ff, "sql").is_empty());
 }
 
 #[test]

@@ -176,6 +176,10 @@ pub struct SinkHit {
     /// For [`Verdict::FromParams`] (and confirmed flows that also take
     /// parameters): the parameters (0-based) it derives from.
     pub params: Vec<u32>,
+    /// For verdicts short of confirmed: functions of other modules whose
+    /// results reach the argument (`app.helpers.search_term`), for the
+    /// model's linker to follow.
+    pub calls: Vec<String>,
     /// When the sink is inside a function this call reaches (a helper
     /// whose summary says a parameter reaches a sink): that function's
     /// qualified name, and the inner sink's file and span.

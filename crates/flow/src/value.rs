@@ -12,6 +12,8 @@ pub(crate) const MAX_SOURCES: usize = 3;
 pub(crate) const MAX_STEPS: usize = 8;
 /// Parameters tracked by index; a value from a later one is unknown.
 pub(crate) const MAX_PARAMS: u32 = 64;
+/// Calls into other modules kept per value (see [`Value::calls`]).
+pub(crate) const MAX_CALLS: usize = 4;
 
 /// Sink kinds as a bit set over [`crate::catalogue::SINK_KINDS`].
 pub(crate) type Kinds = u32;
@@ -129,6 +131,10 @@ pub(crate) struct Value {
     pub func: Option<FuncId>,
     /// A known sequence length (list literals, `append`, `pop`).
     pub len: Option<u32>,
+    /// Functions of other modules with no summary here whose results
+    /// reach it (`app.helpers.search_term`): what they return is decided
+    /// where those modules are analysed, by the model's linker.
+    pub calls: Rc<Vec<Rc<str>>>,
 }
 
 impl Value {
@@ -185,6 +191,7 @@ impl Value {
             ty: None,
             func: None,
             len: None,
+            calls: self.calls.clone(),
         }
     }
 
@@ -203,6 +210,7 @@ impl Value {
         if self.func.is_none() {
             self.func = other.func;
         }
+        self.add_calls(&other.calls);
         if other.is_constant() {
             return;
         }
@@ -236,6 +244,26 @@ impl Value {
     pub(crate) fn joined(mut self, other: &Value) -> Value {
         self.join(other);
         self
+    }
+
+    /// Note calls into other modules that reach it (at most
+    /// [`MAX_CALLS`], the first ones).
+    pub(crate) fn add_calls(&mut self, calls: &Rc<Vec<Rc<str>>>) {
+        if calls.is_empty() || Rc::ptr_eq(&self.calls, calls) {
+            return;
+        }
+        if self.calls.is_empty() {
+            self.calls = calls.clone();
+            return;
+        }
+        for c in calls.iter() {
+            if self.calls.len() >= MAX_CALLS {
+                break;
+            }
+            if !self.calls.contains(c) {
+                Rc::make_mut(&mut self.calls).push(c.clone());
+            }
+        }
     }
 
     fn add_source(&mut self, s: &Rc<Source>) {

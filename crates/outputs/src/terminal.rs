@@ -601,6 +601,7 @@ fn ignored_section(cx: &mut Ctx<'_>, report: &Report) -> io::Result<()> {
 /// Decisions that match no threat: orphaned (the code was fixed) and
 /// unverified (the file could not be analysed, so nothing is known).
 fn decisions_section(cx: &mut Ctx<'_>, report: &Report) -> io::Result<()> {
+    repinned_section(cx, report)?;
     if report.decisions.is_empty() {
         return Ok(());
     }
@@ -617,6 +618,35 @@ fn decisions_section(cx: &mut Ctx<'_>, report: &Report) -> io::Result<()> {
             &format!("{} ({}): {}", d.state, d.status, one_line(&d.note)),
         )?;
     }
+    cx.line("")
+}
+
+/// Decisions the previous analysis core pinned, which still hold: the
+/// code under them is the same, the new analysis describes it otherwise.
+fn repinned_section(cx: &mut Ctx<'_>, report: &Report) -> io::Result<()> {
+    let keys: Vec<&str> = report
+        .threats
+        .iter()
+        .filter_map(|t| t.decision.as_ref())
+        .filter(|d| d.repinned)
+        .map(|d| d.key.as_str())
+        .collect();
+    if keys.is_empty() {
+        return Ok(());
+    }
+    let p = cx.paint;
+    cx.line(&p.paint(
+        &format!("Decisions pinned by the previous analysis ({})", keys.len()),
+        BOLD,
+    ))?;
+    for k in &keys {
+        cx.line(&format!("  {}", one_line(k)))?;
+    }
+    cx.para(
+        "  ",
+        2,
+        "= they hold: the code under them has not changed, the new analysis core only describes the same threat with other steps; record their new pins once: breakwater triage --repin",
+    )?;
     cx.line("")
 }
 

@@ -290,6 +290,7 @@ fn apply_to(t: &mut Decided<'_>, key: &str, d: &Decision, today: &str, moved: bo
         ticket: d.ticket.clone(),
         expires: d.expires.clone(),
         moved,
+        repinned: false,
         decided_on: stale.then(|| d.evidence.clone()),
     });
     // Inline ignores and suppressions were applied first and stand.

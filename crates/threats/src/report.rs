@@ -184,6 +184,11 @@ pub struct AppliedDecision {
     /// or renamed with the same body): matched by fingerprint.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub moved: bool,
+    /// The decision was pinned by the previous analysis core, which still
+    /// finds the same evidence: it holds, and `breakwater triage --repin`
+    /// records the new analysis's fingerprint.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub repinned: bool,
     /// For a stale decision: the evidence it was made on (today's is the
     /// threat's own `evidence`).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -46,6 +46,9 @@ pub struct Args {
     /// Delete the decisions of the selected threats (ids need not be current threats).
     #[arg(long, conflicts_with_all = ["status", "reason", "ticket", "expires", "author"])]
     remove: bool,
+    /// Record the new fingerprint of every decision the previous analysis core pinned and the current one still holds (`scan` marks them re-pinned); nothing else about them changes.
+    #[arg(long, conflicts_with_all = ["threat_ids", "status", "reason", "ticket", "expires", "author", "rule", "path", "remove"])]
+    repin: bool,
     /// Also scan files .gitignore excludes (to reach threats found with `scan --no-gitignore`).
     #[arg(long)]
     no_gitignore: bool,
@@ -60,7 +63,7 @@ pub struct Args {
 type Fields = Verdict;
 
 fn check_fields(a: &Args) -> Result<Option<Fields>, String> {
-    if a.remove {
+    if a.remove || a.repin {
         return Ok(None);
     }
     let Some(status) = a.status.as_deref() else {
@@ -167,7 +170,7 @@ fn unknown_id_error(id: &str, near: &[&str], what: &str) -> String {
 }
 
 pub fn run(a: Args) -> u8 {
-    if a.threat_ids.is_empty() && a.rule.is_none() && a.path.is_none() {
+    if a.threat_ids.is_empty() && a.rule.is_none() && a.path.is_none() && !a.repin {
         return super::fail(
             "say which threats: give threat ids, or select current threats with --rule and/or --path\n  = help: `breakwater scan --compact --include-potential` lists them with their ids",
         );
@@ -217,6 +220,7 @@ pub fn run(a: Args) -> u8 {
         .as_ref()
         .map(|m| m.decisions.keys().cloned().collect())
         .unwrap_or_default();
+    let recorded = model_file.clone();
     let opts = ScanOptions {
         name: super::system_name(root),
         threads: None,
@@ -238,6 +242,9 @@ pub fn run(a: Args) -> u8 {
         .iter()
         .map(|t| (t.id.as_str(), t))
         .collect();
+    if a.repin {
+        return repin(&a, root, &threats, recorded.as_ref());
+    }
     // Files the analysis could not cover are accepted by their id only,
     // never by a filter: each is a person's explicit call.
     let files: BTreeMap<&str, &UnanalysedFile> = out
@@ -348,6 +355,65 @@ pub fn run(a: Args) -> u8 {
     report(&a, root, &edits, &edited, fields.as_ref());
     if a.remove && !edited.changed() {
         return super::fail("none of the selected threats had a decision to remove");
+    }
+    exit::PASS
+}
+
+/// `--repin`: the decisions the scan found re-pinned get the current
+/// fingerprint and evidence; every other field stays as recorded.
+fn repin(
+    a: &Args,
+    root: &Path,
+    threats: &BTreeMap<&str, &Threat>,
+    recorded: Option<&bw_model::modelfile::ModelFile>,
+) -> u8 {
+    let edits: Vec<DecisionEdit> = threats
+        .values()
+        .filter_map(|t| {
+            let applied = t.decision.as_ref().filter(|d| d.repinned)?;
+            let mut d = recorded?.decisions.get(&applied.key)?.clone();
+            d.fingerprint = t.fingerprint.clone();
+            d.evidence = t.evidence.clone();
+            Some(DecisionEdit::Upsert {
+                id: applied.key.clone(),
+                decision: d,
+            })
+        })
+        .collect();
+    if edits.is_empty() {
+        outln!("no decision needs re-pinning: every decision is pinned by the current analysis");
+        return exit::PASS;
+    }
+    let result = if a.dry_run {
+        edit::preview_file(root, &edits)
+    } else {
+        edit::update_file(root, &edits)
+    };
+    let edited = match result {
+        Ok(e) => e,
+        Err(e) => return super::fail(e),
+    };
+    let verb = if a.dry_run {
+        "would re-pin"
+    } else {
+        "re-pinned"
+    };
+    for (id, _) in &edited.changes {
+        outln!("{verb}: {}", bw_files::terminal_safe(id));
+    }
+    let n = edits.len();
+    let what = format!("{n} {}", if n == 1 { "decision" } else { "decisions" });
+    let file = root.join(FILE_NAME);
+    if a.dry_run {
+        outln!(
+            "dry run: {what} would be re-pinned in {}; nothing was written",
+            file.display()
+        );
+    } else {
+        outln!(
+            "{what} re-pinned in {}: made on the previous analysis core, on code that has not changed since",
+            file.display()
+        );
     }
     exit::PASS
 }

@@ -1,13 +1,14 @@
-//! The new analysis core, run beside the old extractors (experimental,
-//! for measuring): a file is lowered to the intermediate form
+//! The new analysis core: a file is lowered to the intermediate form
 //! (`bw-lower`), its framework handlers are recognised ([`recognise`]),
 //! the dataflow engine (`bw-flow`) finds its sink hits, and each hit
 //! becomes a sink [`Fact`] of exactly the shape the old extractor makes,
 //! so the model, the linker and the rules read them unchanged.
 //!
-//! [`extract`] uses it in place of the old extractor's sinks when the
-//! environment variable `BREAKWATER_CORE=ir` is set (see
-//! `docs/experimental-core.md`); by default nothing here runs.
+//! It makes the sink facts of the languages switched over to it
+//! ([`SWITCHED`]: Python); the others keep the old extractor's until
+//! their switch. `BREAKWATER_CORE=ir` runs it for every language it
+//! lowers, `BREAKWATER_CORE=old` for none (see
+//! `docs/experimental-core.md`).
 
 mod django;
 mod express;
@@ -31,21 +32,28 @@ use std::collections::{BTreeMap, BTreeSet};
 /// The environment variable that selects the analysis core.
 pub const CORE_ENV: &str = "BREAKWATER_CORE";
 
-/// Which analysis core makes the sink facts of the files it covers.
+/// The languages whose sink facts the new core makes by default: those
+/// switched over, after their rule fixtures, evasion cases and a reviewed
+/// comparison on real applications passed (docs/core-switch/).
+pub const SWITCHED: &[Lang] = &[Lang::Python];
+
+/// Which analysis core makes the sink facts of each language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Core {
-    /// The per-language extractors (the default).
+    /// The new core for the languages switched over ([`SWITCHED`]), the
+    /// old extractors for the rest.
     #[default]
+    Default,
+    /// The old extractors for every language (`BREAKWATER_CORE=old`).
     Old,
-    /// The intermediate form and the dataflow engine (experimental).
+    /// The new core for every language it lowers (`BREAKWATER_CORE=ir`).
     Ir,
 }
 
 impl Core {
-    /// The core this process runs: `BREAKWATER_CORE=ir` selects the new
-    /// one, `old` or nothing the old. Read once. A value naming neither
-    /// runs the old core here; the binary refuses it first
-    /// ([`Core::from_env`]).
+    /// The core this process runs: `BREAKWATER_CORE=ir` or `old`, else
+    /// the default. Read once. A value naming neither runs the default
+    /// here; the binary refuses it first ([`Core::from_env`]).
     pub fn selected() -> Core {
         static SELECTED: std::sync::OnceLock<Core> = std::sync::OnceLock::new();
         *SELECTED.get_or_init(|| Core::from_env().unwrap_or_default())
@@ -60,12 +68,45 @@ impl Core {
     pub fn parse(v: Option<&str>) -> Result<Core, String> {
         match v {
             Some("ir") => Ok(Core::Ir),
-            Some("old") | Some("") | None => Ok(Core::Old),
+            Some("old") => Ok(Core::Old),
+            Some("") | Some("default") | None => Ok(Core::Default),
             Some(other) => Err(format!(
-                "{CORE_ENV}={other:?} names no analysis core\n  = help: `ir` runs the new core (experimental), `old` or unset the default"
+                "{CORE_ENV}={other:?} names no analysis core\n  = help: `ir` runs the new core for every language it covers, `old` the old extractors for every language, unset the default (the new core for {})",
+                switched_names()
             )),
         }
     }
+
+    /// Whether the sink facts of `lang` come from the new core.
+    pub fn runs_ir(self, lang: Lang) -> bool {
+        covers(lang)
+            && match self {
+                Core::Ir => true,
+                Core::Old => false,
+                Core::Default => SWITCHED.contains(&lang),
+            }
+    }
+
+    /// What this selection changes from the old extractors, for a cache
+    /// key: facts made under one are never taken for another's. `None`
+    /// for the old extractors everywhere.
+    pub fn key(self) -> Option<String> {
+        let mut names: Vec<&str> = bw_lower::LOWERED
+            .iter()
+            .filter(|l| self.runs_ir(**l))
+            .map(|l| l.name())
+            .collect();
+        names.dedup();
+        (!names.is_empty()).then(|| format!("ir:{}", names.join(",")))
+    }
+}
+
+fn switched_names() -> String {
+    SWITCHED
+        .iter()
+        .map(|l| l.name())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Whether the new core covers files of `lang`: those with a lowering
@@ -205,11 +246,28 @@ fn sink_facts_of(
     syms: &BTreeMap<String, String>,
 ) -> Result<Vec<Fact>, bw_lower::LowerError> {
     let handlers = handlers(&a);
+    // Methods whose receiver is a parameter of their own (Python's
+    // `self`): the old extractor, whose call sites the model links,
+    // counts it, the intermediate form does not.
+    let with_self: BTreeSet<&str> = a
+        .module
+        .functions
+        .iter()
+        .filter(|f| f.receiver.is_some())
+        .map(|f| f.qualified.as_str())
+        .collect();
     let mut facts = Vec::new();
     for h in &a.result.hits {
-        let Some(f) = hit_fact(path, text, h, syms, &handlers) else {
+        let Some(mut f) = hit_fact(path, text, h, syms, &handlers) else {
             continue;
         };
+        if with_self.contains(h.function.as_str())
+            && let Some(flow) = &mut f.flow
+        {
+            for p in &mut flow.params {
+                *p += 1;
+            }
+        }
         // A secret beside other outside data in one prompt (a password in
         // the system message, the user's question after it): a fact of its
         // own, so the secret is not hidden behind the more dangerous
@@ -320,7 +378,9 @@ pub fn hit_fact(
     symbols: &BTreeMap<String, String>,
     handlers: &BTreeMap<String, Option<&'static str>>,
 ) -> Option<Fact> {
-    if h.verdict == Verdict::Safe || h.via.is_some() {
+    // A safe hit is no fact, unless functions of other modules reach it:
+    // the linker decides what they return, as for the old extractor's.
+    if (h.verdict == Verdict::Safe && h.calls.is_empty()) || h.via.is_some() {
         return None;
     }
     let sp = h.span;
@@ -384,7 +444,11 @@ pub fn hit_fact(
         } else {
             vec![]
         },
-        calls: vec![],
+        calls: if st == FlowState::Tainted {
+            vec![]
+        } else {
+            h.calls.clone()
+        },
     });
     Some(f)
 }

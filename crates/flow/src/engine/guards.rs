@@ -3,7 +3,7 @@
 //! constant.
 
 use super::state::{Ap, State};
-use super::{Cat, Fx, kinds_mask};
+use super::{Cat, Fx, HostOf, kinds_mask};
 use crate::catalogue::{GuardKind, GuardSpec, name_matches};
 use crate::value::{K, Kinds, Value};
 use bw_ir::{CmpOp, Const, Expr, ExprId, LogicOp, UnOp};
@@ -96,7 +96,7 @@ impl Fx<'_> {
                 if !inside || !self.is_constant_expr(r, st) {
                     return;
                 }
-                if self.host_field(l, st).is_some() {
+                if self.host_of(l, st).is_some() {
                     self.clean_host(l, st);
                     return;
                 }
@@ -129,7 +129,7 @@ impl Fx<'_> {
                     let Expr::Const(k) = self.m.expr(c) else {
                         continue;
                     };
-                    if self.host_field(x, st).is_some() {
+                    if self.host_of(x, st).is_some() {
                         self.clean_host(x, st);
                         return;
                     }
@@ -147,7 +147,7 @@ impl Fx<'_> {
 
     /// `parsed.hostname`, `urlparse(u).netloc`, `new URL(u).host`: the
     /// host guard whose field it reads, with the parsed path.
-    fn host_field(&self, e: ExprId, st: &State) -> Option<(Kinds, Option<Ap>, Option<Ap>)> {
+    pub(super) fn host_field(&self, e: ExprId, st: &State) -> Option<HostOf> {
         let Expr::Field { obj, name, .. } = self.m.expr(e) else {
             return None;
         };
@@ -173,8 +173,17 @@ impl Fx<'_> {
         Some((mask, holder, parsed))
     }
 
+    /// [`Self::host_field`], or what a variable assigned one holds
+    /// (`host = urlparse(url).hostname; if host in ALLOWED: …`).
+    fn host_of(&self, e: ExprId, st: &State) -> Option<HostOf> {
+        self.host_field(e, st).or_else(|| {
+            let ap = self.access(e, st)?;
+            self.hosts.get(&ap).cloned()
+        })
+    }
+
     fn clean_host(&self, e: ExprId, st: &mut State) {
-        if let Some((mask, holder, parsed)) = self.host_field(e, st) {
+        if let Some((mask, holder, parsed)) = self.host_of(e, st) {
             for ap in [holder, parsed].into_iter().flatten() {
                 self.clean_ap(ap, mask, st);
             }
@@ -229,6 +238,10 @@ impl Fx<'_> {
                         && let (Some(r), Some(c)) = (recv, checked)
                         && self.is_constant_expr(r, st)
                     {
+                        // `ALLOWED.has(new URL(u).hostname)`: the URL.
+                        if self.host_of(c, st).is_some() {
+                            self.clean_host(c, st);
+                        }
                         self.clean(c, mask, st);
                     }
                 }

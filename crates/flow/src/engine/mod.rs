@@ -829,6 +829,10 @@ enum Op {
     Update,
 }
 
+/// What a parsed URL's host field guards: the host guard's kinds, the
+/// variable holding the parsed URL and the path that was parsed.
+type HostOf = (Kinds, Option<Ap>, Option<Ap>);
+
 /// A call's callee, resolved to something with a summary.
 enum Target {
     Local(FuncId),
@@ -853,6 +857,9 @@ struct Fx<'a> {
     pending_fields: Vec<(Key, Value)>,
     /// What each variable holding a parsed URL parsed (`u = urlparse(url)`).
     parsed: BTreeMap<Ap, Ap>,
+    /// Variables holding a parsed URL's host (`host = urlparse(url).hostname`):
+    /// the host guard's kinds and what a check of it cleans.
+    hosts: BTreeMap<Ap, HostOf>,
     depth_noted: bool,
 }
 
@@ -879,6 +886,7 @@ impl<'a> Fx<'a> {
             exited: false,
             pending_fields: Vec::new(),
             parsed: BTreeMap::new(),
+            hosts: BTreeMap::new(),
             depth_noted: false,
         }
     }
@@ -1439,6 +1447,16 @@ impl<'a> Fx<'a> {
                 {
                     self.parsed.insert(ap, parsed);
                 }
+                if let Some(ap) = self.pattern_access(target, st) {
+                    match self.host_field(*value, st) {
+                        Some(h) => {
+                            self.hosts.insert(ap, h);
+                        }
+                        None => {
+                            self.hosts.remove(&ap);
+                        }
+                    }
+                }
                 self.store_sinks(target, *value, &v, st);
                 self.bind(target, v, Some(*value), st, span);
                 if let (Pattern::Name(_), false) = (target, pending.is_empty())
@@ -1806,12 +1824,21 @@ impl<'a> Fx<'a> {
                     cur = *l;
                 }
                 let mut v = self.eval(cur, st, d);
+                let mut first = true;
+                let mut pinned = false;
                 while let Some((op, r, at)) = rights.pop() {
                     let rv = self.eval(r, st, d);
+                    if first && op == BinOp::Add {
+                        pinned = pins_host(&v, &rv);
+                    }
+                    first = false;
                     v = fold_binary(op, &v, &rv);
                     if matches!(op, BinOp::Add | BinOp::Mod) && !rv.sources.is_empty() {
                         v.step(self.step(self.m.span(at), "built into a string".into()));
                     }
+                }
+                if pinned {
+                    v.sanitise(kind_bit("ssrf"));
                 }
                 v
             }
@@ -1874,15 +1901,27 @@ impl<'a> Fx<'a> {
                 let parts = parts.clone();
                 let mut text = Some(String::new());
                 let mut v = Value::default();
-                for p in &parts {
+                let mut lead: Option<Value> = None;
+                let mut pinned = false;
+                for (i, p) in parts.iter().enumerate() {
                     match p {
                         TemplatePart::Text(t) => {
+                            if i == 0 {
+                                pinned = literal_base(t);
+                            } else if i == 1
+                                && let Some(l) = &lead
+                            {
+                                pinned = pins_host(l, &Value::konst(Some(K::Str(Rc::from(&**t)))));
+                            }
                             if let Some(s) = &mut text {
                                 s.push_str(t);
                             }
                         }
                         TemplatePart::Expr(x) => {
                             let pv = self.eval(*x, st, d);
+                            if i == 0 {
+                                lead = Some(pv.clone());
+                            }
                             match (&mut text, pv.konst.as_ref().filter(|_| pv.is_constant())) {
                                 (Some(s), Some(k)) => s.push_str(&k.text()),
                                 _ => text = None,
@@ -1893,6 +1932,9 @@ impl<'a> Fx<'a> {
                 }
                 v.konst = text.map(|s| K::Str(Rc::from(s.as_str())));
                 v.step(self.step(self.m.span(e), "formatted into a string".into()));
+                if pinned {
+                    v.sanitise(kind_bit("ssrf"));
+                }
                 v
             }
             Expr::Seq(_, elems) => {
@@ -2285,11 +2327,16 @@ impl<'a> Fx<'a> {
             // parameter does, for the callers to decide). Not clean even
             // when its inputs are: a call is no pure function of them (a
             // cache read by a clean key returns what was stored).
-            Value {
+            let mut v = Value {
                 params: all.params,
                 unknown: all.carries_data(),
                 ..Value::default()
+            };
+            // A function of another module: the linker follows its return.
+            if let Some(Target::External(m, n)) = &target {
+                v.calls = Rc::new(vec![Rc::from(format!("{m}.{n}").as_str())]);
             }
+            v
         };
         if let Some(r) = recv_e {
             self.widen_sources(&mut result, r, e);
@@ -2614,8 +2661,22 @@ impl<'a> Fx<'a> {
                     *worst = Some((vd, r, v.clone()));
                 }
             };
+            // `get(url, **kwargs)`: with every checked position given
+            // positionally, a keyword spread cannot hold those arguments
+            // again (the entry's keywords are their names).
+            let given = args
+                .iter()
+                .filter(|a| matches!(a.kind, ArgKind::Positional))
+                .count() as u32;
+            let kw_spread_moot = !every
+                && !spec.args.is_empty()
+                && spec.args.iter().all(|i| *i < given)
+                && spec.keywords.len() <= spec.args.len();
             let mut pos = 0u32;
             for (a, v) in args.iter().zip(vals) {
+                if kw_spread_moot && matches!(a.kind, ArgKind::KwSpread) {
+                    continue;
+                }
                 let r = match a.kind {
                     ArgKind::Positional => {
                         let i = pos;
@@ -2883,11 +2944,49 @@ impl<'a> Fx<'a> {
             } else {
                 v.param_list()
             },
+            calls: if vd == Verdict::Confirmed {
+                Vec::new()
+            } else {
+                v.calls.iter().map(|c| c.to_string()).collect()
+            },
             via: None,
             shell: false,
             write: None,
         }
     }
+}
+
+/// `https://host/…`: a URL text that names its host in full.
+fn literal_base(s: &str) -> bool {
+    s.split_once("://").is_some_and(|(scheme, rest)| {
+        !scheme.is_empty()
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+            && rest.find(['/', '?', '#']).is_some_and(|i| i > 0)
+    })
+}
+
+/// A URL built as `lead + next` has its host fixed (so what follows
+/// picks a path on that host, no other host): `lead` is literal text
+/// naming the host in full (`"https://api.example/v1/"`), or a setting —
+/// a value of the environment or configuration, of no parameter and no
+/// outside input — followed by a path (`BASE_URL + "/items/"`).
+fn pins_host(lead: &Value, next: &Value) -> bool {
+    let text = |v: &Value| match &v.konst {
+        Some(K::Str(s)) if v.is_constant() => Some(s.clone()),
+        _ => None,
+    };
+    if let Some(t) = text(lead) {
+        return literal_base(&t);
+    }
+    let setting = lead.params == 0
+        && !lead.unknown
+        && lead
+            .sources
+            .iter()
+            .all(|s| matches!(s.kind.as_str(), "env" | "secret"));
+    setting && text(next).is_some_and(|t| t.starts_with('/'))
 }
 
 /// Whether the receiver part of a resolved call path (all but its last
