@@ -312,6 +312,13 @@ fn fastapi_parameters_are_request_data_except_dependencies_and_numbers() {
     // Any function reading a request marker is filled by FastAPI.
     assert_eq!(state(&facts, 40), Some(FlowState::Tainted), "= Header()");
     assert_eq!(state(&facts, 44), Some(FlowState::FromParams), "no marker");
+    // A helper an endpoint calls, with the endpoint's header markers: its
+    // other parameters are its callers' values, for the linker.
+    assert_eq!(
+        state(&facts, 48),
+        Some(FlowState::FromParams),
+        "a helper copying an endpoint's signature"
+    );
 }
 
 #[test]
@@ -651,4 +658,16 @@ fn a_url_whose_host_is_fixed_is_no_ssrf_in_both_languages() {
     };
     assert_eq!(tainted(&py), [13, 14, 15]);
     assert_eq!(tainted(&js), [10, 11, 12]);
+}
+
+#[test]
+fn a_value_tested_false_is_empty_in_both_languages() {
+    // `if not name: log(name)`: where the test fails the value is empty,
+    // zero or none; the other branch still logs the input.
+    let py = new_sinks("falsy.py", "app/views.py", Lang::Python);
+    assert_eq!(state(&py, 11), None, "python: the false branch");
+    assert_eq!(state(&py, 13), Some(FlowState::Tainted));
+    let js = new_sinks("falsy.js", "src/app.js", Lang::JavaScript);
+    assert_eq!(state(&js, 9), None, "javascript: the false branch");
+    assert_eq!(state(&js, 11), Some(FlowState::Tainted));
 }

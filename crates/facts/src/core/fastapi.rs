@@ -9,12 +9,15 @@
 //! Any function's parameter whose default is one of FastAPI's request
 //! markers (`= Header(…)`, `Query`, `Cookie`, `Body`, `Form`, `File`,
 //! `Path`) is request data too: FastAPI fills it when it calls the
-//! function as a dependency.
+//! function as a dependency. Such a function may as well be a helper an
+//! endpoint calls itself (copying the endpoint's signature): its other
+//! parameters are its callers' values ([`helpers`]).
 
 use super::python_web::{from, made_by, routes};
 use super::shape::root;
 use bw_flow::ParamSeed;
 use bw_ir::{Expr, Module};
+use std::collections::BTreeSet;
 
 const VERBS: &[&str] = &[
     "get",
@@ -49,13 +52,29 @@ fn default_is(m: &Module, p: &bw_ir::Param, names: &[&str]) -> bool {
     })
 }
 
-pub fn seeds(m: &Module) -> Vec<ParamSeed> {
+fn endpoints(m: &Module) -> Vec<bw_ir::FuncId> {
     let routers = made_by(m, "fastapi");
-    let mut out = Vec::new();
-    let endpoints: Vec<bw_ir::FuncId> = routes(m, &routers, VERBS)
+    routes(m, &routers, VERBS)
         .into_iter()
         .map(|(f, _)| f)
-        .collect();
+        .collect()
+}
+
+/// The functions no route registers with a parameter read by a request
+/// marker: dependencies or helpers, whose other parameters are their
+/// callers' (none, for a dependency FastAPI calls).
+pub fn helpers(m: &Module) -> BTreeSet<bw_ir::FuncId> {
+    let endpoints = endpoints(m);
+    (0..m.functions.len())
+        .map(|i| bw_ir::FuncId(i as u32))
+        .filter(|f| !endpoints.contains(f))
+        .filter(|f| m.func(*f).params.iter().any(|p| default_is(m, p, MARKERS)))
+        .collect()
+}
+
+pub fn seeds(m: &Module) -> Vec<ParamSeed> {
+    let mut out = Vec::new();
+    let endpoints = endpoints(m);
     // Dependencies (and any other function) reading a request marker.
     for (fi, func) in m.functions.iter().enumerate() {
         let f = bw_ir::FuncId(fi as u32);

@@ -181,7 +181,8 @@ pub fn analyse_module(
         ..Options::default()
     };
     let result = bw_flow::analyse(&module, cat, &opts);
-    let helpers = django::helpers(&module);
+    let mut helpers = django::helpers(&module);
+    helpers.extend(fastapi::helpers(&module));
     Ok(Analysis {
         module,
         result,

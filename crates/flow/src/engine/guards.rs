@@ -65,6 +65,13 @@ impl Fx<'_> {
             }
             Expr::Compare(op, l, r) => self.refine_compare(op, l, r, truth, st, depth),
             Expr::Call { .. } => self.refine_call(cond, truth, st),
+            // `if not name: log(name)`: where a value tested is false it is
+            // empty, zero or none, which injects nothing.
+            Expr::Name(_) | Expr::Field { .. } | Expr::Index { .. }
+                if !truth && self.access(cond, st).is_some() =>
+            {
+                self.clean(cond, crate::value::ALL_KINDS, st);
+            }
             _ => {}
         }
     }

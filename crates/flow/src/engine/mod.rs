@@ -2944,7 +2944,9 @@ impl<'a> Fx<'a> {
             } else {
                 v.param_list()
             },
-            calls: if vd == Verdict::Confirmed {
+            // A value clean for this kind (`int(x)`) is clean whatever the
+            // calls in it return.
+            calls: if vd == Verdict::Confirmed || v.clean & bit != 0 {
                 Vec::new()
             } else {
                 v.calls.iter().map(|c| c.to_string()).collect()
