@@ -24,13 +24,12 @@ fn python_concatenation_of_20000_terms_is_followed() {
 
 #[test]
 fn javascript_concatenation_of_300_terms_is_followed() {
-    assert_flow("app.js", js_concat(JS_HEAD, 300), "exec(cmd)");
-    assert_flow("app.ts", js_concat(TS_HEAD, 300), "exec(cmd)");
+    evasion_cases::javascript_concatenation_of_300_terms_is_followed();
 }
 
 #[test]
 fn javascript_concatenation_of_20000_terms_is_followed() {
-    assert_flow("app.js", js_concat(JS_HEAD, 20_000), "exec(cmd)");
+    evasion_cases::javascript_concatenation_of_20000_terms_is_followed();
 }
 
 #[test]
@@ -50,13 +49,12 @@ fn python_20000_chained_strip_calls_are_followed() {
 
 #[test]
 fn javascript_300_chained_trim_calls_are_followed() {
-    assert_flow("app.js", js_trim(JS_HEAD, 300), "exec(cmd)");
-    assert_flow("app.ts", js_trim(TS_HEAD, 300), "exec(cmd)");
+    evasion_cases::javascript_300_chained_trim_calls_are_followed();
 }
 
 #[test]
 fn javascript_20000_chained_trim_calls_are_followed() {
-    assert_flow("app.js", js_trim(JS_HEAD, 20_000), "exec(cmd)");
+    evasion_cases::javascript_20000_chained_trim_calls_are_followed();
 }
 
 #[test]
@@ -76,13 +74,12 @@ fn python_100_nested_lambdas_are_followed_or_noted() {
 
 #[test]
 fn javascript_100_nested_callbacks_are_followed_or_noted() {
-    assert_flow_or_note("app.js", js_callbacks(JS_HEAD, 100), "exec(cmd)");
-    assert_flow_or_note("app.ts", js_callbacks(TS_HEAD, 100), "exec(cmd)");
+    evasion_cases::javascript_100_nested_callbacks_are_followed_or_noted();
 }
 
 #[test]
 fn javascript_3000_nested_callbacks_are_followed_or_noted() {
-    assert_flow_or_note("app.js", js_callbacks(JS_HEAD, 3000), "exec(cmd)");
+    evasion_cases::javascript_3000_nested_callbacks_are_followed_or_noted();
 }
 
 #[test]
@@ -97,13 +94,12 @@ fn python_1500_nested_blocks_are_followed_or_noted() {
 
 #[test]
 fn javascript_300_nested_blocks_are_followed_or_noted() {
-    assert_flow_or_note("app.js", js_nesting(JS_HEAD, 300), "exec(cmd)");
-    assert_flow_or_note("app.ts", js_nesting(TS_HEAD, 300), "exec(cmd)");
+    evasion_cases::javascript_300_nested_blocks_are_followed_or_noted();
 }
 
 #[test]
 fn javascript_3000_nested_blocks_are_followed_or_noted() {
-    assert_flow_or_note("app.js", js_nesting(JS_HEAD, 3000), "exec(cmd)");
+    evasion_cases::javascript_3000_nested_blocks_are_followed_or_noted();
 }
 
 #[test]
@@ -113,16 +109,7 @@ fn python_300_assignments_through_a_helper_are_followed() {
 
 #[test]
 fn javascript_300_assignments_through_a_helper_are_followed() {
-    let mut body = String::from("  const a0 = req.query.c;\n");
-    for i in 0..300 {
-        body += &format!("  const a{} = h(a{i});\n", i + 1);
-    }
-    body += "  exec(a300);\n";
-    let text = js_route(
-        &format!("{JS_HEAD}function h(v) {{\n  return v;\n}}\n\n"),
-        &body,
-    );
-    assert_flow("app.js", text, "exec(a300)");
+    evasion_cases::javascript_300_assignments_through_a_helper_are_followed();
 }
 
 #[test]
@@ -132,7 +119,7 @@ fn python_a_chain_of_50_helper_calls_is_followed() {
 
 #[test]
 fn javascript_a_chain_of_50_helper_calls_is_followed() {
-    assert_flow("app.js", js_helper_calls(50), "exec(x)");
+    evasion_cases::javascript_a_chain_of_50_helper_calls_is_followed();
 }
 
 #[test]
@@ -169,9 +156,7 @@ fn python_a_chain_of_returning_helpers_is_followed() {
 
 #[test]
 fn javascript_a_chain_of_returning_helpers_is_followed() {
-    for n in [2, 50] {
-        assert_flow("app.js", js_helper_returns(n), "exec(h0(");
-    }
+    evasion_cases::javascript_a_chain_of_returning_helpers_is_followed();
 }
 
 #[test]
@@ -181,8 +166,7 @@ fn python_the_helper_that_matters_after_other_helpers_is_followed() {
 
 #[test]
 fn javascript_the_helper_that_matters_after_other_helpers_is_followed() {
-    assert_flow("app.js", js_many_calls(6), "exec(cmd)");
-    assert_flow_or_note("app.js", js_many_calls(40), "exec(cmd)");
+    evasion_cases::javascript_the_helper_that_matters_after_other_helpers_is_followed();
 }
 
 #[test]
@@ -192,15 +176,7 @@ fn python_recursion_between_helpers_is_followed() {
 
 #[test]
 fn javascript_recursion_between_helpers_is_followed() {
-    let text = format!(
-        "{}\nfunction ping(x, n) {{\n  if (n) pong(x, n - 1);\n  exec(x);\n}}\n\nfunction pong(x, n) {{\n  ping(x, n);\n}}\n\nfunction pick(x, n) {{\n  if (n) return pack(x, n - 1);\n  return x;\n}}\n\nfunction pack(x, n) {{\n  return pick(x, n);\n}}\n",
-        js_route(
-            JS_HEAD,
-            "  ping(req.query.c, 3);\n  exec(pick(req.query.d, 3));\n"
-        )
-    );
-    assert_flow("app.js", text.clone(), "  exec(x);");
-    assert_flow("app.js", text, "exec(pick(");
+    evasion_cases::javascript_recursion_between_helpers_is_followed();
 }
 
 #[test]
@@ -210,46 +186,12 @@ fn python_a_value_stored_deep_in_a_container_taints_it() {
 
 #[test]
 fn a_sink_deep_below_a_route_is_reached_from_it() {
-    // A value of unknown origin is a finding where a route reaches the
-    // sink, however many calls lie between them.
-    for n in [2, 30] {
-        let text = js_unknown_command_below(n);
-        let line = line_of(&text, "exec(COMMAND)");
-        let r = run(&[("app.js", text)]);
-        assert!(
-            r.threats.iter().any(|t| t.rule == "command-injection"
-                && t.location.start_line == line
-                && t.confidence.name() == "likely"),
-            "{n} calls down: {}",
-            summary(&r, "app.js")
-        );
-    }
+    evasion_cases::a_sink_deep_below_a_route_is_reached_from_it();
 }
 
 #[test]
 fn javascript_an_agent_tool_running_commands_through_helpers_is_seen() {
-    // The tool runs a command forty helpers down: it still can run commands.
-    let mut text = String::from(
-        "import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';\nimport { execSync } from 'node:child_process';\nimport { z } from 'zod';\n\nconst server = new McpServer({ name: 'ops', version: '1.0.0' });\n\n",
-    );
-    let n = 40;
-    for i in 0..n {
-        let body = if i + 1 < n {
-            format!("  return h{}();", i + 1)
-        } else {
-            "  return execSync('uptime').toString();".into()
-        };
-        text += &format!("function h{i}() {{\n{body}\n}}\n\n");
-    }
-    text += "server.registerTool('status', { inputSchema: { verbose: z.boolean() } }, async () => {\n  return { content: [{ type: 'text', text: h0() }] };\n});\n";
-    let r = run(&[("ops.ts", text)]);
-    assert!(
-        r.threats
-            .iter()
-            .any(|t| t.rule == "agent-tool-excessive-agency"),
-        "{}",
-        summary(&r, "ops.ts")
-    );
+    evasion_cases::javascript_an_agent_tool_running_commands_through_helpers_is_seen();
 }
 
 #[test]

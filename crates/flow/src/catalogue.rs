@@ -42,10 +42,14 @@ pub const SINK_KINDS: &[&str] = &[
 ];
 
 /// Whether a resolved callee `path` is the catalogue name `pattern`: equal,
-/// or for `*.rest`, `rest` itself or any path ending in `.rest`.
+/// for `*.rest`, `rest` itself or any path ending in `.rest`, and for
+/// `head.*`, any path under `head`.
 pub fn name_matches(pattern: &str, path: &str) -> bool {
     if let Some(rest) = pattern.strip_prefix("*.") {
         path == rest || (path.ends_with(rest) && path[..path.len() - rest.len()].ends_with('.'))
+    } else if let Some(head) = pattern.strip_suffix(".*") {
+        // `jsx.*`: anything of that module or object.
+        path.len() > head.len() + 1 && path.starts_with(head) && path[head.len()..].starts_with('.')
     } else {
         pattern == path
     }
@@ -97,6 +101,10 @@ pub struct SourceSpec {
     /// contains one of them (any case).
     #[serde(default)]
     pub secret_keys: Vec<String>,
+    /// Sink kinds the source is clean for by its type: a route parameter
+    /// is always text, so it carries no query operator (`nosql`).
+    #[serde(default)]
+    pub clean: Vec<String>,
 }
 
 /// A call whose listed arguments must not carry outside data.
@@ -150,6 +158,15 @@ pub struct SinkSpec {
     /// no sink.
     #[serde(default)]
     pub safe: Vec<SafeArg>,
+    /// Arguments without which the call is no sink, in the same form as
+    /// `safe` (js-yaml 4's `load` runs no code unless given
+    /// `schema: DEFAULT_FULL_SCHEMA`).
+    #[serde(default)]
+    pub requires: Vec<SafeArg>,
+    /// A literal list passed to it is a list of separate inputs (a
+    /// chat's messages): the finding points at its worst item.
+    #[serde(default)]
+    pub per_item: bool,
     /// Objects a write into is this sink, with the written value
     /// (`resp.headers["Content-Disposition"] = v` on a response Flask
     /// made; `response["Location"] = v` on a Django response): resolved
@@ -175,6 +192,25 @@ pub struct SafeArg {
     /// `html` type).
     #[serde(default)]
     pub text_without: Option<String>,
+    /// Given at all, whatever its value (`root:` confines Express's
+    /// `sendFile` to a folder). In an options object, a property of
+    /// that name.
+    #[serde(default)]
+    pub present: bool,
+}
+
+/// A call resolving a URL or path against a base (`new URL(path, base)`,
+/// `urljoin(base, path)`): given a constant site-relative path, the result
+/// is on the base's site (no open redirect); given a constant URL naming
+/// its host, on that host.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResolverSpec {
+    pub callees: Vec<String>,
+    /// The position of the path or URL resolved.
+    pub path: u32,
+    /// The position of the base.
+    pub base: u32,
 }
 
 /// A call that cleans data for the listed sink kinds (`*` = all).
@@ -196,6 +232,10 @@ pub struct PropagatorSpec {
     pub callees: Vec<String>,
     #[serde(default)]
     pub methods: Vec<String>,
+    /// Sink kinds the result is clean for by its type (`String(x)` is
+    /// text: no query operator rides in it, `nosql`).
+    #[serde(default)]
+    pub clean: Vec<String>,
 }
 
 /// What a guard checks.
@@ -339,6 +379,8 @@ pub struct FlowSpecFile {
     pub exits: Vec<ExitSpec>,
     #[serde(default, rename = "invoke")]
     pub invokes: Vec<InvokeSpec>,
+    #[serde(default, rename = "resolver")]
+    pub resolvers: Vec<ResolverSpec>,
     #[serde(default)]
     pub containers: ContainerSpec,
 }
@@ -437,6 +479,7 @@ impl FlowSpec {
         target.guards.extend(file.guards);
         target.exits.extend(file.exits);
         target.invokes.extend(file.invokes);
+        target.resolvers.extend(file.resolvers);
         let (c, new) = (&mut target.containers, file.containers);
         c.append.extend(new.append);
         c.pop.extend(new.pop);

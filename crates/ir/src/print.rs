@@ -282,8 +282,32 @@ fn quote(s: &str) -> String {
     out
 }
 
-/// An expression as text (operators fully parenthesised).
+/// Expressions nested deeper than this print as `…` (a method chain of
+/// 20,000 calls is one expression 20,000 levels deep).
+const PRINT_DEPTH: u32 = 200;
+
+thread_local! {
+    static DEPTH: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// An expression as text (operators fully parenthesised); below
+/// [`PRINT_DEPTH`] levels, `…`.
 pub fn expr(m: &Module, e: ExprId) -> String {
+    let d = DEPTH.with(|d| {
+        let v = d.get() + 1;
+        d.set(v);
+        v
+    });
+    let out = if d > PRINT_DEPTH {
+        "…".to_string()
+    } else {
+        expr_text(m, e)
+    };
+    DEPTH.with(|d| d.set(d.get() - 1));
+    out
+}
+
+fn expr_text(m: &Module, e: ExprId) -> String {
     match m.expr(e) {
         Expr::Const(c) => match c {
             Const::Null => "null".into(),

@@ -383,11 +383,12 @@ fn is_function_decl(n: Node) -> bool {
 
 /// Whether a chain link makes an expression of its own (casts and
 /// parentheses are their operand).
+/// Whether a chain link counts against the depth limit. Method calls,
+/// members and subscripts do not (the dataflow engine walks a chain of
+/// them in a loop, as it does Python's): `x.trim().trim()…` is followed
+/// to any length. Operators do.
 fn makes_expr(k: &str) -> bool {
-    matches!(
-        k,
-        "call_expression" | "member_expression" | "subscript_expression" | "binary_expression"
-    )
+    k == "binary_expression"
 }
 
 fn bin_op(op: &str) -> Option<BinOp> {

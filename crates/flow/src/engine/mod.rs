@@ -119,6 +119,15 @@ impl<'c> Cat<'c> {
             .map(|s| s.kind.as_str())
     }
 
+    /// The sink kinds the source at `path` is clean for by its type.
+    fn source_clean(&self, path: &str) -> Kinds {
+        self.spec
+            .sources
+            .iter()
+            .find(|s| s.names.iter().any(|n| source_matches(n, path)))
+            .map_or(0, |s| kinds_mask(&s.clean))
+    }
+
     fn method_source(&self, method: &str) -> Option<&'c str> {
         self.spec
             .sources
@@ -140,11 +149,21 @@ impl<'c> Cat<'c> {
             .map(|s| kinds_mask(&s.kinds))
     }
 
-    fn propagates(&self, path: &str, method: Option<&str>) -> bool {
+    /// Whether the call passes its inputs on, and the kinds its result is
+    /// clean for by its type.
+    fn propagates(&self, path: &str, method: Option<&str>) -> Option<Kinds> {
         self.spec
             .propagators
             .iter()
-            .any(|s| Self::matches(&s.callees, &s.methods, path, method))
+            .find(|s| Self::matches(&s.callees, &s.methods, path, method))
+            .map(|s| kinds_mask(&s.clean))
+    }
+
+    fn resolver(&self, path: &str) -> Option<&'c crate::catalogue::ResolverSpec> {
+        self.spec
+            .resolvers
+            .iter()
+            .find(|r| Self::matches(&r.callees, &[], path, None))
     }
 
     fn invokes(&self, path: &str) -> bool {
@@ -1193,8 +1212,11 @@ impl<'a> Fx<'a> {
     fn name_path(&self, s: Sym) -> String {
         if let Some(i) = self.import_of(s) {
             return match &i.member {
-                Some(mem) => format!("{}.{mem}", i.module),
-                None => i.module.clone(),
+                // `import path from 'node:path'`: a default import is the
+                // module's own export (CommonJS's `module.exports`), the
+                // name the catalogue knows it by.
+                Some(mem) if mem != "default" => format!("{}.{mem}", i.module),
+                _ => i.module.clone(),
             };
         }
         if self.shape.toplevel.contains_key(&s) || self.shape.classes.contains_key(&s) {
@@ -1406,6 +1428,7 @@ impl<'a> Fx<'a> {
             span: self.m.span(e),
             label: self.label(e, path),
         });
+        v.sanitise(self.cat.source_clean(path));
         v.ty = Some(Rc::from(path));
         v
     }
@@ -1665,6 +1688,7 @@ impl<'a> Fx<'a> {
                                     span,
                                     label: t.to_string(),
                                 });
+                                s.sanitise(self.cat.source_clean(&t));
                                 s.ty = Some(t);
                                 s.joined(&el)
                             }
@@ -1932,6 +1956,8 @@ impl<'a> Fx<'a> {
                 }
                 v.konst = text.map(|s| K::Str(Rc::from(s.as_str())));
                 v.step(self.step(self.m.span(e), "formatted into a string".into()));
+                // Formatted text is a string: it holds no query operator.
+                v.sanitise(kind_bit("nosql"));
                 if pinned {
                     v.sanitise(kind_bit("ssrf"));
                 }
@@ -2229,7 +2255,12 @@ impl<'a> Fx<'a> {
             return Value::unknown();
         };
         let span = self.m.span(e);
-        let path = self.path_of(callee, st).unwrap_or_default();
+        // A JSX element is lowered as a call of its tag (`"div"({props}, …)`):
+        // an intrinsic element's path is `jsx.div`.
+        let path = match self.m.expr(callee) {
+            Expr::Const(Const::Str(tag)) => format!("jsx.{tag}"),
+            _ => self.path_of(callee, st).unwrap_or_default(),
+        };
         let (method, recv_e) = match self.m.expr(callee) {
             Expr::Field { obj, name, .. } => (Some(self.m.name(*name).to_string()), Some(*obj)),
             _ => (None, None),
@@ -2255,6 +2286,22 @@ impl<'a> Fx<'a> {
         let mut all = Value::default();
         for v in &vals {
             all.join(&v.taint_only());
+        }
+        // `new URL("/login", request.url)`: a constant path keeps the
+        // base's site; a constant URL names its own host.
+        if let Some(r) = self.cat.resolver(&path)
+            && let Some(pv) = vals.get(r.path as usize)
+            && let Some(K::Str(t)) = pv.konst.as_ref().filter(|_| pv.is_constant())
+        {
+            let base = vals.get(r.base as usize).cloned().unwrap_or_default();
+            let mut v = base.taint_only();
+            if literal_base(t) {
+                v = Value::default();
+            } else if site_relative(t) {
+                v.sanitise(kind_bit("redirect"));
+            }
+            self.sinks_at(e, &path, method, recv_e, &recv, &args, &vals, st);
+            return v;
         }
         // `Depends(get_query)`: what the framework's call of the function
         // returns (its own parameters are the framework's to fill).
@@ -2313,9 +2360,10 @@ impl<'a> Fx<'a> {
             }
             v.sanitise(kinds);
             v
-        } else if self.cat.propagates(&path, method) {
+        } else if let Some(clean) = self.cat.propagates(&path, method) {
             let mut v = all.clone();
             v.join(&recv.taint_only());
+            v.sanitise(clean);
             v
         } else if let Some(s) = &summary {
             self.apply_summary(s, &args, &vals, &all, e)
@@ -2655,10 +2703,16 @@ impl<'a> Fx<'a> {
             kinds |= bit;
             let every = spec.args.is_empty() && spec.keywords.is_empty();
             let mut worst: Option<(Verdict, ArgRef, Value)> = None;
+            // Where the worst argument is, when not at the call: the item
+            // of a literal list it is in (a message of a chat's messages).
+            let mut worst_at: Option<Span> = None;
             let consider = |r: ArgRef, v: &Value, worst: &mut Option<(Verdict, ArgRef, Value)>| {
                 let vd = verdict(v, bit);
                 if worst.as_ref().is_none_or(|w| vd < w.0) {
                     *worst = Some((vd, r, v.clone()));
+                    true
+                } else {
+                    false
                 }
             };
             // `get(url, **kwargs)`: with every checked position given
@@ -2683,13 +2737,17 @@ impl<'a> Fx<'a> {
                         pos += 1;
                         if !every && !spec.args.contains(&i) {
                             // An options object: its properties are keywords.
-                            if let Expr::Dict(entries) = self.m.expr(a.value) {
+                            if let Expr::Dict(entries) = self.m.expr(a.value).clone() {
                                 for en in entries {
-                                    if let Entry::Pair(k, _) = en
-                                        && let Some(kn) = self.m.str_const(*k)
-                                        && spec.keywords.iter().any(|x| x == kn)
+                                    if let Entry::Pair(k, x) = en
+                                        && let Some(kn) = self.m.str_const(k)
+                                        && spec.keywords.iter().any(|w| w == kn)
                                     {
-                                        consider(ArgRef::Keyword(kn.to_string()), v, &mut worst);
+                                        let kn = kn.to_string();
+                                        let (ev, at) = self.items_at(x, bit, st);
+                                        if consider(ArgRef::Keyword(kn), &ev, &mut worst) {
+                                            worst_at = at.filter(|_| spec.per_item);
+                                        }
                                     }
                                 }
                             }
@@ -2722,19 +2780,31 @@ impl<'a> Fx<'a> {
                     && let Expr::Dict(entries) = self.m.expr(a.value)
                 {
                     let v = self.dict_code(entries, &spec.dict_keys, st);
-                    consider(r, &v, &mut worst);
+                    if consider(r, &v, &mut worst) {
+                        worst_at = None;
+                    }
                     continue;
                 }
-                consider(r, v, &mut worst);
+                let at = match self.m.expr(a.value) {
+                    Expr::Seq(..) if spec.per_item => self.items_at(a.value, bit, st).1,
+                    _ => None,
+                };
+                if consider(r, v, &mut worst) {
+                    worst_at = at;
+                }
             }
-            if spec.args.iter().any(|i| *i as usize >= 99) && recv_e.is_some() {
-                consider(ArgRef::Receiver, recv, &mut worst);
+            if spec.args.iter().any(|i| *i as usize >= 99)
+                && recv_e.is_some()
+                && consider(ArgRef::Receiver, recv, &mut worst)
+            {
+                worst_at = None;
             }
             let (r, v) = match worst {
                 Some((_, r, v)) => (Some(r), v),
                 None => (None, Value::default()),
             };
-            let mut hit = self.hit(&spec.kind, &callee, span, r, &v, bit);
+            let at = worst_at.filter(|_| verdict(&v, bit) != Verdict::Safe);
+            let mut hit = self.hit(&spec.kind, &callee, at.unwrap_or(span), r, &v, bit);
             // `shell=True`; a file opened for writing (`open(p, "w")`).
             let kw = |name: &str| {
                 args.iter()
@@ -2780,16 +2850,29 @@ impl<'a> Fx<'a> {
             return;
         };
         let span = self.m.span(value);
+        // `el.innerHTML = v`: the field written, on any object.
+        let field = match target {
+            Pattern::Field { name, .. } => Some(format!("{path}.{}", self.m.name(*name))),
+            _ => None,
+        };
         let specs: Vec<&SinkSpec> = self
             .cat
             .spec
             .sinks
             .iter()
-            .filter(|s| s.stores.iter().any(|n| name_matches(n, &path)))
+            .filter(|s| {
+                s.stores.iter().any(|n| {
+                    name_matches(n, &path) || field.as_deref().is_some_and(|f| name_matches(n, f))
+                })
+            })
             .collect();
         for spec in specs {
             let bit = kind_bit(&spec.kind);
-            let hit = self.hit(&spec.kind, &path, span, None, v, bit);
+            let at = match &field {
+                Some(f) if spec.stores.iter().any(|n| name_matches(n, f)) => f.as_str(),
+                _ => path.as_str(),
+            };
+            let hit = self.hit(&spec.kind, at, span, None, v, bit);
             self.out.hits.insert((value, kind_index(&spec.kind)), hit);
         }
     }
@@ -2857,7 +2940,46 @@ impl<'a> Fx<'a> {
 
     /// Whether an argument makes this sink call safe ([`crate::catalogue::SafeArg`]).
     fn made_safe(&self, spec: &SinkSpec, args: &[bw_ir::Arg], vals: &[Value], st: &State) -> bool {
-        spec.safe.iter().any(|safe| {
+        spec.safe
+            .iter()
+            .any(|safe| self.arg_holds(safe, args, vals, st))
+            || spec
+                .requires
+                .iter()
+                .any(|r| !self.arg_holds(r, args, vals, st))
+    }
+
+    /// Whether the call's arguments pass `safe`'s test.
+    fn arg_holds(
+        &self,
+        safe: &crate::catalogue::SafeArg,
+        args: &[bw_ir::Arg],
+        vals: &[Value],
+        st: &State,
+    ) -> bool {
+        {
+            // A property of an options object (`{ root: UPLOADS }`).
+            let in_options = args.iter().any(|a| {
+                let (ArgKind::Positional, Expr::Dict(entries)) = (&a.kind, self.m.expr(a.value))
+                else {
+                    return false;
+                };
+                entries.iter().any(|en| match en {
+                    Entry::Pair(k, x) if self.m.str_const(*k) == Some(safe.keyword.as_str()) => safe
+                        .present
+                        || safe.literal.is_some_and(
+                            |b| matches!(self.m.expr(*x), Expr::Const(Const::Bool(v)) if *v == b),
+                        )
+                        || (!safe.names.is_empty()
+                            && self
+                                .path_of(*x, st)
+                                .is_some_and(|p| safe.names.iter().any(|n| name_matches(n, &p)))),
+                    _ => false,
+                })
+            });
+            if in_options {
+                return true;
+            }
             let mut pos = 0u32;
             args.iter().zip(vals).any(|(a, v)| {
                 let here = match a.kind {
@@ -2868,7 +2990,8 @@ impl<'a> Fx<'a> {
                     }
                     _ => false,
                 };
-                here && (safe.literal.is_some_and(|b| v.konst == Some(K::Bool(b)))
+                here && (safe.present
+                    || safe.literal.is_some_and(|b| v.konst == Some(K::Bool(b)))
                     || safe.text_without.as_deref().is_some_and(|w| {
                         matches!(&v.konst, Some(K::Str(t)) if v.is_constant()
                             && !t.to_ascii_lowercase().contains(&w.to_ascii_lowercase()))
@@ -2878,7 +3001,31 @@ impl<'a> Fx<'a> {
                             .path_of(a.value, st)
                             .is_some_and(|p| safe.names.iter().any(|n| name_matches(n, &p)))))
             })
-        })
+        }
+    }
+
+    /// The value of `e` as an argument (evaluated on a copy of the state:
+    /// the call's arguments were evaluated already), and for a literal
+    /// list, where its worst item for `bit` is.
+    fn items_at(&mut self, e: ExprId, bit: Kinds, st: &State) -> (Value, Option<Span>) {
+        let mut scratch = st.clone();
+        let Expr::Seq(_, elems) = self.m.expr(e).clone() else {
+            return (self.eval(e, &mut scratch, 0), None);
+        };
+        let mut all = Value::default();
+        let mut worst: Option<(Verdict, Span)> = None;
+        for el in elems {
+            let x = match el {
+                Elem::Item(x) | Elem::Spread(x) => x,
+            };
+            let v = self.eval(x, &mut scratch, 0);
+            let vd = verdict(&v, bit);
+            if worst.is_none_or(|(w, _)| vd < w) {
+                worst = Some((vd, self.m.span(x)));
+            }
+            all.join(&v);
+        }
+        (all, worst.map(|(_, at)| at))
     }
 
     /// What of a dictionary literal a query runs as code: the values of
@@ -2967,6 +3114,13 @@ fn literal_base(s: &str) -> bool {
                 .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
             && rest.find(['/', '?', '#']).is_some_and(|i| i > 0)
     })
+}
+
+/// `/login`: a path on the site it is resolved against (not `//host`,
+/// not `/\host`, which browsers take for another host).
+fn site_relative(s: &str) -> bool {
+    let mut c = s.chars();
+    c.next() == Some('/') && !matches!(c.next(), Some('/' | '\\'))
 }
 
 /// A URL built as `lead + next` has its host fixed (so what follows
