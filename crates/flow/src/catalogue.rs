@@ -105,6 +105,10 @@ pub struct SourceSpec {
     /// is always text, so it carries no query operator (`nosql`).
     #[serde(default)]
     pub clean: Vec<String>,
+    /// Read by the dataflow engine only: the older per-language extractor
+    /// has code of its own for it (see [`SinkSpec::new_core`]).
+    #[serde(default)]
+    pub new_core: bool,
 }
 
 /// A call whose listed arguments must not carry outside data.
@@ -167,6 +171,12 @@ pub struct SinkSpec {
     /// chat's messages): the finding points at its worst item.
     #[serde(default)]
     pub per_item: bool,
+    /// Read by the dataflow engine only. The older per-language extractor
+    /// (JavaScript's, until it is switched over) finds these sinks with
+    /// code of its own and reads none of the engine's gates (`imports`,
+    /// `receivers`, `per_item`): it skips the entry.
+    #[serde(default)]
+    pub new_core: bool,
     /// Objects a write into is this sink, with the written value
     /// (`resp.headers["Content-Disposition"] = v` on a response Flask
     /// made; `response["Location"] = v` on a Django response): resolved
@@ -510,18 +520,19 @@ impl FlowSpecFile {
         let callee = callee.map(str::to_string);
         let method = method.map(str::to_string);
         self.sinks.iter().filter(move |s| {
-            callee
-                .as_deref()
-                .is_some_and(|c| s.callees.iter().any(|x| x == c))
-                || method
+            !s.new_core
+                && (callee
                     .as_deref()
-                    .is_some_and(|m| s.methods.iter().any(|x| x == m))
+                    .is_some_and(|c| s.callees.iter().any(|x| x == c))
+                    || method
+                        .as_deref()
+                        .is_some_and(|m| s.methods.iter().any(|x| x == m)))
         })
     }
 
     /// The source kind of a resolved dotted path, if it is (under) a source.
     pub fn source_for_path(&self, path: &str) -> Option<&SourceSpec> {
-        self.sources.iter().find(|s| {
+        self.sources.iter().filter(|s| !s.new_core).find(|s| {
             s.names.iter().any(|n| {
                 path == n
                     || (path.starts_with(n.as_str())
@@ -534,6 +545,7 @@ impl FlowSpecFile {
     pub fn source_for_method(&self, method: &str) -> Option<&SourceSpec> {
         self.sources
             .iter()
+            .filter(|s| !s.new_core)
             .find(|s| s.methods.iter().any(|m| m == method))
     }
 
