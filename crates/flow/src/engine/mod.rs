@@ -16,7 +16,7 @@ use bw_ir::{
     ArgKind, BinOp, BlockId, ClassId, CompClause, Const, Elem, Entry, Expr, ExprId, FuncId,
     Function, LogicOp, Module, Pattern, SeqKind, Span, Stmt, Sym, TemplatePart, Terminator, UnOp,
 };
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::rc::Rc;
 
 mod fold;
@@ -70,27 +70,40 @@ fn verdict(v: &Value, bit: Kinds) -> Verdict {
 }
 
 /// The catalogue, with what the engine looks up often precomputed.
+/// Source names by their first segment: (the source's index, the name).
+type SourceIndex<'c> = HashMap<&'c str, Vec<(usize, &'c str)>>;
+
 struct Cat<'c> {
     spec: &'c FlowSpecFile,
-    /// First segments of source names: a path holding none is no source.
-    source_heads: HashSet<&'c str>,
+    /// Source names anchored at a path's start (`flask.request.args`), by
+    /// their first segment: only a path starting with it can match.
+    anchored: SourceIndex<'c>,
+    /// Source names that match after any `.` (`*.invoke()`), by the first
+    /// segment after `*.`: only a path holding it can match.
+    floating: SourceIndex<'c>,
     /// The sources that list secret words, by kind.
     secret_keys: Vec<(&'c str, &'c [String])>,
 }
 
+/// A path segment's name (`args` of `args[]`, `get` of `get()`).
+fn segment_head(seg: &str) -> &str {
+    seg.split(['[', '(']).next().unwrap_or(seg)
+}
+
 impl<'c> Cat<'c> {
     fn new(spec: &'c FlowSpecFile) -> Cat<'c> {
-        let source_heads = spec
-            .sources
-            .iter()
-            .flat_map(|s| s.names.iter())
-            .filter_map(|n| {
-                n.trim_start_matches("*.")
-                    .split(['.', '(', '['])
-                    .next()
-                    .filter(|h| !h.is_empty())
-            })
-            .collect();
+        let mut anchored: SourceIndex<'c> = HashMap::new();
+        let mut floating: SourceIndex<'c> = HashMap::new();
+        for (i, s) in spec.sources.iter().enumerate() {
+            for n in &s.names {
+                let (map, rest) = match n.strip_prefix("*.") {
+                    Some(rest) => (&mut floating, rest),
+                    None => (&mut anchored, n.as_str()),
+                };
+                let head = rest.split(['.', '(', '[']).next().unwrap_or(rest);
+                map.entry(head).or_default().push((i, n.as_str()));
+            }
+        }
         let secret_keys = spec
             .sources
             .iter()
@@ -99,33 +112,43 @@ impl<'c> Cat<'c> {
             .collect();
         Cat {
             spec,
-            source_heads,
+            anchored,
+            floating,
             secret_keys,
         }
     }
 
-    fn source_kind(&self, path: &str) -> Option<&'c str> {
-        let head = |seg: &str| {
-            self.source_heads
-                .contains(seg.split(['[', '(']).next().unwrap_or(seg))
+    /// The first source (in catalogue order) a name of which `path` is,
+    /// or is read from. Only the names indexed under the path's segments
+    /// are tried: this runs for every name and field the code reads.
+    fn source_of(&self, path: &str) -> Option<&'c crate::catalogue::SourceSpec> {
+        let mut best: Option<usize> = None;
+        let mut try_all = |cands: Option<&Vec<(usize, &str)>>| {
+            for &(i, n) in cands.into_iter().flatten() {
+                if best.is_none_or(|b| i < b) && source_matches(n, path) {
+                    best = Some(i);
+                }
+            }
         };
-        if !path.split('.').any(head) {
-            return None;
+        let mut segs = path.split('.');
+        if let Some(first) = segs.next() {
+            let h = segment_head(first);
+            try_all(self.anchored.get(h));
+            try_all(self.floating.get(h));
         }
-        self.spec
-            .sources
-            .iter()
-            .find(|s| s.names.iter().any(|n| source_matches(n, path)))
-            .map(|s| s.kind.as_str())
+        for seg in segs {
+            try_all(self.floating.get(segment_head(seg)));
+        }
+        best.map(|i| &self.spec.sources[i])
+    }
+
+    fn source_kind(&self, path: &str) -> Option<&'c str> {
+        self.source_of(path).map(|s| s.kind.as_str())
     }
 
     /// The sink kinds the source at `path` is clean for by its type.
     fn source_clean(&self, path: &str) -> Kinds {
-        self.spec
-            .sources
-            .iter()
-            .find(|s| s.names.iter().any(|n| source_matches(n, path)))
-            .map_or(0, |s| kinds_mask(&s.clean))
+        self.source_of(path).map_or(0, |s| kinds_mask(&s.clean))
     }
 
     fn method_source(&self, method: &str) -> Option<&'c str> {
@@ -253,6 +276,9 @@ struct FnOut {
     truncated: Vec<Truncation>,
     /// Functions of this module whose summaries it applied.
     callees: BTreeSet<FuncId>,
+    /// Receiver fields it read from what the class's methods write (its
+    /// class's): it runs again only when one of these changes.
+    fields_read: BTreeSet<Rc<str>>,
 }
 
 pub(crate) fn analyse(
@@ -291,6 +317,7 @@ pub(crate) fn analyse(
             }
             let mut fx = Fx::new(m, &cat, opts, ext, &shape, &shared, FuncId(i as u32));
             fx.run();
+            fx.out.fields_read = fx.fields_read.take();
             outs[i] = fx.out;
             analysed += 1;
             if round == 0 {
@@ -331,17 +358,17 @@ pub(crate) fn analyse(
             .map(|i| next.summaries[i] != shared.summaries[i])
             .collect();
         let globals_changed = next.globals != shared.globals;
-        let changed_classes: BTreeSet<ClassId> = next
+        let changed_fields: BTreeSet<(ClassId, Rc<str>)> = next
             .fields
             .iter()
             .filter(|(k, v)| shared.fields.get(*k) != Some(*v))
-            .map(|(k, _)| k.0)
+            .map(|(k, _)| k.clone())
             .chain(
                 shared
                     .fields
                     .keys()
                     .filter(|k| !next.fields.contains_key(*k))
-                    .map(|k| k.0),
+                    .cloned(),
             )
             .collect();
         for (i, d) in dirty.iter_mut().enumerate() {
@@ -350,7 +377,12 @@ pub(crate) fn analyse(
                 || next.env[i] != shared.env[i]
                 || next.seeds[i] != shared.seeds[i]
                 || (i != 0 && globals_changed)
-                || func.class.is_some_and(|c| changed_classes.contains(&c))
+                || func.class.is_some_and(|c| {
+                    outs[i]
+                        .fields_read
+                        .iter()
+                        .any(|f| changed_fields.contains(&(c, f.clone())))
+                })
                 || outs[i].callees.iter().any(|g| changed_summary[g.index()]);
         }
         shared = next;
@@ -876,6 +908,8 @@ struct Fx<'a> {
     pending_fields: Vec<(Key, Value)>,
     /// What each variable holding a parsed URL parsed (`u = urlparse(url)`).
     parsed: BTreeMap<Ap, Ap>,
+    /// Receiver fields read from the class's shared fields ([`FnOut::fields_read`]).
+    fields_read: std::cell::RefCell<BTreeSet<Rc<str>>>,
     /// Variables holding a parsed URL's host (`host = urlparse(url).hostname`):
     /// the host guard's kinds and what a check of it cleans.
     hosts: BTreeMap<Ap, HostOf>,
@@ -906,6 +940,7 @@ impl<'a> Fx<'a> {
             pending_fields: Vec::new(),
             parsed: BTreeMap::new(),
             hosts: BTreeMap::new(),
+            fields_read: std::cell::RefCell::default(),
             depth_noted: false,
         }
     }
@@ -1094,11 +1129,26 @@ impl<'a> Fx<'a> {
             }
         };
         if Rc::ptr_eq(&a.base, &b.base) {
-            let mut ks: Vec<&Ap> = a.delta.keys().chain(b.delta.keys()).collect();
-            ks.sort();
-            ks.dedup();
-            for k in ks {
-                visit(k, a.get(k), b.get(k));
+            // Both writes are in order: merge them, each key once.
+            let mut ka = a.delta.keys().peekable();
+            let mut kb = b.delta.keys().peekable();
+            loop {
+                let k = match (ka.peek(), kb.peek()) {
+                    (Some(x), Some(y)) => match x.cmp(y) {
+                        std::cmp::Ordering::Less => ka.next(),
+                        std::cmp::Ordering::Greater => kb.next(),
+                        std::cmp::Ordering::Equal => {
+                            kb.next();
+                            ka.next()
+                        }
+                    },
+                    (Some(_), None) => ka.next(),
+                    (None, Some(_)) => kb.next(),
+                    (None, None) => break,
+                };
+                if let Some(k) = k {
+                    visit(k, a.get(k), b.get(k));
+                }
             }
         } else {
             state::zip(a, b, &mut visit);
@@ -1242,6 +1292,11 @@ impl<'a> Fx<'a> {
         if ap.root == Root::Recv
             && init.is_empty()
             && let (Some(c), Key::Str(name)) = (self.func.class, last)
+            && {
+                // Read whether or not another method wrote it yet.
+                self.fields_read.borrow_mut().insert(name.clone());
+                true
+            }
             && let Some(v) = self.shared.fields.get(&(c, name.clone()))
         {
             // What another method wrote, at a time this one cannot know:
