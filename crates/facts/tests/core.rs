@@ -671,3 +671,21 @@ fn a_value_tested_false_is_empty_in_both_languages() {
     assert_eq!(state(&js, 9), None, "javascript: the false branch");
     assert_eq!(state(&js, 11), Some(FlowState::Tainted));
 }
+
+#[test]
+fn a_response_declared_another_type_before_it_is_sent_is_no_html() {
+    // `res.type('json')`, a fluent `type('text/plain')`, `writeHead` with a
+    // JSON type: no HTML. An HTML type, no type, or another header: HTML.
+    let js = new_sinks("response_types.js", "src/app.js", Lang::JavaScript);
+    let html: Vec<u32> = js
+        .iter()
+        .filter(|f| f.kind == "html")
+        .filter(|f| {
+            f.flow
+                .as_ref()
+                .is_some_and(|x| x.state == FlowState::Tainted)
+        })
+        .map(|f| f.evidence.location.start_line)
+        .collect();
+    assert_eq!(html, [22, 26, 31]);
+}

@@ -171,6 +171,11 @@ pub struct SinkSpec {
     /// chat's messages): the finding points at its worst item.
     #[serde(default)]
     pub per_item: bool,
+    /// No sink when the receiver's content type, declared earlier by a
+    /// `[[response_type]]` call, is a constant without this text
+    /// (`html`): `res.type('json')` then `res.send(x)` sends JSON.
+    #[serde(default)]
+    pub content_type_without: Option<String>,
     /// Read by the dataflow engine only. The older per-language extractor
     /// (JavaScript's, until it is switched over) finds these sinks with
     /// code of its own and reads none of the engine's gates (`imports`,
@@ -207,6 +212,23 @@ pub struct SafeArg {
     /// that name.
     #[serde(default)]
     pub present: bool,
+}
+
+/// A call declaring a response's content type on its receiver:
+/// `res.type('json')`, `res.setHeader('Content-Type', t)`,
+/// `res.writeHead(200, { 'Content-Type': t })`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseTypeSpec {
+    #[serde(default)]
+    pub methods: Vec<String>,
+    /// The position of the type, or of an options object holding a
+    /// `Content-Type` property.
+    pub arg: u32,
+    /// The position of a header name that must be `Content-Type` (any
+    /// case) for the call to declare the type.
+    #[serde(default)]
+    pub header: Option<u32>,
 }
 
 /// A call resolving a URL or path against a base (`new URL(path, base)`,
@@ -391,6 +413,8 @@ pub struct FlowSpecFile {
     pub invokes: Vec<InvokeSpec>,
     #[serde(default, rename = "resolver")]
     pub resolvers: Vec<ResolverSpec>,
+    #[serde(default, rename = "response_type")]
+    pub response_types: Vec<ResponseTypeSpec>,
     #[serde(default)]
     pub containers: ContainerSpec,
 }
@@ -490,6 +514,7 @@ impl FlowSpec {
         target.exits.extend(file.exits);
         target.invokes.extend(file.invokes);
         target.resolvers.extend(file.resolvers);
+        target.response_types.extend(file.response_types);
         let (c, new) = (&mut target.containers, file.containers);
         c.append.extend(new.append);
         c.pop.extend(new.pop);

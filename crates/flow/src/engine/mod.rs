@@ -182,6 +182,13 @@ impl<'c> Cat<'c> {
             .map(|s| kinds_mask(&s.clean))
     }
 
+    fn response_type(&self, method: &str) -> Option<&'c crate::catalogue::ResponseTypeSpec> {
+        self.spec
+            .response_types
+            .iter()
+            .find(|r| r.methods.iter().any(|m| m == method))
+    }
+
     fn resolver(&self, path: &str) -> Option<&'c crate::catalogue::ResolverSpec> {
         self.spec
             .resolvers
@@ -2342,6 +2349,23 @@ impl<'a> Fx<'a> {
         for v in &vals {
             all.join(&v.taint_only());
         }
+        // `res.type('json')`: the receiver's declared content type.
+        if let (Some(m), Some(r)) = (method, recv_e)
+            && let Some(spec) = self.cat.response_type(m)
+            && let Some(ap) = self.fluent_base(r, st)
+            && let Some(c) = ap.child(Key::Str(Rc::from(CONTENT_TYPE)))
+        {
+            match self.declared_type(spec, &args, &vals) {
+                Some(Some(t)) => {
+                    st.insert(c, Value::konst(Some(K::Str(Rc::from(t.as_str())))));
+                }
+                // Another header, or a type not known here.
+                Some(None) => {
+                    st.insert(c, Value::unknown());
+                }
+                None => {}
+            }
+        }
         // `new URL("/login", request.url)`: a constant path keeps the
         // base's site; a constant URL names its own host.
         if let Some(r) = self.cat.resolver(&path)
@@ -2755,6 +2779,15 @@ impl<'a> Fx<'a> {
             if self.made_safe(spec, args, vals, st) {
                 continue;
             }
+            // `res.type('json'); res.send(x)`: sent as that type.
+            if let (Some(w), Some(r)) = (&spec.content_type_without, recv_e)
+                && let Some(ap) = self.fluent_base(r, st)
+                && let Some(c) = ap.child(Key::Str(Rc::from(CONTENT_TYPE)))
+                && let Some(Some(K::Str(t))) = st.get(&c).map(|v| v.konst.clone())
+                && !t.to_ascii_lowercase().contains(&w.to_ascii_lowercase())
+            {
+                continue;
+            }
             kinds |= bit;
             let every = spec.args.is_empty() && spec.keywords.is_empty();
             let mut worst: Option<(Verdict, ArgRef, Value)> = None;
@@ -3059,6 +3092,59 @@ impl<'a> Fx<'a> {
         }
     }
 
+    /// The object a fluent chain of method calls is on
+    /// (`res.status(200).type('json')` is on `res`).
+    fn fluent_base(&self, mut e: ExprId, st: &State) -> Option<Ap> {
+        for _ in 0..PATH_DEPTH {
+            match self.m.expr(e) {
+                Expr::Call { callee, .. } => match self.m.expr(*callee) {
+                    Expr::Field { obj, .. } => e = *obj,
+                    _ => return None,
+                },
+                _ => return self.access(e, st),
+            }
+        }
+        None
+    }
+
+    /// What a `[[response_type]]` call declares: `None` when it declares
+    /// no content type (another header), `Some(None)` for a type not
+    /// known here, `Some(Some(t))` for a constant.
+    fn declared_type(
+        &self,
+        spec: &crate::catalogue::ResponseTypeSpec,
+        args: &[bw_ir::Arg],
+        vals: &[Value],
+    ) -> Option<Option<String>> {
+        let text = |v: &Value| match &v.konst {
+            Some(K::Str(t)) if v.is_constant() => Some(t.to_string()),
+            _ => None,
+        };
+        if let Some(h) = spec.header {
+            let name = vals.get(h as usize).and_then(text)?;
+            if !name.eq_ignore_ascii_case("content-type") {
+                return None;
+            }
+        }
+        let i = spec.arg as usize;
+        let a = args.get(i)?;
+        if let Expr::Dict(entries) = self.m.expr(a.value) {
+            let t = entries.iter().find_map(|en| match en {
+                Entry::Pair(k, x)
+                    if self
+                        .m
+                        .str_const(*k)
+                        .is_some_and(|k| k.eq_ignore_ascii_case("content-type")) =>
+                {
+                    Some(self.m.str_const(*x).map(str::to_string))
+                }
+                _ => None,
+            })?;
+            return Some(t);
+        }
+        Some(vals.get(i).and_then(text))
+    }
+
     /// The value of `e` as an argument (evaluated on a copy of the state:
     /// the call's arguments were evaluated already), and for a literal
     /// list, where its worst item for `bit` is.
@@ -3170,6 +3256,10 @@ fn literal_base(s: &str) -> bool {
             && rest.find(['/', '?', '#']).is_some_and(|i| i > 0)
     })
 }
+
+/// The child key under a response object holding its declared content
+/// type (not a name code can write).
+const CONTENT_TYPE: &str = "<content-type>";
 
 /// `/login`: a path on the site it is resolved against (not `//host`,
 /// not `/\host`, which browsers take for another host).
