@@ -242,7 +242,18 @@ struct ScanCache<'a> {
     parsed: AtomicUsize,
 }
 
-impl ScanCache<'_> {
+impl<'a> ScanCache<'a> {
+    /// The cache `opts` name, keyed by `lib`'s rules, flow specs and core.
+    fn of(opts: &'a ScanOptions, lib: &Library) -> Self {
+        ScanCache {
+            cache: opts
+                .cache
+                .as_ref()
+                .map(|c| (c, cache::Salt::current(&lib.fingerprint()))),
+            ..ScanCache::off()
+        }
+    }
+
     fn off() -> Self {
         ScanCache {
             cache: None,
@@ -381,13 +392,7 @@ pub fn scan_with_progress(
     let listing = source.list()?;
     let t_list = start.elapsed();
     let candidates = candidates(&listing);
-    let scan_cache = ScanCache {
-        cache: opts
-            .cache
-            .as_ref()
-            .map(|c| (c, cache::Salt::current(&lib.fingerprint()))),
-        ..ScanCache::off()
-    };
+    let scan_cache = ScanCache::of(opts, lib);
     let results = extract_all(
         source,
         &candidates,
@@ -412,13 +417,7 @@ pub fn scan_with_progress(
     let keys = repin::candidates(lib, &a.report);
     if !keys.is_empty() {
         let old = lib.with_core(bw_facts::core::Core::Old);
-        let old_cache = ScanCache {
-            cache: opts
-                .cache
-                .as_ref()
-                .map(|c| (c, cache::Salt::current(&old.fingerprint()))),
-            ..ScanCache::off()
-        };
+        let old_cache = ScanCache::of(opts, &old);
         let old_results = extract_all(
             source,
             &candidates,

@@ -343,12 +343,7 @@ pub fn run(a: Args) -> u8 {
         }
     };
 
-    let result = if a.dry_run {
-        edit::preview_file(root, &edits)
-    } else {
-        edit::update_file(root, &edits)
-    };
-    let edited = match result {
+    let edited = match write_edits(a.dry_run, root, &edits) {
         Ok(e) => e,
         Err(e) => return super::fail(e),
     };
@@ -357,6 +352,20 @@ pub fn run(a: Args) -> u8 {
         return super::fail("none of the selected threats had a decision to remove");
     }
     exit::PASS
+}
+
+/// Write `edits` into the model file (under its lock), or with `dry_run`
+/// only compute what would change.
+fn write_edits(
+    dry_run: bool,
+    root: &Path,
+    edits: &[DecisionEdit],
+) -> Result<Edited, bw_model::edit::EditError> {
+    if dry_run {
+        edit::preview_file(root, edits)
+    } else {
+        edit::update_file(root, edits)
+    }
 }
 
 /// `--repin`: the decisions the scan found re-pinned get the current
@@ -384,12 +393,7 @@ fn repin(
         outln!("no decision needs re-pinning: every decision is pinned by the current analysis");
         return exit::PASS;
     }
-    let result = if a.dry_run {
-        edit::preview_file(root, &edits)
-    } else {
-        edit::update_file(root, &edits)
-    };
-    let edited = match result {
+    let edited = match write_edits(a.dry_run, root, &edits) {
         Ok(e) => e,
         Err(e) => return super::fail(e),
     };
