@@ -418,20 +418,39 @@ pub fn scan_with_progress(
     if !keys.is_empty() {
         let old = lib.with_core(bw_facts::core::Core::Old);
         let old_cache = ScanCache::of(opts, &old);
-        let old_results = extract_all(
+        // Only the files whose language switched are analysed again; the
+        // others' facts are the same under both.
+        let switched: Vec<(String, Lang, u64)> = candidates
+            .iter()
+            .filter(|(_, l, _)| lib.core.runs_ir(*l) != old.core.runs_ir(*l))
+            .cloned()
+            .collect();
+        let mut again = extract_all(
             source,
-            &candidates,
+            &switched,
             &old,
             opts.threads,
             &old_cache,
             &|_, _| {},
-        );
+        )
+        .into_iter();
+        let old_results: Vec<Cow<'_, FileResult>> = candidates
+            .iter()
+            .zip(&results)
+            .map(|((_, l, _), r)| {
+                if lib.core.runs_ir(*l) != old.core.runs_ir(*l) {
+                    Cow::Owned(again.next().expect("one result per switched file"))
+                } else {
+                    Cow::Borrowed(r)
+                }
+            })
+            .collect();
         let previous = analyse(
             source,
             &old,
             opts,
             &listing.skipped,
-            old_results.into_iter().map(Cow::Owned).collect(),
+            old_results,
             Timing {
                 start: Instant::now(),
                 t_list,
