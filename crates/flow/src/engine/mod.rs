@@ -83,6 +83,12 @@ struct Cat<'c> {
     floating: SourceIndex<'c>,
     /// The sources that list secret words, by kind.
     secret_keys: Vec<(&'c str, &'c [String])>,
+    /// Sink entries by the last segment of a callee they name.
+    sinks_by_last: HashMap<&'c str, Vec<usize>>,
+    /// Sink entries by a method they name.
+    sinks_by_method: HashMap<&'c str, Vec<usize>>,
+    /// Sink entries naming a callee under any path (`jsx.*`).
+    sinks_wild: Vec<usize>,
 }
 
 /// A path segment's name (`args` of `args[]`, `get` of `get()`).
@@ -110,11 +116,30 @@ impl<'c> Cat<'c> {
             .filter(|s| !s.secret_keys.is_empty())
             .map(|s| (s.kind.as_str(), s.secret_keys.as_slice()))
             .collect();
+        let mut sinks_by_last: HashMap<&'c str, Vec<usize>> = HashMap::new();
+        let mut sinks_by_method: HashMap<&'c str, Vec<usize>> = HashMap::new();
+        let mut sinks_wild = Vec::new();
+        for (i, s) in spec.sinks.iter().enumerate() {
+            for c in &s.callees {
+                if c.ends_with(".*") {
+                    sinks_wild.push(i);
+                } else {
+                    let last = c.rsplit('.').next().unwrap_or(c);
+                    sinks_by_last.entry(last).or_default().push(i);
+                }
+            }
+            for m in &s.methods {
+                sinks_by_method.entry(m.as_str()).or_default().push(i);
+            }
+        }
         Cat {
             spec,
             anchored,
             floating,
             secret_keys,
+            sinks_by_last,
+            sinks_by_method,
+            sinks_wild,
         }
     }
 
@@ -210,13 +235,30 @@ impl<'c> Cat<'c> {
             .any(|s| Self::matches(&s.callees, &s.methods, path, method))
     }
 
+    /// The sink entries a call matches, in catalogue order. Only the
+    /// entries indexed under the callee's last segment or the method name
+    /// are tried (this runs for every call).
     fn sinks(&self, path: &str, method: Option<&str>) -> impl Iterator<Item = &'c SinkSpec> {
-        let path = path.to_string();
-        let method = method.map(str::to_string);
-        self.spec
-            .sinks
-            .iter()
-            .filter(move |s| Self::matches(&s.callees, &s.methods, &path, method.as_deref()))
+        let last = path.rsplit('.').next().unwrap_or(path);
+        let mut idx: Vec<usize> = self
+            .sinks_by_last
+            .get(last)
+            .into_iter()
+            .flatten()
+            .copied()
+            .collect();
+        if let Some(m) = method {
+            idx.extend(self.sinks_by_method.get(m).into_iter().flatten().copied());
+        }
+        idx.extend(self.sinks_wild.iter().copied());
+        idx.sort_unstable();
+        idx.dedup();
+        let spec = self.spec;
+        idx.into_iter()
+            .map(move |i| &spec.sinks[i])
+            .filter(move |s| Self::matches(&s.callees, &s.methods, path, method))
+            .collect::<Vec<_>>()
+            .into_iter()
     }
 
     fn guards(&self, kind: GuardKind) -> impl Iterator<Item = &'c GuardSpec> {
