@@ -28,6 +28,9 @@ impl<'s> Columns<'s> {
                 marks.push(n);
                 n += starts(chunk);
             }
+            // The count at the end too: a byte offset at the very end of
+            // a text whose length is a multiple of `STEP` has its mark.
+            marks.push(n);
             marks
         });
         Columns { src: bytes, marks }
@@ -60,6 +63,16 @@ mod tests {
     /// The column the slow way.
     fn count(src: &str, line: usize, byte: usize) -> u32 {
         src[line..byte].chars().count() as u32 + 1
+    }
+
+    #[test]
+    fn the_end_of_a_text_a_whole_number_of_steps_long_has_its_column() {
+        // 128 bytes: two whole steps, no partial one after them.
+        let src = format!("{}{}", "é".repeat(32), "x".repeat(64));
+        assert_eq!(src.len(), 2 * STEP);
+        let c = Columns::new(&src);
+        assert_eq!(c.col(src.len(), src.len()), count(&src, 0, src.len()));
+        assert_eq!(c.col(src.len(), 10), count(&src, src.len() - 10, src.len()));
     }
 
     #[test]
