@@ -144,9 +144,16 @@ pub fn code(data: &[u8]) {
 }
 
 fn extract_checked(path: &str, lang: Lang, text: &str) {
-    let Ok(facts) = bw_facts::extract(path, lang, text, builtin_flow()) else {
-        // A parse abandoned at its time budget is a refusal, not a crash.
-        return;
+    let facts = match bw_facts::extract(path, lang, text, builtin_flow()) {
+        Ok(f) => f,
+        // A panic on the extraction's own thread comes back as `Failed`:
+        // a crash here, as it is for the fuzzer.
+        Err(bw_lang::ParseError::Failed) => {
+            panic!("{path}: the extraction failed (it panicked)")
+        }
+        // A parse abandoned at its time or memory budget is a refusal,
+        // not a crash.
+        Err(_) => return,
     };
     check_facts(&facts, text);
 }
