@@ -422,7 +422,7 @@ pub fn scan_with_progress(
         // others' facts are the same under both.
         let switched: Vec<(String, Lang, u64)> = candidates
             .iter()
-            .filter(|(_, l, _)| lib.core.runs_ir(*l) != old.core.runs_ir(*l))
+            .filter(|(_, l, _)| lib.core.switches(*l))
             .cloned()
             .collect();
         let mut again = extract_all(
@@ -438,7 +438,7 @@ pub fn scan_with_progress(
             .iter()
             .zip(&results)
             .map(|((_, l, _), r)| {
-                if lib.core.runs_ir(*l) != old.core.runs_ir(*l) {
+                if lib.core.switches(*l) {
                     Cow::Owned(again.next().expect("one result per switched file"))
                 } else {
                     Cow::Borrowed(r)

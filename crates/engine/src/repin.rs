@@ -48,7 +48,7 @@ pub(crate) struct Repin {
 /// Whether the sink facts of the file at `path` come from another core
 /// under `core` than under the old extractors.
 fn switched(core: Core, path: &str) -> bool {
-    detect_lang(path).is_some_and(|l| core.runs_ir(l) != Core::Old.runs_ir(l))
+    detect_lang(path).is_some_and(|l| core.switches(l))
 }
 
 /// The decisions of `report` (made under `lib.core`) that the previous

@@ -165,6 +165,13 @@ impl Value {
             ..Value::default()
         }
     }
+    /// Its text, when it is a string constant and nothing else flows in.
+    pub(crate) fn const_str(&self) -> Option<&Rc<str>> {
+        match self.konst.as_ref().filter(|_| self.is_constant()) {
+            Some(K::Str(s)) => Some(s),
+            _ => None,
+        }
+    }
     /// Nothing non-literal flows into it.
     pub(crate) fn is_constant(&self) -> bool {
         self.sources.is_empty() && self.params == 0 && !self.unknown

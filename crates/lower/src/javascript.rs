@@ -2504,12 +2504,12 @@ impl<'s, 't> Lower<'s, 't> {
             }
             return self.unknown(n);
         }
-        // A chain's left spine, lowered bottom-up without recursion. Each
-        // link that makes an expression is one level deeper in the form
-        // built, so chains count against the depth limit too (a reader of
-        // the form recurses on it); a chain of one associative operator
-        // (`a + b + …`, `a || b || …`) past the limit is built balanced
-        // instead, so nothing of it is lost.
+        // A chain's left spine, lowered bottom-up without recursion.
+        // Operator links count against the depth limit ([`makes_expr`]:
+        // a reader of the form recurses on operands); a chain of one
+        // associative operator (`a + b + …`, `a || b || …`) past the limit
+        // is built balanced instead, so nothing of it is lost. Calls,
+        // members and subscripts cost no depth, as in Python.
         let base = self.spine.len();
         let mut cur = n;
         let mut k = kind(cur);

@@ -87,6 +87,12 @@ impl Core {
             }
     }
 
+    /// Whether `lang`'s sink facts come from another core under this
+    /// selection than under the old extractors (a switched language).
+    pub fn switches(self, lang: Lang) -> bool {
+        self.runs_ir(lang) != Core::Old.runs_ir(lang)
+    }
+
     /// What this selection changes from the old extractors, for a cache
     /// key: facts made under one are never taken for another's. `None`
     /// for the old extractors everywhere.

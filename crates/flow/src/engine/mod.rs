@@ -1179,26 +1179,11 @@ impl<'a> Fx<'a> {
         };
         if Rc::ptr_eq(&a.base, &b.base) {
             // Both writes are in order: merge them, each key once.
-            let mut ka = a.delta.keys().peekable();
-            let mut kb = b.delta.keys().peekable();
-            loop {
-                let k = match (ka.peek(), kb.peek()) {
-                    (Some(x), Some(y)) => match x.cmp(y) {
-                        std::cmp::Ordering::Less => ka.next(),
-                        std::cmp::Ordering::Greater => kb.next(),
-                        std::cmp::Ordering::Equal => {
-                            kb.next();
-                            ka.next()
-                        }
-                    },
-                    (Some(_), None) => ka.next(),
-                    (None, Some(_)) => kb.next(),
-                    (None, None) => break,
-                };
-                if let Some(k) = k {
-                    visit(k, a.get(k), b.get(k));
-                }
-            }
+            state::walk_both(
+                a.delta.keys().map(|k| (k, ())),
+                b.delta.keys().map(|k| (k, ())),
+                &mut |k, _, _| visit(k, a.get(k), b.get(k)),
+            );
         } else {
             state::zip(a, b, &mut visit);
         }
@@ -2412,7 +2397,7 @@ impl<'a> Fx<'a> {
         // base's site; a constant URL names its own host.
         if let Some(r) = self.cat.resolver(&path)
             && let Some(pv) = vals.get(r.path as usize)
-            && let Some(K::Str(t)) = pv.konst.as_ref().filter(|_| pv.is_constant())
+            && let Some(t) = pv.const_str()
         {
             let base = vals.get(r.base as usize).cloned().unwrap_or_default();
             let mut v = base.taint_only();
@@ -3087,51 +3072,49 @@ impl<'a> Fx<'a> {
         vals: &[Value],
         st: &State,
     ) -> bool {
-        {
-            // A property of an options object (`{ root: UPLOADS }`).
-            let in_options = args.iter().any(|a| {
-                let (ArgKind::Positional, Expr::Dict(entries)) = (&a.kind, self.m.expr(a.value))
-                else {
-                    return false;
-                };
-                entries.iter().any(|en| match en {
-                    Entry::Pair(k, x) if self.m.str_const(*k) == Some(safe.keyword.as_str()) => safe
-                        .present
+        // A property of an options object (`{ root: UPLOADS }`).
+        let in_options = args.iter().any(|a| {
+            let (ArgKind::Positional, Expr::Dict(entries)) = (&a.kind, self.m.expr(a.value)) else {
+                return false;
+            };
+            entries.iter().any(|en| match en {
+                Entry::Pair(k, x) if self.m.str_const(*k) == Some(safe.keyword.as_str()) => {
+                    safe.present
                         || safe.literal.is_some_and(
                             |b| matches!(self.m.expr(*x), Expr::Const(Const::Bool(v)) if *v == b),
                         )
                         || (!safe.names.is_empty()
                             && self
                                 .path_of(*x, st)
-                                .is_some_and(|p| safe.names.iter().any(|n| name_matches(n, &p)))),
-                    _ => false,
-                })
-            });
-            if in_options {
-                return true;
-            }
-            let mut pos = 0u32;
-            args.iter().zip(vals).any(|(a, v)| {
-                let here = match a.kind {
-                    ArgKind::Keyword(k) => self.m.name(k) == safe.keyword,
-                    ArgKind::Positional => {
-                        pos += 1;
-                        safe.position == Some(pos - 1)
-                    }
-                    _ => false,
-                };
-                here && (safe.present
-                    || safe.literal.is_some_and(|b| v.konst == Some(K::Bool(b)))
-                    || safe.text_without.as_deref().is_some_and(|w| {
-                        matches!(&v.konst, Some(K::Str(t)) if v.is_constant()
-                            && !t.to_ascii_lowercase().contains(&w.to_ascii_lowercase()))
-                    })
-                    || (!safe.names.is_empty()
-                        && self
-                            .path_of(a.value, st)
-                            .is_some_and(|p| safe.names.iter().any(|n| name_matches(n, &p)))))
+                                .is_some_and(|p| safe.names.iter().any(|n| name_matches(n, &p))))
+                }
+                _ => false,
             })
+        });
+        if in_options {
+            return true;
         }
+        let mut pos = 0u32;
+        args.iter().zip(vals).any(|(a, v)| {
+            let here = match a.kind {
+                ArgKind::Keyword(k) => self.m.name(k) == safe.keyword,
+                ArgKind::Positional => {
+                    pos += 1;
+                    safe.position == Some(pos - 1)
+                }
+                _ => false,
+            };
+            here && (safe.present
+                || safe.literal.is_some_and(|b| v.konst == Some(K::Bool(b)))
+                || safe.text_without.as_deref().is_some_and(|w| {
+                    v.const_str()
+                        .is_some_and(|t| !t.to_ascii_lowercase().contains(&w.to_ascii_lowercase()))
+                })
+                || (!safe.names.is_empty()
+                    && self
+                        .path_of(a.value, st)
+                        .is_some_and(|p| safe.names.iter().any(|n| name_matches(n, &p)))))
+        })
     }
 
     /// The object a fluent chain of method calls is on
@@ -3158,10 +3141,7 @@ impl<'a> Fx<'a> {
         args: &[bw_ir::Arg],
         vals: &[Value],
     ) -> Option<Option<String>> {
-        let text = |v: &Value| match &v.konst {
-            Some(K::Str(t)) if v.is_constant() => Some(t.to_string()),
-            _ => None,
-        };
+        let text = |v: &Value| v.const_str().map(|t| t.to_string());
         if let Some(h) = spec.header {
             let name = vals.get(h as usize).and_then(text)?;
             if !name.eq_ignore_ascii_case("content-type") {
@@ -3316,12 +3296,8 @@ fn site_relative(s: &str) -> bool {
 /// a value of the environment or configuration, of no parameter and no
 /// outside input — followed by a path (`BASE_URL + "/items/"`).
 fn pins_host(lead: &Value, next: &Value) -> bool {
-    let text = |v: &Value| match &v.konst {
-        Some(K::Str(s)) if v.is_constant() => Some(s.clone()),
-        _ => None,
-    };
-    if let Some(t) = text(lead) {
-        return literal_base(&t);
+    if let Some(t) = lead.const_str() {
+        return literal_base(t);
     }
     let setting = lead.params == 0
         && !lead.unknown
@@ -3329,7 +3305,7 @@ fn pins_host(lead: &Value, next: &Value) -> bool {
             .sources
             .iter()
             .all(|s| matches!(s.kind.as_str(), "env" | "secret"));
-    setting && text(next).is_some_and(|t| t.starts_with('/'))
+    setting && next.const_str().is_some_and(|t| t.starts_with('/'))
 }
 
 /// Whether the receiver part of a resolved call path (all but its last

@@ -141,34 +141,32 @@ impl State {
 /// Every path of `a` or `b`, in order, with its value on each side
 /// (`None`: not there).
 pub(super) fn zip(a: &State, b: &State, f: &mut impl FnMut(&Ap, Option<&Value>, Option<&Value>)) {
-    let (mut ai, mut bi) = (Entries::of(a), Entries::of(b));
-    let (mut x, mut y) = (ai.next(), bi.next());
+    walk_both(Entries::of(a), Entries::of(b), f);
+}
+
+/// Walk two streams ordered by path as one: each path once, with what
+/// each side has for it.
+pub(super) fn walk_both<'k, X, Y>(
+    a: impl Iterator<Item = (&'k Ap, X)>,
+    b: impl Iterator<Item = (&'k Ap, Y)>,
+    f: &mut impl FnMut(&'k Ap, Option<X>, Option<Y>),
+) {
+    let (mut a, mut b) = (a.peekable(), b.peekable());
     loop {
-        match (x, y) {
+        let (x, y) = match (a.peek(), b.peek()) {
             (None, None) => return,
-            (Some((k, v)), None) => {
-                f(k, Some(v), None);
-                x = ai.next();
-            }
-            (None, Some((k, v))) => {
-                f(k, None, Some(v));
-                y = bi.next();
-            }
-            (Some((ka, va)), Some((kb, vb))) => match ka.cmp(kb) {
-                std::cmp::Ordering::Less => {
-                    f(ka, Some(va), None);
-                    x = ai.next();
-                }
-                std::cmp::Ordering::Greater => {
-                    f(kb, None, Some(vb));
-                    y = bi.next();
-                }
-                std::cmp::Ordering::Equal => {
-                    f(ka, Some(va), Some(vb));
-                    x = ai.next();
-                    y = bi.next();
-                }
+            (Some(_), None) => (a.next(), None),
+            (None, Some(_)) => (None, b.next()),
+            (Some((ka, _)), Some((kb, _))) => match ka.cmp(kb) {
+                std::cmp::Ordering::Less => (a.next(), None),
+                std::cmp::Ordering::Greater => (None, b.next()),
+                std::cmp::Ordering::Equal => (a.next(), b.next()),
             },
+        };
+        match (x, y) {
+            (Some((k, x)), y) => f(k, Some(x), y.map(|(_, y)| y)),
+            (None, Some((k, y))) => f(k, None, Some(y)),
+            (None, None) => return,
         }
     }
 }
@@ -220,31 +218,8 @@ fn merge<'a>(
     di: &mut std::iter::Peekable<impl Iterator<Item = (&'a Ap, &'a Option<Value>)>>,
     f: &mut impl FnMut(&Ap, &Value),
 ) {
-    loop {
-        let order = match (bi.peek(), di.peek()) {
-            (None, None) => return,
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (Some(b), Some(d)) => b.0.cmp(d.0),
-        };
-        match order {
-            std::cmp::Ordering::Less => {
-                let (k, v) = bi.next().expect("peeked");
-                f(k, v);
-            }
-            std::cmp::Ordering::Greater => {
-                let (k, v) = di.next().expect("peeked");
-                if let Some(v) = v {
-                    f(k, v);
-                }
-            }
-            std::cmp::Ordering::Equal => {
-                bi.next();
-                let (k, v) = di.next().expect("peeked");
-                if let Some(v) = v {
-                    f(k, v);
-                }
-            }
-        }
-    }
+    walk_both(bi, di, &mut |k, b, d| match (b, d) {
+        (_, Some(Some(v))) | (Some(v), None) => f(k, v),
+        _ => {}
+    });
 }
