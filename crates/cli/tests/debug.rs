@@ -82,14 +82,17 @@ fn sinks(o: &Output) -> Vec<(u64, String)> {
 #[test]
 fn breakwater_core_ir_replaces_the_sinks_of_javascript() {
     let dir = project("debug-core-switch");
-    let old = run(&dir, &["facts", "app.js"], None);
+    let old = run(&dir, &["facts", "app.js"], Some("old"));
     let new = run(&dir, &["facts", "app.js"], Some("ir"));
-    assert!(old.status.success() && new.status.success());
+    let default = run(&dir, &["facts", "app.js"], None);
+    assert!(old.status.success() && new.status.success() && default.status.success());
     assert_eq!(
         sinks(&old),
         vec![(10, "tainted".to_string()), (14, "tainted".to_string())]
     );
     assert_eq!(sinks(&new), vec![(14, "tainted".to_string())]);
+    // JavaScript is switched over: the default is the new core.
+    assert_eq!(sinks(&default), sinks(&new));
     // A value that names no core is a mistake, not a silent default.
     let unknown = run(&dir, &["facts", "app.js"], Some("something-else"));
     assert_eq!(unknown.status.code(), Some(2));

@@ -91,11 +91,13 @@ fn a_guard_that_returns_clears_the_sink_the_old_core_reports() {
         "the full-match regex guard dominates: {facts:#?}"
     );
     assert_eq!(state(&facts, 17), Some(FlowState::Tainted));
-    let old = bw_facts::extract(
+    let old = bw_facts::extract_by(
         "src/guarded.js",
         Lang::JavaScript,
         &text,
         &FlowSpec::builtin(),
+        &bw_facts::budget::Budget::default(),
+        Core::Old,
     )
     .unwrap()
     .facts;
@@ -104,6 +106,16 @@ fn a_guard_that_returns_clears_the_sink_the_old_core_reports() {
         Some(FlowState::Tainted),
         "the old core does not see the guard"
     );
+    // By default JavaScript's sinks come from the new core.
+    let def = bw_facts::extract(
+        "src/guarded.js",
+        Lang::JavaScript,
+        &text,
+        &FlowSpec::builtin(),
+    )
+    .unwrap()
+    .facts;
+    assert_eq!(state(&def, 12), None);
 }
 
 #[test]
@@ -211,9 +223,10 @@ fn the_switch_replaces_only_the_sinks_of_covered_languages() {
     assert_eq!(Core::parse(Some("old")), Ok(Core::Old));
     assert_eq!(Core::parse(None), Ok(Core::Default));
     assert_eq!(Core::parse(Some("default")), Ok(Core::Default));
-    // By default Python is switched over and JavaScript is not yet.
+    // By default Python and JavaScript/TypeScript are switched over;
+    // languages without a lowering are not.
     assert!(Core::Default.runs_ir(Lang::Python));
-    assert!(!Core::Default.runs_ir(Lang::JavaScript));
+    assert!(Core::Default.runs_ir(Lang::JavaScript) && Core::Default.runs_ir(Lang::Tsx));
     assert!(!Core::Default.runs_ir(Lang::Dockerfile));
     assert!(Core::Ir.runs_ir(Lang::Tsx) && !Core::Old.runs_ir(Lang::Python));
     let def = extract_by(
@@ -226,16 +239,17 @@ fn the_switch_replaces_only_the_sinks_of_covered_languages() {
     )
     .unwrap();
     assert_eq!(
-        def, old,
-        "JavaScript keeps the old extractor's sinks by default"
+        def, new,
+        "JavaScript's sinks come from the new core by default"
     );
-    // Each selection caches apart.
+    // Each selection caches apart; the default and `ir` make the same
+    // facts while every lowered language is switched.
     assert_eq!(Core::Old.key(), None);
-    assert_eq!(Core::Default.key().as_deref(), Some("ir:python"));
     assert_eq!(
-        Core::Ir.key().as_deref(),
+        Core::Default.key().as_deref(),
         Some("ir:python,javascript,typescript,tsx")
     );
+    assert_eq!(Core::Ir.key(), Core::Default.key());
     assert!(
         Core::parse(Some("IR "))
             .unwrap_err()
@@ -688,4 +702,29 @@ fn a_response_declared_another_type_before_it_is_sent_is_no_html() {
         .map(|f| f.evidence.location.start_line)
         .collect();
     assert_eq!(html, [22, 26, 31]);
+}
+
+#[test]
+fn a_command_run_through_a_shell_is_marked_so_on_the_new_core() {
+    let spec = FlowSpec::builtin();
+    let b = Budget::default();
+    let shells = |path: &str, lang: Lang, text: &str| -> Vec<(u32, bool)> {
+        extract_by(path, lang, text, &spec, &b, Core::Ir)
+            .unwrap()
+            .facts
+            .iter()
+            .filter(|f| f.subject == Subject::Sink && f.kind == "exec")
+            .map(|f| (f.evidence.location.start_line, f.flag("shell")))
+            .collect()
+    };
+    let py = "import os, subprocess\nfrom flask import request\ndef run():\n    c = request.args['c']\n    os.system(c)\n    subprocess.run(c, shell=True)\n    subprocess.run([c])\n";
+    assert_eq!(
+        shells("app.py", Lang::Python, py),
+        [(5, true), (6, true), (7, false)]
+    );
+    let js = "const cp = require('child_process');\nfunction run(c) {\n  cp.exec(c);\n  cp.spawn(c, [], { shell: true });\n  cp.spawn(c, []);\n}\nmodule.exports = run;\n";
+    assert_eq!(
+        shells("run.js", Lang::JavaScript, js),
+        [(3, true), (4, true), (5, false)]
+    );
 }

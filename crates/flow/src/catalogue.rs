@@ -105,6 +105,11 @@ pub struct SourceSpec {
     /// is always text, so it carries no query operator (`nosql`).
     #[serde(default)]
     pub clean: Vec<String>,
+    /// For a call: the position of the argument naming what it reads. A
+    /// constant there (`fs.readFileSync('./package.json')`) reads the
+    /// program's own data, so the call is no source.
+    #[serde(default)]
+    pub constant_arg: Option<u32>,
     /// Read by the dataflow engine only: the older per-language extractor
     /// has code of its own for it (see [`SinkSpec::new_core`]).
     #[serde(default)]
@@ -133,6 +138,10 @@ pub struct SinkSpec {
     /// through a shell (`shell=True`).
     #[serde(default)]
     pub shell_keyword: Option<String>,
+    /// The call always goes through a shell (`os.system`,
+    /// `child_process.exec`).
+    #[serde(default)]
+    pub shell: bool,
     /// Only a sink when this keyword is literally true (e.g. `shell` for
     /// `subprocess.run`): without it the call is not this sink.
     #[serde(default)]
@@ -152,6 +161,10 @@ pub struct SinkSpec {
     /// `ChatOpenAI()` is a prompt, `tool.invoke(args)` runs a tool).
     #[serde(default)]
     pub receivers: Vec<String>,
+    /// For a sink matched by method name: resolved callees that are never
+    /// it (`express.raw` is Express's raw body parser, not knex's `raw`).
+    #[serde(default)]
+    pub except: Vec<String>,
     /// A dictionary literal passed to the sink counts only through the
     /// values of these keys, its computed keys and its spreads (a query
     /// filter's `$where`): its other values are data compared, not code.
@@ -207,6 +220,10 @@ pub struct SafeArg {
     /// `html` type).
     #[serde(default)]
     pub text_without: Option<String>,
+    /// A string constant that is none of these, any case (a header name
+    /// other than those whose meaning a value changes).
+    #[serde(default)]
+    pub text_not_in: Vec<String>,
     /// Given at all, whatever its value (`root:` confines Express's
     /// `sendFile` to a folder). In an options object, a property of
     /// that name.
@@ -268,6 +285,20 @@ pub struct PropagatorSpec {
     /// text: no query operator rides in it, `nosql`).
     #[serde(default)]
     pub clean: Vec<String>,
+    /// Sink kinds the result is no longer clean for: the call decodes
+    /// what an encoding kept out (`decodeURIComponent` of a raw request
+    /// URL, clean for logs while its line breaks stayed `%0A`).
+    #[serde(default)]
+    pub decodes: Vec<String>,
+    /// The result is made of what the function given to it returns for
+    /// each item (`ids.map(() => '?')`): a function returning constants
+    /// makes constants.
+    #[serde(default)]
+    pub maps: bool,
+    /// A function given to it receives an error (`p.catch(err => …)`),
+    /// not the receiver's data.
+    #[serde(default)]
+    pub errors: bool,
 }
 
 /// What a guard checks.

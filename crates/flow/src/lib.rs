@@ -283,6 +283,9 @@ pub struct ParamSeed {
     /// The framework fills it with its default's value (a FastAPI
     /// dependency, `= Depends(get_user)`): no caller's argument.
     pub from_default: bool,
+    /// The framework gives it as text (a route parameter, a header by
+    /// name): no query operator rides in it (clean for `nosql`).
+    pub text: bool,
 }
 
 /// A field every instance of a class has when a method runs, which a

@@ -121,6 +121,10 @@ pub(crate) struct Value {
     pub konst: Option<K>,
     /// Sink kinds it is clean for (sanitiser calls, passed guards).
     pub clean: Kinds,
+    /// Sink kinds every one of its sources is clean for (by its type:
+    /// a raw URL cannot break a log line), whatever else flowed in: a
+    /// parameter joined to it does not make those sources confirmed.
+    pub src_clean: Kinds,
     /// Hops taken since the first source.
     pub steps: Rc<Vec<Step>>,
     /// The path of the call that made it (`openai.OpenAI()`), or the path
@@ -194,6 +198,7 @@ impl Value {
             unknown: self.unknown,
             konst: None,
             clean: self.clean,
+            src_clean: self.src_clean,
             steps: self.steps.clone(),
             ty: None,
             func: None,
@@ -234,10 +239,16 @@ impl Value {
             self.params = other.params;
             self.unknown = other.unknown;
             self.clean = other.clean;
+            self.src_clean = other.src_clean;
             self.steps = other.steps.clone();
             return;
         }
         self.clean &= other.clean;
+        if self.sources.is_empty() {
+            self.src_clean = other.src_clean;
+        } else if !other.sources.is_empty() {
+            self.src_clean &= other.src_clean;
+        }
         for s in &other.sources {
             self.add_source(s);
         }
@@ -291,6 +302,14 @@ impl Value {
     /// Clean for the given kinds.
     pub(crate) fn sanitise(&mut self, kinds: Kinds) {
         self.clean |= kinds;
+        self.src_clean |= kinds;
+    }
+
+    /// No longer clean for the given kinds (decoded: `%0A` is a line
+    /// break again), its sources neither.
+    pub(crate) fn unclean(&mut self, kinds: Kinds) {
+        self.clean &= !kinds;
+        self.src_clean &= !kinds;
     }
 
     pub(crate) fn primary_source(&self) -> Option<&Rc<Source>> {
@@ -316,6 +335,25 @@ mod tests {
             span: bw_ir::Span::default(),
             label: label.into(),
         }
+    }
+
+    #[test]
+    fn sources_clean_for_a_kind_stay_so_beside_a_parameter() {
+        // A raw URL (clean for logs by its type) joined with a parameter:
+        // the value is not clean for logs (the parameter may not be), but
+        // its source is, so it is no confirmed flow into a log.
+        let mut url = Value::source(src("request", "req.path"));
+        url.sanitise(0b10);
+        let mut v = Value::param(0);
+        v.join(&url);
+        assert_eq!((v.clean & 0b10, v.src_clean & 0b10), (0, 0b10));
+        // A source that is not clean for logs joined after it is.
+        v.join(&Value::source(src("request", "req.body")));
+        assert_eq!(v.src_clean & 0b10, 0);
+        // Decoding undoes both.
+        let mut d = url.clone();
+        d.unclean(0b10);
+        assert_eq!((d.clean & 0b10, d.src_clean & 0b10), (0, 0));
     }
 
     #[test]

@@ -336,6 +336,7 @@ fn a_parameter_seeded_as_a_source_is_one() {
                     ty: None,
                     clean: false,
                     from_default: false,
+                    text: false,
                 }]
             } else {
                 Vec::new()
@@ -509,6 +510,7 @@ fn a_parameter_seeded_clean_is_safe_for_every_sink() {
                 ty: None,
                 clean,
                 from_default: false,
+                text: false,
             }],
             ..Options::default()
         };

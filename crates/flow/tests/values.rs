@@ -630,6 +630,7 @@ fn a_destructured_request_parameter_is_a_source() {
                     ty: Some("req".into()),
                     clean: false,
                     from_default: false,
+                    text: false,
                 }]
             } else {
                 Vec::new()

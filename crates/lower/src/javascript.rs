@@ -354,7 +354,20 @@ struct Lower<'s, 't> {
     namespaces: u32,
     /// [`MAX_DEPTH`], or less on a small stack.
     max_depth: u32,
+    /// Names bound to a compiler's module interop wrapper
+    /// (`__importDefault(require('m'))`): their `.default` is the module.
+    interop: Vec<Sym>,
 }
+
+/// The helpers TypeScript, Babel and esbuild wrap a `require` in when they
+/// compile `import`s to CommonJS: the module, with its export as `.default`.
+const INTEROP: &[&str] = &[
+    "__importDefault",
+    "__importStar",
+    "_interopRequireDefault",
+    "_interopRequireWildcard",
+    "__toESM",
+];
 
 fn kind(n: Node) -> &'static str {
     n.node_kind()
@@ -604,6 +617,7 @@ impl<'s, 't> Lower<'s, 't> {
             finally_nesting: 0,
             namespaces: 0,
             max_depth: MAX_DEPTH,
+            interop: Vec::new(),
         }
     }
 
@@ -1046,6 +1060,24 @@ impl<'s, 't> Lower<'s, 't> {
         require_of(n, self.src)
     }
 
+    /// The `require(…)` inside a compiler's interop wrapper
+    /// (`__importDefault(require('m'))`, [`INTEROP`]).
+    fn interop_require(&self, n: Node<'t>) -> Option<Node<'t>> {
+        if kind(n) != "call_expression" {
+            return None;
+        }
+        let f = n.field("function")?;
+        if kind(f) != "identifier" || !INTEROP.contains(&self.text(f)) {
+            return None;
+        }
+        let args = n.field("arguments")?;
+        let mut c = args.walk();
+        let first = args
+            .named_children(&mut c)
+            .find(|k| kind(*k) != "comment")?;
+        (kind(first) == "call_expression").then_some(first)
+    }
+
     /// The first named child as an expression ([`Expr::Unknown`] when
     /// there is none).
     fn first_expr(&mut self, n: Node<'t>, d: u32) -> ExprId {
@@ -1079,6 +1111,19 @@ impl<'s, 't> Lower<'s, 't> {
     /// `const x = require('m')`, `const {a, b: c} = require('m')`: imports.
     /// False (nothing done) for anything else.
     fn require_binding(&mut self, name: Node<'t>, value: Node<'t>) -> bool {
+        // `const x_1 = __importDefault(require('m'))`: compiled imports.
+        if kind(name) == "identifier"
+            && let Some(inner) = self.interop_require(value)
+            && let Some((spec, None)) = self.require_of(inner)
+        {
+            let module = import_module(self.path, &spec);
+            let local = self.text(name);
+            let sp = self.span(value);
+            self.m.import(local, &module, None, sp);
+            let s = self.m.intern(local);
+            self.interop.push(s);
+            return true;
+        }
         let Some((spec, member)) = self.require_of(value) else {
             return false;
         };
@@ -2678,6 +2723,13 @@ impl<'s, 't> Lower<'s, 't> {
                 let Some(p) = n.field("property") else {
                     return left;
                 };
+                // `express_1.default` of a compiled import: the module.
+                if self.text(p) == "default"
+                    && let Expr::Name(s) = self.m.module().exprs[left.0 as usize]
+                    && self.interop.contains(&s)
+                {
+                    return left;
+                }
                 let name = self.m.intern(self.text(p));
                 // `?.` between the object and the property (no child scan).
                 let optional = self

@@ -568,3 +568,30 @@ fn directives_of_the_prologue_are_kept_and_other_constant_statements_dropped() {
     let (_, f) = func(&m, "f");
     assert_eq!(consts(f), vec!["use client"]);
 }
+
+#[test]
+fn a_compiled_import_is_the_module_and_its_default_the_module_too() {
+    let m = js(
+        "const child_process_1 = __importDefault(require(\"child_process\"));\nvar _express = _interopRequireDefault(require(\"express\"));\nconst ns = __importStar(require(\"./lib/db\"));\nconst plain = wrap(require(\"left-pad\"));\nconst app = (0, _express.default)();\nchild_process_1.default.exec(cmd);\nns.query(sql);\n",
+    );
+    assert_eq!(
+        import_rows(&m),
+        [
+            (
+                "child_process_1".to_string(),
+                "child_process".to_string(),
+                None
+            ),
+            ("_express".to_string(), "express".to_string(), None),
+            ("ns".to_string(), "src/lib/db".to_string(), None),
+            ("require:left-pad".to_string(), "left-pad".to_string(), None),
+        ]
+    );
+    let (_, f) = func(&m, "<module>");
+    let texts = stmt_texts(&m, f).join("\n");
+    // `.default` of a wrapped import is the module itself; any other
+    // wrapper is a call like another.
+    assert!(texts.contains("child_process_1.exec(cmd)"), "{texts}");
+    assert!(texts.contains("_express()"), "{texts}");
+    assert!(texts.contains("wrap(require:left-pad)"), "{texts}");
+}

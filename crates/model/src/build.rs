@@ -51,6 +51,10 @@ pub struct FactCtx {
     /// check) applies to the entry, beyond authentication.
     pub authz: bool,
     pub framework: Option<String>,
+    /// The dependencies declared by the manifests covering the fact's file
+    /// (its folder's and every folder's above it); `None` when no manifest
+    /// covers it.
+    pub declared: Option<std::sync::Arc<BTreeSet<String>>>,
     /// Highest classification of the declared assets the fact touches.
     pub classification: Option<String>,
     pub assets: Vec<String>,
@@ -965,6 +969,34 @@ pub fn build<F: Borrow<FileFacts>>(name: &str, files: &[F]) -> Built {
         .iter()
         .map(|f| vec![FactCtx::default(); f.facts.len()])
         .collect();
+    // What each file's manifests declare (a package's dependencies serve
+    // the code below its folder, a monorepo's root ones too).
+    let manifests: Vec<(&str, &[String])> = of(Subject::Package)
+        .map(|(_, _, f)| (dir_of(&f.evidence.location.path), f.list("dependencies")))
+        .collect();
+    if !manifests.is_empty() {
+        for (fi, f) in files.iter().enumerate() {
+            let mut covering = manifests
+                .iter()
+                .filter(|(d, _)| {
+                    d.is_empty()
+                        || f.path
+                            .strip_prefix(d)
+                            .is_some_and(|rest| rest.starts_with('/'))
+                })
+                .peekable();
+            if covering.peek().is_none() {
+                continue;
+            }
+            let declared: BTreeSet<String> = covering
+                .flat_map(|(_, deps)| deps.iter().cloned())
+                .collect();
+            let declared = Some(std::sync::Arc::new(declared));
+            for c in &mut ctx[fi] {
+                c.declared = declared.clone();
+            }
+        }
+    }
     // Entries whose handler is the same function reach the same facts, so
     // what a handler function reaches is computed once, and a fact records
     // the handlers (groups of entries) reaching it, not every entry: a file

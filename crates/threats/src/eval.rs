@@ -67,6 +67,11 @@ pub fn holds(c: &Condition, cand: &Candidate<'_>) -> bool {
         }
         Condition::Language(l) => l.iter().any(|w| lang_matches(w, cand.lang)),
         Condition::Model(p) => model_holds(*p, cand.ctx),
+        Condition::Depends(pkgs) => cand
+            .ctx
+            .declared
+            .as_ref()
+            .is_none_or(|d| pkgs.iter().any(|p| d.contains(p))),
     }
 }
 
@@ -395,9 +400,13 @@ fn controls_read(c: &Condition, cand: &Candidate<'_>, out: &mut BTreeMap<String,
             );
         }
         // Kind, flow and source are hashed with the evidence; the language
-        // does not change without the file changing.
-        Condition::Kind(_) | Condition::Flow(_) | Condition::Source(_) | Condition::Language(_) => {
-        }
+        // does not change without the file changing; a threat whose
+        // manifests stop declaring the package is gone, not stale.
+        Condition::Kind(_)
+        | Condition::Flow(_)
+        | Condition::Source(_)
+        | Condition::Language(_)
+        | Condition::Depends(_) => {}
     }
 }
 

@@ -127,6 +127,9 @@ pub enum Condition {
     Framework(Vec<String>),
     Language(Vec<String>),
     Model(ModelPredicate),
+    /// The manifests covering the fact's file declare one of these
+    /// packages, or no manifest covers it (nothing to tell).
+    Depends(Vec<String>),
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -531,7 +534,7 @@ fn check_condition(c: &Condition, subjects: &[Subject]) -> Result<(), String> {
                 None => Ok(()),
             }
         }
-        Condition::Language(_) | Condition::Model(_) => Ok(()),
+        Condition::Language(_) | Condition::Model(_) | Condition::Depends(_) => Ok(()),
     }
 }
 

@@ -1,5 +1,6 @@
 const express = require('express');
 const pino = require('pino');
+const url = require('url');
 
 const app = express();
 const logger = pino();
@@ -7,7 +8,9 @@ const logger = pino();
 app.post('/login', (req, res) => {
   const { username } = req.body;
   logger.info(`login attempt for ${username}`); // ruleid: log-injection
-  console.log('login attempt from', req.headers['user-agent']); // ruleid: log-injection
+  // Node's parser rejects line breaks and control characters in headers.
+  console.log('login attempt from', req.headers['user-agent']); // ok: log-injection
+  console.log('referred by', decodeURIComponent(req.get('referer'))); // ruleid: log-injection
   res.json({ ok: true });
 });
 
@@ -17,6 +20,39 @@ app.post('/logout', (req, res) => {
   console.log('logout requested at', Date.now()); // ok: log-injection
   res.locals.user = user;
   res.json({ ok: true });
+});
+
+app.all('/unsubscribe', (req, res) => {
+  // The raw request target: a line break in it stays `%0A`.
+  logger.info(`unsubscribe request ${req.originalUrl}`); // ok: log-injection
+  const { query } = url.parse(req.url, true);
+  logger.warn(`unsubscribe failed for ${query.email}`); // ruleid: log-injection
+  const params = new URLSearchParams(req.url.split('?')[1]);
+  console.warn('list', params.get('list')); // ruleid: log-injection
+  res.end();
+});
+
+async function normalised(bio) {
+  return bio.trim();
+}
+
+// A rejection handler receives the error, not the value the promise holds.
+app.post('/profile', (req, res) => {
+  const bio = normalised(req.body.bio);
+  bio.catch((err) => console.error('profile check failed', err)); // ok: log-injection
+  bio.then((text) => logger.info(`new bio ${text}`)); // ruleid: log-injection
+  res.json({ ok: true });
+});
+
+// The raw path beside a parameter of the helper: the path still cannot
+// break the line, and the callers pass constants.
+function logFailure(req, what) {
+  logger.error({ path: req.path, what }, 'request failed'); // ok: log-injection
+}
+
+app.get('/reports/:kind', (req, res) => {
+  logFailure(req, 'report');
+  res.status(500).end();
 });
 
 module.exports = app;

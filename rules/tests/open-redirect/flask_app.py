@@ -24,3 +24,15 @@ def after_login_safe():
 @app.route("/home")
 def home():
     return redirect(url_for("after_login"))  # ok: open-redirect
+
+
+# A path whose first segment is literal stays on this site; a lone "/" does
+# not ("/" + "/evil.example" is "//evil.example").
+@app.route("/orders/view")
+def view_order():
+    return redirect(f"/orders/{request.args['id']}")  # ok: open-redirect
+
+
+@app.route("/continue")
+def continue_to():
+    return redirect("/" + request.args["path"])  # ruleid: open-redirect

@@ -46,6 +46,7 @@ pub fn seeds(m: &Module) -> Vec<ParamSeed> {
             ty: Some("django.request".into()),
             clean: false,
             from_default: false,
+            text: false,
         });
         if !view {
             continue;
@@ -58,6 +59,7 @@ pub fn seeds(m: &Module) -> Vec<ParamSeed> {
                 ty: None,
                 clean: false,
                 from_default: false,
+                text: false,
             });
         }
     }

@@ -171,6 +171,7 @@ pub fn seeds(m: &Module) -> Vec<ParamSeed> {
                     ty: Some((*ty).to_string()),
                     clean: false,
                     from_default: false,
+                    text: false,
                 });
             }
         }

@@ -94,6 +94,7 @@ pub fn seeds(m: &Module) -> Vec<ParamSeed> {
                     ty: None,
                     clean: validated,
                     from_default: false,
+                    text: false,
                 });
             }
         }
@@ -119,6 +120,7 @@ pub fn seeds(m: &Module) -> Vec<ParamSeed> {
                 ty,
                 clean: validated && !dependency,
                 from_default: dependency,
+                text: false,
             });
         }
     }

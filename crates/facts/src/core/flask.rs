@@ -61,6 +61,7 @@ fn seed_route_vars(m: &Module, f: bw_ir::FuncId, numeric: &[&str], out: &mut Vec
             ty: None,
             clean: number,
             from_default: false,
+            text: false,
         });
     }
 }

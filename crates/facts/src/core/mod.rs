@@ -35,7 +35,7 @@ pub const CORE_ENV: &str = "BREAKWATER_CORE";
 /// The languages whose sink facts the new core makes by default: those
 /// switched over, after their rule fixtures, evasion cases and a reviewed
 /// comparison on real applications passed (docs/core-switch/).
-pub const SWITCHED: &[Lang] = &[Lang::Python];
+pub const SWITCHED: &[Lang] = &[Lang::Python, Lang::JavaScript, Lang::TypeScript, Lang::Tsx];
 
 /// Which analysis core makes the sink facts of each language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -263,11 +263,22 @@ fn sink_facts_of(
         .filter(|f| f.receiver.is_some())
         .map(|f| f.qualified.as_str())
         .collect();
+    // JavaScript's export names are `module::name` (`src/helpers::tidy`),
+    // Python's dotted; the engine names a function of another module
+    // `module.name`.
+    let js = a.module.lang != Lang::Python.name();
     let mut facts = Vec::new();
     for h in &a.result.hits {
         let Some(mut f) = hit_fact(path, text, h, syms, &handlers) else {
             continue;
         };
+        if js && let Some(flow) = &mut f.flow {
+            for c in &mut flow.calls {
+                if let Some((m, n)) = c.rsplit_once('.') {
+                    *c = format!("{m}::{n}");
+                }
+            }
+        }
         if with_self.contains(h.function.as_str())
             && let Some(flow) = &mut f.flow
         {
@@ -410,6 +421,10 @@ pub fn hit_fact(
     if let Some(Some(fw)) = handlers.get(&h.function) {
         f.props
             .insert("framework".into(), Prop::Str((*fw).to_string()));
+    } else if h.callee.starts_with("jsx.") {
+        // Markup given to an element (`dangerouslySetInnerHTML`).
+        f.props
+            .insert("framework".into(), Prop::Str("react".into()));
     }
     let mut st = state(h.verdict);
     // The parameters of an anonymous function are no caller's arguments
@@ -464,16 +479,47 @@ pub fn hit_fact(
 /// extractor labels it; the engine's resolved path where the source is in
 /// another file.
 fn source_label(path: &str, text: &str, s: &bw_flow::Source) -> String {
+    let written = text
+        .get(s.span.start as usize..s.span.end as usize)
+        .filter(|t| !t.trim().is_empty() && s.path == path);
     // A seeded parameter is labelled by the engine (`parameter `q``), as
-    // the old extractor labels it.
-    if s.path == path
-        && !s.label.starts_with("parameter ")
-        && let Some(t) = text.get(s.span.start as usize..s.span.end as usize)
-        && !t.trim().is_empty()
-    {
-        return normalise(t);
+    // the old extractor labels it; a destructured one by its pattern as
+    // written (`{ period, region }`, without its type).
+    if s.label.starts_with("parameter ") {
+        return match written.and_then(pattern_text) {
+            Some(p) if !s.label.contains('`') => normalise(p),
+            _ => s.label.clone(),
+        };
     }
-    s.label.clone()
+    // Written text that would not read as a name (a whole call over
+    // lines, with its arguments): the engine's name for it.
+    match written.map(normalise) {
+        Some(t) if t.len() <= 80 => t,
+        _ => s.label.clone(),
+    }
+}
+
+/// A destructuring pattern at the start of `t` (`{ a, b }: Args`): its
+/// text up to the bracket that closes it.
+fn pattern_text(t: &str) -> Option<&str> {
+    let t = t.trim_start();
+    let (open, close) = match t.chars().next()? {
+        '{' => ('{', '}'),
+        '[' => ('[', ']'),
+        _ => return None,
+    };
+    let mut depth = 0usize;
+    for (i, c) in t.char_indices() {
+        if c == open {
+            depth += 1;
+        } else if c == close {
+            depth -= 1;
+            if depth == 0 {
+                return Some(&t[..=i]);
+            }
+        }
+    }
+    None
 }
 
 /// Replace the sink facts of `facts` (the old extractor's) with the new

@@ -1,8 +1,9 @@
 //! The NestJS recogniser: a controller method's parameters decorated
 //! with `@Body()`, `@Query()`, `@Param()`, `@Headers()`, `@Ip()` or
-//! `@UploadedFile()` (from `@nestjs/common`) are request data; one
-//! decorated `@Req()`/`@Request()` is the request object, `@Res()` the
-//! response.
+//! `@UploadedFile()` (from `@nestjs/common`) are request data (one named
+//! route parameter or header, `@Param('id')`, is text: no query operator
+//! rides in it); one decorated `@Req()`/`@Request()` is the request
+//! object, `@Res()` the response.
 
 use bw_flow::ParamSeed;
 use bw_ir::{Expr, ExprId, FuncId, Module};
@@ -34,6 +35,10 @@ pub fn seeds(m: &Module) -> Vec<ParamSeed> {
             let Some(name) = decorator(m, *d) else {
                 continue;
             };
+            // `@Param('id')`, `@Headers('x-id')`: one value, always text
+            // (a named query value can be an object: `?q[$ne]=x`).
+            let named = matches!(m.expr(*d), Expr::Call { args, .. } if !args.is_empty());
+            let text = named && matches!(name, "Param" | "Headers");
             let (source, ty) = if DATA.contains(&name) {
                 (Some("request".to_string()), None)
             } else if REQ.contains(&name) {
@@ -50,6 +55,7 @@ pub fn seeds(m: &Module) -> Vec<ParamSeed> {
                 ty,
                 clean: false,
                 from_default: false,
+                text,
             });
         }
     }

@@ -52,6 +52,7 @@ fn seed(out: &mut Vec<ParamSeed>, f: FuncId, param: u32, source: Option<&str>, t
         ty: ty.map(str::to_string),
         clean: false,
         from_default: false,
+        text: false,
     });
 }
 

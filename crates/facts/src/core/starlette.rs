@@ -56,6 +56,7 @@ pub fn seeds(m: &Module) -> Vec<ParamSeed> {
                 ty: Some("starlette.request".into()),
                 clean: false,
                 from_default: false,
+                text: false,
             });
         }
     }

@@ -2,9 +2,11 @@
 //! receives its arguments from the model or the client (`tool-input`).
 //! An MCP server's `server.tool(name, …, handler)` /
 //! `server.registerTool(name, config, handler)` (the server an
-//! `@modelcontextprotocol/…` class made), and a tool definition
-//! `tool({ execute })` from the Vercel AI SDK (`ai`) or an object with a
-//! handler under `execute`/`func` given to a LangChain tool constructor.
+//! `@modelcontextprotocol/…` class made), the low-level server's
+//! `server.setRequestHandler(CallToolRequestSchema, handler)`, and a tool
+//! definition `tool({ execute })` from the Vercel AI SDK (`ai`) or the
+//! OpenAI Agents SDK (`@openai/agents`), or an object with a handler
+//! under `execute`/`func` given to a LangChain tool constructor.
 //! In Python, a function decorated `@server.tool()` on a server an MCP
 //! package made (`FastMCP(...)`), `@tool` / `@tool(...)` from
 //! LangChain, or `@function_tool` from the OpenAI Agents SDK (`agents`).
@@ -26,6 +28,7 @@ const DEFINERS: &[&str] = &[
     "langchain.tools",
     "langchain.agents",
     "agents",
+    "@openai/agents",
 ];
 const HANDLER_KEYS: &[&str] = &["execute", "func"];
 
@@ -55,6 +58,7 @@ fn seed_all(m: &Module, f: FuncId, out: &mut Vec<ParamSeed>) {
             ty: None,
             clean: false,
             from_default: false,
+            text: false,
         });
     }
 }
@@ -89,6 +93,24 @@ pub fn seeds(m: &Module) -> Vec<ParamSeed> {
             continue;
         };
         match m.expr(*callee) {
+            // The low-level server: `server.setRequestHandler(
+            // CallToolRequestSchema, async (request) => …)` handles every
+            // tool call (its `request.params.arguments`).
+            Expr::Field { obj, name, .. } if m.name(*name) == "setRequestHandler" => {
+                let on_server = matches!(m.expr(*obj), Expr::Name(s) if made.contains(s));
+                let call_tool = args.first().is_some_and(|a| {
+                    matches!(m.expr(a.value), Expr::Name(s)
+                        if from(m, *s, SERVERS)
+                            && m.import_of(*s).and_then(|i| i.member.as_deref())
+                                == Some("CallToolRequestSchema"))
+                });
+                if on_server
+                    && call_tool
+                    && let Some(Expr::Func(g)) = args.last().map(|a| m.expr(a.value))
+                {
+                    seed_all(m, *g, &mut out);
+                }
+            }
             Expr::Field { obj, name, .. } if REGISTER.contains(&m.name(*name)) => {
                 let on_server = matches!(m.expr(*obj), Expr::Name(s) if made.contains(s));
                 if !on_server {

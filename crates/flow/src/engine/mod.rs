@@ -60,12 +60,15 @@ fn mask_kinds(mask: Kinds) -> Vec<String> {
 fn verdict(v: &Value, bit: Kinds) -> Verdict {
     if v.is_constant() || v.clean & bit == bit {
         Verdict::Safe
-    } else if !v.sources.is_empty() {
+    } else if !v.sources.is_empty() && v.src_clean & bit == 0 {
         Verdict::Confirmed
     } else if v.params != 0 {
         Verdict::FromParams
-    } else {
+    } else if v.unknown || v.sources.is_empty() {
         Verdict::Unknown
+    } else {
+        // Only sources clean for this kind (a raw URL in a log line).
+        Verdict::Safe
     }
 }
 
@@ -197,14 +200,17 @@ impl<'c> Cat<'c> {
             .map(|s| kinds_mask(&s.kinds))
     }
 
-    /// Whether the call passes its inputs on, and the kinds its result is
-    /// clean for by its type.
-    fn propagates(&self, path: &str, method: Option<&str>) -> Option<Kinds> {
+    /// Whether the call passes its inputs on (and how: the kinds its
+    /// result is clean for by its type, those it decodes).
+    fn propagates(
+        &self,
+        path: &str,
+        method: Option<&str>,
+    ) -> Option<&'c crate::catalogue::PropagatorSpec> {
         self.spec
             .propagators
             .iter()
             .find(|s| Self::matches(&s.callees, &s.methods, path, method))
-            .map(|s| kinds_mask(&s.clean))
     }
 
     fn response_type(&self, method: &str) -> Option<&'c crate::catalogue::ResponseTypeSpec> {
@@ -1219,10 +1225,20 @@ impl<'a> Fx<'a> {
                     }));
                 }
                 if let Some(ty) = &s.ty {
+                    // The framework's request or response object: its
+                    // catalogued parts are sources (read by their paths),
+                    // the rest is what the server put there (`ctx.state`,
+                    // `req.user`), and no caller passes it.
+                    if s.source.is_none() {
+                        v = Value::default();
+                    }
                     v.ty = Some(Rc::from(ty.as_str()));
                 }
                 if s.clean {
                     v.sanitise(ALL_KINDS);
+                }
+                if s.text {
+                    v.sanitise(kind_bit("nosql"));
                 }
                 if s.from_default && p.default.is_some() {
                     v = Value::default();
@@ -1939,10 +1955,12 @@ impl<'a> Fx<'a> {
                 let mut v = self.eval(cur, st, d);
                 let mut first = true;
                 let mut pinned = false;
+                let mut on_site = false;
                 while let Some((op, r, at)) = rights.pop() {
                     let rv = self.eval(r, st, d);
                     if first && op == BinOp::Add {
                         pinned = pins_host(&v, &rv);
+                        on_site = pinned || v.const_str().is_some_and(|t| keeps_site(t));
                     }
                     first = false;
                     v = fold_binary(op, &v, &rv);
@@ -1952,6 +1970,9 @@ impl<'a> Fx<'a> {
                 }
                 if pinned {
                     v.sanitise(kind_bit("ssrf"));
+                }
+                if on_site {
+                    v.sanitise(kind_bit("redirect"));
                 }
                 v
             }
@@ -2016,11 +2037,13 @@ impl<'a> Fx<'a> {
                 let mut v = Value::default();
                 let mut lead: Option<Value> = None;
                 let mut pinned = false;
+                let mut on_site = false;
                 for (i, p) in parts.iter().enumerate() {
                     match p {
                         TemplatePart::Text(t) => {
                             if i == 0 {
                                 pinned = literal_base(t);
+                                on_site = keeps_site(t);
                             } else if i == 1
                                 && let Some(l) = &lead
                             {
@@ -2049,6 +2072,9 @@ impl<'a> Fx<'a> {
                 v.sanitise(kind_bit("nosql"));
                 if pinned {
                     v.sanitise(kind_bit("ssrf"));
+                }
+                if pinned || on_site {
+                    v.sanitise(kind_bit("redirect"));
                 }
                 v
             }
@@ -2450,8 +2476,31 @@ impl<'a> Fx<'a> {
         // A path through a value that already carries its sources (a
         // variable read from the request, maybe guarded since) is no new
         // source: what the value says stands.
-        let path_source = if recv.sources.is_empty() {
-            self.cat.source_kind(&result_path)
+        // A read naming a constant (`readFileSync('./package.json')`) is
+        // of the program's own data: no source, and no type that would
+        // make reads through its result one. (So are items a function
+        // made of nothing, below.)
+        let mut own_data = false;
+        // Nor is a call on the result of a call that was none (`ids.map(()
+        // => '?').join(',')`, `readFileSync('./a.json').split()`): its path
+        // still names the source, its value does not carry it.
+        let on_call = recv_e.is_some_and(|r| {
+            let mut r = r;
+            while let Expr::Await(x) = self.m.expr(r) {
+                r = *x;
+            }
+            matches!(self.m.expr(r), Expr::Call { .. })
+        });
+        let path_source = if recv.sources.is_empty() && !on_call {
+            self.cat
+                .source_of(&result_path)
+                .filter(|s| {
+                    own_data = s
+                        .constant_arg
+                        .is_some_and(|i| vals.get(i as usize).is_some_and(Value::is_constant));
+                    !own_data
+                })
+                .map(|s| s.kind.as_str())
         } else {
             None
         };
@@ -2466,11 +2515,30 @@ impl<'a> Fx<'a> {
             }
             v.sanitise(kinds);
             v
-        } else if let Some(clean) = self.cat.propagates(&path, method) {
-            let mut v = all.clone();
-            v.join(&recv.taint_only());
-            v.sanitise(clean);
-            v
+        } else if let Some(p) = self.cat.propagates(&path, method) {
+            // `ids.map(() => '?')`: items the function made of nothing.
+            // (Its summary is read: the call waits for it like a callee's.)
+            let made_by = vals.iter().find_map(|v| v.func).filter(|_| p.maps);
+            if let Some(g) = made_by {
+                self.out.callees.insert(g);
+            }
+            let constant_items = made_by
+                .and_then(|g| self.summary(&Target::Local(g)))
+                .is_some_and(|s| {
+                    s.param_to_return.is_empty()
+                        && s.source_to_return.is_empty()
+                        && !s.return_unknown
+                });
+            if constant_items {
+                own_data = true;
+                Value::default()
+            } else {
+                let mut v = all.clone();
+                v.join(&recv.taint_only());
+                v.unclean(kinds_mask(&p.decodes));
+                v.sanitise(kinds_mask(&p.clean));
+                v
+            }
         } else if let Some(s) = &summary {
             self.apply_summary(s, &args, &vals, &all, e)
         } else if method.is_some() && recv.carries_data() {
@@ -2501,7 +2569,7 @@ impl<'a> Fx<'a> {
             (Some(Target::Local(_)), Some(s)) => s.return_func.map(FuncId),
             _ => None,
         };
-        if result.ty.is_none() && !path.is_empty() {
+        if result.ty.is_none() && !path.is_empty() && !own_data {
             result.ty = Some(Rc::from(result_path.as_str()));
         }
         if let Some(Target::Class(c)) = &target {
@@ -2509,8 +2577,10 @@ impl<'a> Fx<'a> {
         }
 
         // Callbacks: a function passed as an argument receives the other
-        // arguments and a receiver that holds data.
-        for (i, v) in vals.iter().enumerate() {
+        // arguments and a receiver that holds data (an error handler, an
+        // error: nothing of them).
+        let errors = self.cat.propagates(&path, method).is_some_and(|p| p.errors);
+        for (i, v) in vals.iter().enumerate().filter(|_| !errors) {
             if let Some(g) = v.func {
                 let mut seed = Value::default();
                 for (j, o) in vals.iter().enumerate() {
@@ -2771,7 +2841,13 @@ impl<'a> Fx<'a> {
         st: &State,
     ) -> Kinds {
         let span = self.m.span(e);
-        let specs: Vec<&SinkSpec> = self.cat.sinks(path, method).collect();
+        let mut specs: Vec<&SinkSpec> = self.cat.sinks(path, method).collect();
+        // A call an entry names (`child_process.exec`) is that entry's:
+        // entries matching its method name alone (SQL's `exec`) are not.
+        let by_name = |s: &SinkSpec| s.callees.iter().any(|c| name_matches(c, path));
+        if specs.iter().any(|s| by_name(s)) {
+            specs.retain(|s| by_name(s));
+        }
         let mut kinds: Kinds = 0;
         let callee = if path.is_empty() {
             method.map_or_else(String::new, |m| format!("*.{m}"))
@@ -2803,17 +2879,30 @@ impl<'a> Fx<'a> {
             {
                 continue;
             }
+            if spec.except.iter().any(|c| name_matches(c, path)) {
+                continue;
+            }
             if self.made_safe(spec, args, vals, st) {
                 continue;
             }
-            // `res.type('json'); res.send(x)`: sent as that type.
+            // `res.type('json'); res.send(x)`: sent as that type. A type
+            // declared from a variable (`{ 'Content-Type': mime }`) is not
+            // known to be HTML: the body counts only when it is outside
+            // data, not when it is merely of unknown origin.
+            let mut declared_unknown = false;
             if let (Some(w), Some(r)) = (&spec.content_type_without, recv_e)
                 && let Some(ap) = self.fluent_base(r, st)
                 && let Some(c) = ap.child(Key::Str(Rc::from(CONTENT_TYPE)))
-                && let Some(Some(K::Str(t))) = st.get(&c).map(|v| v.konst.clone())
-                && !t.to_ascii_lowercase().contains(&w.to_ascii_lowercase())
+                && let Some(declared) = st.get(&c)
             {
-                continue;
+                match &declared.konst {
+                    Some(K::Str(t)) => {
+                        if !t.to_ascii_lowercase().contains(&w.to_ascii_lowercase()) {
+                            continue;
+                        }
+                    }
+                    _ => declared_unknown = true,
+                }
             }
             kinds |= bit;
             let every = spec.args.is_empty() && spec.keywords.is_empty();
@@ -2914,6 +3003,9 @@ impl<'a> Fx<'a> {
             {
                 worst_at = None;
             }
+            if declared_unknown && worst.as_ref().is_some_and(|w| w.0 == Verdict::Unknown) {
+                continue;
+            }
             let (r, v) = match worst {
                 Some((_, r, v)) => (Some(r), v),
                 None => (None, Value::default()),
@@ -2927,10 +3019,24 @@ impl<'a> Fx<'a> {
                     .find(|(a, _)| matches!(a.kind, ArgKind::Keyword(k) if self.m.name(k) == name))
                     .map(|(_, v)| v)
             };
-            hit.shell = spec
-                .shell_keyword
-                .as_deref()
-                .is_some_and(|k| kw(k).is_some_and(|v| v.konst == Some(K::Bool(true))));
+            // `shell=True`, or `{ shell: true }` in an options object.
+            let in_options = |name: &str| {
+                args.iter().any(|a| {
+                    let (ArgKind::Positional, Expr::Dict(entries)) =
+                        (&a.kind, self.m.expr(a.value))
+                    else {
+                        return false;
+                    };
+                    entries.iter().any(|en| {
+                        matches!(en, Entry::Pair(k, x) if self.m.str_const(*k) == Some(name)
+                            && matches!(self.m.expr(*x), Expr::Const(Const::Bool(true))))
+                    })
+                })
+            };
+            hit.shell = spec.shell
+                || spec.shell_keyword.as_deref().is_some_and(|k| {
+                    kw(k).is_some_and(|v| v.konst == Some(K::Bool(true))) || in_options(k)
+                });
             hit.write = spec.write_mode_arg.map(|i| {
                 let positional = args
                     .iter()
@@ -3110,6 +3216,10 @@ impl<'a> Fx<'a> {
                     v.const_str()
                         .is_some_and(|t| !t.to_ascii_lowercase().contains(&w.to_ascii_lowercase()))
                 })
+                || (!safe.text_not_in.is_empty()
+                    && v.const_str().is_some_and(|t| {
+                        !safe.text_not_in.iter().any(|n| n.eq_ignore_ascii_case(t))
+                    }))
                 || (!safe.names.is_empty()
                     && self
                         .path_of(a.value, st)
@@ -3142,13 +3252,22 @@ impl<'a> Fx<'a> {
         vals: &[Value],
     ) -> Option<Option<String>> {
         let text = |v: &Value| v.const_str().map(|t| t.to_string());
+        let dict_at = |i: usize| {
+            args.get(i)
+                .is_some_and(|a| matches!(self.m.expr(a.value), Expr::Dict(_)))
+        };
+        let mut i = spec.arg as usize;
         if let Some(h) = spec.header {
-            let name = vals.get(h as usize).and_then(text)?;
-            if !name.eq_ignore_ascii_case("content-type") {
-                return None;
+            if dict_at(h as usize) {
+                // `res.set({ 'Content-Type': … })`: the headers at once.
+                i = h as usize;
+            } else {
+                let name = vals.get(h as usize).and_then(text)?;
+                if !name.eq_ignore_ascii_case("content-type") {
+                    return None;
+                }
             }
         }
-        let i = spec.arg as usize;
         let a = args.get(i)?;
         if let Expr::Dict(entries) = self.m.expr(a.value) {
             let t = entries.iter().find_map(|en| match en {
@@ -3288,6 +3407,13 @@ const CONTENT_TYPE: &str = "<content-type>";
 fn site_relative(s: &str) -> bool {
     let mut c = s.chars();
     c.next() == Some('/') && !matches!(c.next(), Some('/' | '\\'))
+}
+
+/// Literal text that fixes the site of whatever is appended to it: a
+/// URL naming its host in full, or a path with a first segment (`/users/`;
+/// not `/` alone, which `/evil.example` after it turns into `//host`).
+fn keeps_site(s: &str) -> bool {
+    literal_base(s) || (site_relative(s) && s.len() > 1)
 }
 
 /// A URL built as `lead + next` has its host fixed (so what follows
