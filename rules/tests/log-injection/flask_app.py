@@ -20,3 +20,21 @@ def search():
     logging.info("search term: " + term.replace("\n", " ").replace("\r", " "))  # ruleid: log-injection
     logging.info("search length: %d", len(term))  # ok: log-injection
     return "ok"
+
+
+class WebhookHandler:
+    """What a service the handler was given returns is its own: a verified
+    event, not the raw body it was handed."""
+
+    def __init__(self, webhooks):
+        self.webhooks = webhooks
+
+    def handle(self):
+        event = self.webhooks.construct_event(request.data, request.headers["X-Signature"])
+        logger.info("handling webhook %s", event.type)  # ok: log-injection
+        logger.info("raw webhook %s", request.data)  # ruleid: log-injection
+        return "", 200
+
+
+handler = WebhookHandler(None)
+app.add_url_rule("/webhooks", "webhooks", handler.handle, methods=["POST"])

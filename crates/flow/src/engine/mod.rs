@@ -2542,7 +2542,18 @@ impl<'a> Fx<'a> {
         } else if let Some(s) = &summary {
             self.apply_summary(s, &args, &vals, &all, e)
         } else if method.is_some() && recv.carries_data() {
-            all.joined(&recv.taint_only())
+            if recv.sources.is_empty() {
+                // A method of an object of unknown origin (a service the
+                // constructor was given: `this.webhooks.parse(req.body,
+                // sig)`): what it returns is its own, of unknown origin
+                // where outside data went in, not that data confirmed.
+                let mut v = recv.taint_only();
+                v.unknown |= all.carries_data();
+                v.params |= all.params;
+                v
+            } else {
+                all.joined(&recv.taint_only())
+            }
         } else {
             // No model: of unknown origin when its inputs are not constant
             // (outside data does not pass through unmodelled code; a
