@@ -190,7 +190,7 @@ pub struct SinkSpec {
     #[serde(default)]
     pub content_type_without: Option<String>,
     /// Read by the dataflow engine only. The older per-language extractor
-    /// (JavaScript's, until it is switched over) finds these sinks with
+    /// (JavaScript's, run by `BREAKWATER_CORE=old`) finds these sinks with
     /// code of its own and reads none of the engine's gates (`imports`,
     /// `receivers`, `per_item`): it skips the entry.
     #[serde(default)]

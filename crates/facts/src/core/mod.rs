@@ -5,10 +5,10 @@
 //! so the model, the linker and the rules read them unchanged.
 //!
 //! It makes the sink facts of the languages switched over to it
-//! ([`SWITCHED`]: Python); the others keep the old extractor's until
-//! their switch. `BREAKWATER_CORE=ir` runs it for every language it
-//! lowers, `BREAKWATER_CORE=old` for none (see
-//! `docs/experimental-core.md`).
+//! ([`SWITCHED`]: Python, JavaScript, TypeScript); a language lowered
+//! later keeps the old extractor's until its switch. `BREAKWATER_CORE=ir`
+//! runs it for every language it lowers, `BREAKWATER_CORE=old` for none
+//! (see `docs/experimental-core.md`).
 
 mod django;
 mod express;
