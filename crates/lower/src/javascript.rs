@@ -165,6 +165,18 @@ pub fn literal(n: Node, src: &str) -> Option<String> {
     Some(unescape(t.get(1..t.len().saturating_sub(1)).unwrap_or("")))
 }
 
+/// The first argument of a call (`call_expression` `n`) of a function
+/// named by one of `names` (an identifier).
+fn first_arg_of_call_to<'t>(n: Node<'t>, src: &str, names: &[&str]) -> Option<Node<'t>> {
+    let f = n.field("function")?;
+    if kind(f) != "identifier" || !names.iter().any(|x| src.get(f.byte_range()) == Some(*x)) {
+        return None;
+    }
+    let args = n.field("arguments")?;
+    let mut c = args.walk();
+    args.named_children(&mut c).find(|k| kind(*k) != "comment")
+}
+
 /// `require('m')` or `require('m').x` (through parentheses, casts and
 /// `await`): the specifier as written and the member.
 pub fn require_of(n: Node, src: &str) -> Option<(String, Option<String>)> {
@@ -187,15 +199,7 @@ pub fn require_of(n: Node, src: &str) -> Option<(String, Option<String>)> {
     let n = strip(n);
     match kind(n) {
         "call_expression" => {
-            let f = n.field("function")?;
-            if kind(f) != "identifier" || src.get(f.byte_range()) != Some("require") {
-                return None;
-            }
-            let args = n.field("arguments")?;
-            let mut c = args.walk();
-            let first = args
-                .named_children(&mut c)
-                .find(|k| kind(*k) != "comment")?;
+            let first = first_arg_of_call_to(n, src, &["require"])?;
             Some((literal(first, src)?, None))
         }
         "member_expression" => {
@@ -1066,15 +1070,7 @@ impl<'s, 't> Lower<'s, 't> {
         if kind(n) != "call_expression" {
             return None;
         }
-        let f = n.field("function")?;
-        if kind(f) != "identifier" || !INTEROP.contains(&self.text(f)) {
-            return None;
-        }
-        let args = n.field("arguments")?;
-        let mut c = args.walk();
-        let first = args
-            .named_children(&mut c)
-            .find(|k| kind(*k) != "comment")?;
+        let first = first_arg_of_call_to(n, self.src, INTEROP)?;
         (kind(first) == "call_expression").then_some(first)
     }
 
