@@ -51,9 +51,9 @@ pub struct FactCtx {
     /// check) applies to the entry, beyond authentication.
     pub authz: bool,
     pub framework: Option<String>,
-    /// The dependencies declared by the manifests covering the fact's file
-    /// (its folder's and every folder's above it); `None` when no manifest
-    /// covers it.
+    /// The dependencies declared by the manifests of its ecosystem
+    /// covering the fact's file (its folder's and every folder's above
+    /// it); `None` when no such manifest covers it.
     pub declared: Option<std::sync::Arc<BTreeSet<String>>>,
     /// Highest classification of the declared assets the fact touches.
     pub classification: Option<String>,
@@ -969,31 +969,54 @@ pub fn build<F: Borrow<FileFacts>>(name: &str, files: &[F]) -> Built {
         .iter()
         .map(|f| vec![FactCtx::default(); f.facts.len()])
         .collect();
-    // What each file's manifests declare (a package's dependencies serve
-    // the code below its folder, a monorepo's root ones too).
-    let manifests: Vec<(&str, &[String])> = of(Subject::Package)
-        .map(|(_, _, f)| (dir_of(&f.evidence.location.path), f.list("dependencies")))
+    // What each file's manifests of its own ecosystem declare (a package's
+    // dependencies serve the code below its folder, a monorepo's root ones
+    // too; a `package.json` says nothing of the Python beside it). One
+    // set per distinct group of manifests, shared by the files under it.
+    let manifests: Vec<(&str, &str, &[String])> = of(Subject::Package)
+        .map(|(_, _, f)| {
+            (
+                f.kind.as_str(),
+                dir_of(&f.evidence.location.path),
+                f.list("dependencies"),
+            )
+        })
         .collect();
     if !manifests.is_empty() {
+        let mut sets: BTreeMap<Vec<usize>, std::sync::Arc<BTreeSet<String>>> = BTreeMap::new();
         for (fi, f) in files.iter().enumerate() {
-            let mut covering = manifests
+            let ecosystem = match f.lang.as_str() {
+                "python" => "python",
+                "javascript" | "typescript" | "tsx" => "npm",
+                _ => continue,
+            };
+            let covering: Vec<usize> = manifests
                 .iter()
-                .filter(|(d, _)| {
-                    d.is_empty()
-                        || f.path
-                            .strip_prefix(d)
-                            .is_some_and(|rest| rest.starts_with('/'))
+                .enumerate()
+                .filter(|(_, (kind, d, _))| {
+                    *kind == ecosystem
+                        && (d.is_empty()
+                            || f.path
+                                .strip_prefix(d)
+                                .is_some_and(|rest| rest.starts_with('/')))
                 })
-                .peekable();
-            if covering.peek().is_none() {
+                .map(|(i, _)| i)
+                .collect();
+            if covering.is_empty() {
                 continue;
             }
-            let declared: BTreeSet<String> = covering
-                .flat_map(|(_, deps)| deps.iter().cloned())
-                .collect();
-            let declared = Some(std::sync::Arc::new(declared));
+            let declared = sets
+                .entry(covering)
+                .or_insert_with_key(|c| {
+                    std::sync::Arc::new(
+                        c.iter()
+                            .flat_map(|&i| manifests[i].2.iter().cloned())
+                            .collect(),
+                    )
+                })
+                .clone();
             for c in &mut ctx[fi] {
-                c.declared = declared.clone();
+                c.declared = Some(declared.clone());
             }
         }
     }

@@ -127,8 +127,9 @@ pub enum Condition {
     Framework(Vec<String>),
     Language(Vec<String>),
     Model(ModelPredicate),
-    /// The manifests covering the fact's file declare one of these
-    /// packages, or no manifest covers it (nothing to tell).
+    /// The manifests of its ecosystem covering the fact's file declare
+    /// one of these packages, or no such manifest covers it (nothing to
+    /// tell).
     Depends(Vec<String>),
 }
 

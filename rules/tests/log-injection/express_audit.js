@@ -11,6 +11,7 @@ app.post('/login', (req, res) => {
   // Node's parser rejects line breaks and control characters in headers.
   console.log('login attempt from', req.headers['user-agent']); // ok: log-injection
   console.log('referred by', decodeURIComponent(req.get('referer'))); // ruleid: log-injection
+  console.log('client', JSON.parse(req.get('x-client-info')).name); // ruleid: log-injection
   res.json({ ok: true });
 });
 
