@@ -49,14 +49,21 @@ fn servers(m: &Module) -> BTreeSet<Sym> {
     made_by(m, |r| from(m, r, SERVERS))
 }
 
+/// Annotations a tool framework validates an argument against before the
+/// tool runs (its schema comes from them): a number or a boolean.
+const VALIDATED: &[&str] = &["int", "float", "bool"];
+
 fn seed_all(m: &Module, f: FuncId, out: &mut Vec<ParamSeed>) {
-    for i in 0..m.func(f).params.len() {
+    for (i, p) in m.func(f).params.iter().enumerate() {
+        let validated = p
+            .annotation
+            .is_some_and(|a| matches!(m.expr(a), Expr::Name(s) if VALIDATED.contains(&m.name(*s))));
         out.push(ParamSeed {
             func: f,
             param: i as u32,
-            source: Some("tool-input".into()),
+            source: (!validated).then(|| "tool-input".into()),
             ty: None,
-            clean: false,
+            clean: validated,
             from_default: false,
             text: false,
         });
