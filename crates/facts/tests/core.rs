@@ -24,6 +24,20 @@ fn at(facts: &[Fact], line: u32) -> Option<&Fact> {
         .find(|f| f.subject == Subject::Sink && f.evidence.location.start_line == line)
 }
 
+/// The lines of the sinks of `kind` outside data reaches.
+fn tainted_lines(facts: &[Fact], kind: &str) -> Vec<u32> {
+    facts
+        .iter()
+        .filter(|f| f.kind == kind)
+        .filter(|f| {
+            f.flow
+                .as_ref()
+                .is_some_and(|x| x.state == FlowState::Tainted)
+        })
+        .map(|f| f.evidence.location.start_line)
+        .collect()
+}
+
 fn state(facts: &[Fact], line: u32) -> Option<FlowState> {
     at(facts, line)
         .and_then(|f| f.flow.as_ref())
@@ -658,20 +672,8 @@ fn a_url_whose_host_is_fixed_is_no_ssrf_in_both_languages() {
     // slash, and leading the URL.
     let py = new_sinks("pinned_hosts.py", "app/fetch.py", Lang::Python);
     let js = new_sinks("pinned_hosts.js", "src/fetch.js", Lang::JavaScript);
-    let tainted = |facts: &[Fact]| -> Vec<u32> {
-        facts
-            .iter()
-            .filter(|f| f.kind == "ssrf")
-            .filter(|f| {
-                f.flow
-                    .as_ref()
-                    .is_some_and(|x| x.state == FlowState::Tainted)
-            })
-            .map(|f| f.evidence.location.start_line)
-            .collect()
-    };
-    assert_eq!(tainted(&py), [13, 14, 15]);
-    assert_eq!(tainted(&js), [10, 11, 12]);
+    assert_eq!(tainted_lines(&py, "ssrf"), [13, 14, 15]);
+    assert_eq!(tainted_lines(&js, "ssrf"), [10, 11, 12]);
 }
 
 #[test]
@@ -691,17 +693,7 @@ fn a_response_declared_another_type_before_it_is_sent_is_no_html() {
     // `res.type('json')`, a fluent `type('text/plain')`, `writeHead` with a
     // JSON type: no HTML. An HTML type, no type, or another header: HTML.
     let js = new_sinks("response_types.js", "src/app.js", Lang::JavaScript);
-    let html: Vec<u32> = js
-        .iter()
-        .filter(|f| f.kind == "html")
-        .filter(|f| {
-            f.flow
-                .as_ref()
-                .is_some_and(|x| x.state == FlowState::Tainted)
-        })
-        .map(|f| f.evidence.location.start_line)
-        .collect();
-    assert_eq!(html, [22, 26, 31]);
+    assert_eq!(tainted_lines(&js, "html"), [22, 26, 31]);
 }
 
 #[test]

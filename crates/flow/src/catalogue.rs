@@ -206,7 +206,7 @@ pub struct SinkSpec {
 /// An argument that makes a sink call safe: a keyword (or the positional
 /// argument at `position`) whose value resolves to one of `names`, or is
 /// the literal `literal`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SafeArg {
     pub keyword: String,

@@ -2491,6 +2491,7 @@ impl<'a> Fx<'a> {
             }
             matches!(self.m.expr(r), Expr::Call { .. })
         });
+        let propagator = self.cat.propagates(&path, method);
         let path_source = if recv.sources.is_empty() && !on_call {
             self.cat
                 .source_of(&result_path)
@@ -2515,7 +2516,7 @@ impl<'a> Fx<'a> {
             }
             v.sanitise(kinds);
             v
-        } else if let Some(p) = self.cat.propagates(&path, method) {
+        } else if let Some(p) = propagator {
             // `ids.map(() => '?')`: items the function made of nothing.
             // (Its summary is read: the call waits for it like a callee's.)
             let made_by = vals.iter().find_map(|v| v.func).filter(|_| p.maps);
@@ -2590,7 +2591,7 @@ impl<'a> Fx<'a> {
         // Callbacks: a function passed as an argument receives the other
         // arguments and a receiver that holds data (an error handler, an
         // error: nothing of them).
-        let errors = self.cat.propagates(&path, method).is_some_and(|p| p.errors);
+        let errors = propagator.is_some_and(|p| p.errors);
         for (i, v) in vals.iter().enumerate().filter(|_| !errors) {
             if let Some(g) = v.func {
                 let mut seed = Value::default();
@@ -2878,14 +2879,11 @@ impl<'a> Fx<'a> {
             {
                 continue;
             }
-            if !spec.imports.is_empty()
-                && !self.imports_any(&spec.imports)
-                && !spec.callees.iter().any(|c| name_matches(c, path))
-            {
+            if !spec.imports.is_empty() && !self.imports_any(&spec.imports) && !by_name(spec) {
                 continue;
             }
             if !spec.receivers.is_empty()
-                && !spec.callees.iter().any(|c| name_matches(c, path))
+                && !by_name(spec)
                 && !receiver_named(path, &spec.receivers)
             {
                 continue;
@@ -3031,22 +3029,14 @@ impl<'a> Fx<'a> {
                     .map(|(_, v)| v)
             };
             // `shell=True`, or `{ shell: true }` in an options object.
-            let in_options = |name: &str| {
-                args.iter().any(|a| {
-                    let (ArgKind::Positional, Expr::Dict(entries)) =
-                        (&a.kind, self.m.expr(a.value))
-                    else {
-                        return false;
-                    };
-                    entries.iter().any(|en| {
-                        matches!(en, Entry::Pair(k, x) if self.m.str_const(*k) == Some(name)
-                            && matches!(self.m.expr(*x), Expr::Const(Const::Bool(true))))
-                    })
-                })
-            };
             hit.shell = spec.shell
-                || spec.shell_keyword.as_deref().is_some_and(|k| {
-                    kw(k).is_some_and(|v| v.konst == Some(K::Bool(true))) || in_options(k)
+                || spec.shell_keyword.as_ref().is_some_and(|k| {
+                    let literal_true = crate::catalogue::SafeArg {
+                        keyword: k.clone(),
+                        literal: Some(true),
+                        ..Default::default()
+                    };
+                    self.arg_holds(&literal_true, args, vals, st)
                 });
             hit.write = spec.write_mode_arg.map(|i| {
                 let positional = args
