@@ -720,3 +720,21 @@ fn a_command_run_through_a_shell_is_marked_so_on_the_new_core() {
         [(3, true), (4, true), (5, false)]
     );
 }
+
+#[test]
+fn a_loop_formatting_into_a_list_settles() {
+    // A formatted string (clean for NoSQL) added to a list in a loop: the
+    // loop's head joins the list from before it with the body's until
+    // nothing changes, which it must reach within the engine's bounds.
+    let text = "def construct(history):\n    for chat in history:\n        content = [chat.message]\n        for file in chat.files:\n            content += [f'{file[\"name\"]}']\n        use(content)\n";
+    let ff = extract_by(
+        "app/history.py",
+        Lang::Python,
+        text,
+        &FlowSpec::builtin(),
+        &Budget::default(),
+        Core::Ir,
+    )
+    .unwrap();
+    assert!(ff.truncated.is_empty(), "{:?}", ff.truncated);
+}

@@ -244,9 +244,12 @@ impl Value {
             return;
         }
         self.clean &= other.clean;
-        if self.sources.is_empty() {
+        // Only a side with sources says what its sources are clean for;
+        // between two without, keep what both say (a join that took the
+        // last side's would flip at a loop's head and never settle).
+        if self.sources.is_empty() && !other.sources.is_empty() {
             self.src_clean = other.src_clean;
-        } else if !other.sources.is_empty() {
+        } else if self.sources.is_empty() == other.sources.is_empty() {
             self.src_clean &= other.src_clean;
         }
         for s in &other.sources {
@@ -354,6 +357,22 @@ mod tests {
         let mut d = url.clone();
         d.unclean(0b10);
         assert_eq!((d.clean & 0b10, d.src_clean & 0b10), (0, 0));
+    }
+
+    #[test]
+    fn joining_values_without_sources_settles_whatever_the_order() {
+        // Two parameters, one of them formatted (clean for a kind): their
+        // join is the same either way, and joining again changes nothing
+        // (a loop's head joins the value from before it with the one from
+        // its body until nothing changes).
+        let a = Value::param(0);
+        let mut b = Value::param(0);
+        b.sanitise(0b100);
+        let ab = a.clone().joined(&b);
+        let ba = b.clone().joined(&a);
+        assert_eq!(ab, ba);
+        assert_eq!(ab.clone().joined(&b), ab);
+        assert_eq!(ab.clone().joined(&a), ab);
     }
 
     #[test]
