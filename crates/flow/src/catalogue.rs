@@ -305,8 +305,12 @@ pub struct PropagatorSpec {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum GuardKind {
-    /// Membership in a constant collection: `x in ALLOWED`,
-    /// `ALLOWED.includes(x)` (the listed `methods` on a constant receiver).
+    /// Membership in the server's own collection: `x in ALLOWED`,
+    /// `ALLOWED.includes(x)` (the listed `methods` on such a receiver). A
+    /// literal of constants, or data no outside source but the environment
+    /// reaches and no parameter of the function (configuration, settings,
+    /// what the server's own calls return); never a collection the request
+    /// sent or a caller passed.
     Allowlist,
     /// A regular expression that must match the whole value:
     /// `re.fullmatch(P, x)`, `/^[a-z]+$/.test(x)`.

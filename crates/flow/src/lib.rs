@@ -49,7 +49,15 @@
 //!   inside a `try` whose handler falls through reaches the sink through
 //!   the handler edge, still dirty. A condition that is no guard (a
 //!   length check) cleans nothing. A constant condition or switch
-//!   selector passes state only to the live branch.
+//!   selector passes state only to the live branch. The sides of a
+//!   conditional expression (`x if x in OK else d`, `ok(x) ? x : d`) and
+//!   the right side of `and`/`or`/`&&`/`||` run under their test the same
+//!   way, what it proved ending with the expression. Where the branches
+//!   meet, a source's path one side never wrote is the source itself
+//!   there: what the other side proved of it does not survive the join.
+//!   An allow-list is the server's own collection (constants, its
+//!   configuration, its calls' results), never one the request sent or a
+//!   caller passed.
 //! - **Containers**: dict and object literals keep per-key values, lists
 //!   per-index values and their length; a constant key reads its entry, an
 //!   unknown or tainted key reads the join; the catalogue's

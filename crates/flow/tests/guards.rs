@@ -6,7 +6,7 @@ mod common;
 
 use bw_flow::{Options, Verdict, analyse};
 use bw_ir::build::FnBuilder;
-use bw_ir::{CmpOp, Expr, FuncId, Stmt, Terminator};
+use bw_ir::{CmpOp, Expr, ExprId, FuncId, Stmt, Terminator};
 use common::*;
 
 /// ```text
@@ -501,4 +501,146 @@ fn a_guard_on_a_source_read_directly_guards_that_read() {
         let r = analyse(&m.finish(), &python(), &Options::default());
         assert_eq!(verdict(&r, "exec", 3), want, "key {key}");
     }
+}
+
+/// ```text
+/// def f(p):
+///     x = request.args.get("q")                           # 2
+///     y = x if <test> else "ls"                           # 3
+///     os.system(y)                                        # 4
+///     os.system(x)                                        # 5
+/// ```
+/// A conditional expression's sides run where its test held or failed, as
+/// a branch's do; what the test proves ends with the expression.
+fn ternary(test: impl FnOnce(&mut M) -> ExprId) -> bw_flow::ModuleResult {
+    ternary_with(test, true)
+}
+
+/// [`ternary`], `x` on the side where the test holds (`x_if: true`) or
+/// fails (`y = "ls" if <test> else x`).
+fn ternary_with(test: impl FnOnce(&mut M) -> ExprId, x_if: bool) -> bw_flow::ModuleResult {
+    let mut m = flask_module("app");
+    module_code(&mut m);
+    let f = m.def("f", &["p"], FuncId::MODULE);
+    let mut b = FnBuilder::new(f);
+    read_query(&mut m, &mut b, "x", 2);
+    m.at(3);
+    let cond = test(&mut m);
+    let (mut then, mut other) = (m.n("x"), m.s("ls"));
+    if !x_if {
+        std::mem::swap(&mut then, &mut other);
+    }
+    let e = m.e(Expr::Cond {
+        test: cond,
+        then,
+        other,
+    });
+    m.assign(&mut b, "y", e);
+    system(&mut m, &mut b, "y", 4);
+    system(&mut m, &mut b, "x", 5);
+    b.finish(&mut m.b);
+    analyse(&m.finish(), &python(), &Options::default())
+}
+
+#[test]
+fn a_conditional_expression_runs_its_sides_under_its_test() {
+    // `x if x in ALLOWED else "ls"`: a constant allow-list.
+    let r = ternary(|m| {
+        let (x, allowed) = (m.n("x"), m.n("ALLOWED"));
+        m.e(Expr::Compare(CmpOp::In, x, allowed))
+    });
+    assert_eq!(verdict(&r, "exec", 4), Verdict::Safe);
+    // Past the expression, `x` is what it was.
+    assert_eq!(verdict(&r, "exec", 5), Verdict::Confirmed);
+    // `x if x else "ls"` proves nothing of `x`'s text.
+    let r = ternary(|m| m.n("x"));
+    assert_eq!(verdict(&r, "exec", 4), Verdict::Confirmed);
+    // `"ls" if x not in ALLOWED else x`: the other side holds it.
+    let not_in = |m: &mut M| {
+        let (x, allowed) = (m.n("x"), m.n("ALLOWED"));
+        m.e(Expr::Compare(CmpOp::NotIn, x, allowed))
+    };
+    assert_eq!(
+        verdict(&ternary_with(not_in, false), "exec", 4),
+        Verdict::Safe
+    );
+    assert_eq!(
+        verdict(&ternary_with(not_in, true), "exec", 4),
+        Verdict::Confirmed
+    );
+}
+
+#[test]
+fn an_allowlist_is_the_servers_own_collection_not_the_callers() {
+    // `x if x in current_app.config["PLANS"] else "ls"`: the server's
+    // configuration, of no outside origin.
+    let r = ternary(|m| {
+        let x = m.n("x");
+        let cfg = m.pc("load_settings", &[]);
+        m.e(Expr::Compare(CmpOp::In, x, cfg))
+    });
+    assert_eq!(verdict(&r, "exec", 4), Verdict::Safe);
+    // A list the request sent, or the function's parameter (its caller
+    // may pass anything): no allow-list.
+    let r = ternary(|m| {
+        let x = m.n("x");
+        let q = m.s("plans");
+        let sent = m.pc("request.args.getlist", &[q]);
+        m.e(Expr::Compare(CmpOp::In, x, sent))
+    });
+    assert_eq!(verdict(&r, "exec", 4), Verdict::Confirmed);
+    let r = ternary(|m| {
+        let (x, p) = (m.n("x"), m.n("p"));
+        m.e(Expr::Compare(CmpOp::In, x, p))
+    });
+    assert_eq!(verdict(&r, "exec", 4), Verdict::Confirmed);
+}
+
+/// ```text
+/// def f():
+///     if not request.args["q"]:           # 2
+///         print("none")                   # 3
+///     os.system(request.args["q"])        # 4
+/// ```
+/// A source's path tested on one branch only: where the branches meet,
+/// the path is the source again (the test proved something on one side).
+#[test]
+fn a_test_on_a_sources_path_ends_where_the_branches_meet() {
+    let mut m = flask_module("app");
+    let f = m.def("f", &[], FuncId::MODULE);
+    let mut b = FnBuilder::new(f);
+    m.at(2);
+    let read = query_index(&mut m);
+    let cond = m.not(read);
+    let s = m.sp();
+    let join = b.new_block();
+    let then = b.new_block();
+    b.terminate(
+        Terminator::Branch {
+            cond,
+            then,
+            other: join,
+        },
+        s,
+    );
+    b.switch_to(then);
+    m.at(3);
+    let none = m.s("none");
+    let log = m.pc("print", &[none]);
+    m.eval(&mut b, log);
+    b.terminate(Terminator::Goto(join), s);
+    b.switch_to(join);
+    m.at(4);
+    let read = query_index(&mut m);
+    let c = m.pc("os.system", &[read]);
+    m.eval(&mut b, c);
+    b.finish(&mut m.b);
+    let r = analyse(&m.finish(), &python(), &Options::default());
+    assert_eq!(verdict(&r, "exec", 4), Verdict::Confirmed);
+}
+
+/// `request.args["q"]`
+fn query_index(m: &mut M) -> ExprId {
+    let (obj, index) = (m.p("request.args"), m.s("q"));
+    m.e(Expr::Index { obj, index })
 }

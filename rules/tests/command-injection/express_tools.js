@@ -30,4 +30,13 @@ app.post('/archive', async (req, res) => {
   res.status(202).end();
 });
 
+// A test on the request's own value in one branch proves nothing after
+// the branches meet: the empty case is only logged.
+app.get('/ping', (req, res) => {
+  if (!req.query.host) {
+    console.info('no host given');
+  }
+  run(`ping -c 1 ${req.query.host}`, (err, out) => res.json({ out })); // ruleid: command-injection
+});
+
 module.exports = app;

@@ -48,3 +48,13 @@ def archive():
 def volume_usage():
     volume = inventory.primary_volume()
     return disk_usage(volume).stdout
+
+
+@app.route("/ping")
+def ping():
+    # A test on the request's own value in one branch proves nothing after
+    # the branches meet: the empty case is only logged.
+    if not request.args.get("host"):
+        app.logger.info("no host given")
+    os.system("ping -c 1 " + request.args.get("host"))  # ruleid: command-injection
+    return "ok"

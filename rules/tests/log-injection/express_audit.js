@@ -56,6 +56,26 @@ app.get('/reports/:kind', (req, res) => {
   res.status(500).end();
 });
 
+// A value shown only when an allow-list holds it: the server's own
+// constants, or the plans its configuration lists.
+const PLANS = ['free', 'team'];
+const config = require('config');
+
+app.post('/plan', (req, res) => {
+  const { plan } = req.body;
+  logger.info(`plan chosen: ${PLANS.includes(plan) ? plan : 'other'}`); // ok: log-injection
+  const offered = config.get('offeredPlans');
+  const shown = offered.includes(plan) ? plan : 'other';
+  logger.info(`plan offered: ${shown}`); // ok: log-injection
+  logger.info(`plan kept: ${offered.includes(plan) && plan}`); // ok: log-injection
+  // A test that proves nothing of the value, or a list the client sent.
+  const asked = plan ? plan : 'none';
+  logger.info(`plan asked: ${asked}`); // ruleid: log-injection
+  const sent = req.body.plans;
+  logger.info(`plan listed: ${sent.includes(plan) ? plan : 'other'}`); // ruleid: log-injection
+  res.json({ ok: true });
+});
+
 // What a service the controller was given returns is its own: a verified
 // webhook event, not the raw body it was handed.
 class WebhookController {

@@ -22,6 +22,27 @@ def search():
     return "ok"
 
 
+PLANS = ("free", "team")
+
+
+@app.route("/plan", methods=["POST"])
+def choose_plan():
+    plan = request.form.get("plan", "")
+    # A value shown only when an allow-list holds it: the server's own
+    # constants, or the plans its configuration lists.
+    logger.info("plan chosen: %s", plan if plan in PLANS else "other")  # ok: log-injection
+    offered = app.config.get("OFFERED_PLANS", [])
+    shown = plan if plan in offered else "other"
+    logger.info("plan offered: %s", shown)  # ok: log-injection
+    logger.info("plan kept: %s", plan in offered and plan)  # ok: log-injection
+    # A test that proves nothing of the value, or a list the client sent.
+    asked = plan if plan else "none"
+    logger.info("plan asked: %s", asked)  # ruleid: log-injection
+    sent = request.form.getlist("plans")
+    logger.info("plan listed: %s", plan if plan in sent else "other")  # ruleid: log-injection
+    return "ok"
+
+
 class WebhookHandler:
     """What a service the handler was given returns is its own: a verified
     event, not the raw body it was handed."""

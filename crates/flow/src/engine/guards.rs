@@ -41,11 +41,19 @@ impl Fx<'_> {
         st.insert(ap, v);
     }
 
-    /// Whether an expression is a constant collection or value (an
-    /// allow-list): a literal of constants, or a name holding one.
-    fn is_constant_expr(&mut self, e: ExprId, st: &mut State) -> bool {
+    /// Whether an expression can serve as an allow-list: the server's own
+    /// collection, not one the caller or an attacker chose. A literal of
+    /// constants, a name holding one, or data the server holds (its
+    /// configuration, its settings, what its own calls return): no
+    /// outside source but the environment reaches it, and no parameter of
+    /// the function (whose caller may pass anything). A value found in
+    /// such a collection is one the server already had.
+    fn is_allowlist_expr(&mut self, e: ExprId, st: &mut State) -> bool {
         let v = self.eval(e, st, 1);
-        v.is_constant()
+        v.params == 0
+            && v.sources
+                .iter()
+                .all(|s| matches!(s.kind.as_str(), "env" | "secret"))
     }
 
     /// Record on `st` what `cond` evaluating to `truth` proves.
@@ -100,7 +108,7 @@ impl Fx<'_> {
                     }
                     return;
                 }
-                if !inside || !self.is_constant_expr(r, st) {
+                if !inside || !self.is_allowlist_expr(r, st) {
                     return;
                 }
                 if self.host_of(l, st).is_some() {
@@ -240,10 +248,10 @@ impl Fx<'_> {
                     }
                 }
                 GuardKind::Allowlist => {
-                    // `ALLOWED.includes(x)`: a constant receiver.
+                    // `ALLOWED.includes(x)`: the server's own receiver.
                     if truth
                         && let (Some(r), Some(c)) = (recv, checked)
-                        && self.is_constant_expr(r, st)
+                        && self.is_allowlist_expr(r, st)
                     {
                         // `ALLOWED.has(new URL(u).hostname)`: the URL.
                         if self.host_of(c, st).is_some() {

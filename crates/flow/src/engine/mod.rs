@@ -1166,7 +1166,7 @@ impl<'a> Fx<'a> {
         // The joined value of every path that differs, then written: one
         // ordered walk over both states (states with one base only over
         // their writes), never a lookup per path on either side.
-        let mut updates: Vec<(Ap, Value)> = Vec::new();
+        let mut updates: Vec<(Ap, Option<Value>)> = Vec::new();
         let mut visit = |k: &Ap, x: Option<&Value>, y: Option<&Value>| {
             let joined = match (x, y) {
                 (Some(x), Some(y)) => {
@@ -1175,12 +1175,20 @@ impl<'a> Fx<'a> {
                     }
                     x.clone().joined(y)
                 }
+                // A side that never wrote a source's path reads the source
+                // itself there (`request.args["q"]`): whatever the other side
+                // proved of it (a guard, a test) holds on one path only.
+                (Some(_), None) if self.reads_source(b, k) => {
+                    updates.push((k.clone(), None));
+                    return;
+                }
+                (None, Some(_)) if self.reads_source(a, k) => return,
                 (Some(x), None) => x.clone().joined(&self.lookup(b, k)),
                 (None, Some(y)) => self.lookup(a, k).joined(y),
                 (None, None) => return,
             };
             if x != Some(&joined) {
-                updates.push((k.clone(), joined));
+                updates.push((k.clone(), Some(joined)));
             }
         };
         if Rc::ptr_eq(&a.base, &b.base) {
@@ -1195,9 +1203,27 @@ impl<'a> Fx<'a> {
         }
         let changed = !updates.is_empty();
         for (k, v) in updates {
-            a.insert(k, v);
+            match v {
+                Some(v) => a.insert(k, v),
+                None => {
+                    a.remove(&k);
+                }
+            }
         }
         changed
+    }
+
+    /// Whether `st` holds nothing of its own at `ap` and reading it there
+    /// reads an outside source (a path of `flask.request`, `req.query`).
+    fn reads_source(&self, st: &State, ap: &Ap) -> bool {
+        if st.contains_key(ap) {
+            return false;
+        }
+        let v = self.lookup(st, ap);
+        v.sources.is_empty()
+            && v.ty
+                .as_deref()
+                .is_some_and(|t| self.cat.source_kind(t).is_some())
     }
 
     fn entry_state(&mut self) -> State {
@@ -1895,6 +1921,24 @@ impl<'a> Fx<'a> {
 
     // ------------------------------------------------------------ expressions
 
+    /// Evaluate `e` where `test` evaluated to `truth`: on a copy of `st`
+    /// refined by what the test proves (a guard, an equality), as a branch
+    /// is. The copy, with what `e` did to it, is handed back for the
+    /// caller to join where the paths meet.
+    fn eval_refined(
+        &mut self,
+        test: ExprId,
+        truth: bool,
+        e: ExprId,
+        st: &State,
+        depth: u32,
+    ) -> (Value, State) {
+        let mut s = st.clone();
+        self.refine(test, truth, &mut s, 0);
+        let v = self.eval(e, &mut s, depth);
+        (v, s)
+    }
+
     fn eval(&mut self, e: ExprId, st: &mut State, depth: u32) -> Value {
         if depth > self.opts.max_expr_depth {
             if !self.depth_noted {
@@ -2012,6 +2056,13 @@ impl<'a> Fx<'a> {
                     (LogicOp::Or, Some(_)) => self.eval(b, st, d),
                     (LogicOp::Nullish, Some(K::Null)) => self.eval(b, st, d),
                     (LogicOp::Nullish, Some(_)) => av,
+                    // `ok(x) && x`, `x in ALLOWED and x`: the right side
+                    // runs only where the left held (or, for `||`, failed).
+                    (LogicOp::And | LogicOp::Or, None) => {
+                        let (bv, bs) = self.eval_refined(a, op == LogicOp::And, b, st, d);
+                        self.join_into(st, &bs);
+                        av.joined(&bv)
+                    }
                     _ => {
                         let bv = self.eval(b, st, d);
                         av.joined(&bv)
@@ -2024,9 +2075,13 @@ impl<'a> Fx<'a> {
                 match t.konst.as_ref().filter(|_| t.is_constant()) {
                     Some(k) if k.truthy() => self.eval(then, st, d),
                     Some(_) => self.eval(other, st, d),
+                    // `ALLOWED.includes(o) ? o : DEFAULT`: each side runs
+                    // where the test held or failed, as a branch does.
                     None => {
-                        let a = self.eval(then, st, d);
-                        let b = self.eval(other, st, d);
+                        let (a, mut ts) = self.eval_refined(test, true, then, st, d);
+                        let (b, fs) = self.eval_refined(test, false, other, st, d);
+                        self.join_into(&mut ts, &fs);
+                        *st = ts;
                         a.joined(&b)
                     }
                 }
