@@ -243,15 +243,39 @@ fn classify_by_content(path: &str, head: &[u8]) -> FileClass {
     {
         return FileClass::Generated;
     }
-    // Minified: a long first line, in a code file. (Only the first line: a long line further down is how a hand-written
-    // file could hide itself, and is analysed.)
-    if matches!(detect_lang(path), Some(Lang::JavaScript | Lang::TypeScript))
-        && let Some(first) = text.lines().next()
-        && (first.len() >= 1000 || (head.len() == 2048 && !text.contains('\n')))
-    {
-        return FileClass::Minified;
+    // Minified: a long first line of code, in a code file, below the
+    // license banner or hashbang a bundler keeps (`/*! jQuery v3.6.0 … */`,
+    // `/*! For license information please see core.js.LICENSE.txt */`).
+    // (Only the first line of code: a long line further down is how a
+    // hand-written file could hide itself, and is analysed.)
+    if matches!(detect_lang(path), Some(Lang::JavaScript | Lang::TypeScript)) {
+        let code = after_leading_comments(&text);
+        let first = code.lines().next().unwrap_or("");
+        if first.len() >= 1000 || (head.len() == 2048 && !code.is_empty() && !code.contains('\n')) {
+            return FileClass::Minified;
+        }
     }
     FileClass::Source
+}
+
+/// The text from its first line of code on: past a hashbang, blank lines
+/// and leading comments (`/* … */`, `// …`). A comment still open where
+/// the text ends leaves nothing.
+fn after_leading_comments(text: &str) -> &str {
+    let mut rest = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if rest.starts_with("#!") {
+        rest = rest.find('\n').map_or("", |i| &rest[i + 1..]);
+    }
+    loop {
+        rest = rest.trim_start();
+        if let Some(c) = rest.strip_prefix("/*") {
+            rest = c.find("*/").map_or("", |i| &c[i + 2..]);
+        } else if rest.starts_with("//") {
+            rest = rest.find('\n').map_or("", |i| &rest[i + 1..]);
+        } else {
+            return rest;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -328,6 +352,34 @@ mod tests {
         assert_eq!(
             classify("static/app.js", long.as_bytes()),
             FileClass::Minified
+        );
+    }
+
+    #[test]
+    fn a_bundle_below_its_license_banner_is_minified() {
+        let code = format!("(()=>{{var e={{{}}}}})();\n", "1:2,".repeat(400));
+        for banner in [
+            "/*! jQuery v3.6.0 | (c) OpenJS Foundation and other contributors | jquery.org/license */\n",
+            "/*! For license information please see core.js.LICENSE.txt */\n",
+            "#!/usr/bin/env node\n// bundled by a tool\n\n",
+            "/**\n * @license\n * Lib v1.2\n */\n",
+        ] {
+            let text = format!("{banner}{code}");
+            let head = &text.as_bytes()[..text.len().min(2048)];
+            assert_eq!(
+                classify("static/js/lib.js", head),
+                FileClass::Minified,
+                "{banner}"
+            );
+        }
+        // Short lines of code below the banner: a hand-written file.
+        let text = "/*! Copyright Example */\nconst a = require('a');\nmodule.exports = a;\n";
+        assert_eq!(classify("src/a.js", text.as_bytes()), FileClass::Source);
+        // A comment that never closes hides nothing: the file is source.
+        let open = format!("/* {}", "x".repeat(3000));
+        assert_eq!(
+            classify("src/b.js", &open.as_bytes()[..2048]),
+            FileClass::Source
         );
     }
 
