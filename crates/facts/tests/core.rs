@@ -582,6 +582,143 @@ fn a_field_guarding_its_own_write_settles() {
 }
 
 #[test]
+fn a_field_named_after_the_method_returning_it_settles() {
+    // `self.panel = self.get_panel()` and `return self.panel`: the field
+    // was named after the method's result, then the method's result after
+    // the field, flipping every round (a truncation note on real class-based
+    // views).
+    let src = "class PanelMixin:\n    panel = None\n\n    def setup(self, request):\n        self.panel = self.get_panel()\n\n    def get_panel(self):\n        return self.panel\n";
+    let a =
+        bw_facts::core::analyse("app/panels.py", Lang::Python, src, &FlowSpec::builtin()).unwrap();
+    assert!(a.result.truncated.is_empty(), "{:?}", a.result.truncated);
+}
+
+#[test]
+fn fields_written_from_methods_reading_other_fields_settle() {
+    // A view's setup fills fields from methods that read the fields set
+    // before them, a check rewrites one in a loop and tests it, and the
+    // handlers read them all back: what the methods knew of each other went
+    // back and forth until the rounds ran out.
+    let src = r#"from django.shortcuts import get_object_or_404, render
+
+
+class ReviewStepView:
+    def setup(self, request, step_id, verb):
+        self.verb = verb
+        self.step_id = step_id
+        self.back_url = self.find_back_url()
+        self.step = self.load_step()
+        self.stage = self.load_stage()
+        self.form_class = self.pick_form()
+
+    def find_back_url(self):
+        nxt = self.request.GET.get("next")
+        if nxt:
+            return nxt
+        return "/"
+
+    def load_step(self):
+        return get_object_or_404(Step, id=self.step_id).concrete
+
+    def load_stage(self):
+        return self.step.stage.concrete
+
+    def pick_form(self):
+        return self.stage.form_for(self.verb)
+
+    def templates(self):
+        if chosen := self.stage.template_for(self.verb):
+            return [chosen]
+        return ["review.html"]
+
+    def check_verb(self):
+        verbs = self.stage.verbs(self.request.user)
+        self.verb_label = ""
+        found = False
+        for name, label in verbs:
+            if name == self.verb:
+                found = True
+                self.verb_label = label
+        if not found:
+            raise PermissionError
+
+    def get(self, request):
+        return self.show(request, self.form_class())
+
+    def context(self, **kwargs):
+        return {"verb": self.verb, "label": self.verb_label, "step": self.step, **kwargs}
+
+    def show(self, request, form):
+        return render(request, self.templates(), self.context(form=form))
+"#;
+    let a =
+        bw_facts::core::analyse("app/review.py", Lang::Python, src, &FlowSpec::builtin()).unwrap();
+    assert!(a.result.truncated.is_empty(), "{:?}", a.result.truncated);
+}
+
+#[test]
+fn a_recursive_descent_parser_settles() {
+    // Functions calling each other in a cycle, each summary changing the
+    // next one up: a round moved the change one link, and the rounds ran
+    // out before the chain's top (a truncation note on a migration's
+    // small parser). Callers now run again within the round.
+    let src = r#"class Reader:
+    def __init__(self, tokens):
+        self.tokens = tokens
+        self.at = 0
+
+    def take(self, kind):
+        if self.at < len(self.tokens) and self.tokens[self.at][0] == kind:
+            self.at += 1
+            return self.tokens[self.at - 1]
+        return None
+
+    def need(self, kind):
+        tok = self.take(kind)
+        if tok is None:
+            raise ValueError(kind)
+        return tok
+
+    def expr(self):
+        parts = [self.term()]
+        while self.take("or"):
+            parts.append(self.term())
+        return ("or", parts)
+
+    def term(self):
+        parts = [self.factor()]
+        while self.take("and"):
+            parts.append(self.factor())
+        return parts[0] if len(parts) == 1 else ("and", parts)
+
+    def factor(self):
+        if self.take("("):
+            inner = self.expr()
+            self.need(")")
+            return inner
+        return self.atom()
+
+    def atom(self):
+        name = self.need("name")
+        if self.take("in"):
+            return ("in", name, self.values())
+        return ("is", name, self.need("value"))
+
+    def values(self):
+        self.need("[")
+        items = [self.need("value")]
+        while self.take(","):
+            items.append(self.need("value"))
+        self.need("]")
+        return tuple(items)
+"#;
+    let a =
+        bw_facts::core::analyse("app/reader.py", Lang::Python, src, &FlowSpec::builtin()).unwrap();
+    assert!(a.result.truncated.is_empty(), "{:?}", a.result.truncated);
+    assert!(a.result.analysed <= 40, "{} analyses", a.result.analysed);
+}
+
+#[test]
 fn a_runnable_is_a_prompt_on_a_model_and_not_on_a_tool() {
     let facts = new_sinks("runnables.py", "app/ask.py", Lang::Python);
     let prompts: Vec<u32> = facts
@@ -737,4 +874,54 @@ fn a_loop_formatting_into_a_list_settles() {
     )
     .unwrap();
     assert!(ff.truncated.is_empty(), "{:?}", ff.truncated);
+}
+
+#[test]
+fn a_sink_reached_by_more_unmodelled_calls_than_kept_is_noted() {
+    // Each `helpers.x()` is a call into another module whose result the
+    // linker decides; a value remembers the first few. Past them a note
+    // says so, from the core that made the sink; the old extractor's notes
+    // on its own (replaced) sinks are not kept.
+    let calls = |n: usize| {
+        (0..n)
+            .map(|i| format!("h.part{i}()"))
+            .collect::<Vec<_>>()
+            .join(" + ")
+    };
+    let notes = |n: usize| {
+        let text = format!(
+            "import os\nimport app.helpers as h\n\n\ndef run():\n    os.system({})\n",
+            calls(n)
+        );
+        let ff = extract_by(
+            "app/run.py",
+            Lang::Python,
+            &text,
+            &FlowSpec::builtin(),
+            &Budget::default(),
+            Core::Default,
+        )
+        .unwrap();
+        ff.truncated
+            .iter()
+            .map(|t| (t.limit.clone(), t.location.start_line))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(notes(4), vec![]);
+    assert_eq!(notes(5), vec![("unresolved-calls".to_string(), 6)]);
+    // The old extractor keeps more of them: on its own, 5 make no note.
+    let text = format!(
+        "import os\nimport app.helpers as h\n\n\ndef run():\n    os.system({})\n",
+        calls(5)
+    );
+    let old = extract_by(
+        "app/run.py",
+        Lang::Python,
+        &text,
+        &FlowSpec::builtin(),
+        &Budget::default(),
+        Core::Old,
+    )
+    .unwrap();
+    assert!(old.truncated.is_empty(), "{:?}", old.truncated);
 }

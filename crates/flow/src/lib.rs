@@ -188,6 +188,10 @@ pub struct SinkHit {
     /// results reach the argument (`app.helpers.search_term`), for the
     /// model's linker to follow.
     pub calls: Vec<String>,
+    /// More such calls reached the argument than a value remembers
+    /// ([`calls`](Self::calls) holds the first ones): one returning
+    /// outside data may be missing, which the file's notes say.
+    pub calls_dropped: bool,
     /// When the sink is inside a function this call reaches (a helper
     /// whose summary says a parameter reaches a sink): that function's
     /// qualified name, and the inner sink's file and span.

@@ -139,6 +139,8 @@ pub(crate) struct Value {
     /// reach it (`app.helpers.search_term`): what they return is decided
     /// where those modules are analysed, by the model's linker.
     pub calls: Rc<Vec<Rc<str>>>,
+    /// More calls reached it than [`MAX_CALLS`]: some are not in `calls`.
+    pub calls_dropped: bool,
 }
 
 impl Value {
@@ -204,6 +206,7 @@ impl Value {
             func: None,
             len: None,
             calls: self.calls.clone(),
+            calls_dropped: self.calls_dropped,
         }
     }
 
@@ -223,6 +226,7 @@ impl Value {
             self.func = other.func;
         }
         self.add_calls(&other.calls);
+        self.calls_dropped |= other.calls_dropped;
         if other.is_constant() {
             return;
         }
@@ -279,7 +283,8 @@ impl Value {
         }
         for c in calls.iter() {
             if self.calls.len() >= MAX_CALLS {
-                break;
+                self.calls_dropped |= !self.calls.contains(c);
+                continue;
             }
             if !self.calls.contains(c) {
                 Rc::make_mut(&mut self.calls).push(c.clone());

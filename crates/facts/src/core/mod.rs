@@ -555,6 +555,9 @@ pub fn replace_sinks_of(
     };
     out.facts.retain(|f| f.subject != Subject::Sink);
     out.facts.extend(new);
+    // The old extractor's notes on the sinks it found go with them.
+    let dropped = crate::types::TruncationLimit::UnresolvedCalls.name();
+    out.truncated.retain(|t| t.limit != dropped);
     for n in notes {
         crate::types::Truncation::note(&mut out.truncated, n);
     }
@@ -587,6 +590,15 @@ pub fn truncations(
             TruncationLimit::NestingDepth,
             location(path, sp),
             &enclosing(sp),
+        ));
+    }
+    // A sink whose argument more unmodelled calls reached than a value
+    // remembers: one of those left out may return outside data.
+    for h in a.result.hits.iter().filter(|h| h.calls_dropped) {
+        out.push(Truncation::new(
+            TruncationLimit::UnresolvedCalls,
+            location(path, h.span),
+            &symbol(&h.function),
         ));
     }
     for t in &a.result.truncated {

@@ -292,6 +292,149 @@ struct Shared {
     fields: BTreeMap<(ClassId, Rc<str>), Value>,
 }
 
+/// Names (a value's `ty`, a summary's `return_ty`) have no order to climb
+/// toward: a field written from a method that returns it (`self.panel =
+/// self.get_panel()`, `def get_panel(self): return self.panel`) is named
+/// after the one, then the other, and would flip every round, so the
+/// module never settles. From the second round on, a summary or value
+/// whose name changed while nothing else did keeps its earlier name.
+fn keep_names(prev: &Shared, next: &mut Shared) {
+    for (p, n) in prev.summaries.iter().zip(next.summaries.iter_mut()) {
+        if let (Some(p), Some(n)) = (p, n) {
+            keep_summary_name(p, n);
+        }
+    }
+    keep_value_names(&prev.globals, &mut next.globals);
+    keep_value_names(&prev.fields, &mut next.fields);
+    for (p, n) in prev.env.iter().zip(next.env.iter_mut()) {
+        keep_value_names(p, n);
+    }
+    for (p, n) in prev.seeds.iter().zip(next.seeds.iter_mut()) {
+        if let (Some(p), Some(n)) = (p, n) {
+            keep_value_name(p, n);
+        }
+    }
+}
+
+/// The round from which what the module's functions know of each other
+/// only grows ([`widen`]).
+const WIDEN_FROM: u32 = 2;
+
+/// Analyses of one function within a round after the first (its callees'
+/// summaries changing under it); past them it waits for the next round.
+const MAX_RUNS_PER_ROUND: u32 = 8;
+
+/// What the functions know of each other, made to only grow: each summary
+/// and value joined with the round before's. Most modules settle in a
+/// round or two; one whose facts go back and forth (a field tested false
+/// and rewritten by the methods that read it, which a join of clean and
+/// unclean values can flip) would otherwise run out of rounds with its
+/// flows undecided. Joining keeps every flow either round saw.
+fn widen(prev: &Shared, next: &mut Shared) {
+    for (p, n) in prev.summaries.iter().zip(next.summaries.iter_mut()) {
+        if let (Some(p), Some(n)) = (p, n)
+            && p != n
+        {
+            *n = widened(p, n);
+        }
+    }
+    widen_values(&prev.globals, &mut next.globals);
+    widen_values(&prev.fields, &mut next.fields);
+    for (p, n) in prev.env.iter().zip(next.env.iter_mut()) {
+        widen_values(p, n);
+    }
+    for (p, n) in prev.seeds.iter().zip(next.seeds.iter_mut()) {
+        match (p, n) {
+            (Some(p), Some(n)) => *n = p.clone().joined(n),
+            (Some(p), n @ None) => *n = Some(p.clone()),
+            _ => {}
+        }
+    }
+}
+
+/// `p` with what `n` adds (in `p`'s order first, so that a summary adding
+/// nothing is `p` again).
+fn widened(p: &FnSummary, n: &FnSummary) -> FnSummary {
+    fn union<T: Clone + PartialEq>(a: &[T], b: &[T]) -> Vec<T> {
+        let mut out = a.to_vec();
+        for x in b {
+            if !out.contains(x) {
+                out.push(x.clone());
+            }
+        }
+        out
+    }
+    FnSummary {
+        qualified: n.qualified.clone(),
+        params: n.params.clone(),
+        param_to_return: union(&p.param_to_return, &n.param_to_return),
+        source_to_return: union(&p.source_to_return, &n.source_to_return),
+        return_unknown: p.return_unknown || n.return_unknown,
+        return_clean: p
+            .return_clean
+            .iter()
+            .filter(|k| n.return_clean.contains(k))
+            .cloned()
+            .collect(),
+        return_ty: p.return_ty.clone().or_else(|| n.return_ty.clone()),
+        param_to_sink: union(&p.param_to_sink, &n.param_to_sink),
+        param_to_field: union(&p.param_to_field, &n.param_to_field),
+        return_func: p.return_func.or(n.return_func),
+    }
+}
+
+fn widen_values<K: Ord + Clone>(prev: &BTreeMap<K, Value>, next: &mut BTreeMap<K, Value>) {
+    for (k, p) in prev {
+        match next.get_mut(k) {
+            Some(n) => *n = p.clone().joined(n),
+            None => {
+                next.insert(k.clone(), p.clone());
+            }
+        }
+    }
+}
+
+fn keep_summary_name(p: &FnSummary, n: &mut FnSummary) {
+    if p.return_ty != n.return_ty {
+        let ty = std::mem::replace(&mut n.return_ty, p.return_ty.clone());
+        if n != p {
+            n.return_ty = ty;
+        }
+    }
+}
+
+/// Per function, the functions whose last analysis called it.
+fn callers_of(n: usize, outs: &[FnOut]) -> Vec<Vec<usize>> {
+    let mut callers = vec![Vec::new(); n];
+    for (j, out) in outs.iter().enumerate() {
+        for g in &out.callees {
+            if let Some(c) = callers.get_mut(g.index())
+                && !c.contains(&j)
+            {
+                c.push(j);
+            }
+        }
+    }
+    callers
+}
+
+fn keep_value_names<K: Ord>(prev: &BTreeMap<K, Value>, next: &mut BTreeMap<K, Value>) {
+    for (k, n) in next.iter_mut() {
+        if let Some(p) = prev.get(k) {
+            keep_value_name(p, n);
+        }
+    }
+}
+
+fn keep_value_name(p: &Value, n: &mut Value) {
+    if p.ty != n.ty {
+        let ty = std::mem::replace(&mut n.ty, p.ty.clone());
+        if n != p {
+            n.ty = ty;
+        }
+    }
+}
+
 impl Shared {
     /// Nothing known yet of `n` functions.
     fn new(n: usize) -> Shared {
@@ -366,8 +509,26 @@ pub(crate) fn analyse(
         position[i] = p;
     }
     for round in 0..opts.max_rounds.max(1) {
-        for &i in &order {
-            if !dirty[i] {
+        // Who calls each function, as its last analysis saw. After the
+        // first round, a summary that changes re-runs its callers in the
+        // same round, wherever they come in the order (a recursive-descent
+        // parser's functions call each other in a cycle): a chain of helpers
+        // settles in a round, not one round a link.
+        let mut callers = if round == 0 {
+            Vec::new()
+        } else {
+            callers_of(n, &outs)
+        };
+        let mut changed_now = vec![false; n];
+        let mut skipped = vec![false; n];
+        let mut runs = vec![0u32; n];
+        let mut queue: BTreeSet<usize> = (0..order.len()).filter(|&p| dirty[order[p]]).collect();
+        while let Some(p) = queue.pop_first() {
+            let i = order[p];
+            runs[i] += 1;
+            if runs[i] > MAX_RUNS_PER_ROUND {
+                // Its callees changed again: next round.
+                skipped[i] = true;
                 continue;
             }
             let mut fx = Fx::new(m, &cat, opts, ext, &shape, &shared, FuncId(i as u32));
@@ -382,36 +543,63 @@ pub(crate) fn analyse(
                 // the time they are analysed, instead of making every
                 // function run again next round.
                 absorb(i, &outs[i], &mut shared);
+            } else {
+                for g in &outs[i].callees {
+                    if let Some(c) = callers.get_mut(g.index())
+                        && !c.contains(&i)
+                    {
+                        c.push(i);
+                    }
+                }
             }
             // A callee's summary, settled for the callers after it.
-            if round == 0 {
-                shared.summaries[i] = Some(summary_of(m, FuncId(i as u32), &outs[i]));
+            let mut s = summary_of(m, FuncId(i as u32), &outs[i]);
+            if round > 0
+                && let Some(prev) = &shared.summaries[i]
+            {
+                keep_summary_name(prev, &mut s);
+                if round >= WIDEN_FROM {
+                    s = widened(prev, &s);
+                }
+            }
+            if shared.summaries[i].as_ref() != Some(&s) {
+                changed_now[i] = true;
+                for &j in callers.get(i).into_iter().flatten() {
+                    queue.insert(position[j]);
+                }
+                shared.summaries[i] = Some(s);
             }
         }
         let mut next = settle(m, &outs);
+        // This round's summaries, already in place (kept names, widened).
+        next.summaries.clone_from(&shared.summaries);
         seed_fields(m, opts, &mut next.fields);
+        if round > 0 {
+            keep_names(&shared, &mut next);
+        }
+        if round >= WIDEN_FROM {
+            widen(&shared, &mut next);
+        }
         // In the first round a function saw the summaries of the callees
         // analysed before it; one calling a function analysed after it (a
-        // cycle of calls) saw none, and runs again.
+        // cycle of calls) saw none, and runs again. After it, one whose
+        // callees changed once too often this round runs again next round.
         let stale: Vec<bool> = if round == 0 {
             (0..n)
                 .map(|i| {
                     outs[i]
                         .callees
                         .iter()
-                        .any(|g| position[g.index()] > position[i])
+                        .any(|g| changed_now[g.index()] && position[g.index()] > position[i])
                 })
                 .collect()
         } else {
-            vec![false; n]
+            skipped
         };
         if next == shared && !stale.contains(&true) {
             settled = true;
             break;
         }
-        let changed_summary: Vec<bool> = (0..n)
-            .map(|i| next.summaries[i] != shared.summaries[i])
-            .collect();
         let globals_changed = next.globals != shared.globals;
         let changed_fields: BTreeSet<(ClassId, Rc<str>)> = next
             .fields
@@ -437,8 +625,7 @@ pub(crate) fn analyse(
                         .fields_read
                         .iter()
                         .any(|f| changed_fields.contains(&(c, f.clone())))
-                })
-                || outs[i].callees.iter().any(|g| changed_summary[g.index()]);
+                });
         }
         shared = next;
     }
@@ -3436,6 +3623,7 @@ impl<'a> Fx<'a> {
             } else {
                 v.calls.iter().map(|c| c.to_string()).collect()
             },
+            calls_dropped: vd != Verdict::Confirmed && v.clean & bit == 0 && v.calls_dropped,
             via: None,
             shell: false,
             write: None,
