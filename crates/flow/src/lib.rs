@@ -89,7 +89,15 @@
 //!   module identity ([`bw_ir::Import::module`] and member against
 //!   [`Module::id`] and the module's top-level names), never by bare
 //!   export-name strings. After the first round only what depends on a
-//!   changed summary is analysed again.
+//!   changed summary is analysed again, and a summary that changes re-runs
+//!   its callers within the same round (a cycle of calls settles in a
+//!   round, not one round a link). Names (a value's path) keep the first
+//!   one given when nothing else changed, and from the third round what
+//!   the functions know of each other only grows (joined with the round
+//!   before), so back-and-forth cannot outlast the rounds.
+//! - **Unmodelled calls into other modules** reaching a sink's argument are
+//!   listed for the model's linker (the first few; past them the hit says
+//!   so, and the file gets an `unresolved-calls` note).
 //!
 //! Verdicts keep the meaning of breakwater's flow states: [`Verdict::Confirmed`]
 //! (a path from a source was found: *confirmed*), [`Verdict::FromParams`]
