@@ -2287,6 +2287,35 @@ impl<'t, 'l> Lowerer<'t, 'l> {
                 self.body(f, qualified, None, n.field("body"), d);
                 Expr::Func(f)
             }
+            // An annotation's `Name[T, …]` (`Annotated[User, Depends(f)]`,
+            // `list[str]`): the name indexed by its parameters, as the
+            // same text outside an annotation lowers.
+            "generic_type" => {
+                let mut c = n.walk();
+                let tp = n
+                    .named_children(&mut c)
+                    .find(|k| k.node_kind() == "type_parameter");
+                let (Some(name), Some(tp)) = (self.first_kid(n), tp) else {
+                    return self.unknown(n);
+                };
+                let obj = self.expr(name, d + 1);
+                let (start, end) = self.push_kids(tp);
+                let mut items = Vec::with_capacity(end - start);
+                for i in start..end {
+                    let k = self.kids[i];
+                    items.push(Elem::Item(self.expr(k, d + 1)));
+                }
+                self.kids.truncate(start);
+                let index = if items.len() == 1 {
+                    match items.pop() {
+                        Some(Elem::Item(x)) => x,
+                        _ => return self.unknown(n),
+                    }
+                } else {
+                    self.m.expr(Expr::Seq(SeqKind::Tuple, items), sp)
+                };
+                Expr::Index { obj, index }
+            }
             "list" | "tuple" | "set" | "expression_list" => {
                 let kind = match n.node_kind() {
                     "list" => SeqKind::List,

@@ -2,7 +2,8 @@
 //! (`post`, `put`, `patch`, `delete`, `api_route`, `websocket`) on a
 //! `FastAPI` app or an `APIRouter` takes its parameters from the request
 //! (path, query, body), except a dependency (`= Depends(…)`,
-//! `= Security(…)`), a parameter annotated as a number or a boolean
+//! `= Security(…)`, `Annotated[T, Depends(…)]` or a name this module binds
+//! to one), a parameter annotated as a number or a boolean
 //! (validated by FastAPI: clean), and the `Request` object, which is the
 //! request itself.
 //!
@@ -50,6 +51,61 @@ fn default_is(m: &Module, p: &bw_ir::Param, names: &[&str]) -> bool {
         }
         _ => false,
     })
+}
+
+/// A call of `Depends`/`Security` from FastAPI.
+fn is_dependency_call(m: &Module, e: bw_ir::ExprId) -> bool {
+    match m.expr(e) {
+        Expr::Call { callee, .. } => {
+            name_of(m, *callee).is_some_and(|n| DEPENDS.contains(&n))
+                && root(m, *callee).is_some_and(|r| from(m, r, "fastapi"))
+        }
+        _ => false,
+    }
+}
+
+/// The annotation declares a dependency: `Annotated[User,
+/// Depends(get_user)]`, or a name the module's own code binds to one
+/// (`CurrentUser = Annotated[User, Depends(get_user)]`). (An alias
+/// imported from another module is not seen here: its parameter stays
+/// request data.)
+fn annotated_dependency(m: &Module, ann: bw_ir::ExprId, depth: u32) -> bool {
+    match m.expr(ann) {
+        Expr::Index { obj, index } if name_of(m, *obj) == Some("Annotated") => {
+            match m.expr(*index) {
+                Expr::Seq(_, items) => items.iter().skip(1).any(|it| match it {
+                    bw_ir::Elem::Item(x) => is_dependency_call(m, *x),
+                    _ => false,
+                }),
+                _ => false,
+            }
+        }
+        Expr::Name(s) if depth < 4 => {
+            module_binding(m, *s).is_some_and(|v| annotated_dependency(m, v, depth + 1))
+        }
+        _ => false,
+    }
+}
+
+/// What the module's top-level code assigns to `name` (its one binding).
+fn module_binding(m: &Module, name: bw_ir::Sym) -> Option<bw_ir::ExprId> {
+    let mut found = None;
+    for b in &m.func(bw_ir::FuncId::MODULE).blocks {
+        for (st, _) in &b.stmts {
+            if let bw_ir::Stmt::Assign {
+                target: bw_ir::Pattern::Name(s),
+                value,
+            } = st
+                && *s == name
+            {
+                if found.is_some() {
+                    return None;
+                }
+                found = Some(*value);
+            }
+        }
+    }
+    found
 }
 
 fn endpoints(m: &Module) -> Vec<bw_ir::FuncId> {
@@ -101,7 +157,8 @@ pub fn seeds(m: &Module) -> Vec<ParamSeed> {
     }
     for f in endpoints {
         for (i, p) in m.func(f).params.iter().enumerate() {
-            let dependency = default_is(m, p, DEPENDS);
+            let dependency = default_is(m, p, DEPENDS)
+                || p.annotation.is_some_and(|a| annotated_dependency(m, a, 0));
             // A dependency is the framework's, not data (seeded with no
             // source: the function is still a handler); a parameter
             // validated as a number, a boolean, a date or a UUID is no
