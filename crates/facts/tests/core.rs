@@ -565,9 +565,7 @@ fn a_field_made_from_itself_settles() {
     // one call longer, and the module's analysis never settled (a
     // truncation note on a file of 10 lines).
     let src = "class Listing:\n    def __init__(self, ids):\n        self.qs = self.qs.filter(id__in=ids)\n\n    def narrow(self, q):\n        self.qs = self.qs.exclude(q)\n        return self.qs\n";
-    let a =
-        bw_facts::core::analyse("app/listing.py", Lang::Python, src, &FlowSpec::builtin()).unwrap();
-    assert!(a.result.truncated.is_empty(), "{:?}", a.result.truncated);
+    let a = settles("app/listing.py", src);
     assert!(a.result.analysed <= 8, "{} analyses", a.result.analysed);
 }
 
@@ -576,9 +574,7 @@ fn a_field_guarding_its_own_write_settles() {
     // `if not self.done: … self.done = True`: the field's constant from the
     // last round turned its own write off, and the next round on again.
     let src = "class Server:\n    def stop(self):\n        if not self.done:\n            self.done = True\n\n    def run(self):\n        if self.done:\n            return 1\n        return 2\n";
-    let a =
-        bw_facts::core::analyse("app/server.py", Lang::Python, src, &FlowSpec::builtin()).unwrap();
-    assert!(a.result.truncated.is_empty(), "{:?}", a.result.truncated);
+    settles("app/server.py", src);
 }
 
 #[test]
@@ -588,9 +584,7 @@ fn a_field_named_after_the_method_returning_it_settles() {
     // the field, flipping every round (a truncation note on real class-based
     // views).
     let src = "class PanelMixin:\n    panel = None\n\n    def setup(self, request):\n        self.panel = self.get_panel()\n\n    def get_panel(self):\n        return self.panel\n";
-    let a =
-        bw_facts::core::analyse("app/panels.py", Lang::Python, src, &FlowSpec::builtin()).unwrap();
-    assert!(a.result.truncated.is_empty(), "{:?}", a.result.truncated);
+    settles("app/panels.py", src);
 }
 
 #[test]
@@ -651,9 +645,7 @@ class ReviewStepView:
     def show(self, request, form):
         return render(request, self.templates(), self.context(form=form))
 "#;
-    let a =
-        bw_facts::core::analyse("app/review.py", Lang::Python, src, &FlowSpec::builtin()).unwrap();
-    assert!(a.result.truncated.is_empty(), "{:?}", a.result.truncated);
+    settles("app/review.py", src);
 }
 
 #[test]
@@ -712,9 +704,7 @@ fn a_recursive_descent_parser_settles() {
         self.need("]")
         return tuple(items)
 "#;
-    let a =
-        bw_facts::core::analyse("app/reader.py", Lang::Python, src, &FlowSpec::builtin()).unwrap();
-    assert!(a.result.truncated.is_empty(), "{:?}", a.result.truncated);
+    let a = settles("app/reader.py", src);
     assert!(a.result.analysed <= 40, "{} analyses", a.result.analysed);
 }
 
@@ -924,4 +914,12 @@ fn a_sink_reached_by_more_unmodelled_calls_than_kept_is_noted() {
     )
     .unwrap();
     assert!(old.truncated.is_empty(), "{:?}", old.truncated);
+}
+
+/// The new core's analysis of a Python source, which must settle within
+/// the engine's bounds (no truncation note).
+fn settles(path: &str, src: &str) -> bw_facts::core::Analysis {
+    let a = bw_facts::core::analyse(path, Lang::Python, src, &FlowSpec::builtin()).unwrap();
+    assert!(a.result.truncated.is_empty(), "{:?}", a.result.truncated);
+    a
 }

@@ -370,6 +370,14 @@ pub struct GuardSpec {
     /// Host guards: the fields of a parsed URL that are its host.
     #[serde(default)]
     pub host_fields: Vec<String>,
+    /// Host guards: the fields of a parsed URL that begin with their own
+    /// delimiter (WHATWG `URL`'s `search` starts with `?`, `hash` with
+    /// `#`, or is empty): wherever they are placed they cannot change a
+    /// URL's scheme or host, so they are clean for the kinds it protects.
+    /// (Not Python's `query` or `fragment`, which come without theirs: a
+    /// query of `//evil.example` is a URL on its own.)
+    #[serde(default)]
+    pub prefixed_fields: Vec<String>,
     /// The sink kinds it protects (`*` = all).
     pub protects: Vec<String>,
 }

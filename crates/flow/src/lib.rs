@@ -245,6 +245,10 @@ pub struct FnSummary {
     pub return_unknown: bool,
     /// Sink kinds its return value is clean for (`*` when all).
     pub return_clean: Vec<String>,
+    /// Sink kinds every source in its return value is clean for as it is
+    /// returned (a raw URL for logs, a parsed URL's `search` for redirects):
+    /// joined to other data by a caller, they stay so.
+    pub return_src_clean: Vec<String>,
     /// The path of the object it returns (`sqlite3.connect()`), if known.
     pub return_ty: Option<String>,
     pub param_to_sink: Vec<ParamSink>,

@@ -53,3 +53,55 @@ fn a_long_function_is_analysed_correctly_and_in_proportion() {
         sizes[0], times[0], sizes[1], times[1]
     );
 }
+
+/// `def f0(x): return f1(x)` … `def f{n-1}(x): return f0(x) if x else
+/// request.args.get("q")`, and `def h(): os.system(f0("a"))`: a cycle of
+/// calls whose one source reaches the start only through every link.
+fn ring(n: u32) -> bw_ir::Module {
+    let mut m = flask_module("app");
+    let h = m.def("h", &[], FuncId::MODULE);
+    let mut hb = FnBuilder::new(h);
+    m.at(2);
+    let a = m.s("a");
+    let first = m.pc("f0", &[a]);
+    let c = m.pc("os.system", &[first]);
+    m.eval(&mut hb, c);
+    hb.finish(&mut m.b);
+    for i in 0..n {
+        let f = m.def(&format!("f{i}"), &["x"], FuncId::MODULE);
+        let mut b = FnBuilder::new(f);
+        m.at(10 + i);
+        let x = m.n("x");
+        let next = m.pc(&format!("f{}", (i + 1) % n), &[x]);
+        let value = if i + 1 == n {
+            let q = m.s("q");
+            let read = m.pc("request.args.get", &[q]);
+            let test = m.n("x");
+            m.e(Expr::Cond {
+                test,
+                then: next,
+                other: read,
+            })
+        } else {
+            next
+        };
+        m.ret(&mut b, Some(value));
+        b.finish(&mut m.b);
+    }
+    m.finish()
+}
+
+#[test]
+fn a_cycle_of_calls_settles_in_bounded_work() {
+    for n in [8, 64] {
+        let r = analyse(&ring(n), &python(), &Options::default());
+        assert!(r.truncated.is_empty(), "{n} links: {:?}", r.truncated);
+        assert_eq!(verdict(&r, "exec", 2), Verdict::Confirmed, "{n} links");
+        // Each function a few times, not once a round per link.
+        assert!(
+            r.analysed <= 4 * (n + 2),
+            "{n} links: {} analyses",
+            r.analysed
+        );
+    }
+}

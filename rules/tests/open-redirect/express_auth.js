@@ -31,4 +31,27 @@ app.get('/continue', (req, res) => {
   res.redirect('/' + req.query.path); // ruleid: open-redirect
 });
 
+// A parsed URL's `search` and `hash` begin with `?` and `#`: placed after
+// any prefix, or alone, they cannot send the browser to another host. Its
+// `pathname` can (`//evil.example`), and so can the request's own values.
+const { siteUrl } = require('./urls');
+
+app.get('/toolbar', (req, res) => {
+  const current = new URL(req.originalUrl, 'https://shop.example');
+  res.redirect(302, `${siteUrl(current.pathname)}${current.search}${current.hash}`); // ok: open-redirect
+  res.redirect(current.search); // ok: open-redirect
+  res.redirect(current.pathname + current.search); // ruleid: open-redirect
+  res.redirect(req.query.next + current.hash); // ruleid: open-redirect
+});
+
+// The same, built by a helper: what it returns keeps its sources' kinds.
+function closeTarget(req) {
+  const current = new URL(req.originalUrl, 'https://shop.example');
+  return `${siteUrl(current.pathname)}${current.search}`;
+}
+
+app.get('/toolbar/close', (req, res) => {
+  res.redirect(302, closeTarget(req)); // ok: open-redirect
+});
+
 module.exports = app;

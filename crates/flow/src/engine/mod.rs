@@ -297,13 +297,9 @@ struct Shared {
 /// self.get_panel()`, `def get_panel(self): return self.panel`) is named
 /// after the one, then the other, and would flip every round, so the
 /// module never settles. From the second round on, a summary or value
-/// whose name changed while nothing else did keeps its earlier name.
+/// whose name changed while nothing else did keeps its earlier name (the
+/// summaries as each is made, [`keep_summary_name`]; the values here).
 fn keep_names(prev: &Shared, next: &mut Shared) {
-    for (p, n) in prev.summaries.iter().zip(next.summaries.iter_mut()) {
-        if let (Some(p), Some(n)) = (p, n) {
-            keep_summary_name(p, n);
-        }
-    }
     keep_value_names(&prev.globals, &mut next.globals);
     keep_value_names(&prev.fields, &mut next.fields);
     for (p, n) in prev.env.iter().zip(next.env.iter_mut()) {
@@ -330,14 +326,8 @@ const MAX_RUNS_PER_ROUND: u32 = 8;
 /// and rewritten by the methods that read it, which a join of clean and
 /// unclean values can flip) would otherwise run out of rounds with its
 /// flows undecided. Joining keeps every flow either round saw.
+/// (The summaries are widened as each is made, with [`widened`].)
 fn widen(prev: &Shared, next: &mut Shared) {
-    for (p, n) in prev.summaries.iter().zip(next.summaries.iter_mut()) {
-        if let (Some(p), Some(n)) = (p, n)
-            && p != n
-        {
-            *n = widened(p, n);
-        }
-    }
     widen_values(&prev.globals, &mut next.globals);
     widen_values(&prev.fields, &mut next.fields);
     for (p, n) in prev.env.iter().zip(next.env.iter_mut()) {
@@ -374,6 +364,12 @@ fn widened(p: &FnSummary, n: &FnSummary) -> FnSummary {
             .return_clean
             .iter()
             .filter(|k| n.return_clean.contains(k))
+            .cloned()
+            .collect(),
+        return_src_clean: p
+            .return_src_clean
+            .iter()
+            .filter(|k| n.return_src_clean.contains(k))
             .cloned()
             .collect(),
         return_ty: p.return_ty.clone().or_else(|| n.return_ty.clone()),
@@ -892,6 +888,11 @@ fn summary_of(m: &Module, f: FuncId, out: &FnOut) -> FnSummary {
             Vec::new()
         } else {
             mask_kinds(ret.clean)
+        },
+        return_src_clean: if ret.sources.is_empty() {
+            Vec::new()
+        } else {
+            mask_kinds(ret.src_clean)
         },
         return_ty: ret.ty.as_deref().map(str::to_string),
         param_to_sink,
@@ -2455,6 +2456,56 @@ impl<'a> Fx<'a> {
         st: &mut State,
         d: u32,
     ) -> Value {
+        let mut v = self.read_raw(e, obj, index, st, d);
+        if index.is_none() {
+            let mask = self.prefixed_part(e, st);
+            if mask != 0 {
+                // Clean for those kinds, and so are its sources as read
+                // here (joined to an unknown prefix, they stay so).
+                v.sanitise(mask);
+                if !v.sources.is_empty() {
+                    v.src_clean |= mask;
+                }
+            }
+        }
+        v
+    }
+
+    /// `new URL(u).search`, `.hash`: a part of a parsed URL that begins
+    /// with its own delimiter ([`crate::catalogue::GuardSpec::prefixed_fields`]);
+    /// the kinds its host guard protects, or none.
+    fn prefixed_part(&self, e: ExprId, st: &State) -> Kinds {
+        let Expr::Field { obj, name, .. } = self.m.expr(e) else {
+            return 0;
+        };
+        let field = self.m.name(*name);
+        let mut guards = self
+            .cat
+            .guards(GuardKind::Host)
+            .filter(|g| g.prefixed_fields.iter().any(|f| f == field))
+            .peekable();
+        if guards.peek().is_none() {
+            return 0;
+        }
+        let Some(parser) = self
+            .path_of(*obj, st)
+            .and_then(|p| p.strip_suffix("()").map(str::to_string))
+        else {
+            return 0;
+        };
+        guards
+            .filter(|g| g.parsers.iter().any(|p| name_matches(p, &parser)))
+            .fold(0, |m, g| m | kinds_mask(&g.protects))
+    }
+
+    fn read_raw(
+        &mut self,
+        e: ExprId,
+        obj: ExprId,
+        index: Option<ExprId>,
+        st: &mut State,
+        d: u32,
+    ) -> Value {
         // A path this code stored (or a guard proved something of) is
         // what was stored, even where its path names a source.
         if let Some(ap) = self.access(e, st)
@@ -2938,8 +2989,11 @@ impl<'a> Fx<'a> {
         {
             v.join(all);
         }
+        let src_clean = kinds_mask(&s.return_src_clean);
         for src in &s.source_to_return {
-            v.join(&Value::source(src.clone()));
+            let mut sv = Value::source(src.clone());
+            sv.src_clean = src_clean;
+            v.join(&sv);
         }
         if s.return_unknown {
             v.join(&Value::unknown());
