@@ -251,7 +251,9 @@ fn classify_by_content(path: &str, head: &[u8]) -> FileClass {
     if matches!(detect_lang(path), Some(Lang::JavaScript | Lang::TypeScript)) {
         let code = after_leading_comments(&text);
         let first = code.lines().next().unwrap_or("");
-        if first.len() >= 1000 || (head.len() == 2048 && !code.is_empty() && !code.contains('\n')) {
+        // At least 1,000 bytes of it in view: a license header filling most
+        // of the head leaves too little of the first line to judge.
+        if first.len() >= 1000 {
             return FileClass::Minified;
         }
     }
@@ -375,6 +377,17 @@ mod tests {
         // Short lines of code below the banner: a hand-written file.
         let text = "/*! Copyright Example */\nconst a = require('a');\nmodule.exports = a;\n";
         assert_eq!(classify("src/a.js", text.as_bytes()), FileClass::Source);
+        // A long license header: the head ends inside an ordinary first
+        // line of code, of which too little is in view to call it long.
+        let text = format!(
+            "/*\n{}*/\nconst options = {{ {} }};\n",
+            " * Licensed under the terms of the licence in LICENSE.\n".repeat(35),
+            "retries: 3, ".repeat(30)
+        );
+        assert_eq!(
+            classify("src/options.js", &text.as_bytes()[..2048]),
+            FileClass::Source
+        );
         // A comment that never closes hides nothing: the file is source.
         let open = format!("/* {}", "x".repeat(3000));
         assert_eq!(
