@@ -300,15 +300,42 @@ struct Shared {
 /// whose name changed while nothing else did keeps its earlier name (the
 /// summaries as each is made, [`keep_summary_name`]; the values here).
 fn keep_names(prev: &Shared, next: &mut Shared) {
-    keep_value_names(&prev.globals, &mut next.globals);
-    keep_value_names(&prev.fields, &mut next.fields);
-    for (p, n) in prev.env.iter().zip(next.env.iter_mut()) {
-        keep_value_names(p, n);
-    }
-    for (p, n) in prev.seeds.iter().zip(next.seeds.iter_mut()) {
+    each_value(prev, next, &mut |p, n| {
         if let (Some(p), Some(n)) = (p, n) {
             keep_value_name(p, n);
         }
+    });
+}
+
+/// Each value of `next`'s globals, fields, closure environments and
+/// callback seeds with the one `prev` had at the same place (`None`:
+/// none there). A value `f` leaves `None` is not added.
+fn each_value(
+    prev: &Shared,
+    next: &mut Shared,
+    f: &mut impl FnMut(Option<&Value>, &mut Option<Value>),
+) {
+    fn maps<K: Ord + Clone>(
+        prev: &BTreeMap<K, Value>,
+        next: &mut BTreeMap<K, Value>,
+        f: &mut impl FnMut(Option<&Value>, &mut Option<Value>),
+    ) {
+        let keys: BTreeSet<K> = prev.keys().chain(next.keys()).cloned().collect();
+        for k in keys {
+            let mut n = next.remove(&k);
+            f(prev.get(&k), &mut n);
+            if let Some(n) = n {
+                next.insert(k, n);
+            }
+        }
+    }
+    maps(&prev.globals, &mut next.globals, f);
+    maps(&prev.fields, &mut next.fields, f);
+    for (p, n) in prev.env.iter().zip(next.env.iter_mut()) {
+        maps(p, n, f);
+    }
+    for (p, n) in prev.seeds.iter().zip(next.seeds.iter_mut()) {
+        f(p.as_ref(), n);
     }
 }
 
@@ -328,18 +355,14 @@ const MAX_RUNS_PER_ROUND: u32 = 8;
 /// flows undecided. Joining keeps every flow either round saw.
 /// (The summaries are widened as each is made, with [`widened`].)
 fn widen(prev: &Shared, next: &mut Shared) {
-    widen_values(&prev.globals, &mut next.globals);
-    widen_values(&prev.fields, &mut next.fields);
-    for (p, n) in prev.env.iter().zip(next.env.iter_mut()) {
-        widen_values(p, n);
-    }
-    for (p, n) in prev.seeds.iter().zip(next.seeds.iter_mut()) {
-        match (p, n) {
-            (Some(p), Some(n)) => *n = p.clone().joined(n),
-            (Some(p), n @ None) => *n = Some(p.clone()),
-            _ => {}
+    each_value(prev, next, &mut |p, n| {
+        if let Some(p) = p {
+            *n = Some(match n.take() {
+                Some(n) => p.clone().joined(&n),
+                None => p.clone(),
+            });
         }
-    }
+    });
 }
 
 /// `p` with what `n` adds (in `p`'s order first, so that a summary adding
@@ -379,17 +402,6 @@ fn widened(p: &FnSummary, n: &FnSummary) -> FnSummary {
     }
 }
 
-fn widen_values<K: Ord + Clone>(prev: &BTreeMap<K, Value>, next: &mut BTreeMap<K, Value>) {
-    for (k, p) in prev {
-        match next.get_mut(k) {
-            Some(n) => *n = p.clone().joined(n),
-            None => {
-                next.insert(k.clone(), p.clone());
-            }
-        }
-    }
-}
-
 fn keep_summary_name(p: &FnSummary, n: &mut FnSummary) {
     if p.return_ty != n.return_ty {
         let ty = std::mem::replace(&mut n.return_ty, p.return_ty.clone());
@@ -412,14 +424,6 @@ fn callers_of(n: usize, outs: &[FnOut]) -> Vec<Vec<usize>> {
         }
     }
     callers
-}
-
-fn keep_value_names<K: Ord>(prev: &BTreeMap<K, Value>, next: &mut BTreeMap<K, Value>) {
-    for (k, n) in next.iter_mut() {
-        if let Some(p) = prev.get(k) {
-            keep_value_name(p, n);
-        }
-    }
 }
 
 fn keep_value_name(p: &Value, n: &mut Value) {
