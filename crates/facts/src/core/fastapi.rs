@@ -42,26 +42,20 @@ fn name_of(m: &Module, e: bw_ir::ExprId) -> Option<&str> {
     }
 }
 
-/// The default is a call of one of FastAPI's `names`.
-fn default_is(m: &Module, p: &bw_ir::Param, names: &[&str]) -> bool {
-    p.default.is_some_and(|d| match m.expr(d) {
+/// `e` is a call of one of FastAPI's `names`.
+fn fastapi_call(m: &Module, e: bw_ir::ExprId, names: &[&str]) -> bool {
+    match m.expr(e) {
         Expr::Call { callee, .. } => {
             name_of(m, *callee).is_some_and(|n| names.contains(&n))
                 && root(m, *callee).is_some_and(|r| from(m, r, "fastapi"))
         }
         _ => false,
-    })
+    }
 }
 
-/// A call of `Depends`/`Security` from FastAPI.
-fn is_dependency_call(m: &Module, e: bw_ir::ExprId) -> bool {
-    match m.expr(e) {
-        Expr::Call { callee, .. } => {
-            name_of(m, *callee).is_some_and(|n| DEPENDS.contains(&n))
-                && root(m, *callee).is_some_and(|r| from(m, r, "fastapi"))
-        }
-        _ => false,
-    }
+/// The default is a call of one of FastAPI's `names`.
+fn default_is(m: &Module, p: &bw_ir::Param, names: &[&str]) -> bool {
+    p.default.is_some_and(|d| fastapi_call(m, d, names))
 }
 
 /// The annotation declares a dependency: `Annotated[User,
@@ -74,7 +68,7 @@ fn annotated_dependency(m: &Module, ann: bw_ir::ExprId, depth: u32) -> bool {
         Expr::Index { obj, index } if name_of(m, *obj) == Some("Annotated") => {
             match m.expr(*index) {
                 Expr::Seq(_, items) => items.iter().skip(1).any(|it| match it {
-                    bw_ir::Elem::Item(x) => is_dependency_call(m, *x),
+                    bw_ir::Elem::Item(x) => fastapi_call(m, *x, DEPENDS),
                     _ => false,
                 }),
                 _ => false,

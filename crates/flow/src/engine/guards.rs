@@ -160,30 +160,42 @@ impl Fx<'_> {
         }
     }
 
-    /// `parsed.hostname`, `urlparse(u).netloc`, `new URL(u).host`: the
-    /// host guard whose field it reads, with the parsed path.
-    pub(super) fn host_field(&self, e: ExprId, st: &State) -> Option<HostOf> {
+    /// `new URL(u).<field>`, `urlparse(u).<field>`: the kinds protected by
+    /// the host guards whose `fields` list the field read and whose
+    /// parsers made its object, with that object (`None`: no such guard).
+    /// The field's name is looked up before the object's path is made.
+    pub(super) fn parsed_field(
+        &self,
+        e: ExprId,
+        st: &State,
+        fields: fn(&GuardSpec) -> &[String],
+    ) -> Option<(Kinds, ExprId)> {
         let Expr::Field { obj, name, .. } = self.m.expr(e) else {
             return None;
         };
         let field = self.m.name(*name);
-        let obj_path = self.path_of(*obj, st)?;
-        let parser = obj_path.strip_suffix("()")?;
-        let mask = self
+        let mut guards = self
             .cat
             .guards(GuardKind::Host)
-            .filter(|g| {
-                g.host_fields.iter().any(|f| f == field)
-                    && g.parsers.iter().any(|p| name_matches(p, parser))
-            })
+            .filter(|g| fields(g).iter().any(|f| f == field))
+            .peekable();
+        guards.peek()?;
+        let obj_path = self.path_of(*obj, st)?;
+        let parser = obj_path.strip_suffix("()")?;
+        let mask = guards
+            .filter(|g| g.parsers.iter().any(|p| name_matches(p, parser)))
             .fold(0, |m, g| m | kinds_mask(&g.protects));
-        if mask == 0 {
-            return None;
-        }
-        let holder = self.access(*obj, st);
+        (mask != 0).then_some((mask, *obj))
+    }
+
+    /// `parsed.hostname`, `urlparse(u).netloc`, `new URL(u).host`: the
+    /// host guard whose field it reads, with the parsed path.
+    pub(super) fn host_field(&self, e: ExprId, st: &State) -> Option<HostOf> {
+        let (mask, obj) = self.parsed_field(e, st, |g| g.host_fields.as_slice())?;
+        let holder = self.access(obj, st);
         let parsed = match &holder {
             Some(h) => self.parsed.get(h).cloned(),
-            None => self.parsed_arg(*obj, st),
+            None => self.parsed_arg(obj, st),
         };
         Some((mask, holder, parsed))
     }

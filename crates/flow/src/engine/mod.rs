@@ -377,24 +377,17 @@ fn widened(p: &FnSummary, n: &FnSummary) -> FnSummary {
         }
         out
     }
+    fn common(a: &[String], b: &[String]) -> Vec<String> {
+        a.iter().filter(|k| b.contains(k)).cloned().collect()
+    }
     FnSummary {
         qualified: n.qualified.clone(),
         params: n.params.clone(),
         param_to_return: union(&p.param_to_return, &n.param_to_return),
         source_to_return: union(&p.source_to_return, &n.source_to_return),
         return_unknown: p.return_unknown || n.return_unknown,
-        return_clean: p
-            .return_clean
-            .iter()
-            .filter(|k| n.return_clean.contains(k))
-            .cloned()
-            .collect(),
-        return_src_clean: p
-            .return_src_clean
-            .iter()
-            .filter(|k| n.return_src_clean.contains(k))
-            .cloned()
-            .collect(),
+        return_clean: common(&p.return_clean, &n.return_clean),
+        return_src_clean: common(&p.return_src_clean, &n.return_src_clean),
         return_ty: p.return_ty.clone().or_else(|| n.return_ty.clone()),
         param_to_sink: union(&p.param_to_sink, &n.param_to_sink),
         param_to_field: union(&p.param_to_field, &n.param_to_field),
@@ -2448,10 +2441,8 @@ impl<'a> Fx<'a> {
         }
     }
 
-    /// A field or index read: a source when its path is one (and its
-    /// object carries no sources of its own), else the value at its
-    /// access path, else its object's taint (an unknown or tainted key
-    /// reads the join of every entry).
+    /// A field or index read ([`Self::read_raw`]), cleaned where it reads
+    /// a part of a parsed URL that cannot move it ([`Self::prefixed_part`]).
     fn read(
         &mut self,
         e: ExprId,
@@ -2479,29 +2470,14 @@ impl<'a> Fx<'a> {
     /// with its own delimiter ([`crate::catalogue::GuardSpec::prefixed_fields`]);
     /// the kinds its host guard protects, or none.
     fn prefixed_part(&self, e: ExprId, st: &State) -> Kinds {
-        let Expr::Field { obj, name, .. } = self.m.expr(e) else {
-            return 0;
-        };
-        let field = self.m.name(*name);
-        let mut guards = self
-            .cat
-            .guards(GuardKind::Host)
-            .filter(|g| g.prefixed_fields.iter().any(|f| f == field))
-            .peekable();
-        if guards.peek().is_none() {
-            return 0;
-        }
-        let Some(parser) = self
-            .path_of(*obj, st)
-            .and_then(|p| p.strip_suffix("()").map(str::to_string))
-        else {
-            return 0;
-        };
-        guards
-            .filter(|g| g.parsers.iter().any(|p| name_matches(p, &parser)))
-            .fold(0, |m, g| m | kinds_mask(&g.protects))
+        self.parsed_field(e, st, |g| g.prefixed_fields.as_slice())
+            .map_or(0, |(mask, _)| mask)
     }
 
+    /// A field or index read: a source when its path is one (and its
+    /// object carries no sources of its own), else the value at its
+    /// access path, else its object's taint (an unknown or tainted key
+    /// reads the join of every entry).
     fn read_raw(
         &mut self,
         e: ExprId,
