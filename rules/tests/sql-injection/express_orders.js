@@ -25,6 +25,12 @@ app.get('/orders/by-customer', async (req, res) => {
   res.json(rows);
 });
 
+// A regular expression's `exec` matches text: no query runs.
+app.get('/orders/by-ref', async (req, res) => {
+  const ref = /^ORD-(\d+)$/.exec(req.query.ref); // ok: sql-injection
+  res.json({ id: ref && ref[1] });
+});
+
 app.get('/products', async (req, res) => {
   const items = await searchProducts(req.query.q);
   res.json(items);

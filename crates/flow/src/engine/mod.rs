@@ -3136,6 +3136,12 @@ impl<'a> Fx<'a> {
         if specs.iter().any(|s| by_name(s)) {
             specs.retain(|s| by_name(s));
         }
+        // A regular expression literal's methods (`/re/.exec(s)`) match
+        // text: no entry matching a method name alone (SQL's `exec`) is
+        // one of them.
+        if recv_e.is_some_and(|r| matches!(self.m.expr(r), Expr::Const(Const::Regex(..)))) {
+            specs.retain(|s| by_name(s));
+        }
         let mut kinds: Kinds = 0;
         let callee = if path.is_empty() {
             method.map_or_else(String::new, |m| format!("*.{m}"))
