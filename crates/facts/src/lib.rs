@@ -129,7 +129,15 @@ fn extract_entered(
         },
     };
     if let Some(module) = lowered {
-        core::replace_sinks_of(&mut out, path, lang, text, spec, module);
+        core::replace_sinks_of(
+            &mut out,
+            path,
+            lang,
+            text,
+            spec,
+            module,
+            core.runs_summaries(lang),
+        );
     }
     out.path = path.to_string();
     out.lang = lang.name().to_string();

@@ -218,7 +218,15 @@ fn the_switch_replaces_only_the_sinks_of_covered_languages() {
     let spec = FlowSpec::builtin();
     let b = Budget::default();
     let old = extract_by("src/g.js", Lang::JavaScript, &text, &spec, &b, Core::Old).unwrap();
-    let new = extract_by("src/g.js", Lang::JavaScript, &text, &spec, &b, Core::Ir).unwrap();
+    let new = extract_by(
+        "src/g.js",
+        Lang::JavaScript,
+        &text,
+        &spec,
+        &b,
+        Core::Default,
+    )
+    .unwrap();
     let others = |f: &bw_facts::FileFacts| -> Vec<Fact> {
         f.facts
             .iter()
@@ -256,14 +264,21 @@ fn the_switch_replaces_only_the_sinks_of_covered_languages() {
         def, new,
         "JavaScript's sinks come from the new core by default"
     );
-    // Each selection caches apart; the default and `ir` make the same
-    // facts while every lowered language is switched.
+    // `ir` makes the same facts as the default while every lowered
+    // language is switched; its function summaries are the new core's.
+    let ir = extract_by("src/g.js", Lang::JavaScript, &text, &spec, &b, Core::Ir).unwrap();
+    assert_eq!((&ir.facts, &ir.imports), (&new.facts, &new.imports));
+    assert!(Core::Ir.runs_summaries(Lang::Python) && !Core::Default.runs_summaries(Lang::Python));
+    // Each selection caches apart.
     assert_eq!(Core::Old.key(), None);
     assert_eq!(
         Core::Default.key().as_deref(),
         Some("ir:python,javascript,typescript,tsx")
     );
-    assert_eq!(Core::Ir.key(), Core::Default.key());
+    assert_eq!(
+        Core::Ir.key().as_deref(),
+        Some("ir:python,javascript,typescript,tsx+summaries")
+    );
     assert!(
         Core::parse(Some("IR "))
             .unwrap_err()
@@ -907,4 +922,154 @@ fn settles(path: &str, src: &str) -> bw_facts::core::Analysis {
     let a = bw_facts::core::analyse(path, Lang::Python, src, &FlowSpec::builtin()).unwrap();
     assert!(a.result.truncated.is_empty(), "{:?}", a.result.truncated);
     a
+}
+
+/// The call sites of `symbol`'s summary: (callee, each argument's state).
+fn calls_of(f: &bw_facts::FileFacts, symbol: &str) -> Vec<(String, Vec<FlowState>)> {
+    f.functions
+        .iter()
+        .find(|s| s.symbol == symbol)
+        .unwrap_or_else(|| panic!("no summary of {symbol}: {:#?}", f.functions))
+        .calls
+        .iter()
+        .map(|c| (c.callee.clone(), c.args.iter().map(|a| a.state).collect()))
+        .collect()
+}
+
+#[test]
+fn under_ir_function_summaries_and_call_sites_come_from_the_new_core_in_both_languages() {
+    use FlowState::{FromParams, Safe, Tainted};
+    let spec = FlowSpec::builtin();
+    let b = Budget::default();
+    let py = extract_by(
+        "shop/views.py",
+        Lang::Python,
+        &fixture("callsites.py"),
+        &spec,
+        &b,
+        Core::Ir,
+    )
+    .unwrap();
+    let cancel = py
+        .functions
+        .iter()
+        .find(|f| f.symbol == "Orders.cancel")
+        .expect("a method's summary");
+    // A method counts its receiver, as the linker's call sites do.
+    assert_eq!(cancel.export_name, "shop.views.Orders.cancel");
+    assert_eq!(cancel.params, ["self", "order_id", "reason"]);
+    assert_eq!(cancel.returns_params, [2]);
+    let sink = at(&py.facts, 11).expect("the method's own sink");
+    assert_eq!(sink.flow.as_ref().unwrap().params, [1]);
+    assert_eq!(
+        calls_of(&py, "orders"),
+        [
+            ("shop.views.Orders".to_string(), vec![]),
+            // `Orders().cancel(term)`: a method of an object made in the call.
+            ("shop.views.Orders.cancel".to_string(), vec![Safe, Tainted]),
+            ("shop.views.Orders".to_string(), vec![]),
+            // A keyword argument lands at its parameter's position.
+            (
+                "shop.views.Orders.cancel".to_string(),
+                vec![Safe, Safe, Tainted]
+            ),
+            // A number made of input is clean; a constant query with a
+            // placeholder is parameterised SQL.
+            ("shop.reports.export_csv".to_string(), vec![Safe, Safe]),
+            ("shop.views.lookup".to_string(), vec![Tainted]),
+        ]
+    );
+    let export = &py
+        .functions
+        .iter()
+        .find(|f| f.symbol == "orders")
+        .unwrap()
+        .calls[4];
+    assert!(!export.args[0].parameterised_sql && export.args[1].parameterised_sql);
+    // `from shop import store; store.find(term)`: a module's function.
+    assert_eq!(
+        calls_of(&py, "lookup"),
+        [("shop.store.find".to_string(), vec![FromParams])]
+    );
+
+    let js = extract_by(
+        "src/orders.js",
+        Lang::JavaScript,
+        &fixture("callsites.js"),
+        &spec,
+        &b,
+        Core::Ir,
+    )
+    .unwrap();
+    let lookup = js.functions.iter().find(|f| f.symbol == "lookup").unwrap();
+    // Known to other modules by the name it is exported as.
+    assert_eq!(lookup.export_name, "src/orders::search");
+    assert_eq!(lookup.returns_params, [0]);
+    assert_eq!(lookup.returns_calls, ["src/store::find"]);
+    // The handler is anonymous: its calls count for the module's code.
+    assert_eq!(
+        calls_of(&js, "<module>"),
+        [
+            ("src/orders::Orders".to_string(), vec![]),
+            ("src/orders::Orders.cancel".to_string(), vec![Tainted]),
+            ("src/reports::exportCsv".to_string(), vec![Safe, Safe]),
+            ("src/orders::search".to_string(), vec![Tainted]),
+        ]
+    );
+    let analysis = bw_facts::core::analyse(
+        "src/orders.js",
+        Lang::JavaScript,
+        &fixture("callsites.js"),
+        &spec,
+    )
+    .unwrap();
+    // The method's sink is reached from the handler within the file.
+    assert!(analysis.result.hits.iter().any(|h| h.span.line == 18
+        && h.kind == "exec"
+        && h.verdict == bw_flow::Verdict::Confirmed
+        && h.via.is_some()));
+    let analysis = bw_facts::core::analyse(
+        "shop/views.py",
+        Lang::Python,
+        &fixture("callsites.py"),
+        &spec,
+    )
+    .unwrap();
+    assert!(analysis.result.hits.iter().any(|h| h.span.line == 22
+        && h.kind == "exec"
+        && h.verdict == bw_flow::Verdict::Confirmed
+        && h.via.is_some()));
+}
+
+#[test]
+fn parameters_do_not_pass_through_unmodelled_calls_in_both_languages() {
+    // A row the server's own query returned, or what an unmodelled call
+    // returns, is not the caller's data: at most of unknown origin, as the
+    // caller's own data would be there. A propagator still passes it.
+    for (name, path, lang, lines) in [
+        ("server_rows.py", "app.py", Lang::Python, [22, 23, 24]),
+        (
+            "server_rows.js",
+            "src/app.js",
+            Lang::JavaScript,
+            [20, 21, 22],
+        ),
+    ] {
+        let facts = new_sinks(name, path, lang);
+        assert_eq!(
+            state(&facts, lines[0]),
+            Some(FlowState::Unknown),
+            "{name}: a row"
+        );
+        assert_eq!(
+            state(&facts, lines[1]),
+            Some(FlowState::Unknown),
+            "{name}: unmodelled"
+        );
+        assert_eq!(
+            state(&facts, lines[2]),
+            Some(FlowState::Tainted),
+            "{name}: propagated"
+        );
+    }
 }

@@ -73,7 +73,11 @@
 //!   its inputs on; a function of this module or, through
 //!   [`Externals`], of another one applies its summary; anything else
 //!   returns a value of unknown origin (outside data does not pass through
-//!   code nobody modelled). A function value passed as an argument (a
+//!   code nobody modelled, nor do the function's parameters: a row its
+//!   query returned is no caller's data; a function imported from another
+//!   module may be the repository's, and its arguments' parameters pass,
+//!   for the linker). Every call of a function the repository may define
+//!   is recorded with what each argument carries ([`CallSite`]). A function value passed as an argument (a
 //!   callback) receives in its parameters the join of the call's other
 //!   arguments and of its receiver when that holds data
 //!   (`items.forEach(x => …)`, `promise.then(d => …)`); `await` passes
@@ -258,6 +262,45 @@ pub struct FnSummary {
     /// The function of this module it returns, if it returns one (a
     /// handler factory: `function list() { return (req, res) => … }`).
     pub return_func: Option<u32>,
+    /// Functions of other modules whose results it returns
+    /// (`module.name`; the first few), for the model's linker.
+    pub return_calls: Vec<String>,
+}
+
+/// A call of a function the repository may define (one of this module's,
+/// or one an import names), with what each argument carries: the model's
+/// linker joins these to the callees' sinks and returns across files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallSite {
+    /// The calling function (qualified).
+    pub function: String,
+    /// The callee's module identity ([`Module::id`] for this module's
+    /// functions and classes) and its name within it (`Repo.find`).
+    pub module: String,
+    pub name: String,
+    /// The callee is a method called on an object (its receiver is no
+    /// argument here).
+    pub method: bool,
+    pub span: Span,
+    /// Positional arguments first, keyword arguments at the position the
+    /// callee's parameter names give when its summary is known, the rest
+    /// after them in order.
+    pub args: Vec<ArgFlow>,
+}
+
+/// What one argument of a [`CallSite`] carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArgFlow {
+    /// Confirmed when outside data reaches it (for some sink kind).
+    pub verdict: Verdict,
+    /// For [`Verdict::Confirmed`]: the most dangerous source.
+    pub source: Option<Source>,
+    /// The calling function's parameters (0-based) it derives from.
+    pub params: Vec<u32>,
+    /// Sink kinds it is clean for (`*` when all).
+    pub clean: Vec<String>,
+    /// Its text, when it is one constant string.
+    pub text: Option<String>,
 }
 
 /// Where the analysis stopped short.
@@ -277,6 +320,9 @@ pub struct ModuleResult {
     pub path: String,
     /// Every sink call, in source order.
     pub hits: Vec<SinkHit>,
+    /// Every call of a function the repository may define, in source
+    /// order.
+    pub calls: Vec<CallSite>,
     /// One per function, by [`bw_ir::FuncId`] index.
     pub summaries: Vec<FnSummary>,
     /// The names other modules import, with the function each is

@@ -19,6 +19,7 @@ mod nextjs;
 mod python_web;
 mod shape;
 mod starlette;
+mod summaries;
 mod tools;
 
 use crate::evidence::normalise;
@@ -87,6 +88,14 @@ impl Core {
             }
     }
 
+    /// Whether the function summaries the model's linker reads (returns
+    /// and call sites) of `lang` come from the new core too: only under
+    /// `BREAKWATER_CORE=ir` until their switch (the old extractor's are the
+    /// default).
+    pub fn runs_summaries(self, lang: Lang) -> bool {
+        self == Core::Ir && covers(lang)
+    }
+
     /// Whether `lang`'s sink facts come from another core under this
     /// selection than under the old extractors (a switched language).
     pub fn switches(self, lang: Lang) -> bool {
@@ -103,7 +112,8 @@ impl Core {
             .map(|l| l.name())
             .collect();
         names.dedup();
-        (!names.is_empty()).then(|| format!("ir:{}", names.join(",")))
+        let summaries = if self == Core::Ir { "+summaries" } else { "" };
+        (!names.is_empty()).then(|| format!("ir:{}{summaries}", names.join(",")))
     }
 }
 
@@ -536,7 +546,8 @@ pub fn replace_sinks(facts: &mut Vec<Fact>, path: &str, lang: Lang, text: &str, 
 /// [`replace_sinks`] with the file already lowered (from the tree the old
 /// extractor parsed), and where the new core stopped short (its lowering's
 /// depth, the engine's bounds) noted on the file: a truncation the gate
-/// counts as unverified, never a silent miss.
+/// counts as unverified, never a silent miss. With `summaries`, the
+/// function summaries are the new core's too ([`Core::runs_summaries`]).
 pub fn replace_sinks_of(
     out: &mut crate::FileFacts,
     path: &str,
@@ -544,17 +555,52 @@ pub fn replace_sinks_of(
     text: &str,
     spec: &FlowSpec,
     module: Module,
+    summaries: bool,
 ) {
     let Ok(a) = analyse_module(module, lang, spec) else {
         return;
     };
     let syms = symbols(&a.module);
     let notes = truncations(path, &a, &syms);
+    let functions = summaries.then(|| summaries::function_summaries(path, text, &a, &syms));
     let Ok(new) = sink_facts_of(path, text, a, &syms) else {
         return;
     };
     out.facts.retain(|f| f.subject != Subject::Sink);
     out.facts.extend(new);
+    // The call graph and returns the linker reads, from the same analysis.
+    // The project's own query helpers and HTTP wrappers are still the old
+    // extractor's shapes, kept on the function of the same symbol.
+    let Some(functions) = functions else {
+        return finish(out, notes);
+    };
+    let mut shapes: BTreeMap<
+        String,
+        (
+            Option<crate::types::QueryHelper>,
+            Option<crate::types::HttpWrapper>,
+        ),
+    > = BTreeMap::new();
+    for f in std::mem::take(&mut out.functions) {
+        if f.query_helper.is_some() || f.http_wrapper.is_some() {
+            shapes
+                .entry(f.symbol)
+                .or_insert((f.query_helper, f.http_wrapper));
+        }
+    }
+    out.functions = functions;
+    for f in &mut out.functions {
+        if let Some((q, h)) = shapes.remove(&f.symbol) {
+            f.query_helper = q;
+            f.http_wrapper = h;
+        }
+    }
+    finish(out, notes);
+}
+
+/// The new core's truncation notes replace the old extractor's notes on
+/// the sinks it found.
+fn finish(out: &mut crate::FileFacts, notes: Vec<crate::types::Truncation>) {
     // The old extractor's notes on the sinks it found go with them.
     let dropped = crate::types::TruncationLimit::UnresolvedCalls.name();
     out.truncated.retain(|t| t.limit != dropped);

@@ -10,7 +10,7 @@
 //! depth: they are evaluated bottom-up ([`crate::chain`]), however long.
 
 mod detect;
-mod names;
+pub(crate) mod names;
 mod routes;
 
 use crate::evidence;

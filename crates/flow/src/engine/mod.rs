@@ -8,8 +8,8 @@ use crate::catalogue::{
 };
 use crate::value::{ALL_KINDS, K, Kinds, Value};
 use crate::{
-    ArgRef, Externals, FnSummary, ModuleResult, Options, ParamSink, SinkHit, Source, Step,
-    Truncation, Verdict, Via,
+    ArgFlow, ArgRef, CallSite, Externals, FnSummary, ModuleResult, Options, ParamSink, SinkHit,
+    Source, Step, Truncation, Verdict, Via,
 };
 use bw_ir::cfg::Cfg;
 use bw_ir::{
@@ -392,6 +392,7 @@ fn widened(p: &FnSummary, n: &FnSummary) -> FnSummary {
         param_to_sink: union(&p.param_to_sink, &n.param_to_sink),
         param_to_field: union(&p.param_to_field, &n.param_to_field),
         return_func: p.return_func.or(n.return_func),
+        return_calls: union(&p.return_calls, &n.return_calls),
     }
 }
 
@@ -459,6 +460,8 @@ struct Shape {
 #[derive(Default)]
 struct FnOut {
     hits: BTreeMap<(ExprId, u32), SinkHit>,
+    /// Calls of functions the repository may define, by call.
+    calls: BTreeMap<ExprId, CallSite>,
     ret: Option<Value>,
     exit_state: Option<State>,
     field_writes: BTreeMap<Rc<str>, Value>,
@@ -633,6 +636,7 @@ pub(crate) fn analyse(
         });
     }
     let mut hits = Vec::new();
+    let mut calls = Vec::new();
     let mut summaries = Vec::with_capacity(n);
     for (i, out) in outs.into_iter().enumerate() {
         summaries.push(
@@ -640,6 +644,7 @@ pub(crate) fn analyse(
                 .clone()
                 .unwrap_or_else(|| summary_of(m, FuncId(i as u32), &out)),
         );
+        calls.extend(out.calls.into_values());
         hits.extend(out.hits.into_values());
         truncated.extend(out.truncated);
     }
@@ -649,6 +654,14 @@ pub(crate) fn analyse(
             b.span.line,
             &b.kind,
             &b.callee,
+        ))
+    });
+    calls.sort_by(|a, b| {
+        (a.span.start, a.span.line, &a.module, &a.name).cmp(&(
+            b.span.start,
+            b.span.line,
+            &b.module,
+            &b.name,
         ))
     });
     let mut exports = BTreeMap::new();
@@ -664,6 +677,7 @@ pub(crate) fn analyse(
         module: m.id.clone(),
         path: m.path.clone(),
         hits,
+        calls,
         summaries,
         exports,
         truncated,
@@ -895,6 +909,13 @@ fn summary_of(m: &Module, f: FuncId, out: &FnOut) -> FnSummary {
         param_to_sink,
         param_to_field,
         return_func: ret.func.map(|g| g.0),
+        // A value clean for every kind is clean whatever the calls in it
+        // return.
+        return_calls: if ret.clean == ALL_KINDS {
+            Vec::new()
+        } else {
+            ret.calls.iter().map(|c| c.to_string()).collect()
+        },
     }
 }
 
@@ -2732,7 +2753,15 @@ impl<'a> Fx<'a> {
             return v;
         }
 
-        let target = self.target(callee, st).or(callee_fn.map(Target::Local));
+        // A method of an object made here (`Repo().find(q)`, `new
+        // Repo().find(q)`): its class's.
+        let target = self
+            .target(callee, st)
+            .or(callee_fn.map(Target::Local))
+            .or_else(|| {
+                let c = recv.ty.as_deref().and_then(|t| self.class_of_ty(t))?;
+                self.method_of(c, method?, 0).map(Target::Local)
+            });
         match &target {
             Some(Target::Local(g)) => {
                 self.out.callees.insert(*g);
@@ -2745,6 +2774,7 @@ impl<'a> Fx<'a> {
             _ => {}
         }
         let summary = target.as_ref().and_then(|t| self.summary(t));
+        self.record_call(e, callee, target.as_ref(), summary.as_ref(), &args, &vals);
         let result_path = format!("{path}()");
         // A path through a value that already carries its sources (a
         // variable read from the request, maybe guarded since) is no new
@@ -2820,22 +2850,27 @@ impl<'a> Fx<'a> {
                 // A method of an object of unknown origin (a service the
                 // constructor was given: `this.webhooks.parse(req.body,
                 // sig)`): what it returns is its own, of unknown origin
-                // where outside data went in, not that data confirmed.
+                // where outside data went in, not that data confirmed (nor
+                // the parameters passed in: their callers' data would be
+                // no more than of unknown origin here).
                 let mut v = recv.taint_only();
                 v.unknown |= all.carries_data();
-                v.params |= all.params;
                 v
             } else {
                 all.joined(&recv.taint_only())
             }
         } else {
             // No model: of unknown origin when its inputs are not constant
-            // (outside data does not pass through unmodelled code; a
-            // parameter does, for the callers to decide). Not clean even
-            // when its inputs are: a call is no pure function of them (a
-            // cache read by a clean key returns what was stored).
+            // (outside data does not pass through unmodelled code, nor do
+            // the parameters: what a caller passes would be no more than
+            // of unknown origin here, as its own data is). A function of
+            // another module may be the repository's: its parameters pass,
+            // for the callers to decide. Not clean even when its inputs
+            // are: a call is no pure function of them (a cache read by a
+            // clean key returns what was stored).
+            let external = matches!(target, Some(Target::External(..)));
             let mut v = Value {
-                params: all.params,
+                params: if external { all.params } else { 0 },
                 unknown: all.carries_data(),
                 ..Value::default()
             };
@@ -2946,6 +2981,132 @@ impl<'a> Fx<'a> {
             result.step(self.step(span, format!("passed to `{short}()`")));
         }
         result
+    }
+
+    /// A call of a function the repository may define, for the model's
+    /// linker: this module's functions and classes, an imported one, or a
+    /// dotted name through an import (`helpers.run` with `from . import
+    /// helpers`, `pkg.mod.f` with `import pkg.mod`).
+    fn record_call(
+        &mut self,
+        e: ExprId,
+        callee: ExprId,
+        target: Option<&Target>,
+        summary: Option<&FnSummary>,
+        args: &[bw_ir::Arg],
+        vals: &[Value],
+    ) {
+        let (module, name, method) = match target {
+            Some(Target::Local(g)) => {
+                let f = self.m.func(*g);
+                (self.m.id.clone(), f.qualified.clone(), f.receiver.is_some())
+            }
+            Some(Target::Class(c)) => {
+                (self.m.id.clone(), self.m.class(*c).qualified.clone(), false)
+            }
+            Some(Target::External(m, n)) => (m.clone(), n.clone(), false),
+            None => {
+                let Some(d) = dotted(self.m, callee) else {
+                    return;
+                };
+                let (root, rest) = d.split_once('.').unwrap_or((d.as_str(), ""));
+                let Some(i) = self.m.imports.iter().find(|i| self.m.name(i.local) == root) else {
+                    return;
+                };
+                let mut full = i.module.clone();
+                if let Some(mem) = &i.member {
+                    if !full.is_empty() {
+                        full.push('.');
+                    }
+                    full.push_str(mem);
+                }
+                if !rest.is_empty() {
+                    full.push('.');
+                    full.push_str(rest);
+                }
+                let Some((module, name)) = full.rsplit_once('.') else {
+                    return;
+                };
+                (module.to_string(), name.to_string(), false)
+            }
+        };
+        let flow = |v: &Value| {
+            let vd = if v.is_constant() || v.clean == ALL_KINDS {
+                Verdict::Safe
+            } else if !v.sources.is_empty() && (v.src_clean | v.clean) != ALL_KINDS {
+                Verdict::Confirmed
+            } else if v.params != 0 {
+                Verdict::FromParams
+            } else if v.unknown || v.sources.is_empty() {
+                Verdict::Unknown
+            } else {
+                Verdict::Safe
+            };
+            ArgFlow {
+                verdict: vd,
+                source: if vd == Verdict::Confirmed {
+                    v.primary_source().map(|s| (**s).clone())
+                } else {
+                    None
+                },
+                params: if vd == Verdict::Safe {
+                    Vec::new()
+                } else {
+                    v.param_list()
+                },
+                clean: if vd == Verdict::Safe {
+                    Vec::new()
+                } else {
+                    mask_kinds(v.clean | if v.sources.is_empty() { 0 } else { v.src_clean })
+                },
+                text: v.const_str().map(|t| t.to_string()),
+            }
+        };
+        let mut slots: Vec<Option<ArgFlow>> = Vec::new();
+        let mut extra: Vec<ArgFlow> = Vec::new();
+        for (a, v) in args.iter().zip(vals) {
+            if matches!(a.kind, ArgKind::Positional | ArgKind::Spread) {
+                slots.push(Some(flow(v)));
+            }
+        }
+        for (a, v) in args.iter().zip(vals) {
+            match a.kind {
+                ArgKind::Keyword(k) => {
+                    let at = summary.and_then(|s| {
+                        s.params
+                            .iter()
+                            .position(|p| p.as_deref() == Some(self.m.name(k)))
+                    });
+                    match at {
+                        Some(i) if slots.get(i).is_none_or(|s| s.is_none()) => {
+                            if slots.len() <= i {
+                                slots.resize(i + 1, None);
+                            }
+                            slots[i] = Some(flow(v));
+                        }
+                        _ => extra.push(flow(v)),
+                    }
+                }
+                ArgKind::KwSpread => extra.push(flow(v)),
+                _ => {}
+            }
+        }
+        let mut out: Vec<ArgFlow> = slots
+            .into_iter()
+            .map(|s| s.unwrap_or_else(|| flow(&Value::default())))
+            .collect();
+        out.extend(extra);
+        self.out.calls.insert(
+            e,
+            CallSite {
+                function: self.func.qualified.clone(),
+                module,
+                name,
+                method,
+                span: self.m.span(e),
+                args: out,
+            },
+        );
     }
 
     fn apply_summary(
