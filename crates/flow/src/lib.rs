@@ -391,6 +391,9 @@ pub struct Options {
     pub max_rounds: u32,
     /// Visits of one block before its function's fixpoint is cut short.
     pub max_block_visits: u32,
+    /// Record every call of a function the repository may define
+    /// ([`ModuleResult::calls`]); off, the list is empty and costs nothing.
+    pub record_calls: bool,
     /// Nesting of an expression before it is taken as of unknown origin
     /// (64 levels need about 1 MB of stack in a debug build; linear
     /// chains — `a + b + …` — cost no depth).
@@ -406,6 +409,7 @@ impl Default for Options {
             max_rounds: 6,
             max_block_visits: 40,
             max_expr_depth: 64,
+            record_calls: true,
         }
     }
 }

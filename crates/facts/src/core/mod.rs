@@ -185,6 +185,17 @@ pub fn analyse_module(
     lang: Lang,
     spec: &FlowSpec,
 ) -> Result<Analysis, bw_lower::LowerError> {
+    analyse_module_with(module, lang, spec, true)
+}
+
+/// [`analyse_module`], recording the calls of the repository's functions
+/// only when `calls` (what the linker's summaries are made of).
+fn analyse_module_with(
+    module: Module,
+    lang: Lang,
+    spec: &FlowSpec,
+    calls: bool,
+) -> Result<Analysis, bw_lower::LowerError> {
     let (seeds, frameworks) = recognise_tagged(&module);
     let cat = spec
         .for_language(&module.lang)
@@ -194,6 +205,7 @@ pub fn analyse_module(
         params: seeds.clone(),
         fields: django::fields(&module),
         returns: flask::returns(&module),
+        record_calls: calls,
         ..Options::default()
     };
     let result = bw_flow::analyse(&module, cat, &opts);
@@ -557,7 +569,7 @@ pub fn replace_sinks_of(
     module: Module,
     summaries: bool,
 ) {
-    let Ok(a) = analyse_module(module, lang, spec) else {
+    let Ok(a) = analyse_module_with(module, lang, spec, summaries) else {
         return;
     };
     let syms = symbols(&a.module);

@@ -2774,7 +2774,9 @@ impl<'a> Fx<'a> {
             _ => {}
         }
         let summary = target.as_ref().and_then(|t| self.summary(t));
-        self.record_call(e, callee, target.as_ref(), summary.as_ref(), &args, &vals);
+        if self.opts.record_calls {
+            self.record_call(e, callee, target.as_ref(), summary.as_ref(), &args, &vals);
+        }
         let result_path = format!("{path}()");
         // A path through a value that already carries its sources (a
         // variable read from the request, maybe guarded since) is no new
