@@ -265,6 +265,7 @@ impl Taint {
             },
             params: self.params.iter().copied().collect(),
             parameterised_sql: false,
+            clean: vec![],
         }
     }
 }

@@ -258,6 +258,10 @@ pub struct ArgFlow {
     /// query helper is called when values travel as parameters.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub parameterised_sql: bool,
+    /// Sink kinds the argument is clean for (`*` when all): outside data
+    /// in it reaches no sink of those kinds in the callee.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clean: Vec<String>,
 }
 
 /// A call site, recorded so the engine can link flows across functions and files.
@@ -291,6 +295,10 @@ pub struct FunctionSummary {
     /// chain of helpers returning each other's results is seen through.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub returns_calls: Vec<String>,
+    /// Sink kinds its return value is clean for (`*` when all): what it
+    /// returns taints no sink of those kinds in its callers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub returns_clean: Vec<String>,
     /// Calls made by this function.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub calls: Vec<CallSite>,

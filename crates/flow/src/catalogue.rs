@@ -318,6 +318,10 @@ pub enum GuardKind {
     /// A type or number check: `isinstance(x, int)`, `x.isdigit()`,
     /// `Number.isInteger(x)`.
     Coerce,
+    /// A predicate that says what it validates the value for, by its name
+    /// (`url_has_allowed_host_and_scheme(u)`, `is_safe_url(u)`): passing
+    /// it cleans the value for the kinds in `protects` only.
+    Validator,
     /// A prefix check (the listed `methods`, `startswith`) on a path that
     /// went through one of `normalisers` first, or a `..` test
     /// (`substrings`) that rejects when it is found.
@@ -524,7 +528,7 @@ impl FlowSpec {
             let calls = !g.callees.is_empty() || !g.methods.is_empty();
             let complete = match g.kind {
                 GuardKind::Allowlist => true,
-                GuardKind::Regex | GuardKind::Coerce => calls,
+                GuardKind::Regex | GuardKind::Coerce | GuardKind::Validator => calls,
                 GuardKind::Path => {
                     (!g.methods.is_empty() && !g.normalisers.is_empty()) || !g.substrings.is_empty()
                 }

@@ -38,7 +38,8 @@
 //!   writes.
 //! - **Branches refine.** On the edge where a condition holds, what it
 //!   proves is recorded: a guard from the catalogue (allow-list
-//!   membership, a full-match regex, a type or number check, a prefix
+//!   membership, a full-match regex, a type or number check, a predicate
+//!   named for what it validates, a prefix
 //!   check of a normalised path or a rejected `..`, the host of a parsed
 //!   URL compared with a constant or a constant collection) makes the
 //!   access path it tests clean for the sink kinds it protects; `x == "k"`

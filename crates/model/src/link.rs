@@ -112,8 +112,15 @@ pub(crate) fn within(symbol: &str, outer: &str) -> bool {
         .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
 }
 
+/// `kinds` (an argument's or a return value's clean kinds) covers a sink
+/// of `kind`.
+fn clean_for(kinds: &[String], kind: &str) -> bool {
+    kinds.iter().any(|k| k == kind || k == "*")
+}
+
 /// A source found by walking up the call graph, with the call sites passed
-/// (nearest the source first). Depth first, callers in file, function and
+/// (nearest the source first), for a sink of `kind`: an argument clean for
+/// that kind passes nothing. Depth first, callers in file, function and
 /// call order, each function expanded once; iterative, so the length of
 /// the chain costs no stack.
 fn find_tainted_caller(
@@ -121,6 +128,7 @@ fn find_tainted_caller(
     index: &FnIndex<'_>,
     func: FnRef,
     params: &[u32],
+    kind: &str,
 ) -> Option<(Source, Vec<Step>)> {
     /// A function being searched: its callers, which one is next, and the
     /// step its caller took into it.
@@ -157,6 +165,9 @@ fn find_tainted_caller(
         let Some(arg) = call.args.get(p as usize) else {
             continue;
         };
+        if clean_for(&arg.clean, kind) {
+            continue;
+        }
         let step = Step {
             location: call.location.clone(),
             label: format!("passed to `{}()`", short_name(top.export)),
@@ -188,13 +199,16 @@ fn short_name(export: &str) -> &str {
 /// repository's own functions: the function returns a source itself, or
 /// returns a parameter that this function's call passes outside data to,
 /// or returns what another of the repository's functions returns — a
-/// chain followed to any length, each function once.
+/// chain followed to any length, each function once. A function whose
+/// return value is clean for the sink's `kind` (or an argument that is)
+/// passes nothing on.
 fn through_returns(
     files: &[&FileFacts],
     index: &FnIndex<'_>,
     file: usize,
     symbol: &str,
     calls: &[String],
+    kind: &str,
 ) -> Option<(Source, Vec<Step>)> {
     // Breadth first from the value's own calls; each entry remembers the
     // step it was reached by (an index into `reached`) to rebuild the path.
@@ -229,6 +243,9 @@ fn through_returns(
     while let Some(at) = queue.pop_front() {
         let ((cf, cg), from) = reached[at];
         let summary = &files[cf].functions[cg];
+        if clean_for(&summary.returns_clean, kind) {
+            continue;
+        }
         if let Some(src) = &summary.returns_source {
             return Some((src.clone(), path(&reached, at)));
         }
@@ -248,6 +265,9 @@ fn through_returns(
                     let Some(arg) = call.args.get(p as usize) else {
                         continue;
                     };
+                    if clean_for(&arg.clean, kind) {
+                        continue;
+                    }
                     if let (FlowState::Tainted, Some(src)) = (arg.state, &arg.source) {
                         let step = Step {
                             location: call.location.clone(),
@@ -326,14 +346,22 @@ pub fn links<F: Borrow<FileFacts>>(files: &[F]) -> Vec<Link> {
                 continue;
             }
             let from_callers = if flow.state == FlowState::FromParams {
-                index
-                    .enclosing(fi, &fact.evidence.symbol)
-                    .and_then(|gi| find_tainted_caller(files, &index, (fi, gi), &flow.params))
+                index.enclosing(fi, &fact.evidence.symbol).and_then(|gi| {
+                    find_tainted_caller(files, &index, (fi, gi), &flow.params, &fact.kind)
+                })
             } else {
                 None
             };
-            let found = from_callers
-                .or_else(|| through_returns(files, &index, fi, &fact.evidence.symbol, &flow.calls));
+            let found = from_callers.or_else(|| {
+                through_returns(
+                    files,
+                    &index,
+                    fi,
+                    &fact.evidence.symbol,
+                    &flow.calls,
+                    &fact.kind,
+                )
+            });
             if flow.state != FlowState::FromParams && found.is_none() {
                 continue;
             }
@@ -421,6 +449,7 @@ mod tests {
             returns_params: vec![],
             returns_source: None,
             returns_calls: vec![],
+            returns_clean: vec![],
             calls: vec![],
             query_helper: None,
             http_wrapper: None,

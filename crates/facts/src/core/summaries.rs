@@ -164,6 +164,13 @@ pub fn function_summaries(
             } else {
                 s.return_calls.iter().map(|c| naming.external(c)).collect()
             },
+            // What every part of the return value is clean for (a value a
+            // guard or a sanitiser cleaned).
+            returns_clean: if module_code {
+                vec![]
+            } else {
+                s.return_clean.clone()
+            },
             calls: vec![],
             query_helper: None,
             http_wrapper: None,
@@ -208,6 +215,7 @@ pub fn function_summaries(
                 .text
                 .as_deref()
                 .is_some_and(crate::sqltext::is_parameterised_sql),
+            clean: f.clean.clone(),
         };
         let mut args: Vec<ArgFlow> = Vec::with_capacity(c.args.len() + 1);
         if c.method {
@@ -217,6 +225,7 @@ pub fn function_summaries(
                 source: None,
                 params: vec![],
                 parameterised_sql: false,
+                clean: vec![],
             });
         }
         args.extend(c.args.iter().map(arg));

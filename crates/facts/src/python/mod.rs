@@ -2032,6 +2032,7 @@ impl<'s> Ctx<'s> {
         let arg_flow = |a: &Arg<'_>| ArgFlow {
             parameterised_sql: a.splat == 0
                 && lit_str(a.node, src).is_some_and(|s| crate::sqltext::is_parameterised_sql(&s)),
+            clean: vec![],
             ..a.taint.to_arg()
         };
         for a in call.args.iter().filter(|a| a.kw.is_none()) {
@@ -2578,6 +2579,7 @@ impl<'s> Ctx<'s> {
             returns_params,
             returns_source,
             returns_calls: sc.returns.calls.clone(),
+            returns_clean: vec![],
             calls: std::mem::take(&mut sc.calls),
             query_helper: sc.query_helper.take(),
             http_wrapper: sc.http_wrapper.take(),

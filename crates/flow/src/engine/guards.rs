@@ -254,7 +254,7 @@ impl Fx<'_> {
                         self.clean(c, mask, st);
                     }
                 }
-                GuardKind::Coerce => {
+                GuardKind::Coerce | GuardKind::Validator => {
                     if truth && let Some(c) = checked {
                         self.clean(c, mask, st);
                     }
