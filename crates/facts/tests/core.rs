@@ -1016,29 +1016,20 @@ fn under_ir_function_summaries_and_call_sites_come_from_the_new_core_in_both_lan
             ("src/orders::search".to_string(), vec![Tainted]),
         ]
     );
-    let analysis = bw_facts::core::analyse(
-        "src/orders.js",
-        Lang::JavaScript,
-        &fixture("callsites.js"),
-        &spec,
-    )
-    .unwrap();
     // The method's sink is reached from the handler within the file.
-    assert!(analysis.result.hits.iter().any(|h| h.span.line == 18
-        && h.kind == "exec"
-        && h.verdict == bw_flow::Verdict::Confirmed
-        && h.via.is_some()));
-    let analysis = bw_facts::core::analyse(
-        "shop/views.py",
-        Lang::Python,
-        &fixture("callsites.py"),
-        &spec,
-    )
-    .unwrap();
-    assert!(analysis.result.hits.iter().any(|h| h.span.line == 22
-        && h.kind == "exec"
-        && h.verdict == bw_flow::Verdict::Confirmed
-        && h.via.is_some()));
+    for (name, path, lang, line) in [
+        ("callsites.js", "src/orders.js", Lang::JavaScript, 18),
+        ("callsites.py", "shop/views.py", Lang::Python, 22),
+    ] {
+        let analysis = bw_facts::core::analyse(path, lang, &fixture(name), &spec).unwrap();
+        assert!(
+            analysis.result.hits.iter().any(|h| h.span.line == line
+                && h.kind == "exec"
+                && h.verdict == bw_flow::Verdict::Confirmed
+                && h.via.is_some()),
+            "{name}"
+        );
+    }
 }
 
 #[test]

@@ -3011,8 +3011,16 @@ impl<'a> Fx<'a> {
                 let Some(d) = dotted(self.m, callee) else {
                     return;
                 };
-                let (root, rest) = d.split_once('.').unwrap_or((d.as_str(), ""));
-                let Some(i) = self.m.imports.iter().find(|i| self.m.name(i.local) == root) else {
+                let rest = d.split_once('.').map_or("", |(_, r)| r);
+                // The name the dotted callee starts from.
+                let mut root = callee;
+                while let Expr::Field { obj, .. } = self.m.expr(root) {
+                    root = *obj;
+                }
+                let Expr::Name(s) = self.m.expr(root) else {
+                    return;
+                };
+                let Some(i) = self.import_of(*s) else {
                     return;
                 };
                 let mut full = i.module.clone();
@@ -3033,17 +3041,12 @@ impl<'a> Fx<'a> {
             }
         };
         let flow = |v: &Value| {
-            let vd = if v.is_constant() || v.clean == ALL_KINDS {
-                Verdict::Safe
-            } else if !v.sources.is_empty() && (v.src_clean | v.clean) != ALL_KINDS {
-                Verdict::Confirmed
-            } else if v.params != 0 {
-                Verdict::FromParams
-            } else if v.unknown || v.sources.is_empty() {
-                Verdict::Unknown
-            } else {
-                Verdict::Safe
-            };
+            // The worst verdict for any sink kind (the callee's sinks are
+            // the linker's to match).
+            let vd = (0..SINK_KINDS.len())
+                .map(|i| verdict(v, 1 << i))
+                .min()
+                .unwrap_or(Verdict::Safe);
             ArgFlow {
                 verdict: vd,
                 source: if vd == Verdict::Confirmed {
@@ -3059,7 +3062,14 @@ impl<'a> Fx<'a> {
                 clean: if vd == Verdict::Safe {
                     Vec::new()
                 } else {
-                    mask_kinds(v.clean | if v.sources.is_empty() { 0 } else { v.src_clean })
+                    // What its sources are clean for counts only when no
+                    // parameter of the caller's rides along.
+                    let src = if v.sources.is_empty() || v.params != 0 {
+                        0
+                    } else {
+                        v.src_clean
+                    };
+                    mask_kinds(v.clean | src)
                 },
                 text: v.const_str().map(|t| t.to_string()),
             }
