@@ -77,7 +77,8 @@
 //!   code nobody modelled, nor do the function's parameters: a row its
 //!   query returned is no caller's data; a function imported from another
 //!   module may be the repository's, and its arguments' parameters pass,
-//!   for the linker). Every call of a function the repository may define
+//!   for the linker, unless its package is one the catalogue's callees
+//!   name: a library's). Every call of a function the repository may define
 //!   is recorded with what each argument carries ([`CallSite`]). A function value passed as an argument (a
 //!   callback) receives in its parameters the join of the call's other
 //!   arguments and of its receiver when that holds data

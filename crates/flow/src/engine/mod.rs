@@ -92,6 +92,9 @@ struct Cat<'c> {
     sinks_by_method: HashMap<&'c str, Vec<usize>>,
     /// Sink entries naming a callee under any path (`jsx.*`).
     sinks_wild: Vec<usize>,
+    /// The packages the catalogue names (`sqlalchemy`, `child_process`):
+    /// libraries, never the repository's own modules.
+    packages: HashSet<&'c str>,
 }
 
 /// A path segment's name (`args` of `args[]`, `get` of `get()`).
@@ -135,6 +138,26 @@ impl<'c> Cat<'c> {
                 sinks_by_method.entry(m.as_str()).or_default().push(i);
             }
         }
+        // The first segment of every callee the catalogue anchors at a
+        // package (`sqlalchemy.text`, `subprocess.run`; not its sources,
+        // which name objects such as `req`).
+        let mut packages = HashSet::new();
+        let names = spec
+            .sinks
+            .iter()
+            .flat_map(|s| &s.callees)
+            .chain(spec.sanitizers.iter().flat_map(|s| &s.callees))
+            .chain(spec.propagators.iter().flat_map(|s| &s.callees));
+        for n in names {
+            if n.starts_with('*') {
+                continue;
+            }
+            if let Some(head) = n.split(['.', '/', '(', '[']).next()
+                && !head.is_empty()
+            {
+                packages.insert(head);
+            }
+        }
         Cat {
             spec,
             anchored,
@@ -143,7 +166,15 @@ impl<'c> Cat<'c> {
             sinks_by_last,
             sinks_by_method,
             sinks_wild,
+            packages,
         }
+    }
+
+    /// A module of a package the catalogue names: a library's, whose
+    /// functions are no repository code.
+    fn is_library(&self, module: &str) -> bool {
+        let head = module.split(['.', '/']).next().unwrap_or(module);
+        self.packages.contains(head)
     }
 
     /// The first source (in catalogue order) a name of which `path` is,
@@ -2867,10 +2898,12 @@ impl<'a> Fx<'a> {
             // the parameters: what a caller passes would be no more than
             // of unknown origin here, as its own data is). A function of
             // another module may be the repository's: its parameters pass,
-            // for the callers to decide. Not clean even when its inputs
+            // for the callers to decide, unless the module is a package the
+            // catalogue names (`from sqlalchemy import update`). Not clean even when its inputs
             // are: a call is no pure function of them (a cache read by a
             // clean key returns what was stored).
-            let external = matches!(target, Some(Target::External(..)));
+            let external =
+                matches!(&target, Some(Target::External(m, _)) if !self.cat.is_library(m));
             let mut v = Value {
                 params: if external { all.params } else { 0 },
                 unknown: all.carries_data(),
