@@ -989,8 +989,15 @@ fn under_ir_function_summaries_and_call_sites_come_from_the_new_core_in_both_lan
     )
     .unwrap();
     let lookup = js.functions.iter().find(|f| f.symbol == "lookup").unwrap();
-    // Known to other modules by the name it is exported as.
+    // Known to other modules by the name it is exported as; a method of
+    // the same name is not.
     assert_eq!(lookup.export_name, "src/orders::search");
+    let method = js
+        .functions
+        .iter()
+        .find(|f| f.symbol == "Archive.lookup")
+        .unwrap();
+    assert_eq!(method.export_name, "src/orders::Archive.lookup");
     assert_eq!(lookup.returns_params, [0]);
     assert_eq!(lookup.returns_calls, ["src/store::find"]);
     // The handler is anonymous: its calls count for the module's code.

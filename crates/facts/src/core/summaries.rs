@@ -123,7 +123,9 @@ pub fn function_summaries(
             },
             _ => String::new(),
         }));
-        let name = if f.parent.is_some_and(|p| m.func(p).kind == FuncKind::Module) {
+        let top_level =
+            f.class.is_none() && f.parent.is_some_and(|p| m.func(p).kind == FuncKind::Module);
+        let name = if top_level {
             exported
                 .get(m.name(f.name))
                 .filter(|_| naming == Naming::Path)
