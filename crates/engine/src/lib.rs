@@ -194,6 +194,8 @@ impl Library {
                     lib.flow
                         .add(&e.path, &text)
                         .map_err(EngineError::FlowSpec)?;
+                    bw_facts::vocab::check_components(&lib.flow)
+                        .map_err(|m| EngineError::FlowSpec(format!("{}: {m}", e.path)))?;
                 } else {
                     lib.mix("rule", &e.path, &text);
                     custom.push((e.path.clone(), text));

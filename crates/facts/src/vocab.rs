@@ -556,3 +556,32 @@ pub fn check_fact(fact: &crate::Fact) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// Whether every `[[component]]` entry of `spec` names a kind the
+/// vocabulary has for its subject (its `kind` and every `kind_by`
+/// value's kind): the message names the entry's library and the kinds
+/// allowed.
+pub fn check_components(spec: &crate::flowspec::FlowSpec) -> Result<(), String> {
+    for file in [&spec.python, &spec.javascript] {
+        for c in &file.components {
+            let Some(def) = VOCABULARY.iter().find(|d| d.subject.name() == c.subject) else {
+                return Err(format!("component subject `{}` is unknown", c.subject));
+            };
+            let kinds = c
+                .kind
+                .iter()
+                .chain(c.kind_by.iter().flat_map(|k| k.values.keys()));
+            for k in kinds {
+                if !def.kinds.contains(&k.as_str()) {
+                    return Err(format!(
+                        "component `{}` names {} kind `{k}`, which is not one of: {}",
+                        c.library,
+                        c.subject,
+                        def.kinds.join(", ")
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}

@@ -438,6 +438,223 @@ pub struct ContainerSpec {
     pub constructors: Vec<String>,
 }
 
+/// The subjects a `[[component]]` entry may name: the parts of a system
+/// a call reveals.
+pub const COMPONENT_SUBJECTS: &[&str] = &["store", "outbound", "llm", "queue"];
+
+/// A call (or a decorator) that reveals a component of the system: a data
+/// store's client, an outbound HTTP call, a call to a language model, a
+/// message queue's producer or consumer. The dataflow engine resolves the
+/// call's path (through imports and the constructors values were made
+/// by, as for sinks) and records the calls whose last name one of these
+/// entries could match; breakwater turns each into a fact. The first entry
+/// matching a call, in file order, is the one for its subject.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ComponentSpec {
+    /// `store`, `outbound`, `llm` or `queue` ([`COMPONENT_SUBJECTS`]).
+    pub subject: String,
+    /// The fact's kind (`postgres`, `http`, `openai`, `kafka`); without
+    /// it, `kind_by` must give one.
+    #[serde(default)]
+    pub kind: Option<String>,
+    /// The client library, as the fact names it.
+    pub library: String,
+    /// Resolved callee names, as `[[sink]]`'s (`psycopg2.connect`,
+    /// `*.chat.completions.create`).
+    #[serde(default)]
+    pub callees: Vec<String>,
+    /// Method names, matched on a callee under one of `within` (or, with
+    /// no `within`, on any receiver `receivers` and `imports` allow).
+    #[serde(default)]
+    pub methods: Vec<String>,
+    /// Prefixes of the resolved callee the methods must be under
+    /// (`ollama.`, `langchain`).
+    #[serde(default)]
+    pub within: Vec<String>,
+    /// The methods are called on the object `within` names itself (an
+    /// HTTP client's `get`), never on what a call of it returned (the
+    /// response's `json().get("data")`).
+    #[serde(default)]
+    pub direct: bool,
+    /// Words one of which the callee's receiver path must hold, any case
+    /// (`Chat` for a LangChain chat model's `invoke`).
+    #[serde(default)]
+    pub receivers: Vec<String>,
+    /// Text the resolved callee must hold (`.objects.` of a Django
+    /// manager's query). An entry with it and neither callees nor
+    /// methods matches every call whose path holds it.
+    #[serde(default)]
+    pub contains: Vec<String>,
+    /// Packages one of which the module must import (a module of theirs
+    /// counts).
+    #[serde(default)]
+    pub imports: Vec<String>,
+    /// Resolved callees that are never it (`twilio.*`: Twilio's
+    /// `messages.create` sends a text message).
+    #[serde(default)]
+    pub except: Vec<String>,
+    /// Decorators (resolved, as `callees`) that make the function they
+    /// decorate this component (`celery.shared_task`): its name is the
+    /// topic.
+    #[serde(default)]
+    pub decorators: Vec<String>,
+    /// Base classes (resolved, as `callees`) that make a class extending
+    /// one this component (`class Db extends PrismaClient`).
+    #[serde(default)]
+    pub bases: Vec<String>,
+    /// A method of a function the module defines or imports (`task.delay`
+    /// of a Celery task): the function's name is the topic.
+    #[serde(default)]
+    pub on_function: bool,
+    /// Where the component's address is (a URL, a DSN, a host): the first
+    /// given of these. A constant gives its host (and whether TLS is off);
+    /// anything else `dynamic`; none given, no host.
+    #[serde(default)]
+    pub address: ArgPlaces,
+    /// Where a value picking the kind is (a URL's scheme, a dialect, an
+    /// AWS service's name), and the kinds by value.
+    #[serde(default)]
+    pub kind_by: Option<KindBy>,
+    /// Where the topic or queue name is.
+    #[serde(default)]
+    pub topic: ArgPlaces,
+    /// `producer` or `consumer`, for a queue.
+    #[serde(default)]
+    pub role: Option<String>,
+    /// Accessed through an ORM.
+    #[serde(default)]
+    pub orm: bool,
+    /// One fact per file for this entry: the first use (a manager's
+    /// query, a file opened).
+    #[serde(default)]
+    pub once: bool,
+    /// The library sets a timeout unless told otherwise (httpx).
+    #[serde(default)]
+    pub default_timeout: bool,
+    /// Streams its answer whatever its arguments (`stream`, `astream`).
+    #[serde(default)]
+    pub streaming: bool,
+}
+
+/// Argument places: positions, keywords, and properties of an options
+/// object passed (`{ url: … }`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArgPlaces {
+    #[serde(default)]
+    pub args: Vec<u32>,
+    #[serde(default)]
+    pub keywords: Vec<String>,
+}
+
+impl ArgPlaces {
+    pub fn is_empty(&self) -> bool {
+        self.args.is_empty() && self.keywords.is_empty()
+    }
+}
+
+/// A kind chosen by a constant's value: the text before `://` (and
+/// before a `+` driver suffix, `postgresql+psycopg2`), any case, compared
+/// with each kind's values.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KindBy {
+    #[serde(flatten)]
+    pub at: ArgPlaces,
+    /// Kind → the values that name it.
+    pub values: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+/// What a language's calls to components say by their arguments: the
+/// keywords (or options-object properties) that set a model, a token
+/// limit, tools, streaming and a timeout. Shared by every `[[component]]`
+/// entry of the language.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ComponentArgs {
+    #[serde(default)]
+    pub model: Vec<String>,
+    #[serde(default)]
+    pub max_tokens: Vec<String>,
+    #[serde(default)]
+    pub tools: Vec<String>,
+    /// Methods binding tools to a model (`llm.bind_tools(tools)`): the
+    /// object they return offers tools.
+    #[serde(default)]
+    pub tools_methods: Vec<String>,
+    #[serde(default)]
+    pub stream: Vec<String>,
+    #[serde(default)]
+    pub timeout: Vec<String>,
+    /// Where an address may be given to a client's constructor
+    /// (`base_url`, `baseURL`), for the calls made on it.
+    #[serde(default)]
+    pub address: Vec<String>,
+    /// Properties of an object literal passed to the call count as its
+    /// keywords (`axios.get(url, { timeout: 5000 })`).
+    #[serde(default)]
+    pub options_objects: bool,
+}
+
+impl FlowSpecFile {
+    /// The last names (a method, a callee's last segment) of every call a
+    /// `[[component]]` entry could match, and the texts an entry matching
+    /// any method needs in the path: the engine records only those calls.
+    pub fn component_names(&self) -> (std::collections::BTreeSet<String>, Vec<String>) {
+        let mut names = std::collections::BTreeSet::new();
+        let mut texts = Vec::new();
+        for c in &self.components {
+            for n in c.callees.iter().chain(&c.methods) {
+                names.insert(n.rsplit('.').next().unwrap_or(n).to_string());
+            }
+            if c.callees.is_empty() && c.methods.is_empty() {
+                texts.extend(c.contains.iter().cloned());
+            }
+        }
+        (names, texts)
+    }
+
+    /// The `[[component]]` entries a call's resolved `path` passes (names,
+    /// `contains`, `except`, `receivers`), in file order; `imports` and
+    /// `on_function` are for the caller, which knows the module.
+    pub fn components_for<'a>(&'a self, path: &'a str) -> impl Iterator<Item = &'a ComponentSpec> {
+        let last = path.rsplit('.').next().unwrap_or(path);
+        self.components.iter().filter(move |c| {
+            if c.except.iter().any(|x| name_matches(x, path)) {
+                return false;
+            }
+            if !c.contains.is_empty() && !c.contains.iter().any(|x| path.contains(x.as_str())) {
+                return false;
+            }
+            let by_callee = c.callees.iter().any(|x| name_matches(x, path));
+            // A method under `within`; with `direct`, called on the client
+            // itself, not on what a call returned (`client.get(url)`, not
+            // `client.get(url).json().get("data")`).
+            let under = |w: &String| {
+                path.strip_prefix(w.as_str()).is_some_and(|rest| {
+                    !c.direct || !rest.rsplit_once('.').is_some_and(|(r, _)| r.contains("()"))
+                })
+            };
+            let by_method = (c.methods.iter().any(|m| m == last)
+                || (c.methods.is_empty() && c.callees.is_empty() && !c.contains.is_empty()))
+                && (c.within.is_empty() || c.within.iter().any(under));
+            if !(by_callee || by_method) {
+                return false;
+            }
+            c.receivers.is_empty() || {
+                let recv = path
+                    .rsplit_once('.')
+                    .map_or("", |(r, _)| r)
+                    .to_ascii_lowercase();
+                c.receivers
+                    .iter()
+                    .any(|w| recv.contains(&w.to_ascii_lowercase()))
+            }
+        })
+    }
+}
+
 /// One flow spec file.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -464,6 +681,10 @@ pub struct FlowSpecFile {
     pub response_types: Vec<ResponseTypeSpec>,
     #[serde(default)]
     pub containers: ContainerSpec,
+    #[serde(default, rename = "component")]
+    pub components: Vec<ComponentSpec>,
+    #[serde(default)]
+    pub component_args: ComponentArgs,
 }
 
 /// The flow specs of every language, built-in plus the repository's own.
@@ -543,6 +764,32 @@ impl FlowSpec {
                 ));
             }
         }
+        for c in &file.components {
+            if !COMPONENT_SUBJECTS.contains(&c.subject.as_str()) {
+                return Err(format!(
+                    "{name}: component subject `{}` is not one of: {}",
+                    c.subject,
+                    COMPONENT_SUBJECTS.join(", ")
+                ));
+            }
+            if c.callees.is_empty()
+                && c.methods.is_empty()
+                && c.decorators.is_empty()
+                && c.bases.is_empty()
+                && c.contains.is_empty()
+            {
+                return Err(format!(
+                    "{name}: a component of library `{}` names no callees, methods, decorators or bases",
+                    c.library
+                ));
+            }
+            if c.kind.is_none() && c.kind_by.is_none() {
+                return Err(format!(
+                    "{name}: a component of library `{}` has neither a kind nor a kind_by",
+                    c.library
+                ));
+            }
+        }
         let target = match file.language.as_str() {
             "python" => &mut self.python,
             "javascript" | "typescript" => &mut self.javascript,
@@ -562,6 +809,16 @@ impl FlowSpec {
         target.invokes.extend(file.invokes);
         target.resolvers.extend(file.resolvers);
         target.response_types.extend(file.response_types);
+        target.components.extend(file.components);
+        let (a, new) = (&mut target.component_args, file.component_args);
+        a.model.extend(new.model);
+        a.max_tokens.extend(new.max_tokens);
+        a.tools.extend(new.tools);
+        a.tools_methods.extend(new.tools_methods);
+        a.stream.extend(new.stream);
+        a.timeout.extend(new.timeout);
+        a.address.extend(new.address);
+        a.options_objects |= new.options_objects;
         let (c, new) = (&mut target.containers, file.containers);
         c.append.extend(new.append);
         c.pop.extend(new.pop);

@@ -123,7 +123,7 @@ mod value;
 
 pub use value::{keep_ranked, source_rank};
 
-use bw_ir::{Module, Span};
+use bw_ir::{ExprId, Module, Span};
 use catalogue::{FlowSpec, FlowSpecFile};
 use std::collections::BTreeMap;
 
@@ -290,6 +290,27 @@ pub struct CallSite {
     pub args: Vec<ArgFlow>,
 }
 
+/// A call whose last name one of the catalogue's `[[component]]` entries
+/// could match ([`Options::watch`]), with what the engine resolved of it:
+/// breakwater decides which component it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedCall {
+    /// The calling function.
+    pub function: bw_ir::FuncId,
+    /// The call.
+    pub call: ExprId,
+    pub span: Span,
+    /// The callee's resolved dotted path (`openai.OpenAI().chat.completions.create`).
+    pub path: String,
+    /// The call that made its receiver's object (`OpenAI(timeout=5)`),
+    /// when known: what was given to the constructor holds for the calls
+    /// made on it.
+    pub made: Option<ExprId>,
+    /// Each argument's string constant, as far as the engine folded it
+    /// (`URL = "https://…"; requests.get(URL)`), by argument index.
+    pub consts: Vec<Option<String>>,
+}
+
 /// What one argument of a [`CallSite`] carries.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ArgFlow {
@@ -325,6 +346,8 @@ pub struct ModuleResult {
     /// Every call of a function the repository may define, in source
     /// order.
     pub calls: Vec<CallSite>,
+    /// Every call ending in a name of [`Options::watch`], in source order.
+    pub named: Vec<NamedCall>,
     /// One per function, by [`bw_ir::FuncId`] index.
     pub summaries: Vec<FnSummary>,
     /// The names other modules import, with the function each is
@@ -396,6 +419,12 @@ pub struct Options {
     /// Record every call of a function the repository may define
     /// ([`ModuleResult::calls`]); off, the list is empty and costs nothing.
     pub record_calls: bool,
+    /// Last names (a method, a callee's last segment) of calls to record
+    /// with their resolved paths ([`ModuleResult::named`]); empty, none.
+    pub watch: std::collections::BTreeSet<String>,
+    /// Texts a call's resolved path may hold to be recorded as well
+    /// (`.objects.`), whatever its last name.
+    pub watch_paths: Vec<String>,
     /// Nesting of an expression before it is taken as of unknown origin
     /// (64 levels need about 1 MB of stack in a debug build; linear
     /// chains — `a + b + …` — cost no depth).
@@ -412,6 +441,8 @@ impl Default for Options {
             max_block_visits: 40,
             max_expr_depth: 64,
             record_calls: true,
+            watch: std::collections::BTreeSet::new(),
+            watch_paths: Vec::new(),
         }
     }
 }

@@ -131,6 +131,10 @@ pub(crate) struct Value {
     /// it was read from (`flask.request.args`): methods called on it
     /// resolve through this.
     pub ty: Option<Rc<str>>,
+    /// The call that made it, where [`Value::ty`] is that call's path:
+    /// what the constructor was given (`OpenAI(timeout=5)`) holds for the
+    /// calls made on it.
+    pub made: Option<bw_ir::ExprId>,
     /// The function it is (a lambda, a nested `def`), for callbacks.
     pub func: Option<FuncId>,
     /// A known sequence length (list literals, `append`, `pop`).
@@ -203,6 +207,7 @@ impl Value {
             src_clean: self.src_clean,
             steps: self.steps.clone(),
             ty: None,
+            made: None,
             func: None,
             len: None,
             calls: self.calls.clone(),
@@ -221,6 +226,7 @@ impl Value {
         }
         if self.ty.is_none() {
             self.ty.clone_from(&other.ty);
+            self.made = other.made;
         }
         if self.func.is_none() {
             self.func = other.func;

@@ -10,6 +10,7 @@
 //! runs it for every language it lowers, `BREAKWATER_CORE=old` for none
 //! (see `docs/experimental-core.md`).
 
+mod components;
 mod django;
 mod express;
 mod fastapi;
@@ -131,6 +132,15 @@ pub fn covers(lang: Lang) -> bool {
     bw_lower::LOWERED.contains(&lang)
 }
 
+/// The subjects the new core's component reading makes
+/// ([`components`]): the old extractor's are dropped where it ran.
+const COMPONENTS: &[Subject] = &[
+    Subject::Store,
+    Subject::Outbound,
+    Subject::Llm,
+    Subject::Queue,
+];
+
 /// What the new core found in one file.
 #[derive(Debug, Clone)]
 pub struct Analysis {
@@ -201,11 +211,14 @@ fn analyse_module_with(
         .for_language(&module.lang)
         .or_else(|| spec.for_language(lang.name()))
         .ok_or(bw_lower::LowerError::Unsupported(lang))?;
+    let (watch, watch_paths) = cat.component_names();
     let opts = Options {
         params: seeds.clone(),
         fields: django::fields(&module),
         returns: flask::returns(&module),
         record_calls: calls,
+        watch,
+        watch_paths,
         ..Options::default()
     };
     let result = bw_flow::analyse(&module, cat, &opts);
@@ -573,6 +586,16 @@ pub fn replace_sinks_of(
         return;
     };
     let syms = symbols(&a.module);
+    // The components the file's calls reveal, by the catalogue.
+    if let Some(cat) = spec
+        .for_language(&a.module.lang)
+        .or_else(|| spec.for_language(lang.name()))
+        && !cat.components.is_empty()
+    {
+        let found = components::facts(path, text, &a.module, &a.result.named, cat, &syms);
+        out.facts.retain(|f| !COMPONENTS.contains(&f.subject));
+        out.facts.extend(found);
+    }
     let notes = truncations(path, &a, &syms);
     let functions = summaries.then(|| summaries::function_summaries(path, text, &a, &syms));
     let Ok(new) = sink_facts_of(path, text, a, &syms) else {

@@ -493,6 +493,7 @@ struct FnOut {
     hits: BTreeMap<(ExprId, u32), SinkHit>,
     /// Calls of functions the repository may define, by call.
     calls: BTreeMap<ExprId, CallSite>,
+    named: BTreeMap<ExprId, crate::NamedCall>,
     ret: Option<Value>,
     exit_state: Option<State>,
     field_writes: BTreeMap<Rc<str>, Value>,
@@ -668,6 +669,7 @@ pub(crate) fn analyse(
     }
     let mut hits = Vec::new();
     let mut calls = Vec::new();
+    let mut named = Vec::new();
     let mut summaries = Vec::with_capacity(n);
     for (i, out) in outs.into_iter().enumerate() {
         summaries.push(
@@ -676,6 +678,7 @@ pub(crate) fn analyse(
                 .unwrap_or_else(|| summary_of(m, FuncId(i as u32), &out)),
         );
         calls.extend(out.calls.into_values());
+        named.extend(out.named.into_values());
         hits.extend(out.hits.into_values());
         truncated.extend(out.truncated);
     }
@@ -695,6 +698,7 @@ pub(crate) fn analyse(
             &b.name,
         ))
     });
+    named.sort_by_key(|c: &crate::NamedCall| (c.span.start, c.span.line, c.call));
     let mut exports = BTreeMap::new();
     for (s, f) in &shape.toplevel {
         exports.insert(m.name(*s).to_string(), f.0);
@@ -709,6 +713,7 @@ pub(crate) fn analyse(
         path: m.path.clone(),
         hits,
         calls,
+        named,
         summaries,
         exports,
         truncated,
@@ -1629,6 +1634,7 @@ impl<'a> Fx<'a> {
             },
         );
         let mut v = base.taint_only();
+        v.made = base.made;
         v.ty = base.ty.as_ref().map(|t| {
             Rc::from(match last {
                 Key::Str(s) => format!("{t}.{s}"),
@@ -2808,6 +2814,31 @@ impl<'a> Fx<'a> {
         if self.opts.record_calls {
             self.record_call(e, callee, target.as_ref(), summary.as_ref(), &args, &vals);
         }
+        if !self.opts.watch.is_empty() || !self.opts.watch_paths.is_empty() {
+            let last = method.unwrap_or_else(|| path.rsplit('.').next().unwrap_or(&path));
+            if self.opts.watch.contains(last)
+                || self
+                    .opts
+                    .watch_paths
+                    .iter()
+                    .any(|t| path.contains(t.as_str()))
+            {
+                self.out.named.insert(
+                    e,
+                    crate::NamedCall {
+                        function: self.f,
+                        call: e,
+                        span,
+                        path: path.clone(),
+                        made: recv.made,
+                        consts: vals
+                            .iter()
+                            .map(|v| v.const_str().map(|s| s.to_string()))
+                            .collect(),
+                    },
+                );
+            }
+        }
         let result_path = format!("{path}()");
         // A path through a value that already carries its sources (a
         // variable read from the request, maybe guarded since) is no new
@@ -2926,6 +2957,7 @@ impl<'a> Fx<'a> {
         };
         if result.ty.is_none() && !path.is_empty() && !own_data {
             result.ty = Some(Rc::from(result_path.as_str()));
+            result.made = Some(e);
         }
         if let Some(Target::Class(c)) = &target {
             result.ty = Some(self.class_ty(*c));

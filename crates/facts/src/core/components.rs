@@ -1,0 +1,774 @@
+//! The components a file's calls reveal (data stores, outbound HTTP calls,
+//! calls to language models, message queues), from the catalogue's
+//! `[[component]]` entries (`rules/flow/*.toml`) and the calls the
+//! dataflow engine resolved ([`bw_flow::NamedCall`]): one reading for
+//! every language, the library knowledge in data.
+
+use super::location;
+use crate::evidence::normalise;
+use crate::flowspec::{ArgPlaces, ComponentArgs, ComponentSpec, FlowSpecFile, name_matches};
+use crate::types::{Evidence, Fact, Prop, Subject};
+use bw_ir::{ArgKind, Const, Entry, Expr, ExprId, Module, Span, TemplatePart};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The component facts of one analysed file.
+pub fn facts(
+    path: &str,
+    text: &str,
+    m: &Module,
+    named: &[bw_flow::NamedCall],
+    cat: &FlowSpecFile,
+    symbols: &BTreeMap<String, String>,
+) -> Vec<Fact> {
+    let mut r = Reader {
+        path,
+        text,
+        m,
+        args: &cat.component_args,
+        out: Vec::new(),
+    };
+    if cat.components.is_empty() {
+        return vec![];
+    }
+    for nc in named {
+        let symbol = symbol_of(m, nc.function, symbols);
+        let mut done: BTreeSet<&str> = BTreeSet::new();
+        for spec in cat.components_for(&nc.path) {
+            if done.contains(spec.subject.as_str()) || !imports_any(m, &spec.imports) {
+                continue;
+            }
+            if let Some(f) = r.call_fact(spec, nc, &symbol) {
+                done.insert(&spec.subject);
+                r.push(spec, f);
+            }
+        }
+    }
+    r.decorated(cat, symbols);
+    r.extended(cat, symbols);
+    r.class_fields(cat);
+    // A component counted once per file is at its first use.
+    let mut found = std::mem::take(&mut r.out);
+    found.sort_by_key(|(f, _)| {
+        (
+            f.evidence.location.start_line,
+            f.evidence.location.start_col,
+        )
+    });
+    let mut once = BTreeSet::new();
+    found
+        .into_iter()
+        .filter(|(f, first)| {
+            !*first
+                || once.insert((
+                    f.subject,
+                    f.kind.clone(),
+                    f.str("library").map(str::to_string),
+                ))
+        })
+        .map(|(f, _)| f)
+        .collect()
+}
+
+fn symbol_of(m: &Module, f: bw_ir::FuncId, symbols: &BTreeMap<String, String>) -> String {
+    let q = &m.func(f).qualified;
+    symbols.get(q).cloned().unwrap_or_else(|| q.clone())
+}
+
+/// Whether the module imports one of `pkgs` (or a module of theirs);
+/// true for none given.
+fn imports_any(m: &Module, pkgs: &[String]) -> bool {
+    pkgs.is_empty()
+        || m.imports.iter().any(|i| {
+            pkgs.iter().any(|p| {
+                i.module == *p
+                    || i.module
+                        .strip_prefix(p.as_str())
+                        .is_some_and(|r| r.starts_with(['.', '/']))
+            })
+        })
+}
+
+/// What a call's argument at some place holds, as far as it is known
+/// without running anything.
+#[derive(Debug, Clone, PartialEq)]
+enum Text {
+    /// The whole value is this constant.
+    Whole(String),
+    /// It begins with this constant (`f"https://api.example.com/{id}"`).
+    Prefix(String),
+    /// Given, but of unknown text.
+    Other,
+}
+
+struct Reader<'a> {
+    path: &'a str,
+    text: &'a str,
+    m: &'a Module,
+    args: &'a ComponentArgs,
+    /// Each fact, and whether it counts once per file.
+    out: Vec<(Fact, bool)>,
+}
+
+/// A call's arguments, with the engine's folded constants of each.
+struct CallArgs<'a> {
+    args: &'a [bw_ir::Arg],
+    consts: &'a [Option<String>],
+}
+
+impl<'a> Reader<'a> {
+    fn push(&mut self, spec: &ComponentSpec, f: Fact) {
+        self.out.push((f, spec.once));
+    }
+
+    fn evidence(&self, sp: Span, symbol: &str) -> Evidence {
+        Evidence {
+            location: location(self.path, sp),
+            text: normalise(
+                self.text
+                    .get(sp.start as usize..sp.end as usize)
+                    .unwrap_or(""),
+            ),
+            symbol: symbol.to_string(),
+        }
+    }
+
+    fn call_args(&self, e: ExprId) -> Option<&'a [bw_ir::Arg]> {
+        match self.m.expr(e) {
+            Expr::Call { args, .. } => Some(args),
+            _ => None,
+        }
+    }
+
+    /// The value given at the first of `places` the call fills: a
+    /// positional argument (not an options object), a keyword, or (where
+    /// the language passes options objects) a property of one.
+    fn at(&self, c: &CallArgs<'_>, places: &ArgPlaces) -> Option<(ExprId, Option<String>)> {
+        let positional: Vec<(usize, &bw_ir::Arg)> = c
+            .args
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.kind == ArgKind::Positional)
+            .collect();
+        for &i in &places.args {
+            if let Some((j, a)) = positional.get(i as usize)
+                && !matches!(self.m.expr(a.value), Expr::Dict(_))
+            {
+                return Some((a.value, c.consts.get(*j).cloned().flatten()));
+            }
+        }
+        for k in &places.keywords {
+            if let Some(v) = self.keyword(c, k) {
+                return Some(v);
+            }
+        }
+        None
+    }
+
+    /// The value of keyword `k` (or of the options-object property `k`).
+    fn keyword(&self, c: &CallArgs<'_>, k: &str) -> Option<(ExprId, Option<String>)> {
+        for (j, a) in c.args.iter().enumerate() {
+            match a.kind {
+                ArgKind::Keyword(s) if self.m.name(s) == k => {
+                    return Some((a.value, c.consts.get(j).cloned().flatten()));
+                }
+                ArgKind::Positional if self.args.options_objects => {
+                    if let Some(v) = self.property(a.value, k) {
+                        return Some((v, None));
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// The value of property `k` of an object literal.
+    fn property(&self, obj: ExprId, k: &str) -> Option<ExprId> {
+        let Expr::Dict(entries) = self.m.expr(obj) else {
+            return None;
+        };
+        entries.iter().find_map(|en| match en {
+            Entry::Pair(key, v) if self.m.str_const(*key) == Some(k) => Some(*v),
+            _ => None,
+        })
+    }
+
+    /// Whether any of `names` is given (and not `None`/`null`), as a
+    /// keyword, an options-object property, or a key of a dictionary
+    /// passed (`options={"num_predict": 256}`).
+    fn given(&self, c: &CallArgs<'_>, names: &[String]) -> bool {
+        names.iter().any(|k| {
+            self.keyword(c, k)
+                .is_some_and(|(v, _)| !matches!(self.m.expr(v), Expr::Const(Const::Null)))
+        }) || c.args.iter().any(|a| {
+            matches!(a.kind, ArgKind::Keyword(_))
+                && names.iter().any(|k| self.property(a.value, k).is_some())
+        })
+    }
+
+    /// The text of a value: the engine's constant, a literal, or the
+    /// literal start of a formatted string or a concatenation.
+    fn text_of(&self, e: ExprId, folded: Option<String>) -> Text {
+        if let Some(s) = folded {
+            return Text::Whole(s);
+        }
+        // The left operand of a concatenation begins the value.
+        let mut e = e;
+        let mut whole = true;
+        for _ in 0..64 {
+            match self.m.expr(e) {
+                Expr::Const(Const::Str(s)) if whole => return Text::Whole(s.to_string()),
+                Expr::Const(Const::Str(s)) => return Text::Prefix(s.to_string()),
+                Expr::Template(parts) => {
+                    let mut out = String::new();
+                    for p in parts {
+                        match p {
+                            TemplatePart::Text(t) => out.push_str(t),
+                            TemplatePart::Expr(_) => return Text::Prefix(out),
+                        }
+                    }
+                    return if whole {
+                        Text::Whole(out)
+                    } else {
+                        Text::Prefix(out)
+                    };
+                }
+                Expr::Binary(bw_ir::BinOp::Add, l, _) => {
+                    e = *l;
+                    whole = false;
+                }
+                _ => return Text::Other,
+            }
+        }
+        Text::Other
+    }
+
+    /// A string constant at `places` of the call (a topic, a kind's value).
+    fn constant(&self, c: &CallArgs<'_>, places: &ArgPlaces) -> Option<String> {
+        let (e, folded) = self.at(c, places)?;
+        match self.text_of(e, folded) {
+            Text::Whole(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    fn call_fact(
+        &self,
+        spec: &ComponentSpec,
+        nc: &bw_flow::NamedCall,
+        symbol: &str,
+    ) -> Option<Fact> {
+        let call = CallArgs {
+            args: self.call_args(nc.call)?,
+            consts: &nc.consts,
+        };
+        // What the receiver's constructor, and the calls it went through
+        // (`ChatOpenAI(model=…).bind_tools(tools)`), were given.
+        let chain = nc.made.map(|e| self.chain(e)).unwrap_or_default();
+        let made: Vec<CallArgs<'_>> = chain
+            .iter()
+            .filter_map(|e| self.call_args(*e))
+            .map(|args| CallArgs { args, consts: &[] })
+            .collect();
+        let bound_tools = chain.iter().any(|e| {
+            matches!(self.m.expr(*e), Expr::Call { callee, .. }
+                if matches!(self.m.expr(*callee), Expr::Field { name, .. }
+                    if self.args.tools_methods.iter().any(|t| t == self.m.name(*name))))
+        });
+        let topic = if spec.on_function {
+            Some(self.function_receiver(nc.call)?)
+        } else {
+            self.constant(&call, &spec.topic)
+        };
+        let kind = match &spec.kind_by {
+            Some(by) => {
+                let picked = self
+                    .constant(&call, &by.at)
+                    .map(|v| scheme(&v))
+                    .and_then(|v| {
+                        by.values
+                            .iter()
+                            .find(|(_, vals)| vals.iter().any(|x| x.eq_ignore_ascii_case(&v)))
+                            .map(|(k, _)| k.clone())
+                    });
+                picked.or_else(|| spec.kind.clone())?
+            }
+            None => spec.kind.clone()?,
+        };
+        let subject = match spec.subject.as_str() {
+            "store" => Subject::Store,
+            "outbound" => Subject::Outbound,
+            "llm" => Subject::Llm,
+            "queue" => Subject::Queue,
+            _ => return None,
+        };
+        let mut f = Fact::new(subject, kind, self.evidence(nc.span, symbol))
+            .with("library", Prop::Str(spec.library.clone()));
+        if spec.orm {
+            f = f.with("orm", Prop::Bool(true));
+        }
+        let last = nc.path.rsplit('.').next().unwrap_or(&nc.path);
+        match subject {
+            Subject::Store | Subject::Outbound => {
+                let at_call = self
+                    .at(&call, &spec.address)
+                    .map(|(e, folded)| self.text_of(e, folded));
+                // A path relative to the client's base URL
+                // (`axios.create({ baseURL }).get('/users')`), or no
+                // address at all: the constructor's address.
+                let relative = match &at_call {
+                    None => true,
+                    Some(Text::Whole(s) | Text::Prefix(s)) => !s.contains("://"),
+                    Some(Text::Other) => false,
+                };
+                let places = ArgPlaces {
+                    args: vec![],
+                    keywords: self.args.address.clone(),
+                };
+                let base = (subject == Subject::Outbound && relative)
+                    .then(|| made.iter().find_map(|c| self.at(c, &places)))
+                    .flatten()
+                    .map(|(e, folded)| self.text_of(e, folded));
+                match base.or(at_call) {
+                    Some(t) => {
+                        let (host, tls) = address(&t);
+                        if let Some(h) = host {
+                            f = f.with("host", Prop::Str(h));
+                        } else if subject == Subject::Outbound {
+                            f = f.with("host", Prop::Str("dynamic".into()));
+                        }
+                        if let Some(t) = tls {
+                            f = f.with("tls", Prop::Bool(t));
+                        }
+                    }
+                    None if subject == Subject::Outbound => {
+                        f = f.with("host", Prop::Str("dynamic".into()));
+                    }
+                    None => {}
+                }
+                if subject == Subject::Outbound {
+                    let timeout = self.given(&call, &self.args.timeout)
+                        || made.iter().any(|c| self.given(c, &self.args.timeout))
+                        || spec.default_timeout;
+                    f = f.with("timeout", Prop::Bool(timeout));
+                }
+            }
+            Subject::Llm => {
+                let model = self
+                    .model(&call)
+                    .or_else(|| made.iter().find_map(|c| self.model(c)));
+                if let Some(model) = model {
+                    f = f.with("model", Prop::Str(model));
+                }
+                let max_tokens = self.given(&call, &self.args.max_tokens)
+                    || made.iter().any(|c| self.given(c, &self.args.max_tokens));
+                let tools = bound_tools
+                    || self.given(&call, &self.args.tools)
+                    || made.iter().any(|c| self.given(c, &self.args.tools));
+                let streaming = last.to_ascii_lowercase().contains("stream")
+                    || self.args.stream.iter().any(|k| {
+                        self.keyword(&call, k).is_some_and(|(v, _)| {
+                            matches!(self.m.expr(v), Expr::Const(Const::Bool(true)))
+                        })
+                    });
+                f = f
+                    .with("max_tokens", Prop::Bool(max_tokens))
+                    .with("tools", Prop::Bool(tools))
+                    .with("streaming", Prop::Bool(streaming));
+                let places = ArgPlaces {
+                    args: vec![],
+                    keywords: self.args.address.clone(),
+                };
+                if let Some((e, folded)) = made.iter().find_map(|c| self.at(c, &places))
+                    && let Some(h) = address(&self.text_of(e, folded)).0
+                {
+                    f = f.with("host", Prop::Str(h));
+                }
+            }
+            Subject::Queue => {
+                if let Some(r) = &spec.role {
+                    f = f.with("role", Prop::Str(r.clone()));
+                }
+                if let Some(t) = topic {
+                    f = f.with("topic", Prop::Str(t));
+                }
+            }
+            _ => {}
+        }
+        Some(f)
+    }
+
+    /// A call and the calls it was made on, written as one chain
+    /// (`ChatOpenAI(…).bind_tools(…)`), outermost first.
+    fn chain(&self, e: ExprId) -> Vec<ExprId> {
+        let mut out = vec![];
+        let mut cur = e;
+        while out.len() < 16 {
+            let Expr::Call { callee, .. } = self.m.expr(cur) else {
+                break;
+            };
+            out.push(cur);
+            match self.m.expr(*callee) {
+                Expr::Field { obj, .. } => cur = *obj,
+                _ => break,
+            }
+            while let Expr::Await(x) = self.m.expr(cur) {
+                cur = *x;
+            }
+        }
+        out
+    }
+
+    /// The model a call names: a constant, or the constant a provider
+    /// function is given (`model: openai('gpt-4o')`).
+    fn model(&self, c: &CallArgs<'_>) -> Option<String> {
+        self.args.model.iter().find_map(|k| {
+            let (e, folded) = self.keyword(c, k)?;
+            if let Text::Whole(s) = self.text_of(e, folded) {
+                return Some(s);
+            }
+            let Expr::Call { args, .. } = self.m.expr(e) else {
+                return None;
+            };
+            args.first()
+                .and_then(|a| self.m.str_const(a.value))
+                .map(str::to_string)
+        })
+    }
+
+    /// The name of the function a method is called on (`send_email` of
+    /// `send_email.delay(…)`), when the receiver is a name the module
+    /// defines as a function or imports.
+    fn function_receiver(&self, call: ExprId) -> Option<String> {
+        let Expr::Call { callee, .. } = self.m.expr(call) else {
+            return None;
+        };
+        let Expr::Field { obj, .. } = self.m.expr(*callee) else {
+            return None;
+        };
+        let mut root = *obj;
+        let mut last = None;
+        loop {
+            match self.m.expr(root) {
+                Expr::Name(s) => {
+                    let defined = self
+                        .m
+                        .functions
+                        .iter()
+                        .any(|f| f.name == *s && f.parent.is_some_and(|p| p.index() == 0));
+                    if !defined && self.m.import_of(*s).is_none() {
+                        return None;
+                    }
+                    return Some(last.unwrap_or_else(|| self.m.name(*s).to_string()));
+                }
+                Expr::Field { obj, name, .. } => {
+                    last.get_or_insert_with(|| self.m.name(*name).to_string());
+                    root = *obj;
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// Functions whose decorator is a component's (`@shared_task`): a
+    /// consumer of the queue named after the function.
+    fn decorated(&mut self, cat: &FlowSpecFile, symbols: &BTreeMap<String, String>) {
+        let m = self.m;
+        for (i, f) in m.functions.iter().enumerate() {
+            for &d in &f.decorators {
+                let target = match m.expr(d) {
+                    Expr::Call { callee, .. } => *callee,
+                    _ => d,
+                };
+                let Some(path) = self.resolved(target) else {
+                    continue;
+                };
+                let Some(spec) = cat.components.iter().find(|c| {
+                    c.decorators.iter().any(|x| name_matches(x, &path))
+                        && imports_any(m, &c.imports)
+                }) else {
+                    continue;
+                };
+                let (Some(kind), Some(subject)) = (&spec.kind, subject_of(&spec.subject)) else {
+                    continue;
+                };
+                let symbol = symbol_of(m, bw_ir::FuncId(i as u32), symbols);
+                let mut fact = Fact::new(subject, kind.clone(), self.evidence(m.span(d), &symbol))
+                    .with("library", Prop::Str(spec.library.clone()));
+                if let Some(r) = &spec.role {
+                    fact = fact.with("role", Prop::Str(r.clone()));
+                }
+                fact = fact.with("topic", Prop::Str(m.name(f.name).to_string()));
+                self.push(spec, fact);
+                break;
+            }
+        }
+    }
+
+    /// Classes extending a component's base class (`class Db extends
+    /// PrismaClient`).
+    fn extended(&mut self, cat: &FlowSpecFile, symbols: &BTreeMap<String, String>) {
+        let m = self.m;
+        for c in &m.classes {
+            for &b in &c.bases {
+                let Some(path) = self.resolved(b) else {
+                    continue;
+                };
+                let Some(spec) = cat.components.iter().find(|s| {
+                    s.bases.iter().any(|x| name_matches(x, &path)) && imports_any(m, &s.imports)
+                }) else {
+                    continue;
+                };
+                let (Some(kind), Some(subject)) = (&spec.kind, subject_of(&spec.subject)) else {
+                    continue;
+                };
+                // The code the class is defined in.
+                let within = m
+                    .functions
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, f)| f.span.start <= c.span.start && c.span.end <= f.span.end)
+                    .min_by_key(|(_, f)| f.span.end - f.span.start)
+                    .map_or(bw_ir::FuncId(0), |(i, _)| bw_ir::FuncId(i as u32));
+                let symbol = symbol_of(m, within, symbols);
+                let mut fact = Fact::new(subject, kind.clone(), self.evidence(m.span(b), &symbol))
+                    .with("library", Prop::Str(spec.library.clone()));
+                if spec.orm {
+                    fact = fact.with("orm", Prop::Bool(true));
+                }
+                self.push(spec, fact);
+            }
+        }
+    }
+
+    /// Calls in class-level fields (`queryset = Item.objects.all()`,
+    /// `role = ModelChoiceField(queryset=Group.objects.all())`), which
+    /// run when the class is defined: matched by their written path, its
+    /// root resolved through the imports.
+    fn class_fields(&mut self, cat: &FlowSpecFile) {
+        let m = self.m;
+        for c in &m.classes {
+            for (_, value, _) in &c.fields {
+                let mut todo: Vec<ExprId> = value.iter().copied().collect();
+                let mut seen = 0;
+                while let Some(e) = todo.pop() {
+                    seen += 1;
+                    if seen > 256 {
+                        break;
+                    }
+                    let Expr::Call { callee, args, .. } = m.expr(e) else {
+                        continue;
+                    };
+                    todo.extend(args.iter().map(|a| a.value));
+                    if let Expr::Call { .. } = m.expr(*callee) {
+                        todo.push(*callee);
+                    }
+                    let Some(path) = self.resolved(*callee) else {
+                        continue;
+                    };
+                    let call = CallArgs { args, consts: &[] };
+                    let nc = bw_flow::NamedCall {
+                        function: bw_ir::FuncId(0),
+                        call: e,
+                        span: m.span(e),
+                        path: path.clone(),
+                        made: None,
+                        consts: vec![None; call.args.len()],
+                    };
+                    let mut done: BTreeSet<&str> = BTreeSet::new();
+                    for spec in cat.components_for(&path) {
+                        if done.contains(spec.subject.as_str()) || !imports_any(m, &spec.imports) {
+                            continue;
+                        }
+                        if let Some(f) = self.call_fact(spec, &nc, &c.qualified) {
+                            done.insert(&spec.subject);
+                            self.push(spec, f);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// A dotted expression's path with its root resolved through the
+    /// module's imports (`celery.shared_task` for `shared_task` imported
+    /// from `celery`).
+    fn resolved(&self, e: ExprId) -> Option<String> {
+        let dotted = self.m.dotted(e)?;
+        let root = super::shape::root(self.m, e)?;
+        let rest = dotted.split_once('.').map(|(_, r)| r);
+        let head = match self.m.import_of(root) {
+            Some(i) => match &i.member {
+                Some(mem) => format!("{}.{mem}", i.module),
+                None => i.module.clone(),
+            },
+            None => self.m.name(root).to_string(),
+        };
+        Some(match rest {
+            Some(r) => format!("{head}.{r}"),
+            None => head,
+        })
+    }
+}
+
+fn subject_of(s: &str) -> Option<Subject> {
+    Some(match s {
+        "store" => Subject::Store,
+        "outbound" => Subject::Outbound,
+        "llm" => Subject::Llm,
+        "queue" => Subject::Queue,
+        _ => return None,
+    })
+}
+
+/// The part of a value that names a kind: a URL's scheme without its
+/// driver (`postgresql` of `postgresql+psycopg2://…`), or the value.
+fn scheme(v: &str) -> String {
+    let s = v.split_once("://").map_or(v, |(s, _)| s);
+    let s = s.split_once(':').map_or(s, |(s, _)| s);
+    s.split('+').next().unwrap_or(s).to_ascii_lowercase()
+}
+
+/// The host an address names (`dynamic` when it is not constant) and,
+/// for a URL, whether it keeps TLS on: off for `http://` (or
+/// `sslmode=disable`) to another machine, on for `https://`, `rediss://`
+/// or a required `sslmode`.
+fn address(t: &Text) -> (Option<String>, Option<bool>) {
+    let (s, whole) = match t {
+        Text::Whole(s) => (s.as_str(), true),
+        Text::Prefix(s) => (s.as_str(), false),
+        Text::Other => return (Some("dynamic".into()), None),
+    };
+    if let Some((scheme, host)) = url_parts(s, whole) {
+        let local = is_local_host(&host);
+        let tls = if !local && (scheme == "http" || s.contains("sslmode=disable")) {
+            Some(false)
+        } else if scheme == "https"
+            || scheme == "rediss"
+            || s.contains("sslmode=require")
+            || s.contains("sslmode=verify")
+        {
+            Some(true)
+        } else {
+            None
+        };
+        return (Some(host), tls);
+    }
+    if whole {
+        // A bare host name given where an address goes
+        // (`host="db.internal"`); another constant (`"dbname=app"`, a
+        // file's path) names no host.
+        let bare = !s.is_empty() && !s.contains("://") && !s.contains(['=', '/', ' ']);
+        return (bare.then(|| s.to_string()), None);
+    }
+    (Some("dynamic".into()), None)
+}
+
+/// `scheme://user@host:port/…` → (scheme, host); `None` without a
+/// complete host (the start of a value cut before its host ended names
+/// none: `https://api.` of `f"https://api.{domain}/"`).
+fn url_parts(url: &str, whole: bool) -> Option<(String, String)> {
+    let (scheme, rest) = url.split_once("://")?;
+    let end = rest.find(['/', '?', '#']);
+    // Cut before the host ended, unless its port had begun.
+    if end.is_none() && !whole && !rest.rsplit('@').next().unwrap_or("").contains(':') {
+        return None;
+    }
+    let auth_host = &rest[..end.unwrap_or(rest.len())];
+    let host_port = auth_host.rsplit('@').next().unwrap_or("");
+    let host = if host_port.starts_with('[') {
+        host_port
+            .split(']')
+            .next()
+            .unwrap_or("")
+            .trim_start_matches('[')
+    } else {
+        host_port.split(':').next().unwrap_or("")
+    };
+    if host.is_empty() || host.contains(['{', '$']) {
+        return None;
+    }
+    Some((scheme.to_ascii_lowercase(), host.to_string()))
+}
+
+/// A host on this machine or this network's own names (no dot).
+fn is_local_host(h: &str) -> bool {
+    matches!(
+        h,
+        "localhost" | "127.0.0.1" | "0.0.0.0" | "::1" | "host.docker.internal"
+    ) || h.ends_with(".local")
+        || h.ends_with(".localhost")
+        || h.starts_with("127.")
+        || !h.contains('.')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_give_their_host_and_tls() {
+        let w = |s: &str| Text::Whole(s.into());
+        let host = |h: &str| Some(h.to_string());
+        assert_eq!(
+            address(&w(
+                "postgresql://u:p@db.example.com:5432/app?sslmode=disable"
+            )),
+            (host("db.example.com"), Some(false))
+        );
+        assert_eq!(
+            address(&w("rediss://cache.example.com")),
+            (host("cache.example.com"), Some(true))
+        );
+        assert_eq!(
+            address(&w("http://localhost:8080/x")),
+            (host("localhost"), None)
+        );
+        assert_eq!(address(&w("db.internal")), (host("db.internal"), None));
+        assert_eq!(
+            address(&Text::Prefix("https://".into())),
+            (host("dynamic"), None)
+        );
+        assert_eq!(
+            address(&Text::Prefix("https://api.".into())),
+            (host("dynamic"), None)
+        );
+        assert_eq!(
+            address(&Text::Prefix("http://127.0.0.1:".into())),
+            (host("127.0.0.1"), None)
+        );
+        assert_eq!(
+            address(&Text::Prefix("https://api.example.com/v1/".into())),
+            (host("api.example.com"), Some(true))
+        );
+        assert_eq!(address(&Text::Other), (host("dynamic"), None));
+        assert_eq!(address(&w("dbname=x user=y")), (None, None));
+    }
+
+    #[test]
+    fn a_scheme_names_the_kind_without_its_driver() {
+        assert_eq!(scheme("postgresql+psycopg2://x/y"), "postgresql");
+        assert_eq!(scheme("sqlite:///app.db"), "sqlite");
+        assert_eq!(scheme("mysql2"), "mysql2");
+    }
+}
+
+#[cfg(test)]
+mod vocabulary {
+    /// Every built-in `[[component]]` entry names a subject and kinds the
+    /// vocabulary has; a team's entry naming another is refused when its
+    /// file is loaded.
+    #[test]
+    fn components_use_the_vocabulary() {
+        let mut spec = crate::flowspec::FlowSpec::builtin();
+        assert!(!spec.python.components.is_empty() && !spec.javascript.components.is_empty());
+        crate::vocab::check_components(&spec).unwrap();
+        spec.add(
+            "t.toml",
+            "language = \"javascript\"\n[[component]]\nsubject = \"store\"\nkind = \"graphdb\"\nlibrary = \"neo\"\ncallees = [\"neo4j.driver\"]\n",
+        )
+        .unwrap();
+        let e = crate::vocab::check_components(&spec).unwrap_err();
+        assert!(e.contains("store kind `graphdb`"), "{e}");
+    }
+}
