@@ -43,13 +43,17 @@ pub const SINK_KINDS: &[&str] = &[
 
 /// Whether a resolved callee `path` is the catalogue name `pattern`: equal,
 /// for `*.rest`, `rest` itself or any path ending in `.rest`, and for
-/// `head.*`, any path under `head`.
+/// `head.*`, any path under `head` or under what a call of it returns
+/// (`sqlalchemy.update.*` covers `sqlalchemy.update().where().values`).
 pub fn name_matches(pattern: &str, path: &str) -> bool {
     if let Some(rest) = pattern.strip_prefix("*.") {
         path == rest || (path.ends_with(rest) && path[..path.len() - rest.len()].ends_with('.'))
     } else if let Some(head) = pattern.strip_suffix(".*") {
         // `jsx.*`: anything of that module or object.
-        path.len() > head.len() + 1 && path.starts_with(head) && path[head.len()..].starts_with('.')
+        path.starts_with(head)
+            && path.len() > head.len() + 1
+            && (path[head.len()..].starts_with('.')
+                || (path[head.len()..].starts_with("().") && path.len() > head.len() + 3))
     } else {
         pattern == path
     }
@@ -170,6 +174,12 @@ pub struct SinkSpec {
     /// filter's `$where`): its other values are data compared, not code.
     #[serde(default)]
     pub dict_keys: Vec<String>,
+    /// A dictionary literal passed to the sink binds its values as data
+    /// (a query builder's `where({ id: req.params.id })`): only its
+    /// computed keys and its spreads count (and the values of
+    /// `dict_keys`, when given).
+    #[serde(default)]
+    pub bound_dicts: bool,
     /// Arguments that make the call safe (`Loader=yaml.SafeLoader`,
     /// `weights_only=True`, `content_type="application/json"`): then it is
     /// no sink.
@@ -901,6 +911,41 @@ impl FlowSpecFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_head_pattern_covers_the_module_and_what_its_calls_return() {
+        assert!(name_matches("jsx.*", "jsx.div"));
+        assert!(!name_matches("jsx.*", "jsx"));
+        assert!(name_matches(
+            "sqlalchemy.update.*",
+            "sqlalchemy.update().where().values"
+        ));
+        assert!(name_matches(
+            "sqlalchemy.update.*",
+            "sqlalchemy.update.values"
+        ));
+        assert!(!name_matches("sqlalchemy.update.*", "sqlalchemy.update()"));
+        assert!(!name_matches(
+            "sqlalchemy.update.*",
+            "sqlalchemy.updated().x"
+        ));
+        assert!(name_matches("*.execute", "db.session.execute"));
+        assert!(!name_matches("*.execute", "db.session.reexecute"));
+    }
+
+    #[test]
+    fn a_component_method_on_a_response_is_not_the_client_s() {
+        let mut spec = FlowSpec::default();
+        spec.add(
+            "c.toml",
+            "language = \"python\"\n[[component]]\nsubject = \"outbound\"\nkind = \"http\"\nlibrary = \"httpx\"\nmethods = [\"get\"]\nwithin = [\"httpx.Client().\"]\ndirect = true\n",
+        )
+        .unwrap();
+        let hits = |p: &str| spec.python.components_for(p).count();
+        assert_eq!(hits("httpx.Client().get"), 1);
+        assert_eq!(hits("httpx.Client().get().json().get"), 0);
+        assert_eq!(hits("other.Client().get"), 0);
+    }
 
     #[test]
     fn builtin_specs_load() {

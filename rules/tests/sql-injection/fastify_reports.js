@@ -17,4 +17,19 @@ fastify.get('/reports/legacy', async (request, reply) => {
   return knex.raw(`select * from reports where owner = '${request.query.owner}'`); // ruleid: sql-injection
 });
 
+fastify.get('/reports/:id', async (request, reply) => {
+  // An object's values are bound by the builder.
+  return knex('reports').where({ id: request.params.id, owner: request.query.owner }); // ok: sql-injection
+});
+
+fastify.get('/reports/by/:column', async (request, reply) => {
+  // A condition written as text is SQL text.
+  return knex('reports').where(`${request.params.column} = 1`); // ruleid: sql-injection
+});
+
+fastify.get('/reports/sorted/:column', async (request, reply) => {
+  // A computed key names a column.
+  return knex('reports').where({ [request.params.column]: 1 }); // ruleid: sql-injection
+});
+
 export default fastify;

@@ -3509,7 +3509,7 @@ impl<'a> Fx<'a> {
                         continue;
                     }
                 }
-                if !spec.dict_keys.is_empty()
+                if (!spec.dict_keys.is_empty() || spec.bound_dicts)
                     && let Expr::Dict(entries) = self.m.expr(a.value)
                 {
                     let v = self.dict_code(entries, &spec.dict_keys, st);
