@@ -625,43 +625,71 @@ impl FlowSpecFile {
         (names, texts)
     }
 
+    fn index_components(&mut self) {
+        let mut by_last: std::collections::BTreeMap<String, Vec<u32>> = Default::default();
+        let mut any = Vec::new();
+        for (i, c) in self.components.iter().enumerate() {
+            let i = i as u32;
+            if c.callees.is_empty() && c.methods.is_empty() && !c.contains.is_empty() {
+                any.push(i);
+            }
+            for n in c.callees.iter().chain(&c.methods) {
+                let list = by_last
+                    .entry(n.rsplit('.').next().unwrap_or(n).to_string())
+                    .or_default();
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
+        }
+        self.component_index = (by_last, any);
+    }
+
     /// The `[[component]]` entries a call's resolved `path` passes (names,
     /// `contains`, `except`, `receivers`), in file order; `imports` and
     /// `on_function` are for the caller, which knows the module.
     pub fn components_for<'a>(&'a self, path: &'a str) -> impl Iterator<Item = &'a ComponentSpec> {
         let last = path.rsplit('.').next().unwrap_or(path);
-        self.components.iter().filter(move |c| {
-            if c.except.iter().any(|x| name_matches(x, path)) {
-                return false;
-            }
-            if !c.contains.is_empty() && !c.contains.iter().any(|x| path.contains(x.as_str())) {
-                return false;
-            }
-            let by_callee = c.callees.iter().any(|x| name_matches(x, path));
-            // A method under `within`; with `direct`, called on the client
-            // itself, not on what a call returned (`client.get(url)`, not
-            // `client.get(url).json().get("data")`).
-            let under = |w: &String| {
-                path.strip_prefix(w.as_str()).is_some_and(|rest| {
-                    !c.direct || !rest.rsplit_once('.').is_some_and(|(r, _)| r.contains("()"))
-                })
-            };
-            let by_method = (c.methods.iter().any(|m| m == last)
-                || (c.methods.is_empty() && c.callees.is_empty() && !c.contains.is_empty()))
-                && (c.within.is_empty() || c.within.iter().any(under));
-            if !(by_callee || by_method) {
-                return false;
-            }
-            c.receivers.is_empty() || {
-                let recv = path
-                    .rsplit_once('.')
-                    .map_or("", |(r, _)| r)
-                    .to_ascii_lowercase();
-                c.receivers
-                    .iter()
-                    .any(|w| recv.contains(&w.to_ascii_lowercase()))
-            }
-        })
+        let (by_last, any) = &self.component_index;
+        let mut candidates: Vec<u32> = by_last.get(last).cloned().unwrap_or_default();
+        candidates.extend(any);
+        candidates.sort_unstable();
+        candidates.dedup();
+        candidates
+            .into_iter()
+            .filter_map(|i| self.components.get(i as usize))
+            .filter(move |c| {
+                if c.except.iter().any(|x| name_matches(x, path)) {
+                    return false;
+                }
+                if !c.contains.is_empty() && !c.contains.iter().any(|x| path.contains(x.as_str())) {
+                    return false;
+                }
+                let by_callee = c.callees.iter().any(|x| name_matches(x, path));
+                // A method under `within`; with `direct`, called on the client
+                // itself, not on what a call returned (`client.get(url)`, not
+                // `client.get(url).json().get("data")`).
+                let under = |w: &String| {
+                    path.strip_prefix(w.as_str()).is_some_and(|rest| {
+                        !c.direct || !rest.rsplit_once('.').is_some_and(|(r, _)| r.contains("()"))
+                    })
+                };
+                let by_method = (c.methods.iter().any(|m| m == last)
+                    || (c.methods.is_empty() && c.callees.is_empty() && !c.contains.is_empty()))
+                    && (c.within.is_empty() || c.within.iter().any(under));
+                if !(by_callee || by_method) {
+                    return false;
+                }
+                c.receivers.is_empty() || {
+                    let recv = path
+                        .rsplit_once('.')
+                        .map_or("", |(r, _)| r)
+                        .to_ascii_lowercase();
+                    c.receivers
+                        .iter()
+                        .any(|w| recv.contains(&w.to_ascii_lowercase()))
+                }
+            })
     }
 }
 
@@ -695,6 +723,11 @@ pub struct FlowSpecFile {
     pub components: Vec<ComponentSpec>,
     #[serde(default)]
     pub component_args: ComponentArgs,
+    /// The `[[component]]` entries by the last name of their callees and
+    /// methods, and those matching any method (`contains` alone): built
+    /// when a file is added, so a call looks at its candidates only.
+    #[serde(skip)]
+    component_index: (std::collections::BTreeMap<String, Vec<u32>>, Vec<u32>),
 }
 
 /// The flow specs of every language, built-in plus the repository's own.
@@ -829,6 +862,7 @@ impl FlowSpec {
         a.timeout.extend(new.timeout);
         a.address.extend(new.address);
         a.options_objects |= new.options_objects;
+        target.index_components();
         let (c, new) = (&mut target.containers, file.containers);
         c.append.extend(new.append);
         c.pop.extend(new.pop);

@@ -31,13 +31,14 @@ pub fn facts(
         return vec![];
     }
     for nc in named {
-        let symbol = symbol_of(m, nc.function, symbols);
+        let mut symbol = None;
         let mut done: BTreeSet<&str> = BTreeSet::new();
         for spec in cat.components_for(&nc.path) {
             if done.contains(spec.subject.as_str()) || !imports_any(m, &spec.imports) {
                 continue;
             }
-            if let Some(f) = r.call_fact(spec, nc, &symbol) {
+            let symbol = symbol.get_or_insert_with(|| symbol_of(m, nc.function, symbols));
+            if let Some(f) = r.call_fact(spec, nc, symbol) {
                 done.insert(&spec.subject);
                 r.push(spec, f);
             }
