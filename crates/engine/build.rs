@@ -1,11 +1,16 @@
 //! Fingerprints the code that decides a file's facts (the `files`, `lang`
-//! and `facts` crates, and the grammar versions pinned in `Cargo.lock`)
+//! and `facts` crates, the analysis core's `ir`, `lower` and `flow`, and
+//! the grammar versions pinned in `Cargo.lock`)
 //! as `BW_EXTRACT_BUILD`. The facts cache keys on it beside the version,
 //! so a build whose extractors changed never reads another build's
 //! entries, even when both say `0.1.0`.
 
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
+
+/// The crates whose code decides a file's facts: `bw-facts` and every
+/// crate of the workspace it depends on (a test in `cache.rs` checks).
+const FACT_CRATES: [&str; 6] = ["files", "lang", "facts", "ir", "lower", "flow"];
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -28,7 +33,7 @@ fn main() {
     let manifest = std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
     let crates = Path::new(&manifest).join("..");
     let mut files = vec![crates.join("../Cargo.lock")];
-    for name in ["files", "lang", "facts"] {
+    for name in FACT_CRATES {
         let dir = crates.join(name);
         println!("cargo:rerun-if-changed={}", dir.join("src").display());
         println!(

@@ -326,6 +326,42 @@ mod tests {
         }
     }
 
+    /// The build fingerprint the cache keys on covers every workspace
+    /// crate whose code decides a file's facts: `bw-facts` and each
+    /// `bw-*` crate it depends on (the new core's `bw-flow`, `bw-lower`,
+    /// `bw-ir` among them), so an upgrade of any of them never reads
+    /// another build's facts.
+    #[test]
+    fn the_build_fingerprint_covers_every_crate_facts_depend_on() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+        let build = std::fs::read_to_string(format!("{root}/engine/build.rs")).unwrap();
+        let list = build
+            .lines()
+            .find(|l| l.starts_with("const FACT_CRATES"))
+            .expect("build.rs names FACT_CRATES");
+        let manifest = std::fs::read_to_string(format!("{root}/facts/Cargo.toml")).unwrap();
+        let deps = manifest
+            .split("[dependencies]")
+            .nth(1)
+            .unwrap()
+            .split("\n[")
+            .next()
+            .unwrap();
+        let mut needed = vec!["facts".to_string()];
+        for l in deps.lines() {
+            if let Some(rest) = l.trim().strip_prefix("bw-") {
+                needed.push(rest.split(['.', ' ', '=']).next().unwrap().to_string());
+            }
+        }
+        assert!(needed.len() > 3, "{needed:?}");
+        for n in needed {
+            assert!(
+                list.contains(&format!("\"{n}\"")),
+                "`{n}` decides facts but the cache's build fingerprint does not cover it: {list}"
+            );
+        }
+    }
+
     #[test]
     fn hex_matches_the_files_crate() {
         let d = Sha256::digest(b"abc");

@@ -668,7 +668,7 @@ fn address(t: &Text) -> (Option<String>, Option<bool>) {
 /// `scheme://user@host:port/…` → (scheme, host); `None` without a
 /// complete host (the start of a value cut before its host ended names
 /// none: `https://api.` of `f"https://api.{domain}/"`).
-fn url_parts(url: &str, whole: bool) -> Option<(String, String)> {
+pub(crate) fn url_parts(url: &str, whole: bool) -> Option<(String, String)> {
     let (scheme, rest) = url.split_once("://")?;
     let end = rest.find(['/', '?', '#']);
     // Cut before the host ended, unless its port had begun.
@@ -693,7 +693,7 @@ fn url_parts(url: &str, whole: bool) -> Option<(String, String)> {
 }
 
 /// A host on this machine or this network's own names (no dot).
-fn is_local_host(h: &str) -> bool {
+pub(crate) fn is_local_host(h: &str) -> bool {
     matches!(
         h,
         "localhost" | "127.0.0.1" | "0.0.0.0" | "::1" | "host.docker.internal"

@@ -10,7 +10,7 @@
 //! runs it for every language it lowers, `BREAKWATER_CORE=old` for none
 //! (see `docs/experimental-core.md`).
 
-mod components;
+pub(crate) mod components;
 mod django;
 mod express;
 mod fastapi;

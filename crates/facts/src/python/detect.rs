@@ -8,36 +8,14 @@ use crate::types::*;
 use bw_lang::{FieldExt, KindExt};
 use tree_sitter::Node;
 
-/// `scheme://user@host:port/...` -> (scheme, host).
+/// `scheme://user@host:port/...` -> (scheme, host): the new core's reading
+/// ([`crate::core::components`]), the text taken whole as this extractor
+/// always did.
 fn url_parts(url: &str) -> Option<(String, String)> {
-    let (scheme, rest) = url.split_once("://")?;
-    let auth_host = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host_port = auth_host.rsplit('@').next().unwrap_or("");
-    let host = if host_port.starts_with('[') {
-        host_port
-            .split(']')
-            .next()
-            .unwrap_or("")
-            .trim_start_matches('[')
-            .to_string()
-    } else {
-        host_port.split(':').next().unwrap_or("").to_string()
-    };
-    if host.is_empty() || host.contains('{') {
-        return None;
-    }
-    Some((scheme.to_ascii_lowercase(), host))
+    crate::core::components::url_parts(url, true)
 }
 
-fn is_local_host(h: &str) -> bool {
-    matches!(
-        h,
-        "localhost" | "127.0.0.1" | "0.0.0.0" | "::1" | "host.docker.internal"
-    ) || h.ends_with(".local")
-        || h.ends_with(".localhost")
-        || h.starts_with("127.")
-        || !h.contains('.')
-}
+use crate::core::components::is_local_host;
 
 const PASSWORD_WORDS: &[&str] = &["password", "passwd", "pwd", "passphrase"];
 
