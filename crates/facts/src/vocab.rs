@@ -287,6 +287,7 @@ pub const VOCABULARY: &[SubjectDef] = &[
             "vercel-ai",
             "bedrock",
             "gemini",
+            "litellm",
         ],
         props: &[
             p("library", Str, "client library"),

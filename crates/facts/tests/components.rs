@@ -92,6 +92,11 @@ fn python_clients_are_read_from_the_catalogue() {
         // an object that is no function is nothing.
         "61 queue celery library=celery role=consumer topic=send_report",
         "67 queue celery library=celery role=producer topic=send_report",
+        // Google's newer SDK, Bedrock's runtime (a limit in its inference
+        // configuration), LiteLLM's router.
+        "77 llm gemini library=google-genai max_tokens=false model=gemini-2.5-flash streaming=false tools=false",
+        "82 llm bedrock library=boto3 max_tokens=true model=anthropic.claude-3-haiku streaming=false tools=false",
+        "86 llm litellm library=litellm max_tokens=true model=gpt-4o streaming=false tools=false",
     ];
     assert_eq!(got, want, "{got:#?}");
 }
@@ -116,6 +121,8 @@ fn javascript_clients_are_read_from_the_catalogue() {
         "28 llm openai library=openai max_tokens=true model=gpt-4o streaming=false tools=false",
         // Files written twice: the file system, once.
         "32 store file library=fs",
+        // A Bedrock command, where it is made.
+        "41 llm bedrock library=@aws-sdk/client-bedrock-runtime max_tokens=false model=anthropic.claude-3-haiku streaming=false tools=false",
     ];
     assert_eq!(got, want, "{got:#?}");
 }
