@@ -542,9 +542,6 @@ pub struct ComponentSpec {
     /// The library sets a timeout unless told otherwise (httpx).
     #[serde(default)]
     pub default_timeout: bool,
-    /// Streams its answer whatever its arguments (`stream`, `astream`).
-    #[serde(default)]
-    pub streaming: bool,
 }
 
 /// Argument places: positions, keywords, and properties of an options
@@ -608,21 +605,18 @@ pub struct ComponentArgs {
 }
 
 impl FlowSpecFile {
-    /// The last names (a method, a callee's last segment) of every call a
-    /// `[[component]]` entry could match, and the texts an entry matching
-    /// any method needs in the path: the engine records only those calls.
-    pub fn component_names(&self) -> (std::collections::BTreeSet<String>, Vec<String>) {
-        let mut names = std::collections::BTreeSet::new();
-        let mut texts = Vec::new();
-        for c in &self.components {
-            for n in c.callees.iter().chain(&c.methods) {
-                names.insert(n.rsplit('.').next().unwrap_or(n).to_string());
-            }
-            if c.callees.is_empty() && c.methods.is_empty() {
-                texts.extend(c.contains.iter().cloned());
-            }
-        }
-        (names, texts)
+    /// Whether a `[[component]]` entry could match a call of resolved
+    /// `path` whose last name (its method, or its path's last segment) is
+    /// `last`: the engine records only those calls. Read from the index
+    /// [`FlowSpec::add`] builds.
+    pub fn watches(&self, path: &str, last: &str) -> bool {
+        let (by_last, any) = &self.component_index;
+        by_last.contains_key(last)
+            || any.iter().any(|&i| {
+                self.components
+                    .get(i as usize)
+                    .is_some_and(|c| c.contains.iter().any(|t| path.contains(t.as_str())))
+            })
     }
 
     fn index_components(&mut self) {

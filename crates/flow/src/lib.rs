@@ -290,8 +290,8 @@ pub struct CallSite {
     pub args: Vec<ArgFlow>,
 }
 
-/// A call whose last name one of the catalogue's `[[component]]` entries
-/// could match ([`Options::watch`]), with what the engine resolved of it:
+/// A call one of the catalogue's `[[component]]` entries could match
+/// ([`Options::record_named`]), with what the engine resolved of it:
 /// breakwater decides which component it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NamedCall {
@@ -346,7 +346,8 @@ pub struct ModuleResult {
     /// Every call of a function the repository may define, in source
     /// order.
     pub calls: Vec<CallSite>,
-    /// Every call ending in a name of [`Options::watch`], in source order.
+    /// Every call a component entry could match ([`Options::record_named`]),
+    /// in source order.
     pub named: Vec<NamedCall>,
     /// One per function, by [`bw_ir::FuncId`] index.
     pub summaries: Vec<FnSummary>,
@@ -419,12 +420,10 @@ pub struct Options {
     /// Record every call of a function the repository may define
     /// ([`ModuleResult::calls`]); off, the list is empty and costs nothing.
     pub record_calls: bool,
-    /// Last names (a method, a callee's last segment) of calls to record
-    /// with their resolved paths ([`ModuleResult::named`]); empty, none.
-    pub watch: std::collections::BTreeSet<String>,
-    /// Texts a call's resolved path may hold to be recorded as well
-    /// (`.objects.`), whatever its last name.
-    pub watch_paths: Vec<String>,
+    /// Record the calls a catalogue `[[component]]` entry could match,
+    /// with their resolved paths ([`ModuleResult::named`],
+    /// [`catalogue::FlowSpecFile::watches`]); off, none.
+    pub record_named: bool,
     /// Nesting of an expression before it is taken as of unknown origin
     /// (64 levels need about 1 MB of stack in a debug build; linear
     /// chains — `a + b + …` — cost no depth).
@@ -441,8 +440,7 @@ impl Default for Options {
             max_block_visits: 40,
             max_expr_depth: 64,
             record_calls: true,
-            watch: std::collections::BTreeSet::new(),
-            watch_paths: Vec::new(),
+            record_named: false,
         }
     }
 }

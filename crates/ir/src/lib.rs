@@ -540,6 +540,19 @@ pub struct Import {
     pub span: Span,
 }
 
+impl Import {
+    /// The dotted path the binding names: `module.member`, or the module
+    /// itself for a whole-module or a default import (`import path from
+    /// 'node:path'` is CommonJS's `module.exports`, the name catalogues
+    /// know it by).
+    pub fn path(&self) -> String {
+        match &self.member {
+            Some(mem) if mem != "default" => format!("{}.{mem}", self.module),
+            _ => self.module.clone(),
+        }
+    }
+}
+
 /// A name other modules can import: `name` is bound to module-level
 /// `local` (`export default x` exports `x` as `default`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -592,6 +605,18 @@ impl Module {
     /// The import binding a local name refers to, if any.
     pub fn import_of(&self, local: Sym) -> Option<&Import> {
         self.imports.iter().find(|i| i.local == local)
+    }
+    /// Whether the module imports one of `packages` or a module of theirs
+    /// (`django.db` of `django`).
+    pub fn imports_any(&self, packages: &[String]) -> bool {
+        self.imports.iter().any(|i| {
+            packages.iter().any(|p| {
+                i.module == *p
+                    || i.module
+                        .strip_prefix(p.as_str())
+                        .is_some_and(|r| r.starts_with('.'))
+            })
+        })
     }
     /// The dotted path an expression spells (`request.args.get`), through
     /// names and fields only; `None` for anything else.

@@ -4,10 +4,8 @@
 //! dataflow engine resolved ([`bw_flow::NamedCall`]): one reading for
 //! every language, the library knowledge in data.
 
-use super::location;
-use crate::evidence::normalise;
 use crate::flowspec::{ArgPlaces, ComponentArgs, ComponentSpec, FlowSpecFile, name_matches};
-use crate::types::{Evidence, Fact, Prop, Subject};
+use crate::types::{Fact, Prop, Subject};
 use bw_ir::{ArgKind, Const, Entry, Expr, ExprId, Module, Span, TemplatePart};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -34,7 +32,7 @@ pub fn facts(
         let mut symbol = None;
         let mut done: BTreeSet<&str> = BTreeSet::new();
         for spec in cat.components_for(&nc.path) {
-            if done.contains(spec.subject.as_str()) || !imports_any(m, &spec.imports) {
+            if done.contains(spec.subject.as_str()) || !gated_in(m, &spec.imports) {
                 continue;
             }
             let symbol = symbol.get_or_insert_with(|| symbol_of(m, nc.function, symbols));
@@ -75,18 +73,10 @@ fn symbol_of(m: &Module, f: bw_ir::FuncId, symbols: &BTreeMap<String, String>) -
     symbols.get(q).cloned().unwrap_or_else(|| q.clone())
 }
 
-/// Whether the module imports one of `pkgs` (or a module of theirs);
-/// true for none given.
-fn imports_any(m: &Module, pkgs: &[String]) -> bool {
-    pkgs.is_empty()
-        || m.imports.iter().any(|i| {
-            pkgs.iter().any(|p| {
-                i.module == *p
-                    || i.module
-                        .strip_prefix(p.as_str())
-                        .is_some_and(|r| r.starts_with(['.', '/']))
-            })
-        })
+/// Whether an entry's `imports` gate lets it apply in `m`: none given,
+/// or the module imports one of them.
+fn gated_in(m: &Module, imports: &[String]) -> bool {
+    imports.is_empty() || m.imports_any(imports)
 }
 
 /// What a call's argument at some place holds, as far as it is known
@@ -121,16 +111,25 @@ impl<'a> Reader<'a> {
         self.out.push((f, spec.once));
     }
 
-    fn evidence(&self, sp: Span, symbol: &str) -> Evidence {
-        Evidence {
-            location: location(self.path, sp),
-            text: normalise(
-                self.text
-                    .get(sp.start as usize..sp.end as usize)
-                    .unwrap_or(""),
-            ),
-            symbol: symbol.to_string(),
+    /// A fact of `spec`'s subject and library (an ORM's, a queue's role)
+    /// at `sp`: what every component fact says.
+    fn fact_of(&self, spec: &ComponentSpec, kind: String, sp: Span, symbol: &str) -> Option<Fact> {
+        let subject = subject_of(&spec.subject)?;
+        let mut f = Fact::new(
+            subject,
+            kind,
+            super::evidence_at(self.path, self.text, sp, symbol),
+        )
+        .with("library", Prop::Str(spec.library.clone()));
+        if spec.orm {
+            f = f.with("orm", Prop::Bool(true));
         }
+        if subject == Subject::Queue
+            && let Some(r) = &spec.role
+        {
+            f = f.with("role", Prop::Str(r.clone()));
+        }
+        Some(f)
     }
 
     fn call_args(&self, e: ExprId) -> Option<&'a [bw_ir::Arg]> {
@@ -296,18 +295,8 @@ impl<'a> Reader<'a> {
             }
             None => spec.kind.clone()?,
         };
-        let subject = match spec.subject.as_str() {
-            "store" => Subject::Store,
-            "outbound" => Subject::Outbound,
-            "llm" => Subject::Llm,
-            "queue" => Subject::Queue,
-            _ => return None,
-        };
-        let mut f = Fact::new(subject, kind, self.evidence(nc.span, symbol))
-            .with("library", Prop::Str(spec.library.clone()));
-        if spec.orm {
-            f = f.with("orm", Prop::Bool(true));
-        }
+        let mut f = self.fact_of(spec, kind, nc.span, symbol)?;
+        let subject = f.subject;
         let last = nc.path.rsplit('.').next().unwrap_or(&nc.path);
         match subject {
             Subject::Store | Subject::Outbound => {
@@ -387,9 +376,6 @@ impl<'a> Reader<'a> {
                 }
             }
             Subject::Queue => {
-                if let Some(r) = &spec.role {
-                    f = f.with("role", Prop::Str(r.clone()));
-                }
                 if let Some(t) = topic {
                     f = f.with("topic", Prop::Str(t));
                 }
@@ -485,21 +471,19 @@ impl<'a> Reader<'a> {
                     continue;
                 };
                 let Some(spec) = cat.components.iter().find(|c| {
-                    c.decorators.iter().any(|x| name_matches(x, &path))
-                        && imports_any(m, &c.imports)
+                    c.decorators.iter().any(|x| name_matches(x, &path)) && gated_in(m, &c.imports)
                 }) else {
                     continue;
                 };
-                let (Some(kind), Some(subject)) = (&spec.kind, subject_of(&spec.subject)) else {
+                let symbol = symbol_of(m, bw_ir::FuncId(i as u32), symbols);
+                let Some(fact) = spec
+                    .kind
+                    .clone()
+                    .and_then(|k| self.fact_of(spec, k, m.span(d), &symbol))
+                else {
                     continue;
                 };
-                let symbol = symbol_of(m, bw_ir::FuncId(i as u32), symbols);
-                let mut fact = Fact::new(subject, kind.clone(), self.evidence(m.span(d), &symbol))
-                    .with("library", Prop::Str(spec.library.clone()));
-                if let Some(r) = &spec.role {
-                    fact = fact.with("role", Prop::Str(r.clone()));
-                }
-                fact = fact.with("topic", Prop::Str(m.name(f.name).to_string()));
+                let fact = fact.with("topic", Prop::Str(m.name(f.name).to_string()));
                 self.push(spec, fact);
                 break;
             }
@@ -516,28 +500,19 @@ impl<'a> Reader<'a> {
                     continue;
                 };
                 let Some(spec) = cat.components.iter().find(|s| {
-                    s.bases.iter().any(|x| name_matches(x, &path)) && imports_any(m, &s.imports)
+                    s.bases.iter().any(|x| name_matches(x, &path)) && gated_in(m, &s.imports)
                 }) else {
                     continue;
                 };
-                let (Some(kind), Some(subject)) = (&spec.kind, subject_of(&spec.subject)) else {
-                    continue;
-                };
                 // The code the class is defined in.
-                let within = m
-                    .functions
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, f)| f.span.start <= c.span.start && c.span.end <= f.span.end)
-                    .min_by_key(|(_, f)| f.span.end - f.span.start)
-                    .map_or(bw_ir::FuncId(0), |(i, _)| bw_ir::FuncId(i as u32));
-                let symbol = symbol_of(m, within, symbols);
-                let mut fact = Fact::new(subject, kind.clone(), self.evidence(m.span(b), &symbol))
-                    .with("library", Prop::Str(spec.library.clone()));
-                if spec.orm {
-                    fact = fact.with("orm", Prop::Bool(true));
+                let symbol = symbol_of(m, super::enclosing(m, c.span), symbols);
+                if let Some(fact) = spec
+                    .kind
+                    .clone()
+                    .and_then(|k| self.fact_of(spec, k, m.span(b), &symbol))
+                {
+                    self.push(spec, fact);
                 }
-                self.push(spec, fact);
             }
         }
     }
@@ -567,18 +542,17 @@ impl<'a> Reader<'a> {
                     let Some(path) = self.resolved(*callee) else {
                         continue;
                     };
-                    let call = CallArgs { args, consts: &[] };
                     let nc = bw_flow::NamedCall {
                         function: bw_ir::FuncId(0),
                         call: e,
                         span: m.span(e),
                         path: path.clone(),
                         made: None,
-                        consts: vec![None; call.args.len()],
+                        consts: vec![],
                     };
                     let mut done: BTreeSet<&str> = BTreeSet::new();
                     for spec in cat.components_for(&path) {
-                        if done.contains(spec.subject.as_str()) || !imports_any(m, &spec.imports) {
+                        if done.contains(spec.subject.as_str()) || !gated_in(m, &spec.imports) {
                             continue;
                         }
                         if let Some(f) = self.call_fact(spec, &nc, &c.qualified) {
@@ -598,13 +572,10 @@ impl<'a> Reader<'a> {
         let dotted = self.m.dotted(e)?;
         let root = super::shape::root(self.m, e)?;
         let rest = dotted.split_once('.').map(|(_, r)| r);
-        let head = match self.m.import_of(root) {
-            Some(i) => match &i.member {
-                Some(mem) => format!("{}.{mem}", i.module),
-                None => i.module.clone(),
-            },
-            None => self.m.name(root).to_string(),
-        };
+        let head = self
+            .m
+            .import_of(root)
+            .map_or_else(|| self.m.name(root).to_string(), bw_ir::Import::path);
         Some(match rest {
             Some(r) => format!("{head}.{r}"),
             None => head,
@@ -612,14 +583,13 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// The subject the vocabulary names `s` (the catalogue allows only the
+/// component subjects).
 fn subject_of(s: &str) -> Option<Subject> {
-    Some(match s {
-        "store" => Subject::Store,
-        "outbound" => Subject::Outbound,
-        "llm" => Subject::Llm,
-        "queue" => Subject::Queue,
-        _ => return None,
-    })
+    crate::vocab::VOCABULARY
+        .iter()
+        .map(|d| d.subject)
+        .find(|d| d.name() == s)
 }
 
 /// The part of a value that names a kind: a URL's scheme without its

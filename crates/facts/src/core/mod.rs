@@ -211,14 +211,12 @@ fn analyse_module_with(
         .for_language(&module.lang)
         .or_else(|| spec.for_language(lang.name()))
         .ok_or(bw_lower::LowerError::Unsupported(lang))?;
-    let (watch, watch_paths) = cat.component_names();
     let opts = Options {
         params: seeds.clone(),
         fields: django::fields(&module),
         returns: flask::returns(&module),
         record_calls: calls,
-        watch,
-        watch_paths,
+        record_named: true,
         ..Options::default()
     };
     let result = bw_flow::analyse(&module, cat, &opts);
@@ -386,6 +384,31 @@ pub fn symbols(m: &Module) -> BTreeMap<String, String> {
     out
 }
 
+/// The evidence of the code at `sp` of the file `path` holding `text`.
+pub(crate) fn evidence_at(
+    path: &str,
+    text: &str,
+    sp: Span,
+    symbol: &str,
+) -> crate::types::Evidence {
+    crate::types::Evidence {
+        location: location(path, sp),
+        text: normalise(text.get(sp.start as usize..sp.end as usize).unwrap_or("")),
+        symbol: symbol.to_string(),
+    }
+}
+
+/// The innermost function of `m` holding the start of `sp` (the module's
+/// code at the top level).
+pub(crate) fn enclosing(m: &Module, sp: Span) -> bw_ir::FuncId {
+    m.functions
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.span.start <= sp.start && sp.start <= f.span.end)
+        .min_by_key(|(_, f)| f.span.end - f.span.start)
+        .map_or(bw_ir::FuncId(0), |(i, _)| bw_ir::FuncId(i as u32))
+}
+
 fn location(path: &str, sp: Span) -> Location {
     Location {
         path: path.to_string(),
@@ -436,15 +459,8 @@ pub fn hit_fact(
     if (h.verdict == Verdict::Safe && h.calls.is_empty()) || h.via.is_some() {
         return None;
     }
-    let sp = h.span;
-    let evidence = crate::types::Evidence {
-        location: location(path, sp),
-        text: normalise(text.get(sp.start as usize..sp.end as usize).unwrap_or("")),
-        symbol: symbols
-            .get(&h.function)
-            .cloned()
-            .unwrap_or_else(|| h.function.clone()),
-    };
+    let symbol = symbols.get(&h.function).unwrap_or(&h.function);
+    let evidence = evidence_at(path, text, h.span, symbol);
     let mut f = Fact::new(Subject::Sink, h.kind.clone(), evidence);
     f.props.insert("callee".into(), Prop::Str(h.callee.clone()));
     if h.shell {
@@ -657,20 +673,13 @@ pub fn truncations(
             .unwrap_or_else(|| qualified.to_string())
     };
     // The innermost function holding a span (its symbol as evidence names it).
-    let enclosing = |sp: Span| {
-        a.module
-            .functions
-            .iter()
-            .filter(|f| f.span.start <= sp.start && sp.start <= f.span.end)
-            .min_by_key(|f| f.span.end - f.span.start)
-            .map_or_else(|| "<module>".to_string(), |f| symbol(&f.qualified))
-    };
+    let symbol_at = |sp: Span| symbol(&a.module.func(enclosing(&a.module, sp)).qualified);
     let mut out = Vec::new();
     if let Some(sp) = a.module.truncated {
         out.push(Truncation::new(
             TruncationLimit::NestingDepth,
             location(path, sp),
-            &enclosing(sp),
+            &symbol_at(sp),
         ));
     }
     // A sink whose argument more unmodelled calls reached than a value

@@ -1579,13 +1579,7 @@ impl<'a> Fx<'a> {
     /// The dotted path a free name stands for.
     fn name_path(&self, s: Sym) -> String {
         if let Some(i) = self.import_of(s) {
-            return match &i.member {
-                // `import path from 'node:path'`: a default import is the
-                // module's own export (CommonJS's `module.exports`), the
-                // name the catalogue knows it by.
-                Some(mem) if mem != "default" => format!("{}.{mem}", i.module),
-                _ => i.module.clone(),
-            };
+            return i.path();
         }
         if self.shape.toplevel.contains_key(&s) || self.shape.classes.contains_key(&s) {
             return format!("{}.{}", self.m.id, self.m.name(s));
@@ -2814,15 +2808,9 @@ impl<'a> Fx<'a> {
         if self.opts.record_calls {
             self.record_call(e, callee, target.as_ref(), summary.as_ref(), &args, &vals);
         }
-        if !self.opts.watch.is_empty() || !self.opts.watch_paths.is_empty() {
+        if self.opts.record_named {
             let last = method.unwrap_or_else(|| path.rsplit('.').next().unwrap_or(&path));
-            if self.opts.watch.contains(last)
-                || self
-                    .opts
-                    .watch_paths
-                    .iter()
-                    .any(|t| path.contains(t.as_str()))
-            {
+            if self.cat.spec.watches(&path, last) {
                 self.out.named.insert(
                     e,
                     crate::NamedCall {
@@ -3399,7 +3387,7 @@ impl<'a> Fx<'a> {
             {
                 continue;
             }
-            if !spec.imports.is_empty() && !self.imports_any(&spec.imports) && !by_name(spec) {
+            if !spec.imports.is_empty() && !self.m.imports_any(&spec.imports) && !by_name(spec) {
                 continue;
             }
             if !spec.receivers.is_empty()
@@ -3669,17 +3657,6 @@ impl<'a> Fx<'a> {
     }
 
     /// Whether the module imports one of `packages` (or a module of theirs).
-    fn imports_any(&self, packages: &[String]) -> bool {
-        self.m.imports.iter().any(|i| {
-            packages.iter().any(|p| {
-                i.module == *p
-                    || i.module
-                        .strip_prefix(p.as_str())
-                        .is_some_and(|r| r.starts_with('.'))
-            })
-        })
-    }
-
     /// Whether an argument makes this sink call safe ([`crate::catalogue::SafeArg`]).
     fn made_safe(&self, spec: &SinkSpec, args: &[bw_ir::Arg], vals: &[Value], st: &State) -> bool {
         spec.safe
