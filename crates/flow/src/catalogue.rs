@@ -462,13 +462,16 @@ pub const COMPONENT_SUBJECTS: &[&str] = &["store", "outbound", "llm", "queue"];
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ComponentSpec {
-    /// `store`, `outbound`, `llm` or `queue` ([`COMPONENT_SUBJECTS`]).
+    /// `store`, `outbound`, `llm` or `queue` ([`COMPONENT_SUBJECTS`]);
+    /// `setting` for a `[[setting]]` entry.
+    #[serde(default)]
     pub subject: String,
     /// The fact's kind (`postgres`, `http`, `openai`, `kafka`); without
     /// it, `kind_by` must give one.
     #[serde(default)]
     pub kind: Option<String>,
     /// The client library, as the fact names it.
+    #[serde(default)]
     pub library: String,
     /// Resolved callee names, as `[[sink]]`'s (`psycopg2.connect`,
     /// `*.chat.completions.create`).
@@ -542,6 +545,101 @@ pub struct ComponentSpec {
     /// The library sets a timeout unless told otherwise (httpx).
     #[serde(default)]
     pub default_timeout: bool,
+    /// A `[[setting]]`: the conditions on the call's arguments, one of
+    /// which must hold (the first that does gives the fact's value); none
+    /// given, every matching call is the setting.
+    #[serde(default)]
+    pub when: Vec<ArgCondition>,
+    /// A `[[setting]]`: conditions that must all hold as well.
+    #[serde(default)]
+    pub requires: Vec<ArgCondition>,
+    /// A `[[setting]]`: the fact's value when the condition met gives
+    /// none.
+    #[serde(default)]
+    pub value: Option<String>,
+    /// A `[[setting]]`: the callee the fact names (default: the resolved
+    /// callee).
+    #[serde(default)]
+    pub shown_as: Option<String>,
+}
+
+/// A condition on what a call is given at some argument places (each place
+/// tried; one that meets it is enough): a constant (`is`), a string
+/// constant's shape (`like`, `nonempty`), an integer's bits, the source
+/// text (`holds`), a key of a mapping or object given there (`key`), or an
+/// item of a list given there (`item`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArgCondition {
+    /// Positional arguments (0-based).
+    #[serde(default)]
+    pub args: Vec<u32>,
+    /// Keywords, or properties of an options object passed.
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// The value is the entry of this key in the mapping (or object
+    /// literal) given at the place.
+    #[serde(default)]
+    pub key: Option<String>,
+    /// The test applies to the items of a list given there, one of which
+    /// must meet it.
+    #[serde(default)]
+    pub item: bool,
+    /// The value is this constant (a boolean, an integer or a string).
+    #[serde(default)]
+    pub is: Option<Literal>,
+    /// A string constant matching one of these, any case: `*` at either
+    /// end stands for any text (`des*`, `*-ecb`).
+    #[serde(default)]
+    pub like: Vec<String>,
+    /// A string constant that is not empty.
+    #[serde(default)]
+    pub nonempty: bool,
+    /// An integer constant (a string of octal digits counts, as file
+    /// modes are written) with one of these bits set.
+    #[serde(default)]
+    pub bits: Option<i64>,
+    /// The value's source text holds one of these.
+    #[serde(default)]
+    pub holds: Vec<String>,
+    /// The fact's value when this condition is the one met; `{}` stands
+    /// for the value's text.
+    #[serde(default)]
+    pub value: Option<String>,
+}
+
+/// A constant in a catalogue entry.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum Literal {
+    Bool(bool),
+    Int(i64),
+    Str(String),
+}
+
+impl ArgCondition {
+    /// Whether a string constant matches one of `like`.
+    pub fn like_matches(&self, s: &str) -> bool {
+        let s = s.to_ascii_lowercase();
+        self.like.iter().any(|p| {
+            let p = p.to_ascii_lowercase();
+            match (p.strip_prefix('*'), p.strip_suffix('*')) {
+                (Some(rest), _) if rest.ends_with('*') => s.contains(&rest[..rest.len() - 1]),
+                (Some(rest), _) => s.ends_with(rest),
+                (None, Some(head)) => s.starts_with(head),
+                (None, None) => s == p,
+            }
+        })
+    }
+
+    /// Whether the condition tests anything of the value.
+    pub fn tests(&self) -> bool {
+        self.is.is_some()
+            || !self.like.is_empty()
+            || self.nonempty
+            || self.bits.is_some()
+            || !self.holds.is_empty()
+    }
 }
 
 /// Argument places: positions, keywords, and properties of an options
@@ -609,6 +707,22 @@ impl FlowSpecFile {
     /// `path` whose last name (its method, or its path's last segment) is
     /// `last`: the engine records only those calls. Read from the index
     /// [`FlowSpec::add`] builds.
+    /// The setting kinds the built-in `[[setting]]` entries find whole:
+    /// the new core makes every fact of these kinds in the language (a
+    /// team's entry of another kind adds to the old extractor's facts).
+    pub fn owned_settings(&self) -> &std::collections::BTreeSet<String> {
+        &self.owned_settings
+    }
+
+    /// The setting kinds the `[[setting]]` entries find.
+    pub fn setting_kinds(&self) -> std::collections::BTreeSet<&str> {
+        self.components
+            .iter()
+            .filter(|c| c.subject == "setting")
+            .filter_map(|c| c.kind.as_deref())
+            .collect()
+    }
+
     pub fn watches(&self, path: &str, last: &str) -> bool {
         let (by_last, any) = &self.component_index;
         by_last.contains_key(last)
@@ -713,8 +827,18 @@ pub struct FlowSpecFile {
     pub response_types: Vec<ResponseTypeSpec>,
     #[serde(default)]
     pub containers: ContainerSpec,
+    /// The `[[component]]` entries, then the `[[setting]]` entries (each
+    /// with subject `setting`): one index and one matching for both.
     #[serde(default, rename = "component")]
     pub components: Vec<ComponentSpec>,
+    /// `[[setting]]`: a call that sets or uses something insecurely
+    /// (`verify=False`, `algorithms=["none"]`, `DES.new`). Read into
+    /// `components` when the file is added.
+    #[serde(default, rename = "setting")]
+    settings: Vec<ComponentSpec>,
+    /// See [`FlowSpecFile::owned_settings`].
+    #[serde(skip)]
+    owned_settings: std::collections::BTreeSet<String>,
     #[serde(default)]
     pub component_args: ComponentArgs,
     /// The `[[component]]` entries by the last name of their callees and
@@ -750,6 +874,9 @@ impl FlowSpec {
         for (name, text) in BUILTIN {
             spec.add(name, text)
                 .unwrap_or_else(|e| panic!("built-in flow spec is invalid: {e}"));
+        }
+        for file in [&mut spec.python, &mut spec.javascript] {
+            file.owned_settings = file.setting_kinds().into_iter().map(String::from).collect();
         }
         spec
     }
@@ -826,7 +953,55 @@ impl FlowSpec {
                     c.library
                 ));
             }
+            if c.library.is_empty() {
+                return Err(format!(
+                    "{name}: a component of subject `{}` names no library",
+                    c.subject
+                ));
+            }
+            if !c.when.is_empty() || !c.requires.is_empty() || c.shown_as.is_some() {
+                return Err(format!(
+                    "{name}: `when`, `requires` and `shown_as` are for a [[setting]], not a \
+                     component of library `{}`",
+                    c.library
+                ));
+            }
         }
+        let mut file = file;
+        for st in &mut file.settings {
+            if !st.subject.is_empty() && st.subject != "setting" {
+                return Err(format!(
+                    "{name}: a [[setting]] has subject `{}`: leave it out",
+                    st.subject
+                ));
+            }
+            st.subject = "setting".into();
+            let Some(kind) = &st.kind else {
+                return Err(format!("{name}: a [[setting]] names no kind"));
+            };
+            if st.callees.is_empty() && st.methods.is_empty() && st.contains.is_empty() {
+                return Err(format!(
+                    "{name}: the [[setting]] of kind `{kind}` names no callees or methods"
+                ));
+            }
+            if let Some(c) = st
+                .when
+                .iter()
+                .chain(&st.requires)
+                .find(|c| (c.args.is_empty() && c.keywords.is_empty()) || !c.tests())
+            {
+                return Err(format!(
+                    "{name}: a condition of the [[setting]] of kind `{kind}` {}",
+                    if c.tests() {
+                        "names no args or keywords"
+                    } else {
+                        "tests nothing (give is, like, nonempty, bits or holds)"
+                    }
+                ));
+            }
+        }
+        let settings = std::mem::take(&mut file.settings);
+        file.components.extend(settings);
         let target = match file.language.as_str() {
             "python" => &mut self.python,
             "javascript" | "typescript" => &mut self.javascript,

@@ -4,7 +4,9 @@
 //! dataflow engine resolved ([`bw_flow::NamedCall`]): one reading for
 //! every language, the library knowledge in data.
 
-use crate::flowspec::{ArgPlaces, ComponentArgs, ComponentSpec, FlowSpecFile, name_matches};
+use crate::flowspec::{
+    ArgCondition, ArgPlaces, ComponentArgs, ComponentSpec, FlowSpecFile, Literal, name_matches,
+};
 use crate::types::{Fact, Prop, Subject};
 use bw_ir::{ArgKind, Const, Entry, Expr, ExprId, Module, Span, TemplatePart};
 use std::collections::{BTreeMap, BTreeSet};
@@ -30,14 +32,30 @@ pub fn facts(
     }
     for nc in named {
         let mut symbol = None;
-        let mut done: BTreeSet<&str> = BTreeSet::new();
+        // One fact per subject for a call (the first entry matching), and
+        // per kind for settings (`jwt.decode` may skip two checks).
+        let mut done: BTreeSet<(&str, &str)> = BTreeSet::new();
         for spec in cat.components_for(&nc.path) {
-            if done.contains(spec.subject.as_str()) || !gated_in(m, &spec.imports) {
+            let setting = spec.subject == "setting";
+            let key = (
+                spec.subject.as_str(),
+                if setting {
+                    spec.kind.as_deref().unwrap_or("")
+                } else {
+                    ""
+                },
+            );
+            if done.contains(&key) || !gated_in(m, &spec.imports) {
                 continue;
             }
             let symbol = symbol.get_or_insert_with(|| symbol_of(m, nc.function, symbols));
-            if let Some(f) = r.call_fact(spec, nc, symbol) {
-                done.insert(&spec.subject);
+            let found = if setting {
+                r.setting_fact(spec, nc, symbol)
+            } else {
+                r.call_fact(spec, nc, symbol)
+            };
+            if let Some(f) = found {
+                done.insert(key);
                 r.push(spec, f);
             }
         }
@@ -250,6 +268,134 @@ impl<'a> Reader<'a> {
             Text::Whole(s) => Some(s),
             _ => None,
         }
+    }
+
+    /// The setting fact of a call a `[[setting]]` entry matched, if its
+    /// conditions hold: the value is the one the condition met gives.
+    fn setting_fact(
+        &self,
+        spec: &ComponentSpec,
+        nc: &bw_flow::NamedCall,
+        symbol: &str,
+    ) -> Option<Fact> {
+        let call = CallArgs {
+            args: self.call_args(nc.call)?,
+            consts: &nc.consts,
+        };
+        if !spec.requires.iter().all(|c| self.meets(&call, c).is_some()) {
+            return None;
+        }
+        // The value: the condition met's, the entry's, or the text met;
+        // `{}` is the text met, `{name}` and `{receiver}` the callee's last
+        // two names (`Crypto.Cipher.DES.new`: `new`, `DES`).
+        let (met, text) = if spec.when.is_empty() {
+            (None, None)
+        } else {
+            let (c, t) = spec
+                .when
+                .iter()
+                .find_map(|c| self.meets(&call, c).map(|t| (c, t)))?;
+            (c.value.as_ref(), Some(t))
+        };
+        let mut names = nc.path.rsplit('.');
+        let (name, receiver) = (names.next().unwrap_or(""), names.next().unwrap_or(""));
+        let value = met.or(spec.value.as_ref()).map_or(text.clone(), |v| {
+            Some(
+                v.replace("{}", text.as_deref().unwrap_or(""))
+                    .replace("{name}", name)
+                    .replace("{receiver}", receiver.trim_end_matches("()")),
+            )
+        });
+        let callee = spec.shown_as.clone().unwrap_or_else(|| nc.path.clone());
+        let mut f = Fact::new(
+            Subject::Setting,
+            spec.kind.clone()?,
+            super::evidence_at(self.path, self.text, nc.span, symbol),
+        )
+        .with("callee", Prop::Str(callee));
+        if let Some(v) = value {
+            f = f.with("value", Prop::Str(v));
+        }
+        Some(f)
+    }
+
+    /// The text of a value the call is given at one of `c`'s places that
+    /// meets its tests, if one does.
+    fn meets(&self, call: &CallArgs<'_>, c: &ArgCondition) -> Option<String> {
+        let positional: Vec<(usize, &bw_ir::Arg)> = call
+            .args
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.kind == ArgKind::Positional)
+            .collect();
+        let mut given: Vec<(ExprId, Option<String>)> = Vec::new();
+        for &i in &c.args {
+            if let Some((j, a)) = positional.get(i as usize) {
+                given.push((a.value, call.consts.get(*j).cloned().flatten()));
+            }
+        }
+        for k in &c.keywords {
+            given.extend(self.keyword(call, k));
+        }
+        for (e, folded) in given {
+            let (e, folded) = match &c.key {
+                Some(k) => (self.property(e, k)?, None),
+                None => (e, folded),
+            };
+            let values: Vec<(ExprId, Option<String>)> = match (c.item, self.m.expr(e)) {
+                (true, Expr::Seq(_, elems)) => elems
+                    .iter()
+                    .filter_map(|el| match el {
+                        bw_ir::Elem::Item(x) => Some((*x, None)),
+                        bw_ir::Elem::Spread(_) => None,
+                    })
+                    .collect(),
+                (true, _) => vec![],
+                (false, _) => vec![(e, folded)],
+            };
+            for (x, folded) in values {
+                if let Some(t) = self.passes(c, x, folded) {
+                    return Some(t);
+                }
+            }
+        }
+        None
+    }
+
+    /// Whether value `e` passes every test `c` gives, with its text.
+    fn passes(&self, c: &ArgCondition, e: ExprId, folded: Option<String>) -> Option<String> {
+        let sp = self.m.span(e);
+        let source = self
+            .text
+            .get(sp.start as usize..sp.end as usize)
+            .unwrap_or("");
+        let string = match (self.m.expr(e), &folded) {
+            (Expr::Const(Const::Str(s)), _) => Some(s.to_string()),
+            (_, Some(s)) => Some(s.clone()),
+            _ => None,
+        };
+        let int = match self.m.expr(e) {
+            Expr::Const(Const::Int(i)) => Some(*i),
+            _ => None,
+        };
+        let ok = c.is.as_ref().is_none_or(|lit| match (lit, self.m.expr(e)) {
+            (Literal::Bool(b), Expr::Const(Const::Bool(v))) => b == v,
+            (Literal::Int(i), _) => int == Some(*i),
+            (Literal::Str(s), _) => string.as_deref() == Some(s.as_str()),
+            _ => false,
+        }) && (c.like.is_empty() || string.as_deref().is_some_and(|s| c.like_matches(s)))
+            && (!c.nonempty || string.as_deref().is_some_and(|s| !s.is_empty()))
+            && c.bits.is_none_or(|bits| {
+                int.or_else(|| {
+                    string
+                        .as_deref()
+                        .filter(|s| !s.is_empty())
+                        .and_then(|s| i64::from_str_radix(s, 8).ok())
+                })
+                .is_some_and(|v| v & bits != 0)
+            })
+            && (c.holds.is_empty() || c.holds.iter().any(|h| source.contains(h.as_str())));
+        ok.then(|| string.unwrap_or_else(|| crate::evidence::normalise(source)))
     }
 
     fn call_fact(

@@ -602,6 +602,7 @@ pub fn replace_sinks_of(
         return;
     };
     let syms = symbols(&a.module);
+    out.imports = imports_of(&a.module);
     // The components the file's calls reveal, by the catalogue.
     if let Some(cat) = spec
         .for_language(&a.module.lang)
@@ -609,7 +610,14 @@ pub fn replace_sinks_of(
         && !cat.components.is_empty()
     {
         let found = components::facts(path, text, &a.module, &a.result.named, cat, &syms);
-        out.facts.retain(|f| !COMPONENTS.contains(&f.subject));
+        // The settings of the kinds the built-in `[[setting]]` entries
+        // find are all theirs; the others are still the old extractor's.
+        let owned = cat.owned_settings();
+        let replaced = |f: &Fact| {
+            COMPONENTS.contains(&f.subject)
+                || (f.subject == Subject::Setting && owned.contains(f.kind.as_str()))
+        };
+        out.facts.retain(|f| !replaced(f));
         out.facts.extend(found);
     }
     let notes = truncations(path, &a, &syms);
@@ -647,6 +655,21 @@ pub fn replace_sinks_of(
         }
     }
     finish(out, notes);
+}
+
+/// The module's imports as the model's linker reads them: each binding
+/// once, in the order the file makes them.
+pub fn imports_of(m: &Module) -> Vec<crate::types::Import> {
+    let mut seen = BTreeSet::new();
+    m.imports
+        .iter()
+        .map(|i| crate::types::Import {
+            local: m.name(i.local).to_string(),
+            module: i.module.clone(),
+            name: i.member.clone(),
+        })
+        .filter(|i| seen.insert((i.local.clone(), i.module.clone(), i.name.clone())))
+        .collect()
 }
 
 /// The new core's truncation notes replace the old extractor's notes on

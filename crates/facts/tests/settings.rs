@@ -1,0 +1,179 @@
+//! Settings a file's calls make or use insecurely (`verify_signature`
+//! off, a broken cipher, a world-writable mode), read from the
+//! catalogue's `[[setting]]` entries over the calls the dataflow engine
+//! resolved: each case fires where the library is called so and stays
+//! quiet on the safe call beside it.
+
+use bw_facts::budget::Budget;
+use bw_facts::core::Core;
+use bw_facts::flowspec::FlowSpec;
+use bw_facts::{Fact, Prop, Subject, extract_by};
+use bw_files::Lang;
+
+fn fixture(name: &str) -> String {
+    let p = format!(
+        "{}/tests/fixtures/settings/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{p}: {e}"))
+}
+
+/// The settings of the kinds the catalogue finds, as `line kind callee
+/// value`.
+fn settings(path: &str, lang: Lang, text: &str, spec: &FlowSpec) -> Vec<String> {
+    let cat = spec.for_language(lang.name()).unwrap();
+    let kinds = cat.owned_settings();
+    extract_by(path, lang, text, spec, &Budget::default(), Core::Default)
+        .unwrap()
+        .facts
+        .into_iter()
+        .filter(|f| f.subject == Subject::Setting && kinds.contains(&f.kind))
+        .map(|f: Fact| {
+            let s = |k: &str| match f.props.get(k) {
+                Some(Prop::Str(s)) => s.clone(),
+                _ => "-".into(),
+            };
+            format!(
+                "{} {} {} {}",
+                f.evidence.location.start_line,
+                f.kind,
+                s("callee"),
+                s("value")
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn python_settings_are_read_from_the_catalogue() {
+    let got = settings(
+        "app/insecure.py",
+        Lang::Python,
+        &fixture("insecure.py"),
+        &FlowSpec::builtin(),
+    );
+    let want = [
+        // A broken cipher in any mode; ECB of a good one; GCM is fine.
+        "17 weak-cipher Crypto.Cipher.DES3.new DES3",
+        "18 weak-cipher Crypto.Cipher.AES.new ECB",
+        "20 weak-cipher cryptography.hazmat.primitives.ciphers.algorithms.TripleDES TripleDES",
+        "21 weak-cipher cryptography.hazmat.primitives.ciphers.modes.ECB ECB",
+        // An options dictionary's key, an algorithm list's item (any case).
+        "27 jwt-verify-disabled jwt.decode verify_signature=False",
+        "28 jwt-no-expiry-check jwt.decode verify_exp=False",
+        "29 jwt-none-alg jwt.decode none",
+        // Any mode with the world-write bit.
+        "35 permissive-file-mode os.chmod 0o666",
+        "37 permissive-file-mode pathlib.Path().chmod 0o777",
+        "38 insecure-temp-file tempfile.mktemp -",
+        "44 xxe-enabled lxml.etree.XMLParser resolve_entities=True",
+        "47 xxe-enabled setFeature external entities",
+        "55 cookie-insecure set_cookie httponly=False",
+        "61 bind-all-interfaces flask.Flask().run 0.0.0.0",
+        "63 bind-all-interfaces uvicorn.run 0.0.0.0",
+    ];
+    assert_eq!(got, want, "{got:#?}");
+}
+
+#[test]
+fn javascript_settings_are_read_from_the_catalogue() {
+    let got = settings(
+        "src/insecure.js",
+        Lang::JavaScript,
+        &fixture("insecure.js"),
+        &FlowSpec::builtin(),
+    );
+    let want = [
+        // An options object's property.
+        "10 cookie-insecure res.cookie httpOnly: false",
+        "16 jwt-none-alg jsonwebtoken.verify none",
+        "17 jwt-no-expiry-check jsonwebtoken.verify ignoreExpiration: true",
+        // The algorithm's name, by its shape.
+        "23 weak-cipher crypto.createCipheriv des-ede3-cbc",
+        "24 weak-cipher crypto.createCipheriv aes-256-ecb",
+        // A mode as a number or as a string of octal digits.
+        "30 permissive-file-mode fs.chmodSync 0o777",
+        "32 permissive-file-mode fs.mkdirSync 0o776",
+        "37 xxe-enabled libxmljs.parseXml noent: true",
+        "42 bind-all-interfaces express().listen 0.0.0.0",
+    ];
+    assert_eq!(got, want, "{got:#?}");
+}
+
+#[test]
+fn a_team_adds_its_own_setting_in_a_flow_file() {
+    let text = "import requests\nfrom acme import tls\n\nctx = tls.context(check=False)\nok = tls.context(check=True)\nr = requests.get(\"https://x.example\", verify=False)\n";
+    let mut spec = FlowSpec::builtin();
+    let found = |spec: &FlowSpec| {
+        extract_by(
+            "app/t.py",
+            Lang::Python,
+            text,
+            spec,
+            &Budget::default(),
+            Core::Default,
+        )
+        .unwrap()
+        .facts
+        .into_iter()
+        .filter(|f| f.subject == Subject::Setting)
+        .map(|f| {
+            (
+                f.evidence.location.start_line,
+                f.kind.clone(),
+                f.str("value").map(String::from),
+            )
+        })
+        .collect::<Vec<_>>()
+    };
+    let verify = (
+        6,
+        "tls-verify-disabled".to_string(),
+        Some("verify=False".to_string()),
+    );
+    assert_eq!(found(&spec), std::slice::from_ref(&verify));
+    spec.add(
+        ".breakwater/flow/acme.toml",
+        "language = \"python\"\n\n[[setting]]\nkind = \"tls-verify-disabled\"\ncallees = [\"acme.tls.context\"]\nwhen = [{ keywords = [\"check\"], is = false, value = \"check=False\" }]\n",
+    )
+    .unwrap();
+    assert_eq!(
+        found(&spec),
+        [
+            (
+                4,
+                "tls-verify-disabled".to_string(),
+                Some("check=False".to_string())
+            ),
+            // A team's entry of a kind the old extractor still makes adds
+            // to its facts; it does not take the kind over.
+            verify
+        ]
+    );
+    // What a setting entry must say, and what it may not.
+    let add = |body: &str| {
+        FlowSpec::builtin()
+            .add(
+                ".breakwater/flow/bad.toml",
+                &format!("language = \"python\"\n\n{body}"),
+            )
+            .unwrap_err()
+    };
+    let e = add("[[setting]]\ncallees = [\"a.b\"]\n");
+    assert!(e.contains("names no kind"), "{e}");
+    let e = add("[[setting]]\nkind = \"weak-cipher\"\n");
+    assert!(e.contains("names no callees or methods"), "{e}");
+    let e = add(
+        "[[setting]]\nkind = \"weak-cipher\"\ncallees = [\"a.b\"]\nwhen = [{ keywords = [\"x\"] }]\n",
+    );
+    assert!(e.contains("tests nothing"), "{e}");
+    let e =
+        add("[[setting]]\nkind = \"weak-cipher\"\ncallees = [\"a.b\"]\nwhen = [{ is = true }]\n");
+    assert!(e.contains("names no args or keywords"), "{e}");
+    let e = add("[[setting]]\nsubject = \"store\"\nkind = \"weak-cipher\"\ncallees = [\"a.b\"]\n");
+    assert!(e.contains("leave it out"), "{e}");
+    let e = add(
+        "[[component]]\nsubject = \"store\"\nkind = \"sql\"\nlibrary = \"x\"\ncallees = [\"a.b\"]\nwhen = [{ keywords = [\"x\"], is = true }]\n",
+    );
+    assert!(e.contains("are for a [[setting]]"), "{e}");
+}
