@@ -558,9 +558,51 @@ pub struct ComponentSpec {
     #[serde(default)]
     pub value: Option<String>,
     /// A `[[setting]]`: the callee the fact names (default: the resolved
-    /// callee).
+    /// callee, or the target assigned).
     #[serde(default)]
     pub shown_as: Option<String>,
+    /// A `[[setting]]`: why it matters here, as the fact's `context`
+    /// (`token`: the key signs tokens).
+    #[serde(default)]
+    pub context: Option<String>,
+    /// A `[[setting]]` made by assigning: the targets (`DEBUG`, a name at
+    /// module level or in a class body; `*.debug`, a field of any object;
+    /// `*.config[DEBUG]` / `config[DEBUG]`, a constant key of a field or
+    /// variable named `config`). `when` and `requires` test the value
+    /// assigned.
+    #[serde(default)]
+    pub assigns: Vec<String>,
+    /// A name assigned at module level counts only in files like these
+    /// (`settings*`: a file name's start; `*/settings/*`: a folder).
+    #[serde(default)]
+    pub files: Vec<String>,
+    /// A name assigned in a class body counts too (a configuration
+    /// class), wherever the file is.
+    #[serde(default)]
+    pub in_classes: bool,
+    /// Words of a class's name that make its body not count (`dev`,
+    /// `test`: a development configuration).
+    #[serde(default)]
+    pub except_classes: Vec<String>,
+}
+
+impl ComponentSpec {
+    /// Whether a module-level assignment in the file at `path` counts.
+    pub fn in_files(&self, path: &str) -> bool {
+        let file = path.rsplit('/').next().unwrap_or(path);
+        self.files.is_empty()
+            || self
+                .files
+                .iter()
+                .any(|f| match (f.strip_prefix("*/"), f.strip_suffix('*')) {
+                    (Some(dir), _) => {
+                        let dir = dir.trim_end_matches('*');
+                        path.starts_with(dir) || path.contains(&format!("/{dir}"))
+                    }
+                    (None, Some(head)) => file.starts_with(head),
+                    (None, None) => file == f,
+                })
+    }
 }
 
 /// A condition on what a call is given at some argument places (each place
@@ -578,18 +620,23 @@ pub struct ArgCondition {
     #[serde(default)]
     pub keywords: Vec<String>,
     /// The value is the entry of this key in the mapping (or object
-    /// literal) given at the place.
+    /// literal) given at the place; a dotted key walks nested ones
+    /// (`cookie.secure`).
     #[serde(default)]
     pub key: Option<String>,
     /// The test applies to the items of a list given there, one of which
     /// must meet it.
     #[serde(default)]
     pub item: bool,
+    /// The test applies to every item of a list given there (a list with
+    /// at least one).
+    #[serde(default)]
+    pub every: bool,
     /// The value is this constant (a boolean, an integer or a string).
     #[serde(default)]
     pub is: Option<Literal>,
     /// A string constant matching one of these, any case: `*` at either
-    /// end stands for any text (`des*`, `*-ecb`).
+    /// end stands for any text (`des*`, `*-ecb`; `*` alone, any string).
     #[serde(default)]
     pub like: Vec<String>,
     /// A string constant that is not empty.
@@ -603,7 +650,8 @@ pub struct ArgCondition {
     #[serde(default)]
     pub holds: Vec<String>,
     /// The fact's value when this condition is the one met; `{}` stands
-    /// for the value's text.
+    /// for the value's text. None given here or on the entry, the fact has
+    /// no value: a value met is never copied unasked (it may be a key).
     #[serde(default)]
     pub value: Option<String>,
 }
@@ -959,10 +1007,15 @@ impl FlowSpec {
                     c.subject
                 ));
             }
-            if !c.when.is_empty() || !c.requires.is_empty() || c.shown_as.is_some() {
+            if !c.when.is_empty()
+                || !c.requires.is_empty()
+                || c.shown_as.is_some()
+                || c.context.is_some()
+                || !c.assigns.is_empty()
+            {
                 return Err(format!(
-                    "{name}: `when`, `requires` and `shown_as` are for a [[setting]], not a \
-                     component of library `{}`",
+                    "{name}: `when`, `requires`, `shown_as`, `context` and `assigns` are for a \
+                     [[setting]], not a component of library `{}`",
                     c.library
                 ));
             }
@@ -979,23 +1032,32 @@ impl FlowSpec {
             let Some(kind) = &st.kind else {
                 return Err(format!("{name}: a [[setting]] names no kind"));
             };
-            if st.callees.is_empty() && st.methods.is_empty() && st.contains.is_empty() {
+            let assigns = !st.assigns.is_empty();
+            let calls = !(st.callees.is_empty() && st.methods.is_empty() && st.contains.is_empty());
+            if assigns == calls {
                 return Err(format!(
-                    "{name}: the [[setting]] of kind `{kind}` names no callees or methods"
+                    "{name}: the [[setting]] of kind `{kind}` names {}",
+                    if calls {
+                        "both calls and assignment targets: make two entries"
+                    } else {
+                        "no callees, methods or assignment targets (assigns)"
+                    }
                 ));
             }
             if let Some(c) = st
                 .when
                 .iter()
                 .chain(&st.requires)
-                .find(|c| (c.args.is_empty() && c.keywords.is_empty()) || !c.tests())
+                .find(|c| (c.args.is_empty() && c.keywords.is_empty()) == calls || !c.tests())
             {
                 return Err(format!(
                     "{name}: a condition of the [[setting]] of kind `{kind}` {}",
-                    if c.tests() {
+                    if !c.tests() {
+                        "tests nothing (give is, like, nonempty, bits or holds)"
+                    } else if calls {
                         "names no args or keywords"
                     } else {
-                        "tests nothing (give is, like, nonempty, bits or holds)"
+                        "names args or keywords, but it tests the value assigned"
                     }
                 ));
             }

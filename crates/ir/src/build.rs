@@ -9,8 +9,8 @@
 //! ended (code after `return`) goes to a fresh block nothing reaches.
 
 use crate::{
-    Block, BlockId, Class, ClassId, Const, Export, Expr, ExprId, FuncId, FuncKind, Function,
-    Import, Module, Names, Span, Stmt, Sym, Terminator,
+    Block, BlockId, Class, ClassId, CommentSyntax, Const, Export, Expr, ExprId, FuncId, FuncKind,
+    Function, Import, Module, Names, Span, Stmt, Sym, Terminator,
 };
 
 pub struct ModuleBuilder {
@@ -53,6 +53,7 @@ impl ModuleBuilder {
                 imports: Vec::new(),
                 exports: Vec::new(),
                 truncated: None,
+                comments: CommentSyntax::default(),
             },
         }
     }
@@ -68,6 +69,11 @@ impl ModuleBuilder {
     }
 
     /// The module built so far (to read back expressions and names).
+    /// How the language writes comments (for evidence that leaves them out).
+    pub fn set_comments(&mut self, c: CommentSyntax) {
+        self.m.comments = c;
+    }
+
     pub fn module(&self) -> &Module {
         &self.m
     }

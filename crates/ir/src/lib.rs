@@ -562,6 +562,69 @@ pub struct Export {
     pub span: Span,
 }
 
+/// How a language writes comments and strings: what evidence text leaves
+/// out (a comment a reviewer adds inside a call is no change to the code
+/// under a decision).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CommentSyntax {
+    /// The start of a comment running to the end of the line (`#`, `//`).
+    pub line: &'static str,
+    /// A comment's start and end (`/*`, `*/`).
+    pub block: Option<(&'static str, &'static str)>,
+    /// The characters that open and close a string.
+    pub quotes: &'static [char],
+}
+
+impl CommentSyntax {
+    /// `text` with its comments left out (a block comment becomes a
+    /// space; a line comment ends at its line's end). Text in strings is
+    /// kept whole.
+    pub fn strip<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        let has = |m: &str| !m.is_empty() && text.contains(m);
+        if !has(self.line) && !self.block.is_some_and(|(b, _)| has(b)) {
+            return std::borrow::Cow::Borrowed(text);
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut quote: Option<char> = None;
+        let mut i = 0;
+        while i < text.len() {
+            let rest = &text[i..];
+            let Some(c) = rest.chars().next() else { break };
+            if let Some(q) = quote {
+                out.push(c);
+                i += c.len_utf8();
+                if c == '\\' {
+                    if let Some(n) = text[i..].chars().next() {
+                        out.push(n);
+                        i += n.len_utf8();
+                    }
+                } else if c == q {
+                    quote = None;
+                }
+                continue;
+            }
+            if !self.line.is_empty() && rest.starts_with(self.line) {
+                i += rest.find('\n').unwrap_or(rest.len());
+                continue;
+            }
+            if let Some((open, close)) = self.block
+                && rest.starts_with(open)
+            {
+                let body = &rest[open.len()..];
+                i += open.len() + body.find(close).map_or(body.len(), |e| e + close.len());
+                out.push(' ');
+                continue;
+            }
+            if self.quotes.contains(&c) {
+                quote = Some(c);
+            }
+            out.push(c);
+            i += c.len_utf8();
+        }
+        std::borrow::Cow::Owned(out)
+    }
+}
+
 /// One file, lowered.
 #[derive(Debug, Clone)]
 pub struct Module {
@@ -584,6 +647,8 @@ pub struct Module {
     /// limit, or a budget of copied code spent): what lies deeper there is
     /// [`Expr::Unknown`]. `None` when the whole file was lowered.
     pub truncated: Option<Span>,
+    /// How its language writes comments (set by the lowering).
+    pub comments: CommentSyntax,
 }
 
 impl Module {

@@ -608,7 +608,15 @@ impl<'s, 't> Lower<'s, 't> {
         Lower {
             src,
             path,
-            m: ModuleBuilder::new(path, &module_id(path), lang.name()),
+            m: {
+                let mut m = ModuleBuilder::new(path, &module_id(path), lang.name());
+                m.set_comments(bw_ir::CommentSyntax {
+                    line: "//",
+                    block: Some(("/*", "*/")),
+                    quotes: &['"', '\'', '`'],
+                });
+                m
+            },
             fns: Vec::new(),
             columns: crate::Columns::new(src),
             cursors: Vec::new(),

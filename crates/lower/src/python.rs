@@ -479,7 +479,15 @@ impl<'t, 'l> Lowerer<'t, 'l> {
         Lowerer {
             src,
             path,
-            m: ModuleBuilder::new(path, &module_of(path), "python"),
+            m: {
+                let mut m = ModuleBuilder::new(path, &module_of(path), "python");
+                m.set_comments(bw_ir::CommentSyntax {
+                    line: "#",
+                    block: None,
+                    quotes: &['"', '\''],
+                });
+                m
+            },
             cursor: root.walk(),
             kids: Vec::new(),
             spine: Vec::new(),

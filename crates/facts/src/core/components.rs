@@ -36,20 +36,12 @@ pub fn facts(
         // per kind for settings (`jwt.decode` may skip two checks).
         let mut done: BTreeSet<(&str, &str)> = BTreeSet::new();
         for spec in cat.components_for(&nc.path) {
-            let setting = spec.subject == "setting";
-            let key = (
-                spec.subject.as_str(),
-                if setting {
-                    spec.kind.as_deref().unwrap_or("")
-                } else {
-                    ""
-                },
-            );
+            let key = done_key(spec);
             if done.contains(&key) || !gated_in(m, &spec.imports) {
                 continue;
             }
             let symbol = symbol.get_or_insert_with(|| symbol_of(m, nc.function, symbols));
-            let found = if setting {
+            let found = if spec.subject == "setting" {
                 r.setting_fact(spec, nc, symbol)
             } else {
                 r.call_fact(spec, nc, symbol)
@@ -60,6 +52,7 @@ pub fn facts(
             }
         }
     }
+    r.assigned(cat, symbols);
     r.decorated(cat, symbols);
     r.extended(cat, symbols);
     r.class_fields(cat);
@@ -84,6 +77,17 @@ pub fn facts(
         })
         .map(|(f, _)| f)
         .collect()
+}
+
+/// What one call is counted once for: its subject, and a setting's kind
+/// (`jwt.decode` may skip two checks).
+fn done_key(spec: &ComponentSpec) -> (&str, &str) {
+    let kind = if spec.subject == "setting" {
+        spec.kind.as_deref().unwrap_or("")
+    } else {
+        ""
+    };
+    (spec.subject.as_str(), kind)
 }
 
 fn symbol_of(m: &Module, f: bw_ir::FuncId, symbols: &BTreeMap<String, String>) -> String {
@@ -136,7 +140,7 @@ impl<'a> Reader<'a> {
         let mut f = Fact::new(
             subject,
             kind,
-            super::evidence_at(self.path, self.text, sp, symbol),
+            super::evidence_at(self.path, self.text, sp, symbol, &self.m.comments),
         )
         .with("library", Prop::Str(spec.library.clone()));
         if spec.orm {
@@ -270,8 +274,136 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// The settings made by assigning (`DEBUG = True` in a settings
+    /// module, `app.config["DEBUG"] = True`, `ctx.check_hostname =
+    /// False`): the `[[setting]]` entries with `assigns`, over every
+    /// assignment of the module and every field of a class body.
+    fn assigned(&mut self, cat: &FlowSpecFile, symbols: &BTreeMap<String, String>) {
+        let m = self.m;
+        let specs: Vec<&ComponentSpec> = cat
+            .components
+            .iter()
+            .filter(|c| !c.assigns.is_empty() && gated_in(m, &c.imports))
+            .collect();
+        if specs.is_empty() {
+            return;
+        }
+        let mut found: Vec<Assigned<'_>> = Vec::new();
+        for (i, f) in m.functions.iter().enumerate() {
+            let module = f.kind == bw_ir::FuncKind::Module;
+            let mut symbol = None;
+            for b in &f.blocks {
+                for (st, sp) in &b.stmts {
+                    let bw_ir::Stmt::Assign { target, value } = st else {
+                        continue;
+                    };
+                    let Some((shown, name, bare)) = self.target_names(target, module) else {
+                        continue;
+                    };
+                    let symbol = symbol
+                        .get_or_insert_with(|| symbol_of(m, bw_ir::FuncId(i as u32), symbols))
+                        .clone();
+                    found.push(Assigned {
+                        shown,
+                        name,
+                        bare,
+                        value: *value,
+                        span: *sp,
+                        symbol,
+                        class: None,
+                    });
+                }
+            }
+        }
+        for c in &m.classes {
+            for (name, value, sp) in &c.fields {
+                let Some(value) = value else { continue };
+                let n = m.name(*name).to_string();
+                found.push(Assigned {
+                    shown: n.clone(),
+                    name: n,
+                    bare: true,
+                    value: *value,
+                    span: *sp,
+                    symbol: c.qualified.clone(),
+                    class: Some(m.name(c.name)),
+                });
+            }
+        }
+        for a in found {
+            for spec in &specs {
+                if !spec.assigns.contains(&a.name) {
+                    continue;
+                }
+                let counts = match a.class {
+                    Some(c) => {
+                        spec.in_classes
+                            && !crate::words::words(c)
+                                .iter()
+                                .any(|w| spec.except_classes.iter().any(|x| x == w))
+                    }
+                    None => !a.bare || spec.in_files(self.path),
+                };
+                if !counts {
+                    continue;
+                }
+                let at = (a.span, a.symbol.as_str(), a.shown.as_str());
+                if let Some(f) = self.setting_of(spec, |c| self.meets_value(c, a.value, None), at) {
+                    self.push(spec, f);
+                    break;
+                }
+            }
+        }
+    }
+
+    /// An assignment target as written, the name a `[[setting]]`'s
+    /// `assigns` gives it (`DEBUG` at module level only, `*.debug`,
+    /// `*.config[DEBUG]` or `config[DEBUG]`), and whether it is a bare name.
+    fn target_names(
+        &self,
+        target: &bw_ir::Pattern,
+        module: bool,
+    ) -> Option<(String, String, bool)> {
+        let m = self.m;
+        match target {
+            bw_ir::Pattern::Name(s) if module => {
+                let n = m.name(*s).to_string();
+                Some((n.clone(), n, true))
+            }
+            bw_ir::Pattern::Field { obj, name } => {
+                let n = m.name(*name);
+                let sp = m.span(*obj);
+                let obj = self
+                    .text
+                    .get(sp.start as usize..sp.end as usize)
+                    .unwrap_or("");
+                Some((
+                    format!("{}.{n}", crate::evidence::normalise(obj)),
+                    format!("*.{n}"),
+                    false,
+                ))
+            }
+            bw_ir::Pattern::Index { obj, index } => {
+                let key = m.str_const(*index)?;
+                let (on, field) = match m.expr(*obj) {
+                    Expr::Field { name, .. } => (m.name(*name), true),
+                    Expr::Name(s) => (m.name(*s), false),
+                    _ => return None,
+                };
+                let shown = format!("{on}[{key}]");
+                let name = if field {
+                    format!("*.{shown}")
+                } else {
+                    shown.clone()
+                };
+                Some((shown, name, false))
+            }
+            _ => None,
+        }
+    }
+
     /// The setting fact of a call a `[[setting]]` entry matched, if its
-    /// conditions hold: the value is the one the condition met gives.
+    /// conditions hold.
     fn setting_fact(
         &self,
         spec: &ComponentSpec,
@@ -282,39 +414,48 @@ impl<'a> Reader<'a> {
             args: self.call_args(nc.call)?,
             consts: &nc.consts,
         };
-        if !spec.requires.iter().all(|c| self.meets(&call, c).is_some()) {
+        self.setting_of(spec, |c| self.meets(&call, c), (nc.span, symbol, &nc.path))
+    }
+
+    /// The fact of setting `spec` at `(span, symbol, callee)`, if its
+    /// conditions hold by `met` (the text a condition met, if it did).
+    /// The value is the condition's, or the entry's: `{}` is the text met,
+    /// `{name}` and `{receiver}` the callee's last two names
+    /// (`Crypto.Cipher.DES.new`: `new`, `DES`).
+    fn setting_of(
+        &self,
+        spec: &ComponentSpec,
+        met: impl Fn(&ArgCondition) -> Option<String>,
+        (span, symbol, callee): (Span, &str, &str),
+    ) -> Option<Fact> {
+        if !spec.requires.iter().all(|c| met(c).is_some()) {
             return None;
         }
-        // The value: the condition met's, the entry's, or the text met;
-        // `{}` is the text met, `{name}` and `{receiver}` the callee's last
-        // two names (`Crypto.Cipher.DES.new`: `new`, `DES`).
-        let (met, text) = if spec.when.is_empty() {
-            (None, None)
+        let (value, text) = if spec.when.is_empty() {
+            (spec.value.as_ref(), None)
         } else {
-            let (c, t) = spec
-                .when
-                .iter()
-                .find_map(|c| self.meets(&call, c).map(|t| (c, t)))?;
-            (c.value.as_ref(), Some(t))
+            let (c, t) = spec.when.iter().find_map(|c| met(c).map(|t| (c, t)))?;
+            (c.value.as_ref().or(spec.value.as_ref()), Some(t))
         };
-        let mut names = nc.path.rsplit('.');
+        let mut names = callee.rsplit('.');
         let (name, receiver) = (names.next().unwrap_or(""), names.next().unwrap_or(""));
-        let value = met.or(spec.value.as_ref()).map_or(text.clone(), |v| {
-            Some(
-                v.replace("{}", text.as_deref().unwrap_or(""))
-                    .replace("{name}", name)
-                    .replace("{receiver}", receiver.trim_end_matches("()")),
-            )
+        let value = value.map(|v| {
+            v.replace("{}", text.as_deref().unwrap_or(""))
+                .replace("{name}", name)
+                .replace("{receiver}", receiver.trim_end_matches("()"))
         });
-        let callee = spec.shown_as.clone().unwrap_or_else(|| nc.path.clone());
+        let shown = spec.shown_as.as_deref().unwrap_or(callee);
         let mut f = Fact::new(
             Subject::Setting,
             spec.kind.clone()?,
-            super::evidence_at(self.path, self.text, nc.span, symbol),
+            super::evidence_at(self.path, self.text, span, symbol, &self.m.comments),
         )
-        .with("callee", Prop::Str(callee));
+        .with("callee", Prop::Str(shown.to_string()));
         if let Some(v) = value {
             f = f.with("value", Prop::Str(v));
+        }
+        if let Some(c) = &spec.context {
+            f = f.with("context", Prop::Str(c.clone()));
         }
         Some(f)
     }
@@ -337,26 +478,50 @@ impl<'a> Reader<'a> {
         for k in &c.keywords {
             given.extend(self.keyword(call, k));
         }
-        for (e, folded) in given {
-            let (e, folded) = match &c.key {
-                Some(k) => (self.property(e, k)?, None),
-                None => (e, folded),
+        given
+            .into_iter()
+            .find_map(|(e, folded)| self.meets_value(c, e, folded))
+    }
+
+    /// The text of value `e` (or of its entry at `c`'s key, or of its
+    /// items) if it meets `c`'s tests.
+    fn meets_value(&self, c: &ArgCondition, e: ExprId, folded: Option<String>) -> Option<String> {
+        // A dotted key walks nested mappings (`cookie.secure`).
+        let (e, folded) = match &c.key {
+            Some(k) => (k.split('.').try_fold(e, |o, k| self.property(o, k))?, None),
+            None => (e, folded),
+        };
+        if c.every {
+            // Every item, and a spread is one the test cannot read.
+            let Expr::Seq(_, elems) = self.m.expr(e) else {
+                return None;
             };
-            let values: Vec<(ExprId, Option<String>)> = match (c.item, self.m.expr(e)) {
-                (true, Expr::Seq(_, elems)) => elems
-                    .iter()
-                    .filter_map(|el| match el {
-                        bw_ir::Elem::Item(x) => Some((*x, None)),
-                        bw_ir::Elem::Spread(_) => None,
-                    })
-                    .collect(),
-                (true, _) => vec![],
-                (false, _) => vec![(e, folded)],
-            };
-            for (x, folded) in values {
-                if let Some(t) = self.passes(c, x, folded) {
-                    return Some(t);
-                }
+            let texts: Option<Vec<String>> = elems
+                .iter()
+                .map(|el| match el {
+                    bw_ir::Elem::Item(x) => self.passes(c, *x, None),
+                    bw_ir::Elem::Spread(_) => None,
+                })
+                .collect();
+            match texts {
+                Some(t) if !t.is_empty() => return Some(t.join(", ")),
+                _ => return None,
+            }
+        }
+        let values: Vec<(ExprId, Option<String>)> = match (c.item, self.m.expr(e)) {
+            (true, Expr::Seq(_, elems)) => elems
+                .iter()
+                .filter_map(|el| match el {
+                    bw_ir::Elem::Item(x) => Some((*x, None)),
+                    bw_ir::Elem::Spread(_) => None,
+                })
+                .collect(),
+            (true, _) => vec![],
+            (false, _) => vec![(e, folded)],
+        };
+        for (x, folded) in values {
+            if let Some(t) = self.passes(c, x, folded) {
+                return Some(t);
             }
         }
         None
@@ -370,7 +535,7 @@ impl<'a> Reader<'a> {
             .get(sp.start as usize..sp.end as usize)
             .unwrap_or("");
         let string = match (self.m.expr(e), &folded) {
-            (Expr::Const(Const::Str(s)), _) => Some(s.to_string()),
+            (Expr::Const(Const::Str(s) | Const::Bytes(s)), _) => Some(s.to_string()),
             (_, Some(s)) => Some(s.clone()),
             _ => None,
         };
@@ -696,13 +861,19 @@ impl<'a> Reader<'a> {
                         made: None,
                         consts: vec![],
                     };
-                    let mut done: BTreeSet<&str> = BTreeSet::new();
+                    let mut done: BTreeSet<(&str, &str)> = BTreeSet::new();
                     for spec in cat.components_for(&path) {
-                        if done.contains(spec.subject.as_str()) || !gated_in(m, &spec.imports) {
+                        let key = done_key(spec);
+                        if done.contains(&key) || !gated_in(m, &spec.imports) {
                             continue;
                         }
-                        if let Some(f) = self.call_fact(spec, &nc, &c.qualified) {
-                            done.insert(&spec.subject);
+                        let found = if spec.subject == "setting" {
+                            self.setting_fact(spec, &nc, &c.qualified)
+                        } else {
+                            self.call_fact(spec, &nc, &c.qualified)
+                        };
+                        if let Some(f) = found {
+                            done.insert(key);
                             self.push(spec, f);
                         }
                     }
@@ -888,4 +1059,17 @@ mod vocabulary {
         let e = crate::vocab::check_components(&spec).unwrap_err();
         assert!(e.contains("store kind `graphdb`"), "{e}");
     }
+}
+
+/// One assignment a `[[setting]]` may be: the target as written, the name
+/// entries give it, whether that is a bare name, the value and where it is.
+struct Assigned<'m> {
+    shown: String,
+    name: String,
+    bare: bool,
+    value: ExprId,
+    span: Span,
+    symbol: String,
+    /// The class whose body it is in.
+    class: Option<&'m str>,
 }

@@ -302,7 +302,7 @@ fn sink_facts_of(
     let js = a.module.lang != Lang::Python.name();
     let mut facts = Vec::new();
     for h in &a.result.hits {
-        let Some(mut f) = hit_fact(path, text, h, syms, &handlers) else {
+        let Some(mut f) = hit_fact(path, text, h, syms, &handlers, &a.module.comments) else {
             continue;
         };
         if js && let Some(flow) = &mut f.flow {
@@ -390,10 +390,14 @@ pub(crate) fn evidence_at(
     text: &str,
     sp: Span,
     symbol: &str,
+    comments: &bw_ir::CommentSyntax,
 ) -> crate::types::Evidence {
+    let written = text.get(sp.start as usize..sp.end as usize).unwrap_or("");
     crate::types::Evidence {
         location: location(path, sp),
-        text: normalise(text.get(sp.start as usize..sp.end as usize).unwrap_or("")),
+        // A comment inside the span is no part of the code a decision is
+        // pinned to (as the old extractors' evidence leaves it out).
+        text: normalise(&comments.strip(written)),
         symbol: symbol.to_string(),
     }
 }
@@ -453,6 +457,7 @@ pub fn hit_fact(
     h: &SinkHit,
     symbols: &BTreeMap<String, String>,
     handlers: &BTreeMap<String, Option<&'static str>>,
+    comments: &bw_ir::CommentSyntax,
 ) -> Option<Fact> {
     // A safe hit is no fact, unless functions of other modules reach it:
     // the linker decides what they return, as for the old extractor's.
@@ -460,7 +465,7 @@ pub fn hit_fact(
         return None;
     }
     let symbol = symbols.get(&h.function).unwrap_or(&h.function);
-    let evidence = evidence_at(path, text, h.span, symbol);
+    let evidence = evidence_at(path, text, h.span, symbol, comments);
     let mut f = Fact::new(Subject::Sink, h.kind.clone(), evidence);
     f.props.insert("callee".into(), Prop::Str(h.callee.clone()));
     if h.shell {
