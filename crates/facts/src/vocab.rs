@@ -574,9 +574,13 @@ pub fn check_components(spec: &crate::flowspec::FlowSpec) -> Result<(), String> 
                 .chain(c.kind_by.iter().flat_map(|k| k.values.keys()));
             for k in kinds {
                 if !def.kinds.contains(&k.as_str()) {
+                    let who = if c.subject == "setting" {
+                        "a [[setting]]".to_string()
+                    } else {
+                        format!("component `{}`", c.library)
+                    };
                     return Err(format!(
-                        "component `{}` names {} kind `{k}`, which is not one of: {}",
-                        c.library,
+                        "{who} names {} kind `{k}`, which is not one of: {}",
                         c.subject,
                         def.kinds.join(", ")
                     ));

@@ -1011,11 +1011,16 @@ impl FlowSpec {
                 || !c.requires.is_empty()
                 || c.shown_as.is_some()
                 || c.context.is_some()
+                || c.value.is_some()
                 || !c.assigns.is_empty()
+                || !c.files.is_empty()
+                || c.in_classes
+                || !c.except_classes.is_empty()
             {
                 return Err(format!(
-                    "{name}: `when`, `requires`, `shown_as`, `context` and `assigns` are for a \
-                     [[setting]], not a component of library `{}`",
+                    "{name}: `when`, `requires`, `value`, `shown_as`, `context`, `assigns`, \
+                     `files`, `in_classes` and `except_classes` are for a [[setting]], not a \
+                     component of library `{}`",
                     c.library
                 ));
             }

@@ -1058,6 +1058,17 @@ mod vocabulary {
         .unwrap();
         let e = crate::vocab::check_components(&spec).unwrap_err();
         assert!(e.contains("store kind `graphdb`"), "{e}");
+        let mut spec = crate::flowspec::FlowSpec::builtin();
+        spec.add(
+            "t.toml",
+            "language = \"python\"\n[[setting]]\nkind = \"debug-on\"\ncallees = [\"x.run\"]\n",
+        )
+        .unwrap();
+        let e = crate::vocab::check_components(&spec).unwrap_err();
+        assert!(
+            e.contains("a [[setting]] names setting kind `debug-on`"),
+            "{e}"
+        );
     }
 }
 
