@@ -86,11 +86,17 @@ pub fn line_location_of(path: &str, text: &str, line: u32) -> Location {
 /// Collapse runs of whitespace to one space and cap the length, so the
 /// text is stable across re-indentation and reformatting.
 pub fn normalise(text: &str) -> String {
+    normalise_chars(text.chars(), text.len())
+}
+
+/// [`normalise`] over characters (`len`: how many bytes they may come
+/// to), reading no further than the capped text needs.
+pub fn normalise_chars(chars: impl IntoIterator<Item = char>, len: usize) -> String {
     let mut n = Normaliser {
-        out: String::with_capacity(text.len().min(MAX_TEXT)),
+        out: String::with_capacity(len.min(MAX_TEXT)),
         ..Normaliser::default()
     };
-    for c in text.chars() {
+    for c in chars {
         if n.feed(c) {
             break;
         }

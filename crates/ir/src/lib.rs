@@ -576,52 +576,51 @@ pub struct CommentSyntax {
 }
 
 impl CommentSyntax {
-    /// `text` with its comments left out (a block comment becomes a
-    /// space; a line comment ends at its line's end). Text in strings is
-    /// kept whole.
-    pub fn strip<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
-        let has = |m: &str| !m.is_empty() && text.contains(m);
-        if !has(self.line) && !self.block.is_some_and(|(b, _)| has(b)) {
-            return std::borrow::Cow::Borrowed(text);
-        }
-        let mut out = String::with_capacity(text.len());
-        let mut quote: Option<char> = None;
+    /// The characters of `text` with its comments left out (a block
+    /// comment becomes a space; a line comment ends at its line's end),
+    /// text in strings kept whole. Lazy: a reader that stops early (a
+    /// capped evidence text) reads no further.
+    pub fn code(self, text: &str) -> impl Iterator<Item = char> + '_ {
         let mut i = 0;
-        while i < text.len() {
-            let rest = &text[i..];
-            let Some(c) = rest.chars().next() else { break };
-            if let Some(q) = quote {
-                out.push(c);
-                i += c.len_utf8();
-                if c == '\\' {
-                    if let Some(n) = text[i..].chars().next() {
-                        out.push(n);
-                        i += n.len_utf8();
-                    }
-                } else if c == q {
-                    quote = None;
+        let mut quote: Option<char> = None;
+        let mut pending: Option<char> = None;
+        std::iter::from_fn(move || {
+            loop {
+                if let Some(c) = pending.take() {
+                    return Some(c);
                 }
-                continue;
+                let rest = &text[i..];
+                let c = rest.chars().next()?;
+                if let Some(q) = quote {
+                    i += c.len_utf8();
+                    if c == '\\' {
+                        if let Some(n) = text[i..].chars().next() {
+                            i += n.len_utf8();
+                            pending = Some(n);
+                        }
+                    } else if c == q {
+                        quote = None;
+                    }
+                    return Some(c);
+                }
+                if !self.line.is_empty() && rest.starts_with(self.line) {
+                    i += rest.find('\n').unwrap_or(rest.len());
+                    continue;
+                }
+                if let Some((open, close)) = self.block
+                    && rest.starts_with(open)
+                {
+                    let body = &rest[open.len()..];
+                    i += open.len() + body.find(close).map_or(body.len(), |e| e + close.len());
+                    return Some(' ');
+                }
+                if self.quotes.contains(&c) {
+                    quote = Some(c);
+                }
+                i += c.len_utf8();
+                return Some(c);
             }
-            if !self.line.is_empty() && rest.starts_with(self.line) {
-                i += rest.find('\n').unwrap_or(rest.len());
-                continue;
-            }
-            if let Some((open, close)) = self.block
-                && rest.starts_with(open)
-            {
-                let body = &rest[open.len()..];
-                i += open.len() + body.find(close).map_or(body.len(), |e| e + close.len());
-                out.push(' ');
-                continue;
-            }
-            if self.quotes.contains(&c) {
-                quote = Some(c);
-            }
-            out.push(c);
-            i += c.len_utf8();
-        }
-        std::borrow::Cow::Owned(out)
+        })
     }
 }
 

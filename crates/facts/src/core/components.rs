@@ -128,6 +128,17 @@ struct CallArgs<'a> {
     consts: &'a [Option<String>],
 }
 
+impl<'a> CallArgs<'a> {
+    /// The positional arguments, with each one's index among all.
+    fn positional(&self) -> Vec<(usize, &'a bw_ir::Arg)> {
+        self.args
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.kind == ArgKind::Positional)
+            .collect()
+    }
+}
+
 impl<'a> Reader<'a> {
     fn push(&mut self, spec: &ComponentSpec, f: Fact) {
         self.out.push((f, spec.once));
@@ -165,12 +176,7 @@ impl<'a> Reader<'a> {
     /// positional argument (not an options object), a keyword, or (where
     /// the language passes options objects) a property of one.
     fn at(&self, c: &CallArgs<'_>, places: &ArgPlaces) -> Option<(ExprId, Option<String>)> {
-        let positional: Vec<(usize, &bw_ir::Arg)> = c
-            .args
-            .iter()
-            .enumerate()
-            .filter(|(_, a)| a.kind == ArgKind::Positional)
-            .collect();
+        let positional = c.positional();
         for &i in &places.args {
             if let Some((j, a)) = positional.get(i as usize)
                 && !matches!(self.m.expr(a.value), Expr::Dict(_))
@@ -288,6 +294,10 @@ impl<'a> Reader<'a> {
         if specs.is_empty() {
             return;
         }
+        let wanted: BTreeSet<&str> = specs
+            .iter()
+            .flat_map(|c| c.assigns.iter().map(String::as_str))
+            .collect();
         let mut found: Vec<Assigned<'_>> = Vec::new();
         for (i, f) in m.functions.iter().enumerate() {
             let module = f.kind == bw_ir::FuncKind::Module;
@@ -297,7 +307,8 @@ impl<'a> Reader<'a> {
                     let bw_ir::Stmt::Assign { target, value } = st else {
                         continue;
                     };
-                    let Some((shown, name, bare)) = self.target_names(target, module) else {
+                    let Some((shown, name, bare)) = self.target_names(target, module, &wanted)
+                    else {
                         continue;
                     };
                     let symbol = symbol
@@ -318,6 +329,9 @@ impl<'a> Reader<'a> {
         for c in &m.classes {
             for (name, value, sp) in &c.fields {
                 let Some(value) = value else { continue };
+                if !wanted.contains(m.name(*name)) {
+                    continue;
+                }
                 let n = m.name(*name).to_string();
                 found.push(Assigned {
                     shown: n.clone(),
@@ -358,20 +372,28 @@ impl<'a> Reader<'a> {
 
     /// An assignment target as written, the name a `[[setting]]`'s
     /// `assigns` gives it (`DEBUG` at module level only, `*.debug`,
-    /// `*.config[DEBUG]` or `config[DEBUG]`), and whether it is a bare name.
+    /// `*.config[DEBUG]` or `config[DEBUG]`), and whether it is a bare name;
+    /// none for a target no entry assigns (`wanted`).
     fn target_names(
         &self,
         target: &bw_ir::Pattern,
         module: bool,
+        wanted: &BTreeSet<&str>,
     ) -> Option<(String, String, bool)> {
         let m = self.m;
+        // The name first: what it shows is made only for one an entry
+        // assigns (every `self.x = …` of the file passes here).
         match target {
-            bw_ir::Pattern::Name(s) if module => {
+            bw_ir::Pattern::Name(s) if module && wanted.contains(m.name(*s)) => {
                 let n = m.name(*s).to_string();
                 Some((n.clone(), n, true))
             }
             bw_ir::Pattern::Field { obj, name } => {
                 let n = m.name(*name);
+                let key = format!("*.{n}");
+                if !wanted.contains(key.as_str()) {
+                    return None;
+                }
                 let sp = m.span(*obj);
                 let obj = self
                     .text
@@ -379,7 +401,7 @@ impl<'a> Reader<'a> {
                     .unwrap_or("");
                 Some((
                     format!("{}.{n}", crate::evidence::normalise(obj)),
-                    format!("*.{n}"),
+                    key,
                     false,
                 ))
             }
@@ -396,7 +418,9 @@ impl<'a> Reader<'a> {
                 } else {
                     shown.clone()
                 };
-                Some((shown, name, false))
+                wanted
+                    .contains(name.as_str())
+                    .then_some((shown, name, false))
             }
             _ => None,
         }
@@ -463,12 +487,7 @@ impl<'a> Reader<'a> {
     /// The text of a value the call is given at one of `c`'s places that
     /// meets its tests, if one does.
     fn meets(&self, call: &CallArgs<'_>, c: &ArgCondition) -> Option<String> {
-        let positional: Vec<(usize, &bw_ir::Arg)> = call
-            .args
-            .iter()
-            .enumerate()
-            .filter(|(_, a)| a.kind == ArgKind::Positional)
-            .collect();
+        let positional = call.positional();
         let mut given: Vec<(ExprId, Option<String>)> = Vec::new();
         for &i in &c.args {
             if let Some((j, a)) = positional.get(i as usize) {

@@ -397,7 +397,7 @@ pub(crate) fn evidence_at(
         location: location(path, sp),
         // A comment inside the span is no part of the code a decision is
         // pinned to (as the old extractors' evidence leaves it out).
-        text: normalise(&comments.strip(written)),
+        text: crate::evidence::normalise_chars(comments.code(written), written.len()),
         symbol: symbol.to_string(),
     }
 }
