@@ -80,6 +80,28 @@ fn python_settings_are_read_from_the_catalogue() {
         // no finding.
         "71 secret-key-weak app.secret_key string literal",
         "72 secret-key-weak jwt.encode string literal",
+        // Any call told not to verify, but a JWT library's `verify`.
+        "81 tls-verify-disabled requests.post verify=False",
+        "83 jwt-verify-disabled jwt.decode verify_signature=False",
+        "84 tls-verify-disabled aiohttp.ClientSession().get ssl=False",
+        "85 tls-verify-disabled urllib3.PoolManager CERT_NONE",
+        "87 tls-verify-disabled ssl._create_unverified_context -",
+        "88 tls-verify-disabled ctx.check_hostname False",
+        // CERT_NONE however imported, assigned or written in a mapping;
+        // compared, it is a check.
+        "89 tls-verify-disabled ssl.CERT_NONE CERT_NONE",
+        "90 tls-verify-disabled ssl.CERT_NONE CERT_NONE",
+        // Any origin, given or by default (none told; a `**` spread may
+        // tell), and with credentials the worse setting; another
+        // middleware's options are not CORS.
+        "99 cors-credentials-wildcard fastapi.FastAPI().add_middleware *",
+        "100 cors-wildcard fastapi.FastAPI().add_middleware *",
+        "103 cors-wildcard flask_cors.CORS *",
+        "104 cors-credentials-wildcard flask_cors.CORS *",
+        "107 csrf-disabled config[WTF_CSRF_ENABLED] False",
+        "108 csrf-disabled WTF_CSRF_ENABLED False",
+        // A decorator's call, read as written.
+        "112 cors-wildcard flask_cors.cross_origin *",
     ];
     assert_eq!(got, want, "{got:#?}");
 }
@@ -117,6 +139,30 @@ fn python_configuration_settings_depend_on_where_they_are() {
 }
 
 #[test]
+fn django_settings_combine_and_read_whole_lists() {
+    let spec = FlowSpec::builtin();
+    let base = "CORS_ALLOW_ALL_ORIGINS = True\nCORS_ALLOW_CREDENTIALS = True\nMIDDLEWARE = [\n    \"django.middleware.security.SecurityMiddleware\",\n    \"django.contrib.sessions.middleware.SessionMiddleware\",\n]\n";
+    // Credentials allowed elsewhere in the module make it the worse
+    // setting; a middleware list without CSRF's.
+    assert_eq!(
+        settings("proj/settings.py", Lang::Python, base, &spec),
+        [
+            "1 cors-credentials-wildcard CORS_ALLOW_ALL_ORIGINS True",
+            "3 csrf-disabled MIDDLEWARE no CsrfViewMiddleware",
+        ]
+    );
+    // Only in a settings module.
+    assert!(settings("proj/apps.py", Lang::Python, base, &spec).is_empty());
+    // The last value assigned counts; CSRF's middleware listed; a list
+    // built from another cannot be judged here.
+    let other = "CORS_ORIGIN_ALLOW_ALL = True\nCORS_ALLOW_CREDENTIALS = True\nCORS_ALLOW_CREDENTIALS = False\nMIDDLEWARE = [\"django.middleware.csrf.CsrfViewMiddleware\"]\nMIDDLEWARE_CLASSES = [*MIDDLEWARE, \"x.Y\"]\nCORS_ALLOW_ALL_ORIGINS = False\n";
+    assert_eq!(
+        settings("proj/settings/prod.py", Lang::Python, other, &spec),
+        ["1 cors-wildcard CORS_ALLOW_ALL_ORIGINS True"]
+    );
+}
+
+#[test]
 fn javascript_settings_are_read_from_the_catalogue() {
     let got = settings(
         "src/insecure.js",
@@ -140,6 +186,22 @@ fn javascript_settings_are_read_from_the_catalogue() {
         // A session cookie's options, nested or (cookie-session) not.
         "47 session-cookie-insecure express-session secure: false",
         "49 session-cookie-insecure cookie-session httpOnly: false",
+        // Any options object's entry; the process-wide switch by field
+        // or key, as a string or a number; a test of the entry is none.
+        "53 tls-verify-disabled rejectUnauthorized false",
+        "55 tls-verify-disabled rejectUnauthorized false",
+        "56 tls-verify-disabled NODE_TLS_REJECT_UNAUTHORIZED 0",
+        "57 tls-verify-disabled NODE_TLS_REJECT_UNAUTHORIZED 0",
+        // cors's default origin is any (options without one, or none); an
+        // options object held in a variable is not read as empty.
+        "64 cors-wildcard cors *",
+        "65 cors-wildcard cors *",
+        // With credentials, any origin or the request's own reflected.
+        "68 cors-credentials-wildcard cors true",
+        "69 cors-credentials-wildcard cors *",
+        "71 cors-wildcard res.setHeader *",
+        // Fastify's plugin, by the name registered.
+        "75 cors-wildcard fastify.register *",
     ];
     assert_eq!(got, want, "{got:#?}");
 }
@@ -189,8 +251,7 @@ fn a_team_adds_its_own_setting_in_a_flow_file() {
                 "tls-verify-disabled".to_string(),
                 Some("check=False".to_string())
             ),
-            // A team's entry of a kind the old extractor still makes adds
-            // to its facts; it does not take the kind over.
+            // A team's entry adds to the built-in ones.
             verify
         ]
     );
@@ -206,10 +267,20 @@ fn a_team_adds_its_own_setting_in_a_flow_file() {
     let e = add("[[setting]]\ncallees = [\"a.b\"]\n");
     assert!(e.contains("names no kind"), "{e}");
     let e = add("[[setting]]\nkind = \"weak-cipher\"\n");
-    assert!(
-        e.contains("names no callees, methods or assignment targets"),
-        "{e}"
+    assert!(e.contains("names no callees or methods"), "{e}");
+    let e = add(
+        "[[setting]]\nkind = \"weak-cipher\"\ncallees = [\"a.b\"]\nuses = [\"a.C\"]\n",
     );
+    assert!(e.contains("make one entry for each"), "{e}");
+    // Any callee, only by the keywords it is given.
+    let e = add(
+        "[[setting]]\nkind = \"weak-cipher\"\ncallees = [\"*\"]\nwhen = [{ args = [0], is = true }]\n",
+    );
+    assert!(e.contains("must name keywords"), "{e}");
+    let e = add(
+        "[[setting]]\nkind = \"weak-cipher\"\nentries = [\"k\"]\nwhen = [{ keywords = [\"k\"], is = true }]\n",
+    );
+    assert!(e.contains("tests the value written"), "{e}");
     let e = add(
         "[[setting]]\nkind = \"weak-cipher\"\ncallees = [\"a.b\"]\nwhen = [{ keywords = [\"x\"] }]\n",
     );
@@ -223,6 +294,10 @@ fn a_team_adds_its_own_setting_in_a_flow_file() {
         "[[component]]\nsubject = \"store\"\nkind = \"sql\"\nlibrary = \"x\"\ncallees = [\"a.b\"]\nwhen = [{ keywords = [\"x\"], is = true }]\n",
     );
     assert!(e.contains("are for a [[setting]]"), "{e}");
+    let e = add(
+        "[[component]]\nsubject = \"store\"\nkind = \"sql\"\nlibrary = \"x\"\ncallees = [\"a.*\"]\n",
+    );
+    assert!(e.contains("only a [[setting]] may match any callee"), "{e}");
 }
 
 #[test]

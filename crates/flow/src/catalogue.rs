@@ -46,7 +46,10 @@ pub const SINK_KINDS: &[&str] = &[
 /// `head.*`, any path under `head` or under what a call of it returns
 /// (`sqlalchemy.update.*` covers `sqlalchemy.update().where().values`).
 pub fn name_matches(pattern: &str, path: &str) -> bool {
-    if let Some(rest) = pattern.strip_prefix("*.") {
+    if pattern == "*" {
+        // Any callee (a `[[setting]]` told apart by its keywords).
+        true
+    } else if let Some(rest) = pattern.strip_prefix("*.") {
         path == rest || (path.ends_with(rest) && path[..path.len() - rest.len()].ends_with('.'))
     } else if let Some(head) = pattern.strip_suffix(".*") {
         // `jsx.*`: anything of that module or object.
@@ -553,6 +556,10 @@ pub struct ComponentSpec {
     /// A `[[setting]]`: conditions that must all hold as well.
     #[serde(default)]
     pub requires: Vec<ArgCondition>,
+    /// A `[[setting]]`: conditions none of which may hold (credentials
+    /// allowed make it another kind of setting).
+    #[serde(default)]
+    pub unless: Vec<ArgCondition>,
     /// A `[[setting]]`: the fact's value when the condition met gives
     /// none.
     #[serde(default)]
@@ -584,6 +591,17 @@ pub struct ComponentSpec {
     /// `test`: a development configuration).
     #[serde(default)]
     pub except_classes: Vec<String>,
+    /// A `[[setting]]` made by writing an entry of a mapping or object
+    /// literal anywhere in the code (`rejectUnauthorized: false`): the
+    /// keys. `when` and `requires` test the entry's value.
+    #[serde(default)]
+    pub entries: Vec<String>,
+    /// A `[[setting]]` made by using a value (`ssl.CERT_NONE`): its
+    /// resolved names, as `callees`; a use is the value given to a call,
+    /// assigned, or written as a mapping's entry (never compared). `when`
+    /// and `requires` test the value.
+    #[serde(default)]
+    pub uses: Vec<String>,
 }
 
 impl ComponentSpec {
@@ -649,6 +667,24 @@ pub struct ArgCondition {
     /// The value's source text holds one of these.
     #[serde(default)]
     pub holds: Vec<String>,
+    /// The value is a name resolved through the imports to one of these
+    /// (as `callees`: `*.CORSMiddleware`, `@fastify/cors`).
+    #[serde(default)]
+    pub names: Vec<String>,
+    /// Nothing is given at the condition's places, as far as can be read:
+    /// no keyword of its names and no `**kwargs`; at each of its `args`,
+    /// no argument or an object literal without those properties (an
+    /// options object held in a variable may hold anything, so it is not
+    /// absent). A library's default then applies (`cors()` allows any
+    /// origin).
+    #[serde(default)]
+    pub absent: bool,
+    /// The test is of the value assigned to this name at the module's top
+    /// level instead (`CORS_ALLOW_CREDENTIALS` beside
+    /// `CORS_ALLOW_ALL_ORIGINS` in a settings module); the last
+    /// assignment counts.
+    #[serde(default)]
+    pub assigned: Option<String>,
     /// The fact's value when this condition is the one met; `{}` stands
     /// for the value's text. None given here or on the entry, the fact has
     /// no value: a value met is never copied unasked (it may be a key).
@@ -687,6 +723,8 @@ impl ArgCondition {
             || self.nonempty
             || self.bits.is_some()
             || !self.holds.is_empty()
+            || !self.names.is_empty()
+            || self.absent
     }
 }
 
@@ -771,34 +809,50 @@ impl FlowSpecFile {
             .collect()
     }
 
+    /// Whether a call of `path` (last name `last`) may be a component or
+    /// a setting, by its names; see also [`FlowSpecFile::watches_keyword`].
     pub fn watches(&self, path: &str, last: &str) -> bool {
-        let (by_last, any) = &self.component_index;
-        by_last.contains_key(last)
-            || any.iter().any(|&i| {
+        let ix = &self.component_index;
+        ix.by_last.contains_key(last)
+            || ix.any.iter().any(|&i| {
                 self.components
                     .get(i as usize)
                     .is_some_and(|c| c.contains.iter().any(|t| path.contains(t.as_str())))
             })
     }
 
+    /// Whether a call given keyword `k` may be a setting of any callee
+    /// (`verify=False`), whatever its names.
+    pub fn watches_keyword(&self, k: &str) -> bool {
+        self.component_index.open_keywords.contains(k)
+    }
+
     fn index_components(&mut self) {
-        let mut by_last: std::collections::BTreeMap<String, Vec<u32>> = Default::default();
-        let mut any = Vec::new();
+        let mut ix = ComponentIndex::default();
         for (i, c) in self.components.iter().enumerate() {
             let i = i as u32;
             if c.callees.is_empty() && c.methods.is_empty() && !c.contains.is_empty() {
-                any.push(i);
+                ix.any.push(i);
             }
             for n in c.callees.iter().chain(&c.methods) {
-                let list = by_last
-                    .entry(n.rsplit('.').next().unwrap_or(n).to_string())
-                    .or_default();
+                let last = n.rsplit('.').next().unwrap_or(n);
+                if last == "*" {
+                    // Any callee, or any of a module (`aiohttp.*`): told
+                    // apart by the keywords its conditions name.
+                    if ix.open.last() != Some(&i) {
+                        ix.open.push(i);
+                    }
+                    ix.open_keywords
+                        .extend(c.when.iter().flat_map(|w| w.keywords.iter().cloned()));
+                    continue;
+                }
+                let list = ix.by_last.entry(last.to_string()).or_default();
                 if list.last() != Some(&i) {
                     list.push(i);
                 }
             }
         }
-        self.component_index = (by_last, any);
+        self.component_index = ix;
     }
 
     /// The `[[component]]` entries a call's resolved `path` passes (names,
@@ -806,9 +860,10 @@ impl FlowSpecFile {
     /// `on_function` are for the caller, which knows the module.
     pub fn components_for<'a>(&'a self, path: &'a str) -> impl Iterator<Item = &'a ComponentSpec> {
         let last = path.rsplit('.').next().unwrap_or(path);
-        let (by_last, any) = &self.component_index;
-        let mut candidates: Vec<u32> = by_last.get(last).cloned().unwrap_or_default();
-        candidates.extend(any);
+        let ix = &self.component_index;
+        let mut candidates: Vec<u32> = ix.by_last.get(last).cloned().unwrap_or_default();
+        candidates.extend(&ix.any);
+        candidates.extend(&ix.open);
         candidates.sort_unstable();
         candidates.dedup();
         candidates
@@ -893,7 +948,22 @@ pub struct FlowSpecFile {
     /// methods, and those matching any method (`contains` alone): built
     /// when a file is added, so a call looks at its candidates only.
     #[serde(skip)]
-    component_index: (std::collections::BTreeMap<String, Vec<u32>>, Vec<u32>),
+    component_index: ComponentIndex,
+}
+
+/// The `[[component]]` and `[[setting]]` entries by what a call must be
+/// for them to apply.
+#[derive(Debug, Clone, Default)]
+struct ComponentIndex {
+    /// By the last name of their callees and methods.
+    by_last: std::collections::BTreeMap<String, Vec<u32>>,
+    /// Matching any method whose path holds their `contains` text.
+    any: Vec<u32>,
+    /// Of any callee (`*`) or any of a module (`aiohttp.*`).
+    open: Vec<u32>,
+    /// The keywords the conditions of the `open` entries name: a call
+    /// given none of them is none of theirs.
+    open_keywords: std::collections::BTreeSet<String>,
 }
 
 /// The flow specs of every language, built-in plus the repository's own.
@@ -1009,6 +1079,7 @@ impl FlowSpec {
             }
             if !c.when.is_empty()
                 || !c.requires.is_empty()
+                || !c.unless.is_empty()
                 || c.shown_as.is_some()
                 || c.context.is_some()
                 || c.value.is_some()
@@ -1016,11 +1087,20 @@ impl FlowSpec {
                 || !c.files.is_empty()
                 || c.in_classes
                 || !c.except_classes.is_empty()
+                || !c.entries.is_empty()
+                || !c.uses.is_empty()
             {
                 return Err(format!(
-                    "{name}: `when`, `requires`, `value`, `shown_as`, `context`, `assigns`, \
-                     `files`, `in_classes` and `except_classes` are for a [[setting]], not a \
-                     component of library `{}`",
+                    "{name}: `when`, `requires`, `unless`, `value`, `shown_as`, `context`, \
+                     `assigns`, `entries`, `uses`, `files`, `in_classes` and `except_classes` are \
+                     for a [[setting]], not a component of library `{}`",
+                    c.library
+                ));
+            }
+            if c.callees.iter().chain(&c.methods).any(|n| n.ends_with('*')) {
+                return Err(format!(
+                    "{name}: a component of library `{}` names a callee or method ending in `*`: \
+                     only a [[setting]] may match any callee, by the keywords it is given",
                     c.library
                 ));
             }
@@ -1037,33 +1117,68 @@ impl FlowSpec {
             let Some(kind) = &st.kind else {
                 return Err(format!("{name}: a [[setting]] names no kind"));
             };
-            let assigns = !st.assigns.is_empty();
             let calls = !(st.callees.is_empty() && st.methods.is_empty() && st.contains.is_empty());
-            if assigns == calls {
-                return Err(format!(
-                    "{name}: the [[setting]] of kind `{kind}` names {}",
-                    if calls {
-                        "both calls and assignment targets: make two entries"
-                    } else {
-                        "no callees, methods or assignment targets (assigns)"
-                    }
-                ));
+            let made_by = [
+                calls,
+                !st.assigns.is_empty(),
+                !st.entries.is_empty(),
+                !st.uses.is_empty(),
+            ];
+            match made_by.iter().filter(|m| **m).count() {
+                1 => {}
+                0 => {
+                    return Err(format!(
+                        "{name}: the [[setting]] of kind `{kind}` names no callees or methods, \
+                         no assignment targets (assigns), no entries and no uses"
+                    ));
+                }
+                _ => {
+                    return Err(format!(
+                        "{name}: the [[setting]] of kind `{kind}` names more than one of calls, \
+                         assignment targets (assigns), entries and uses: make one entry for each"
+                    ));
+                }
             }
-            if let Some(c) = st
-                .when
-                .iter()
-                .chain(&st.requires)
-                .find(|c| (c.args.is_empty() && c.keywords.is_empty()) == calls || !c.tests())
-            {
+            // A condition tests what the call is given (at its args or
+            // keywords), or what is written, or (with `assigned`) another
+            // module-level name's value.
+            let placed = |c: &ArgCondition| !(c.args.is_empty() && c.keywords.is_empty());
+            if let Some(c) = st.when.iter().chain(&st.requires).chain(&st.unless).find(|c| {
+                !c.tests()
+                    || if c.assigned.is_some() {
+                        placed(c) || c.absent
+                    } else {
+                        placed(c) != calls || (c.absent && !calls)
+                    }
+            }) {
                 return Err(format!(
                     "{name}: a condition of the [[setting]] of kind `{kind}` {}",
                     if !c.tests() {
-                        "tests nothing (give is, like, nonempty, bits or holds)"
+                        "tests nothing (give is, like, nonempty, bits, holds, names or absent)"
+                    } else if c.assigned.is_some() {
+                        "tests the value assigned to a name: it names no args or keywords, and \
+                         is not `absent`"
                     } else if calls {
                         "names no args or keywords"
+                    } else if c.absent {
+                        "is `absent`, but a value is written"
                     } else {
-                        "names args or keywords, but it tests the value assigned"
+                        "names args or keywords, but it tests the value written"
                     }
+                ));
+            }
+            let open = st.callees.iter().chain(&st.methods).any(|n| n.ends_with('*'));
+            if open
+                && (st.when.is_empty()
+                    || st
+                        .when
+                        .iter()
+                        .any(|c| c.keywords.is_empty() || !c.args.is_empty() || c.absent))
+            {
+                return Err(format!(
+                    "{name}: the [[setting]] of kind `{kind}` matches any callee (`*`): \
+                     each of its `when` conditions must name keywords given (no args, not \
+                     `absent`), so that only calls given one are looked at"
                 ));
             }
         }

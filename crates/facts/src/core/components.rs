@@ -53,6 +53,7 @@ pub fn facts(
         }
     }
     r.assigned(cat, symbols);
+    r.written(cat, symbols);
     r.decorated(cat, symbols);
     r.extended(cat, symbols);
     r.class_fields(cat);
@@ -93,6 +94,24 @@ fn done_key(spec: &ComponentSpec) -> (&str, &str) {
 fn symbol_of(m: &Module, f: bw_ir::FuncId, symbols: &BTreeMap<String, String>) -> String {
     let q = &m.func(f).qualified;
     symbols.get(q).cloned().unwrap_or_else(|| q.clone())
+}
+
+/// The innermost function whose definition holds `sp` (the module's
+/// top-level code when none does).
+fn innermost(m: &Module, sp: Span) -> bw_ir::FuncId {
+    let mut best = bw_ir::FuncId(0);
+    let mut best_start = 0;
+    for (i, f) in m.functions.iter().enumerate() {
+        if f.kind != bw_ir::FuncKind::Module
+            && f.span.start <= sp.start
+            && sp.end <= f.span.end
+            && f.span.start >= best_start
+        {
+            best = bw_ir::FuncId(i as u32);
+            best_start = f.span.start;
+        }
+    }
+    best
 }
 
 /// Whether an entry's `imports` gate lets it apply in `m`: none given,
@@ -370,6 +389,122 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// The settings made by writing a value: an entry of a mapping or
+    /// object literal anywhere in the code (`rejectUnauthorized: false`,
+    /// the `[[setting]]` entries with `entries`), or a value used
+    /// (`ssl.CERT_NONE`, with `uses`) given to a call, assigned, or written
+    /// as a mapping's entry; never one compared.
+    fn written(&mut self, cat: &FlowSpecFile, symbols: &BTreeMap<String, String>) {
+        let m = self.m;
+        let specs: Vec<&ComponentSpec> = cat
+            .components
+            .iter()
+            .filter(|c| (!c.entries.is_empty() || !c.uses.is_empty()) && gated_in(m, &c.imports))
+            .collect();
+        if specs.is_empty() {
+            return;
+        }
+        let keys: BTreeSet<&str> = specs
+            .iter()
+            .flat_map(|c| c.entries.iter().map(String::as_str))
+            .collect();
+        // The last names of the values used: a name or a field with none of
+        // them is resolved no further.
+        let lasts: BTreeSet<&str> = specs
+            .iter()
+            .flat_map(|c| c.uses.iter().map(|u| u.rsplit('.').next().unwrap_or(u)))
+            .collect();
+        // (where, what it shows, the value tested, the entry)
+        let mut found: Vec<(Span, String, ExprId, usize)> = Vec::new();
+        let used = |e: ExprId, found: &mut Vec<(Span, String, ExprId, usize)>| {
+            let last = match m.expr(e) {
+                Expr::Field { name, .. } => m.name(*name),
+                Expr::Name(s) => m.name(*s),
+                _ => return,
+            };
+            if !lasts.contains(last) && !lasts.contains("*") {
+                return;
+            }
+            let Some(path) = self.resolved(e) else { return };
+            for (i, spec) in specs.iter().enumerate() {
+                if spec.uses.iter().any(|u| bw_flow::catalogue::name_matches(u, &path)) {
+                    let shown = spec.shown_as.clone().unwrap_or_else(|| path.clone());
+                    found.push((m.span(e), shown, e, i));
+                }
+            }
+        };
+        for x in &m.exprs {
+            match x {
+                Expr::Dict(entries) => {
+                    for en in entries {
+                        let Entry::Pair(k, v) = en else { continue };
+                        used(*v, &mut found);
+                        let Some(key) = m.str_const(*k).filter(|k| keys.contains(k)) else {
+                            continue;
+                        };
+                        // The whole `key: value`.
+                        let (ks, vs) = (m.span(*k), m.span(*v));
+                        let sp = Span {
+                            end: vs.end,
+                            end_line: vs.end_line,
+                            end_col: vs.end_col,
+                            ..ks
+                        };
+                        for (i, spec) in specs.iter().enumerate() {
+                            if spec.entries.iter().any(|x| x == key) {
+                                let shown = spec.shown_as.clone().unwrap_or_else(|| key.to_string());
+                                found.push((sp, shown, *v, i));
+                            }
+                        }
+                    }
+                }
+                Expr::Call { args, .. } => {
+                    for a in args {
+                        used(a.value, &mut found);
+                    }
+                }
+                _ => {}
+            }
+        }
+        if !lasts.is_empty() {
+            for f in &m.functions {
+                for b in &f.blocks {
+                    for (st, _) in &b.stmts {
+                        if let bw_ir::Stmt::Assign { value, .. } = st {
+                            used(*value, &mut found);
+                        }
+                    }
+                }
+            }
+            for c in &m.classes {
+                for (_, value, _) in &c.fields {
+                    if let Some(v) = value {
+                        used(*v, &mut found);
+                    }
+                }
+            }
+        }
+        // A lowering may copy an expression (a default, a decorator): one
+        // fact for each place and entry.
+        found.sort_by_key(|(sp, _, _, i)| (sp.start, sp.end, *i));
+        found.dedup_by_key(|(sp, _, _, i)| (sp.start, sp.end, *i));
+        let mut done: BTreeSet<(u32, u32, &str)> = BTreeSet::new();
+        for (sp, shown, v, i) in found {
+            let spec = specs[i];
+            let kind = spec.kind.as_deref().unwrap_or("");
+            if done.contains(&(sp.start, sp.end, kind)) {
+                continue;
+            }
+            let symbol = symbol_of(m, innermost(m, sp), symbols);
+            if let Some(f) =
+                self.setting_of(spec, |c| self.meets_value(c, v, None), (sp, &symbol, &shown))
+            {
+                done.insert((sp.start, sp.end, kind));
+                self.push(spec, f);
+            }
+        }
+    }
+
     /// An assignment target as written, the name a `[[setting]]`'s
     /// `assigns` gives it (`DEBUG` at module level only, `*.debug`,
     /// `*.config[DEBUG]` or `config[DEBUG]`), and whether it is a bare name;
@@ -452,7 +587,14 @@ impl<'a> Reader<'a> {
         met: impl Fn(&ArgCondition) -> Option<String>,
         (span, symbol, callee): (Span, &str, &str),
     ) -> Option<Fact> {
-        if !spec.requires.iter().all(|c| met(c).is_some()) {
+        // A condition on another name's value tests that value instead.
+        let met = |c: &ArgCondition| match &c.assigned {
+            Some(n) => self.meets_value(c, self.module_value(n)?, None),
+            None => met(c),
+        };
+        if !spec.requires.iter().all(|c| met(c).is_some())
+            || spec.unless.iter().any(|c| met(c).is_some())
+        {
             return None;
         }
         let (value, text) = if spec.when.is_empty() {
@@ -488,6 +630,9 @@ impl<'a> Reader<'a> {
     /// meets its tests, if one does.
     fn meets(&self, call: &CallArgs<'_>, c: &ArgCondition) -> Option<String> {
         let positional = call.positional();
+        if c.absent {
+            return self.absent(call, c, &positional).then(String::new);
+        }
         let mut given: Vec<(ExprId, Option<String>)> = Vec::new();
         for &i in &c.args {
             if let Some((j, a)) = positional.get(i as usize) {
@@ -500,6 +645,58 @@ impl<'a> Reader<'a> {
         given
             .into_iter()
             .find_map(|(e, folded)| self.meets_value(c, e, folded))
+    }
+
+    /// Whether nothing is given at `c`'s places, as far as the call can be
+    /// read (see [`ArgCondition::absent`]).
+    fn absent(
+        &self,
+        call: &CallArgs<'_>,
+        c: &ArgCondition,
+        positional: &[(usize, &bw_ir::Arg)],
+    ) -> bool {
+        if call
+            .args
+            .iter()
+            .any(|a| matches!(a.kind, ArgKind::Spread | ArgKind::KwSpread))
+            || c.keywords.iter().any(|k| self.keyword(call, k).is_some())
+        {
+            return false;
+        }
+        c.args.iter().all(|&i| match positional.get(i as usize) {
+            None => true,
+            Some((_, a)) => match self.m.expr(a.value) {
+                Expr::Dict(entries) => !entries.iter().any(|en| match en {
+                    Entry::Spread(_) => true,
+                    Entry::Pair(k, _) => self
+                        .m
+                        .str_const(*k)
+                        .is_none_or(|k| c.keywords.iter().any(|x| x == k)),
+                }),
+                _ => false,
+            },
+        })
+    }
+
+    /// The value last assigned to `name` at the module's top level.
+    fn module_value(&self, name: &str) -> Option<ExprId> {
+        let m = self.m;
+        let top = m.functions.first()?;
+        let mut last = None;
+        for b in &top.blocks {
+            for (st, sp) in &b.stmts {
+                if let bw_ir::Stmt::Assign {
+                    target: bw_ir::Pattern::Name(s),
+                    value,
+                } = st
+                    && m.name(*s) == name
+                    && last.is_none_or(|(at, _): (u32, ExprId)| at < sp.start)
+                {
+                    last = Some((sp.start, *value));
+                }
+            }
+        }
+        last.map(|(_, v)| v)
     }
 
     /// The text of value `e` (or of its entry at `c`'s key, or of its
@@ -578,7 +775,13 @@ impl<'a> Reader<'a> {
                 })
                 .is_some_and(|v| v & bits != 0)
             })
-            && (c.holds.is_empty() || c.holds.iter().any(|h| source.contains(h.as_str())));
+            && (c.holds.is_empty() || c.holds.iter().any(|h| source.contains(h.as_str())))
+            && (c.names.is_empty()
+                || self.resolved(e).is_some_and(|p| {
+                    c.names
+                        .iter()
+                        .any(|n| bw_flow::catalogue::name_matches(n, &p))
+                }));
         ok.then(|| string.unwrap_or_else(|| crate::evidence::normalise(source)))
     }
 
@@ -800,6 +1003,28 @@ impl<'a> Reader<'a> {
                 let Some(path) = self.resolved(target) else {
                     continue;
                 };
+                // A decorator's call may be a setting (`@cross_origin()`):
+                // the engine never evaluates it, so its arguments are read
+                // as written.
+                if let Expr::Call { args, .. } = m.expr(d) {
+                    let call = CallArgs { args, consts: &[] };
+                    let mut done = BTreeSet::new();
+                    for spec in cat.components_for(&path) {
+                        if spec.subject != "setting"
+                            || !gated_in(m, &spec.imports)
+                            || done.contains(&done_key(spec))
+                        {
+                            continue;
+                        }
+                        let symbol = symbol_of(m, bw_ir::FuncId(i as u32), symbols);
+                        if let Some(f) =
+                            self.setting_of(spec, |c| self.meets(&call, c), (m.span(d), &symbol, &path))
+                        {
+                            done.insert(done_key(spec));
+                            self.push(spec, f);
+                        }
+                    }
+                }
                 let Some(spec) = cat.components.iter().find(|c| {
                     c.decorators.iter().any(|x| name_matches(x, &path)) && gated_in(m, &c.imports)
                 }) else {

@@ -2810,7 +2810,12 @@ impl<'a> Fx<'a> {
         }
         if self.opts.record_named {
             let last = method.unwrap_or_else(|| path.rsplit('.').next().unwrap_or(&path));
-            if self.cat.spec.watches(&path, last) {
+            let watched = self.cat.spec.watches(&path, last)
+                || args.iter().any(|a| match a.kind {
+                    ArgKind::Keyword(k) => self.cat.spec.watches_keyword(self.m.name(k)),
+                    _ => false,
+                });
+            if watched {
                 self.out.named.insert(
                     e,
                     crate::NamedCall {
