@@ -162,6 +162,60 @@ fn django_settings_combine_and_read_whole_lists() {
     );
 }
 
+/// `line kind context` of the weak hashes and random numbers found.
+fn purposes(path: &str, lang: Lang, text: &str) -> Vec<String> {
+    extract_by(
+        path,
+        lang,
+        text,
+        &FlowSpec::builtin(),
+        &Budget::default(),
+        Core::Default,
+    )
+    .unwrap()
+    .facts
+    .into_iter()
+    .filter(|f| f.subject == Subject::Setting && matches!(f.kind.as_str(), "weak-hash" | "weak-random"))
+    .map(|f| {
+        format!(
+            "{} {} {}",
+            f.evidence.location.start_line,
+            f.kind,
+            f.str("context").unwrap_or("-")
+        )
+    })
+    .collect()
+}
+
+#[test]
+fn a_weak_hash_or_random_number_counts_where_the_code_says_what_it_protects() {
+    // The same idioms in both languages: the data hashed, the name the
+    // value is given, and (only when it is given none, or is added to an
+    // accumulator) the function's name say what it is for.
+    let py = "import hashlib\nimport random\n\n\ndef store_password(password):\n    return hashlib.md5(password.encode()).hexdigest()\n\n\ndef file_etag(body):\n    return hashlib.md5(body).hexdigest()\n\n\ndef legacy(pw):\n    h = hashlib.new(\"sha1\", usedforsecurity=False)\n    reset_token = hashlib.new(\"sha1\", pw.encode()).hexdigest()\n\n\ndef session_cleanup():\n    delay = random.uniform(1, 5)\n    return delay\n\n\ndef new_otp():\n    return \"\".join(random.choice(\"0123456789\") for _ in range(6))\n\n\ndef make_nonce():\n    text = \"\"\n    for _ in range(8):\n        text += random.choice(\"abcdef\")\n    return text\n\n\ndef issue(user):\n    user.reset_token = random.getrandbits(64)\n    pick = random.SystemRandom().choice(\"ab\")\n";
+    assert_eq!(
+        purposes("app/tokens.py", Lang::Python, py),
+        [
+            "6 weak-hash password",
+            "15 weak-hash token",
+            "24 weak-random otp",
+            "30 weak-random nonce",
+            "35 weak-random token",
+        ]
+    );
+    let js = "const crypto = require('crypto');\n\nfunction storePassword(password) {\n  return crypto.createHash('md5').update(password).digest('hex');\n}\n\nfunction fileEtag(body) {\n  return crypto.createHash('md5').update(body).digest('hex');\n}\n\nfunction legacy(pw) {\n  const resetToken = crypto.createHash('sha1').update(pw).digest('hex');\n}\n\nfunction sessionCleanup() {\n  const delay = Math.random() * 5;\n  return delay;\n}\n\nfunction newOtp() {\n  return String(Math.floor(Math.random() * 1e6));\n}\n\nconst Auth = {};\nAuth.nonce = function () {\n  let text = '';\n  for (let i = 0; i < 8; i++) text += 'abcdef'.charAt(Math.floor(Math.random() * 6));\n  return text;\n};\n\nfunction issue(user) {\n  user.resetToken = Math.random().toString(36);\n}\n";
+    assert_eq!(
+        purposes("src/tokens.js", Lang::JavaScript, js),
+        [
+            "4 weak-hash password",
+            "12 weak-hash token",
+            "21 weak-random otp",
+            "27 weak-random nonce",
+            "32 weak-random token",
+        ]
+    );
+}
+
 #[test]
 fn javascript_settings_are_read_from_the_catalogue() {
     let got = settings(
@@ -281,6 +335,8 @@ fn a_team_adds_its_own_setting_in_a_flow_file() {
         "[[setting]]\nkind = \"weak-cipher\"\nentries = [\"k\"]\nwhen = [{ keywords = [\"k\"], is = true }]\n",
     );
     assert!(e.contains("tests the value written"), "{e}");
+    let e = add("[[setting]]\nkind = \"weak-hash\"\ncallees = [\"a.b\"]\npurpose = \"why\"\n");
+    assert!(e.contains("which no [purposes] table defines"), "{e}");
     let e = add(
         "[[setting]]\nkind = \"weak-cipher\"\ncallees = [\"a.b\"]\nwhen = [{ keywords = [\"x\"] }]\n",
     );

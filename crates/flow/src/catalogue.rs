@@ -591,6 +591,13 @@ pub struct ComponentSpec {
     /// `test`: a development configuration).
     #[serde(default)]
     pub except_classes: Vec<String>,
+    /// A `[[setting]]` that counts only where the code says what the
+    /// value is for: the name of a vocabulary of `[purposes]`, whose first
+    /// context with a word found gives the fact's `context` (a hash of a
+    /// password, a random number for a token). See
+    /// [`FlowSpecFile::purposes`].
+    #[serde(default)]
+    pub purpose: Option<String>,
     /// A `[[setting]]` made by writing an entry of a mapping or object
     /// literal anywhere in the code (`rejectUnauthorized: false`): the
     /// keys. `when` and `requires` test the entry's value.
@@ -786,6 +793,12 @@ pub struct ComponentArgs {
     /// keywords (`axios.get(url, { timeout: 5000 })`).
     #[serde(default)]
     pub options_objects: bool,
+    /// Calls joining path parts (`path.join`, `os.path.join`): a
+    /// `[[setting]]` condition reads one as its parts joined with `/`, a
+    /// call among them given nothing as its resolved name and `()`
+    /// (`os.tmpdir()/report.csv`).
+    #[serde(default)]
+    pub path_joins: Vec<String>,
 }
 
 impl FlowSpecFile {
@@ -942,6 +955,14 @@ pub struct FlowSpecFile {
     /// See [`FlowSpecFile::owned_settings`].
     #[serde(skip)]
     owned_settings: std::collections::BTreeSet<String>,
+    /// Vocabularies of purpose, by name (`hash`, `random`): the words
+    /// (of the data a call is given, when `data` says so; the names of
+    /// the calls its value passes through; the name it is given, and,
+    /// when it is given none, the enclosing function's name) that say
+    /// what a value is for. A word counts when it is one of them or one
+    /// of them with an `s`.
+    #[serde(default)]
+    pub purposes: std::collections::BTreeMap<String, Purposes>,
     #[serde(default)]
     pub component_args: ComponentArgs,
     /// The `[[component]]` entries by the last name of their callees and
@@ -949,6 +970,43 @@ pub struct FlowSpecFile {
     /// when a file is added, so a call looks at its candidates only.
     #[serde(skip)]
     component_index: ComponentIndex,
+}
+
+/// A vocabulary of purposes.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Purposes {
+    /// The data the call is given says it too (what a hash is of; not
+    /// the range a random number is drawn from).
+    #[serde(default)]
+    pub data: bool,
+    /// The purposes, first first.
+    pub contexts: Vec<Purpose>,
+}
+
+/// One purpose of a vocabulary: its context and the words that say it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Purpose {
+    pub context: String,
+    pub words: Vec<String>,
+}
+
+impl FlowSpecFile {
+    /// The context of the first purpose of vocabulary `name` one of
+    /// `words` says (lowercase words).
+    pub fn purpose_of<'a>(&'a self, name: &str, words: &[String]) -> Option<&'a str> {
+        self.purposes.get(name)?.contexts.iter().find_map(|p| {
+            words
+                .iter()
+                .any(|w| {
+                    p.words
+                        .iter()
+                        .any(|k| w == k || w.strip_suffix('s') == Some(k.as_str()))
+                })
+                .then_some(p.context.as_str())
+        })
+    }
 }
 
 /// The `[[component]]` and `[[setting]]` entries by what a call must be
@@ -1089,11 +1147,12 @@ impl FlowSpec {
                 || !c.except_classes.is_empty()
                 || !c.entries.is_empty()
                 || !c.uses.is_empty()
+                || c.purpose.is_some()
             {
                 return Err(format!(
                     "{name}: `when`, `requires`, `unless`, `value`, `shown_as`, `context`, \
-                     `assigns`, `entries`, `uses`, `files`, `in_classes` and `except_classes` are \
-                     for a [[setting]], not a component of library `{}`",
+                     `purpose`, `assigns`, `entries`, `uses`, `files`, `in_classes` and \
+                     `except_classes` are for a [[setting]], not a component of library `{}`",
                     c.library
                 ));
             }
@@ -1167,6 +1226,12 @@ impl FlowSpec {
                     }
                 ));
             }
+            if st.purpose.is_some() && !calls {
+                return Err(format!(
+                    "{name}: the [[setting]] of kind `{kind}` has a purpose: only a call's \
+                     setting may (its value's names are read)"
+                ));
+            }
             let open = st.callees.iter().chain(&st.methods).any(|n| n.ends_with('*'));
             if open
                 && (st.when.is_empty()
@@ -1193,6 +1258,30 @@ impl FlowSpec {
                 ));
             }
         };
+        if let Some((st, p)) = file.components.iter().find_map(|c| {
+            c.purpose
+                .as_ref()
+                .filter(|p| !target.purposes.contains_key(*p) && !file.purposes.contains_key(*p))
+                .map(|p| (c, p))
+        }) {
+            return Err(format!(
+                "{name}: the [[setting]] of kind `{}` names purpose `{p}`, which no [purposes] \
+                 table defines (defined: {})",
+                st.kind.as_deref().unwrap_or(""),
+                target
+                    .purposes
+                    .keys()
+                    .chain(file.purposes.keys())
+                    .map(String::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        for (k, v) in file.purposes {
+            let p = target.purposes.entry(k).or_default();
+            p.data |= v.data;
+            p.contexts.extend(v.contexts);
+        }
         target.language = file.language.clone();
         target.sources.extend(file.sources);
         target.sinks.extend(file.sinks);
@@ -1213,6 +1302,7 @@ impl FlowSpec {
         a.timeout.extend(new.timeout);
         a.address.extend(new.address);
         a.options_objects |= new.options_objects;
+        a.path_joins.extend(new.path_joins);
         target.index_components();
         let (c, new) = (&mut target.containers, file.containers);
         c.append.extend(new.append);

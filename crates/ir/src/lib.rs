@@ -329,6 +329,78 @@ pub enum Expr {
     Unknown,
 }
 
+impl Expr {
+    /// Each operand of the expression, in source order (not the bodies
+    /// of functions and classes it makes: they are their own).
+    pub fn each_child(&self, mut f: impl FnMut(ExprId)) {
+        match self {
+            Expr::Field { obj, .. } => f(*obj),
+            Expr::Index { obj, index } => {
+                f(*obj);
+                f(*index);
+            }
+            Expr::Call { callee, args, .. } => {
+                f(*callee);
+                for a in args {
+                    f(a.value);
+                }
+            }
+            Expr::Binary(_, a, b) | Expr::Compare(_, a, b) | Expr::Logical(_, a, b) => {
+                f(*a);
+                f(*b);
+            }
+            Expr::Unary(_, a) | Expr::Await(a) | Expr::Yield(Some(a)) => f(*a),
+            Expr::Cond { test, then, other } => {
+                f(*test);
+                f(*then);
+                f(*other);
+            }
+            Expr::Template(parts) => {
+                for p in parts {
+                    if let TemplatePart::Expr(e) = p {
+                        f(*e);
+                    }
+                }
+            }
+            Expr::Seq(_, elems) => {
+                for el in elems {
+                    match el {
+                        Elem::Item(e) | Elem::Spread(e) => f(*e),
+                    }
+                }
+            }
+            Expr::Dict(entries) => {
+                for en in entries {
+                    match en {
+                        Entry::Pair(k, v) => {
+                            f(*k);
+                            f(*v);
+                        }
+                        Entry::Spread(e) => f(*e),
+                    }
+                }
+            }
+            Expr::Comprehension { elt, clauses, .. } => {
+                for c in clauses {
+                    match c {
+                        CompClause::For { iter, .. } => f(*iter),
+                        CompClause::If(e) => f(*e),
+                    }
+                }
+                f(*elt);
+            }
+            Expr::Const(_)
+            | Expr::Name(_)
+            | Expr::Func(_)
+            | Expr::Class(_)
+            | Expr::Yield(None)
+            | Expr::This
+            | Expr::Super
+            | Expr::Unknown => {}
+        }
+    }
+}
+
 /// An assignment target or a binding form (parameters, loop variables,
 /// destructuring).
 #[derive(Debug, Clone, PartialEq)]

@@ -9,7 +9,7 @@ use crate::flowspec::{
 };
 use crate::types::{Fact, Prop, Subject};
 use bw_ir::{ArgKind, Const, Entry, Expr, ExprId, Module, Span, TemplatePart};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The component facts of one analysed file.
 pub fn facts(
@@ -26,6 +26,7 @@ pub fn facts(
         m,
         args: &cat.component_args,
         out: Vec::new(),
+        parents: std::cell::OnceCell::new(),
     };
     if cat.components.is_empty() {
         return vec![];
@@ -42,7 +43,7 @@ pub fn facts(
             }
             let symbol = symbol.get_or_insert_with(|| symbol_of(m, nc.function, symbols));
             let found = if spec.subject == "setting" {
-                r.setting_fact(spec, nc, symbol)
+                r.setting_fact(cat, spec, nc, symbol)
             } else {
                 r.call_fact(spec, nc, symbol)
             };
@@ -139,6 +140,20 @@ struct Reader<'a> {
     args: &'a ComponentArgs,
     /// Each fact, and whether it counts once per file.
     out: Vec<(Fact, bool)>,
+    /// Each expression's parent, and the names values are assigned to:
+    /// made when an entry with a purpose first needs them.
+    parents: std::cell::OnceCell<Parents>,
+}
+
+/// What holds each expression of a module.
+struct Parents {
+    /// The expression each one is an operand of (`u32::MAX`: none).
+    of: Vec<u32>,
+    /// The target each top expression of an assignment is assigned to,
+    /// as written (`reset_token`, `user.otp`), and whether it is added to
+    /// it (`text += …`: an accumulator, whose name says less than the
+    /// function's).
+    named: HashMap<ExprId, (String, bool)>,
 }
 
 /// A call's arguments, with the engine's folded constants of each.
@@ -565,6 +580,7 @@ impl<'a> Reader<'a> {
     /// conditions hold.
     fn setting_fact(
         &self,
+        cat: &FlowSpecFile,
         spec: &ComponentSpec,
         nc: &bw_flow::NamedCall,
         symbol: &str,
@@ -573,7 +589,149 @@ impl<'a> Reader<'a> {
             args: self.call_args(nc.call)?,
             consts: &nc.consts,
         };
-        self.setting_of(spec, |c| self.meets(&call, c), (nc.span, symbol, &nc.path))
+        let f = self.setting_of(spec, |c| self.meets(&call, c), (nc.span, symbol, &nc.path))?;
+        match &spec.purpose {
+            None => Some(f),
+            Some(p) => {
+                let data = cat.purposes.get(p).is_some_and(|p| p.data);
+                let words = self.purpose_words(nc.call, symbol, data);
+                let context = cat.purpose_of(p, &words)?;
+                Some(f.with("context", Prop::Str(context.to_string())))
+            }
+        }
+    }
+
+    /// The words that say what the value of `call` is for: those of the
+    /// data it is given (with `data`); going out through what it is an operand of (a
+    /// method called on it, a call it is given to, an operator, a
+    /// formatted string), the names of the calls (and what `update` is
+    /// given, the data of a hash made step by step); and the name the
+    /// value is given (a variable, a field, a keyword, a key). A value
+    /// given no name takes the enclosing function's (`symbol`): one
+    /// given a name says what it is, whatever the function is about
+    /// (`delay = random.uniform(…)` in `session_cleanup`).
+    fn purpose_words(&self, call: ExprId, symbol: &str, data: bool) -> Vec<String> {
+        let m = self.m;
+        let parents = self.parents.get_or_init(|| self.parents());
+        let source = |e: ExprId| {
+            let sp = m.span(e);
+            self.text.get(sp.start as usize..sp.end as usize).unwrap_or("")
+        };
+        let last_name = |e: ExprId| match m.expr(e) {
+            Expr::Field { name, .. } => Some(m.name(*name)),
+            Expr::Name(s) => Some(m.name(*s)),
+            _ => None,
+        };
+        let mut ws = Vec::new();
+        if data && let Some(args) = self.call_args(call) {
+            for a in args {
+                ws.extend(crate::words::words(source(a.value)));
+            }
+        }
+        let mut cur = call;
+        let mut named = false;
+        for _ in 0..16 {
+            let p = parents.of[cur.index()];
+            if p == u32::MAX {
+                if let Some((t, added)) = parents.named.get(&cur) {
+                    ws.extend(crate::words::words(t));
+                    named = !added;
+                }
+                break;
+            }
+            let p = ExprId(p);
+            match m.expr(p) {
+                Expr::Field { .. }
+                | Expr::Await(_)
+                | Expr::Binary(..)
+                | Expr::Unary(..)
+                | Expr::Template(_)
+                | Expr::Comprehension { .. } => cur = p,
+                Expr::Call { callee, args, .. } => {
+                    if let Some(a) = args.iter().find(|a| a.value == cur)
+                        && let ArgKind::Keyword(k) = a.kind
+                    {
+                        ws.extend(crate::words::words(m.name(k)));
+                        named = true;
+                        break;
+                    }
+                    let name = last_name(*callee).unwrap_or("");
+                    ws.extend(crate::words::words(name));
+                    if name == "update" {
+                        for a in args {
+                            ws.extend(crate::words::words(source(a.value)));
+                        }
+                    }
+                    cur = p;
+                }
+                Expr::Dict(entries) => {
+                    if let Some(k) = entries.iter().find_map(|en| match en {
+                        Entry::Pair(k, v) if *v == cur => Some(*k),
+                        _ => None,
+                    }) {
+                        ws.extend(crate::words::words(
+                            m.str_const(k).unwrap_or_else(|| source(k)),
+                        ));
+                        named = true;
+                    }
+                    break;
+                }
+                _ => break,
+            }
+        }
+        if !named {
+            ws.extend(crate::words::words(
+                symbol.rsplit('.').next().unwrap_or(symbol),
+            ));
+        }
+        ws
+    }
+
+    fn parents(&self) -> Parents {
+        let m = self.m;
+        let mut of = vec![u32::MAX; m.exprs.len()];
+        for (i, e) in m.exprs.iter().enumerate() {
+            e.each_child(|c| {
+                if let Some(x) = of.get_mut(c.index()) {
+                    *x = i as u32;
+                }
+            });
+        }
+        let mut named = HashMap::new();
+        let text = |e: ExprId| {
+            let sp = m.span(e);
+            self.text.get(sp.start as usize..sp.end as usize).unwrap_or("")
+        };
+        for f in &m.functions {
+            for b in &f.blocks {
+                for (st, _) in &b.stmts {
+                    let (target, value, added) = match st {
+                        bw_ir::Stmt::Assign { target, value } => (target, value, false),
+                        bw_ir::Stmt::AugAssign { target, value, .. } => (target, value, true),
+                        _ => continue,
+                    };
+                    let name = match target {
+                        bw_ir::Pattern::Name(s) => m.name(*s).to_string(),
+                        bw_ir::Pattern::Field { obj, name } => {
+                            format!("{}.{}", text(*obj), m.name(*name))
+                        }
+                        bw_ir::Pattern::Index { obj, index } => {
+                            format!("{}[{}]", text(*obj), text(*index))
+                        }
+                        _ => continue,
+                    };
+                    named.insert(*value, (name, added));
+                }
+            }
+        }
+        for c in &m.classes {
+            for (name, value, _) in &c.fields {
+                if let Some(v) = value {
+                    named.insert(*v, (m.name(*name).to_string(), false));
+                }
+            }
+        }
+        Parents { of, named }
     }
 
     /// The fact of setting `spec` at `(span, symbol, callee)`, if its
@@ -743,6 +901,31 @@ impl<'a> Reader<'a> {
         None
     }
 
+    /// A path joined of constants and calls given nothing
+    /// (`path.join(os.tmpdir(), 'a.csv')`: `os.tmpdir()/a.csv`), by the
+    /// catalogue's `path_joins`.
+    fn joined_path(&self, e: ExprId) -> Option<String> {
+        let Expr::Call { callee, args, .. } = self.m.expr(e) else {
+            return None;
+        };
+        let f = self.resolved(*callee)?;
+        if !self.args.path_joins.contains(&f) || args.is_empty() {
+            return None;
+        }
+        let parts: Option<Vec<String>> = args
+            .iter()
+            .map(|a| match self.m.expr(a.value) {
+                _ if a.kind != ArgKind::Positional => None,
+                Expr::Const(Const::Str(s)) => Some(s.trim_end_matches('/').to_string()),
+                Expr::Call { callee, args, .. } if args.is_empty() => {
+                    self.resolved(*callee).map(|p| format!("{p}()"))
+                }
+                _ => None,
+            })
+            .collect();
+        Some(parts?.join("/"))
+    }
+
     /// Whether value `e` passes every test `c` gives, with its text.
     fn passes(&self, c: &ArgCondition, e: ExprId, folded: Option<String>) -> Option<String> {
         let sp = self.m.span(e);
@@ -753,6 +936,7 @@ impl<'a> Reader<'a> {
         let string = match (self.m.expr(e), &folded) {
             (Expr::Const(Const::Str(s) | Const::Bytes(s)), _) => Some(s.to_string()),
             (_, Some(s)) => Some(s.clone()),
+            (Expr::Call { .. }, None) => self.joined_path(e),
             _ => None,
         };
         let int = match self.m.expr(e) {
@@ -1011,6 +1195,7 @@ impl<'a> Reader<'a> {
                     let mut done = BTreeSet::new();
                     for spec in cat.components_for(&path) {
                         if spec.subject != "setting"
+                            || spec.purpose.is_some()
                             || !gated_in(m, &spec.imports)
                             || done.contains(&done_key(spec))
                         {
@@ -1112,7 +1297,7 @@ impl<'a> Reader<'a> {
                             continue;
                         }
                         let found = if spec.subject == "setting" {
-                            self.setting_fact(spec, &nc, &c.qualified)
+                            self.setting_fact(cat, spec, &nc, &c.qualified)
                         } else {
                             self.call_fact(spec, &nc, &c.qualified)
                         };

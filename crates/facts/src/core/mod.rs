@@ -347,15 +347,16 @@ fn sink_facts_of(
 /// The old extractor's symbol for each function the lowering
 /// qualified: an anonymous function (a callback, an object property's
 /// function) takes its enclosing function's symbol (`<module>` at the
-/// top level); a function bound to a variable or a named function keeps
-/// its name.
+/// top level); a function bound to a variable or a field
+/// (`OAuth.nonce = function () {…}`), or a named function, keeps its
+/// name.
 pub fn symbols(m: &Module) -> BTreeMap<String, String> {
     let mut bound = vec![false; m.functions.len()];
     for f in &m.functions {
         for b in &f.blocks {
             for (st, _) in &b.stmts {
                 if let bw_ir::Stmt::Assign {
-                    target: bw_ir::Pattern::Name(_),
+                    target: bw_ir::Pattern::Name(_) | bw_ir::Pattern::Field { .. },
                     value,
                 } = st
                     && let bw_ir::Expr::Func(g) = m.expr(*value)
