@@ -227,6 +227,11 @@ pub const VOCABULARY: &[SubjectDef] = &[
                 Str,
                 "why it matters here: password, token, session, auth, crypto, production",
             ),
+            p(
+                "development",
+                Bool,
+                "made only where a development check holds (`if in_debug_mode():`, `if settings.DEBUG:`): not in production",
+            ),
             p("framework", Str, "framework context, when known"),
         ],
     },

@@ -102,6 +102,12 @@ fn python_settings_are_read_from_the_catalogue() {
         "108 csrf-disabled WTF_CSRF_ENABLED False",
         // A decorator's call, read as written.
         "112 cors-wildcard flask_cors.cross_origin *",
+        // Found wherever they are made; those made only in development say
+        // so (a_setting_made_only_in_development_says_so).
+        "119 debug-enabled flask.Flask().run debug=True",
+        "122 tls-verify-disabled requests.get verify=False",
+        "127 debug-enabled flask.Flask().run debug=True",
+        "130 bind-all-interfaces flask.Flask().run 0.0.0.0",
     ];
     assert_eq!(got, want, "{got:#?}");
 }
@@ -135,6 +141,41 @@ fn python_configuration_settings_depend_on_where_they_are() {
     assert_eq!(
         settings("app/loader.py", Lang::Python, &text, &spec),
         [class[0], class[1], class[2], module[1]]
+    );
+}
+
+#[test]
+fn a_setting_made_only_in_development_says_so() {
+    // The lines of the settings made only where a development check
+    // holds: in its branch, or past a production check's exit; not in
+    // the branch of `DEBUG is False`, nor after a branch that rejoins.
+    let development = |path: &str, lang: Lang, text: &str| -> Vec<u32> {
+        extract_by(
+            path,
+            lang,
+            text,
+            &FlowSpec::builtin(),
+            &Budget::default(),
+            Core::Default,
+        )
+        .unwrap()
+        .facts
+        .into_iter()
+        .filter(|f| f.subject == Subject::Setting && f.props.get("development").is_some())
+        .map(|f| f.evidence.location.start_line)
+        .collect()
+    };
+    let py = fixture("insecure.py");
+    assert_eq!(development("app/insecure.py", Lang::Python, &py), [119, 122]);
+    let all = settings("app/insecure.py", Lang::Python, &py, &FlowSpec::builtin());
+    for line in ["119 ", "122 ", "127 ", "130 "] {
+        assert!(all.iter().any(|s| s.starts_with(line)), "{line}: {all:#?}");
+    }
+    let js = "const express = require('express');\nconst https = require('https');\nconst cors = require('cors');\nconst app = express();\n\nfunction serve() {\n  if (process.env.NODE_ENV === 'development') {\n    app.use(cors());\n  }\n  if (process.env.NODE_ENV !== 'production') {\n    https.request({ host: 'dev.example', rejectUnauthorized: false });\n  }\n  if (process.env.NODE_ENV === 'production') {\n    app.listen(3000, '0.0.0.0');\n  }\n  app.listen(3001, '0.0.0.0');\n}\n";
+    assert_eq!(development("src/serve.js", Lang::JavaScript, js), [8, 11]);
+    assert_eq!(
+        settings("src/serve.js", Lang::JavaScript, js, &FlowSpec::builtin()).len(),
+        4
     );
 }
 

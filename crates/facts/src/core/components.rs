@@ -356,6 +356,7 @@ impl<'a> Reader<'a> {
                         span: *sp,
                         symbol,
                         class: None,
+                        func: Some(bw_ir::FuncId(i as u32)),
                     });
                 }
             }
@@ -375,6 +376,7 @@ impl<'a> Reader<'a> {
                     span: *sp,
                     symbol: c.qualified.clone(),
                     class: Some(m.name(c.name)),
+                    func: None,
                 });
             }
         }
@@ -396,7 +398,12 @@ impl<'a> Reader<'a> {
                     continue;
                 }
                 let at = (a.span, a.symbol.as_str(), a.shown.as_str());
-                if let Some(f) = self.setting_of(spec, |c| self.meets_value(c, a.value, None), at) {
+                if let Some(mut f) =
+                    self.setting_of(spec, |c| self.meets_value(c, a.value, None), at)
+                {
+                    if a.func.is_some_and(|g| self.in_development(g, a.value)) {
+                        f = f.with("development", Prop::Bool(true));
+                    }
                     self.push(spec, f);
                     break;
                 }
@@ -510,10 +517,14 @@ impl<'a> Reader<'a> {
             if done.contains(&(sp.start, sp.end, kind)) {
                 continue;
             }
-            let symbol = symbol_of(m, innermost(m, sp), symbols);
-            if let Some(f) =
+            let func = innermost(m, sp);
+            let symbol = symbol_of(m, func, symbols);
+            if let Some(mut f) =
                 self.setting_of(spec, |c| self.meets_value(c, v, None), (sp, &symbol, &shown))
             {
+                if self.in_development(func, v) {
+                    f = f.with("development", Prop::Bool(true));
+                }
                 done.insert((sp.start, sp.end, kind));
                 self.push(spec, f);
             }
@@ -589,7 +600,11 @@ impl<'a> Reader<'a> {
             args: self.call_args(nc.call)?,
             consts: &nc.consts,
         };
-        let f = self.setting_of(spec, |c| self.meets(&call, c), (nc.span, symbol, &nc.path))?;
+        let mut f =
+            self.setting_of(spec, |c| self.meets(&call, c), (nc.span, symbol, &nc.path))?;
+        if self.in_development(nc.function, nc.call) {
+            f = f.with("development", Prop::Bool(true));
+        }
         match &spec.purpose {
             None => Some(f),
             Some(p) => {
@@ -598,6 +613,115 @@ impl<'a> Reader<'a> {
                 let context = cat.purpose_of(p, &words)?;
                 Some(f.with("context", Prop::Str(context.to_string())))
             }
+        }
+    }
+
+    /// Whether `e` (of function `f`) runs only where a development check
+    /// holds: in a branch entered only when a condition naming debug,
+    /// development or a local run holds (`if in_debug_mode():`, `if
+    /// settings.DEBUG:`, `if ENV == "development":`), or only when one
+    /// naming production does not (`if not IS_PRODUCTION: return` above
+    /// it). A branch also reached another way (the code after an `if`
+    /// without an exit) does not count.
+    fn in_development(&self, f: bw_ir::FuncId, e: ExprId) -> bool {
+        let m = self.m;
+        let parents = self.parents.get_or_init(|| self.parents());
+        let mut top = e;
+        for _ in 0..64 {
+            match parents.of.get(top.index()) {
+                Some(&p) if p != u32::MAX => top = ExprId(p),
+                _ => break,
+            }
+        }
+        let func = m.func(f);
+        let holds = |st: &bw_ir::Stmt| match st {
+            bw_ir::Stmt::Assign { value, .. }
+            | bw_ir::Stmt::AugAssign { value, .. }
+            | bw_ir::Stmt::Eval(value)
+            | bw_ir::Stmt::Iterate { iter: value, .. } => *value == top,
+            _ => false,
+        };
+        let term_holds = |t: &bw_ir::Terminator| match t {
+            bw_ir::Terminator::Branch { cond, .. } => *cond == top,
+            bw_ir::Terminator::Return(Some(x)) | bw_ir::Terminator::Throw(Some(x)) => *x == top,
+            bw_ir::Terminator::Switch { on, .. } => *on == top,
+            _ => false,
+        };
+        let Some(b) = func
+            .blocks
+            .iter()
+            .position(|b| b.stmts.iter().any(|(st, _)| holds(st)) || term_holds(&b.term))
+        else {
+            return false;
+        };
+        let cfg = bw_ir::cfg::Cfg::new(func);
+        let b = bw_ir::BlockId(b as u32);
+        func.blocks.iter().enumerate().any(|(a, blk)| {
+            let bw_ir::Terminator::Branch { cond, then, other } = &blk.term else {
+                return false;
+            };
+            if then == other {
+                return false;
+            }
+            let Some(dev) = self.development_when(*cond, 0) else {
+                return false;
+            };
+            let arm = if dev { *then } else { *other };
+            cfg.preds[arm.index()].len() == 1
+                && cfg.preds[arm.index()][0].index() == a
+                && cfg.dominates(arm, b)
+        })
+    }
+
+    /// Whether condition `c` holding means a development run (`Some(true)`:
+    /// `DEBUG`, `in_debug_mode()`, `env == "development"`), a production
+    /// one (`Some(false)`: `not DEBUG`, `env == "production"`), or
+    /// neither is said.
+    fn development_when(&self, c: ExprId, depth: u32) -> Option<bool> {
+        if depth > 8 {
+            return None;
+        }
+        let m = self.m;
+        let says = |e: ExprId| -> Option<bool> {
+            let sp = m.span(e);
+            let text = self.text.get(sp.start as usize..sp.end as usize)?;
+            let ws = crate::words::words(text);
+            let has = |set: &[&str]| ws.iter().any(|w| set.contains(&w.as_str()));
+            if has(&["debug", "dev", "development", "develop", "local", "testing"]) {
+                Some(true)
+            } else if has(&["production", "prod"]) {
+                Some(false)
+            } else {
+                None
+            }
+        };
+        match m.expr(c) {
+            Expr::Unary(bw_ir::UnOp::Not, x) => self.development_when(*x, depth + 1).map(|d| !d),
+            Expr::Compare(op, l, r) => {
+                // `DEBUG is False`, `DEBUG == false`: the other way round.
+                let negated = [l, r]
+                    .iter()
+                    .any(|x| matches!(m.expr(**x), Expr::Const(Const::Bool(false) | Const::Null)));
+                let d = says(c)? != negated;
+                match op {
+                    bw_ir::CmpOp::Eq | bw_ir::CmpOp::StrictEq | bw_ir::CmpOp::Is => Some(d),
+                    bw_ir::CmpOp::NotEq | bw_ir::CmpOp::StrictNotEq | bw_ir::CmpOp::IsNot => {
+                        Some(!d)
+                    }
+                    _ => None,
+                }
+            }
+            // Both must hold: either one saying development is enough.
+            Expr::Logical(bw_ir::LogicOp::And, a, b) => {
+                let (a, b) = (
+                    self.development_when(*a, depth + 1),
+                    self.development_when(*b, depth + 1),
+                );
+                (a == Some(true) || b == Some(true)).then_some(true)
+            }
+            Expr::Logical(..) => None,
+            Expr::Name(_) | Expr::Field { .. } | Expr::Call { .. } | Expr::Index { .. } => says(c),
+            _ => None,
         }
     }
 
@@ -1512,4 +1636,6 @@ struct Assigned<'m> {
     symbol: String,
     /// The class whose body it is in.
     class: Option<&'m str>,
+    /// The function whose code assigns it (none for a class body's field).
+    func: Option<bw_ir::FuncId>,
 }
