@@ -18,6 +18,23 @@ fn fixture(name: &str) -> String {
     std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{p}: {e}"))
 }
 
+/// The setting facts of a file, by the built-in catalogue.
+fn setting_facts(path: &str, lang: Lang, text: &str) -> Vec<Fact> {
+    extract_by(
+        path,
+        lang,
+        text,
+        &FlowSpec::builtin(),
+        &Budget::default(),
+        Core::Default,
+    )
+    .unwrap()
+    .facts
+    .into_iter()
+    .filter(|f| f.subject == Subject::Setting)
+    .collect()
+}
+
 /// The settings of the kinds the catalogue finds, as `line kind callee
 /// value`.
 fn settings(path: &str, lang: Lang, text: &str, spec: &FlowSpec) -> Vec<String> {
@@ -150,23 +167,17 @@ fn a_setting_made_only_in_development_says_so() {
     // holds: in its branch, or past a production check's exit; not in
     // the branch of `DEBUG is False`, nor after a branch that rejoins.
     let development = |path: &str, lang: Lang, text: &str| -> Vec<u32> {
-        extract_by(
-            path,
-            lang,
-            text,
-            &FlowSpec::builtin(),
-            &Budget::default(),
-            Core::Default,
-        )
-        .unwrap()
-        .facts
-        .into_iter()
-        .filter(|f| f.subject == Subject::Setting && f.props.get("development").is_some())
-        .map(|f| f.evidence.location.start_line)
-        .collect()
+        setting_facts(path, lang, text)
+            .into_iter()
+            .filter(|f| f.props.get("development").is_some())
+            .map(|f| f.evidence.location.start_line)
+            .collect()
     };
     let py = fixture("insecure.py");
-    assert_eq!(development("app/insecure.py", Lang::Python, &py), [119, 122]);
+    assert_eq!(
+        development("app/insecure.py", Lang::Python, &py),
+        [119, 122]
+    );
     let all = settings("app/insecure.py", Lang::Python, &py, &FlowSpec::builtin());
     for line in ["119 ", "122 ", "127 ", "130 "] {
         assert!(all.iter().any(|s| s.starts_with(line)), "{line}: {all:#?}");
@@ -205,27 +216,18 @@ fn django_settings_combine_and_read_whole_lists() {
 
 /// `line kind context` of the weak hashes and random numbers found.
 fn purposes(path: &str, lang: Lang, text: &str) -> Vec<String> {
-    extract_by(
-        path,
-        lang,
-        text,
-        &FlowSpec::builtin(),
-        &Budget::default(),
-        Core::Default,
-    )
-    .unwrap()
-    .facts
-    .into_iter()
-    .filter(|f| f.subject == Subject::Setting && matches!(f.kind.as_str(), "weak-hash" | "weak-random"))
-    .map(|f| {
-        format!(
-            "{} {} {}",
-            f.evidence.location.start_line,
-            f.kind,
-            f.str("context").unwrap_or("-")
-        )
-    })
-    .collect()
+    setting_facts(path, lang, text)
+        .into_iter()
+        .filter(|f| matches!(f.kind.as_str(), "weak-hash" | "weak-random"))
+        .map(|f| {
+            format!(
+                "{} {} {}",
+                f.evidence.location.start_line,
+                f.kind,
+                f.str("context").unwrap_or("-")
+            )
+        })
+        .collect()
 }
 
 #[test]
@@ -363,9 +365,7 @@ fn a_team_adds_its_own_setting_in_a_flow_file() {
     assert!(e.contains("names no kind"), "{e}");
     let e = add("[[setting]]\nkind = \"weak-cipher\"\n");
     assert!(e.contains("names no callees or methods"), "{e}");
-    let e = add(
-        "[[setting]]\nkind = \"weak-cipher\"\ncallees = [\"a.b\"]\nuses = [\"a.C\"]\n",
-    );
+    let e = add("[[setting]]\nkind = \"weak-cipher\"\ncallees = [\"a.b\"]\nuses = [\"a.C\"]\n");
     assert!(e.contains("make one entry for each"), "{e}");
     // Any callee, only by the keywords it is given.
     let e = add(
@@ -403,20 +403,11 @@ fn a_comment_inside_the_call_is_no_part_of_its_evidence() {
     // reviewer's comment inside the call leaves it as it was, a string
     // holding the comment marker is kept whole.
     let evidence = |lang: Lang, path: &str, text: &str| {
-        extract_by(
-            path,
-            lang,
-            text,
-            &FlowSpec::builtin(),
-            &Budget::default(),
-            Core::Default,
-        )
-        .unwrap()
-        .facts
-        .into_iter()
-        .find(|f| f.subject == Subject::Setting)
-        .map(|f| f.evidence.text)
-        .unwrap()
+        setting_facts(path, lang, text)
+            .into_iter()
+            .next()
+            .map(|f| f.evidence.text)
+            .unwrap()
     };
     let js = |body: &str| {
         evidence(

@@ -1202,14 +1202,20 @@ impl FlowSpec {
             // keywords), or what is written, or (with `assigned`) another
             // module-level name's value.
             let placed = |c: &ArgCondition| !(c.args.is_empty() && c.keywords.is_empty());
-            if let Some(c) = st.when.iter().chain(&st.requires).chain(&st.unless).find(|c| {
-                !c.tests()
-                    || if c.assigned.is_some() {
-                        placed(c) || c.absent
-                    } else {
-                        placed(c) != calls || (c.absent && !calls)
-                    }
-            }) {
+            if let Some(c) = st
+                .when
+                .iter()
+                .chain(&st.requires)
+                .chain(&st.unless)
+                .find(|c| {
+                    !c.tests()
+                        || if c.assigned.is_some() {
+                            placed(c) || c.absent
+                        } else {
+                            placed(c) != calls || (c.absent && !calls)
+                        }
+                })
+            {
                 return Err(format!(
                     "{name}: a condition of the [[setting]] of kind `{kind}` {}",
                     if !c.tests() {
@@ -1232,7 +1238,11 @@ impl FlowSpec {
                      setting may (its value's names are read)"
                 ));
             }
-            let open = st.callees.iter().chain(&st.methods).any(|n| n.ends_with('*'));
+            let open = st
+                .callees
+                .iter()
+                .chain(&st.methods)
+                .any(|n| n.ends_with('*'));
             if open
                 && (st.when.is_empty()
                     || st

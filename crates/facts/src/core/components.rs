@@ -449,7 +449,11 @@ impl<'a> Reader<'a> {
             }
             let Some(path) = self.resolved(e) else { return };
             for (i, spec) in specs.iter().enumerate() {
-                if spec.uses.iter().any(|u| bw_flow::catalogue::name_matches(u, &path)) {
+                if spec
+                    .uses
+                    .iter()
+                    .any(|u| bw_flow::catalogue::name_matches(u, &path))
+                {
                     let shown = spec.shown_as.clone().unwrap_or_else(|| path.clone());
                     found.push((m.span(e), shown, e, i));
                 }
@@ -474,7 +478,8 @@ impl<'a> Reader<'a> {
                         };
                         for (i, spec) in specs.iter().enumerate() {
                             if spec.entries.iter().any(|x| x == key) {
-                                let shown = spec.shown_as.clone().unwrap_or_else(|| key.to_string());
+                                let shown =
+                                    spec.shown_as.clone().unwrap_or_else(|| key.to_string());
                                 found.push((sp, shown, *v, i));
                             }
                         }
@@ -519,9 +524,11 @@ impl<'a> Reader<'a> {
             }
             let func = innermost(m, sp);
             let symbol = symbol_of(m, func, symbols);
-            if let Some(mut f) =
-                self.setting_of(spec, |c| self.meets_value(c, v, None), (sp, &symbol, &shown))
-            {
+            if let Some(mut f) = self.setting_of(
+                spec,
+                |c| self.meets_value(c, v, None),
+                (sp, &symbol, &shown),
+            ) {
                 if self.in_development(func, v) {
                     f = f.with("development", Prop::Bool(true));
                 }
@@ -600,8 +607,7 @@ impl<'a> Reader<'a> {
             args: self.call_args(nc.call)?,
             consts: &nc.consts,
         };
-        let mut f =
-            self.setting_of(spec, |c| self.meets(&call, c), (nc.span, symbol, &nc.path))?;
+        let mut f = self.setting_of(spec, |c| self.meets(&call, c), (nc.span, symbol, &nc.path))?;
         if self.in_development(nc.function, nc.call) {
             f = f.with("development", Prop::Bool(true));
         }
@@ -739,7 +745,9 @@ impl<'a> Reader<'a> {
         let parents = self.parents.get_or_init(|| self.parents());
         let source = |e: ExprId| {
             let sp = m.span(e);
-            self.text.get(sp.start as usize..sp.end as usize).unwrap_or("")
+            self.text
+                .get(sp.start as usize..sp.end as usize)
+                .unwrap_or("")
         };
         let last_name = |e: ExprId| match m.expr(e) {
             Expr::Field { name, .. } => Some(m.name(*name)),
@@ -824,7 +832,9 @@ impl<'a> Reader<'a> {
         let mut named = HashMap::new();
         let text = |e: ExprId| {
             let sp = m.span(e);
-            self.text.get(sp.start as usize..sp.end as usize).unwrap_or("")
+            self.text
+                .get(sp.start as usize..sp.end as usize)
+                .unwrap_or("")
         };
         for f in &m.functions {
             for b in &f.blocks {
@@ -1326,9 +1336,11 @@ impl<'a> Reader<'a> {
                             continue;
                         }
                         let symbol = symbol_of(m, bw_ir::FuncId(i as u32), symbols);
-                        if let Some(f) =
-                            self.setting_of(spec, |c| self.meets(&call, c), (m.span(d), &symbol, &path))
-                        {
+                        if let Some(f) = self.setting_of(
+                            spec,
+                            |c| self.meets(&call, c),
+                            (m.span(d), &symbol, &path),
+                        ) {
                             done.insert(done_key(spec));
                             self.push(spec, f);
                         }
