@@ -17,9 +17,10 @@
 
 use bw_lang::{Limits, ParseError};
 use std::cell::Cell;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-/// How long one file's extraction may take, parse included.
+/// How much CPU time one file's extraction may take, parse included
+/// (the thread's own: see [`bw_lang::Deadline`]).
 pub const DEFAULT_TIME: Duration = Duration::from_secs(10);
 
 /// The memory one file's extraction may hold, at least.
@@ -73,7 +74,7 @@ pub(crate) struct Entered {
 /// Start a file of `bytes` bytes under `budget` on this thread.
 pub(crate) fn enter(budget: &Budget, bytes: usize) -> Entered {
     let limits = Limits {
-        deadline: Instant::now() + budget.time,
+        deadline: bw_lang::Deadline::after(budget.time),
         budget: budget.time,
         memory: bw_lang::alloc::live_bytes().map(|base| (base, budget.memory_for(bytes))),
     };
@@ -142,7 +143,7 @@ fn check() -> bool {
     };
     OVER.with(|o| {
         let v = o.get().or_else(|| {
-            if Instant::now() >= limits.deadline {
+            if limits.deadline.passed() {
                 Some(ParseError::Timeout {
                     millis: limits.budget.as_millis() as u64,
                 })

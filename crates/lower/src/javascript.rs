@@ -78,7 +78,6 @@ use bw_ir::{
     TemplatePart, Terminator, UnOp,
 };
 use bw_lang::{FieldExt, KindExt, Limits};
-use std::time::Instant;
 use tree_sitter::{Node, Tree, TreeCursor};
 
 /// How deeply statements and expressions may nest before the rest is
@@ -346,7 +345,7 @@ struct Lower<'s, 't> {
     spine: Vec<(Node<'t>, &'static str, u32)>,
     /// Statement lists being lowered (shared stack).
     list: Vec<Node<'t>>,
-    deadline: Instant,
+    deadline: bw_lang::Deadline,
     ticks: u32,
     timed_out: bool,
     /// A label waiting for the loop it names.
@@ -604,7 +603,7 @@ fn bound_names(p: &Pattern, out: &mut Vec<Sym>) {
 }
 
 impl<'s, 't> Lower<'s, 't> {
-    fn new(lang: Lang, path: &'s str, src: &'s str, deadline: Instant) -> Self {
+    fn new(lang: Lang, path: &'s str, src: &'s str, deadline: bw_lang::Deadline) -> Self {
         Lower {
             src,
             path,
@@ -753,7 +752,7 @@ impl<'s, 't> Lower<'s, 't> {
             return false;
         }
         self.ticks = self.ticks.wrapping_add(1);
-        if self.ticks.is_multiple_of(1024) && Instant::now() >= self.deadline {
+        if self.ticks.is_multiple_of(1024) && self.deadline.passed() {
             self.timed_out = true;
         }
         !self.timed_out

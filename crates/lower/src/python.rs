@@ -596,7 +596,7 @@ impl<'t, 'l> Lowerer<'t, 'l> {
     fn tick(&mut self) -> bool {
         self.ticks = self.ticks.wrapping_add(1);
         if self.over.is_none() && self.ticks.is_multiple_of(1024) {
-            if std::time::Instant::now() >= self.limits.deadline {
+            if self.limits.deadline.passed() {
                 self.over = Some(ParseError::Timeout {
                     millis: self.limits.budget.as_millis() as u64,
                 });
