@@ -288,6 +288,7 @@ pub fn text<'a>(node: Node<'_>, src: &'a str) -> &'a str {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     #[test]
     fn a_deadline_counts_the_threads_own_work_not_waiting() {
@@ -319,8 +320,6 @@ mod tests {
             });
         });
     }
-
-    use super::*;
 
     #[test]
     fn parses_each_grammar() {
